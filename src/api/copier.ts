@@ -1,0 +1,138 @@
+import type { Chunk } from './chunk';
+import type { Logger } from './logger';
+
+/** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
+export type Severity = 'Success' | 'Warning' | 'Error' | 'Fatal';
+
+/**
+ * What an engine's exit status means. Engines translate their own codes (robocopy's bitmap,
+ * rsync's numbers, the native copier's outcome) into this so the scheduler never parses strings.
+ */
+export interface ExitMeaning {
+  severity: Severity;
+  /** True when another attempt could plausibly succeed (transient I/O, network, locks). */
+  shouldRetry: boolean;
+  /** Human sentence naming every condition the exit status reports. */
+  message: string;
+}
+
+/** Counters of a finished (or running) copy. Unknown values are 0. */
+export interface CopyStats {
+  filesCopied: number;
+  bytesCopied: number;
+  filesSkipped: number;
+  bytesSkipped: number;
+  filesFailed: number;
+  bytesFailed: number;
+  /** Entries removed from the destination because they are not in the source (mirror). */
+  extrasRemoved: number;
+  dirsCreated: number;
+}
+
+/** One path that could not be copied. */
+export interface FileError {
+  path: string;
+  /** Node error code (EACCES, ENOSPC, ...) or a Windows error number as a string. */
+  code: string;
+  message: string;
+}
+
+/** The outcome of one job. Always produced, also for kills and failures to start. */
+export interface CopyResult {
+  /** Engine's exit code; -1 when the process never ran or died by a signal. */
+  exitCode: number;
+  exitMeaning: ExitMeaning;
+  stats: CopyStats;
+  errors: FileError[];
+  /** Engine log for this job, when the engine writes one. */
+  logPath?: string;
+  durationMs: number;
+  /** True when the job ended because kill() was called. */
+  killed: boolean;
+}
+
+/** Live counters while a job runs. Monotonic: never decrease within one job. */
+export interface CopyProgress {
+  bytesCopied: number;
+  filesCopied: number;
+  /** File being copied now, when the engine knows it. */
+  currentFile?: string;
+}
+
+/** Optional abilities, declared as data so the scheduler never discovers them by trial. */
+export interface CopierCapabilities {
+  /** suspend()/resume() freeze and thaw a running job. */
+  suspend: boolean;
+  /** setBandwidth() changes a running job's limit. */
+  liveBandwidth: boolean;
+  /** Honours `mirror` (removes extras within the chunk's scope). */
+  mirror: boolean;
+  /** Honours `dryRun` (writes nothing). */
+  dryRun: boolean;
+  /** Reports progress while running (otherwise only at the end). */
+  liveProgress: boolean;
+}
+
+export interface CopyOptions {
+  /** Remove destination entries missing from the source, within the chunk's scope. */
+  mirror: boolean;
+  /** List what would be copied; write nothing. */
+  dryRun: boolean;
+  excludeFiles: string[];
+  excludeDirs: string[];
+  caseInsensitive: boolean;
+  /** Bytes per second for this job; undefined or 0 = unlimited. */
+  bandwidthBytesPerSec?: number;
+  /** Where the engine may write its log for this job. */
+  logPath?: string;
+  /** Engine-specific options from the profile (already validated). */
+  engineOptions: Record<string, unknown>;
+  logger: Logger;
+}
+
+/**
+ * A running copy of one chunk. `done` always resolves (never rejects) with a CopyResult, the
+ * moment the work ends (process exit, not a poll). All methods are idempotent and safe to call
+ * after the job ended.
+ */
+export interface CopyJob {
+  readonly chunk: Chunk;
+  /** OS process id of the engine's child, when there is one. */
+  readonly pid?: number;
+  readonly startedAt: Date;
+  readonly done: Promise<CopyResult>;
+  /** Latest live counters. */
+  progress(): CopyProgress;
+  /** Subscribe to progress; returns an unsubscribe function. */
+  onProgress(listener: (p: CopyProgress) => void): () => void;
+  /** Ends the job and its whole process tree; resolves when it is gone. */
+  kill(): Promise<void>;
+  /** Freeze the job (capabilities.suspend). */
+  suspend?(): void;
+  /** Thaw a suspended job. */
+  resume?(): void;
+  /** Change the job's bandwidth while it runs (capabilities.liveBandwidth); 0 = unlimited. */
+  setBandwidth?(bytesPerSec: number): void;
+}
+
+/**
+ * A copy engine (native, rsync, robocopy, simulated, or a plugin's).
+ * `start` returns at once; it throws only for programming errors or a failure to start the
+ * engine at all (missing binary, invalid argument), which the orchestrator treats as a failed
+ * attempt. Many jobs of one Copier may run concurrently.
+ */
+export interface Copier {
+  readonly name: string;
+  readonly capabilities: CopierCapabilities;
+  start(chunk: Chunk, options: CopyOptions): CopyJob;
+  /** Release shared resources (worker pools); idempotent. */
+  close?(): Promise<void>;
+}
+
+/** Stats with every counter at zero. */
+export function emptyStats(): CopyStats {
+  return {
+    filesCopied: 0, bytesCopied: 0, filesSkipped: 0, bytesSkipped: 0,
+    filesFailed: 0, bytesFailed: 0, extrasRemoved: 0, dirsCreated: 0,
+  };
+}

@@ -1,0 +1,92 @@
+import type { ChunkKind } from './chunk';
+import type { Severity } from './copier';
+
+/** How a profile ended. */
+export type ProfileResult = 'Success' | 'Warning' | 'Failed' | 'Stopped';
+
+/** How a whole session ended. */
+export type SessionOutcome = 'Success' | 'Warning' | 'Failed' | 'Stopped' | 'Error';
+
+/** A chunk that failed for good, as reported at the end of a profile. */
+export interface FailedChunkSummary {
+  chunkId: string;
+  source: string;
+  exitCode: number;
+  retryCount: number;
+  message: string;
+  /** Up to a few per-file errors from the last attempt. */
+  errors: { path: string; code: string; message: string }[];
+}
+
+/** Per-profile totals, as sent at ProfileComplete and repeated in SessionEnd. */
+export interface ProfileSummary {
+  profile: string;
+  result: ProfileResult;
+  chunksTotal: number;
+  chunksOk: number;
+  chunksWarning: number;
+  chunksFailed: number;
+  /** Chunks skipped because a previous run already completed them (resume). */
+  chunksSkipped: number;
+  filesCopied: number;
+  bytesCopied: number;
+  bytesTotal: number;
+  durationMs: number;
+  failedChunks: FailedChunkSummary[];
+}
+
+/** Payload of each run event, by event type. */
+export interface RunEventPayloads {
+  SessionStart: { profiles: string[]; host: string; user: string; version: string; dryRun: boolean; maxConcurrentJobs: number };
+  ProfileStart: { profile: string; index: number; source: string; destination: string; engine: string; mirror: boolean };
+  ScanComplete: { profile: string; root: string; dirs: number; files: number; bytes: number; errors: number; skippedLinks: number; chunks: number; durationMs: number };
+  ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number };
+  ChunkProgress: { profile: string; chunkId: string; bytesCopied: number; filesCopied: number };
+  ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string };
+  ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number };
+  ChunkError: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string };
+  ProfileComplete: ProfileSummary;
+  Paused: { suspend: boolean; activeJobs: number };
+  Resumed: { activeJobs: number; pausedMs: number };
+  StopRequested: { mode: 'stop' | 'drain'; reason: string };
+  Stopped: { queuedChunks: number; killedJobs: number };
+  SnapshotCreated: { profile: string; provider: string; snapshotId: string; sourcePath: string; snapshotPath: string };
+  SnapshotDeleted: { profile: string; provider: string; snapshotId: string };
+  SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
+}
+
+/** The closed set of event type names. */
+export type RunEventType = keyof RunEventPayloads;
+
+/** Every event type, in the order a run can emit them; useful for exhaustive checks. */
+export const RUN_EVENT_TYPES: readonly RunEventType[] = [
+  'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'ChunkComplete',
+  'ChunkRetry', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
+  'SnapshotCreated', 'SnapshotDeleted', 'SessionEnd',
+];
+
+/**
+ * One run event. `seq` increases by one per event within a session, so consumers can check
+ * order and completeness; `timestamp` is ISO 8601 with offset.
+ */
+export type RunEvent<T extends RunEventType = RunEventType> = {
+  [K in T]: { type: K; sessionId: string; seq: number; timestamp: string; data: RunEventPayloads[K] };
+}[T];
+
+/** Event severity for SIEM and log routing (not the same as a copy's Severity). */
+export type EventLevel = 'info' | 'warning' | 'error';
+
+/** The level each event type is reported at; ChunkComplete/ProfileComplete/SessionEnd depend on data. */
+export function eventLevel(event: RunEvent): EventLevel {
+  switch (event.type) {
+    case 'ChunkError': return 'error';
+    case 'ChunkRetry': case 'StopRequested': case 'Stopped': return 'warning';
+    case 'ChunkComplete':
+      return event.data.severity === 'Success' ? 'info' : event.data.severity === 'Warning' ? 'warning' : 'error';
+    case 'ProfileComplete':
+      return event.data.result === 'Success' ? 'info' : event.data.result === 'Failed' ? 'error' : 'warning';
+    case 'SessionEnd':
+      return event.data.outcome === 'Success' ? 'info' : event.data.outcome === 'Warning' || event.data.outcome === 'Stopped' ? 'warning' : 'error';
+    default: return 'info';
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The public contract of robocurse: the only module a plugin imports.
+ * Everything here is types, tokens and tiny pure helpers; no runtime dependencies.
+ */
+export * from './version';
+export * from './logger';
+export * from './scan';
+export * from './chunk';
+export * from './copier';
+export * from './snapshot';
+export * from './events';
+export * from './notifier';
+export * from './plugin';
+export * from './tokens';

@@ -1,0 +1,80 @@
+/**
+ * One directory of a scanned tree. Only directories are held in memory: file records are
+ * counted into `ownFiles`/`ownBytes` and discarded, so a 1M-file tree costs one node per
+ * directory.
+ */
+export interface DirNode {
+  /** Entry name; '' for the root. */
+  name: string;
+  /** Path relative to the scan root, '/'-separated on every platform; '' for the root. */
+  relPath: string;
+  /** 0 for the root. */
+  depth: number;
+  /** Regular files directly inside this directory (after excludes). */
+  ownFiles: number;
+  /** Apparent size in bytes of those files. */
+  ownBytes: number;
+  /** ownFiles of this directory and every descendant. */
+  totalFiles: number;
+  /** ownBytes of this directory and every descendant. */
+  totalBytes: number;
+  /** Number of directories in this subtree, including this one. */
+  totalDirs: number;
+  /** Subdirectories (not followed links, not excluded), sorted by name. */
+  children: DirNode[];
+}
+
+/** Something the scanner could not read. Recorded, never fatal, never silent. */
+export interface ScanError {
+  /** Path relative to the scan root ('/'-separated). */
+  relPath: string;
+  /** Node error code (EACCES, ENOENT, ELOOP, ...) or 'UNKNOWN'. */
+  code: string;
+  message: string;
+}
+
+/** A symlink or junction the scanner saw and did not follow. */
+export interface SkippedLink {
+  relPath: string;
+  /** 'file' | 'dir' | 'unknown': what the link points at, when it could be told. */
+  target: 'file' | 'dir' | 'unknown';
+}
+
+/** Result of one scan. */
+export interface DirTree {
+  /** Absolute path that was scanned (possibly a snapshot path). */
+  root: string;
+  rootNode: DirNode;
+  errors: ScanError[];
+  skippedLinks: SkippedLink[];
+  durationMs: number;
+}
+
+/** Robocopy-style exclusions, applied during the scan so estimates match the copy. */
+export interface ExcludeRules {
+  /** Wildcards (`*`, `?`) matched against file names (not paths). */
+  excludeFiles: string[];
+  /**
+   * Directory names or wildcards matched against the name of a directory anywhere in the
+   * tree, or absolute paths / paths relative to the source root matched against the full path.
+   */
+  excludeDirs: string[];
+  /** Match case-insensitively (the default on Windows sources). */
+  caseInsensitive: boolean;
+}
+
+export interface ScanOptions {
+  excludes: ExcludeRules;
+  /** Aborting rejects the scan with an AbortError; workers stop promptly. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Walks a source tree and sums it per directory.
+ * Contract: resolves even when parts of the tree are unreadable (they go to `errors`); rejects
+ * only when `root` itself cannot be read as a directory, or on abort. Links are not followed.
+ * Safe to call concurrently for different roots.
+ */
+export interface Scanner {
+  scan(root: string, options: ScanOptions): Promise<DirTree>;
+}

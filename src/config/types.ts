@@ -1,0 +1,77 @@
+import type { ChunkPolicy } from '../api';
+
+/** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
+export interface RetryPolicy {
+  /** Attempts per chunk in all, including the first (default 3). */
+  maxAttempts: number;
+  /** Delay before the first retry (default 5 s); doubles each retry, capped by maxBackoffSeconds. */
+  backoffSeconds: number;
+  maxBackoffSeconds: number;
+  /** Retries the engine makes itself per file (robocopy /R, default 3). */
+  engineRetries: number;
+  /** Seconds the engine waits between its own retries (robocopy /W, default 10). */
+  engineWaitSeconds: number;
+}
+
+export interface SnapshotConfig {
+  /** Snapshot provider name (a loaded snapshot plugin: 'btrfs', 'vss', ...). */
+  provider: string;
+  /** When false, a snapshot that cannot be made gives a warning and the live tree is copied. */
+  required: boolean;
+  /** Provider options (validated by the provider's schema). */
+  options: Record<string, unknown>;
+}
+
+/** One profile after validation: paths absolute, sizes in bytes, defaults filled in. */
+export interface ProfileConfig {
+  name: string;
+  source: string;
+  destination: string;
+  enabled: boolean;
+  mirror: boolean;
+  chunking: ChunkPolicy;
+  excludeFiles: string[];
+  excludeDirs: string[];
+  snapshot: SnapshotConfig | null;
+  /** Engine for this profile (profile `engine`, else global.engine). */
+  engine: string;
+  /** Options keyed by engine name, e.g. { robocopy: { switches: [...] } }. */
+  engineOptions: Record<string, Record<string, unknown>>;
+  retry: RetryPolicy;
+  /** Per-profile bandwidth cap in Mbit/s (0 = global value applies). */
+  bandwidthLimitMbps: number;
+  /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
+  windowsPaths: boolean;
+}
+
+/** A plugin named by the config. */
+export interface PluginRef {
+  /** Built-in name (plugins/<name>), a path relative to the config file, or a package name. */
+  use: string;
+  options: Record<string, unknown>;
+  /** JSON path of this entry in the config, for error messages. */
+  jsonPath: string;
+}
+
+export interface GlobalConfig {
+  maxConcurrentJobs: number;
+  engine: string;
+  /** One budget for all running jobs together, Mbit/s; 0 = unlimited. */
+  bandwidthLimitMbps: number;
+  logDir: string;
+  stateDir: string;
+  plugins: PluginRef[];
+}
+
+export interface RobocurseConfig {
+  version: 1;
+  /** Absolute path of the config file. */
+  configPath: string;
+  configDir: string;
+  global: GlobalConfig;
+  /** In file order. */
+  profiles: ProfileConfig[];
+}
+
+/** A secret given in the config: never inline, always from the environment or a file. */
+export type SecretRef = { env: string } | { file: string };
