@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall time of an async call in ms (high-resolution clock). */
+export async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** Result of running a command to completion. */
+export interface CommandRun { ms: number; status: number | null; stdout: string; stderr: string }
+
+/** Runs `cmd` with an argv array (no shell) and times the whole process. */
+export function timeCommand(cmd: string, args: readonly string[]): CommandRun {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Formats ms with one decimal. */
+export function fmtMs(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The message protocol between the scanner (main thread) and its piscina workers. Plain,
+ * structured-clone-safe data. A task carries only directory paths; a result carries one small
+ * summary per directory walked, never per-file records, so a 1M-file tree crosses the thread
+ * boundary as a few thousand summaries.
+ */
+import type { ExcludeRules, ScanError, SkippedLink } from '../api';
+
+/** Work for one worker call: walk these directories (depth first) until the budget is spent. */
+export interface ScanTask {
+  /** Absolute scan root; every relPath is under it. */
+  root: string;
+  /** Directories to walk, relative to root ('/'-separated; '' = the root itself). */
+  dirs: string[];
+  /**
+   * Entries (files, dirs, links) to examine before handing unvisited directories back. Keeps
+   * tasks short so work spreads over all workers even on a skewed tree.
+   */
+  budget: number;
+  excludes: ExcludeRules;
+}
+
+/** What happened when a directory was read. */
+export type DirState =
+  /** Listed; counts are complete except for entries recorded as errors. */
+  | 'ok'
+  /** Exists but could not be listed (EACCES, EIO, ...): counts are 0, an error is recorded. */
+  | 'unreadable'
+  /** Vanished before it could be listed (ENOENT/ENOTDIR): not part of the tree. */
+  | 'gone';
+
+/** One directory the worker examined. Its parent is always reported before it. */
+export interface DirSummary {
+  relPath: string;
+  ownFiles: number;
+  ownBytes: number;
+  state: DirState;
+}
+
+export interface ScanTaskResult {
+  dirs: DirSummary[];
+  errors: ScanError[];
+  links: SkippedLink[];
+  /** Directories found but not walked (budget spent): the main thread hands them out again. */
+  pending: string[];
+}

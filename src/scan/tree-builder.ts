@@ -1,0 +1,61 @@
+import type { DirNode } from '../api';
+import type { DirSummary } from './scan-protocol';
+
+function parentOf(relPath: string): string {
+  const i = relPath.lastIndexOf('/');
+  return i < 0 ? '' : relPath.slice(0, i);
+}
+
+/**
+ * Assembles directory summaries, arriving in any order across workers (but each after its
+ * parent), into a DirNode tree. One instance per scan: no shared state between scans.
+ */
+export class TreeBuilder {
+  private readonly nodes = new Map<string, DirNode>();
+
+  /** Adds one summary; 'gone' directories are left out of the tree. */
+  add(s: DirSummary): void {
+    if (s.state === 'gone') return;
+    const name = s.relPath === '' ? '' : s.relPath.slice(s.relPath.lastIndexOf('/') + 1);
+    const node: DirNode = {
+      name, relPath: s.relPath, depth: 0, ownFiles: s.ownFiles, ownBytes: s.ownBytes,
+      totalFiles: 0, totalBytes: 0, totalDirs: 0, children: [],
+    };
+    this.nodes.set(s.relPath, node);
+    if (s.relPath === '') return;
+    const parent = this.nodes.get(parentOf(s.relPath));
+    // Workers report a parent before any child; a missing parent means a protocol bug.
+    if (!parent) throw new Error(`scan: directory summary for '${s.relPath}' arrived before its parent`);
+    node.depth = parent.depth + 1;
+    parent.children.push(node);
+  }
+
+  /**
+   * Sorts children by name (code-unit order, locale-independent so plans are reproducible)
+   * and fills in subtree totals, iteratively so a very deep tree cannot overflow the stack.
+   */
+  finish(): DirNode {
+    const root = this.nodes.get('');
+    if (!root) throw new Error('scan: no summary for the root directory');
+    const order: DirNode[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      order.push(n);
+      n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const c of n.children) stack.push(c);
+    }
+    for (let i = order.length - 1; i >= 0; i--) {
+      const n = order[i];
+      n.totalFiles = n.ownFiles;
+      n.totalBytes = n.ownBytes;
+      n.totalDirs = 1;
+      for (const c of n.children) {
+        n.totalFiles += c.totalFiles;
+        n.totalBytes += c.totalBytes;
+        n.totalDirs += c.totalDirs;
+      }
+    }
+    return root;
+  }
+}

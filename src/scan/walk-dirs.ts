@@ -1,0 +1,110 @@
+import type { Dirent, Stats } from 'node:fs';
+import type { ScanError, SkippedLink } from '../api';
+import { makeExcludeMatcher } from './exclude-matcher';
+import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
+import { nodeScanIo, type ScanIo } from './scan-io';
+
+function errCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The entry is gone (deleted, or its parent replaced by a file) rather than unreadable. */
+function isGone(code: string): boolean {
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+type EntryKind = 'file' | 'dir' | 'link' | 'other';
+
+function kindOf(d: Dirent | Stats): EntryKind {
+  if (d.isFile()) return 'file';
+  if (d.isDirectory()) return 'dir';
+  if (d.isSymbolicLink()) return 'link';
+  return 'other';
+}
+
+/** A dirent with no type at all (DT_UNKNOWN on some file systems) needs an lstat to be told. */
+function untyped(d: Dirent): boolean {
+  return !(d.isFile() || d.isDirectory() || d.isSymbolicLink() || d.isFIFO() || d.isSocket()
+    || d.isBlockDevice() || d.isCharacterDevice());
+}
+
+/**
+ * Walks `task.dirs` depth first, summing each directory's own regular files, until
+ * `task.budget` entries have been examined; directories not reached are returned in `pending`.
+ * Never throws for file-system problems: they become errors (unreadable directory, entry that
+ * vanished between readdir and lstat) and the walk goes on. Links are recorded, not followed.
+ * Sockets, FIFOs and devices are not regular files and are not counted (robocopy skips them).
+ */
+export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResult {
+  // Absolute excludeDirs are taken relative to the scan root (the plan has already rebased
+  // those written against the live source when scanning a snapshot).
+  const matcher = makeExcludeMatcher(task.excludes, { sourceRoot: task.root });
+  const out: ScanTaskResult = { dirs: [], errors: [], links: [], pending: [] };
+  // Reversed so the first listed dir is walked first (stack order).
+  const stack = [...task.dirs].reverse();
+  const rootPrefix = task.root.endsWith('/') || task.root.endsWith('\\') ? task.root : `${task.root}/`;
+  let spent = 0;
+  while (stack.length > 0) {
+    if (spent >= task.budget) {
+      out.pending = stack.reverse();
+      break;
+    }
+    const rel = stack.pop()!;
+    const abs = rel === '' ? task.root : rootPrefix + rel;
+    const summary: DirSummary = { relPath: rel, ownFiles: 0, ownBytes: 0, state: 'ok' };
+    out.dirs.push(summary);
+    let entries: Dirent[];
+    try {
+      entries = io.readdir(abs);
+    } catch (e) {
+      const code = errCode(e);
+      summary.state = isGone(code) ? 'gone' : 'unreadable';
+      out.errors.push({ relPath: rel, code, message: errMessage(e) });
+      continue;
+    }
+    spent += entries.length + 1;
+    const subdirs: string[] = [];
+    const relPrefix = rel === '' ? '' : `${rel}/`;
+    for (const d of entries) {
+      const name = d.name;
+      const childRel = relPrefix + name;
+      let kind = kindOf(d);
+      let st: Stats | undefined;
+      try {
+        if (kind === 'other' && untyped(d)) {
+          st = io.lstat(`${abs}/${name}`);
+          kind = kindOf(st);
+        }
+        if (kind === 'file') {
+          if (matcher.excludesFile(name)) continue;
+          const size = (st ?? io.lstat(`${abs}/${name}`)).size;
+          summary.ownFiles++;
+          summary.ownBytes += size;
+        } else if (kind === 'dir') {
+          if (!matcher.excludesDir(name, childRel)) subdirs.push(childRel);
+        } else if (kind === 'link') {
+          out.links.push({ relPath: childRel, target: linkTarget(io, `${abs}/${name}`) });
+        }
+      } catch (e) {
+        out.errors.push({ relPath: childRel, code: errCode(e), message: errMessage(e) });
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+  return out;
+}
+
+function linkTarget(io: ScanIo, abs: string): SkippedLink['target'] {
+  try {
+    const st = io.stat(abs);
+    return st === undefined ? 'unknown' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'unknown';
+  } catch {
+    // A loop or an unreadable target: the link is still reported, its kind just is not known.
+    return 'unknown';
+  }
+}

@@ -1,0 +1,148 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Piscina } from 'piscina';
+import type { DirTree, ScanError, Scanner, ScanOptions, SkippedLink } from '../api';
+import { AbortError } from './abort-error';
+import type { ScanTask, ScanTaskResult } from './scan-protocol';
+import { TreeBuilder } from './tree-builder';
+
+/** Tuning knobs; the defaults suit local disks and file servers alike. */
+export interface WorkerScannerOptions {
+  /** Worker threads (default os.availableParallelism()). */
+  threads?: number;
+  /** Entries a worker examines per task before handing unvisited directories back (default 2000). */
+  budget?: number;
+}
+
+/** Error thrown when the scan root cannot be listed; carries the Node error code. */
+export class ScanRootError extends Error {
+  constructor(readonly root: string, readonly code: string, message: string) {
+    super(`cannot scan ${root}: ${message}`);
+    this.name = 'ScanRootError';
+  }
+}
+
+/**
+ * Scanner that walks a tree in piscina worker threads, parallel over subtrees. The main thread
+ * only hands out directory lists and assembles per-directory summaries, so a tree of any file
+ * count costs one small record per directory in memory and across threads.
+ * The pool is created on the first scan and released by close(); idle workers do not keep the
+ * process alive.
+ */
+export class WorkerScanner implements Scanner {
+  private pool: Piscina | undefined;
+  private readonly threads: number;
+  private readonly budget: number;
+
+  constructor(opts: WorkerScannerOptions = {}) {
+    this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
+    this.budget = Math.max(1, opts.budget ?? 2000);
+  }
+
+  private getPool(): Piscina {
+    // min = max: both threads start at once (they load in parallel with the first task), and
+    // none is torn down between the bursts of a scan.
+    this.pool ??= new Piscina({
+      filename: path.join(__dirname, 'scan-worker.js'),
+      minThreads: this.threads,
+      maxThreads: this.threads,
+    });
+    return this.pool;
+  }
+
+  scan(root: string, options: ScanOptions): Promise<DirTree> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new AbortError('scan aborted', { cause: signal.reason }));
+    const started = performance.now();
+    const absRoot = path.resolve(root);
+    const pool = this.getPool();
+    const builder = new TreeBuilder();
+    const errors: ScanError[] = [];
+    const links: SkippedLink[] = [];
+    const queue: string[] = [''];
+    // Two tasks per thread in flight: a thread finishing one finds the next already queued.
+    const maxInFlight = this.threads * 2;
+    // Cancels our in-flight tasks (piscina terminates their workers) on abort or failure.
+    const cancel = new AbortController();
+    let inFlight = 0;
+    let rootSeen = false;
+
+    return new Promise<DirTree>((resolve, reject) => {
+      let settled = false;
+      const onAbort = (): void => fail(new AbortError('scan aborted', { cause: signal?.reason }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (): void => {
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      function fail(e: unknown): void {
+        if (settled) return;
+        finish();
+        cancel.abort();
+        reject(e);
+      }
+      const onResult = (r: ScanTaskResult): void => {
+        if (settled) return;
+        inFlight--;
+        for (const d of r.dirs) builder.add(d);
+        for (const e of r.errors) errors.push(e);
+        for (const l of r.links) links.push(l);
+        for (const p of r.pending) queue.push(p);
+        if (!rootSeen) {
+          rootSeen = true;
+          if (r.dirs[0]?.relPath !== '' || r.dirs[0].state !== 'ok') {
+            const e = errors.find((x) => x.relPath === '');
+            fail(new ScanRootError(absRoot, e?.code ?? 'UNKNOWN', e?.message ?? 'root not listed'));
+            return;
+          }
+        }
+        if (queue.length === 0 && inFlight === 0) {
+          const rootNode = builder.finish();
+          finish();
+          const byPath = (a: { relPath: string }, b: { relPath: string }): number =>
+            (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+          resolve({
+            root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
+            durationMs: performance.now() - started,
+          });
+          return;
+        }
+        pump();
+      };
+      const pump = (): void => {
+        while (!settled && queue.length > 0 && inFlight < maxInFlight) {
+          // Share what is queued among the free slots; the budget bounds each task anyway.
+          const n = Math.max(1, Math.ceil(queue.length / (maxInFlight - inFlight)));
+          const task: ScanTask = {
+            root: absRoot,
+            dirs: queue.splice(0, n),
+            // The root task is small so its subdirectories reach the other threads quickly.
+            budget: rootSeen ? this.budget : Math.min(this.budget, 256),
+            excludes: options.excludes,
+          };
+          inFlight++;
+          pool.run(task, { signal: cancel.signal }).then((r: ScanTaskResult) => {
+            try {
+              onResult(r);
+            } catch (e) {
+              fail(e);
+            }
+          }, fail);
+        }
+      };
+      pump();
+    });
+  }
+
+  /** Destroys the worker pool; the scanner may still be used (a new pool is made). Idempotent. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+}
+
+/** A Scanner backed by worker threads; call close() when done to free the threads at once. */
+export function createScanner(opts: WorkerScannerOptions = {}): WorkerScanner {
+  return new WorkerScanner(opts);
+}
