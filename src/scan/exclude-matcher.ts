@@ -24,7 +24,8 @@ export interface ExcludeMatcherOptions {
   sourceRoot?: string;
 }
 
-const ABSOLUTE = /^(?:[A-Za-z]:|[\\/])/;
+/** Drive-letter, UNC or POSIX absolute path (as opposed to a name or root-relative path). */
+export const ABSOLUTE_PATTERN = /^(?:[A-Za-z]:|[\\/])/;
 
 /** '/'-separated, without leading './' or leading/trailing separators. */
 function normaliseRelPattern(p: string): string {
@@ -52,7 +53,7 @@ export function makeExcludeMatcher(rules: ExcludeRules, opts: ExcludeMatcherOpti
   const pathPatterns: string[] = [];
   for (const raw of rules.excludeDirs) {
     if (raw.trim() === '') continue;
-    if (ABSOLUTE.test(raw)) {
+    if (ABSOLUTE_PATTERN.test(raw)) {
       const rel = opts.sourceRoot === undefined ? null : relativeToRoot(raw, opts.sourceRoot, ci);
       // An exclude equal to the root itself would exclude everything; robocopy ignores it too.
       if (rel) pathPatterns.push(rel);
