@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 export interface TokenBucketOptions {
   /** Bytes per second; 0 (or negative) = unlimited. */
   bytesPerSec: number;

@@ -55,3 +55,14 @@ export function robocopyExitMeaning(code: number, opts: RobocopyExitOptions = {}
   }
   return { severity: 'Success', shouldRetry: false, message };
 }
+
+/** Exit code every engine reports for a job ended by kill() (the process, if any, died by a signal). */
+export const KILLED_EXIT_CODE = -1;
+
+/**
+ * The meaning of a job ended by kill(): an Error worth retrying, since nothing about the data
+ * was wrong. The orchestrator tells a stop from a failure by CopyResult.killed, not by this.
+ */
+export function killedExitMeaning(): ExitMeaning {
+  return { severity: 'Error', shouldRetry: true, message: 'the copy was killed before it finished' };
+}
