@@ -85,8 +85,15 @@ export interface CopyOptions {
   bandwidthBytesPerSec?: number;
   /** Where the engine may write its log for this job. */
   logPath?: string;
-  /** Engine-specific options from the profile (already validated). */
+  /**
+   * The profile's `engineOptions`, keyed by engine name (`{ robocopy: { switches: [...] } }`),
+   * already validated; an engine reads its own key.
+   */
   engineOptions: Record<string, unknown>;
+  /** Retries the engine makes itself per file (robocopy /R); from the profile's retry policy. */
+  engineRetries?: number;
+  /** Seconds between the engine's own retries (robocopy /W). */
+  engineWaitSeconds?: number;
   logger: Logger;
 }
 

@@ -33,6 +33,10 @@ export interface ProfileSummary {
   bytesTotal: number;
   durationMs: number;
   failedChunks: FailedChunkSummary[];
+  /** Why the profile could not run at all (snapshot, scan root, engine start), when it could not. */
+  error?: string;
+  /** Problems the scan recorded (unreadable directories, vanished entries). */
+  scanErrors: number;
 }
 
 /** Payload of each run event, by event type. */

@@ -1,0 +1,36 @@
+import { ConfigError } from '../../config/problems';
+import { EXIT, type ExitCode } from '../exit-codes';
+import type { CliIo, CommonArgs } from '../io';
+import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '../load-cli-config';
+
+/** `robocurse validate`: exit 0 and a summary when the config is usable, else 2 and every problem. */
+export async function validateCommand(args: CommonArgs, io: CliIo): Promise<ExitCode> {
+  try {
+    const cfg = await loadCliConfig(args, io);
+    const profiles = selectProfiles(cfg, args, true);
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ valid: true, config: cfg.configPath, profiles: profiles.map((p) => p.name) })}\n`);
+    } else {
+      io.stdout.write(`config OK: ${cfg.configPath}\n`);
+      for (const p of cfg.profiles) io.stdout.write(`  ${p.enabled ? '*' : '-'} ${p.name}: ${p.source} -> ${p.destination} (engine ${p.engine}${p.mirror ? ', mirror' : ''})\n`);
+    }
+    return EXIT.Success;
+  } catch (e) {
+    return handleCommandError(e, args, io);
+  }
+}
+
+/** The shared mapping of expected failures to messages and exit codes. */
+export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): ExitCode {
+  if (e instanceof ConfigError) {
+    if (args.json) io.stdout.write(`${JSON.stringify({ valid: false, config: e.file, problems: e.problems })}\n`);
+    reportConfigError(e, io);
+    return EXIT.UsageOrConfig;
+  }
+  if (e instanceof UsageError) {
+    io.stderr.write(`robocurse: ${e.message}\n`);
+    return EXIT.UsageOrConfig;
+  }
+  io.stderr.write(`robocurse: fatal: ${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.Fatal;
+}

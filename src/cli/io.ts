@@ -1,0 +1,20 @@
+/** Where a command writes; injected so tests can run main() in-process and capture output. */
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+/** Options every command shares. */
+export interface CommonArgs {
+  config?: string;
+  profile?: string[];
+  all?: boolean;
+  json?: boolean;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+}

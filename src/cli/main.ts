@@ -1,0 +1,64 @@
+import type { Argv } from 'yargs';
+import { EXIT, type ExitCode } from './exit-codes';
+import { processIo, type CliIo, type CommonArgs } from './io';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** Runs a command module lazily, so `--help` and `validate` never load the copy machinery. */
+type Handler = (args: CommonArgs & Record<string, unknown>, io: CliIo) => Promise<ExitCode>;
+type Lazy = () => Promise<Handler>;
+
+function commonOptions(y: Argv): Argv<CommonArgs> {
+  return y
+    .option('config', { alias: 'c', type: 'string', describe: 'Config file (default ./robocurse.json, else the bundled example)' })
+    .option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile to act on (repeatable)' })
+    .option('all', { type: 'boolean', describe: 'Act on every enabled profile' })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' })
+    .option('log-level', { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the human log on stderr' }) as unknown as Argv<CommonArgs>;
+}
+
+/**
+ * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
+ * one table in exit-codes.ts, so it can run in-process in tests.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
+  let result: Promise<ExitCode> | undefined;
+  let usageError: string | undefined;
+  const run = (lazy: Lazy) => (args: Record<string, unknown>): void => {
+    result = lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
+  };
+  const parser = commonOptions(yargs(argv))
+    .scriptName('robocurse')
+    .usage('$0 <command> [options]\n\nReplicates large directory trees with parallel copy jobs.')
+    .command('validate', 'Check the config and report every problem', (y) => y, run(async () => (await import('./commands/validate')).validateCommand))
+    .command('plan', 'Scan the sources and show how they would be cut into chunks', (y) => y, run(async () => (await import('./commands/plan')).planCommand))
+    .command('run', 'Replicate the selected profiles', (y) => y
+      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
+      .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' }),
+    run(async () => (await import('./commands/run')).runCommand))
+    .demandCommand(1, 'name a command: validate, plan, run (see --help)')
+    .strict()
+    .version(require('../../../package.json').version as string)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, io.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => { usageError = msg ?? err?.message ?? 'invalid command line'; });
+  let helpOrVersion = false;
+  try {
+    await parser.parseAsync(argv, {}, (err, _parsed, output) => {
+      if (output && !err) { io.stdout.write(`${output}\n`); helpOrVersion = true; }
+    });
+  } catch (e) {
+    usageError ??= (e as Error).message;
+  }
+  if (usageError) {
+    io.stderr.write(`robocurse: ${usageError}\nRun 'robocurse --help' for usage.\n`);
+    return EXIT.UsageOrConfig;
+  }
+  if (helpOrVersion || !result) return EXIT.Success;
+  return result;
+}

@@ -1,0 +1,28 @@
+import type { ChunkPolicy } from '../api';
+import type { RetryPolicy } from './types';
+
+/** Engines built into robocurse; copier plugins add more. */
+export const BUILT_IN_ENGINES = ['native', 'rsync', 'robocopy', 'simulated'] as const;
+
+/** robocopy where it exists; the native copier everywhere else. */
+export function defaultEngine(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'robocopy' : 'native';
+}
+
+export const DEFAULT_MAX_CONCURRENT_JOBS = 4;
+
+export const DEFAULT_CHUNKING: ChunkPolicy = {
+  mode: 'smart',
+  // Big enough that per-chunk process start-up is noise, small enough to balance 4-8 workers.
+  maxChunkBytes: 10e9,
+  maxChunkFiles: 50_000,
+  maxDepth: 5,
+};
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  backoffSeconds: 5,
+  maxBackoffSeconds: 300,
+  engineRetries: 3,
+  engineWaitSeconds: 10,
+};

@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ChunkPolicy } from '../api';
+import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
+import { dottedPath, parseJsonSource, type JsonSource } from './json-source';
+import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from './path-checks';
+import { ConfigError, type ConfigProblem } from './problems';
+import { compileConfigSchema, validateSchema } from './schema-validate';
+import { parseSize } from './size';
+import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
+
+/** What the loaded plugins add to the names a config may use. */
+export interface PluginNames {
+  copiers: string[];
+  snapshotProviders: string[];
+}
+
+/** Checks `global.plugins` (shape, version, options) and reports the names they provide. */
+export type PluginChecker = (refs: PluginRef[], configDir: string) => Promise<{ problems: ConfigProblem[]; names: PluginNames }>;
+
+export interface LoadConfigOptions {
+  pluginChecker?: PluginChecker;
+  /** Check that sources exist (off for `validate --no-fs` and unit tests of pure rules). */
+  checkFilesystem?: boolean;
+}
+
+type Raw = Record<string, any>;
+
+function located(src: JsonSource | undefined, file: string, problems: (ConfigProblem & { segments?: (string | number)[] })[]): ConfigProblem[] {
+  return problems.map((p) => {
+    const at = src && p.segments ? src.locate(p.segments) : undefined;
+    return { path: p.path, message: at ? `${p.message} (${path.basename(file)}:${at})` : p.message };
+  });
+}
+
+function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
+  const g: Raw = raw.global ?? {};
+  return {
+    maxConcurrentJobs: g.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS,
+    engine: g.engine ?? defaultEngine(),
+    bandwidthLimitMbps: g.bandwidthLimitMbps ?? 0,
+    logDir: resolveConfigPath(configDir, g.logDir ?? 'logs'),
+    stateDir: resolveConfigPath(configDir, g.stateDir ?? 'state'),
+    plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
+  };
+}
+
+function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: string): ProfileConfig {
+  const windowsPaths = isWindowsPath(p.source) || isWindowsPath(p.destination);
+  const resolve = (s: string): string => (windowsPaths ? s : resolveConfigPath(configDir, s));
+  const c: Raw = p.chunking ?? {};
+  const chunking: ChunkPolicy = {
+    mode: c.mode ?? DEFAULT_CHUNKING.mode,
+    maxChunkBytes: c.maxChunkBytes !== undefined ? parseSize(c.maxChunkBytes)! : DEFAULT_CHUNKING.maxChunkBytes,
+    maxChunkFiles: c.maxChunkFiles ?? DEFAULT_CHUNKING.maxChunkFiles,
+    maxDepth: c.maxDepth ?? DEFAULT_CHUNKING.maxDepth,
+  };
+  return {
+    name,
+    source: resolve(p.source),
+    destination: resolve(p.destination),
+    enabled: p.enabled ?? true,
+    mirror: p.mirror ?? false,
+    chunking,
+    excludeFiles: p.excludeFiles ?? [],
+    excludeDirs: p.excludeDirs ?? [],
+    snapshot: p.snapshot ? { provider: p.snapshot.provider, required: p.snapshot.required ?? true, options: p.snapshot.options ?? {} } : null,
+    engine: p.engine ?? global.engine,
+    engineOptions: p.engineOptions ?? {},
+    retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
+    bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
+    windowsPaths,
+  };
+}
+
+/** Rules that need the whole config or the filesystem: paths, names, engines, providers. */
+function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginNames, checkFs: boolean): (ConfigProblem & { segments: (string | number)[] })[] {
+  const out: (ConfigProblem & { segments: (string | number)[] })[] = [];
+  const add = (segments: (string | number)[], message: string): void => { out.push({ segments, path: dottedPath(segments), message }); };
+  const engines = new Set<string>([...BUILT_IN_ENGINES, ...names.copiers]);
+  const providers = new Set(names.snapshotProviders);
+  if (!engines.has(cfg.global.engine)) add(['global', 'engine'], `unknown engine '${cfg.global.engine}' (expected one of: ${[...engines].join(', ')})`);
+  const lowerNames = new Map<string, string>();
+  for (const prof of cfg.profiles) {
+    const base = ['profiles', prof.name];
+    const other = lowerNames.get(prof.name.toLowerCase());
+    if (other) add(base, `profile name '${prof.name}' differs from '${other}' only by case; names must be unique ignoring case (they name logs and state)`);
+    lowerNames.set(prof.name.toLowerCase(), prof.name);
+    if (rawProfiles[prof.name].engine !== undefined && !engines.has(prof.engine)) add([...base, 'engine'], `unknown engine '${prof.engine}' (expected one of: ${[...engines].join(', ')})`);
+    if (prof.snapshot && !providers.has(prof.snapshot.provider)) {
+      add([...base, 'snapshot', 'provider'], `unknown snapshot provider '${prof.snapshot.provider}'${providers.size ? ` (loaded: ${[...providers].join(', ')})` : ''}; load it with {"use": "${prof.snapshot.provider}"} in global.plugins`);
+    }
+    const hostIsWin = process.platform === 'win32';
+    for (const key of ['source', 'destination'] as const) {
+      if (isWindowsPath(rawProfiles[prof.name][key]) !== hostIsWin && (hostIsWin || isWindowsPath(rawProfiles[prof.name][key]))) {
+        add([...base, key], `'${rawProfiles[prof.name][key]}' is a ${hostIsWin ? 'POSIX' : 'Windows'} path, but this host is ${process.platform}`);
+      }
+    }
+    if (out.some((p) => p.path.startsWith(dottedPath([...base, 'source'])) || p.path.startsWith(dottedPath([...base, 'destination'])))) continue;
+    const src = prof.windowsPaths ? prof.source : realPathLoose(prof.source);
+    const dst = prof.windowsPaths ? prof.destination : realPathLoose(prof.destination);
+    if (isSameOrInside(src, dst) && isSameOrInside(dst, src)) add([...base, 'destination'], `destination is the same directory as the source (${prof.source})`);
+    else if (isSameOrInside(src, dst)) add([...base, 'destination'], `destination ${prof.destination} is inside the source ${prof.source}: the copy would copy itself`);
+    else if (isSameOrInside(dst, src)) add([...base, 'destination'], `destination ${prof.destination} contains the source ${prof.source}${prof.mirror ? ': mirroring would delete the source' : ''}`);
+    if (checkFs && prof.enabled && !prof.windowsPaths) {
+      let st: fs.Stats | undefined;
+      try { st = fs.statSync(prof.source); } catch (e) {
+        add([...base, 'source'], `source directory does not exist or cannot be read: ${prof.source} (${(e as NodeJS.ErrnoException).code})`);
+      }
+      if (st && !st.isDirectory()) add([...base, 'source'], `source is not a directory: ${prof.source}`);
+      if (fs.existsSync(prof.destination) && !fs.statSync(prof.destination).isDirectory()) add([...base, 'destination'], `destination exists and is not a directory: ${prof.destination}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads and validates a config file. Every problem is collected (not just the first) and thrown
+ * as one ConfigError; there is no fallback to defaults for a file that is wrong.
+ */
+export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<RobocurseConfig> {
+  const configPath = path.resolve(file);
+  const configDir = path.dirname(configPath);
+  let text: string;
+  try {
+    text = fs.readFileSync(configPath, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ path: '', message: `cannot read config file ${configPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], configPath);
+  }
+  const parsed = parseJsonSource(text.replace(/^\uFEFF/, ''));
+  if (!parsed.source) throw new ConfigError(parsed.problems, configPath);
+  const src = parsed.source;
+  const schemaProblems = validateSchema(compileConfigSchema(), src.value);
+  const problems = [...parsed.problems, ...located(src, configPath, schemaProblems)];
+  if (problems.length > 0) throw new ConfigError(problems, configPath);
+
+  const raw = src.value as Raw;
+  const global = buildGlobal(raw, configDir);
+  const profiles = Object.entries(raw.profiles as Raw).map(([name, p]) => buildProfile(name, p as Raw, global, configDir));
+  const cfg: RobocurseConfig = { version: 1, configPath, configDir, global, profiles };
+
+  let names: PluginNames = { copiers: [], snapshotProviders: [] };
+  if (options.pluginChecker) {
+    const checked = await options.pluginChecker(global.plugins, configDir);
+    names = checked.names;
+    problems.push(...checked.problems);
+  }
+  problems.push(...located(src, configPath, semanticProblems(cfg, raw.profiles as Raw, names, options.checkFilesystem ?? true)));
+  if (problems.length > 0) throw new ConfigError(problems, configPath);
+  return cfg;
+}

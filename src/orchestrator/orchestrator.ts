@@ -1,0 +1,548 @@
+import * as os from 'node:os';
+import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner, SnapshotProvider } from '../api';
+import { emptyStats } from '../api';
+import { exitCodeForOutcome } from '../cli/exit-codes';
+import type { ProfileConfig } from '../config/types';
+import { ChunkQueue, type QueuedChunk } from './chunk-queue';
+import { buildCopyOptions, chunkLogPath, profileBudget } from './copy-options';
+import type { EventBus } from './event-bus';
+import { sessionOutcome, summarizeProfile } from './profile-summary';
+import { NullJournal, type RunJournal } from './run-journal';
+import { ThroughputMeter } from './throughput';
+import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
+
+/** Everything the orchestrator works with, injected so tests can swap any part. */
+export interface OrchestratorDeps {
+  bus: EventBus;
+  scanner: Scanner;
+  chunker: Chunker;
+  /** The copier for an engine name; throws for an unknown engine. */
+  copierFor: (engine: string) => Copier;
+  snapshotProviderFor?: (name: string) => SnapshotProvider | undefined;
+  journal?: RunJournal;
+  logger: Logger;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+  logDir?: string;
+  globalBandwidthMbps?: number;
+  version?: string;
+}
+
+/** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
+const PROGRESS_EVENT_INTERVAL_MS = 5_000;
+
+/** A result for a job that never ran (failure to start). */
+function startFailure(err: unknown): CopyResult {
+  return {
+    exitCode: -1,
+    exitMeaning: { severity: 'Error', shouldRetry: true, message: `failed to start: ${(err as Error)?.message ?? String(err)}` },
+    stats: emptyStats(), errors: [], durationMs: 0, killed: false,
+  };
+}
+
+/**
+ * The job orchestration layer: runs profiles one after another; per profile snapshot → scan →
+ * chunk → a queue worked by at most maxConcurrentJobs copy jobs, with retries, pause/resume,
+ * drain and stop; every state change is an event on the bus.
+ *
+ * Completion is event-driven: a job's `done` schedules a tick the moment it resolves. A timer
+ * tick additionally refreshes progress and releases retries whose backoff has passed.
+ */
+export class Orchestrator {
+  readonly state: OrchestrationState;
+  readonly queue = new ChunkQueue();
+  private readonly journal: RunJournal;
+  private readonly now: () => number;
+  private readonly finishedJobs: { active: ActiveJob; result: CopyResult }[] = [];
+  private readonly chunkBytes = new Map<string, number>();
+  private readonly lastProgressEvent = new Map<number, number>();
+  private readonly meter = new ThroughputMeter();
+  private maxConcurrentJobs = 4;
+  private dryRun = false;
+  private resume = true;
+  private callbacks: RunCallbacks = {};
+  private nextJobId = 1;
+  private tickScheduled = false;
+  private profileDone?: () => void;
+  private stopping?: Promise<void>;
+  private finishedBytes = 0;
+  private doneProfilesBytes = 0;
+  private doneProfilesTotal = 0;
+  private scanErrors = 0;
+  private pausedAt?: number;
+  private scanAbort?: AbortController;
+  private profileError?: string;
+
+  constructor(private readonly deps: OrchestratorDeps) {
+    this.journal = deps.journal ?? new NullJournal();
+    this.now = deps.now ?? Date.now;
+    this.state = {
+      sessionId: deps.bus.sessionId, phase: 'Idle', profiles: [], profileIndex: 0,
+      activeJobs: new Map(), completedChunks: [], failedChunks: [], skippedChunks: [],
+      totalChunks: 0, completedCount: 0, totalBytes: 0, bytesComplete: 0,
+      stopRequested: false, drainRequested: false, pauseRequested: false, suspended: false,
+    };
+  }
+
+  /** Runs every profile in order and returns the session's summary; never throws for run failures. */
+  async startReplicationRun(profiles: ProfileConfig[], opts: RunOptions = {}): Promise<RunSummary> {
+    const s = this.state;
+    this.maxConcurrentJobs = opts.maxConcurrentJobs ?? 4;
+    this.dryRun = opts.dryRun ?? false;
+    this.resume = opts.resume ?? true;
+    this.callbacks = opts;
+    s.profiles = profiles;
+    s.startTime = this.now();
+    this.journal.beginRun({ sessionId: s.sessionId, profiles: profiles.map((p) => p.name), dryRun: this.dryRun });
+    this.deps.bus.emit('SessionStart', {
+      profiles: profiles.map((p) => p.name), host: os.hostname(), user: safeUser(), version: this.deps.version ?? '0.0.0',
+      dryRun: this.dryRun, maxConcurrentJobs: this.maxConcurrentJobs,
+    });
+    const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
+    timer.unref();
+    const summaries: ProfileSummary[] = [];
+    try {
+      for (let i = 0; i < profiles.length; i++) {
+        if (s.stopRequested || s.drainRequested) break;
+        s.profileIndex = i;
+        const summary = await this.runProfile(profiles[i]);
+        summaries.push(summary);
+        this.callbacks.onProfileComplete?.(summary);
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    const stopped = s.stopRequested || s.drainRequested;
+    const outcome = sessionOutcome(summaries, stopped);
+    s.phase = stopped ? 'Stopped' : outcome === 'Error' || outcome === 'Failed' ? 'Failed' : 'Complete';
+    const durationMs = this.now() - s.startTime;
+    const exitCode = exitCodeForOutcome(outcome);
+    this.deps.bus.emit('SessionEnd', {
+      outcome, exitCode, durationMs,
+      filesCopied: summaries.reduce((a, p) => a + p.filesCopied, 0),
+      bytesCopied: summaries.reduce((a, p) => a + p.bytesCopied, 0),
+      chunksFailed: summaries.reduce((a, p) => a + p.chunksFailed, 0),
+      profiles: summaries,
+    });
+    this.journal.endRun({ outcome, exitCode });
+    return { sessionId: s.sessionId, outcome, profiles: summaries, durationMs };
+  }
+
+  /** One profile from snapshot to its summary; the snapshot is released whatever happens. */
+  private async runProfile(profile: ProfileConfig): Promise<ProfileSummary> {
+    const finished = new Promise<void>((resolve) => { this.profileDone = resolve; });
+    try {
+      const started = await this.startProfileReplication(profile);
+      if (started) await finished;
+    } catch (err) {
+      // A scan aborted by stop or drain is a stop, not a profile failure.
+      if (!this.state.stopRequested && !this.state.drainRequested) {
+        this.profileError = (err as Error)?.message ?? String(err);
+        this.deps.logger.error({ err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
+      }
+      if (this.state.activeJobs.size > 0) await this.stopAllJobs();
+    } finally {
+      await this.releaseSnapshot(profile);
+    }
+    return this.completeCurrentProfile(profile);
+  }
+
+  /**
+   * Validates paths, snapshots, scans (from the snapshot when there is one), chunks, fills the
+   * queue and starts processing. Returns false when there is nothing to process.
+   */
+  async startProfileReplication(profile: ProfileConfig): Promise<boolean> {
+    const s = this.state;
+    this.resetProfileState(profile);
+    this.deps.bus.emit('ProfileStart', {
+      profile: profile.name, index: s.profileIndex, source: profile.source, destination: profile.destination,
+      engine: profile.engine, mirror: profile.mirror,
+    });
+    this.deps.copierFor(profile.engine); // fails the profile now, not chunk by chunk, for an unknown engine
+    let sourceRoot = profile.source;
+    if (profile.snapshot) {
+      s.phase = 'Snapshot';
+      sourceRoot = await this.createSnapshot(profile);
+    }
+    if (s.stopRequested) return false;
+    s.phase = 'Scanning';
+    this.scanAbort = new AbortController();
+    const tree = await this.deps.scanner.scan(sourceRoot, {
+      excludes: { excludeFiles: profile.excludeFiles, excludeDirs: profile.excludeDirs, caseInsensitive: profile.windowsPaths },
+      signal: this.scanAbort.signal,
+    });
+    s.tree = tree;
+    this.scanErrors = tree.errors.length;
+    for (const e of tree.errors.slice(0, 20)) this.deps.logger.warn({ profile: profile.name, ...e }, `scan: cannot read ${e.relPath || '.'}: ${e.code}`);
+    const chunks = this.deps.chunker.plan(tree, profile.chunking, {
+      profile: profile.name, sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths,
+    });
+    this.deps.bus.emit('ScanComplete', {
+      profile: profile.name, root: sourceRoot, dirs: tree.rootNode.totalDirs, files: tree.rootNode.totalFiles,
+      bytes: tree.rootNode.totalBytes, errors: tree.errors.length, skippedLinks: tree.skippedLinks.length,
+      chunks: chunks.length, durationMs: tree.durationMs,
+    });
+    if (s.stopRequested) return false;
+    const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
+    this.initQueue(profile, chunks, completedChunkIds);
+    s.phase = 'Replicating';
+    this.tick();
+    return true;
+  }
+
+  /** Fills the queue with `chunks` (largest first, as planned), skipping those already done. */
+  initQueue(profile: ProfileConfig, chunks: Chunk[], alreadyDone: Set<string> = new Set()): void {
+    const s = this.state;
+    if (s.currentProfile !== profile) this.resetProfileState(profile);
+    s.phase = 'Replicating';
+    s.totalChunks = chunks.length;
+    s.totalBytes = chunks.reduce((a, c) => a + c.estimatedBytes, 0);
+    const now = this.now();
+    for (const chunk of chunks) {
+      if (alreadyDone.has(chunk.id)) {
+        s.skippedChunks.push(chunk);
+        s.completedCount++;
+        this.finishedBytes += chunk.estimatedBytes;
+      } else {
+        this.queue.enqueue({ chunk, retryCount: 0, notBefore: now }, now);
+      }
+    }
+  }
+
+  private resetProfileState(profile: ProfileConfig): void {
+    const s = this.state;
+    s.currentProfile = profile;
+    s.profileStartTime = this.now();
+    s.completedChunks = []; s.failedChunks = []; s.skippedChunks = [];
+    s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
+    s.snapshot = undefined; s.tree = undefined;
+    this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined;
+    this.chunkBytes.clear();
+    this.queue.clear();
+  }
+
+  /** Makes the tick run soon, once, however many jobs finish at the same moment. */
+  private scheduleTick(): void {
+    if (this.tickScheduled) return;
+    this.tickScheduled = true;
+    setImmediate(() => { this.tickScheduled = false; this.tick(); });
+  }
+
+  /**
+   * Honours stop and pause; collects finished jobs; starts new jobs while below the cap;
+   * completes the profile when queue and active set are empty; refreshes progress.
+   */
+  tick(): void {
+    const s = this.state;
+    if (s.stopRequested) {
+      void this.stopAllJobs().then(() => this.resolveProfile());
+      return;
+    }
+    for (const f of this.finishedJobs.splice(0)) {
+      s.activeJobs.delete(f.active.id);
+      this.lastProgressEvent.delete(f.active.id);
+      const result = this.completeJob(f.active, f.result);
+      this.callbacks.onChunkComplete?.(f.active, result);
+    }
+    if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested) {
+      while (s.activeJobs.size < this.maxConcurrentJobs) {
+        const next = this.queue.dequeue(this.now());
+        if (!next) break;
+        this.startChunkJob(next);
+      }
+    }
+    this.maybeCompleteProfile();
+    this.updateProgress();
+  }
+
+  private maybeCompleteProfile(): void {
+    const s = this.state;
+    if (s.phase !== 'Replicating' || s.activeJobs.size > 0 || this.finishedJobs.length > 0) return;
+    const nothingLeft = this.queue.size === 0;
+    if (nothingLeft || s.stopRequested || s.drainRequested) this.resolveProfile();
+  }
+
+  private resolveProfile(): void {
+    const done = this.profileDone;
+    this.profileDone = undefined;
+    done?.();
+  }
+
+  private startChunkJob(q: QueuedChunk): void {
+    const s = this.state;
+    const profile = s.currentProfile!;
+    const id = this.nextJobId++;
+    const attempt = q.retryCount + 1;
+    const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
+    const budget = profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
+    const share = budget > 0 ? Math.max(1, Math.floor(budget / (s.activeJobs.size + 1))) : 0;
+    this.deps.bus.emit('ChunkStart', {
+      profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
+      destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
+    });
+    this.journal.chunkStarted(profile.name, q.chunk, attempt);
+    let job;
+    try {
+      const copier = this.deps.copierFor(profile.engine);
+      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger }));
+    } catch (err) {
+      const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
+      this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);
+      this.finishedJobs.push({ active, result: startFailure(err) });
+      this.scheduleTick();
+      return;
+    }
+    const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
+    s.activeJobs.set(id, active);
+    this.redistributeBandwidth();
+    void job.done.then((result) => {
+      if (s.stopRequested && result.killed) return; // stopAllJobs owns killed jobs
+      this.finishedJobs.push({ active, result });
+      this.scheduleTick();
+    });
+  }
+
+  /** Re-divides the profile's bandwidth budget among running jobs that can change it live. */
+  private redistributeBandwidth(): void {
+    const profile = this.state.currentProfile;
+    if (!profile) return;
+    const budget = profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
+    if (budget <= 0 || this.state.activeJobs.size === 0) return;
+    const share = Math.max(1, Math.floor(budget / this.state.activeJobs.size));
+    for (const a of this.state.activeJobs.values()) a.job.setBandwidth?.(share);
+  }
+
+  /** Records a finished job: status, log line, ChunkComplete event; failures go on to retry logic. */
+  completeJob(active: ActiveJob, result: CopyResult): CopyResult {
+    const s = this.state;
+    const profile = s.currentProfile!;
+    const sev = result.exitMeaning.severity;
+    const status = sev === 'Success' ? 'Complete' : sev === 'Warning' ? 'CompleteWithWarnings' : 'Failed';
+    const durationMs = result.durationMs || this.now() - active.startedAt;
+    const line = `chunk ${active.chunk.id} (${active.chunk.relPath || '.'}) ${status}: ${result.exitMeaning.message}`;
+    if (sev === 'Success') this.deps.logger.info({ chunkId: active.chunk.id, exitCode: result.exitCode }, line);
+    else this.deps.logger.warn({ chunkId: active.chunk.id, exitCode: result.exitCode, errors: result.errors.slice(0, 5) }, line);
+    this.deps.bus.emit('ChunkComplete', {
+      profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, destination: active.chunk.destinationPath,
+      exitCode: result.exitCode, severity: sev, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied,
+      durationMs, message: result.exitMeaning.message,
+    });
+    if (status === 'Failed') {
+      this.handleFailedChunk(active, result);
+    } else {
+      s.completedChunks.push({ chunk: active.chunk, status, result, retryCount: active.retryCount });
+      s.completedCount++;
+      this.finishedBytes += active.chunk.estimatedBytes;
+      this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
+    }
+    this.redistributeBandwidth();
+    return result;
+  }
+
+  /** Retries a failed chunk (with backoff) while attempts remain and the failure is retryable; else fails it for good. */
+  handleFailedChunk(active: ActiveJob, result: CopyResult): void {
+    const s = this.state;
+    const profile = s.currentProfile!;
+    const retryCount = active.retryCount + 1;
+    if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry) {
+      const backoffMs = Math.min(profile.retry.backoffSeconds * 1000 * 2 ** (retryCount - 1), profile.retry.maxBackoffSeconds * 1000);
+      const now = this.now();
+      this.queue.enqueue({ chunk: active.chunk, retryCount, notBefore: now + backoffMs, lastExitCode: result.exitCode, lastMessage: result.exitMeaning.message }, now);
+      this.deps.logger.warn({ chunkId: active.chunk.id }, `chunk ${active.chunk.id} failed, retrying (${retryCount}/${profile.retry.maxAttempts - 1}) in ${Math.round(backoffMs / 1000)} s`);
+      this.deps.bus.emit('ChunkRetry', {
+        profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, retryCount,
+        exitCode: result.exitCode, message: result.exitMeaning.message, backoffMs,
+      });
+      return;
+    }
+    s.failedChunks.push({ chunk: active.chunk, status: 'Failed', result, retryCount });
+    s.completedCount++;
+    this.finishedBytes += active.chunk.estimatedBytes;
+    this.deps.logger.error({ chunkId: active.chunk.id, exitCode: result.exitCode }, `chunk ${active.chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
+    this.deps.bus.emit('ChunkError', {
+      profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, retryCount,
+      exitCode: result.exitCode, message: result.exitMeaning.message,
+    });
+    this.journal.chunkFinished(profile.name, active.chunk, 'Failed', result, active.attempt);
+  }
+
+  /** Kills every running job (whole process trees) and empties the active set. */
+  stopAllJobs(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const s = this.state;
+    const jobs = [...s.activeJobs.values()];
+    this.stopping = (async () => {
+      this.scanAbort?.abort();
+      await Promise.all(jobs.map(async (a) => {
+        await a.job.kill();
+        this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`);
+      }));
+      s.activeJobs.clear();
+      this.finishedJobs.splice(0);
+      s.phase = 'Stopped';
+      this.deps.bus.emit('Stopped', { queuedChunks: this.queue.size, killedJobs: jobs.length });
+    })();
+    return this.stopping;
+  }
+
+  /** Stop: nothing new starts, running jobs are killed, the run ends as Stopped. */
+  requestStop(reason = 'requested'): void {
+    if (this.state.stopRequested) return;
+    this.state.stopRequested = true;
+    this.deps.bus.emit('StopRequested', { mode: 'stop', reason });
+    if (this.state.suspended) this.requestResume();
+    this.tick();
+  }
+
+  /** Drain: running jobs finish, nothing new starts, then the run ends as Stopped. */
+  requestDrain(reason = 'requested'): void {
+    if (this.state.drainRequested || this.state.stopRequested) return;
+    this.state.drainRequested = true;
+    this.deps.bus.emit('StopRequested', { mode: 'drain', reason });
+    this.scanAbort?.abort();
+    this.tick();
+  }
+
+  /** Pause: nothing new starts; with `suspend`, running jobs freeze where their engine can. */
+  requestPause(opts: { suspend?: boolean } = {}): void {
+    const s = this.state;
+    if (s.pauseRequested && (s.suspended || !opts.suspend)) return;
+    s.pauseRequested = true;
+    this.pausedAt ??= this.now();
+    if (opts.suspend) {
+      for (const a of s.activeJobs.values()) a.job.suspend?.();
+      s.suspended = true;
+      this.meter.pause();
+    }
+    this.deps.bus.emit('Paused', { suspend: Boolean(opts.suspend), activeJobs: s.activeJobs.size });
+  }
+
+  /** Undoes a pause (and thaws suspended jobs). */
+  requestResume(): void {
+    const s = this.state;
+    if (!s.pauseRequested) return;
+    if (s.suspended) {
+      for (const a of s.activeJobs.values()) a.job.resume?.();
+      s.suspended = false;
+      this.meter.resume();
+    }
+    s.pauseRequested = false;
+    const pausedMs = this.pausedAt !== undefined ? this.now() - this.pausedAt : 0;
+    this.pausedAt = undefined;
+    this.deps.bus.emit('Resumed', { activeJobs: s.activeJobs.size, pausedMs });
+    this.tick();
+  }
+
+  /** Changes the job cap while running; new jobs start on the next tick. */
+  setMaxConcurrentJobs(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxConcurrentJobs must be an integer >= 1, got ${n}`);
+    this.maxConcurrentJobs = n;
+    this.tick();
+  }
+
+  /** Bytes of finished chunks plus the live (high-water) bytes of active ones. */
+  private updateProgress(): void {
+    const s = this.state;
+    let live = 0;
+    const now = this.now();
+    for (const a of s.activeJobs.values()) {
+      const p = a.job.progress();
+      // High-water per chunk: a retry restarting at 0 must not move progress backwards.
+      const hw = Math.min(Math.max(this.chunkBytes.get(a.chunk.id) ?? 0, p.bytesCopied), a.chunk.estimatedBytes);
+      this.chunkBytes.set(a.chunk.id, hw);
+      live += hw;
+      const last = this.lastProgressEvent.get(a.id) ?? a.startedAt;
+      if (now - last >= PROGRESS_EVENT_INTERVAL_MS) {
+        this.lastProgressEvent.set(a.id, now);
+        this.deps.bus.emit('ChunkProgress', { profile: s.currentProfile!.name, chunkId: a.chunk.id, bytesCopied: p.bytesCopied, filesCopied: p.filesCopied });
+      }
+    }
+    for (const c of this.finishedChunkIds()) this.chunkBytes.delete(c);
+    s.bytesComplete = Math.max(s.bytesComplete, this.finishedBytes + live);
+    this.meter.sample(now, this.doneProfilesBytes + s.bytesComplete);
+    this.callbacks.onProgress?.(this.getStatus());
+  }
+
+  private *finishedChunkIds(): Iterable<string> {
+    for (const c of this.state.completedChunks) yield c.chunk.id;
+    for (const c of this.state.failedChunks) yield c.chunk.id;
+  }
+
+  /** The current picture of the run. */
+  getStatus(): OrchestrationStatus {
+    const s = this.state;
+    const now = this.now();
+    const overallDone = this.doneProfilesBytes + s.bytesComplete;
+    const overallTotal = this.doneProfilesTotal + s.totalBytes;
+    const rate = this.meter.bytesPerSecond();
+    return {
+      sessionId: s.sessionId, phase: s.phase, currentProfile: s.currentProfile?.name,
+      profileIndex: s.profileIndex, profileCount: s.profiles.length,
+      profileProgress: s.totalBytes > 0 ? Math.min(100, Math.round((s.bytesComplete / s.totalBytes) * 1000) / 10) : s.phase === 'Replicating' && this.queue.size === 0 && s.activeJobs.size === 0 ? 100 : 0,
+      overallProgress: overallTotal > 0 ? Math.min(100, Math.round((overallDone / overallTotal) * 1000) / 10) : 0,
+      chunksComplete: s.completedCount, chunksTotal: s.totalChunks, chunksFailed: s.failedChunks.length,
+      bytesComplete: s.bytesComplete, bytesTotal: s.totalBytes,
+      overallBytesComplete: overallDone, overallBytesTotal: overallTotal,
+      bytesPerSecond: rate,
+      elapsedMs: s.startTime !== undefined ? now - s.startTime : 0,
+      etaSeconds: s.suspended ? undefined : this.meter.etaSeconds(s.totalBytes - s.bytesComplete),
+      activeCount: s.activeJobs.size, queuedCount: this.queue.size,
+      paused: s.pauseRequested, suspended: s.suspended,
+      active: [...s.activeJobs.values()].map((a) => ({
+        chunkId: a.chunk.id, relPath: a.chunk.relPath, bytesCopied: a.job.progress().bytesCopied,
+        estimatedBytes: a.chunk.estimatedBytes, attempt: a.attempt,
+      })),
+    };
+  }
+
+  private async createSnapshot(profile: ProfileConfig): Promise<string> {
+    const cfg = profile.snapshot!;
+    const provider = this.deps.snapshotProviderFor?.(cfg.provider);
+    try {
+      if (!provider) throw new Error(`snapshot provider '${cfg.provider}' is not loaded`);
+      const info = await provider.create(profile.source, { sessionId: this.state.sessionId, label: `robocurse:${profile.name}` });
+      this.state.snapshot = info;
+      this.journal.snapshotCreated(profile.name, info);
+      this.deps.bus.emit('SnapshotCreated', { profile: profile.name, provider: provider.name, snapshotId: info.id, sourcePath: info.sourcePath, snapshotPath: info.snapshotPath });
+      return info.snapshotPath;
+    } catch (err) {
+      const msg = `cannot create a ${cfg.provider} snapshot of ${profile.source}: ${(err as Error)?.message ?? String(err)}`;
+      if (cfg.required) throw new Error(msg);
+      this.deps.logger.warn({ profile: profile.name }, `${msg}; snapshot.required is false, so copying from the live tree`);
+      return profile.source;
+    }
+  }
+
+  private async releaseSnapshot(profile: ProfileConfig): Promise<void> {
+    const info = this.state.snapshot;
+    if (!info || !profile.snapshot) return;
+    const provider = this.deps.snapshotProviderFor?.(profile.snapshot.provider);
+    try {
+      await provider!.delete(info.id);
+      this.journal.snapshotDeleted(profile.name, info);
+      this.deps.bus.emit('SnapshotDeleted', { profile: profile.name, provider: info.provider, snapshotId: info.id });
+    } catch (err) {
+      // Left in the journal as live: the next start removes it as an orphan.
+      this.deps.logger.error({ err, snapshotId: info.id }, `cannot delete snapshot ${info.id}: ${(err as Error)?.message}`);
+    }
+    this.state.snapshot = undefined;
+  }
+
+  private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {
+    const s = this.state;
+    const summary = summarizeProfile({
+      profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
+      totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
+      stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
+    });
+    this.doneProfilesBytes += s.bytesComplete;
+    this.doneProfilesTotal += s.totalBytes;
+    this.deps.bus.emit('ProfileComplete', summary);
+    this.journal.endProfile(summary);
+    return summary;
+  }
+}
+
+function safeUser(): string {
+  try { return os.userInfo().username; } catch { return process.env.USER ?? process.env.USERNAME ?? 'unknown'; }
+}

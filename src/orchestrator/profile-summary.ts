@@ -1,0 +1,51 @@
+import type { FailedChunkSummary, ProfileResult, ProfileSummary } from '../api';
+import type { FinishedChunk } from './types';
+
+const MAX_ERRORS_PER_CHUNK = 5;
+
+/** Totals of one profile from its finished chunks. */
+export function summarizeProfile(input: {
+  profile: string; completed: FinishedChunk[]; failed: FinishedChunk[]; skipped: number; totalChunks: number;
+  bytesTotal: number; durationMs: number; stopped: boolean; error?: string; scanErrors: number;
+}): ProfileSummary {
+  const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
+  const all = [...input.completed, ...input.failed];
+  const failedChunks: FailedChunkSummary[] = input.failed.map((f) => ({
+    chunkId: f.chunk.id,
+    source: f.chunk.sourcePath,
+    exitCode: f.result?.exitCode ?? -1,
+    retryCount: f.retryCount,
+    message: f.result?.exitMeaning.message ?? 'failed',
+    errors: (f.result?.errors ?? []).slice(0, MAX_ERRORS_PER_CHUNK),
+  }));
+  let result: ProfileResult;
+  if (input.error || input.failed.length > 0) result = 'Failed';
+  else if (input.stopped) result = 'Stopped';
+  else if (warn > 0 || input.scanErrors > 0) result = 'Warning';
+  else result = 'Success';
+  return {
+    profile: input.profile,
+    result,
+    chunksTotal: input.totalChunks,
+    chunksOk: input.completed.length - warn,
+    chunksWarning: warn,
+    chunksFailed: input.failed.length,
+    chunksSkipped: input.skipped,
+    filesCopied: all.reduce((s, c) => s + (c.result?.stats.filesCopied ?? 0), 0),
+    bytesCopied: all.reduce((s, c) => s + (c.result?.stats.bytesCopied ?? 0), 0),
+    bytesTotal: input.bytesTotal,
+    durationMs: input.durationMs,
+    failedChunks,
+    scanErrors: input.scanErrors,
+    ...(input.error ? { error: input.error } : {}),
+  };
+}
+
+/** Session outcome from its profiles: a fatal profile error outranks failures, which outrank stops. */
+export function sessionOutcome(profiles: ProfileSummary[], stopped: boolean): 'Success' | 'Warning' | 'Failed' | 'Stopped' | 'Error' {
+  if (profiles.some((p) => p.error)) return 'Error';
+  if (profiles.some((p) => p.result === 'Failed')) return 'Failed';
+  if (stopped || profiles.some((p) => p.result === 'Stopped')) return 'Stopped';
+  if (profiles.some((p) => p.result === 'Warning')) return 'Warning';
+  return 'Success';
+}

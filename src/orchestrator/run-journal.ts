@@ -1,0 +1,32 @@
+import type { Chunk, CopyResult, ProfileSummary, RunEvent, SnapshotInfo } from '../api';
+import type { ProfileConfig } from '../config/types';
+
+/**
+ * Where the orchestrator checkpoints a run (the SQLite state store in production). Every method
+ * is synchronous because a checkpoint must be written before the next step is taken.
+ */
+export interface RunJournal {
+  beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void;
+  /** Records the profile's chunks; returns the ids an unfinished earlier run already completed. */
+  beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string };
+  chunkStarted(profile: string, chunk: Chunk, attempt: number): void;
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number): void;
+  endProfile(summary: ProfileSummary): void;
+  snapshotCreated(profile: string, info: SnapshotInfo): void;
+  snapshotDeleted(profile: string, info: SnapshotInfo): void;
+  recordEvent(event: RunEvent): void;
+  endRun(info: { outcome: string; exitCode: number }): void;
+}
+
+/** A journal that remembers nothing: runs without a state directory, and unit tests. */
+export class NullJournal implements RunJournal {
+  beginRun(): void {}
+  beginProfile(): { completedChunkIds: Set<string> } { return { completedChunkIds: new Set() }; }
+  chunkStarted(): void {}
+  chunkFinished(): void {}
+  endProfile(): void {}
+  snapshotCreated(): void {}
+  snapshotDeleted(): void {}
+  recordEvent(): void {}
+  endRun(): void {}
+}

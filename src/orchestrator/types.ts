@@ -1,0 +1,105 @@
+import type { Chunk, CopyJob, CopyResult, DirTree, ProfileResult, ProfileSummary, SnapshotInfo } from '../api';
+import type { ProfileConfig } from '../config/types';
+
+export type Phase = 'Idle' | 'Snapshot' | 'Scanning' | 'Replicating' | 'Complete' | 'Stopped' | 'Failed';
+
+/** Status of a chunk within the current run. */
+export type ChunkStatus = 'Pending' | 'Running' | 'Complete' | 'CompleteWithWarnings' | 'Failed' | 'Skipped';
+
+/** A job the orchestrator started, with what it needs to finish it. */
+export interface ActiveJob {
+  id: number;
+  job: CopyJob;
+  chunk: Chunk;
+  retryCount: number;
+  attempt: number;
+  startedAt: number;
+  logPath?: string;
+}
+
+/** A finished chunk (complete, with warnings, or failed for good). */
+export interface FinishedChunk {
+  chunk: Chunk;
+  status: ChunkStatus;
+  result?: CopyResult;
+  retryCount: number;
+}
+
+/** The spec's OrchestrationState, in TypeScript form. */
+export interface OrchestrationState {
+  sessionId: string;
+  phase: Phase;
+  currentProfile?: ProfileConfig;
+  profiles: ProfileConfig[];
+  profileIndex: number;
+  activeJobs: Map<number, ActiveJob>;
+  completedChunks: FinishedChunk[];
+  failedChunks: FinishedChunk[];
+  /** Chunks skipped because an earlier, unfinished run completed them. */
+  skippedChunks: Chunk[];
+  totalChunks: number;
+  completedCount: number;
+  totalBytes: number;
+  bytesComplete: number;
+  startTime?: number;
+  profileStartTime?: number;
+  stopRequested: boolean;
+  drainRequested: boolean;
+  pauseRequested: boolean;
+  suspended: boolean;
+  snapshot?: SnapshotInfo;
+  tree?: DirTree;
+}
+
+/** What getStatus() returns: one consistent picture for bars, JSON lines and `status`. */
+export interface OrchestrationStatus {
+  sessionId: string;
+  phase: Phase;
+  currentProfile?: string;
+  profileIndex: number;
+  profileCount: number;
+  /** Percent of the current profile's bytes processed (0-100). */
+  profileProgress: number;
+  /** Percent of the bytes of all profiles scanned so far (0-100). */
+  overallProgress: number;
+  chunksComplete: number;
+  chunksTotal: number;
+  chunksFailed: number;
+  bytesComplete: number;
+  bytesTotal: number;
+  overallBytesComplete: number;
+  overallBytesTotal: number;
+  bytesPerSecond?: number;
+  elapsedMs: number;
+  /** Seconds left; undefined until the throughput is known. */
+  etaSeconds?: number;
+  activeCount: number;
+  queuedCount: number;
+  paused: boolean;
+  suspended: boolean;
+  active: { chunkId: string; relPath: string; bytesCopied: number; estimatedBytes: number; attempt: number }[];
+}
+
+export interface RunCallbacks {
+  onProgress?: (status: OrchestrationStatus) => void;
+  onChunkComplete?: (job: ActiveJob, result: CopyResult) => void;
+  onProfileComplete?: (summary: ProfileSummary) => void;
+}
+
+export interface RunOptions extends RunCallbacks {
+  maxConcurrentJobs?: number;
+  dryRun?: boolean;
+  /** Resume unfinished runs from the journal (default true). */
+  resume?: boolean;
+  /** How often the timer tick refreshes progress and releases retries (ms). */
+  tickIntervalMs?: number;
+}
+
+export interface RunSummary {
+  sessionId: string;
+  outcome: 'Success' | 'Warning' | 'Failed' | 'Stopped' | 'Error';
+  profiles: ProfileSummary[];
+  durationMs: number;
+}
+
+export type { ProfileResult };
