@@ -1,0 +1,103 @@
+import type { Chunk, ChunkKind, Severity } from '../api';
+import { recordChunkHistory } from './chunk-history';
+import { StateError } from './errors';
+import type { StoreContext } from './store-context';
+import type { ChunkFailure, ChunkRecord, ChunkStatus, ChunkSuccess } from './types';
+
+interface ChunkRow {
+  profile_run_id: number; chunk_id: string; kind: string; rel_path: string; source: string; destination: string;
+  estimated_files: number; estimated_bytes: number; status: string; attempts: number; exit_code: number | null;
+  severity: string | null; files_copied: number; bytes_copied: number; started_at: string | null; finished_at: string | null;
+  duration_ms: number | null; last_error: string | null; carried_from: number | null;
+}
+
+function toChunkRecord(r: ChunkRow): ChunkRecord {
+  return {
+    profileRunId: r.profile_run_id, chunkId: r.chunk_id, kind: r.kind as ChunkKind, relPath: r.rel_path, source: r.source,
+    destination: r.destination, estimatedFiles: r.estimated_files, estimatedBytes: r.estimated_bytes,
+    status: r.status as ChunkStatus, attempts: r.attempts, exitCode: r.exit_code, severity: r.severity as Severity | null,
+    filesCopied: r.files_copied, bytesCopied: r.bytes_copied, startedAt: r.started_at, finishedAt: r.finished_at,
+    durationMs: r.duration_ms, lastError: r.last_error, carriedFrom: r.carried_from,
+  };
+}
+
+/** Inserts the plan of a profile run as Pending rows (inside the caller's transaction). */
+export function insertChunks(ctx: StoreContext, profileRunId: number, chunks: readonly Chunk[]): void {
+  const ins = ctx.stmt(
+    `INSERT INTO chunks(profile_run_id, chunk_id, kind, rel_path, source, destination, estimated_files, estimated_bytes, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Pending')`);
+  for (const c of chunks) {
+    ins.run(profileRunId, c.id, c.kind, c.relPath, c.sourcePath, c.destinationPath, c.estimatedFiles, c.estimatedBytes);
+  }
+}
+
+function requireOne(changes: number, profileRunId: number, chunkId: string): void {
+  if (changes !== 1) {
+    throw new StateError('STATE_UNKNOWN_CHUNK', `chunk ${chunkId} is not part of profile run ${profileRunId} in the state database`);
+  }
+}
+
+/** Marks the start of attempt `attempt` (1-based) of a chunk. */
+export function markChunkRunning(ctx: StoreContext, profileRunId: number, chunkId: string, attempt: number): void {
+  const info = ctx.write(() => ctx.stmt(
+    `UPDATE chunks SET status = 'Running', attempts = ?, started_at = ?, finished_at = NULL, duration_ms = NULL
+     WHERE profile_run_id = ? AND chunk_id = ?`).run(attempt, ctx.now(), profileRunId, chunkId));
+  requireOne(info.changes, profileRunId, chunkId);
+}
+
+/**
+ * Records a chunk as done. Only a result the engine rated Success or Warning is accepted: this
+ * row is what a resumed run trusts to skip the chunk, so an Error/Fatal here would lose data on
+ * the next resume. The learnt duration goes to chunk_history in the same transaction (except in
+ * dry runs, whose durations say nothing about copying).
+ */
+export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: string, r: ChunkSuccess): void {
+  if (r.severity !== 'Success' && r.severity !== 'Warning') {
+    throw new StateError('STATE_NOT_A_SUCCESS',
+      `chunk ${chunkId} cannot be recorded complete: the engine rated it ${r.severity} (exit code ${r.exitCode}); use markChunkFailed`);
+  }
+  const status: ChunkStatus = r.severity === 'Success' ? 'Complete' : 'CompleteWithWarnings';
+  ctx.write(() => {
+    const finishedAt = ctx.now();
+    const info = ctx.stmt(
+      `UPDATE chunks SET status = ?, exit_code = ?, severity = ?, files_copied = ?, bytes_copied = ?, finished_at = ?,
+         duration_ms = ?, last_error = ?, carried_from = NULL
+       WHERE profile_run_id = ? AND chunk_id = ?`,
+    ).run(status, r.exitCode, r.severity, r.filesCopied, r.bytesCopied, finishedAt, Math.round(r.durationMs),
+      r.severity === 'Warning' ? (r.message ?? null) : null, profileRunId, chunkId);
+    requireOne(info.changes, profileRunId, chunkId);
+    const owner = ctx.stmt(
+      `SELECT p.profile, r.dry_run FROM profile_runs p JOIN runs r ON r.session_id = p.session_id WHERE p.id = ?`,
+    ).get(profileRunId) as { profile: string; dry_run: number };
+    if (owner.dry_run === 0) {
+      recordChunkHistory(ctx, owner.profile, chunkId, { bytes: r.bytesCopied, files: r.filesCopied, durationMs: r.durationMs, finishedAt });
+    }
+  });
+}
+
+/** Records a failed attempt; a later markChunkRunning starts the next one. */
+export function markChunkFailed(ctx: StoreContext, profileRunId: number, chunkId: string, f: ChunkFailure): void {
+  const info = ctx.write(() => ctx.stmt(
+    `UPDATE chunks SET status = 'Failed', exit_code = ?, severity = ?, files_copied = ?, bytes_copied = ?, finished_at = ?,
+       duration_ms = ?, last_error = ?, carried_from = NULL
+     WHERE profile_run_id = ? AND chunk_id = ?`,
+  ).run(f.exitCode, f.severity, f.filesCopied ?? 0, f.bytesCopied ?? 0, ctx.now(),
+    f.durationMs === undefined ? null : Math.round(f.durationMs), f.message, profileRunId, chunkId));
+  requireOne(info.changes, profileRunId, chunkId);
+}
+
+/** The chunk rows of a profile run (optionally of one status), largest estimate first. */
+export function listChunks(ctx: StoreContext, profileRunId: number, status?: ChunkStatus): ChunkRecord[] {
+  const rows = status === undefined
+    ? ctx.stmt('SELECT * FROM chunks WHERE profile_run_id = ? ORDER BY estimated_bytes DESC, chunk_id').all(profileRunId)
+    : ctx.stmt('SELECT * FROM chunks WHERE profile_run_id = ? AND status = ? ORDER BY estimated_bytes DESC, chunk_id').all(profileRunId, status);
+  return (rows as ChunkRow[]).map(toChunkRecord);
+}
+
+/** Number of chunks per status in a profile run (every status present, 0 when none). */
+export function chunkCounts(ctx: StoreContext, profileRunId: number): Record<ChunkStatus, number> {
+  const counts: Record<ChunkStatus, number> = { Pending: 0, Running: 0, Complete: 0, CompleteWithWarnings: 0, Failed: 0, Skipped: 0 };
+  const rows = ctx.stmt('SELECT status, COUNT(*) AS n FROM chunks WHERE profile_run_id = ? GROUP BY status').all(profileRunId) as { status: ChunkStatus; n: number }[];
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}

@@ -1,0 +1,11 @@
+/** The state layer: checkpoint, history, control commands and profile locks in one SQLite file. */
+export { StateStore, type StateStoreOptions } from './state-store';
+export { STATE_DB_FILE } from './open-database';
+export { SCHEMA_VERSION } from './schema';
+export { StateError, ProfileLockedError, type StateErrorCode, type LockHolder } from './errors';
+export { normalizeForFingerprint, profileFingerprint } from './fingerprint';
+export type { ProfileLock } from './profile-lock';
+export type { SessionStatus, SessionState, HistoryEntry, ProfileRunStatus } from './status-query';
+export { renderHistoryText, renderHistoryJson } from './render-history';
+export { renderStatusText, renderStatusJson } from './render-status';
+export * from './types';

@@ -1,0 +1,135 @@
+/**
+ * The state database schema as an ordered list of migrations. Migration N brings the schema from
+ * version N-1 to N; a released migration is never edited, only followed by a new one, because
+ * databases in the field were built by it.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, profile runs, chunks, events, commands, snapshots, chunk history, locks',
+    sql: `
+      CREATE TABLE runs (
+        session_id   TEXT PRIMARY KEY,
+        config_hash  TEXT NOT NULL,
+        config_path  TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        ended_at     TEXT,
+        outcome      TEXT,
+        exit_code    INTEGER,
+        pid          INTEGER NOT NULL,
+        host         TEXT NOT NULL,
+        proc_identity TEXT,
+        dry_run      INTEGER NOT NULL
+      );
+      CREATE INDEX runs_started ON runs(started_at);
+
+      CREATE TABLE profile_runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id   TEXT NOT NULL REFERENCES runs(session_id),
+        profile      TEXT NOT NULL,
+        fingerprint  TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        ended_at     TEXT,
+        result       TEXT,
+        chunks_total INTEGER NOT NULL DEFAULT 0,
+        bytes_total  INTEGER NOT NULL DEFAULT 0,
+        files_total  INTEGER NOT NULL DEFAULT 0,
+        bytes_copied INTEGER NOT NULL DEFAULT 0,
+        files_copied INTEGER NOT NULL DEFAULT 0,
+        resumed_from INTEGER REFERENCES profile_runs(id)
+      );
+      CREATE INDEX profile_runs_profile ON profile_runs(profile, id);
+      CREATE INDEX profile_runs_session ON profile_runs(session_id);
+
+      CREATE TABLE chunks (
+        profile_run_id  INTEGER NOT NULL REFERENCES profile_runs(id),
+        chunk_id        TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        rel_path        TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        destination     TEXT NOT NULL,
+        estimated_files INTEGER NOT NULL,
+        estimated_bytes INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        exit_code       INTEGER,
+        severity        TEXT,
+        files_copied    INTEGER NOT NULL DEFAULT 0,
+        bytes_copied    INTEGER NOT NULL DEFAULT 0,
+        started_at      TEXT,
+        finished_at     TEXT,
+        duration_ms     INTEGER,
+        last_error      TEXT,
+        carried_from    INTEGER,
+        PRIMARY KEY (profile_run_id, chunk_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX chunks_status ON chunks(profile_run_id, status);
+
+      CREATE TABLE events (
+        session_id TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        type       TEXT NOT NULL,
+        timestamp  TEXT NOT NULL,
+        json       TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE commands (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT,
+        profile    TEXT,
+        command    TEXT NOT NULL,
+        argument   TEXT,
+        created_at TEXT NOT NULL,
+        applied_at TEXT,
+        outcome    TEXT,
+        CHECK (session_id IS NOT NULL OR profile IS NOT NULL)
+      );
+      CREATE INDEX commands_pending ON commands(applied_at, id);
+
+      CREATE TABLE snapshots (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id    TEXT NOT NULL,
+        profile       TEXT NOT NULL,
+        provider      TEXT NOT NULL,
+        snapshot_id   TEXT NOT NULL,
+        source_path   TEXT NOT NULL,
+        snapshot_path TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        deleted_at    TEXT,
+        persistent    INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX snapshots_live ON snapshots(deleted_at);
+
+      CREATE TABLE chunk_history (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile     TEXT NOT NULL,
+        chunk_id    TEXT NOT NULL,
+        bytes       INTEGER NOT NULL,
+        files       INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        finished_at TEXT NOT NULL
+      );
+      CREATE INDEX chunk_history_chunk ON chunk_history(profile, chunk_id, id);
+
+      CREATE TABLE profile_locks (
+        profile       TEXT PRIMARY KEY,
+        session_id    TEXT,
+        token         TEXT NOT NULL,
+        pid           INTEGER NOT NULL,
+        host          TEXT NOT NULL,
+        proc_identity TEXT,
+        acquired_at   TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this build writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,159 @@
+import type Database from 'better-sqlite3';
+import type { Chunk, ProfileResult, RunEvent, SessionOutcome, SnapshotInfo } from '../api';
+import * as chunkHistory from './chunk-history';
+import * as chunks from './chunk-records';
+import * as commands from './command-queue';
+import type { LockHolder } from './errors';
+import * as events from './event-log';
+import { openDatabase, type OpenDatabaseOptions } from './open-database';
+import { currentOwner } from './process-identity';
+import * as locks from './profile-lock';
+import * as profileRuns from './profile-runs';
+import * as runs from './run-records';
+import * as snapshots from './snapshot-records';
+import * as status from './status-query';
+import { createStoreContext, type StoreContext } from './store-context';
+import type {
+  BeginProfileRunOptions, BeginProfileRunResult, BeginRunInput, ChunkDurationStats, ChunkFailure, ChunkRecord,
+  ChunkStatus, ChunkSuccess, CommandTarget, ControlCommand, ProfileRunRecord, RunRecord, SnapshotRecord, StoredCommand,
+} from './types';
+
+export interface StateStoreOptions extends OpenDatabaseOptions {
+  /** Clock for timestamps (tests). */
+  clock?: () => Date;
+}
+
+/**
+ * The checkpoint and history of robocurse: one SQLite file per state directory, shared by every
+ * robocurse process that uses that directory. Each method is one transaction; none keeps a
+ * transaction open across calls, so other processes can read and write between them.
+ * Not thread-safe: one instance per thread (better-sqlite3 connections are synchronous).
+ */
+export class StateStore {
+  private readonly ctx: StoreContext;
+  private closed = false;
+
+  private constructor(private readonly db: Database.Database, clock?: () => Date) {
+    this.ctx = createStoreContext(db, clock);
+  }
+
+  /** Opens `<stateDir>/robocurse.db`, creating and migrating it; throws StateError when it cannot. */
+  static open(stateDir: string, options: StateStoreOptions = {}): StateStore {
+    return new StateStore(openDatabase(stateDir, options), options.clock);
+  }
+
+  /** Closes the connection (checkpointing the WAL when this is the last connection). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  // --- runs ---------------------------------------------------------------------------------
+
+  /** Records the start of a session by this process (pid, host and start identity included). */
+  beginRun(input: BeginRunInput): RunRecord { return runs.beginRun(this.ctx, input, currentOwner()); }
+
+  /** Records how a session ended. */
+  endRun(sessionId: string, outcome: SessionOutcome, exitCode: number): void { runs.endRun(this.ctx, sessionId, outcome, exitCode); }
+
+  /** One run by session id. */
+  getRun(sessionId: string): RunRecord | undefined { return runs.getRun(this.ctx, sessionId); }
+
+  /** The newest run, or the newest that ran `profile`. */
+  lastRun(profile?: string): RunRecord | undefined { return runs.lastRun(this.ctx, profile); }
+
+  // --- profile runs and chunks ----------------------------------------------------------------
+
+  /** Starts a profile run with its chunk plan; see profile-runs.ts for the resume rule. */
+  beginProfileRun(sessionId: string, profile: string, fingerprint: string, plan: readonly Chunk[], options: BeginProfileRunOptions): BeginProfileRunResult {
+    return profileRuns.beginProfileRun(this.ctx, sessionId, profile, fingerprint, plan, options);
+  }
+
+  /** Ends a profile run with its result; totals are computed from its chunk rows. */
+  endProfileRun(profileRunId: number, result: ProfileResult): ProfileRunRecord { return profileRuns.endProfileRun(this.ctx, profileRunId, result); }
+
+  getProfileRun(profileRunId: number): ProfileRunRecord | undefined { return profileRuns.getProfileRun(this.ctx, profileRunId); }
+
+  /** Marks attempt `attempt` (1-based) of a chunk as started. */
+  markChunkRunning(profileRunId: number, chunkId: string, attempt: number): void { chunks.markChunkRunning(this.ctx, profileRunId, chunkId, attempt); }
+
+  /** Records a chunk done; throws STATE_NOT_A_SUCCESS unless severity is Success or Warning. */
+  markChunkDone(profileRunId: number, chunkId: string, result: ChunkSuccess): void { chunks.markChunkDone(this.ctx, profileRunId, chunkId, result); }
+
+  /** Records a failed attempt (retried later with markChunkRunning, or final). */
+  markChunkFailed(profileRunId: number, chunkId: string, failure: ChunkFailure): void { chunks.markChunkFailed(this.ctx, profileRunId, chunkId, failure); }
+
+  /** Chunk rows of a profile run, optionally of one status. */
+  listChunks(profileRunId: number, status?: ChunkStatus): ChunkRecord[] { return chunks.listChunks(this.ctx, profileRunId, status); }
+
+  /** Count per status of a profile run's chunks. */
+  chunkCounts(profileRunId: number): Record<ChunkStatus, number> { return chunks.chunkCounts(this.ctx, profileRunId); }
+
+  /** Failed chunks of the newest real run of `profile` (for `robocurse retry-failed`). */
+  failedChunksOfLastRun(profile: string): ChunkRecord[] {
+    const last = profileRuns.lastRealProfileRun(this.ctx, profile);
+    return last ? chunks.listChunks(this.ctx, last.id, 'Failed') : [];
+  }
+
+  /** Learnt throughput of a profile, overall and per chunk. */
+  chunkDurationStats(profile: string): ChunkDurationStats { return chunkHistory.chunkDurationStats(this.ctx, profile); }
+
+  // --- events -----------------------------------------------------------------------------------
+
+  recordEvent(event: RunEvent): void { events.recordEvent(this.ctx, event); }
+
+  /** Stores a batch of events in one transaction. */
+  recordEvents(batch: readonly RunEvent[]): void { events.recordEvents(this.ctx, batch); }
+
+  /** Events of a session after `afterSeq` (0 = from the start), in order. */
+  readEventsSince(sessionId: string, afterSeq: number, limit?: number): RunEvent[] { return events.readEventsSince(this.ctx, sessionId, afterSeq, limit); }
+
+  // --- commands ---------------------------------------------------------------------------------
+
+  /** Queues a control command for a session or for whichever session runs a profile; returns its id. */
+  enqueueCommand(target: CommandTarget, command: ControlCommand, argument?: string | number): number {
+    return commands.enqueueCommand(this.ctx, target, command, argument);
+  }
+
+  /** Unapplied commands for this session (by id or by one of its profiles), oldest first. */
+  pollCommands(sessionId: string, profiles: readonly string[]): StoredCommand[] { return commands.pollCommands(this.ctx, sessionId, profiles); }
+
+  /** Claims a command as applied (or rejected, with `outcome`); false if another session already did. */
+  markCommandApplied(commandId: number, outcome?: string): boolean { return commands.markCommandApplied(this.ctx, commandId, outcome); }
+
+  getCommand(commandId: number): StoredCommand | undefined { return commands.getCommand(this.ctx, commandId); }
+
+  // --- snapshots --------------------------------------------------------------------------------
+
+  /** Records a snapshot just made; returns the row id. */
+  recordSnapshot(sessionId: string, profile: string, info: SnapshotInfo, persistent = false): number {
+    return snapshots.recordSnapshot(this.ctx, sessionId, profile, info, persistent);
+  }
+
+  markSnapshotDeleted(provider: string, snapshotId: string): void { snapshots.markSnapshotDeleted(this.ctx, provider, snapshotId); }
+
+  /** Undeleted snapshots, whoever made them. */
+  listLiveSnapshots(): SnapshotRecord[] { return snapshots.listLiveSnapshots(this.ctx); }
+
+  /** Undeleted, non-persistent snapshots whose session ended or died: safe to delete. */
+  listOrphanSnapshots(): SnapshotRecord[] { return snapshots.listOrphanSnapshots(this.ctx); }
+
+  // --- locks ------------------------------------------------------------------------------------
+
+  /** Takes the profile lock or throws ProfileLockedError; see profile-lock.ts. */
+  acquireProfileLock(profile: string, sessionId?: string): locks.ProfileLock { return locks.acquireProfileLock(this.ctx, profile, sessionId); }
+
+  /** Removes a profile lock whoever holds it (`robocurse unlock`). */
+  breakProfileLock(profile: string): LockHolder | undefined { return locks.breakProfileLock(this.ctx, profile); }
+
+  listProfileLocks(): ReturnType<typeof locks.listProfileLocks> { return locks.listProfileLocks(this.ctx); }
+
+  // --- views for the CLI --------------------------------------------------------------------------
+
+  /** Status of a session (default: the newest), consistent within itself. */
+  status(sessionId?: string): status.SessionStatus | undefined { return status.sessionStatus(this.ctx, sessionId); }
+
+  /** The newest `limit` sessions with their profile runs. */
+  history(limit = 20): status.HistoryEntry[] { return status.runHistory(this.ctx, limit); }
+}

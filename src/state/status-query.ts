@@ -1,0 +1,85 @@
+import type { RunEvent } from '../api';
+import { chunkCounts, listChunks } from './chunk-records';
+import { lastEventSeq, readEventsSince } from './event-log';
+import { ownerLiveness } from './process-identity';
+import { profileRunsOfSession } from './profile-runs';
+import { getRun, lastRun, recentRuns } from './run-records';
+import type { StoreContext } from './store-context';
+import type { ChunkRecord, ChunkStatus, ProfileRunRecord, RunRecord } from './types';
+
+/**
+ * How a session stands: `running` (not ended, process alive or on another host), `ended`, or
+ * `interrupted` (never ended and its process is gone: killed, crashed, power loss).
+ */
+export type SessionState = 'running' | 'ended' | 'interrupted';
+
+export interface ProfileRunStatus {
+  profileRun: ProfileRunRecord;
+  counts: Record<ChunkStatus, number>;
+  /** Estimated bytes of the chunks that are done (including carried ones). */
+  bytesDone: number;
+  running: ChunkRecord[];
+  failed: ChunkRecord[];
+}
+
+export interface SessionStatus {
+  run: RunRecord;
+  state: SessionState;
+  profiles: ProfileRunStatus[];
+  lastEventSeq: number;
+  lastEvent?: RunEvent;
+}
+
+export interface HistoryEntry {
+  run: RunRecord;
+  state: SessionState;
+  profiles: { profileRun: ProfileRunRecord; counts: Record<ChunkStatus, number> }[];
+}
+
+/** Running, ended or interrupted, judged from the row and the liveness of its process. */
+export function sessionState(run: RunRecord): SessionState {
+  if (run.endedAt !== null) return 'ended';
+  return ownerLiveness(run) === 'dead' ? 'interrupted' : 'running';
+}
+
+function profileStatus(ctx: StoreContext, p: ProfileRunRecord): ProfileRunStatus {
+  const bytes = ctx.stmt(
+    `SELECT COALESCE(SUM(estimated_bytes), 0) AS b FROM chunks
+     WHERE profile_run_id = ? AND status IN ('Complete', 'CompleteWithWarnings', 'Skipped')`).get(p.id) as { b: number };
+  return {
+    profileRun: p,
+    counts: chunkCounts(ctx, p.id),
+    bytesDone: bytes.b,
+    running: listChunks(ctx, p.id, 'Running'),
+    failed: listChunks(ctx, p.id, 'Failed'),
+  };
+}
+
+/**
+ * The status of a session (default: the newest). Reads only, in one read transaction so the
+ * figures agree with each other while another process keeps writing.
+ */
+export function sessionStatus(ctx: StoreContext, sessionId?: string): SessionStatus | undefined {
+  return ctx.db.transaction(() => {
+    const run = sessionId === undefined ? lastRun(ctx) : getRun(ctx, sessionId);
+    if (!run) return undefined;
+    const seq = lastEventSeq(ctx, run.sessionId);
+    const lastEvent = seq > 0 ? readEventsSince(ctx, run.sessionId, seq - 1, 1)[0] : undefined;
+    return {
+      run,
+      state: sessionState(run),
+      profiles: profileRunsOfSession(ctx, run.sessionId).map((p) => profileStatus(ctx, p)),
+      lastEventSeq: seq,
+      lastEvent,
+    };
+  }).deferred();
+}
+
+/** The newest `limit` sessions with their profile runs, for `robocurse history`. */
+export function runHistory(ctx: StoreContext, limit: number): HistoryEntry[] {
+  return ctx.db.transaction(() => recentRuns(ctx, limit).map((run) => ({
+    run,
+    state: sessionState(run),
+    profiles: profileRunsOfSession(ctx, run.sessionId).map((p) => ({ profileRun: p, counts: chunkCounts(ctx, p.id) })),
+  }))).deferred();
+}

@@ -1,0 +1,162 @@
+import type { ChunkKind, ProfileResult, SessionOutcome, Severity } from '../api';
+
+/**
+ * Where a chunk stands in one profile run.
+ * `Skipped` means "done by an earlier run this one resumed from": the row carries the original
+ * result (exit code, severity, counters) and `carriedFrom` names the profile run that copied it.
+ */
+export type ChunkStatus = 'Pending' | 'Running' | 'Complete' | 'CompleteWithWarnings' | 'Failed' | 'Skipped';
+
+/** Statuses that count as "this chunk's data is at the destination". */
+export const DONE_STATUSES: readonly ChunkStatus[] = ['Complete', 'CompleteWithWarnings', 'Skipped'];
+
+/** Commands other processes may send to a running orchestrator. */
+export type ControlCommand = 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency';
+
+/** Every accepted command name (validation of `enqueueCommand`). */
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['pause', 'suspend', 'resume', 'drain', 'stop', 'set-bandwidth', 'set-concurrency'];
+
+/** Which process wrote a row; enough to tell later whether that process is still alive. */
+export interface ProcessOwner {
+  pid: number;
+  host: string;
+  /** Start identity of the process (see process-identity.ts); null where it cannot be read. */
+  identity: string | null;
+}
+
+export interface BeginRunInput {
+  sessionId: string;
+  /** Hash of the whole validated config (for `history`: "same config as last time?"). */
+  configHash: string;
+  configPath: string;
+  dryRun: boolean;
+}
+
+export interface RunRecord extends ProcessOwner {
+  sessionId: string;
+  configHash: string;
+  configPath: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: SessionOutcome | null;
+  exitCode: number | null;
+  dryRun: boolean;
+}
+
+export interface BeginProfileRunOptions {
+  /** Skip chunks completed by an unfinished earlier run of this profile (see resume rule). */
+  resume: boolean;
+}
+
+export interface BeginProfileRunResult {
+  profileRunId: number;
+  /** Chunk ids already done by earlier runs: do not copy them again. */
+  completedChunkIds: Set<string>;
+  /** The profile run this one resumed from, when it did. */
+  resumedFrom?: number;
+  /** Why the previous run was not resumed (for the log), when `resume` was asked but refused. */
+  notResumedBecause?: string;
+}
+
+export interface ProfileRunRecord {
+  id: number;
+  sessionId: string;
+  profile: string;
+  fingerprint: string;
+  startedAt: string;
+  endedAt: string | null;
+  result: ProfileResult | null;
+  chunksTotal: number;
+  bytesTotal: number;
+  filesTotal: number;
+  bytesCopied: number;
+  filesCopied: number;
+  resumedFrom: number | null;
+}
+
+/** The outcome of a chunk attempt the engine reported as a success (Success or Warning). */
+export interface ChunkSuccess {
+  exitCode: number;
+  severity: Severity;
+  filesCopied: number;
+  bytesCopied: number;
+  durationMs: number;
+  /** Engine's message, kept for warnings. */
+  message?: string;
+}
+
+/** The outcome of a chunk attempt that failed (Error or Fatal, or killed). */
+export interface ChunkFailure {
+  exitCode: number;
+  severity: Severity;
+  message: string;
+  durationMs?: number;
+  filesCopied?: number;
+  bytesCopied?: number;
+}
+
+export interface ChunkRecord {
+  profileRunId: number;
+  chunkId: string;
+  kind: ChunkKind;
+  relPath: string;
+  source: string;
+  destination: string;
+  estimatedFiles: number;
+  estimatedBytes: number;
+  status: ChunkStatus;
+  attempts: number;
+  exitCode: number | null;
+  severity: Severity | null;
+  filesCopied: number;
+  bytesCopied: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  lastError: string | null;
+  /** For `Skipped` rows: the profile run that actually copied the chunk. */
+  carriedFrom: number | null;
+}
+
+/** Whom a command is for: one session, or whichever session runs that profile. */
+export type CommandTarget = { sessionId: string; profile?: undefined } | { profile: string; sessionId?: undefined };
+
+export interface StoredCommand {
+  id: number;
+  sessionId: string | null;
+  profile: string | null;
+  command: ControlCommand;
+  argument: string | null;
+  createdAt: string;
+  appliedAt: string | null;
+  /** What the orchestrator made of it ('applied', or why it was rejected). */
+  outcome: string | null;
+}
+
+export interface SnapshotRecord {
+  id: number;
+  sessionId: string;
+  profile: string;
+  provider: string;
+  snapshotId: string;
+  sourcePath: string;
+  snapshotPath: string;
+  createdAt: string;
+  deletedAt: string | null;
+  /** Kept on purpose (retention): never an orphan. */
+  persistent: boolean;
+}
+
+/** Learnt durations for ETA and scheduling (largest / slowest first). */
+export interface ChunkDurationStats {
+  profile: string;
+  /** Over all kept history rows of the profile. */
+  samples: number;
+  bytes: number;
+  files: number;
+  durationMs: number;
+  /** 0 when there is no usable sample. */
+  bytesPerSecond: number;
+  filesPerSecond: number;
+  byChunk: Map<string, { samples: number; meanDurationMs: number; lastDurationMs: number; lastBytes: number; lastFiles: number }>;
+}
