@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import type { ChunkKind } from '../../api';
+import { assertSafeArgument, normaliseDirArgument } from './arg-safety';
+import { RobocopyArgumentError } from './errors';
+import { ipgForBandwidth } from './ipg';
+import { checkUserSwitches } from './switch-policy';
+
+/** Everything one robocopy invocation depends on. Plain data: the builder is pure. */
+export interface RobocopyArgsInput {
+  /** Profile name, used to name config keys in errors (`profiles.<name>.excludeFiles[0]`). */
+  profile: string;
+  source: string;
+  destination: string;
+  kind: ChunkKind;
+  mirror: boolean;
+  dryRun: boolean;
+  excludeFiles: readonly string[];
+  excludeDirs: readonly string[];
+  /**
+   * The profile's source root. Relative `excludeDirs` entries with a separator (`logs\old`) are
+   * made absolute under it, because robocopy's /XD only matches names or full paths.
+   */
+  sourceRoot?: string;
+  /** Robocopy's own per-file retries (/R) and wait between them (/W); 0 is respected. */
+  engineRetries: number;
+  engineWaitSeconds: number;
+  /** This job's share of the bandwidth budget; undefined or 0 = unlimited. */
+  bandwidthBytesPerSec?: number;
+  /** Where robocopy writes this chunk's UTF-16 log (/UNILOG:, overwritten each attempt). */
+  logPath: string;
+  /** The profile's extra switches (`engineOptions.robocopy.switches`), checked by the allow-list. */
+  userSwitches?: readonly unknown[];
+}
+
+const ABSOLUTE_PATTERN = /^(?:[A-Za-z]:[\\/]|[\\/])/;
+
+function checkCount(value: number, key: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RobocopyArgumentError('ROBOCOPY_INVALID_VALUE', String(value), key, 'must be a whole number >= 0');
+  }
+  return value;
+}
+
+function excludePatterns(patterns: readonly string[], key: string, absoluteUnder?: string): string[] {
+  return patterns.flatMap((p, i) => {
+    if (p.trim() === '') return [];
+    assertSafeArgument(p, `${key}[${i}]`);
+    // A trailing separator would escape the closing quote on a Windows command line.
+    const stripped = p.replace(/[\\/]+$/, '') || p;
+    if (absoluteUnder === undefined || ABSOLUTE_PATTERN.test(stripped) || !/[\\/]/.test(stripped)) return [stripped];
+    const join = /^[A-Za-z]:|^\\\\/.test(absoluteUnder) ? path.win32.join : path.posix.join;
+    return [join(absoluteUnder, stripped)];
+  });
+}
+
+/**
+ * The robocopy argv (without the executable) for one chunk. Pure and deterministic.
+ *
+ * - scope: `tree` → `/MIR` when mirroring, else `/E`; `files-only` → `/LEV:1` without `/E`, plus
+ *   `/PURGE` when mirroring (extra files at that one level are removed; subdirectories belong
+ *   to their own chunks — see docs/robocopy.md);
+ * - `/XJD /XJF`: never follow junctions (they loop, or leave the tree);
+ * - `/R:n /W:n` from the retry policy; `/IPG:n` from the job's bandwidth share; `/L` for dry runs;
+ * - output shaped for robocurse: `/BYTES /FP /NDL /TEE /UNILOG:<log>`; the job header is kept
+ *   (it splits appended logs and records the options for whoever reads the log);
+ * - the profile's allowed switches, then `/XF` and `/XD` last (they take every following value).
+ *
+ * Throws RobocopyArgumentError for unsafe values, relative paths, and managed or unknown switches.
+ */
+export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
+  const key = `profiles.${input.profile}`;
+  const source = normaliseDirArgument(input.source, `${key}.source (chunk source)`);
+  const destination = normaliseDirArgument(input.destination, `${key}.destination (chunk destination)`);
+  assertSafeArgument(input.logPath, 'logPath');
+  const retries = checkCount(input.engineRetries, `${key}.retry.engineRetries`);
+  const wait = checkCount(input.engineWaitSeconds, `${key}.retry.engineWaitSeconds`);
+  const userSwitches = checkUserSwitches(input.userSwitches ?? [], `${key}.engineOptions.robocopy.switches`);
+
+  const args = [source, destination];
+  if (input.kind === 'files-only') args.push('/LEV:1', ...(input.mirror ? ['/PURGE'] : []));
+  else args.push(input.mirror ? '/MIR' : '/E');
+  args.push('/XJD', '/XJF', `/R:${retries}`, `/W:${wait}`);
+  const ipg = ipgForBandwidth(input.bandwidthBytesPerSec);
+  if (ipg > 0) args.push(`/IPG:${ipg}`);
+  if (input.dryRun) args.push('/L');
+  args.push('/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${input.logPath}`);
+  args.push(...userSwitches);
+  const files = excludePatterns(input.excludeFiles, `${key}.excludeFiles`);
+  const dirs = excludePatterns(input.excludeDirs, `${key}.excludeDirs`, input.sourceRoot);
+  if (files.length > 0) args.push('/XF', ...files);
+  if (dirs.length > 0) args.push('/XD', ...dirs);
+  return args;
+}

@@ -1,0 +1,139 @@
+import * as iconv from 'iconv-lite';
+import { RobocopyLogLineParser } from './line-parser';
+import type { LogEncoding } from './types';
+
+/** OEM code pages tried, in order of preference on a tie, when none is configured. */
+export const DEFAULT_CANDIDATE_CODE_PAGES: readonly number[] = [850, 437, 866, 852, 932, 936, 949, 950];
+
+export interface EncodingChoice {
+  encoding: LogEncoding;
+  /** Bytes of byte-order mark to skip (decoders here also drop a BOM, this is informational). */
+  bomLength: number;
+  reason: 'bom' | 'nul-pattern' | 'utf8-valid' | 'ascii' | 'option' | 'guessed';
+}
+
+/** `850`, `'850'`, `'cp850'`, `'CP850'`, `'ibm850'` → `'cp850'`. */
+export function codePageName(cp: number | string): LogEncoding {
+  const digits = /(\d+)$/.exec(String(cp).trim());
+  if (!digits) throw new Error(`not a code page: ${String(cp)}`);
+  const name = `cp${Number(digits[1])}` as LogEncoding;
+  if (!iconv.encodingExists(name)) throw new Error(`unsupported code page: ${String(cp)}`);
+  return name;
+}
+
+/**
+ * UTF-16 without a BOM shows as NUL in every other byte for the ASCII that dominates a robocopy
+ * log (labels, digits, paths). Little-endian puts the NULs at odd offsets.
+ */
+function nulPattern(head: Buffer): 'utf16le' | 'utf16be' | null {
+  const n = Math.min(head.length, 8192) & ~1;
+  if (n < 4) return null;
+  let even = 0; let odd = 0;
+  for (let i = 0; i < n; i += 2) { if (head[i] === 0) even++; if (head[i + 1] === 0) odd++; }
+  const half = n / 2;
+  if (odd > half * 0.3 && even < half * 0.05) return 'utf16le';
+  if (even > half * 0.3 && odd < half * 0.05) return 'utf16be';
+  return null;
+}
+
+/** Drops bytes a window cut from the middle of a UTF-8 sequence at either end. */
+function trimUtf8Window(buf: Buffer, cutStart: boolean): Buffer {
+  let start = 0;
+  if (cutStart) while (start < Math.min(3, buf.length) && (buf[start] & 0xc0) === 0x80) start++;
+  let end = buf.length;
+  for (let back = 1; back <= Math.min(4, end - start); back++) {
+    const b = buf[end - back];
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (need > back) end -= back;
+    break;
+  }
+  return buf.subarray(start, end);
+}
+
+function hasNonAscii(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) if (buf[i] > 0x7f) return true;
+  return false;
+}
+
+function isValidUtf8(buf: Buffer): boolean {
+  try { new TextDecoder('utf-8', { fatal: true }).decode(buf); return true; } catch { return false; }
+}
+
+const KANA = /[\u3040-\u30ff]/u;
+const SCRIPTS: readonly [string, RegExp][] = [
+  ['latin', /\p{Script=Latin}/u], ['cyrillic', /\p{Script=Cyrillic}/u], ['greek', /\p{Script=Greek}/u],
+  ['cjk', /[\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}]/u],
+  ['hangul', /\p{Script=Hangul}/u],
+];
+const LETTER = /[\p{L}\p{M}]/u;
+const NEUTRAL = /[\p{P}\p{Zs}]/u;
+
+/**
+ * How plausible a decoding is as human text: every word made of non-ASCII characters scores
+ * +length when its letters all come from one script, −length when scripts mix (cp866 Russian
+ * read as cp437 gives "Ω╨╬α"), −2×length when it holds symbols, box drawing or U+FFFD. Full-width
+ * kana add a little, so Shift-JIS is preferred over GBK for Japanese on an otherwise equal score.
+ */
+export function textPlausibility(text: string): number {
+  let score = 0;
+  for (const word of text.split(/[\u0000-\u0040\u005b-\u0060\u007b-\u007f]+/u)) {
+    if (word === '' || !/[^\u0000-\u007f]/u.test(word)) continue;
+    const scripts = new Set<string>();
+    let bad = false; let len = 0;
+    for (const ch of word) {
+      len++;
+      if (NEUTRAL.test(ch)) continue;
+      if (!LETTER.test(ch)) { bad = true; break; }
+      const s = SCRIPTS.find(([, re]) => re.test(ch));
+      scripts.add(s ? s[0] : 'other');
+      if (KANA.test(ch)) score += 0.5;
+    }
+    score += bad ? -2 * len : scripts.size <= 1 ? len : -len;
+  }
+  return score;
+}
+
+/** True when `text` holds a complete summary table (the structure every locale shares). */
+function hasSummary(text: string): boolean {
+  const p = new RobocopyLogLineParser();
+  for (const line of text.split(/\r\n|\r|\n/)) p.feed(line);
+  return p.finish().jobs.length > 0;
+}
+
+/**
+ * Chooses the encoding of a robocopy log from byte samples (the head, the tail and a few windows
+ * between, so non-ASCII names in the middle count too). Order: BOM; NUL pattern (UTF-16 without
+ * BOM); valid UTF-8 with non-ASCII bytes; the configured code page; else each candidate OEM code
+ * page is scored — a complete summary table in the decoded tail (structure), then the
+ * plausibility of the decoded words — and the best wins, ties going to the earlier candidate.
+ * Pure-ASCII samples decode the same everywhere: the configured code page, else UTF-8.
+ */
+export function detectLogEncoding(
+  head: Buffer,
+  others: readonly Buffer[],
+  opts: { codePage?: number | string; candidateCodePages?: readonly (number | string)[] } = {},
+): EncodingChoice {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomLength: 3, reason: 'bom' };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2, reason: 'bom' };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf16be', bomLength: 2, reason: 'bom' };
+  const nul = nulPattern(head);
+  if (nul) return { encoding: nul, bomLength: 0, reason: 'nul-pattern' };
+  const windows = [trimUtf8Window(head, false), ...others.map((b) => trimUtf8Window(b, true))];
+  if (!windows.some(hasNonAscii)) {
+    return opts.codePage !== undefined
+      ? { encoding: codePageName(opts.codePage), bomLength: 0, reason: 'option' }
+      : { encoding: 'utf8', bomLength: 0, reason: 'ascii' };
+  }
+  if (windows.every(isValidUtf8)) return { encoding: 'utf8', bomLength: 0, reason: 'utf8-valid' };
+  if (opts.codePage !== undefined) return { encoding: codePageName(opts.codePage), bomLength: 0, reason: 'option' };
+  const candidates = (opts.candidateCodePages ?? DEFAULT_CANDIDATE_CODE_PAGES).map(codePageName);
+  const tail = others.length > 0 ? others[others.length - 1] : head;
+  let best: { encoding: LogEncoding; score: number } | null = null;
+  for (const encoding of candidates) {
+    let score = hasSummary(iconv.decode(tail, encoding)) ? 1000 : 0;
+    for (const w of [head, ...others]) score += textPlausibility(iconv.decode(w, encoding));
+    if (best === null || score > best.score) best = { encoding, score };
+  }
+  return { encoding: best!.encoding, bomLength: 0, reason: 'guessed' };
+}
