@@ -1,0 +1,82 @@
+import * as os from 'node:os';
+import type { Logger, Notifier, RunEvent } from '../../src/api';
+import { failuresCsv } from './failures-csv';
+import type { EmailOptions } from './options';
+import { renderHtml } from './render-html';
+import { renderText } from './render-text';
+import { buildReport, subjectOf, wantsReport, type RunOrigin } from './report-model';
+import { scrubSecret } from './secret';
+
+/** A message as handed to the SMTP client (the subset of nodemailer's options we use). */
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: { filename: string; content: string; contentType: string }[];
+}
+
+/** Sends one message; rejects when the server refuses it or cannot be reached. */
+export type MailSend = (mail: OutgoingMail) => Promise<unknown>;
+
+/**
+ * Sends one completion report per run, on SessionEnd. The send runs in the background (the hub
+ * time-limits handlers, and an SMTP exchange can be slower than that); flush() waits for it. A
+ * failed send is logged, never thrown: the run's outcome does not depend on the mail server.
+ */
+export class EmailNotifier implements Notifier {
+  readonly name = 'email';
+  private readonly origins = new Map<string, RunOrigin>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: EmailOptions, private readonly send: MailSend, private readonly logger: Logger, private readonly secret?: string) {}
+
+  onSessionStart(event: RunEvent<'SessionStart'>): void {
+    const d = event.data;
+    this.origins.set(event.sessionId, { host: d.host, user: d.user, version: d.version, dryRun: d.dryRun, startedAt: event.timestamp });
+  }
+
+  onSessionEnd(event: RunEvent<'SessionEnd'>): void {
+    const origin = this.origins.get(event.sessionId);
+    this.origins.delete(event.sessionId);
+    if (!wantsReport(this.options.when, event.data.outcome)) {
+      this.logger.debug({ outcome: event.data.outcome, when: this.options.when }, 'no e-mail report for this outcome');
+      return;
+    }
+    const report = buildReport(event.sessionId, event.timestamp, event.data, os.hostname(), origin);
+    const max = this.options.maxListedFailures;
+    const mail: OutgoingMail = {
+      from: this.options.from,
+      to: this.options.to,
+      subject: subjectOf(this.options.subjectPrefix, report),
+      text: renderText(report, max),
+      html: renderHtml(report, max),
+      attachments: report.failures.length > max
+        ? [{ filename: 'failed-files.csv', content: failuresCsv(report.failures), contentType: 'text/csv; charset=utf-8' }]
+        : [],
+    };
+    const sending = this.deliver(mail, event.sessionId);
+    this.pending.add(sending);
+    void sending.finally(() => this.pending.delete(sending));
+  }
+
+  /** Waits for reports being sent. Never rejects; idempotent. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private async deliver(mail: OutgoingMail, sessionId: string): Promise<void> {
+    try {
+      await this.send(mail);
+      this.logger.info({ sessionId, to: mail.to, subject: mail.subject }, 'e-mail report sent');
+    } catch (err) {
+      const e = err as Error & { code?: string; responseCode?: number; command?: string };
+      // SMTP errors can quote the AUTH exchange; the secret must not reach the log in any form.
+      this.logger.error({
+        sessionId, host: this.options.host, port: this.options.port,
+        err: { message: scrubSecret(String(e?.message ?? e), this.secret), code: e?.code, responseCode: e?.responseCode, command: e?.command },
+      }, 'e-mail report could not be sent');
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tls from 'node:tls';
+import { declareNotifier, type Logger } from '../../src/api';
+import { JsonlWriter } from './jsonl-writer';
+import { siemOptionsSchema, type SiemOptions, type SyslogOptions } from './options';
+import { SiemNotifier, type SiemOutputs } from './siem-notifier';
+import { StreamSyslogSender } from './stream-syslog-sender';
+import type { SyslogSender } from './syslog-sender';
+import { UdpSyslogSender } from './udp-syslog-sender';
+
+export type { SiemOptions, SyslogOptions } from './options';
+export { SiemNotifier } from './siem-notifier';
+
+function tlsOptions(s: SyslogOptions, configDir: string): tls.ConnectionOptions {
+  const read = (file?: string): Buffer | undefined => (file ? fs.readFileSync(path.resolve(configDir, file)) : undefined);
+  return {
+    ca: read(s.tls.caFile), cert: read(s.tls.certFile), key: read(s.tls.keyFile),
+    rejectUnauthorized: s.tls.rejectUnauthorized,
+    // Without an explicit name, check the certificate against the host we dial (SNI is not
+    // sent for an IP address, but the identity check still runs).
+    servername: s.tls.servername ?? s.host,
+  };
+}
+
+function syslogSender(s: SyslogOptions, configDir: string, logger: Logger): SyslogSender {
+  if (s.protocol === 'udp') return new UdpSyslogSender(s.host, s.port, s.maxQueue, logger);
+  return new StreamSyslogSender({
+    host: s.host, port: s.port, tls: s.protocol === 'tls' ? tlsOptions(s, configDir) : undefined,
+    maxQueue: s.maxQueue, connectTimeoutMs: s.connectTimeoutMs, reconnectMinMs: s.reconnectMinMs,
+    reconnectMaxMs: s.reconnectMaxMs, logger,
+  });
+}
+
+/** The built-in `siem` notifier (see docs/siem.md). */
+export const plugins = [
+  declareNotifier<SiemOptions>({
+    name: 'siem',
+    version: '1.0.0',
+    apiVersion: '^1.0.0',
+    optionsSchema: siemOptionsSchema as unknown as Record<string, unknown>,
+    create({ options, logger, configDir }) {
+      const outputs: SiemOutputs = {};
+      if (options.jsonl) outputs.jsonl = new JsonlWriter(path.resolve(configDir, options.jsonl.dir));
+      if (options.syslog) outputs.syslog = syslogSender(options.syslog, configDir, logger);
+      return new SiemNotifier(options, outputs, logger);
+    },
+  }),
+];
