@@ -20,9 +20,10 @@ export function mapRelPath(root: string, relPath: string, windows: boolean): str
 
 function comparable(p: string, windows: boolean): string {
   if (windows) {
-    let n = path.win32.normalize(p.replace(/\//g, '\\'));
-    while (n.length > 1 && n.endsWith('\\') && !n.endsWith(':\\')) n = n.slice(0, -1);
-    if (/^[A-Za-z]:\\$/.test(n)) n = n.slice(0, 2);
+    const slashed = p.replace(/\//g, '\\');
+    // normalize('D:') is 'D:.' (the drive's current directory); as a root it means the drive.
+    let n = path.win32.normalize(DRIVE_ONLY.test(slashed) ? `${slashed}\\` : slashed);
+    while (n.length > 1 && n.endsWith('\\')) n = n.slice(0, -1);
     // Windows folds case for path comparison; toLowerCase is close enough for names users type.
     return n.toLowerCase();
   }
