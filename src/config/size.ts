@@ -18,11 +18,3 @@ export function parseSize(value: string | number): number | undefined {
   const bytes = Math.round(Number(m[1]) * factor);
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
-
-/** 1536 → "1.5 KiB": binary units, as admins compare against du -h. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes; let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return i === 0 ? `${bytes} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`;
-}

@@ -1,0 +1,93 @@
+import { TOKENS, type Chunker } from '../../api';
+import type { ProfileConfig, RobocurseConfig } from '../../config/types';
+import { createContainer } from '../../di/container';
+import type { CopierRegistry } from '../../engines/copier-registry';
+import { createLogger } from '../../logging/create-logger';
+import { newSessionId } from '../../logging/session-id';
+import { EventBus } from '../../orchestrator/event-bus';
+import { Orchestrator } from '../../orchestrator/orchestrator';
+import { NullJournal } from '../../orchestrator/run-journal';
+import type { WorkerScanner } from '../../scan';
+import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
+import type { CliIo, CommonArgs } from '../io';
+import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
+import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
+import type { ProgressView } from '../progress/progress-view';
+import { installSignalControl } from '../signal-control';
+import { renderRunSummary } from '../summary';
+import { handleCommandError } from './validate';
+
+interface RunArgs extends CommonArgs {
+  maxJobs?: number;
+  dryRun: boolean;
+  resume: boolean;
+}
+
+function chooseView(args: RunArgs, io: CliIo): ProgressView {
+  if (args.json) return new JsonLinesView(io.stdout);
+  if (io.stderr.isTTY) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TtyBarsView } = require('../progress/tty-bars-view') as typeof import('../progress/tty-bars-view');
+    return new TtyBarsView(io.stderr);
+  }
+  return new PlainLinesView(io.stderr);
+}
+
+function checkEngines(profiles: ProfileConfig[], registry: CopierRegistry, dryRun: boolean): void {
+  for (const p of profiles) {
+    const copier = registry.get(p.engine);
+    if (dryRun && !copier.capabilities.dryRun) throw new UsageError(`--dry-run: engine '${p.engine}' of profile '${p.name}' cannot do dry runs`);
+    if (p.mirror && !copier.capabilities.mirror) throw new UsageError(`profiles.${p.name}.mirror: engine '${p.engine}' cannot mirror`);
+  }
+}
+
+/** `robocurse run`: replicate the selected profiles; exit code from the outcome. */
+export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
+  let cfg: RobocurseConfig;
+  let profiles: ProfileConfig[];
+  try {
+    cfg = await loadCliConfig(args, io);
+    profiles = selectProfiles(cfg, args, false);
+    if (args.maxJobs !== undefined && (!Number.isInteger(args.maxJobs) || args.maxJobs < 1)) throw new UsageError(`--max-jobs: expected an integer >= 1, got ${args.maxJobs}`);
+  } catch (e) {
+    return handleCommandError(e, args, io);
+  }
+  const sessionId = newSessionId();
+  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level: args.json ? 'warn' : args.logLevel, stderr: io.stderr });
+  const c = createContainer();
+  const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
+  const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
+  let removeSignals = (): void => undefined;
+  try {
+    checkEngines(profiles, registry, args.dryRun);
+    const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
+    const journal = new NullJournal();
+    bus.subscribe((ev) => { journal.recordEvent(ev); log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`); });
+    const orch = new Orchestrator({
+      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
+      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
+      version: require('../../../../package.json').version as string,
+    });
+    const view = chooseView(args, io);
+    removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
+    log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
+    const summary = await orch.startReplicationRun(profiles, {
+      maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
+      dryRun: args.dryRun, resume: args.resume,
+      onProgress: (s) => view.update(s),
+    });
+    view.finish(orch.getStatus());
+    const exitCode = exitCodeForOutcome(summary.outcome);
+    if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
+    else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
+    return exitCode;
+  } catch (e) {
+    const code = handleCommandError(e, args, io);
+    log.logger.error({ err: e }, 'run failed');
+    return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
+  } finally {
+    removeSignals();
+    await Promise.allSettled([scanner.close(), registry.closeAll()]);
+    log.flush();
+  }
+}

@@ -1,0 +1,30 @@
+import type { ProfileSummary } from '../api';
+import type { RunSummary } from '../orchestrator/types';
+import { formatBytes, formatCount, formatDuration } from '../plan';
+
+function rate(bytes: number, ms: number): string {
+  return ms > 0 ? `${formatBytes((bytes * 1000) / ms)}/s` : '-';
+}
+
+function profileLines(p: ProfileSummary): string[] {
+  const lines = [
+    `  ${p.profile}: ${p.result}${p.error ? ` (${p.error})` : ''}`,
+    `    chunks ${p.chunksOk} ok, ${p.chunksWarning} warning, ${p.chunksFailed} failed${p.chunksSkipped ? `, ${p.chunksSkipped} already done` : ''} of ${p.chunksTotal}` +
+      `; ${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${rate(p.bytesCopied, p.durationMs)})` +
+      (p.scanErrors ? `; ${p.scanErrors} scan errors` : ''),
+  ];
+  for (const f of p.failedChunks.slice(0, 10)) {
+    lines.push(`    FAILED ${f.source} after ${f.retryCount} attempt(s), exit ${f.exitCode}: ${f.message}`);
+    for (const e of f.errors.slice(0, 3)) lines.push(`      ${e.code} ${e.path}: ${e.message}`);
+  }
+  if (p.failedChunks.length > 10) lines.push(`    ... and ${p.failedChunks.length - 10} more failed chunks (see the session log)`);
+  return lines;
+}
+
+/** The end-of-run summary printed by `robocurse run`. */
+export function renderRunSummary(s: RunSummary, exitCode: number, logFile?: string): string {
+  const lines = [`robocurse session ${s.sessionId}: ${s.outcome} in ${formatDuration(s.durationMs)} (exit code ${exitCode})`];
+  for (const p of s.profiles) lines.push(...profileLines(p));
+  if (logFile) lines.push(`  log: ${logFile}`);
+  return `${lines.join('\n')}\n`;
+}

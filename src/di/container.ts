@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { TOKENS } from '../api/tokens';
+import { createChunker } from '../chunk';
+import { builtInCopierFactories } from '../engines/built-in-engines';
+import { CopierRegistry } from '../engines/copier-registry';
+import { createScanner } from '../scan';
+
+/**
+ * The one composition root. Everything is registered by explicit token (never by reflected
+ * constructor types), so it resolves the same under tsc and esbuild-based loaders. Tests pass
+ * `overrides` to replace any part (e.g. the CopierRegistry with a simulated engine).
+ */
+export function createContainer(overrides?: (c: DependencyContainer) => void): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  c.register(TOKENS.Scanner, { useFactory: instanceCachingFactory(() => createScanner()) });
+  c.register(TOKENS.Chunker, { useFactory: instanceCachingFactory(() => createChunker()) });
+  c.register(TOKENS.CopierRegistry, { useFactory: instanceCachingFactory(() => new CopierRegistry(builtInCopierFactories())) });
+  overrides?.(c);
+  return c;
+}
