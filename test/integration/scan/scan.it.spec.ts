@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DirNode, DirTree, ExcludeRules } from '../../../src/api';
+import { createScanner, ScanRootError, type WorkerScanner } from '../../../src/scan';
+import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+
+const none: ExcludeRules = { excludeFiles: [], excludeDirs: [], caseInsensitive: false };
+
+/** What find(1) reports for the regular files under root: count and summed apparent size. */
+function findTotals(root: string, extra: string[] = []): { files: number; bytes: number } {
+  const out = execFileSync('find', [root, ...extra, '-type', 'f', '-printf', '%s\n'], { encoding: 'utf8' });
+  const sizes = out.split('\n').filter(Boolean).map(Number);
+  return { files: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+function find(node: DirNode, relPath: string): DirNode | undefined {
+  if (node.relPath === relPath) return node;
+  for (const c of node.children) {
+    const f = find(c, relPath);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** A skewed tree: many small dirs, one wide dir, some depth, empty dirs and odd names. */
+function skewedSpec(): TreeSpec {
+  const wide: TreeSpec = {};
+  for (let i = 0; i < 400; i++) wide[`w${i}.bin`] = i % 7;
+  const spec: TreeSpec = { wide, 'top.txt': 'hello', '.dot': 3, '[a].txt': 4, empty: {}, 'sp ace': { 'ü.txt': 'x' } };
+  for (let d = 0; d < 30; d++) {
+    spec[`d${d}`] = { [`f${d}`]: d * 11, sub: { deeper: { [`g${d}`]: 100 + d }, [`h${d}`]: 1 } };
+  }
+  return spec;
+}
+
+describe('WorkerScanner on real trees', function () {
+  this.timeout(30_000);
+  let scanner: WorkerScanner;
+  let root: string;
+  before(() => { scanner = createScanner({ budget: 50 }); });
+  after(async () => { await scanner.close(); });
+  beforeEach(() => { root = tempDir(); });
+  afterEach(() => removeTemp(root));
+
+  it('counts the same files and bytes as find, with consistent subtree totals', async () => {
+    makeTree(root, skewedSpec());
+    const tree = await scanner.scan(root, { excludes: none });
+    const want = findTotals(root);
+    expect(tree.root).to.equal(root);
+    expect(tree.rootNode.totalFiles).to.equal(want.files);
+    expect(tree.rootNode.totalBytes).to.equal(want.bytes);
+    expect(tree.rootNode.totalDirs).to.equal(Number(execFileSync('find', [root, '-type', 'd']).toString().trim().split('\n').length));
+    expect(tree.errors).to.deep.equal([]);
+    const wide = find(tree.rootNode, 'wide')!;
+    expect([wide.ownFiles, wide.depth, wide.name]).to.deep.equal([400, 1, 'wide']);
+    const sub = find(tree.rootNode, 'd3/sub')!;
+    expect([sub.ownFiles, sub.ownBytes, sub.totalFiles, sub.totalBytes, sub.totalDirs]).to.deep.equal([1, 1, 2, 104, 2]);
+    expect(tree.rootNode.children.map((c) => c.name)).to.deep.equal([...tree.rootNode.children.map((c) => c.name)].sort());
+  });
+
+  it('scanning twice gives the same tree (parallel order does not leak into the result)', async () => {
+    makeTree(root, skewedSpec());
+    const a = await scanner.scan(root, { excludes: none });
+    const b = await scanner.scan(root, { excludes: none });
+    expect(b.rootNode).to.deep.equal(a.rootNode);
+  });
+
+  it('leaves excluded files and directories out of the estimates, as find with the same rules', async () => {
+    makeTree(root, skewedSpec());
+    const excludes: ExcludeRules = { excludeFiles: ['*.bin', '[a].txt'], excludeDirs: ['sub', 'd1'], caseInsensitive: false };
+    const tree = await scanner.scan(root, { excludes });
+    const want = findTotals(root, ['(', '-type', 'd', '(', '-name', 'sub', '-o', '-path', `${root}/d1`, ')', '-prune', ')', '-o',
+      '-not', '-name', '*.bin', '-not', '-name', '[[]a].txt']);
+    expect(tree.rootNode.totalFiles).to.equal(want.files);
+    expect(tree.rootNode.totalBytes).to.equal(want.bytes);
+    expect(find(tree.rootNode, 'd2/sub')).to.equal(undefined);
+    expect(find(tree.rootNode, 'd1')).to.equal(undefined);
+    expect(find(tree.rootNode, 'wide')!.ownFiles).to.equal(0);
+  });
+
+  it('applies absolute exclude-dir paths under the scanned root', async () => {
+    makeTree(root, skewedSpec());
+    const tree = await scanner.scan(root, { excludes: { ...none, excludeDirs: [path.join(root, 'wide')] } });
+    expect(find(tree.rootNode, 'wide')).to.equal(undefined);
+  });
+
+  it('reports symlinks without following them', async () => {
+    makeTree(root, { real: { f: 100 }, 'file.txt': 7, ldir: { symlink: 'real' }, lfile: { symlink: 'file.txt' }, lbroken: { symlink: 'nowhere' }, loop: { symlink: '.' } });
+    const tree = await scanner.scan(root, { excludes: none });
+    expect(tree.skippedLinks).to.deep.equal([
+      { relPath: 'lbroken', target: 'unknown' }, { relPath: 'ldir', target: 'dir' },
+      { relPath: 'lfile', target: 'file' }, { relPath: 'loop', target: 'dir' },
+    ]);
+    expect(tree.rootNode.totalFiles).to.equal(2);
+    expect(tree.rootNode.totalBytes).to.equal(107);
+    expect(tree.rootNode.children.map((c) => c.name)).to.deep.equal(['real']);
+  });
+
+  it('reports a mode-000 directory as an EACCES scan error and scans the rest (as an unprivileged uid)', () => {
+    makeTree(root, { open: { a: 1 }, locked: { secret: 50, inner: { s: 5 } }, top: 2 });
+    fs.chmodSync(root, 0o755);
+    fs.chmodSync(path.join(root, 'locked'), 0o000);
+    try {
+      // Root ignores mode 000, so the scan runs as nobody (65534) when the tests run as root.
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const script = path.join(__dirname, 'fixtures', 'scan-to-json.js');
+      const tree = JSON.parse(execFileSync(process.execPath, [script, root], { ...asNobody, encoding: 'utf8' })) as DirTree;
+      expect(tree.errors.map((e) => [e.relPath, e.code])).to.deep.equal([['locked', 'EACCES']]);
+      expect(tree.errors[0].message).to.match(/permission denied/i);
+      expect(tree.rootNode.totalFiles).to.equal(2);
+      const locked = find(tree.rootNode, 'locked')!;
+      expect([locked.ownFiles, locked.totalFiles, locked.children.length]).to.deep.equal([0, 0, 0]);
+    } finally {
+      fs.chmodSync(path.join(root, 'locked'), 0o755);
+    }
+  });
+
+  it('rejects when the root cannot be listed as a directory', async () => {
+    makeTree(root, { file: 'x' });
+    for (const [p, code] of [[path.join(root, 'missing'), 'ENOENT'], [path.join(root, 'file'), 'ENOTDIR']] as const) {
+      const err = await scanner.scan(p, { excludes: none }).then(() => null, (e: unknown) => e);
+      expect(err, p).to.be.instanceOf(ScanRootError);
+      expect((err as ScanRootError).code).to.equal(code);
+    }
+  });
+
+  it('rejects an unreadable root (as an unprivileged uid)', () => {
+    makeTree(root, { locked: { a: 1 } });
+    fs.chmodSync(root, 0o755);
+    fs.chmodSync(path.join(root, 'locked'), 0o000);
+    try {
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const out = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'scan-to-json.js'), path.join(root, 'locked')], { ...asNobody, encoding: 'utf8' }));
+      expect(out.rejected).to.include({ name: 'ScanRootError', code: 'EACCES' });
+    } finally {
+      fs.chmodSync(path.join(root, 'locked'), 0o755);
+    }
+  });
+
+  it('rejects with an AbortError when aborted, and the scanner keeps working afterwards', async () => {
+    makeTree(root, skewedSpec());
+    const ac = new AbortController();
+    const p = scanner.scan(root, { excludes: none, signal: ac.signal });
+    ac.abort();
+    const err = await p.then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(Error);
+    expect((err as Error).name).to.equal('AbortError');
+    const again = await scanner.scan(root, { excludes: none });
+    expect(again.rootNode.totalFiles).to.equal(findTotals(root).files);
+  });
+
+  it('rejects at once for an already aborted signal', async () => {
+    const err = await scanner.scan(root, { excludes: none, signal: AbortSignal.abort() }).then(() => null, (e: unknown) => e);
+    expect((err as Error).name).to.equal('AbortError');
+  });
+
+  it('runs concurrent scans of different roots independently', async () => {
+    const other = tempDir();
+    try {
+      makeTree(root, skewedSpec());
+      makeTree(other, { x: { y: 5 }, z: 6 });
+      const [a, b] = await Promise.all([scanner.scan(root, { excludes: none }), scanner.scan(other, { excludes: none })]);
+      expect(a.rootNode.totalFiles).to.equal(findTotals(root).files);
+      expect([b.rootNode.totalFiles, b.rootNode.totalBytes]).to.deep.equal([2, 11]);
+    } finally {
+      removeTemp(other);
+    }
+  });
+});
