@@ -1,0 +1,36 @@
+import type { Chunk, Logger } from '../../api';
+import type { TokenBucket } from '../../bandwidth/token-bucket';
+import type { ExcludeMatcher } from '../../scan/exclude-matcher';
+import type { Gate } from './gate';
+import type { Limiter } from './limiter';
+import type { ResolvedNativeOptions } from './native-options';
+import type { ProgressMeter } from './progress-meter';
+import type { Tally } from './tally';
+
+/** Everything the walk and the file copies of one job share. One per job; nothing global. */
+export interface JobContext {
+  readonly chunk: Chunk;
+  readonly mirror: boolean;
+  readonly dryRun: boolean;
+  readonly opts: ResolvedNativeOptions;
+  readonly matcher: ExcludeMatcher;
+  readonly signal: AbortSignal;
+  readonly gate: Gate;
+  readonly limiter: Limiter;
+  /** The job's own limit and the engine-wide budget; a block takes from each. */
+  readonly buckets: readonly TokenBucket[];
+  readonly progress: ProgressMeter;
+  readonly tally: Tally;
+  readonly logger: Logger;
+}
+
+/** True when any bandwidth limit applies right now. */
+export function isLimited(ctx: JobContext): boolean {
+  return ctx.buckets.some((b) => !b.unlimited);
+}
+
+/** Waits out a suspend, then fails fast with the AbortError if the job was killed. */
+export async function checkpoint(ctx: JobContext): Promise<void> {
+  if (ctx.gate.isClosed) await ctx.gate.wait();
+  ctx.signal.throwIfAborted();
+}

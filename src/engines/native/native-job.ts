@@ -1,0 +1,111 @@
+import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult } from '../../api';
+import { TokenBucket } from '../../bandwidth/token-bucket';
+import { makeExcludeMatcher } from '../../scan/exclude-matcher';
+import { KILLED_EXIT_CODE, killedExitMeaning } from '../exit-meaning';
+import { Gate } from './gate';
+import type { JobContext } from './job-context';
+import { Limiter } from './limiter';
+import { nativeExitCode, nativeExitMeaning, type NativeOutcome } from './native-outcome';
+import type { ResolvedNativeOptions } from './native-options';
+import { ProgressMeter } from './progress-meter';
+import { Tally } from './tally';
+import { copyDirectory } from './tree-walk';
+
+/** The profile's source root, recovered from the chunk, for absolute exclude-dir patterns. */
+function sourceRootOf(chunk: Chunk): string | undefined {
+  if (chunk.relPath === '') return chunk.sourcePath;
+  const tail = chunk.relPath.split('/');
+  const parts = chunk.sourcePath.split(/[\\/]/);
+  const same = tail.every((t, i) => parts[parts.length - tail.length + i] === t);
+  return same ? parts.slice(0, parts.length - tail.length).join('/') || '/' : undefined;
+}
+
+/** One running native copy of one chunk. */
+export class NativeJob implements CopyJob {
+  readonly startedAt = new Date();
+  readonly done: Promise<CopyResult>;
+  private readonly abort = new AbortController();
+  private readonly gate = new Gate();
+  private readonly jobBucket: TokenBucket;
+  private readonly meter: ProgressMeter;
+  private killRequested = false;
+  private ended = false;
+
+  constructor(readonly chunk: Chunk, options: CopyOptions, opts: ResolvedNativeOptions, shared: TokenBucket) {
+    this.jobBucket = new TokenBucket({ bytesPerSec: options.bandwidthBytesPerSec ?? 0 });
+    this.meter = new ProgressMeter(opts.progressIntervalMs);
+    const logger = options.logger.child({ engine: 'native', chunk: chunk.id });
+    const ctx: JobContext = {
+      chunk, opts, logger,
+      mirror: options.mirror,
+      dryRun: options.dryRun,
+      matcher: makeExcludeMatcher(
+        { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive },
+        { sourceRoot: sourceRootOf(chunk) },
+      ),
+      signal: this.abort.signal,
+      gate: this.gate,
+      limiter: new Limiter(opts.fileConcurrency),
+      buckets: [this.jobBucket, shared],
+      progress: this.meter,
+      tally: new Tally(opts.maxErrors, logger),
+    };
+    this.done = this.run(ctx);
+  }
+
+  progress(): CopyProgress {
+    return this.meter.snapshot();
+  }
+
+  onProgress(listener: (p: CopyProgress) => void): () => void {
+    return this.meter.on(listener);
+  }
+
+  async kill(): Promise<void> {
+    if (!this.ended && !this.killRequested) {
+      this.killRequested = true;
+      this.abort.abort();
+      // Parked (suspended) work must wake up to see the abort and clean its temp files.
+      this.gate.open();
+    }
+    await this.done;
+  }
+
+  suspend(): void {
+    if (!this.ended && !this.killRequested) this.gate.close();
+  }
+
+  resume(): void {
+    this.gate.open();
+  }
+
+  setBandwidth(bytesPerSec: number): void {
+    if (!this.ended) this.jobBucket.setRate(bytesPerSec);
+  }
+
+  private async run(ctx: JobContext): Promise<CopyResult> {
+    const t0 = Date.now();
+    // Start on the next turn: start() must return at once, before any fs work.
+    await new Promise<void>((r) => setImmediate(r));
+    try {
+      await copyDirectory(ctx, this.chunk.sourcePath, this.chunk.destinationPath, '');
+    } catch (err) {
+      // copyDirectory records what it expects; anything else is a bug, reported not thrown.
+      ctx.tally.fatalError(this.chunk.sourcePath, err);
+    }
+    this.ended = true;
+    this.meter.flush();
+    this.meter.close();
+    const { stats, errors } = ctx.tally;
+    const durationMs = Date.now() - t0;
+    if (this.killRequested) {
+      return { exitCode: KILLED_EXIT_CODE, exitMeaning: killedExitMeaning(), stats, errors, durationMs, killed: true };
+    }
+    const outcome: NativeOutcome = {
+      filesCopied: stats.filesCopied, extras: ctx.tally.extras, extrasRemoved: stats.extrasRemoved,
+      skippedEntries: ctx.tally.skippedEntries, failures: ctx.tally.failures, fatal: ctx.tally.fatal, dryRun: ctx.dryRun,
+    };
+    const exitCode = nativeExitCode(outcome);
+    return { exitCode, exitMeaning: nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity), stats, errors, durationMs, killed: false };
+  }
+}

@@ -1,0 +1,52 @@
+import type { ExitMeaning } from '../../api';
+import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
+
+/**
+ * The native engine's exit code: a robocopy-style bitmap, so one table rates every engine.
+ *
+ * | bit | native meaning                                                   | severity          |
+ * |-----|------------------------------------------------------------------|-------------------|
+ * |   0 | nothing to copy: destination already up to date                 | Success           |
+ * |   1 | files were copied (or would be, in a dry run)                    | Success           |
+ * |   2 | extras in the destination: removed (mirror) or present           | Success           |
+ * |   4 | entries skipped on purpose: symbolic links, FIFOs, sockets, devices | Warning (option) |
+ * |   8 | some files or directories failed (EACCES, ENOENT, ENOSPC, ...)   | Error, retry      |
+ * |  16 | fatal: source root missing/unreadable, destination root unusable | Fatal, no retry   |
+ */
+export const NATIVE_BITS = { copied: 1, extras: 2, skippedEntries: 4, failed: 8, fatal: 16 } as const;
+
+export interface NativeOutcome {
+  filesCopied: number;
+  extras: number;
+  extrasRemoved: number;
+  skippedEntries: number;
+  failures: number;
+  fatal: boolean;
+  dryRun: boolean;
+}
+
+export function nativeExitCode(o: NativeOutcome): number {
+  let code = 0;
+  if (o.filesCopied > 0) code |= NATIVE_BITS.copied;
+  if (o.extras > 0 || o.extrasRemoved > 0) code |= NATIVE_BITS.extras;
+  if (o.skippedEntries > 0) code |= NATIVE_BITS.skippedEntries;
+  if (o.failures > 0) code |= NATIVE_BITS.failed;
+  if (o.fatal) code |= NATIVE_BITS.fatal;
+  return code;
+}
+
+/** Severity from the robocopy table; message in the native engine's own words, with counts. */
+export function nativeExitMeaning(code: number, o: NativeOutcome, skippedSeverity?: MismatchSeverity): ExitMeaning {
+  const { severity, shouldRetry } = robocopyExitMeaning(code, { mismatchSeverity: skippedSeverity });
+  const would = o.dryRun ? 'would be ' : '';
+  const parts: string[] = [];
+  if (code & NATIVE_BITS.fatal) parts.push('fatal error: the chunk could not be copied');
+  if (code & NATIVE_BITS.failed) parts.push(`${o.failures} file(s) or directories failed`);
+  if (code & NATIVE_BITS.copied) parts.push(`${o.filesCopied} file(s) ${would}copied`);
+  if (code & NATIVE_BITS.extras) {
+    parts.push(o.extrasRemoved > 0 ? `${o.extrasRemoved} extra entr(ies) ${would}removed from the destination` : `${o.extras} extra entr(ies) present in the destination`);
+  }
+  if (code & NATIVE_BITS.skippedEntries) parts.push(`${o.skippedEntries} symbolic link(s) or special file(s) skipped (not copied)`);
+  if (code === 0) parts.push('nothing to copy, destination up to date');
+  return { severity, shouldRetry, message: `exit code ${code}: ${parts.join('; ')}` };
+}

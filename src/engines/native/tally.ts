@@ -1,0 +1,38 @@
+import { emptyStats, type CopyStats, type FileError, type Logger } from '../../api';
+
+/** What a job found and did, as it goes; turned into the CopyResult at the end. */
+export class Tally {
+  readonly stats: CopyStats = emptyStats();
+  readonly errors: FileError[] = [];
+  /** Files and directories that failed (errors beyond maxErrors are counted, not kept). */
+  failures = 0;
+  /** Extras present in the destination but not removed (no mirror, or dry run). */
+  extras = 0;
+  /** Symbolic links and special files skipped on purpose. */
+  skippedEntries = 0;
+  fatal = false;
+
+  constructor(private readonly maxErrors: number, private readonly logger: Logger) {}
+
+  /** Records a failed path; `bytes` is the size that was not copied, when it is a file. */
+  fail(path: string, err: unknown, bytes = 0, isFile = true): void {
+    const e = err as NodeJS.ErrnoException;
+    const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN';
+    const message = e instanceof Error ? e.message : String(err);
+    this.failures++;
+    if (isFile) { this.stats.filesFailed++; this.stats.bytesFailed += bytes; }
+    if (this.errors.length < this.maxErrors) this.errors.push({ path, code, message });
+    this.logger.warn({ path, code, err: message }, 'native copy: failed');
+  }
+
+  /** A fatal condition (the chunk as a whole cannot be copied). */
+  fatalError(path: string, err: unknown): void {
+    this.fatal = true;
+    this.fail(path, err, 0, false);
+  }
+
+  skipEntry(path: string, kind: string): void {
+    this.skippedEntries++;
+    this.logger.warn({ path, kind }, 'native copy: not a regular file or directory, skipped');
+  }
+}

@@ -1,0 +1,141 @@
+import type { Dirent, Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { JobContext } from './job-context';
+import { copyOne } from './copy-one';
+import { removeExtras, type Extra } from './extras';
+import { utimesSeconds } from './times';
+
+/** Source entries of one directory, sorted into what the job does with them. */
+interface Listing {
+  srcStat: Stats;
+  files: Array<{ name: string; destIsFile: boolean }>;
+  dirs: string[];
+  extras: Extra[];
+}
+
+/** '/'-joined path relative to the chunk directory. */
+const join = (rel: string, name: string): string => (rel ? `${rel}/${name}` : name);
+
+/** Path relative to the profile's source root, as the exclude matcher expects. */
+function rootRel(ctx: JobContext, rel: string): string {
+  return ctx.chunk.relPath ? join(ctx.chunk.relPath, rel) : rel;
+}
+
+/**
+ * Copies `srcDir` into `dstDir`: its own files always, its subdirectories too for a tree chunk.
+ * Listings go through the job's limiter like file copies; the directory's mode and times are
+ * set last, after everything inside it was written (writing inside bumps a directory's mtime).
+ * Failures are recorded in the tally; only a problem with the chunk's own root is fatal.
+ */
+export async function copyDirectory(ctx: JobContext, srcDir: string, dstDir: string, rel: string): Promise<void> {
+  if (ctx.signal.aborted) return;
+  const listing = await ctx.limiter.run(() => list(ctx, srcDir, dstDir, rel));
+  if (!listing || ctx.signal.aborted) return;
+
+  // Extras first: with mirror, a destination directory in the way of a source file (or the
+  // other way round) must be gone before the copy of that name starts.
+  await removeExtras(ctx, dstDir, rel, listing.extras);
+
+  await Promise.all([
+    ...listing.files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.destIsFile)),
+    ...listing.dirs.map((d) => copyDirectory(ctx, path.join(srcDir, d), path.join(dstDir, d), join(rel, d))),
+  ]);
+  if (ctx.dryRun || ctx.signal.aborted) return;
+  try {
+    await fsp.chmod(dstDir, listing.srcStat.mode & 0o7777);
+    await fsp.utimes(dstDir, utimesSeconds(listing.srcStat.atimeMs), utimesSeconds(listing.srcStat.mtimeMs));
+  } catch (err) {
+    ctx.tally.fail(rel || '.', err, 0, false);
+  }
+}
+
+/** Reads both sides of one directory; null when it cannot be copied (already recorded). */
+async function list(ctx: JobContext, srcDir: string, dstDir: string, rel: string): Promise<Listing | null> {
+  const isRoot = rel === '';
+  const failDir = (err: unknown): null => {
+    if (isRoot) ctx.tally.fatalError(srcDir, err); else ctx.tally.fail(rel, err, 0, false);
+    return null;
+  };
+  let srcStat: Stats;
+  let srcEntries: Dirent[];
+  try {
+    srcStat = await fsp.lstat(srcDir);
+    if (!srcStat.isDirectory()) throw Object.assign(new Error(`not a directory: ${srcDir}`), { code: 'ENOTDIR' });
+    srcEntries = await fsp.readdir(srcDir, { withFileTypes: true });
+  } catch (err) {
+    return failDir(err);
+  }
+  let dstEntries: Dirent[] = [];
+  try {
+    dstEntries = await prepareDestination(ctx, dstDir, isRoot);
+  } catch (err) {
+    // Destination root unusable: nothing of the chunk can be copied.
+    if (isRoot) { ctx.tally.fatalError(dstDir, err); return null; }
+    ctx.tally.fail(rel, err, 0, false);
+    return null;
+  }
+  return sortEntries(ctx, rel, srcStat, srcEntries, dstEntries);
+}
+
+/**
+ * Makes sure `dstDir` exists as a real directory we can write into, and lists it. A directory
+ * left read-only by an earlier run gets owner write back until its final mode is set.
+ */
+async function prepareDestination(ctx: JobContext, dstDir: string, isRoot: boolean): Promise<Dirent[]> {
+  let st: Stats | undefined;
+  try {
+    st = await fsp.lstat(dstDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (!st) {
+    if (!ctx.dryRun) {
+      await fsp.mkdir(dstDir, { recursive: isRoot, mode: 0o700 });
+      ctx.tally.stats.dirsCreated++;
+    }
+    return [];
+  }
+  // Never write through a link: a destination link where a directory belongs is not ours.
+  if (!st.isDirectory()) throw Object.assign(new Error(`destination is not a directory: ${dstDir}`), { code: 'ENOTDIR' });
+  if (!ctx.dryRun && (st.mode & 0o200) === 0) await fsp.chmod(dstDir, (st.mode & 0o7777) | 0o700);
+  return fsp.readdir(dstDir, { withFileTypes: true });
+}
+
+function sortEntries(ctx: JobContext, rel: string, srcStat: Stats, srcEntries: Dirent[], dstEntries: Dirent[]): Listing {
+  const filesOnly = ctx.chunk.kind === 'files-only';
+  const dest = new Map(dstEntries.map((d) => [d.name, d]));
+  const listing: Listing = { srcStat, files: [], dirs: [], extras: [] };
+  for (const e of srcEntries) {
+    const d = dest.get(e.name);
+    dest.delete(e.name);
+    const r = join(rel, e.name);
+    if (e.isFile()) {
+      if (ctx.matcher.excludesFile(e.name)) continue;
+      if (d?.isDirectory()) {
+        if (!ctx.mirror) { ctx.tally.fail(r, Object.assign(new Error(`a directory is in the way of file ${r}`), { code: 'EISDIR' })); continue; }
+        listing.extras.push({ name: e.name, isDir: true });
+      }
+      listing.files.push({ name: e.name, destIsFile: d?.isFile() ?? false });
+    } else if (e.isDirectory()) {
+      // A files-only chunk leaves subdirectories (and what is in their place) to other chunks.
+      if (filesOnly || ctx.matcher.excludesDir(e.name, rootRel(ctx, r))) continue;
+      if (d && !d.isDirectory()) {
+        if (!ctx.mirror) { ctx.tally.fail(r, Object.assign(new Error(`a file is in the way of directory ${r}`), { code: 'ENOTDIR' }), 0, false); continue; }
+        listing.extras.push({ name: e.name, isDir: false });
+      }
+      listing.dirs.push(e.name);
+    } else {
+      ctx.tally.skipEntry(r, e.isSymbolicLink() ? 'symlink' : 'special');
+    }
+  }
+  // What is left in `dest` has no source counterpart: extras, unless excluded (robocopy keeps
+  // excluded destination entries under /MIR) or, for files-only chunks, a directory.
+  for (const d of dest.values()) {
+    if (d.isDirectory()) {
+      if (filesOnly || ctx.matcher.excludesDir(d.name, rootRel(ctx, join(rel, d.name)))) continue;
+    } else if (ctx.matcher.excludesFile(d.name)) continue;
+    listing.extras.push({ name: d.name, isDir: d.isDirectory() });
+  }
+  return listing;
+}
