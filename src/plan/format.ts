@@ -16,8 +16,9 @@ export function formatCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Milliseconds as seconds with two decimals below a minute, else "m:ss". */
+/** "N ms" below a second, seconds with two decimals below a minute, else "m:ss min". */
 export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} min`;
