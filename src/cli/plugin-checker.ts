@@ -1,10 +1,19 @@
+import pino from 'pino';
 import type { PluginChecker } from '../config/load-config';
+import { loadPlugins } from '../plugins/loader';
 
 /**
- * Placeholder until the plugin loader lands: accepts no plugins, so every `global.plugins` entry
- * is reported as unknown rather than silently ignored.
+ * Checks `global.plugins` for config validation: every plugin module is found, its exports and
+ * API range fit and its options are valid; reports the engine and snapshot provider names the
+ * plugins add, so profiles may use them.
  */
-export const pluginChecker: PluginChecker = async (refs) => ({
-  problems: refs.map((r) => ({ path: `${r.jsonPath}.use`, message: `unknown plugin '${r.use}'` })),
-  names: { copiers: [], snapshotProviders: [] },
-});
+export const pluginChecker: PluginChecker = async (refs, configDir) => {
+  const { plugins, problems } = await loadPlugins(refs, { configDir, logger: pino({ level: 'silent' }), signal: new AbortController().signal });
+  return {
+    problems,
+    names: {
+      copiers: plugins.filter((p) => p.declaration.kind === 'copier').map((p) => p.declaration.name),
+      snapshotProviders: plugins.filter((p) => p.declaration.kind === 'snapshot').map((p) => p.declaration.name),
+    },
+  };
+};

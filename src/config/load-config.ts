@@ -19,7 +19,8 @@ export interface PluginNames {
 export type PluginChecker = (refs: PluginRef[], configDir: string) => Promise<{ problems: ConfigProblem[]; names: PluginNames }>;
 
 export interface LoadConfigOptions {
-  pluginChecker?: PluginChecker;
+  /** Required, so no caller can skip the plugin checks by forgetting it. */
+  pluginChecker: PluginChecker;
   /** Check that sources exist (off for `validate --no-fs` and unit tests of pure rules). */
   checkFilesystem?: boolean;
 }
@@ -118,7 +119,7 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
  * Reads and validates a config file. Every problem is collected (not just the first) and thrown
  * as one ConfigError; there is no fallback to defaults for a file that is wrong.
  */
-export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<RobocurseConfig> {
+export async function loadConfig(file: string, options: LoadConfigOptions): Promise<RobocurseConfig> {
   const configPath = path.resolve(file);
   const configDir = path.dirname(configPath);
   let text: string;
@@ -139,12 +140,9 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const profiles = Object.entries(raw.profiles as Raw).map(([name, p]) => buildProfile(name, p as Raw, global, configDir));
   const cfg: RobocurseConfig = { version: 1, configPath, configDir, global, profiles };
 
-  let names: PluginNames = { copiers: [], snapshotProviders: [] };
-  if (options.pluginChecker) {
-    const checked = await options.pluginChecker(global.plugins, configDir);
-    names = checked.names;
-    problems.push(...checked.problems);
-  }
+  const checked = await options.pluginChecker(global.plugins, configDir);
+  const names: PluginNames = checked.names;
+  problems.push(...checked.problems);
   problems.push(...located(src, configPath, semanticProblems(cfg, raw.profiles as Raw, names, options.checkFilesystem ?? true)));
   if (problems.length > 0) throw new ConfigError(problems, configPath);
   return cfg;

@@ -67,7 +67,7 @@ export function problemFromAjv(e: ErrorObject, root: unknown): ConfigProblem & {
 
 /** Shared ajv setup: the size and secret keywords and the no-control-character formats. */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   ajv.addFormat('safe-path', (s: string) => !CONTROL.test(s));
   ajv.addFormat('safe-pattern', (s: string) => !CONTROL.test(s));
   ajv.addKeyword({

@@ -27,6 +27,6 @@ export class NullJournal implements RunJournal {
   endProfile(): void {}
   snapshotCreated(): void {}
   snapshotDeleted(): void {}
-  recordEvent(): void {}
+  recordEvent(_event: RunEvent): void {}
   endRun(): void {}
 }
