@@ -1,0 +1,86 @@
+import type { Chunk, CopyOptions } from '../../api';
+import type { RsyncEngineOptions } from './engine-options';
+import { hasControlChar, RsyncArgumentError } from './errors';
+import { buildFilterRules } from './filter-rules';
+
+/** What the argv is built from: the job's options without the runtime parts (logger). */
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec'>;
+
+/** Where interrupted files wait for the next attempt (relative: one per destination directory). */
+export const PARTIAL_DIR = '.robocurse-partial';
+
+/** Per-file lines on stdout: 11-character itemize code, a space, the name. */
+export const OUT_FORMAT = '%i %n';
+
+/**
+ * rsync's `--bwlimit` value for a rate in bytes per second: KiB/s (rsync's default unit), rounded
+ * down so the cap is never exceeded, but at least 1 because 0 would mean "unlimited".
+ * undefined for no limit.
+ */
+export function bwlimitKiB(bytesPerSec: number | undefined): number | undefined {
+  if (bytesPerSec === undefined || bytesPerSec === 0) return undefined;
+  if (!Number.isFinite(bytesPerSec) || bytesPerSec < 0) {
+    throw new RsyncArgumentError('RSYNC_BAD_OPTION', `bandwidthBytesPerSec must be a positive number, got ${bytesPerSec}`);
+  }
+  return Math.max(1, Math.floor(bytesPerSec / 1024));
+}
+
+/**
+ * A path as an rsync operand naming a directory's contents: exactly one trailing '/' (so the
+ * directory's contents, not the directory, are copied into the destination). A relative path
+ * is prefixed with './' so that a leading '-' cannot read as an option and a ':' cannot read
+ * as a remote host; `--` before the operands guards the same way a second time.
+ */
+export function dirOperand(p: string, role: 'source' | 'destination'): string {
+  if (p === '' || hasControlChar(p)) {
+    throw new RsyncArgumentError('RSYNC_UNSAFE_PATH', `${role} path ${p === '' ? 'is empty' : `contains a control character: ${JSON.stringify(p)}`}; rename it or exclude it`);
+  }
+  const base = p.replace(/\/+$/, '');
+  const safe = base.startsWith('/') || base === '' ? base : `./${base}`;
+  return `${safe}/`;
+}
+
+/**
+ * The complete rsync argv (without the executable) for one chunk. Pure: the same chunk and
+ * options always give the same array. Never a shell string: every element reaches rsync as is.
+ *
+ * Choices that are not obvious:
+ * - `--no-human-readable`, `--8-bit-output` and LC_ALL=C (set by the job) keep numbers raw and
+ *   names as UTF-8 so the parsers never depend on the locale;
+ * - `--info=progress2,stats2` gives one cumulative byte counter for the whole transfer (live
+ *   progress) and the statistics block (the result);
+ * - no `--no-inc-recursive`: we read only cumulative bytes and the transfer count from progress2,
+ *   which incremental recursion reports correctly, and incremental recursion starts copying
+ *   before the whole chunk is listed and keeps rsync's memory flat on big chunks;
+ * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir),
+ *   and rsync never deletes receiver entries that an exclude rule hides.
+ */
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
+  const src = dirOperand(chunk.sourcePath, 'source');
+  const dst = dirOperand(chunk.destinationPath, 'destination');
+  const argv: string[] = [...engine.attributes];
+  if (engine.hardLinks) argv.push('-H');
+  if (engine.acls) argv.push('-A');
+  if (engine.xattrs) argv.push('-X');
+  argv.push('--no-human-readable', '--8-bit-output', '--info=progress2,stats2', `--out-format=${OUT_FORMAT}`);
+  if (options.dryRun) argv.push('--dry-run');
+  const kib = bwlimitKiB(options.bandwidthBytesPerSec);
+  if (kib !== undefined) argv.push(`--bwlimit=${kib}`);
+  if (engine.timeoutSeconds > 0) argv.push(`--timeout=${engine.timeoutSeconds}`);
+  // Local copies imply --whole-file, which discards partial files instead of resuming from
+  // them; resuming therefore needs the delta algorithm switched back on.
+  if (engine.resumePartial) argv.push(`--partial-dir=${PARTIAL_DIR}`, '--no-whole-file');
+  if (options.mirror) {
+    argv.push('--delete');
+    if (engine.deleteExcluded) argv.push('--delete-excluded');
+  }
+  // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
+  // could shadow it and let --delete remove the data we meant to resume from.
+  if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
+  for (const rule of buildFilterRules(chunk, {
+    excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs,
+    caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded,
+  })) argv.push(`--filter=${rule}`);
+  argv.push('--', src, dst);
+  return argv;
+}

@@ -1,0 +1,112 @@
+import { RsyncArgumentError } from './errors';
+
+/** `engineOptions.rsync` of a profile, with defaults filled in. */
+export interface RsyncEngineOptions {
+  /** rsync binary, a name looked up on PATH or an absolute path (default 'rsync'). */
+  executable: string;
+  /**
+   * Attribute switches from a whitelist (default ['-a']). Recursion is always added when the set
+   * lacks it, because chunk scoping relies on it.
+   */
+  attributes: string[];
+  /** `-H`: preserve hard links within a chunk. */
+  hardLinks: boolean;
+  /** `-A`: preserve POSIX ACLs (implies perms; both ends must support ACLs). */
+  acls: boolean;
+  /** `-X`: preserve extended attributes. */
+  xattrs: boolean;
+  /** With mirror, also delete destination entries that the excludes hide (`--delete-excluded`). */
+  deleteExcluded: boolean;
+  /**
+   * Keep interrupted files in `.robocurse-partial` and resume them with the delta algorithm
+   * (`--partial-dir` plus `--no-whole-file`). Off by default; see docs/rsync.md.
+   */
+  resumePartial: boolean;
+  /** `--timeout`: seconds without I/O before rsync gives up (0 = never). */
+  timeoutSeconds: number;
+}
+
+/**
+ * Short attribute flags a profile may pass. Anything that changes what is deleted, where files
+ * go or how rsync talks to the world (--delete*, --remove-source-files, -e, --rsync-path, ...) is
+ * left out: those belong to the engine, not to a profile.
+ */
+const SHORT_FLAGS = new Set('arlptgoDHAXEUNScWKLkxOJ'.split(''));
+const LONG_FLAGS = new Set([
+  '--archive', '--recursive', '--links', '--perms', '--times', '--group', '--owner', '--devices',
+  '--specials', '--hard-links', '--acls', '--xattrs', '--executability', '--atimes', '--crtimes',
+  '--sparse', '--checksum', '--whole-file', '--no-whole-file', '--keep-dirlinks', '--copy-links',
+  '--copy-dirlinks', '--copy-unsafe-links', '--safe-links', '--one-file-system', '--omit-dir-times',
+  '--omit-link-times', '--numeric-ids', '--fake-super', '--super', '--no-perms', '--no-owner',
+  '--no-group', '--no-times', '--no-devices', '--no-specials', '--open-noatime', '--preallocate',
+]);
+const VALUED_FLAGS = /^--modify-window=-?\d+$/;
+
+function bad(field: string, message: string): RsyncArgumentError {
+  return new RsyncArgumentError('RSYNC_BAD_OPTION', `engineOptions.rsync.${field}: ${message}`);
+}
+
+function checkAttribute(arg: string): void {
+  if (/^-[A-Za-z]+$/.test(arg)) {
+    const badLetters = [...arg.slice(1)].filter((c) => !SHORT_FLAGS.has(c));
+    if (badLetters.length === 0) return;
+    throw bad('attributes', `'${arg}' holds flags that are not attribute switches: ${badLetters.join(', ')} (allowed: -${[...SHORT_FLAGS].join('')})`);
+  }
+  if (LONG_FLAGS.has(arg) || VALUED_FLAGS.test(arg)) return;
+  throw bad('attributes', `'${arg}' is not an allowed attribute switch (see docs/rsync.md for the list)`);
+}
+
+function recursive(attrs: readonly string[]): boolean {
+  return attrs.some((a) => a === '--recursive' || a === '--archive' || (/^-[A-Za-z]+$/.test(a) && /[ar]/.test(a)));
+}
+
+function bool(raw: Record<string, unknown>, field: string): boolean {
+  const v = raw[field];
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw bad(field, `must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Reads and checks `engineOptions.rsync` (the profile's options keyed by engine name). Throws
+ * RsyncArgumentError naming the field for anything it cannot use, so a typo is not silently
+ * ignored. `attributes` is a string ('-rlptD', '-a --numeric-ids') or a list of switches.
+ */
+export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, defaultExecutable = 'rsync'): RsyncEngineOptions {
+  const rawAny = engineOptions.rsync ?? {};
+  if (typeof rawAny !== 'object' || rawAny === null || Array.isArray(rawAny)) throw bad('', 'must be an object');
+  const raw = rawAny as Record<string, unknown>;
+
+  let executable = defaultExecutable;
+  if (raw.executable !== undefined) {
+    if (typeof raw.executable !== 'string' || raw.executable.trim() === '') throw bad('executable', 'must be a non-empty string');
+    executable = raw.executable;
+  }
+
+  let attributes: string[] = ['-a'];
+  if (raw.attributes !== undefined) {
+    if (typeof raw.attributes === 'string') attributes = raw.attributes.split(/\s+/).filter((s) => s !== '');
+    else if (Array.isArray(raw.attributes) && raw.attributes.every((a) => typeof a === 'string')) attributes = [...raw.attributes as string[]];
+    else throw bad('attributes', 'must be a string or a list of strings');
+    if (attributes.length === 0) throw bad('attributes', 'must name at least one switch');
+    attributes.forEach(checkAttribute);
+  }
+  if (!recursive(attributes)) attributes.push('-r');
+
+  let timeoutSeconds = 0;
+  if (raw.timeoutSeconds !== undefined) {
+    const t = raw.timeoutSeconds;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw bad('timeoutSeconds', 'must be a whole number of seconds, 0 or more');
+    timeoutSeconds = t;
+  }
+
+  const known = new Set(['executable', 'attributes', 'hardLinks', 'acls', 'xattrs', 'deleteExcluded', 'resumePartial', 'timeoutSeconds']);
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw bad(unknown[0], `unknown option (known: ${[...known].join(', ')})`);
+
+  return {
+    executable, attributes, timeoutSeconds,
+    hardLinks: bool(raw, 'hardLinks'), acls: bool(raw, 'acls'), xattrs: bool(raw, 'xattrs'),
+    deleteExcluded: bool(raw, 'deleteExcluded'), resumePartial: bool(raw, 'resumePartial'),
+  };
+}

@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import { Piscina } from 'piscina';
+import type { RsyncParseRequest, RsyncReport } from './parse-protocol';
+import { parseRsyncOutput } from './report';
+
+/** Turns a finished job's output into a report. Injected into the copier so tests can swap it. */
+export interface RsyncOutputParser {
+  parse(req: RsyncParseRequest): Promise<RsyncReport>;
+  /** Releases threads; idempotent. A closed parser still parses (inline). */
+  close(): Promise<void>;
+}
+
+/** Parses on the calling thread; for small outputs, tools and tests. Never looks at the disk. */
+export class InlineRsyncOutputParser implements RsyncOutputParser {
+  parse(req: RsyncParseRequest): Promise<RsyncReport> {
+    return Promise.resolve(parseRsyncOutput(req));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export interface PiscinaRsyncOutputParserOptions {
+  /** Worker threads at most (default 1: parsing is short and copies are I/O-bound). */
+  maxThreads?: number;
+  /** Idle milliseconds before a thread exits (default 5000). */
+  idleTimeout?: number;
+}
+
+/**
+ * Parses in a piscina worker thread. The pool is created on the first parse, so a copier that
+ * never finishes a job costs no thread; idle threads exit after `idleTimeout` and never keep
+ * the process alive. Should the worker fail (or the pool be closed mid-run), the output is
+ * parsed inline instead: a job's `done` must resolve whatever happens here.
+ */
+export class PiscinaRsyncOutputParser implements RsyncOutputParser {
+  private pool: Piscina | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: PiscinaRsyncOutputParserOptions = {}) {}
+
+  async parse(req: RsyncParseRequest): Promise<RsyncReport> {
+    if (this.closed) return parseRsyncOutput(req);
+    this.pool ??= new Piscina({
+      filename: path.join(__dirname, 'parse-worker.js'),
+      minThreads: 0,
+      maxThreads: Math.max(1, this.opts.maxThreads ?? 1),
+      idleTimeout: this.opts.idleTimeout ?? 5000,
+    });
+    try {
+      return (await this.pool.run({ ...req, statFailedSources: true })) as RsyncReport;
+    } catch {
+      return parseRsyncOutput(req);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+}

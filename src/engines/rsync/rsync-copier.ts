@@ -1,0 +1,52 @@
+import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
+import { buildRsyncArgv } from './argv';
+import { readRsyncEngineOptions } from './engine-options';
+import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
+import { RsyncJob } from './rsync-job';
+
+export interface RsyncCopierOptions {
+  /** rsync binary when a profile names none in engineOptions.rsync.executable (default 'rsync'). */
+  executable?: string;
+  /** Output parser (default: piscina worker threads, created on first use). */
+  parser?: RsyncOutputParser;
+}
+
+/**
+ * The rsync engine: one rsync process per chunk. Requires rsync 3.1 or newer (`--info`).
+ *
+ * Start-up failures split by their nature: arguments that cannot be expressed safely (control
+ * characters, unknown engine options) throw RsyncArgumentError from start(), as the Copier
+ * contract asks for invalid arguments; a missing rsync binary is only known once the spawn
+ * fails, asynchronously, so it resolves `done` with a Fatal result (no retry) whose message says
+ * rsync is not installed.
+ */
+export class RsyncCopier implements Copier {
+  readonly name = 'rsync';
+  readonly capabilities: CopierCapabilities = {
+    // SIGSTOP/SIGCONT of the job's process group.
+    suspend: true,
+    // --bwlimit is fixed when rsync starts; a change applies to the chunk's next attempt only.
+    liveBandwidth: false,
+    mirror: true,
+    dryRun: true,
+    liveProgress: true,
+  };
+
+  private readonly executable: string;
+  private readonly parser: RsyncOutputParser;
+
+  constructor(opts: RsyncCopierOptions = {}) {
+    this.executable = opts.executable ?? 'rsync';
+    this.parser = opts.parser ?? new PiscinaRsyncOutputParser();
+  }
+
+  start(chunk: Chunk, options: CopyOptions): CopyJob {
+    const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
+    const argv = buildRsyncArgv(chunk, options, engine);
+    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+  }
+
+  close(): Promise<void> {
+    return this.parser.close();
+  }
+}

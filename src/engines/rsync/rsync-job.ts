@@ -1,0 +1,193 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning, Logger } from '../../api';
+import { emptyStats } from '../../api';
+import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
+import { rsyncExitMeaning } from './exit-meaning';
+import { LineSplitter } from './line-splitter';
+import type { RsyncOutputParser } from './output-parser';
+import type { RsyncReport } from './parse-protocol';
+import { ProgressTracker } from './progress-parser';
+
+/** Everything a job needs, decided by the copier before the process starts. */
+export interface RsyncJobSpec {
+  chunk: Chunk;
+  options: CopyOptions;
+  executable: string;
+  argv: string[];
+  parser: RsyncOutputParser;
+}
+
+/** stderr lines kept for the parser; beyond this a chunk is failing wholesale anyway. */
+const MAX_STDERR_LINES = 50_000;
+/** Other stdout lines kept (stats block, notes); per-file and progress lines are not kept. */
+const MAX_STDOUT_LINES = 2_000;
+
+/**
+ * One running rsync. The process runs in its own process group (spawnTracked), so suspend,
+ * resume and kill reach rsync's forked receiver and generator too. `done` resolves once, after
+ * the process and its pipes have closed and its output has been parsed.
+ */
+export class RsyncJob implements CopyJob {
+  readonly chunk: Chunk;
+  readonly pid?: number;
+  readonly startedAt = new Date();
+  readonly done: Promise<CopyResult>;
+
+  private readonly tracker = new ProgressTracker();
+  private readonly listeners = new Set<(p: CopyProgress) => void>();
+  private readonly stdoutLines: string[] = [];
+  private readonly stderrLines: string[] = [];
+  private droppedStderr = 0;
+  private readonly child: TrackedChild;
+  private readonly logger: Logger;
+  private log: fs.WriteStream | undefined;
+  private processExited = false;
+  private killRequested = false;
+
+  constructor(private readonly spec: RsyncJobSpec) {
+    this.chunk = spec.chunk;
+    this.logger = spec.options.logger.child({ engine: 'rsync', chunk: spec.chunk.id });
+    this.prepareDestination();
+    this.openLog();
+    // LC_ALL=C: messages in English and numbers without locale grouping, whatever the host.
+    this.child = spawnTracked(spec.executable, spec.argv, { env: { ...process.env, LC_ALL: 'C' } });
+    this.pid = this.child.pid;
+    // 'exit' precedes 'close' (which waits for the pipes): a kill() after it is not a kill.
+    this.child.child.once('exit', () => { this.processExited = true; });
+    const out = new LineSplitter((l) => this.onStdout(l));
+    const err = new LineSplitter((l) => this.onStderr(l));
+    this.child.child.stdout?.on('data', (b: Buffer) => out.push(b));
+    this.child.child.stdout?.on('end', () => out.end());
+    this.child.child.stderr?.on('data', (b: Buffer) => err.push(b));
+    this.child.child.stderr?.on('end', () => err.end());
+    this.done = this.child.exited.then((exit) => this.finish(exit)).catch((e: unknown) => this.internalFailure(e));
+  }
+
+  progress(): CopyProgress {
+    return this.tracker.snapshot();
+  }
+
+  onProgress(listener: (p: CopyProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  async kill(): Promise<void> {
+    if (!this.processExited) {
+      this.killRequested = true;
+      await this.child.killTree();
+    }
+    await this.done;
+  }
+
+  suspend(): void {
+    this.child.suspend();
+  }
+
+  resume(): void {
+    this.child.resume();
+  }
+
+  /**
+   * rsync creates only the last component of the destination; a chunk deep in the tree may
+   * start before the chunk of its parent has created the parents. A dry run creates nothing.
+   */
+  private prepareDestination(): void {
+    if (this.spec.options.dryRun) return;
+    try {
+      fs.mkdirSync(this.spec.chunk.destinationPath, { recursive: true });
+    } catch (e) {
+      // rsync will report the same problem with its own exit code; the log says why.
+      this.logger.warn({ err: (e as Error).message, path: this.spec.chunk.destinationPath }, 'cannot create destination directory');
+    }
+  }
+
+  private openLog(): void {
+    const logPath = this.spec.options.logPath;
+    if (!logPath) return;
+    try {
+      fs.mkdirSync(path.dirname(logPath), { recursive: true });
+      this.log = fs.createWriteStream(logPath, { flags: 'a' });
+      // A log that cannot be written never fails a copy.
+      this.log.on('error', (e) => { this.logger.warn({ err: e.message, logPath }, 'rsync log write failed'); this.log = undefined; });
+      this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message, logPath }, 'cannot open rsync log');
+    }
+  }
+
+  private onStdout(line: string): void {
+    const kind = this.tracker.feed(line);
+    if (kind === 'progress') {
+      const p = this.tracker.snapshot();
+      for (const l of this.listeners) l(p);
+      return;
+    }
+    this.log?.write(`${line}\n`);
+    if (kind === undefined && this.stdoutLines.length < MAX_STDOUT_LINES) this.stdoutLines.push(line);
+  }
+
+  private onStderr(line: string): void {
+    this.log?.write(`${line}\n`);
+    if (this.stderrLines.length < MAX_STDERR_LINES) this.stderrLines.push(line);
+    else this.droppedStderr++;
+  }
+
+  private closeLog(): Promise<void> {
+    const log = this.log;
+    this.log = undefined;
+    if (!log) return Promise.resolve();
+    return new Promise((resolve) => log.end(() => resolve()));
+  }
+
+  private async finish(exit: ChildExit): Promise<CopyResult> {
+    const killed = this.killRequested;
+    const base = { durationMs: 0, killed, logPath: this.spec.options.logPath };
+    if (exit.spawnError) {
+      await this.closeLog();
+      const code = (exit.spawnError as NodeJS.ErrnoException).code ?? 'unknown error';
+      return this.result({
+        ...base, exitCode: -1, stats: emptyStats(), errors: [],
+        exitMeaning: {
+          severity: 'Fatal', shouldRetry: false,
+          message: code === 'ENOENT'
+            ? `rsync is not installed (or not on PATH): cannot run '${this.spec.executable}' (${code}); install rsync or set engineOptions.rsync.executable`
+            : `cannot run rsync '${this.spec.executable}': ${exit.spawnError.message}`,
+        },
+      });
+    }
+    const report = await this.spec.parser.parse({ stdout: this.stdoutLines.join('\n'), stderr: this.stderrLines.join('\n') });
+    if (this.droppedStderr > 0) report.notes.push(`${this.droppedStderr} further stderr lines not parsed`);
+    await this.closeLog();
+    const meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
+    const errors = report.errors.map(({ path: p, code, message }) => ({ path: p, code, message }));
+    return this.result({ ...base, exitCode: exit.code ?? -1, exitMeaning: meaning, stats: report.stats, errors });
+  }
+
+  /** Adds what the output says to the exit code's sentence, so one line tells the whole story. */
+  private describe(meaning: ExitMeaning, report: RsyncReport, killed: boolean): ExitMeaning {
+    const parts = [meaning.message];
+    if (killed) parts.push('stopped by robocurse');
+    const failed = report.stats.filesFailed;
+    if (failed > 0) parts.push(`${failed} path(s) failed, first: ${report.errors.find((e) => !e.vanished)?.message ?? ''}`);
+    parts.push(...report.notes);
+    return { ...meaning, message: parts.join('; ') };
+  }
+
+  private result(r: CopyResult): CopyResult {
+    if (r.logPath === undefined) delete r.logPath;
+    r.durationMs = Date.now() - this.startedAt.getTime();
+    this.logger.debug({ exitCode: r.exitCode, severity: r.exitMeaning.severity, killed: r.killed }, 'rsync job ended');
+    return r;
+  }
+
+  /** A bug of ours while finishing must still end the job with a result, never a rejection. */
+  private internalFailure(e: unknown): CopyResult {
+    this.logger.error({ err: (e as Error)?.message }, 'rsync job failed internally');
+    return this.result({
+      exitCode: -1, stats: emptyStats(), errors: [], killed: this.killRequested, durationMs: 0,
+      exitMeaning: { severity: 'Error', shouldRetry: true, message: `rsync job failed internally: ${(e as Error)?.message ?? String(e)}` },
+    });
+  }
+}
