@@ -3,12 +3,15 @@ import type { JobContext } from './job-context';
 import { copyFileAtomically } from './file-copy';
 import { sameMtime } from './times';
 
+/** What the destination listing showed under the file's name. */
+export type DestKind = 'none' | 'file' | 'dir' | 'other';
+
 /**
  * One file, in a limiter slot: skip it when the destination already has the same size and
  * mtime (incremental re-runs cost one lstat per side), otherwise copy it. Never throws: errors
  * go to the tally, and a kill just stops.
  */
-export function copyOne(ctx: JobContext, src: string, dst: string, rel: string, destIsFile: boolean): Promise<void> {
+export function copyOne(ctx: JobContext, src: string, dst: string, rel: string, dest: DestKind): Promise<void> {
   return ctx.limiter.run(async () => {
     if (ctx.gate.isClosed) await ctx.gate.wait();
     if (ctx.signal.aborted) return;
@@ -20,7 +23,11 @@ export function copyOne(ctx: JobContext, src: string, dst: string, rel: string, 
       return;
     }
     if (!st.isFile()) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
-    if (destIsFile && await upToDate(ctx, st, dst)) {
+    if (dest === 'dir') {
+      ctx.tally.fail(rel, Object.assign(new Error(`a directory is in the way of file ${rel}`), { code: 'EISDIR' }), st.size);
+      return;
+    }
+    if (dest === 'file' && await upToDate(ctx, st, dst)) {
       ctx.tally.stats.filesSkipped++;
       ctx.tally.stats.bytesSkipped += st.size;
       return;

@@ -29,6 +29,7 @@ export class Tally {
   fatalError(path: string, err: unknown): void {
     this.fatal = true;
     this.fail(path, err, 0, false);
+    this.failures--; // fatal is its own exit bit (16), not also a per-file failure (8)
   }
 
   skipEntry(path: string, kind: string): void {

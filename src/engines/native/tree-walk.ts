@@ -2,14 +2,14 @@ import type { Dirent, Stats } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { JobContext } from './job-context';
-import { copyOne } from './copy-one';
+import { copyOne, type DestKind } from './copy-one';
 import { removeExtras, type Extra } from './extras';
 import { utimesSeconds } from './times';
 
 /** Source entries of one directory, sorted into what the job does with them. */
 interface Listing {
   srcStat: Stats;
-  files: Array<{ name: string; destIsFile: boolean }>;
+  files: Array<{ name: string; dest: DestKind }>;
   dirs: string[];
   extras: Extra[];
 }
@@ -38,7 +38,7 @@ export async function copyDirectory(ctx: JobContext, srcDir: string, dstDir: str
   await removeExtras(ctx, dstDir, rel, listing.extras);
 
   await Promise.all([
-    ...listing.files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.destIsFile)),
+    ...listing.files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.dest)),
     ...listing.dirs.map((d) => copyDirectory(ctx, path.join(srcDir, d), path.join(dstDir, d), join(rel, d))),
   ]);
   if (ctx.dryRun || ctx.signal.aborted) return;
@@ -112,11 +112,12 @@ function sortEntries(ctx: JobContext, rel: string, srcStat: Stats, srcEntries: D
     const r = join(rel, e.name);
     if (e.isFile()) {
       if (ctx.matcher.excludesFile(e.name)) continue;
+      let dest: DestKind = !d ? 'none' : d.isFile() ? 'file' : 'other';
       if (d?.isDirectory()) {
-        if (!ctx.mirror) { ctx.tally.fail(r, Object.assign(new Error(`a directory is in the way of file ${r}`), { code: 'EISDIR' })); continue; }
-        listing.extras.push({ name: e.name, isDir: true });
+        // With mirror the directory goes as an extra; without, copyOne reports the collision.
+        if (ctx.mirror) listing.extras.push({ name: e.name, isDir: true }); else dest = 'dir';
       }
-      listing.files.push({ name: e.name, destIsFile: d?.isFile() ?? false });
+      listing.files.push({ name: e.name, dest });
     } else if (e.isDirectory()) {
       // A files-only chunk leaves subdirectories (and what is in their place) to other chunks.
       if (filesOnly || ctx.matcher.excludesDir(e.name, rootRel(ctx, r))) continue;
