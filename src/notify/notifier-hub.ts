@@ -5,6 +5,7 @@ import { callWithTimeLimit } from './time-limit';
 /** Delivery counters of one notifier, for the end-of-run summary. */
 export interface NotifierStats {
   name: string;
+  /** Events every handler of the notifier took without error. */
   delivered: number;
   /** Handler calls that threw or rejected. */
   failed: number;
@@ -103,6 +104,7 @@ export class NotifierHub {
     const calls: (() => unknown)[] = [];
     if (typeof typed === 'function') calls.push(() => (typed as (e: RunEvent) => unknown).call(notifier, event));
     if (typeof notifier.onEvent === 'function') calls.push(() => notifier.onEvent!(event));
+    let ok = calls.length > 0;
     for (const call of calls) {
       if (lane.stuck) {
         lane.stats.dropped++;
@@ -110,6 +112,7 @@ export class NotifierHub {
       }
       const outcome = await callWithTimeLimit(call, this.timeoutMs);
       if (outcome.status === 'failed') {
+        ok = false;
         lane.stats.failed++;
         this.logger.error({ notifier: notifier.name, event: event.type, seq: event.seq, err: errorInfo(outcome.error) }, 'notifier failed to handle an event');
       } else if (outcome.status === 'timeout') {
@@ -124,7 +127,7 @@ export class NotifierHub {
         return;
       }
     }
-    if (calls.length > 0) lane.stats.delivered++;
+    if (ok) lane.stats.delivered++;
   }
 }
 
