@@ -1,0 +1,117 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
+import type { RetryPolicy } from '../../config/types';
+import { spawnTracked } from '../../process/tracked-child';
+import type { MismatchSeverity } from '../exit-meaning';
+import { buildRobocopyArgs } from './build-args';
+import { readRobocopyEngineOptions } from './engine-options';
+import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
+import { RobocopyJob } from './robocopy-job';
+
+export interface RobocopyCopierOptions {
+  /** robocopy executable; per-profile `engineOptions.robocopy.executable` wins over it. */
+  executable?: string;
+  /** Default /R and /W when the job's engineOptions do not carry them (3 and 10). */
+  retry?: Partial<Pick<RetryPolicy, 'engineRetries' | 'engineWaitSeconds'>>;
+  /** Severity of exit bit 4 (mismatches); default 'Warning'. */
+  mismatchSeverity?: MismatchSeverity;
+  /** Log parser; default a RobocopyLogParserPool owned (and closed) by this copier. */
+  logParser?: RobocopyLogParser;
+  /** Where per-chunk logs go when CopyOptions.logPath is not given (default: OS temp dir). */
+  logDir?: string;
+  /** OEM code page of console output and non-Unicode logs (default: detected). */
+  codePage?: number | string;
+  /** Environment for the child (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** SIGTERM → SIGKILL grace on kill (default 2000 ms). */
+  killGraceMs?: number;
+}
+
+export const DEFAULT_ENGINE_RETRIES = 3;
+export const DEFAULT_ENGINE_WAIT_SECONDS = 10;
+
+/** The profile's source root: the chunk's source path without its relative part. */
+function sourceRootOf(chunk: Chunk): string | undefined {
+  if (chunk.relPath === '') return chunk.sourcePath;
+  const depth = chunk.relPath.split('/').length;
+  let root = chunk.sourcePath.replace(/[\\/]+$/, '');
+  for (let i = 0; i < depth; i++) root = root.replace(/[\\/][^\\/]*$/, '');
+  return root === '' ? undefined : root;
+}
+
+/**
+ * Copies chunks with robocopy (default engine on Windows; on Linux it drives the fake robocopy
+ * used by the tests). Each job is one robocopy process with its own UTF-16 log, parsed on a
+ * worker thread when the process exits. Executable: `engineOptions.robocopy.executable`, else
+ * the constructor's, else env ROBOCURSE_ROBOCOPY, else `robocopy` on PATH.
+ */
+export class RobocopyCopier implements Copier {
+  readonly name = 'robocopy';
+  readonly capabilities: CopierCapabilities;
+  private readonly parser: RobocopyLogParser;
+  private readonly ownsParser: boolean;
+
+  constructor(private readonly options: RobocopyCopierOptions = {}) {
+    this.parser = options.logParser ?? new RobocopyLogParserPool();
+    this.ownsParser = options.logParser === undefined;
+    this.capabilities = {
+      // SIGSTOP/SIGCONT of the process group; Windows has no equivalent that spawnTracked offers.
+      suspend: process.platform !== 'win32',
+      // /IPG is fixed for the life of a robocopy process.
+      liveBandwidth: false,
+      mirror: true,
+      dryRun: true,
+      liveProgress: true,
+    };
+  }
+
+  /** Starts robocopy for `chunk`. Throws RobocopyArgumentError for unsafe or refused arguments. */
+  start(chunk: Chunk, options: CopyOptions): CopyJob {
+    const eo = readRobocopyEngineOptions(options.engineOptions);
+    const env = this.options.env ?? process.env;
+    const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || 'robocopy');
+    const logPath = options.logPath ?? this.defaultLogPath(chunk);
+    const args = buildRobocopyArgs({
+      profile: chunk.profile,
+      source: chunk.sourcePath,
+      destination: chunk.destinationPath,
+      kind: chunk.kind,
+      mirror: options.mirror,
+      dryRun: options.dryRun,
+      excludeFiles: options.excludeFiles,
+      excludeDirs: options.excludeDirs,
+      sourceRoot: sourceRootOf(chunk),
+      engineRetries: eo.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
+      engineWaitSeconds: eo.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
+      bandwidthBytesPerSec: options.bandwidthBytesPerSec,
+      logPath,
+      userSwitches: eo.switches,
+    });
+    fs.mkdirSync(path.dirname(logPath), { recursive: true });
+    const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
+    logger.debug({ executable, args }, 'starting robocopy');
+    const child = spawnTracked(executable, args, { env });
+    return new RobocopyJob({
+      chunk, child, logPath, parser: this.parser,
+      mirror: options.mirror, dryRun: options.dryRun,
+      codePage: eo.codePage ?? this.options.codePage,
+      mismatchSeverity: eo.mismatchSeverity ?? this.options.mismatchSeverity,
+      killGraceMs: this.options.killGraceMs ?? 2000,
+      canSuspend: this.capabilities.suspend,
+      warn: (msg, details) => logger.warn(details, msg),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsParser) await this.parser.close();
+  }
+
+  private defaultLogPath(chunk: Chunk): string {
+    const dir = this.options.logDir ?? path.join(os.tmpdir(), 'robocurse-robocopy-logs');
+    const safeId = chunk.id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+    return path.join(dir, `${safeId}-${Date.now()}-${crypto.randomBytes(3).toString('hex')}.log`);
+  }
+}

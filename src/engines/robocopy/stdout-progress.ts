@@ -1,0 +1,102 @@
+import type { CopyProgress } from '../../api';
+import { createStreamDecoder, LineSplitter, type StreamDecoder } from './log/decoder';
+import { detectLogEncoding } from './log/encoding';
+
+/**
+ * A file line with /BYTES: `\t<class>\t\t<size>\t<path>` (class localised, may be blank; path
+ * full with /FP). Without /BYTES the size may carry a k/m/g suffix, accepted for robustness.
+ */
+const FILE_LINE = /^\t[^\t]*\t+\s*(\d+(?:[.,]\d+)?)(?:\s?([kmgt]))?\t(.+)$/i;
+const PERCENT = /^\s*(\d{1,3}(?:[.,]\d+)?)%\s*$/;
+const ERROR_LINE = /^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\S.*?\s\d+\s+\(0x[0-9A-Fa-f]{8}\)/;
+const SUFFIX: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+interface CurrentFile {
+  path: string;
+  size: number;
+  /** 0–100, from the `  12%` redraws. */
+  percent: number;
+}
+
+/**
+ * Turns robocopy's console output (/TEE) into live byte counts while it runs: bytes of files
+ * already finished plus the finished fraction of the current one. Robocopy redraws the percentage
+ * on the same line with bare CRs (`name\r  0%\r 12%\r100%\r\n`), so CR is a line break here.
+ * A file is finished at 100% or when the next file line starts; one followed by an ERROR block is
+ * not counted. Extras (`*EXTRA File`, whose class starts with '*') and directory lines (path
+ * ending in a separator) are not copies. Counters never decrease.
+ */
+export class RobocopyStdoutProgress {
+  private decoder: StreamDecoder | null = null;
+  private readonly splitter = new LineSplitter();
+  private completedBytes = 0;
+  private completedFiles = 0;
+  private current: CurrentFile | null = null;
+  private last: CopyProgress = { bytesCopied: 0, filesCopied: 0 };
+
+  /**
+   * @param onChange called with the new counters whenever they grow (or the current file changes)
+   * @param codePage OEM code page of the console output when it is neither UTF-16 nor UTF-8
+   */
+  constructor(private readonly onChange: (p: CopyProgress) => void, private readonly codePage?: number | string) {}
+
+  /** Latest counters (monotonic). */
+  progress(): CopyProgress { return { ...this.last }; }
+
+  /** The file being copied and whether it is incomplete (for clean-up after a kill). */
+  unfinishedFile(): string | undefined {
+    return this.current && this.current.percent < 100 ? this.current.path : undefined;
+  }
+
+  write(chunk: Buffer): void {
+    // The console's encoding is decided once, from the first bytes robocopy writes.
+    this.decoder ??= createStreamDecoder(detectLogEncoding(chunk, [], { codePage: this.codePage }).encoding);
+    this.splitter.push(this.decoder.write(chunk), (line) => this.line(line));
+    this.emit();
+  }
+
+  end(): void {
+    if (this.decoder) this.splitter.push(this.decoder.end(), (line) => this.line(line));
+    this.splitter.flush((line) => this.line(line));
+    this.emit();
+  }
+
+  private line(line: string): void {
+    const pct = PERCENT.exec(line);
+    if (pct) {
+      if (this.current) this.current.percent = Math.min(100, Math.max(this.current.percent, Number(pct[1].replace(',', '.'))));
+      return;
+    }
+    if (ERROR_LINE.test(line)) { this.current = null; return; }
+    const file = FILE_LINE.exec(line);
+    if (!file) return;
+    const cls = line.split('\t')[1].trim();
+    const filePath = file[3].trim();
+    this.finishCurrent();
+    if (cls.startsWith('*') || /[\\/]$/.test(filePath)) return;
+    const n = Number(file[1].replace(',', '.'));
+    const size = file[2] ? Math.round(n * SUFFIX[file[2].toLowerCase()]) : n;
+    this.current = { path: filePath, size, percent: 0 };
+  }
+
+  private finishCurrent(): void {
+    if (!this.current) return;
+    this.completedBytes += this.current.size;
+    this.completedFiles++;
+    this.current = null;
+  }
+
+  private emit(): void {
+    const c = this.current;
+    const bytes = this.completedBytes + (c ? Math.floor((c.size * c.percent) / 100) : 0);
+    const next: CopyProgress = {
+      bytesCopied: Math.max(this.last.bytesCopied, bytes),
+      filesCopied: Math.max(this.last.filesCopied, this.completedFiles + (c && c.percent >= 100 ? 1 : 0)),
+      currentFile: c?.path,
+    };
+    if (next.bytesCopied !== this.last.bytesCopied || next.filesCopied !== this.last.filesCopied || next.currentFile !== this.last.currentFile) {
+      this.last = next;
+      this.onChange({ ...next });
+    }
+  }
+}
