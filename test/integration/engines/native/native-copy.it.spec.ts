@@ -173,6 +173,41 @@ describe('native engine end to end', function () {
     expect(diffTrees(src, dst, { mode: false })).to.deep.equal([]);
   });
 
+  it('reports bytes while one large file is still being copied', async () => {
+    makeTree(src, { 'large.bin': 4 * MiB });
+    const job = copier.start(makeChunk(src, dst), makeOptions({ engineOptions: { native: { streamThresholdBytes: 64 * 1024, streamBlockBytes: 64 * 1024, progressIntervalMs: 0 } } }));
+    const midFile: number[] = [];
+    job.onProgress((p) => { if (p.filesCopied === 0) midFile.push(p.bytesCopied); });
+    const r = await job.done;
+    expect(r.stats.filesCopied).to.equal(1);
+    expect(midFile.filter((b) => b > 0 && b < 4 * MiB).length, 'updates within the file').to.be.greaterThan(10);
+    expect(job.progress()).to.include({ bytesCopied: 4 * MiB, filesCopied: 1, currentFile: 'large.bin' });
+  });
+
+  it('shares one bandwidth budget across jobs, changeable live', async () => {
+    const shared = new NativeCopier({ totalBandwidthBytesPerSec: 512 * 1024 });
+    makeTree(path.join(src, 'a'), { 'a.bin': MiB });
+    makeTree(path.join(src, 'b'), { 'b.bin': MiB });
+    const jobs = ['a', 'b'].map((d) => shared.start(makeChunk(path.join(src, d), path.join(dst, d)), makeOptions()));
+    await new Promise((r) => setTimeout(r, 300));
+    // 0.3 s at 512 KiB/s plus the initial burst: far below the 2 MiB the jobs want.
+    const sum = jobs.reduce((n, j) => n + j.progress().bytesCopied, 0);
+    expect(sum).to.be.lessThan(MiB);
+    shared.sharedBandwidth.setRate(0);
+    const results = await Promise.all(jobs.map((j) => j.done));
+    expect(results.map((r) => r.stats.bytesCopied)).to.deep.equal([MiB, MiB]);
+  });
+
+  it('setBandwidth changes a running job\'s limit', async () => {
+    makeTree(src, { 'one.bin': 2 * MiB });
+    const job = copier.start(makeChunk(src, dst), makeOptions({ bandwidthBytesPerSec: 128 * 1024 }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(job.progress().bytesCopied).to.be.lessThan(MiB);
+    job.setBandwidth!(0);
+    const r = await job.done;
+    expect(r.stats.bytesCopied).to.equal(2 * MiB);
+  });
+
   it('collects a per-file error (directory in the way) and copies the rest', async () => {
     makeTree(src, { 'ok.txt': 'fine', 'collide.txt': 'file here', sub: { 'more.bin': 1000 } });
     makeTree(dst, { 'collide.txt': { 'inside.txt': 'dir there' } });
