@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import type { Chunk } from '../../../../src/api';
+import { buildRsyncArgv, bwlimitKiB, dirOperand, type RsyncArgvOptions } from '../../../../src/engines/rsync/argv';
+import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-options';
+import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
+
+function chunk(over: Partial<Chunk> = {}): Chunk {
+  return {
+    id: 'p:tree:data', profile: 'p', kind: 'tree', relPath: 'data',
+    sourcePath: '/srv/src/data', destinationPath: '/mnt/dst/data',
+    depth: 1, estimatedFiles: 10, estimatedBytes: 1000, ...over,
+  };
+}
+
+function opts(over: Partial<RsyncArgvOptions> = {}): RsyncArgvOptions {
+  return { mirror: false, dryRun: false, excludeFiles: [], excludeDirs: [], caseInsensitive: false, ...over };
+}
+
+const argv = (c: Chunk, o: RsyncArgvOptions, engine: Record<string, unknown> = {}): string[] =>
+  buildRsyncArgv(c, o, readRsyncEngineOptions({ rsync: engine }));
+
+/** The switches every job carries, between the attributes and the job-specific part. */
+const COMMON = ['--no-human-readable', '--8-bit-output', '--info=progress2,stats2', '--out-format=%i %n'];
+
+describe('buildRsyncArgv (golden)', () => {
+  it('1: a plain tree chunk copies the directory contents with -a', () => {
+    expect(argv(chunk(), opts())).to.deep.equal(['-a', ...COMMON, '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('2: a files-only chunk excludes every directory', () => {
+    expect(argv(chunk({ kind: 'files-only' }), opts())).to.deep.equal(['-a', ...COMMON, '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('3: mirror on a tree chunk adds --delete, scoped by the trailing slashes', () => {
+    expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal(['-a', ...COMMON, '--delete', '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('4: mirror on a files-only chunk deletes files only (directories stay excluded, hence protected)', () => {
+    expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }))).to.deep.equal(
+      ['-a', ...COMMON, '--delete', '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('5: mirror with deleteExcluded keeps subdirectories of a files-only chunk protected', () => {
+    expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }), { deleteExcluded: true })).to.deep.equal(
+      ['-a', ...COMMON, '--delete', '--delete-excluded', '--filter=P */', '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('6: file wildcards exclude files only; dir names and paths exclude directories', () => {
+    const a = argv(chunk({ relPath: 'data', sourcePath: '/srv/src/data' }), opts({
+      excludeFiles: ['*.tmp', '~$*', 'Thumbs.db'],
+      excludeDirs: ['node_modules', 'data/cache/tmp', '/srv/src/data/build', 'other/x', '/elsewhere/y'],
+    }));
+    expect(a).to.deep.equal(['-a', ...COMMON,
+      '--filter=- node_modules/', '--filter=- /cache/tmp/', '--filter=- /build/',
+      '--filter=+ *.tmp/', '--filter=- *.tmp', '--filter=+ ~$*/', '--filter=- ~$*', '--filter=+ Thumbs.db/', '--filter=- Thumbs.db',
+      '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('7: rsync special characters in literal names are escaped only where rsync reads escapes', () => {
+    const a = argv(chunk(), opts({ excludeFiles: ['a[1].txt', 'back\\slash', 'x*[y]', '+ plus', '** deep'], excludeDirs: ['[cache]'] }));
+    expect(a.filter((x) => x.startsWith('--filter='))).to.deep.equal([
+      '--filter=- \\[cache\\]/',
+      '--filter=+ a\\[1\\].txt/', '--filter=- a\\[1\\].txt',
+      // No wildcard: rsync takes the backslash literally, so it must not be doubled.
+      '--filter=+ back\\slash/', '--filter=- back\\slash',
+      '--filter=+ x*\\[y\\]/', '--filter=- x*\\[y\\]',
+      // A leading '+ ' stays part of the name: rules are given with --filter, not --exclude.
+      '--filter=+ + plus/', '--filter=- + plus',
+      // '**' would cross '/' in rsync; robocopy's '**' is just '*'.
+      '--filter=+ * deep/', '--filter=- * deep',
+    ]);
+  });
+
+  it('8: case-insensitive excludes become ASCII letter classes', () => {
+    const a = argv(chunk(), opts({ caseInsensitive: true, excludeFiles: ['*.TMP'], excludeDirs: ['Cache', 'DATA/Sub'] }));
+    expect(a.filter((x) => x.startsWith('--filter='))).to.deep.equal([
+      '--filter=- [cC][aA][cC][hH][eE]/', '--filter=- /[sS][uU][bB]/',
+      '--filter=+ *.[tT][mM][pP]/', '--filter=- *.[tT][mM][pP]',
+    ]);
+  });
+
+  it('9: dry run and bandwidth limit (bytes/s → KiB/s, rounded down, at least 1)', () => {
+    expect(argv(chunk(), opts({ dryRun: true, bandwidthBytesPerSec: 10 * 1024 * 1024 + 500 }))).to.deep.equal(
+      ['-a', ...COMMON, '--dry-run', '--bwlimit=10240', '--', '/srv/src/data/', '/mnt/dst/data/']);
+    expect(argv(chunk(), opts({ bandwidthBytesPerSec: 100 }))).to.include('--bwlimit=1');
+    expect(argv(chunk(), opts({ bandwidthBytesPerSec: 0 })).some((x) => x.startsWith('--bwlimit'))).to.equal(false);
+  });
+
+  it('10: paths with spaces, unicode and a leading dash stay single operands after --', () => {
+    const a = argv(chunk({ sourcePath: '/srv/my src/Ünïcødé 日本', destinationPath: '-dst/x y', relPath: '' }), opts());
+    expect(a.slice(-3)).to.deep.equal(['--', '/srv/my src/Ünïcødé 日本/', './-dst/x y/']);
+  });
+
+  it('11: engine options: attribute set, -H -A -X, timeout, resumable partial files', () => {
+    const a = argv(chunk(), opts({ mirror: true }), {
+      attributes: '-rlptD --numeric-ids', hardLinks: true, acls: true, xattrs: true, timeoutSeconds: 600, resumePartial: true,
+    });
+    expect(a).to.deep.equal(['-rlptD', '--numeric-ids', '-H', '-A', '-X', ...COMMON, '--timeout=600',
+      '--partial-dir=.robocurse-partial', '--no-whole-file', '--delete', '--filter=-p .robocurse-partial/',
+      '--', '/srv/src/data/', '/mnt/dst/data/']);
+  });
+
+  it('12: an attribute set without recursion gets -r (chunk scoping needs it)', () => {
+    expect(argv(chunk(), opts(), { attributes: ['-lpt'] }).slice(0, 2)).to.deep.equal(['-lpt', '-r']);
+  });
+
+  it('13: control characters in paths or patterns are rejected with a named error', () => {
+    const expectErr = (fn: () => unknown, code: string): void => {
+      try { fn(); expect.fail('should have thrown'); } catch (e) {
+        expect(e).to.be.instanceOf(RsyncArgumentError);
+        expect((e as RsyncArgumentError).code).to.equal(code);
+        expect((e as Error).name).to.equal('RsyncArgumentError');
+      }
+    };
+    expectErr(() => argv(chunk({ sourcePath: '/srv/a\nb' }), opts()), 'RSYNC_UNSAFE_PATH');
+    expectErr(() => argv(chunk({ destinationPath: '/mnt/\u001b[2Jx' }), opts()), 'RSYNC_UNSAFE_PATH');
+    expectErr(() => argv(chunk({ destinationPath: '' }), opts()), 'RSYNC_UNSAFE_PATH');
+    expectErr(() => argv(chunk(), opts({ excludeFiles: ['a\rb'] })), 'RSYNC_UNSAFE_PATTERN');
+    expectErr(() => argv(chunk(), opts({ bandwidthBytesPerSec: -5 })), 'RSYNC_BAD_OPTION');
+  });
+
+  it('14: shell metacharacters are data, not syntax (no shell is involved)', () => {
+    const evil = '/srv/$(rm -rf ~); `id` | tee > x & "q"';
+    const a = argv(chunk({ sourcePath: evil }), opts({ excludeFiles: ['$(id)'] }));
+    expect(a).to.include(`${evil}/`);
+    expect(a).to.include('--filter=- $(id)');
+  });
+
+  it('the root directory stays "/"', () => {
+    expect(dirOperand('/', 'source')).to.equal('/');
+    expect(dirOperand('/a///', 'source')).to.equal('/a/');
+  });
+
+  it('bwlimitKiB', () => {
+    expect(bwlimitKiB(undefined)).to.equal(undefined);
+    expect(bwlimitKiB(1024)).to.equal(1);
+    expect(bwlimitKiB(2047)).to.equal(1);
+    expect(bwlimitKiB(125_000_000)).to.equal(122_070);
+  });
+});

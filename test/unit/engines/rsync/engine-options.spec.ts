@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-options';
+import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
+
+describe('readRsyncEngineOptions', () => {
+  it('defaults to rsync on PATH with -a and everything optional off', () => {
+    expect(readRsyncEngineOptions({})).to.deep.equal({
+      executable: 'rsync', attributes: ['-a'], hardLinks: false, acls: false, xattrs: false,
+      deleteExcluded: false, resumePartial: false, timeoutSeconds: 0,
+    });
+    expect(readRsyncEngineOptions({}, '/opt/bin/rsync').executable).to.equal('/opt/bin/rsync');
+  });
+
+  it('takes the profile executable and attribute sets as a string or a list', () => {
+    const o = readRsyncEngineOptions({ rsync: { executable: '/usr/local/bin/rsync', attributes: '-rlptD  --numeric-ids' } });
+    expect(o.executable).to.equal('/usr/local/bin/rsync');
+    expect(o.attributes).to.deep.equal(['-rlptD', '--numeric-ids']);
+    expect(readRsyncEngineOptions({ rsync: { attributes: ['--archive', '--modify-window=2'] } }).attributes).to.deep.equal(['--archive', '--modify-window=2']);
+  });
+
+  for (const [what, raw, field] of [
+    ['a deleting switch', { attributes: '--delete' }, 'attributes'],
+    ['a remote-shell switch', { attributes: ['-e', 'ssh'] }, 'attributes'],
+    ['a short flag outside the whitelist', { attributes: '-avz' }, 'attributes'],
+    ['an empty attribute set', { attributes: '  ' }, 'attributes'],
+    ['a non-boolean flag', { hardLinks: 'yes' }, 'hardLinks'],
+    ['a negative timeout', { timeoutSeconds: -1 }, 'timeoutSeconds'],
+    ['an unknown option (typo)', { xattr: true }, 'xattr'],
+    ['an empty executable', { executable: '' }, 'executable'],
+  ] as const) {
+    it(`rejects ${what}, naming the field`, () => {
+      expect(() => readRsyncEngineOptions({ rsync: raw })).to.throw(RsyncArgumentError, `engineOptions.rsync.${field}`);
+    });
+  }
+});
