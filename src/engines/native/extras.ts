@@ -18,6 +18,7 @@ export async function removeExtras(ctx: JobContext, dstDir: string, rel: string,
   if (!ctx.mirror) { ctx.tally.extras += extras.length; return; }
   if (ctx.dryRun) { ctx.tally.stats.extrasRemoved += extras.length; return; }
   await Promise.all(extras.map((x) => ctx.limiter.run(async () => {
+    if (ctx.gate.isClosed) await ctx.gate.wait();
     if (ctx.signal.aborted) return;
     const r = rel ? `${rel}/${x.name}` : x.name;
     try {

@@ -57,10 +57,14 @@ async function list(ctx: JobContext, srcDir: string, dstDir: string, rel: string
     if (isRoot) ctx.tally.fatalError(srcDir, err); else ctx.tally.fail(rel, err, 0, false);
     return null;
   };
+  if (ctx.gate.isClosed) await ctx.gate.wait();
+  if (ctx.signal.aborted) return null;
   let srcStat: Stats;
   let srcEntries: Dirent[];
   try {
-    srcStat = await fsp.lstat(srcDir);
+    // The chunk's own root may be a link the admin chose (/data -> /mnt/disk1); below it, the
+    // scanner never followed links and neither do we.
+    srcStat = isRoot ? await fsp.stat(srcDir) : await fsp.lstat(srcDir);
     if (!srcStat.isDirectory()) throw Object.assign(new Error(`not a directory: ${srcDir}`), { code: 'ENOTDIR' });
     srcEntries = await fsp.readdir(srcDir, { withFileTypes: true });
   } catch (err) {
@@ -85,18 +89,29 @@ async function list(ctx: JobContext, srcDir: string, dstDir: string, rel: string
 async function prepareDestination(ctx: JobContext, dstDir: string, isRoot: boolean): Promise<Dirent[]> {
   let st: Stats | undefined;
   try {
-    st = await fsp.lstat(dstDir);
+    st = isRoot ? await fsp.stat(dstDir) : await fsp.lstat(dstDir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (!st) {
     if (!ctx.dryRun) {
-      await fsp.mkdir(dstDir, { recursive: isRoot, mode: 0o700 });
-      ctx.tally.stats.dirsCreated++;
+      // Parents outside the chunk get ordinary modes (their own chunks may never set them);
+      // our directory stays owner-only until its final mode is set after its contents.
+      if (isRoot) await fsp.mkdir(path.dirname(dstDir), { recursive: true });
+      try {
+        await fsp.mkdir(dstDir, { mode: 0o700 });
+        ctx.tally.stats.dirsCreated++;
+        return [];
+      } catch (err) {
+        // Another chunk's job may have just created it as one of its parents: use it.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !isRoot) throw err;
+        st = await fsp.stat(dstDir);
+      }
+    } else {
+      return [];
     }
-    return [];
   }
-  // Never write through a link: a destination link where a directory belongs is not ours.
+  // Below the root, never write through a link: a link where a directory belongs is not ours.
   if (!st.isDirectory()) throw Object.assign(new Error(`destination is not a directory: ${dstDir}`), { code: 'ENOTDIR' });
   if (!ctx.dryRun && (st.mode & 0o200) === 0) await fsp.chmod(dstDir, (st.mode & 0o7777) | 0o700);
   return fsp.readdir(dstDir, { withFileTypes: true });

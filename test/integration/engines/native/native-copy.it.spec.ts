@@ -246,6 +246,15 @@ describe('native engine end to end', function () {
     expect(fs.readdirSync(dst).sort()).to.deep.equal(['real.txt', 'realdir']);
   });
 
+  it('follows a chunk root that is a link (the admin chose it), but no link below it', async () => {
+    makeTree(src, { 'a.txt': 'a' });
+    makeTree(root, { real: {}, 'dst-link': { symlink: 'real' } });
+    const r = await run(makeChunk(src, path.join(root, 'dst-link')));
+    expect(r.exitMeaning.severity).to.equal('Success');
+    expect(fs.readFileSync(path.join(root, 'real', 'a.txt'), 'utf8')).to.equal('a');
+    expect(fs.lstatSync(path.join(root, 'dst-link')).isSymbolicLink()).to.equal(true);
+  });
+
   it('a missing source root is Fatal and not retried', async () => {
     const r = await run(makeChunk(path.join(root, 'missing'), dst));
     expect(r.exitCode).to.equal(16);
