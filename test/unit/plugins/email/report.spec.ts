@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import type { FailedChunkSummary, RunEventPayloads } from '../../../../src/api';
+import { failuresCsv } from '../../../../plugins/email/failures-csv';
+import { formatBytes, formatDuration, successRate } from '../../../../plugins/email/format';
+import { renderHtml } from '../../../../plugins/email/render-html';
+import { renderText } from '../../../../plugins/email/render-text';
+import { buildReport, subjectOf, wantsReport } from '../../../../plugins/email/report-model';
+import { sampleProfileSummary } from '../../../contract/sample-events';
+
+function sessionEnd(over: Partial<RunEventPayloads['SessionEnd']> = {}): RunEventPayloads['SessionEnd'] {
+  return {
+    outcome: 'Failed', exitCode: 2, durationMs: 3_800_000, filesCopied: 1234, bytesCopied: 5_368_709_120, chunksFailed: 1,
+    profiles: [sampleProfileSummary('docs'), sampleProfileSummary('media', { result: 'Success', chunksFailed: 0, failedChunks: [] })],
+    ...over,
+  };
+}
+
+const origin = { host: 'fs01', user: 'backup', version: '0.1.0', dryRun: false, startedAt: '2024-05-17T08:00:00+00:00' };
+
+describe('email: completion report', () => {
+  it('subject: prefix, outcome, profile names and host on one line', () => {
+    const r = buildReport('s1', '2024-05-17T09:00:00+00:00', sessionEnd(), 'ignored', origin);
+    expect(subjectOf('[robocurse]', r)).to.equal('[robocurse] Failed: docs, media on fs01');
+    const many = buildReport('s1', 't', sessionEnd({ profiles: ['a', 'b', 'c', 'd', 'e\r\nBcc: x@y', 'f'].map((p) => sampleProfileSummary(p)) }), 'h');
+    expect(subjectOf('[rc]', many)).to.equal('[rc] Failed: a, b, c, d and 2 more on h');
+    const evil = buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('x\r\nBcc: victim@example.com')] }), 'h\nX: y');
+    expect(subjectOf('[rc]', evil)).not.to.match(/[\r\n]/);
+  });
+
+  it('text: per-profile chunks, files, bytes, duration, throughput, success rate and the failures', () => {
+    const text = renderText(buildReport('s1', 't', sessionEnd(), 'h', origin), 20);
+    expect(text).to.include('robocurse run s1: Failed (exit code 2)');
+    expect(text).to.include('Profile docs: Failed');
+    expect(text).to.include('Chunks: 12 total, 9 ok, 1 warning, 1 failed, 1 skipped');
+    expect(text).to.include('Files copied: 1234  Bytes: 5.00 GiB of 5.59 GiB');
+    expect(text).to.include('Duration: 1h 02m 03s  Throughput: 1.38 MiB/s  Success rate: 90.9%');
+    expect(text).to.include('- [docs] chunk /srv/data/finance "Q3" [draft] (exit 16, 3 retries): Fatal: cannot read');
+    expect(text).to.include('    /srv/data/finance "Q3" [draft]/a<b>.xlsx: EACCES permission denied');
+    expect(text).not.to.include('attached');
+  });
+
+  it('html: every value from the run is escaped', () => {
+    const html = renderHtml(buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('<script>alert(1)</script>')] }), 'h', origin), 20);
+    expect(html).not.to.include('<script>');
+    expect(html).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).to.include('<code>/srv/data/finance &quot;Q3&quot; [draft]/a&lt;b&gt;.xlsx</code>');
+  });
+
+  it('lists at most maxListedFailures in the bodies and says the rest is attached', () => {
+    const failed: FailedChunkSummary[] = Array.from({ length: 30 }, (_, i) => ({
+      chunkId: `c${i}`, source: `/src/${i}`, exitCode: 8, retryCount: 3, message: `failed ${i}`, errors: [],
+    }));
+    const r = buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('docs', { failedChunks: failed })] }), 'h');
+    const text = renderText(r, 5);
+    expect(text.match(/^- \[docs\]/gm)).to.have.length(5);
+    expect(text).to.include('Failures (30, first 5 shown; all in the attached failed-files.csv)');
+    expect(renderHtml(r, 5)).to.include('25 more not shown');
+  });
+
+  it('CSV: every failure, quoted, with formula-looking values defused', () => {
+    const r = buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('=cmd')] }), 'h');
+    const csv = failuresCsv(r.failures);
+    const lines = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    expect(lines[0]).to.equal('profile,chunkId,chunkSource,exitCode,retryCount,path,code,message');
+    expect(lines).to.have.length(1 + r.failures.length);
+    expect(lines[1]).to.equal(`"'=cmd","'=cmd:tree:finance","/srv/data/finance ""Q3"" [draft]","16","3","","","Fatal: cannot read /srv/data/finance ""Q3"" [draft]"`);
+  });
+
+  it('when: always, failure, warningOrFailure', () => {
+    expect(wantsReport('always', 'Success')).to.equal(true);
+    expect(wantsReport('failure', 'Warning')).to.equal(false);
+    expect(wantsReport('failure', 'Error')).to.equal(true);
+    expect(wantsReport('warningOrFailure', 'Stopped')).to.equal(true);
+    expect(wantsReport('warningOrFailure', 'Success')).to.equal(false);
+  });
+
+  it('formats sizes, durations and rates for people', () => {
+    expect(formatBytes(512)).to.equal('512 B');
+    expect(formatBytes(1536)).to.equal('1.50 KiB');
+    expect(formatDuration(450)).to.equal('450 ms');
+    expect(formatDuration(65_000)).to.equal('1m 05s');
+    expect(successRate(0, 0, 0)).to.equal('n/a');
+    expect(successRate(999, 0, 1)).to.equal('99.9%');
+  });
+});
