@@ -27,7 +27,9 @@ export class RobocopyArgumentError extends Error {
     readonly configKey: string,
     reason: string,
   ) {
-    super(`${configKey}: ${reason}: ${JSON.stringify(value)}`);
+    // Shown raw (Windows paths stay readable) unless it holds characters a terminal would eat.
+    const shown = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(value) ? JSON.stringify(value) : `"${value}"`;
+    super(`${configKey}: ${reason}: ${shown}`);
     this.name = 'RobocopyArgumentError';
   }
 
