@@ -126,3 +126,73 @@ export async function startRsyslog(): Promise<TestRsyslog> {
     },
   };
 }
+
+/** A Node syslog receiver for octet-counted frames (RFC 6587) over TCP or TLS (RFC 5425). */
+export interface FramedSyslogReceiver {
+  port: number;
+  messages: string[];
+  /** Connections accepted so far (reconnects show up here). */
+  connections: number;
+  waitForMessages(count: number, timeoutMs?: number): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** Splits octet-counted frames out of a byte stream; returns the unparsed rest. */
+export function parseOctetFrames(buf: Buffer, out: string[]): Buffer {
+  let rest = buf;
+  for (;;) {
+    const space = rest.indexOf(0x20);
+    if (space < 0) return rest;
+    const len = Number(rest.subarray(0, space).toString('ascii'));
+    if (!Number.isInteger(len) || len <= 0) throw new Error(`bad syslog frame header: ${JSON.stringify(rest.subarray(0, space + 1).toString())}`);
+    if (rest.length < space + 1 + len) return rest;
+    out.push(rest.subarray(space + 1, space + 1 + len).toString('utf8'));
+    rest = rest.subarray(space + 1 + len);
+  }
+}
+
+/** Listens on 127.0.0.1 (a given port, or a free one) for framed syslog, plain or TLS. */
+export async function startFramedSyslogReceiver(opts: { tls?: { cert: Buffer; key: Buffer }; port?: number } = {}): Promise<FramedSyslogReceiver> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tlsMod = require('node:tls') as typeof import('node:tls');
+  const messages: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const state = { connections: 0 };
+  const onSocket = (socket: net.Socket): void => {
+    state.connections++;
+    sockets.add(socket);
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => { pending = parseOctetFrames(Buffer.concat([pending, d]), messages); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = opts.tls
+    ? tlsMod.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onSocket)
+    : net.createServer(onSocket);
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port, messages,
+    get connections() { return state.connections; },
+    async waitForMessages(count: number, timeoutMs = 10000): Promise<string[]> {
+      const until = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} syslog messages, got ${messages.length}`);
+        await sleep(20);
+      }
+      return messages;
+    },
+    async stop(): Promise<void> {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The JSON record carried as MSG of one of our RFC 5424 messages. */
+export function syslogJson(message: string): Record<string, unknown> {
+  const start = message.indexOf('] {');
+  if (start < 0) throw new Error(`no JSON message in: ${message}`);
+  return JSON.parse(message.slice(start + 2)) as Record<string, unknown>;
+}
