@@ -56,6 +56,8 @@ export interface RunEventPayloads {
   Stopped: { queuedChunks: number; killedJobs: number };
   SnapshotCreated: { profile: string; provider: string; snapshotId: string; sourcePath: string; snapshotPath: string };
   SnapshotDeleted: { profile: string; provider: string; snapshotId: string };
+  /** A control command was applied (from a signal, a key, the CLI of another process, a dashboard). */
+  CommandApplied: { command: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency'; argument?: number; source: string };
   SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
 }
 
@@ -66,7 +68,7 @@ export type RunEventType = keyof RunEventPayloads;
 export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'ChunkComplete',
   'ChunkRetry', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
-  'SnapshotCreated', 'SnapshotDeleted', 'SessionEnd',
+  'SnapshotCreated', 'SnapshotDeleted', 'CommandApplied', 'SessionEnd',
 ];
 
 /**

@@ -72,6 +72,8 @@ export class Orchestrator {
   private pausedAt?: number;
   private scanAbort?: AbortController;
   private profileError?: string;
+  /** Run-wide bandwidth set while running (Mbit/s); replaces the configured budgets. */
+  private bandwidthOverrideMbps?: number;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.journal = deps.journal ?? new NullJournal();
@@ -274,7 +276,7 @@ export class Orchestrator {
     const id = this.nextJobId++;
     const attempt = q.retryCount + 1;
     const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
-    const budget = profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
+    const budget = this.budgetFor(profile);
     const share = budget > 0 ? Math.max(1, Math.floor(budget / (s.activeJobs.size + 1))) : 0;
     this.deps.bus.emit('ChunkStart', {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
@@ -306,10 +308,28 @@ export class Orchestrator {
   private redistributeBandwidth(): void {
     const profile = this.state.currentProfile;
     if (!profile) return;
-    const budget = profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
-    if (budget <= 0 || this.state.activeJobs.size === 0) return;
-    const share = Math.max(1, Math.floor(budget / this.state.activeJobs.size));
+    const budget = this.budgetFor(profile);
+    if (this.state.activeJobs.size === 0) return;
+    const share = budget > 0 ? Math.max(1, Math.floor(budget / this.state.activeJobs.size)) : 0;
     for (const a of this.state.activeJobs.values()) a.job.setBandwidth?.(share);
+  }
+
+  /** Bytes/s for all running jobs of `profile` together; 0 = unlimited. */
+  private budgetFor(profile: ProfileConfig): number {
+    return this.bandwidthOverrideMbps !== undefined
+      ? profileBudget({ ...profile, bandwidthLimitMbps: 0 }, this.bandwidthOverrideMbps)
+      : profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
+  }
+
+  /**
+   * Sets one bandwidth budget (Mbit/s, 0 = unlimited) for the rest of the run, re-divided among
+   * running jobs at once where their engine can change it live, and applied to every new job.
+   */
+  setBandwidthMbps(mbps: number, source = 'api'): void {
+    if (!Number.isFinite(mbps) || mbps < 0) throw new RangeError(`bandwidth must be a number of Mbit/s >= 0, got ${mbps}`);
+    this.bandwidthOverrideMbps = mbps;
+    this.redistributeBandwidth();
+    this.deps.bus.emit('CommandApplied', { command: 'set-bandwidth', argument: mbps, source });
   }
 
   /** Records a finished job: status, log line, ChunkComplete event; failures go on to retry logic. */
@@ -434,9 +454,10 @@ export class Orchestrator {
   }
 
   /** Changes the job cap while running; new jobs start on the next tick. */
-  setMaxConcurrentJobs(n: number): void {
+  setMaxConcurrentJobs(n: number, source?: string): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxConcurrentJobs must be an integer >= 1, got ${n}`);
     this.maxConcurrentJobs = n;
+    if (source) this.deps.bus.emit('CommandApplied', { command: 'set-concurrency', argument: n, source });
     this.tick();
   }
 

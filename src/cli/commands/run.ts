@@ -6,7 +6,10 @@ import { createLogger } from '../../logging/create-logger';
 import { newSessionId } from '../../logging/session-id';
 import { EventBus } from '../../orchestrator/event-bus';
 import { Orchestrator } from '../../orchestrator/orchestrator';
-import { NullJournal } from '../../orchestrator/run-journal';
+import { StateJournal } from '../../orchestrator/state-journal';
+import { ProfileLockedError, StateError } from '../../state';
+import { startControlPoller } from '../control-poller';
+import { openRunServices, type RunServices } from '../run-services';
 import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
@@ -58,18 +61,28 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
   let removeSignals = (): void => undefined;
+  let stopPolling = (): void => undefined;
+  let services: RunServices | undefined;
   try {
     checkEngines(profiles, registry, args.dryRun);
+    services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    const { store, hub, snapshotProviders } = services;
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
-    const journal = new NullJournal();
-    bus.subscribe((ev) => { journal.recordEvent(ev); log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`); });
+    const journal = new StateJournal(store, cfg, log.logger);
+    bus.subscribe((ev) => {
+      journal.recordEvent(ev);
+      hub.publish(ev);
+      log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
+    });
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
+      snapshotProviderFor: (name) => snapshotProviders.get(name),
       journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
       version: require('../../../../package.json').version as string,
     });
     const view = chooseView(args, io);
     removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
+    stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
     log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
@@ -82,12 +95,19 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
     return exitCode;
   } catch (e) {
+    if (e instanceof ProfileLockedError || e instanceof StateError) {
+      io.stderr.write(`robocurse: ${e.message}\n`);
+      log.logger.error({ err: e }, 'run refused');
+      return EXIT.Fatal;
+    }
     const code = handleCommandError(e, args, io);
     log.logger.error({ err: e }, 'run failed');
     return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
   } finally {
+    stopPolling();
     removeSignals();
-    await Promise.allSettled([scanner.close(), registry.closeAll()]);
+    // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
+    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
     log.flush();
   }
 }

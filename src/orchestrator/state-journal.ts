@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent, SnapshotInfo } from '../api';
+import type { ProfileConfig, RobocurseConfig } from '../config/types';
+import { profileFingerprint, type StateStore } from '../state';
+import type { RunJournal } from './run-journal';
+
+/** Events are written in batches: one transaction per event would cost an fsync each. */
+const EVENT_FLUSH_MS = 250;
+const EVENT_BATCH = 200;
+
+/**
+ * The RunJournal on the SQLite StateStore. Chunk outcomes are written synchronously, each in its
+ * own transaction, before the orchestrator moves on: a chunk is on record as complete only once
+ * its engine said so, and a crash loses at most the chunks in flight.
+ */
+export class StateJournal implements RunJournal {
+  private readonly profileRunIds = new Map<string, number>();
+  private events: RunEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  private sessionId = '';
+
+  constructor(private readonly store: StateStore, private readonly cfg: RobocurseConfig, private readonly logger: Logger) {}
+
+  beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void {
+    this.sessionId = info.sessionId;
+    const configHash = createHash('sha256').update(fs.readFileSync(this.cfg.configPath)).digest('hex').slice(0, 16);
+    this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun });
+  }
+
+  beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string } {
+    const r = this.store.beginProfileRun(this.sessionId, profile.name, profileFingerprint(profile), chunks, { resume: opts.resume && !opts.dryRun });
+    this.profileRunIds.set(profile.name, r.profileRunId);
+    if (r.resumedFrom !== undefined) this.logger.info({ profile: profile.name, resumedFrom: r.resumedFrom }, `resuming profile ${profile.name}: ${r.completedChunkIds.size} of ${chunks.length} chunks already done`);
+    else if (opts.resume && r.notResumedBecause) this.logger.debug({ profile: profile.name }, `not resuming: ${r.notResumedBecause}`);
+    return { completedChunkIds: r.completedChunkIds, resumedFrom: r.resumedFrom !== undefined ? String(r.resumedFrom) : undefined };
+  }
+
+  private runId(profile: string): number {
+    const id = this.profileRunIds.get(profile);
+    if (id === undefined) throw new Error(`journal: profile ${profile} has no profile run`);
+    return id;
+  }
+
+  chunkStarted(profile: string, chunk: Chunk, attempt: number): void {
+    this.store.markChunkRunning(this.runId(profile), chunk.id, attempt);
+  }
+
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult): void {
+    const id = this.runId(profile);
+    const base = { exitCode: result.exitCode, severity: result.exitMeaning.severity, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied, durationMs: result.durationMs };
+    if (status === 'Failed') this.store.markChunkFailed(id, chunk.id, { ...base, message: result.exitMeaning.message });
+    else this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message });
+  }
+
+  endProfile(summary: ProfileSummary): void {
+    const id = this.profileRunIds.get(summary.profile);
+    if (id !== undefined) this.store.endProfileRun(id, summary.result);
+  }
+
+  snapshotCreated(profile: string, info: SnapshotInfo): void { this.store.recordSnapshot(this.sessionId, profile, info); }
+
+  snapshotDeleted(_profile: string, info: SnapshotInfo): void { this.store.markSnapshotDeleted(info.provider, info.id); }
+
+  recordEvent(event: RunEvent): void {
+    this.events.push(event);
+    if (this.events.length >= EVENT_BATCH) this.flushEvents();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flushEvents(), EVENT_FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes buffered events now (also called at the end of the run). */
+  flushEvents(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.events.length === 0) return;
+    const batch = this.events;
+    this.events = [];
+    try { this.store.recordEvents(batch); } catch (err) {
+      this.logger.error({ err }, `could not store ${batch.length} events in the state database`);
+    }
+  }
+
+  endRun(info: { outcome: string; exitCode: number }): void {
+    this.flushEvents();
+    this.store.endRun(this.sessionId, info.outcome as Parameters<StateStore['endRun']>[1], info.exitCode);
+  }
+}
