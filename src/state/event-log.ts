@@ -31,3 +31,14 @@ export function lastEventSeq(ctx: StoreContext, sessionId: string): number {
   const row = ctx.stmt('SELECT MAX(seq) AS seq FROM events WHERE session_id = ?').get(sessionId) as { seq: number | null };
   return row.seq ?? 0;
 }
+
+/**
+ * Deletes the events of all but the newest `keepSessions` sessions (runs and chunk rows stay:
+ * they are the history). Events are the bulk of the file on long-lived installs; returns the
+ * number of events deleted.
+ */
+export function pruneEvents(ctx: StoreContext, keepSessions: number): number {
+  return ctx.write(() => ctx.stmt(
+    `DELETE FROM events WHERE session_id NOT IN (SELECT session_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?)`,
+  ).run(Math.max(0, Math.floor(keepSessions))).changes);
+}

@@ -109,6 +109,9 @@ export class StateStore {
   /** Events of a session after `afterSeq` (0 = from the start), in order. */
   readEventsSince(sessionId: string, afterSeq: number, limit?: number): RunEvent[] { return events.readEventsSince(this.ctx, sessionId, afterSeq, limit); }
 
+  /** Deletes the events of all but the newest `keepSessions` sessions; returns how many went. */
+  pruneEvents(keepSessions: number): number { return events.pruneEvents(this.ctx, keepSessions); }
+
   // --- commands ---------------------------------------------------------------------------------
 
   /** Queues a control command for a session or for whichever session runs a profile; returns its id. */

@@ -27,6 +27,18 @@ describe('StateStore events', () => {
     expect(s.readEventsSince('a', 0)).to.deep.equal([event('a', 1)]);
   });
 
+  it('prunes the events of all but the newest sessions', () => {
+    let t = 0;
+    const s = kit.open(kit.dir(), () => new Date(Date.UTC(2030, 0, 1) + 1000 * t++));
+    for (const sid of ['old', 'mid', 'new']) s.beginRun({ sessionId: sid, configHash: 'h', configPath: '/c', dryRun: false });
+    s.recordEvents([event('old', 1), event('old', 2), event('mid', 1), event('new', 1), event('orphan', 1)]);
+    expect(s.pruneEvents(2)).to.equal(3);
+    expect(s.readEventsSince('old', 0)).to.deep.equal([]);
+    expect(s.readEventsSince('mid', 0)).to.have.length(1);
+    expect(s.readEventsSince('new', 0)).to.have.length(1);
+    expect(s.getRun('old')).to.not.equal(undefined);
+  });
+
   it('lets another connection follow the events as they are committed', () => {
     const dir = kit.dir();
     const writer = kit.open(dir);
