@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type * as tls from 'node:tls';
 import { declareNotifier, type Logger } from '../../src/api';
@@ -17,9 +18,9 @@ function tlsOptions(s: SyslogOptions, configDir: string): tls.ConnectionOptions 
   return {
     ca: read(s.tls.caFile), cert: read(s.tls.certFile), key: read(s.tls.keyFile),
     rejectUnauthorized: s.tls.rejectUnauthorized,
-    // Without an explicit name, check the certificate against the host we dial (SNI is not
-    // sent for an IP address, but the identity check still runs).
-    servername: s.tls.servername ?? s.host,
+    // tls checks the certificate against servername or, failing that, the host we dial. SNI
+    // must not carry an IP address (RFC 6066), so a dialled address is left to the host check.
+    servername: s.tls.servername ?? (net.isIP(s.host) ? undefined : s.host),
   };
 }
 
