@@ -40,7 +40,25 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' }),
     run(async () => (await import('./commands/run')).runCommand))
-    .demandCommand(1, 'name a command: validate, plan, run (see --help)')
+    .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
+      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('dry-run', { type: 'boolean', default: false, hidden: true }),
+    run(async () => (await import('./commands/run')).retryFailedCommand))
+    .command('status', 'Show the running (or last) session, from any terminal', (y) => y
+      .option('session', { type: 'string', describe: 'Session id (default: the newest)' }),
+    run(async () => (await import('./commands/state-views')).statusCommand))
+    .command('history', 'List recent sessions and their outcomes', (y) => y
+      .option('limit', { type: 'number', default: 20, describe: 'How many sessions' }),
+    run(async () => (await import('./commands/state-views')).historyCommand))
+    .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
+    .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
+    .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
+    .command('resume', 'Resume a paused or suspended session', controlOptions, runControl('resume'))
+    .command('drain', 'Let running jobs finish, start nothing new, then end', controlOptions, runControl('drain'))
+    .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
+    .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
+    .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
+    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
     .help()
@@ -48,6 +66,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .wrap(Math.min(100, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => { usageError = msg ?? err?.message ?? 'invalid command line'; });
+  function controlOptions(y: Argv): Argv {
+    return y
+      .positional('value', { type: 'number', describe: 'New value' })
+      .option('session', { type: 'string', describe: 'Target session id (instead of --profile)' })
+      .option('wait', { type: 'number', default: 5, describe: 'Seconds to wait for the session to apply it' });
+  }
+  function runControl(name: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency') {
+    return run(async () => (await import('./commands/control')).controlCommand(name));
+  }
   let helpOrVersion = false;
   try {
     await parser.parseAsync(argv, {}, (err, _parsed, output) => {

@@ -48,6 +48,7 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
       sync: true,
       ignore: 'pid,hostname,sessionId',
       translateTime: 'SYS:HH:MM:ss',
+      singleLine: true,
     });
     streams.push({ level: opts.level, stream: human });
   }

@@ -60,6 +60,7 @@ export class Orchestrator {
   private maxConcurrentJobs = 4;
   private dryRun = false;
   private resume = true;
+  private onlyChunks?: Map<string, Set<string>>;
   private callbacks: RunCallbacks = {};
   private nextJobId = 1;
   private tickScheduled = false;
@@ -92,6 +93,7 @@ export class Orchestrator {
     this.maxConcurrentJobs = opts.maxConcurrentJobs ?? 4;
     this.dryRun = opts.dryRun ?? false;
     this.resume = opts.resume ?? true;
+    this.onlyChunks = opts.onlyChunks;
     this.callbacks = opts;
     s.profiles = profiles;
     s.startTime = this.now();
@@ -176,9 +178,14 @@ export class Orchestrator {
     s.tree = tree;
     this.scanErrors = tree.errors.length;
     for (const e of tree.errors.slice(0, 20)) this.deps.logger.warn({ profile: profile.name, ...e }, `scan: cannot read ${e.relPath || '.'}: ${e.code}`);
-    const chunks = this.deps.chunker.plan(tree, profile.chunking, {
+    const planned = this.deps.chunker.plan(tree, profile.chunking, {
       profile: profile.name, sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths,
     });
+    const only = this.onlyChunks?.get(profile.name);
+    const chunks = only ? planned.filter((c) => only.has(c.id)) : planned;
+    if (only && chunks.length < only.size) {
+      this.deps.logger.warn({ profile: profile.name }, `${only.size - chunks.length} chunk(s) to retry are no longer in the plan (the tree changed); run the whole profile to cover them`);
+    }
     this.deps.bus.emit('ScanComplete', {
       profile: profile.name, root: sourceRoot, dirs: tree.rootNode.totalDirs, files: tree.rootNode.totalFiles,
       bytes: tree.rootNode.totalBytes, errors: tree.errors.length, skippedLinks: tree.skippedLinks.length,

@@ -91,6 +91,8 @@ export interface RunOptions extends RunCallbacks {
   dryRun?: boolean;
   /** Resume unfinished runs from the journal (default true). */
   resume?: boolean;
+  /** Per profile: run only these chunk ids (retry-failed); other chunks are left alone. */
+  onlyChunks?: Map<string, Set<string>>;
   /** How often the timer tick refreshes progress and releases retries (ms). */
   tickIntervalMs?: number;
 }

@@ -7,7 +7,7 @@ import { newSessionId } from '../../logging/session-id';
 import { EventBus } from '../../orchestrator/event-bus';
 import { Orchestrator } from '../../orchestrator/orchestrator';
 import { StateJournal } from '../../orchestrator/state-journal';
-import { ProfileLockedError, StateError } from '../../state';
+import { ProfileLockedError, StateError, StateStore } from '../../state';
 import { startControlPoller } from '../control-poller';
 import { openRunServices, type RunServices } from '../run-services';
 import type { WorkerScanner } from '../../scan';
@@ -55,6 +55,34 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
   } catch (e) {
     return handleCommandError(e, args, io);
   }
+  return executeRun(cfg, profiles, args, io);
+}
+
+/** `robocurse retry-failed --profile X`: runs only the chunks that failed in the profile's last run. */
+export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
+  let cfg: RobocurseConfig;
+  let profiles: ProfileConfig[];
+  const onlyChunks = new Map<string, Set<string>>();
+  try {
+    if (!args.profile?.length) throw new UsageError('retry-failed: name the profile(s) with --profile NAME');
+    cfg = await loadCliConfig(args, io);
+    profiles = selectProfiles(cfg, args, false);
+    const store = StateStore.open(cfg.global.stateDir);
+    try {
+      for (const p of profiles) onlyChunks.set(p.name, new Set(store.failedChunksOfLastRun(p.name).map((c) => c.chunkId)));
+    } finally { store.close(); }
+  } catch (e) {
+    return handleCommandError(e, args, io);
+  }
+  profiles = profiles.filter((p) => (onlyChunks.get(p.name)?.size ?? 0) > 0);
+  if (profiles.length === 0) {
+    io.stdout.write('retry-failed: the last run of the named profile(s) has no failed chunks; nothing to do\n');
+    return EXIT.Success;
+  }
+  return executeRun(cfg, profiles, { ...args, resume: false }, io, onlyChunks);
+}
+
+async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   const sessionId = newSessionId();
   const log = createLogger({ sessionId, logDir: cfg.global.logDir, level: args.json ? 'warn' : args.logLevel, stderr: io.stderr });
   const c = createContainer();
@@ -86,7 +114,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
-      dryRun: args.dryRun, resume: args.resume,
+      dryRun: args.dryRun, resume: args.resume, onlyChunks,
       onProgress: (s) => view.update(s),
     });
     view.finish(orch.getStatus());

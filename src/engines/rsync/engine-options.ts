@@ -1,4 +1,4 @@
-import { RsyncArgumentError } from './errors';
+import { hasControlChar, RsyncArgumentError } from './errors';
 
 /** `engineOptions.rsync` of a profile, with defaults filled in. */
 export interface RsyncEngineOptions {
@@ -80,6 +80,7 @@ export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, d
   let executable = defaultExecutable;
   if (raw.executable !== undefined) {
     if (typeof raw.executable !== 'string' || raw.executable.trim() === '') throw bad('executable', 'must be a non-empty string');
+    if (hasControlChar(raw.executable)) throw bad('executable', `contains a control character: ${JSON.stringify(raw.executable)}`);
     executable = raw.executable;
   }
 

@@ -138,7 +138,8 @@ export class RsyncJob implements CopyJob {
     const log = this.log;
     this.log = undefined;
     if (!log) return Promise.resolve();
-    return new Promise((resolve) => log.end(() => resolve()));
+    // 'close' follows both a normal end and a write error (autoDestroy), so this always settles.
+    return new Promise((resolve) => { log.once('close', () => resolve()); log.end(); });
   }
 
   private async finish(exit: ChildExit): Promise<CopyResult> {
