@@ -70,28 +70,30 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     spent += entries.length + 1;
     const subdirs: string[] = [];
     const relPrefix = rel === '' ? '' : `${rel}/`;
+    const absPrefix = `${abs}/`;
     for (const d of entries) {
       const name = d.name;
-      const childRel = relPrefix + name;
+      // Hot loop (once per file): no per-entry allocation beyond the path lstat needs.
       let kind = kindOf(d);
       let st: Stats | undefined;
       try {
         if (kind === 'other' && untyped(d)) {
-          st = io.lstat(`${abs}/${name}`);
+          st = io.lstat(absPrefix + name);
           kind = kindOf(st);
         }
         if (kind === 'file') {
           if (matcher.excludesFile(name)) continue;
-          const size = (st ?? io.lstat(`${abs}/${name}`)).size;
+          const size = (st ?? io.lstat(absPrefix + name)).size;
           summary.ownFiles++;
           summary.ownBytes += size;
         } else if (kind === 'dir') {
+          const childRel = relPrefix + name;
           if (!matcher.excludesDir(name, childRel)) subdirs.push(childRel);
         } else if (kind === 'link') {
-          out.links.push({ relPath: childRel, target: linkTarget(io, `${abs}/${name}`) });
+          out.links.push({ relPath: relPrefix + name, target: linkTarget(io, absPrefix + name) });
         }
       } catch (e) {
-        out.errors.push({ relPath: childRel, code: errCode(e), message: errMessage(e) });
+        out.errors.push({ relPath: relPrefix + name, code: errCode(e), message: errMessage(e) });
       }
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
