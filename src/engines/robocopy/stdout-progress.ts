@@ -52,6 +52,10 @@ export class RobocopyStdoutProgress {
     // The console's encoding is decided once, from the first bytes robocopy writes.
     this.decoder ??= createStreamDecoder(detectLogEncoding(chunk, [], { codePage: this.codePage }).encoding);
     this.splitter.push(this.decoder.write(chunk), (line) => this.line(line));
+    // Robocopy may put the CR before each redraw ("\r 25%  "), so the newest percentage sits
+    // unterminated until the next one; read it now (percentages only grow, reading twice is safe).
+    const rest = this.splitter.pending();
+    if (PERCENT.test(rest)) this.line(rest);
     this.emit();
   }
 

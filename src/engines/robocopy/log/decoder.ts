@@ -42,6 +42,11 @@ export class LineSplitter {
     this.rest = s.slice(start);
   }
 
+  /** The unterminated text so far (a `  12%` redraw often waits here for its CR). */
+  pending(): string {
+    return this.rest;
+  }
+
   /** The last, unterminated line, if any. */
   flush(onLine: (line: string) => void): void {
     if (this.rest !== '') onLine(this.rest);
