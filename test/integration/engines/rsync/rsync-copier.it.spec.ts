@@ -200,6 +200,23 @@ describe('RsyncCopier with the real rsync (integration)', function () {
     expect([...files(dst).keys()]).to.deep.equal([]);
   });
 
+  it('resumePartial keeps an interrupted file in .robocurse-partial and the next run resumes from it', async () => {
+    makeTree(src, { 'big.bin': 3 << 20 });
+    const engineOptions = { rsync: { resumePartial: true } };
+    const first = start(chunk(src, dst), options({ bandwidthBytesPerSec: 1 << 20, engineOptions }));
+    for (let i = 0; i < 100 && bytesUnder(dst) < 300_000; i++) await sleep(50);
+    await first.kill();
+    expect((await first.done).killed).to.equal(true);
+    const kept = files(dst).get('.robocurse-partial/big.bin');
+    expect(kept, 'partial file kept').to.be.a('number').and.greaterThan(0);
+    const logPath = path.join(root, 'resume.log');
+    const r = await start(chunk(src, dst), options({ engineOptions, logPath })).done;
+    expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
+    expect(diffTrees(src, dst), 'complete, and the partial dir is gone').to.deep.equal([]);
+    const matched = Number(/^Matched data: (\d+) bytes$/m.exec(fs.readFileSync(logPath, 'utf8'))?.[1]);
+    expect(matched, 'bytes reused from the partial file').to.be.greaterThan(0);
+  });
+
   it('a missing rsync binary resolves done with a Fatal, no-retry result saying rsync is not installed', async () => {
     makeTree(src, { 'a.txt': 'a' });
     const r = await start(chunk(src, dst), options({ engineOptions: { rsync: { executable: 'rsync-not-installed-here' } } })).done;

@@ -27,6 +27,7 @@ describe('readRsyncEngineOptions', () => {
     ['a negative timeout', { timeoutSeconds: -1 }, 'timeoutSeconds'],
     ['an unknown option (typo)', { xattr: true }, 'xattr'],
     ['an empty executable', { executable: '' }, 'executable'],
+    ['an executable with a control character', { executable: 'rsync\n--delete' }, 'executable'],
   ] as const) {
     it(`rejects ${what}, naming the field`, () => {
       expect(() => readRsyncEngineOptions({ rsync: raw })).to.throw(RsyncArgumentError, `engineOptions.rsync.${field}`);
