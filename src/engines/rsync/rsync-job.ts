@@ -121,7 +121,10 @@ export class RsyncJob implements CopyJob {
     const kind = this.tracker.feed(line);
     if (kind === 'progress') {
       const p = this.tracker.snapshot();
-      for (const l of this.listeners) l(p);
+      for (const l of this.listeners) {
+        // A throwing subscriber must not take down the stream reader (and with it the job).
+        try { l(p); } catch (e) { this.logger.warn({ err: (e as Error)?.message }, 'progress listener threw'); }
+      }
       return;
     }
     this.log?.write(`${line}\n`);
