@@ -23,9 +23,12 @@ export function startControlPoller(store: StateStore, orch: Orchestrator, sessio
   const poll = (): void => {
     try {
       for (const c of store.pollCommands(sessionId, profiles)) {
+        // Claim first: of two sessions polling the same profile, only the one that claims acts.
+        if (!store.markCommandApplied(c.id, 'applying')) continue;
         let outcome: string;
         try { outcome = apply(c); } catch (err) { outcome = `rejected: ${(err as Error).message}`; }
-        if (store.markCommandApplied(c.id, outcome)) logger.info({ command: c.command, argument: c.argument, id: c.id }, `control command ${c.command}: ${outcome}`);
+        store.setCommandOutcome(c.id, outcome);
+        logger.info({ command: c.command, argument: c.argument, id: c.id }, `control command ${c.command}: ${outcome}`);
       }
     } catch (err) {
       logger.warn({ err }, 'cannot read control commands from the state database');

@@ -53,6 +53,11 @@ export function markCommandApplied(ctx: StoreContext, id: number, outcome = 'app
   return info.changes === 1;
 }
 
+/** Records what became of a command this session already claimed with markCommandApplied. */
+export function setCommandOutcome(ctx: StoreContext, id: number, outcome: string): void {
+  ctx.write(() => ctx.stmt('UPDATE commands SET outcome = ? WHERE id = ?').run(outcome, id));
+}
+
 /** One command, for the CLI to report what became of it. */
 export function getCommand(ctx: StoreContext, id: number): StoredCommand | undefined {
   const row = ctx.stmt('SELECT * FROM commands WHERE id = ?').get(id) as CommandRow | undefined;

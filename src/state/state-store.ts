@@ -125,6 +125,9 @@ export class StateStore {
   /** Claims a command as applied (or rejected, with `outcome`); false if another session already did. */
   markCommandApplied(commandId: number, outcome?: string): boolean { return commands.markCommandApplied(this.ctx, commandId, outcome); }
 
+  /** Records the outcome of a command claimed by markCommandApplied. */
+  setCommandOutcome(commandId: number, outcome: string): void { commands.setCommandOutcome(this.ctx, commandId, outcome); }
+
   getCommand(commandId: number): StoredCommand | undefined { return commands.getCommand(this.ctx, commandId); }
 
   // --- snapshots --------------------------------------------------------------------------------
