@@ -25,6 +25,9 @@ export interface NotifierHubOptions {
   maxQueue?: number;
 }
 
+/** Failures logged one by one per notifier; beyond that they are only counted (no log floods). */
+const MAX_LOGGED_FAILURES = 20;
+
 interface Lane {
   notifier: Notifier;
   tail: Promise<void>;
@@ -63,7 +66,15 @@ export class NotifierHub {
    */
   publish(event: RunEvent): void {
     if (this.lanes.length === 0) return;
-    const frozen = deepFreeze(structuredClone(event));
+    let frozen: RunEvent;
+    try {
+      frozen = deepFreeze(structuredClone(event));
+    } catch (err) {
+      // publish must never throw into the run; an event that cannot be copied is a bug upstream.
+      this.logger.error({ event: event.type, seq: event.seq, err: errorInfo(err) }, 'run event cannot be copied for notifiers; not delivered');
+      for (const lane of this.lanes) lane.stats.dropped++;
+      return;
+    }
     for (const lane of this.lanes) {
       if (lane.queued >= this.maxQueue) {
         lane.stats.dropped++;
@@ -114,7 +125,12 @@ export class NotifierHub {
       if (outcome.status === 'failed') {
         ok = false;
         lane.stats.failed++;
-        this.logger.error({ notifier: notifier.name, event: event.type, seq: event.seq, err: errorInfo(outcome.error) }, 'notifier failed to handle an event');
+        if (lane.stats.failed <= MAX_LOGGED_FAILURES) {
+          this.logger.error({ notifier: notifier.name, event: event.type, seq: event.seq, err: errorInfo(outcome.error) }, 'notifier failed to handle an event');
+          if (lane.stats.failed === MAX_LOGGED_FAILURES) {
+            this.logger.warn({ notifier: notifier.name }, `notifier failed ${MAX_LOGGED_FAILURES} times; further failures are counted, not logged`);
+          }
+        }
       } else if (outcome.status === 'timeout') {
         lane.stats.timedOut++;
         lane.stuck = true;

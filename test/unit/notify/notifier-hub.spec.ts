@@ -157,4 +157,25 @@ describe('NotifierHub', () => {
     expect(held.seen).to.have.length(3);
     expect(hub.stats()[0].dropped).to.equal(events().length - 3);
   });
+
+  it('logs the first failures of a notifier one by one, then only counts them', async () => {
+    const thrower: Notifier = { name: 'thrower', onEvent: () => { throw new Error('boom'); }, flush: async () => undefined };
+    const logger = recordingLogger();
+    const hub = new NotifierHub([thrower], { timeoutMs: 1000, logger });
+    for (let i = 0; i < 3; i++) for (const e of events()) hub.publish(e);
+    await hub.flush();
+    expect(hub.stats()[0].failed).to.equal(3 * events().length);
+    expect(logger.lines.filter((l) => l.level === 'error')).to.have.length(20);
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).to.deep.equal(['notifier failed 20 times; further failures are counted, not logged']);
+  });
+
+  it('never throws from publish, even for an event that cannot be copied', () => {
+    const n = recorder('n');
+    const logger = recordingLogger();
+    const hub = new NotifierHub([n], { timeoutMs: 1000, logger });
+    const bad = { ...events()[0], data: { fn: () => 1 } } as unknown as RunEvent;
+    expect(() => hub.publish(bad)).not.to.throw();
+    expect(hub.stats()[0].dropped).to.equal(1);
+    expect(logger.lines[0].level).to.equal('error');
+  });
 });
