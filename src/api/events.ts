@@ -56,6 +56,8 @@ export interface RunEventPayloads {
   Stopped: { queuedChunks: number; killedJobs: number };
   SnapshotCreated: { profile: string; provider: string; snapshotId: string; sourcePath: string; snapshotPath: string };
   SnapshotDeleted: { profile: string; provider: string; snapshotId: string };
+  /** Something went wrong that does not stop the run (a snapshot that could not be made with required: false, ...). */
+  Warning: { profile?: string; code: string; message: string };
   /** A control command was applied (from a signal, a key, the CLI of another process, a dashboard). */
   CommandApplied: { command: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency'; argument?: number; source: string };
   SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
@@ -68,7 +70,7 @@ export type RunEventType = keyof RunEventPayloads;
 export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'ChunkComplete',
   'ChunkRetry', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
-  'SnapshotCreated', 'SnapshotDeleted', 'CommandApplied', 'SessionEnd',
+  'SnapshotCreated', 'SnapshotDeleted', 'Warning', 'CommandApplied', 'SessionEnd',
 ];
 
 /**
@@ -86,7 +88,7 @@ export type EventLevel = 'info' | 'warning' | 'error';
 export function eventLevel(event: RunEvent): EventLevel {
   switch (event.type) {
     case 'ChunkError': return 'error';
-    case 'ChunkRetry': case 'StopRequested': case 'Stopped': return 'warning';
+    case 'ChunkRetry': case 'StopRequested': case 'Stopped': case 'Warning': return 'warning';
     case 'ChunkComplete':
       return event.data.severity === 'Success' ? 'info' : event.data.severity === 'Warning' ? 'warning' : 'error';
     case 'ProfileComplete':

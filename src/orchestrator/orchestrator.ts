@@ -537,6 +537,7 @@ export class Orchestrator {
       const msg = `cannot create a ${cfg.provider} snapshot of ${profile.source}: ${(err as Error)?.message ?? String(err)}`;
       if (cfg.required) throw new Error(msg);
       this.deps.logger.warn({ profile: profile.name }, `${msg}; snapshot.required is false, so copying from the live tree`);
+      this.deps.bus.emit('Warning', { profile: profile.name, code: 'SNAPSHOT_FALLBACK', message: `${msg}; copying from the live tree (snapshot.required is false)` });
       return profile.source;
     }
   }

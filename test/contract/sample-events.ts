@@ -37,6 +37,7 @@ export function samplePayloads(): RunEventPayloads {
     Stopped: { queuedChunks: 3, killedJobs: 0 },
     SnapshotCreated: { profile: 'docs', provider: 'btrfs', snapshotId: 'snap-1', sourcePath: src, snapshotPath: '/srv/.snapshots/snap-1' },
     SnapshotDeleted: { profile: 'docs', provider: 'btrfs', snapshotId: 'snap-1' },
+    Warning: { profile: 'docs', code: 'SNAPSHOT_FALLBACK', message: 'cannot create a btrfs snapshot; copying from the live tree' },
     CommandApplied: { command: 'set-bandwidth', argument: 200, source: 'command 7' },
     SessionEnd: { outcome: 'Failed', exitCode: 2, durationMs: 3_800_000, filesCopied: 1234, bytesCopied: 5_368_709_120, chunksFailed: 1, profiles: [sampleProfileSummary('docs')] },
   };
