@@ -4,8 +4,10 @@ import { failuresCsv } from './failures-csv';
 import type { EmailOptions } from './options';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
-import { buildReport, subjectOf, wantsReport, type RunOrigin } from './report-model';
+import { buildReport, subjectOf, wantsReport, type RunOrigin, type RunWarning } from './report-model';
 import { scrubSecret } from './secret';
+
+const MAX_WARNINGS = 100;
 
 /** A message as handed to the SMTP client (the subset of nodemailer's options we use). */
 export interface OutgoingMail {
@@ -28,6 +30,7 @@ export type MailSend = (mail: OutgoingMail) => Promise<unknown>;
 export class EmailNotifier implements Notifier {
   readonly name = 'email';
   private readonly origins = new Map<string, RunOrigin>();
+  private readonly warnings = new Map<string, RunWarning[]>();
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: EmailOptions, private readonly send: MailSend, private readonly logger: Logger, private readonly secret?: string) {}
@@ -37,14 +40,23 @@ export class EmailNotifier implements Notifier {
     this.origins.set(event.sessionId, { host: d.host, user: d.user, version: d.version, dryRun: d.dryRun, startedAt: event.timestamp });
   }
 
+  /** Kept for the report (bounded: a run that warns per file must not grow memory). */
+  onWarning(event: RunEvent<'Warning'>): void {
+    const list = this.warnings.get(event.sessionId) ?? [];
+    if (list.length < MAX_WARNINGS) list.push({ ...event.data });
+    this.warnings.set(event.sessionId, list);
+  }
+
   onSessionEnd(event: RunEvent<'SessionEnd'>): void {
     const origin = this.origins.get(event.sessionId);
+    const warnings = this.warnings.get(event.sessionId) ?? [];
     this.origins.delete(event.sessionId);
+    this.warnings.delete(event.sessionId);
     if (!wantsReport(this.options.when, event.data.outcome)) {
       this.logger.debug({ outcome: event.data.outcome, when: this.options.when }, 'no e-mail report for this outcome');
       return;
     }
-    const report = buildReport(event.sessionId, event.timestamp, event.data, os.hostname(), origin);
+    const report = buildReport(event.sessionId, event.timestamp, event.data, os.hostname(), origin, warnings);
     const max = this.options.maxListedFailures;
     const mail: OutgoingMail = {
       from: this.options.from,

@@ -26,6 +26,7 @@ Exit code ${r.exitCode}; duration ${h(formatDuration(r.durationMs))}; copied ${r
 <tr><th>Profile</th><th>Result</th><th>Chunks ok</th><th>Warning</th><th>Failed</th><th>Skipped</th><th>Files</th><th>Bytes</th><th>Duration</th><th>Throughput</th><th>Success rate</th></tr>
 ${rows}
 </table>
+${r.warnings.length ? `<h3>Warnings (${r.warnings.length})</h3>\n<ul>\n${r.warnings.map((w) => `<li>${w.profile ? `[${h(w.profile)}] ` : ''}<b>${h(w.code)}</b>: ${h(w.message)}</li>`).join('\n')}\n</ul>` : ''}
 ${r.failures.length ? `<h3>Failures (${r.failures.length})</h3>\n<ul>\n${failures}\n</ul>\n${more}` : ''}
 </body></html>
 `;

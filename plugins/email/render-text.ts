@@ -27,6 +27,9 @@ export function renderText(r: RunReport, maxListed: number): string {
     if (p.error) lines.push(`  Error: ${p.error}`);
     lines.push('');
   }
+  if (r.warnings.length > 0) {
+    lines.push(`Warnings (${r.warnings.length}):`, ...r.warnings.map((w) => `- ${w.profile ? `[${w.profile}] ` : ''}${w.code}: ${w.message}`), '');
+  }
   if (r.failures.length > 0) {
     lines.push(`Failures (${r.failures.length}${r.failures.length > maxListed ? `, first ${maxListed} shown; all in the attached failed-files.csv` : ''}):`);
     lines.push(...r.failures.slice(0, maxListed).map(failureLine));

@@ -37,7 +37,12 @@ export interface RunReport {
   host: string;
   profiles: ProfileSummary[];
   failures: FailureRow[];
+  /** Warning events of the run (snapshot fallbacks, ...), as they came. */
+  warnings: RunWarning[];
 }
+
+/** A Warning event's payload. */
+export type RunWarning = RunEventPayloads['Warning'];
 
 /** Failed chunks, each followed by the per-file errors of its last attempt. */
 export function failureRows(profiles: ProfileSummary[]): FailureRow[] {
@@ -47,11 +52,11 @@ export function failureRows(profiles: ProfileSummary[]): FailureRow[] {
   }));
 }
 
-export function buildReport(sessionId: string, endedAt: string, end: RunEventPayloads['SessionEnd'], host: string, origin?: RunOrigin): RunReport {
+export function buildReport(sessionId: string, endedAt: string, end: RunEventPayloads['SessionEnd'], host: string, origin?: RunOrigin, warnings: RunWarning[] = []): RunReport {
   return {
     sessionId, endedAt, origin, host: origin?.host ?? host,
     outcome: end.outcome, exitCode: end.exitCode, durationMs: end.durationMs, filesCopied: end.filesCopied,
-    bytesCopied: end.bytesCopied, chunksFailed: end.chunksFailed, profiles: end.profiles, failures: failureRows(end.profiles),
+    bytesCopied: end.bytesCopied, chunksFailed: end.chunksFailed, profiles: end.profiles, failures: failureRows(end.profiles), warnings,
   };
 }
 

@@ -24,6 +24,9 @@ describe('email: EmailNotifier', () => {
     expect(sent[0].subject).to.equal('[rc] Failed: docs on fs01');
     expect(sent[0].to).to.deep.equal(['ops@example.com']);
     expect(sent[0].attachments.map((a) => a.filename)).to.deep.equal(['failed-files.csv']);
+    // The run's Warning events are in the report.
+    expect(sent[0].text).to.include('Warnings (1):\n- [docs] SNAPSHOT_FALLBACK: cannot create a btrfs snapshot; copying from the live tree');
+    expect(sent[0].html).to.include('<b>SNAPSHOT_FALLBACK</b>');
   });
 
   it('sends nothing when `when` does not ask for this outcome', async () => {
