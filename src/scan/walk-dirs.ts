@@ -1,8 +1,8 @@
 import type { Dirent, Stats } from 'node:fs';
 import type { ScanError, SkippedLink } from '../api';
-import { makeExcludeMatcher } from './exclude-matcher';
+import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
-import { nodeScanIo, type ScanIo } from './scan-io';
+import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 
 function errCode(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -58,47 +58,63 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     const abs = rel === '' ? task.root : rootPrefix + rel;
     const summary: DirSummary = { relPath: rel, ownFiles: 0, ownBytes: 0, state: 'ok' };
     out.dirs.push(summary);
-    let entries: Dirent[];
+    let listing: DirListing;
     try {
-      entries = io.readdir(abs);
+      listing = io.opendir(abs);
     } catch (e) {
       const code = errCode(e);
       summary.state = isGone(code) ? 'gone' : 'unreadable';
       out.errors.push({ relPath: rel, code, message: errMessage(e) });
       continue;
     }
-    spent += entries.length + 1;
     const subdirs: string[] = [];
-    const relPrefix = rel === '' ? '' : `${rel}/`;
-    const absPrefix = `${abs}/`;
-    for (const d of entries) {
-      const name = d.name;
-      // Hot loop (once per file): no per-entry allocation beyond the path lstat needs.
-      let kind = kindOf(d);
-      let st: Stats | undefined;
-      try {
-        if (kind === 'other' && untyped(d)) {
-          st = io.lstat(absPrefix + name);
-          kind = kindOf(st);
-        }
-        if (kind === 'file') {
-          if (matcher.excludesFile(name)) continue;
-          const size = (st ?? io.lstat(absPrefix + name)).size;
-          summary.ownFiles++;
-          summary.ownBytes += size;
-        } else if (kind === 'dir') {
-          const childRel = relPrefix + name;
-          if (!matcher.excludesDir(name, childRel)) subdirs.push(childRel);
-        } else if (kind === 'link') {
-          out.links.push({ relPath: relPrefix + name, target: linkTarget(io, absPrefix + name) });
-        }
-      } catch (e) {
-        out.errors.push({ relPath: relPrefix + name, code: errCode(e), message: errMessage(e) });
-      }
+    try {
+      spent += 1 + walkListing(listing, rel, `${abs}/`, summary, subdirs, out, matcher, io);
+    } catch (e) {
+      // Listing failed part-way (EIO, directory removed): what was counted stays, and says so.
+      out.errors.push({ relPath: rel, code: errCode(e), message: errMessage(e) });
+    } finally {
+      listing.closeSync();
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   return out;
+}
+
+/** Counts one directory's entries into `summary`; returns how many entries it examined. */
+function walkListing(
+  listing: DirListing, rel: string, absPrefix: string, summary: DirSummary, subdirs: string[],
+  out: ScanTaskResult, matcher: ExcludeMatcher, io: ScanIo,
+): number {
+  const relPrefix = rel === '' ? '' : `${rel}/`;
+  let seen = 0;
+  for (let d = listing.readSync(); d !== null; d = listing.readSync()) {
+    seen++;
+    const name = d.name;
+    // Hot loop (once per file): no per-entry allocation beyond the path lstat needs.
+    let kind = kindOf(d);
+    let st: Stats | undefined;
+    try {
+      if (kind === 'other' && untyped(d)) {
+        st = io.lstat(absPrefix + name);
+        kind = kindOf(st);
+      }
+      if (kind === 'file') {
+        if (matcher.excludesFile(name)) continue;
+        const size = (st ?? io.lstat(absPrefix + name)).size;
+        summary.ownFiles++;
+        summary.ownBytes += size;
+      } else if (kind === 'dir') {
+        const childRel = relPrefix + name;
+        if (!matcher.excludesDir(name, childRel)) subdirs.push(childRel);
+      } else if (kind === 'link') {
+        out.links.push({ relPath: relPrefix + name, target: linkTarget(io, absPrefix + name) });
+      }
+    } catch (e) {
+      out.errors.push({ relPath: relPrefix + name, code: errCode(e), message: errMessage(e) });
+    }
+  }
+  return seen;
 }
 
 function linkTarget(io: ScanIo, abs: string): SkippedLink['target'] {

@@ -8,6 +8,14 @@ import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 
 const none: ExcludeRules = { excludeFiles: [], excludeDirs: [], caseInsensitive: false };
 
+/** Directory listings come in file-system order: compare as sets, sorted by relPath. */
+const sorted = <T extends { relPath: string } | string>(xs: T[]): T[] =>
+  [...xs].sort((a, b) => {
+    const ka = typeof a === 'string' ? a : a.relPath;
+    const kb = typeof b === 'string' ? b : b.relPath;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+
 describe('walkDirs (worker function)', () => {
   let root: string;
   beforeEach(() => {
@@ -18,13 +26,16 @@ describe('walkDirs (worker function)', () => {
 
   it('sums own files per directory, parents before children, and records links unfollowed', () => {
     const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none });
-    expect(r.dirs).to.deep.equal([
+    expect(sorted(r.dirs)).to.deep.equal([
       { relPath: '', ownFiles: 2, ownBytes: 30, state: 'ok' },
       { relPath: 'a', ownFiles: 1, ownBytes: 5, state: 'ok' },
       { relPath: 'a/b', ownFiles: 1, ownBytes: 7, state: 'ok' },
       { relPath: 'c', ownFiles: 0, ownBytes: 0, state: 'ok' },
     ]);
-    expect(r.links.sort((x, y) => x.relPath.localeCompare(y.relPath))).to.deep.equal([
+    const order = r.dirs.map((d) => d.relPath);
+    expect(order.indexOf('')).to.equal(0);
+    expect(order.indexOf('a')).to.be.below(order.indexOf('a/b'));
+    expect(sorted(r.links)).to.deep.equal([
       { relPath: 'dl', target: 'unknown' }, { relPath: 'l', target: 'dir' },
     ]);
     expect(r.errors).to.deep.equal([]);
@@ -34,14 +45,15 @@ describe('walkDirs (worker function)', () => {
   it('hands back unvisited directories once the budget is spent', () => {
     const r = walkDirs({ root, dirs: [''], budget: 1, excludes: none });
     expect(r.dirs.map((d) => d.relPath)).to.deep.equal(['']);
-    expect(r.pending).to.deep.equal(['a', 'c']);
+    expect(sorted(r.pending)).to.deep.equal(['a', 'c']);
     const rest = walkDirs({ root, dirs: r.pending, budget: 1e9, excludes: none });
-    expect(rest.dirs.map((d) => d.relPath)).to.deep.equal(['a', 'a/b', 'c']);
+    expect(sorted(rest.dirs.map((d) => d.relPath))).to.deep.equal(['a', 'a/b', 'c']);
+    expect(rest.pending).to.deep.equal([]);
   });
 
   it('applies file and directory excludes while walking', () => {
     const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: { excludeFiles: ['f2', 'h'], excludeDirs: ['c', 'a/b'], caseInsensitive: false } });
-    expect(r.dirs).to.deep.equal([
+    expect(sorted(r.dirs)).to.deep.equal([
       { relPath: '', ownFiles: 1, ownBytes: 10, state: 'ok' },
       { relPath: 'a', ownFiles: 1, ownBytes: 5, state: 'ok' },
     ]);
@@ -75,31 +87,59 @@ describe('walkDirs (worker function)', () => {
     expect(r.dirs).to.have.length(4);
   });
 
+  it('keeps what was counted and records the error when a listing fails part-way', () => {
+    const io: ScanIo = {
+      ...nodeScanIo,
+      opendir: (p) => {
+        const dir = nodeScanIo.opendir(p);
+        if (p !== root) return dir;
+        let n = 0;
+        return {
+          readSync: () => {
+            if (++n > 1) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+            return dir.readSync();
+          },
+          closeSync: () => dir.closeSync(),
+        };
+      },
+    };
+    const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none }, io);
+    expect(r.errors.map((e) => [e.relPath, e.code])).to.deep.equal([['', 'EIO']]);
+    expect(r.dirs[0].state).to.equal('ok');
+  });
+
   it('reports an unlistable directory as unreadable with its error code', () => {
     const io: ScanIo = {
       ...nodeScanIo,
-      readdir: (p) => {
-        if (p.endsWith('/a')) throw Object.assign(new Error(`EACCES: permission denied, scandir '${p}'`), { code: 'EACCES' });
-        return nodeScanIo.readdir(p);
+      opendir: (p) => {
+        if (p.endsWith('/a')) throw Object.assign(new Error(`EACCES: permission denied, opendir '${p}'`), { code: 'EACCES' });
+        return nodeScanIo.opendir(p);
       },
     };
     const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none }, io);
     expect(r.dirs.find((d) => d.relPath === 'a')).to.deep.equal({ relPath: 'a', ownFiles: 0, ownBytes: 0, state: 'unreadable' });
     expect(r.errors.map((e) => [e.relPath, e.code])).to.deep.equal([['a', 'EACCES']]);
-    expect(r.dirs.map((d) => d.relPath)).to.deep.equal(['', 'a', 'c']);
+    expect(sorted(r.dirs.map((d) => d.relPath))).to.deep.equal(['', 'a', 'c']);
   });
 
   it('tells the type of an entry whose dirent has none (DT_UNKNOWN) with lstat', () => {
+    const typeless = (d: fs.Dirent): fs.Dirent => {
+      const bare = Object.create(Object.getPrototypeOf(d)) as fs.Dirent;
+      return Object.assign(bare, { name: d.name, parentPath: d.parentPath, path: d.parentPath, [Object.getOwnPropertySymbols(d)[0]]: 0 });
+    };
     const io: ScanIo = {
       ...nodeScanIo,
-      readdir: (p) => nodeScanIo.readdir(p).map((d) => {
-        const bare = Object.create(Object.getPrototypeOf(d)) as fs.Dirent;
-        return Object.assign(bare, { name: d.name, parentPath: d.parentPath, path: d.parentPath, [Object.getOwnPropertySymbols(d)[0]]: 0 });
-      }),
+      opendir: (p) => {
+        const dir = nodeScanIo.opendir(p);
+        return { readSync: () => { const d = dir.readSync(); return d && typeless(d); }, closeSync: () => dir.closeSync() };
+      },
     };
-    expect(io.readdir(root).some((d) => d.isFile() || d.isDirectory() || d.isSymbolicLink()), 'typeless dirents').to.equal(false);
+    const listing = io.opendir(root);
+    const first = listing.readSync()!;
+    listing.closeSync();
+    expect(first.isFile() || first.isDirectory() || first.isSymbolicLink(), 'typeless dirent').to.equal(false);
     const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none }, io);
-    expect(r.dirs.map((d) => [d.relPath, d.ownFiles, d.ownBytes])).to.deep.equal([['', 2, 30], ['a', 1, 5], ['a/b', 1, 7], ['c', 0, 0]]);
+    expect(sorted(r.dirs).map((d) => [d.relPath, d.ownFiles, d.ownBytes])).to.deep.equal([['', 2, 30], ['a', 1, 5], ['a/b', 1, 7], ['c', 0, 0]]);
     expect(r.links.map((l) => l.relPath).sort()).to.deep.equal(['dl', 'l']);
   });
 });
