@@ -15,6 +15,15 @@ const ERROR_LINE = /^\s*(\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s+\d{1,2}:\d{2}:\d{2})\s+
 /** Where the path starts inside "action path": a drive, a UNC prefix or a POSIX root. */
 const ACTION_PATH = /^(.*?)\s*((?:[A-Za-z]:[\\/]|\\\\|\/).*)$/;
 
+/**
+ * A copy of `s` that does not pin its source. Lines are slices of a decoded chunk of ~1 MB, and
+ * V8 keeps the whole chunk alive for as long as any slice of it lives: keeping a few hundred
+ * error paths as slices would hold hundreds of MB of a large log.
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** How far a summary has got: the table is Dirs, Files, Bytes, Times, then Speed lines, Ended. */
 interface Partial {
   rows: SummaryRow[];
@@ -46,7 +55,7 @@ export class RobocopyLogLineParser {
     if (this.pendingError) {
       const next = line.trim();
       if (!ERROR_LINE.test(line) && !DASHES.test(line) && !BANNER.test(line)) {
-        this.pendingError.message = next;
+        this.pendingError.message = detach(next);
         this.pendingError = null;
         return;
       }
@@ -118,7 +127,7 @@ export class RobocopyLogLineParser {
       return;
     }
     // Any other labelled line after the table is the Ended line; it closes the summary.
-    s.ended = m[2].trim();
+    s.ended = detach(m[2].trim());
     this.closeTable();
   }
 
@@ -154,11 +163,11 @@ export class RobocopyLogLineParser {
     this.jobOpen = true;
     const rest = m[4].trim();
     const split = ACTION_PATH.exec(rest);
-    const action = split ? split[1] : rest;
-    const path = split ? split[2].trim() : '';
+    const action = detach(split ? split[1] : rest);
+    const path = detach(split ? split[2].trim() : '');
     const previous = this.errors.get(path);
     const error: RobocopyLogError = {
-      timestamp: m[1], code: Number(m[2]), hex: m[3], action, path, message: '',
+      timestamp: detach(m[1]), code: Number(m[2]), hex: m[3], action, path, message: '',
       occurrences: (previous?.occurrences ?? 0) + 1,
     };
     // Re-inserting would move the path to the end; keep the order of first sight.
