@@ -7,8 +7,11 @@ import { loadPlugins } from '../plugins/loader';
 import { ConfigError } from '../config/problems';
 import { StateStore, type ProfileLock } from '../state';
 
-/** How long one notifier call may take before the hub moves on. */
-const NOTIFIER_TIMEOUT_MS = 10_000;
+/**
+ * How long one notifier call (or its flush) may take before the hub moves on: longer than the
+ * email plugin's SMTP phase timeout (30 s), so a slow mail server still gets the report.
+ */
+const NOTIFIER_TIMEOUT_MS = 35_000;
 
 /** What a run needs besides the orchestrator, opened in order and closed in reverse. */
 export interface RunServices {
@@ -45,6 +48,11 @@ export async function openRunServices(cfg: RobocurseConfig, profiles: ProfileCon
       async close(): Promise<void> {
         abort.abort();
         await hub.flush();
+        for (const st of hub.stats()) {
+          if (st.failed || st.timedOut || st.dropped || st.flushFailed) {
+            logger.warn({ notifier: st }, `notifier ${st.name}: ${st.delivered} delivered, ${st.failed} failed, ${st.timedOut} timed out, ${st.dropped} dropped${st.flushFailed ? ', flush failed' : ''}`);
+          }
+        }
         for (const l of locks) l.release();
         store.close();
       },

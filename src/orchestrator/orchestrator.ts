@@ -4,6 +4,7 @@ import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
+import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { buildCopyOptions, chunkLogPath, profileBudget } from './copy-options';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
@@ -73,6 +74,9 @@ export class Orchestrator {
   private pausedAt?: number;
   private scanAbort?: AbortController;
   private profileError?: string;
+  /** The current profile's full plan and where it is read from, for the final pass. */
+  private plannedChunks: Chunk[] = [];
+  private sourceRoot = '';
   /** Run-wide bandwidth set while running (Mbit/s); replaces the configured budgets. */
   private bandwidthOverrideMbps?: number;
 
@@ -138,6 +142,9 @@ export class Orchestrator {
     try {
       const started = await this.startProfileReplication(profile);
       if (started) await finished;
+      if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
+        await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger });
+      }
     } catch (err) {
       // A scan aborted by stop or drain is a stop, not a profile failure.
       if (!this.state.stopRequested && !this.state.drainRequested) {
@@ -181,6 +188,8 @@ export class Orchestrator {
     const planned = this.deps.chunker.plan(tree, profile.chunking, {
       profile: profile.name, sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths,
     });
+    this.plannedChunks = planned;
+    this.sourceRoot = sourceRoot;
     const only = this.onlyChunks?.get(profile.name);
     const chunks = only ? planned.filter((c) => only.has(c.id)) : planned;
     if (only && chunks.length < only.size) {
@@ -226,6 +235,7 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined;
+    this.plannedChunks = []; this.sourceRoot = profile.source;
     this.chunkBytes.clear();
     this.queue.clear();
   }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { JobContext } from './job-context';
 import { copyOne, type DestKind } from './copy-one';
 import { removeExtras, type Extra } from './extras';
+import { isTempName } from './temp-name';
 import { utimesSeconds } from './times';
 
 /** Source entries of one directory, sorted into what the job does with them. */
@@ -12,6 +13,8 @@ interface Listing {
   files: Array<{ name: string; dest: DestKind }>;
   dirs: string[];
   extras: Extra[];
+  /** Our own temp files left by a copy that was SIGKILLed (no other job writes this directory). */
+  staleTemps: string[];
 }
 
 /** '/'-joined path relative to the chunk directory. */
@@ -36,6 +39,9 @@ export async function copyDirectory(ctx: JobContext, srcDir: string, dstDir: str
   // Extras first: with mirror, a destination directory in the way of a source file (or the
   // other way round) must be gone before the copy of that name starts.
   await removeExtras(ctx, dstDir, rel, listing.extras);
+  if (!ctx.dryRun) {
+    await Promise.all(listing.staleTemps.map((t) => fsp.rm(path.join(dstDir, t), { force: true }).catch(() => undefined)));
+  }
 
   await Promise.all([
     ...listing.files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.dest)),
@@ -120,7 +126,7 @@ async function prepareDestination(ctx: JobContext, dstDir: string, isRoot: boole
 function sortEntries(ctx: JobContext, rel: string, srcStat: Stats, srcEntries: Dirent[], dstEntries: Dirent[]): Listing {
   const filesOnly = ctx.chunk.kind === 'files-only';
   const dest = new Map(dstEntries.map((d) => [d.name, d]));
-  const listing: Listing = { srcStat, files: [], dirs: [], extras: [] };
+  const listing: Listing = { srcStat, files: [], dirs: [], extras: [], staleTemps: [] };
   for (const e of srcEntries) {
     const d = dest.get(e.name);
     dest.delete(e.name);
@@ -148,6 +154,7 @@ function sortEntries(ctx: JobContext, rel: string, srcStat: Stats, srcEntries: D
   // What is left in `dest` has no source counterpart: extras, unless excluded (robocopy keeps
   // excluded destination entries under /MIR) or, for files-only chunks, a directory.
   for (const d of dest.values()) {
+    if (d.isFile() && isTempName(d.name)) { listing.staleTemps.push(d.name); continue; }
     if (d.isDirectory()) {
       if (filesOnly || ctx.matcher.excludesDir(d.name, rootRel(ctx, join(rel, d.name)))) continue;
     } else if (ctx.matcher.excludesFile(d.name)) continue;
