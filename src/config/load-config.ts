@@ -65,7 +65,10 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     chunking,
     excludeFiles: p.excludeFiles ?? [],
     excludeDirs: p.excludeDirs ?? [],
-    snapshot: p.snapshot ? { provider: p.snapshot.provider, required: p.snapshot.required ?? true, options: p.snapshot.options ?? {} } : null,
+    snapshot: p.snapshot ? {
+      provider: p.snapshot.provider, required: p.snapshot.required ?? true, options: p.snapshot.options ?? {},
+      persistent: { keepSource: p.snapshot.persistent?.keepSource ?? 0, keepDestination: p.snapshot.persistent?.keepDestination ?? 0 },
+    } : null,
     engine: p.engine ?? global.engine,
     engineOptions: p.engineOptions ?? {},
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },

@@ -20,6 +20,11 @@ export interface SnapshotConfig {
   required: boolean;
   /** Provider options (validated by the provider's schema). */
   options: Record<string, unknown>;
+  /**
+   * Snapshots kept after the profile ends, made at profile start: how many robocurse-made ones to
+   * keep of the source and of the destination (0 = none). Absent means none (see docs/snapshots.md).
+   */
+  persistent?: { keepSource: number; keepDestination: number };
 }
 
 /** One profile after validation: paths absolute, sizes in bytes, defaults filled in. */
