@@ -7,6 +7,7 @@ import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from 
 import { ConfigError, type ConfigProblem } from './problems';
 import { compileConfigSchema, validateSchema } from './schema-validate';
 import { parseSize } from './size';
+import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
 
 /** What the loaded plugins add to the names a config may use. */
@@ -93,6 +94,13 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
     if (rawProfiles[prof.name].engine !== undefined && !engines.has(prof.engine)) add([...base, 'engine'], `unknown engine '${prof.engine}' (expected one of: ${[...engines].join(', ')})`);
     if (prof.snapshot && !providers.has(prof.snapshot.provider)) {
       add([...base, 'snapshot', 'provider'], `unknown snapshot provider '${prof.snapshot.provider}'${providers.size ? ` (loaded: ${[...providers].join(', ')})` : ''}; load it with {"use": "${prof.snapshot.provider}"} in global.plugins`);
+    }
+    const switches = prof.engineOptions.robocopy?.switches;
+    if (Array.isArray(switches)) {
+      for (const sp of robocopySwitchProblems(switches, `profiles.${prof.name}.engineOptions.robocopy.switches`)) {
+        const idx = Number(/\[(\d+)\]$/.exec(sp.path)?.[1]);
+        add([...base, 'engineOptions', 'robocopy', 'switches', idx], sp.message);
+      }
     }
     const hostIsWin = process.platform === 'win32';
     for (const key of ['source', 'destination'] as const) {

@@ -60,6 +60,8 @@ const CASES: Case[] = [
   { name: 'snapshot without provider', mutate: (c) => { c.profiles.docs.snapshot = { required: true }; }, path: 'profiles.docs.snapshot.provider', message: /missing required key 'provider'/ },
   { name: 'unknown snapshot provider', mutate: (c) => { c.profiles.docs.snapshot = { provider: 'zfs' }; }, path: 'profiles.docs.snapshot.provider', message: /unknown snapshot provider 'zfs'/ },
   { name: 'managed robocopy switch is not a switch', mutate: (c) => { c.profiles.docs.engineOptions = { robocopy: { switches: ['MT:8'] } }; }, path: 'profiles.docs.engineOptions.robocopy.switches[0]', message: /matching/ },
+  { name: 'robocopy switch robocurse manages itself', mutate: (c) => { c.profiles.docs.engineOptions = { robocopy: { switches: ['/COPY:DAT', '/MT:32'] } }; }, path: 'profiles.docs.engineOptions.robocopy.switches[1]', message: /MT/ },
+  { name: 'robocopy switch with shell metacharacters', mutate: (c) => { c.profiles.docs.engineOptions = { robocopy: { switches: ['/XF:a|b'] } }; }, path: 'profiles.docs.engineOptions.robocopy.switches[0]', message: /./ },
   { name: 'Windows path on a POSIX host', mutate: (c) => { c.profiles.docs.source = 'D:\\Shares\\Docs'; }, path: 'profiles.docs.source', message: /is a Windows path/ },
   { name: 'duplicate profile key', text: '{"version":1,"profiles":{"a":{"source":"/tmp","destination":"/x"},"a":{"source":"/tmp","destination":"/y"}}}', path: 'profiles.a', message: /duplicate key 'a'/ },
   { name: 'invalid JSON with line and column', text: '{\n  "version": 1,\n  "profiles": {,}\n}', path: '', message: /invalid JSON at line 3, column 16/ },
