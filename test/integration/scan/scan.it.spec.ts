@@ -156,6 +156,20 @@ describe('WorkerScanner on real trees', function () {
     expect((err as Error).name).to.equal('AbortError');
   });
 
+  it('works after warmUp and after close (a new pool is made)', async () => {
+    makeTree(root, { a: { b: 3 }, c: 4 });
+    const s = createScanner({ threads: 1 });
+    try {
+      s.warmUp();
+      expect((await s.scan(root, { excludes: none })).rootNode.totalBytes).to.equal(7);
+      await s.close();
+      await s.close();
+      expect((await s.scan(root, { excludes: none })).rootNode.totalFiles).to.equal(2);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('runs concurrent scans of different roots independently', async () => {
     const other = tempDir();
     try {
