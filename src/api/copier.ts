@@ -132,6 +132,12 @@ export interface Copier {
   readonly name: string;
   readonly capabilities: CopierCapabilities;
   start(chunk: Chunk, options: CopyOptions): CopyJob;
+  /**
+   * One bandwidth budget (bytes/s, 0 = unlimited) shared by all of this copier's running jobs,
+   * changeable while they run. When present the orchestrator uses it instead of dividing the
+   * budget into per-job shares, so a job slowed by small files leaves its share to the others.
+   */
+  setTotalBandwidth?(bytesPerSec: number): void;
   /** Release shared resources (worker pools); idempotent. */
   close?(): Promise<void>;
 }

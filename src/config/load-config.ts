@@ -43,6 +43,8 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     bandwidthLimitMbps: g.bandwidthLimitMbps ?? 0,
     logDir: resolveConfigPath(configDir, g.logDir ?? 'logs'),
     stateDir: resolveConfigPath(configDir, g.stateDir ?? 'state'),
+    pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
+    pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
   };
 }

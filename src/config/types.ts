@@ -66,6 +66,9 @@ export interface GlobalConfig {
   logDir: string;
   stateDir: string;
   plugins: PluginRef[];
+  /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
+  pauseTimeoutSeconds: number;
+  pauseTimeoutAction: 'resume' | 'stop';
 }
 
 export interface RobocurseConfig {

@@ -27,6 +27,8 @@ export interface OrchestratorDeps {
   logDir?: string;
   globalBandwidthMbps?: number;
   version?: string;
+  /** A pause longer than this ends by itself (0 = never), by resuming or stopping the run. */
+  pauseTimeout?: { ms: number; action: 'resume' | 'stop' };
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -72,6 +74,7 @@ export class Orchestrator {
   private doneProfilesTotal = 0;
   private scanErrors = 0;
   private pausedAt?: number;
+  private pauseTimer?: NodeJS.Timeout;
   private scanAbort?: AbortController;
   private profileError?: string;
   /** The current profile's full plan and where it is read from, for the final pass. */
@@ -204,6 +207,7 @@ export class Orchestrator {
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     this.initQueue(profile, chunks, completedChunkIds);
     s.phase = 'Replicating';
+    this.redistributeBandwidth();
     this.tick();
     return true;
   }
@@ -293,8 +297,7 @@ export class Orchestrator {
     const id = this.nextJobId++;
     const attempt = q.retryCount + 1;
     const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
-    const budget = this.budgetFor(profile);
-    const share = budget > 0 ? Math.max(1, Math.floor(budget / (s.activeJobs.size + 1))) : 0;
+    const share = this.jobShare(profile, s.activeJobs.size + 1);
     this.deps.bus.emit('ChunkStart', {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
@@ -321,14 +324,29 @@ export class Orchestrator {
     });
   }
 
-  /** Re-divides the profile's bandwidth budget among running jobs that can change it live. */
+  /**
+   * Applies the bandwidth budget: to the copier as one shared budget when it can take one,
+   * else re-divided into equal shares among its running jobs that can change theirs live.
+   */
   private redistributeBandwidth(): void {
     const profile = this.state.currentProfile;
     if (!profile) return;
-    const budget = this.budgetFor(profile);
+    const copier = this.copierOrUndefined(profile.engine);
+    if (copier?.setTotalBandwidth) { copier.setTotalBandwidth(this.budgetFor(profile)); return; }
     if (this.state.activeJobs.size === 0) return;
-    const share = budget > 0 ? Math.max(1, Math.floor(budget / this.state.activeJobs.size)) : 0;
+    const share = this.jobShare(profile, this.state.activeJobs.size);
     for (const a of this.state.activeJobs.values()) a.job.setBandwidth?.(share);
+  }
+
+  /** A job's bandwidth when `jobs` run: 0 (no own limit) where the copier shares one budget. */
+  private jobShare(profile: ProfileConfig, jobs: number): number {
+    if (this.copierOrUndefined(profile.engine)?.setTotalBandwidth) return 0;
+    const budget = this.budgetFor(profile);
+    return budget > 0 ? Math.max(1, Math.floor(budget / Math.max(1, jobs))) : 0;
+  }
+
+  private copierOrUndefined(engine: string): Copier | undefined {
+    try { return this.deps.copierFor(engine); } catch { return undefined; }
   }
 
   /** Bytes/s for all running jobs of `profile` together; 0 = unlimited. */
@@ -452,12 +470,29 @@ export class Orchestrator {
       this.meter.pause();
     }
     this.deps.bus.emit('Paused', { suspend: Boolean(opts.suspend), activeJobs: s.activeJobs.size });
+    const limit = this.deps.pauseTimeout;
+    if (limit && limit.ms > 0 && !this.pauseTimer) {
+      this.pauseTimer = setTimeout(() => this.pauseTimedOut(limit.action), limit.ms);
+      this.pauseTimer.unref();
+    }
+  }
+
+  /** A forgotten pause must not hold a nightly run (and its snapshot) forever. */
+  private pauseTimedOut(action: 'resume' | 'stop'): void {
+    this.pauseTimer = undefined;
+    if (!this.state.pauseRequested) return;
+    const secs = Math.round((this.deps.pauseTimeout?.ms ?? 0) / 1000);
+    this.deps.logger.warn({}, `pause lasted longer than ${secs} s: ${action === 'stop' ? 'stopping' : 'resuming'} the run`);
+    this.deps.bus.emit('Warning', { profile: this.state.currentProfile?.name, code: 'PAUSE_TIMEOUT', message: `pause lasted longer than ${secs} s (global.pauseTimeoutSeconds); ${action === 'stop' ? 'stopping' : 'resuming'} (global.pauseTimeoutAction)` });
+    if (action === 'stop') this.requestStop('pause timeout');
+    else this.requestResume();
   }
 
   /** Undoes a pause (and thaws suspended jobs). */
   requestResume(): void {
     const s = this.state;
     if (!s.pauseRequested) return;
+    if (this.pauseTimer) { clearTimeout(this.pauseTimer); this.pauseTimer = undefined; }
     if (s.suspended) {
       for (const a of s.activeJobs.values()) a.job.resume?.();
       s.suspended = false;

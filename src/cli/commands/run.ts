@@ -106,6 +106,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
       snapshotProviderFor: (name) => snapshotProviders.get(name),
       journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
+      pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
     });
     const view = chooseView(args, io);

@@ -32,6 +32,10 @@ export class NativeCopier implements Copier {
   }
 
   /** Throws TypeError for invalid engineOptions.native (a config or programming error). */
+  setTotalBandwidth(bytesPerSec: number): void {
+    this.sharedBandwidth.setRate(bytesPerSec);
+  }
+
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const opts = resolveNativeOptions(this.defaults, options.engineOptions);
     return new NativeJob(chunk, options, opts, this.sharedBandwidth);
