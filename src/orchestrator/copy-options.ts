@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Chunk, CopyOptions, Logger } from '../api';
 import type { ProfileConfig } from '../config/types';
+import { profileExcludes } from '../plan/profile-excludes';
 
 /** Mbit/s → bytes/s; 0 stays 0 (unlimited). */
 export function mbpsToBytesPerSec(mbps: number): number {
@@ -22,9 +23,9 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
-    excludeFiles: profile.excludeFiles,
-    excludeDirs: profile.excludeDirs,
-    caseInsensitive: profile.windowsPaths,
+    // Absolute excludeDirs are written against the live source; rebased to the source root here
+    // so they still match when the chunk is read from a snapshot path.
+    ...profileExcludes(profile),
     bandwidthBytesPerSec: o.bandwidthBytesPerSec || undefined,
     logPath: o.logPath,
     engineOptions: profile.engineOptions,

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { Chunk, Logger } from '../api';
 import { mapRelPath } from '../chunk';
 import type { ProfileConfig } from '../config/types';
+import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher } from '../scan';
 
 /** Directories the chunker split: strict ancestors of tree chunks, and files-only chunk dirs. */
@@ -16,7 +17,8 @@ export function splitDirectories(chunks: readonly Chunk[]): string[] {
     }
   }
   // Deepest first: a parent's mtime is set after its children are final.
-  return [...dirs].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1));
+  const depth = (rel: string): number => (rel === '' ? 0 : rel.split('/').length);
+  return [...dirs].sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
 }
 
 export interface FinalizeResult { extrasRemoved: string[]; problems: string[] }
@@ -31,7 +33,7 @@ export interface FinalizeResult { extrasRemoved: string[]; problems: string[] }
 export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoot: string, chunks: readonly Chunk[], opts: { dryRun: boolean; logger: Logger }): Promise<FinalizeResult> {
   const result: FinalizeResult = { extrasRemoved: [], problems: [] };
   if (profile.windowsPaths && process.platform !== 'win32') return result;
-  const matcher = makeExcludeMatcher({ excludeFiles: profile.excludeFiles, excludeDirs: profile.excludeDirs, caseInsensitive: profile.windowsPaths });
+  const matcher = makeExcludeMatcher(profileExcludes(profile), { sourceRoot });
   for (const rel of splitDirectories(chunks)) {
     const src = mapRelPath(sourceRoot, rel, profile.windowsPaths);
     const dst = mapRelPath(profile.destination, rel, profile.windowsPaths);

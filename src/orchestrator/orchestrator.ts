@@ -5,6 +5,7 @@ import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
+import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath, profileBudget } from './copy-options';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
@@ -182,7 +183,7 @@ export class Orchestrator {
     s.phase = 'Scanning';
     this.scanAbort = new AbortController();
     const tree = await this.deps.scanner.scan(sourceRoot, {
-      excludes: { excludeFiles: profile.excludeFiles, excludeDirs: profile.excludeDirs, caseInsensitive: profile.windowsPaths },
+      excludes: profileExcludes(profile),
       signal: this.scanAbort.signal,
     });
     s.tree = tree;
