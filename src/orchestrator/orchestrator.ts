@@ -387,6 +387,9 @@ export class Orchestrator {
       this.handleFailedChunk(active, result);
     } else {
       s.completedChunks.push({ chunk: active.chunk, status, result, retryCount: active.retryCount });
+      // Its high-water mark is done with; dropped here, not by a scan of every finished chunk
+      // per tick (that was O(chunks²): seconds of CPU for 10,000 chunks).
+      this.chunkBytes.delete(active.chunk.id);
       s.completedCount++;
       this.finishedBytes += active.chunk.estimatedBytes;
       this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
@@ -412,6 +415,7 @@ export class Orchestrator {
       return;
     }
     s.failedChunks.push({ chunk: active.chunk, status: 'Failed', result, retryCount });
+    this.chunkBytes.delete(active.chunk.id);
     s.completedCount++;
     this.finishedBytes += active.chunk.estimatedBytes;
     this.deps.logger.error({ chunkId: active.chunk.id, exitCode: result.exitCode }, `chunk ${active.chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
@@ -531,15 +535,9 @@ export class Orchestrator {
         this.deps.bus.emit('ChunkProgress', { profile: s.currentProfile!.name, chunkId: a.chunk.id, bytesCopied: p.bytesCopied, filesCopied: p.filesCopied });
       }
     }
-    for (const c of this.finishedChunkIds()) this.chunkBytes.delete(c);
     s.bytesComplete = Math.max(s.bytesComplete, this.finishedBytes + live);
     this.meter.sample(now, this.doneProfilesBytes + s.bytesComplete);
     this.callbacks.onProgress?.(this.getStatus());
-  }
-
-  private *finishedChunkIds(): Iterable<string> {
-    for (const c of this.state.completedChunks) yield c.chunk.id;
-    for (const c of this.state.failedChunks) yield c.chunk.id;
   }
 
   /** The current picture of the run. */
