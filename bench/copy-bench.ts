@@ -1,0 +1,193 @@
+/**
+ * Full copies and unchanged re-runs: the robocurse CLI as a whole process (native engine,
+ * default settings) against cp -a, rsync -a and fpsync -n 4, to a tmpfs and to a disk
+ * destination, alternating the contenders every repetition.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureTree, type TreeGenSpec } from './lib/tree-gen';
+import { groupRows, withTarget, type ResultRow } from './lib/report';
+import { timeCommand } from './lib/timing';
+
+export const WORK = path.resolve(__dirname, '..', '..', 'bench', '.work');
+const TMPFS_ROOT = '/dev/shm/robocurse-bench';
+
+/** The scan bench's 100k-file tree (same spec, so the same directory is reused). */
+export const SMALL_TREE: TreeGenSpec = { files: 70_000, dirs: 2000, hugeDirs: 3, hugeDirFiles: 10_000, maxFileSize: 16_384, emptyFraction: 0.05, seed: 42 };
+/** 2,000 files up to 8 MiB (median 0.5 MiB, ~3 GB) in 40 directories. */
+export const LARGE_TREE: TreeGenSpec = { files: 2000, dirs: 40, hugeDirs: 0, hugeDirFiles: 0, maxFileSize: 8 * 1024 * 1024, emptyFraction: 0, seed: 11 };
+
+export type DestKind = 'tmpfs' | 'disk';
+export type TreeKind = 'small' | 'large';
+
+export interface CopyBenchOptions {
+  reps: number;
+  dests: DestKind[];
+  trees: TreeKind[];
+  /** Script run as `node <cli> run ...` (bin/robocurse.js, or a launcher for another build). */
+  cli: string;
+  /** Contenders to leave out (e.g. fpsync). */
+  skip: string[];
+  log: (line: string) => void;
+}
+
+interface Tree { name: string; root: string; files: number; bytes: number }
+
+export function prepareTree(kind: TreeKind, log: (s: string) => void): Tree {
+  const name = kind === 'small' ? 'tree-100k' : 'tree-large';
+  fs.mkdirSync(WORK, { recursive: true });
+  const root = path.join(WORK, name);
+  const t0 = performance.now();
+  const r = ensureTree(root, kind === 'small' ? SMALL_TREE : LARGE_TREE);
+  log(`tree ${name}: ${r.files} files, ${r.dirs} dirs, ${(r.bytes / 1024 ** 2).toFixed(0)} MiB (${r.reused ? 'reused' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`})`);
+  return { name, root, files: r.files, bytes: r.bytes };
+}
+
+function destRoot(kind: DestKind): string {
+  return kind === 'tmpfs' ? TMPFS_ROOT : path.join(WORK, 'dst-disk');
+}
+
+/** Runs a command; throws with its stderr when it fails. */
+function run(cmd: string, args: string[], okCodes = [0]): number {
+  const r = timeCommand(cmd, args);
+  if (!okCodes.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}${r.stdout.slice(0, 2000)}`);
+  return r.ms;
+}
+
+function rmrf(p: string): void {
+  fs.rmSync(p, { recursive: true, force: true });
+}
+
+function countFiles(dir: string): number {
+  let n = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) stack.push(path.join(d, e.name)); else if (e.isFile()) n++;
+    }
+  }
+  return n;
+}
+
+/** A config with one profile src → dst, everything else default; state and logs on disk. */
+function writeConfig(src: string, dst: string, stateRoot: string): string {
+  fs.mkdirSync(stateRoot, { recursive: true });
+  const file = path.join(stateRoot, 'robocurse.json');
+  fs.writeFileSync(file, `${JSON.stringify({
+    version: 1,
+    global: { logDir: path.join(stateRoot, 'logs'), stateDir: path.join(stateRoot, 'state') },
+    profiles: { bench: { source: src, destination: dst } },
+  }, null, 2)}\n`);
+  return file;
+}
+
+type Contender = { label: string; run: (src: string, dst: string) => number };
+
+function contenders(o: CopyBenchOptions, cfgFor: (dst: string) => string): Contender[] {
+  const fpsyncTmp = path.join(WORK, 'fpsync-tmp');
+  const all: Contender[] = [
+    { label: 'cp -a', run: (src, dst) => run('cp', ['-a', src, dst]) },
+    { label: 'rsync -a', run: (src, dst) => run('rsync', ['-a', `${src}/`, `${dst}/`]) },
+    {
+      label: 'fpsync -n 4',
+      run: (src, dst) => {
+        fs.mkdirSync(dst, { recursive: true });
+        try { return run('fpsync', ['-n', '4', '-t', fpsyncTmp, `${src}/`, `${dst}/`]); } finally { rmrf(fpsyncTmp); }
+      },
+    },
+    { label: 'robocurse run', run: (_src, dst) => run(process.execPath, [o.cli, 'run', '--config', cfgFor(dst), '--all', '--log-level', 'warn']) },
+  ];
+  return all.filter((c) => !o.skip.some((s) => c.label.startsWith(s)));
+}
+
+/** Full copies of each tree to each destination; rows grouped per (tree, destination). */
+export function fullCopies(o: CopyBenchOptions): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const treeKind of o.trees) {
+    const tree = prepareTree(treeKind, o.log);
+    timeCommand('du', ['-s', tree.root]); // warm the page and dentry caches
+    for (const destKind of o.dests) {
+      const base = destRoot(destKind);
+      fs.mkdirSync(base, { recursive: true });
+      const dst = path.join(base, 'dst');
+      const stateRoot = path.join(WORK, `run-${tree.name}-${destKind}`);
+      const cfg = writeConfig(tree.root, dst, stateRoot);
+      const list = contenders(o, () => cfg);
+      const wall = new Map(list.map((c) => [c.label, [] as number[]]));
+      const synced = new Map(list.map((c) => [c.label, [] as number[]]));
+      for (let i = 0; i < o.reps; i++) {
+        // Rotate the order each repetition so drift (other load, writeback) hits all alike.
+        for (let k = 0; k < list.length; k++) {
+          const c = list[(i + k) % list.length];
+          rmrf(dst);
+          rmrf(path.join(stateRoot, 'state'));
+          if (destKind === 'disk') run('sync', ['-f', base]); // earlier writeback must not land on this run
+          const ms = c.run(tree.root, dst);
+          // On disk, the copy is done when it is on disk: the writeback each tool left behind counts.
+          const syncMs = destKind === 'disk' ? run('sync', ['-f', base]) : 0;
+          wall.get(c.label)!.push(ms);
+          synced.get(c.label)!.push(ms + syncMs);
+          if (i === 0) {
+            const n = countFiles(dst);
+            if (n !== tree.files) throw new Error(`${c.label} copied ${n} of ${tree.files} files of ${tree.name}`);
+          }
+          o.log(`  ${tree.name} -> ${destKind} rep ${i + 1}: ${c.label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms${destKind === 'disk' ? ` (+ sync ${syncMs.toFixed(0)} ms)` : ''}`);
+        }
+      }
+      rmrf(dst);
+      const part = `full copy, ${tree.name} (${tree.files} files, ${(tree.bytes / 1024 ** 2).toFixed(0)} MiB) → ${destKind}${destKind === 'disk' ? ', incl. sync' : ''}`;
+      const group = groupRows(part, destKind === 'disk' ? synced : wall, 'cp -a');
+      if (destKind === 'disk') {
+        for (const r of groupRows(`${part.replace(', incl. sync', '')}, exit only`, wall, 'cp -a')) group.push(r);
+      }
+      const rc = group.find((r) => r.label === 'robocurse run' && r.ratio !== undefined);
+      if (destKind === 'tmpfs') withTarget(rc, 1.3, '≤ 1.3× cp -a'); else withTarget(rc, 0.7, '≤ 0.7× cp -a');
+      rows.push(...group);
+    }
+  }
+  return rows;
+}
+
+/** Unchanged re-run: robocurse run and rsync -a over a destination already in sync. */
+export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const treeKind of o.trees) {
+    const tree = prepareTree(treeKind, o.log);
+    for (const destKind of o.dests) {
+      const base = destRoot(destKind);
+      fs.mkdirSync(base, { recursive: true });
+      const dst = path.join(base, 'dst');
+      const stateRoot = path.join(WORK, `rerun-${tree.name}-${destKind}`);
+      rmrf(stateRoot);
+      const cfg = writeConfig(tree.root, dst, stateRoot);
+      rmrf(dst);
+      const rc = (): number => run(process.execPath, [o.cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
+      rc(); // the first, real copy
+      // rsync must see it as in sync too, or the comparison is void.
+      const check = timeCommand('rsync', ['-ai', '--dry-run', `${tree.root}/`, `${dst}/`]);
+      const pending = check.stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
+      if (pending > 0) o.log(`  warning: rsync would still transfer ${pending} entries after robocurse's copy`);
+      const samples = new Map<string, number[]>([['rsync -a', []], ['robocurse run', []]]);
+      for (let i = 0; i < o.reps; i++) {
+        const order = i % 2 === 0 ? ['rsync -a', 'robocurse run'] : ['robocurse run', 'rsync -a'];
+        for (const label of order) {
+          const ms = label === 'rsync -a' ? run('rsync', ['-a', `${tree.root}/`, `${dst}/`]) : rc();
+          samples.get(label)!.push(ms);
+          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms`);
+        }
+      }
+      rmrf(dst);
+      const group = groupRows(`unchanged re-run, ${tree.name} on ${destKind}`, samples, 'rsync -a');
+      withTarget(group.find((r) => r.label === 'robocurse run'), 1.0, '≤ 1.0× rsync -a');
+      rows.push(...group);
+    }
+  }
+  return rows;
+}
+
+/** Removes what the copy benches left on tmpfs and disk (the source trees stay, for reuse). */
+export function cleanUp(): void {
+  rmrf(TMPFS_ROOT);
+  rmrf(path.join(WORK, 'dst-disk'));
+}

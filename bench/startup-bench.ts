@@ -1,0 +1,40 @@
+/**
+ * CLI start-up: `--help`, `validate` and a `run` over an empty tree (the fixed cost of a run:
+ * config validation, state database, plugin checks, scanner workers, summary), against a bare
+ * `node -e 0`, alternating, as whole processes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { groupRows, type ResultRow } from './lib/report';
+import { timeCommand } from './lib/timing';
+import { WORK } from './copy-bench';
+
+export function startupRows(cli: string, reps: number, log: (s: string) => void): ResultRow[] {
+  const dir = path.join(WORK, 'startup');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'empty-src'), { recursive: true });
+  const cfg = path.join(dir, 'robocurse.json');
+  fs.writeFileSync(cfg, JSON.stringify({
+    version: 1,
+    global: { logDir: path.join(dir, 'logs'), stateDir: path.join(dir, 'state') },
+    profiles: { bench: { source: path.join(dir, 'empty-src'), destination: path.join(dir, 'dst') } },
+  }));
+  const cases: Array<[string, string[]]> = [
+    ['node -e 0', ['-e', '0']],
+    ['robocurse --help', [cli, '--help']],
+    ['robocurse validate', [cli, 'validate', '--config', cfg]],
+    ['robocurse run (empty tree)', [cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']],
+  ];
+  const samples = new Map(cases.map(([l]) => [l, [] as number[]]));
+  for (let i = 0; i < reps; i++) {
+    for (const [label, args] of cases) {
+      const r = timeCommand(process.execPath, args);
+      if (r.status !== 0) throw new Error(`${label} exited ${r.status}: ${r.stderr}`);
+      samples.get(label)!.push(r.ms);
+    }
+  }
+  const rows = groupRows('CLI start-up', samples, 'node -e 0');
+  for (const r of rows) log(`  ${r.label.padEnd(28)} ${r.value.toFixed(0).padStart(6)} ms`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
