@@ -16,5 +16,6 @@ export interface CommonArgs {
   profile?: string[];
   all?: boolean;
   json?: boolean;
-  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Undefined when not given: each command picks its own default. */
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }

@@ -15,7 +15,7 @@ function commonOptions(y: Argv): Argv<CommonArgs> {
     .option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile to act on (repeatable)' })
     .option('all', { type: 'boolean', describe: 'Act on every enabled profile' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' })
-    .option('log-level', { choices: LOG_LEVELS, default: 'info' as const, describe: 'Level of the human log on stderr' }) as unknown as Argv<CommonArgs>;
+    .option('log-level', { choices: LOG_LEVELS, describe: 'Level of the human log on stderr (default info; warn while progress bars are shown)' }) as unknown as Argv<CommonArgs>;
 }
 
 /**

@@ -84,7 +84,9 @@ export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<Exit
 
 async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   const sessionId = newSessionId();
-  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level: args.json ? 'warn' : args.logLevel, stderr: io.stderr });
+  // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
+  const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
+  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
   const c = createContainer();
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);

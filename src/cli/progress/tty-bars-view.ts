@@ -17,16 +17,16 @@ export class TtyBarsView implements ProgressView {
     const cp = require('cli-progress') as typeof import('cli-progress');
     this.multi = new cp.MultiBar({
       stream, hideCursor: true, clearOnComplete: false, autopadding: true, fps: 5,
-      format: ' {label} |{bar}| {percentage}% {done}/{total} {rate} eta {eta_h}',
+      format: ' {label} |{bar}| {percentage}% {done_h}/{total_h} {rate} {eta_h}',
     }, cp.Presets.shades_classic);
-    this.overall = this.multi.create(100, 0, { label: 'overall', done: '', total: '', rate: '', eta_h: '' });
+    this.overall = this.multi.create(100, 0, { label: 'overall', done_h: '', total_h: '', rate: '', eta_h: '' });
   }
 
   update(s: OrchestrationStatus): void {
     this.overall.setTotal(Math.max(1, s.bytesTotal));
     this.overall.update(s.bytesComplete, {
-      label: `${(s.currentProfile ?? '').slice(0, 18).padEnd(18)}`, done: formatBytes(s.bytesComplete), total: formatBytes(s.bytesTotal),
-      rate: s.bytesPerSecond ? `${formatBytes(s.bytesPerSecond)}/s` : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : formatEta(s.etaSeconds),
+      label: `${(s.currentProfile ?? '').slice(0, 18).padEnd(18)}`, done_h: formatBytes(s.bytesComplete), total_h: formatBytes(s.bytesTotal),
+      rate: s.bytesPerSecond ? `${formatBytes(s.bytesPerSecond)}/s` : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : `eta ${formatEta(s.etaSeconds)}`,
     });
     const seen = new Set<string>();
     for (const a of s.active) {
@@ -34,7 +34,7 @@ export class TtyBarsView implements ProgressView {
       let bar = this.jobs.get(a.chunkId);
       if (!bar) { bar = this.multi.create(Math.max(1, a.estimatedBytes), 0, {}); this.jobs.set(a.chunkId, bar); }
       bar.update(Math.min(a.bytesCopied, a.estimatedBytes), {
-        label: `  ${(a.relPath || '.').slice(-16).padEnd(16)}`, done: formatBytes(a.bytesCopied), total: formatBytes(a.estimatedBytes), rate: a.attempt > 1 ? `attempt ${a.attempt}` : '', eta_h: '',
+        label: `  ${(a.relPath || '.').slice(-16).padEnd(16)}`, done_h: formatBytes(a.bytesCopied), total_h: formatBytes(a.estimatedBytes), rate: a.attempt > 1 ? `attempt ${a.attempt}` : '', eta_h: '',
       });
     }
     for (const [id, bar] of this.jobs) {
