@@ -30,6 +30,10 @@ export interface ProfileSummary {
   chunksSkipped: number;
   filesCopied: number;
   bytesCopied: number;
+  /** Files already up to date in the destination (not copied again). */
+  filesSkipped: number;
+  /** Destination entries removed because the source no longer has them (mirror). */
+  extrasRemoved: number;
   bytesTotal: number;
   durationMs: number;
   failedChunks: FailedChunkSummary[];

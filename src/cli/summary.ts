@@ -6,12 +6,15 @@ function rate(bytes: number, ms: number): string {
   return ms > 0 ? `${formatBytes((bytes * 1000) / ms)}/s` : '-';
 }
 
-function profileLines(p: ProfileSummary): string[] {
+function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
+  const copied = dryRun
+    ? `would copy ${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)}${p.extrasRemoved ? `, would remove ${formatCount(p.extrasRemoved)} extras` : ''}`
+    : `${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${rate(p.bytesCopied, p.durationMs)})` +
+      (p.extrasRemoved ? `, ${formatCount(p.extrasRemoved)} extras removed` : '');
   const lines = [
     `  ${p.profile}: ${p.result}${p.error ? ` (${p.error})` : ''}`,
     `    chunks ${p.chunksOk} ok, ${p.chunksWarning} warning, ${p.chunksFailed} failed${p.chunksSkipped ? `, ${p.chunksSkipped} already done` : ''} of ${p.chunksTotal}` +
-      `; ${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${rate(p.bytesCopied, p.durationMs)})` +
-      (p.scanErrors ? `; ${p.scanErrors} scan errors` : ''),
+      `; ${copied}; ${formatCount(p.filesSkipped)} unchanged` + (p.scanErrors ? `; ${p.scanErrors} scan errors` : ''),
   ];
   for (const f of p.failedChunks.slice(0, 10)) {
     lines.push(`    FAILED ${f.source} after ${f.retryCount} attempt(s), exit ${f.exitCode}: ${f.message}`);
@@ -23,8 +26,8 @@ function profileLines(p: ProfileSummary): string[] {
 
 /** The end-of-run summary printed by `robocurse run`. */
 export function renderRunSummary(s: RunSummary, exitCode: number, logFile?: string): string {
-  const lines = [`robocurse session ${s.sessionId}: ${s.outcome} in ${formatDuration(s.durationMs)} (exit code ${exitCode})`];
-  for (const p of s.profiles) lines.push(...profileLines(p));
+  const lines = [`robocurse session ${s.sessionId}${s.dryRun ? ' (dry run: nothing was written)' : ''}: ${s.outcome} in ${formatDuration(s.durationMs)} (exit code ${exitCode})`];
+  for (const p of s.profiles) lines.push(...profileLines(p, s.dryRun));
   if (logFile) lines.push(`  log: ${logFile}`);
   return `${lines.join('\n')}\n`;
 }

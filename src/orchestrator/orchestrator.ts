@@ -80,6 +80,7 @@ export class Orchestrator {
   private profileError?: string;
   /** The current profile's full plan and where it is read from, for the final pass. */
   private plannedChunks: Chunk[] = [];
+  private finalExtrasRemoved = 0;
   private sourceRoot = '';
   /** Run-wide bandwidth set while running (Mbit/s); replaces the configured budgets. */
   private bandwidthOverrideMbps?: number;
@@ -137,7 +138,7 @@ export class Orchestrator {
       profiles: summaries,
     });
     this.journal.endRun({ outcome, exitCode });
-    return { sessionId: s.sessionId, outcome, profiles: summaries, durationMs };
+    return { sessionId: s.sessionId, outcome, profiles: summaries, durationMs, dryRun: this.dryRun };
   }
 
   /** One profile from snapshot to its summary; the snapshot is released whatever happens. */
@@ -147,7 +148,8 @@ export class Orchestrator {
       const started = await this.startProfileReplication(profile);
       if (started) await finished;
       if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
-        await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger });
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger });
+        this.finalExtrasRemoved = fin.extrasRemoved.length;
       }
     } catch (err) {
       // A scan aborted by stop or drain is a stop, not a profile failure.
@@ -240,7 +242,7 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined;
-    this.plannedChunks = []; this.sourceRoot = profile.source;
+    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0;
     this.chunkBytes.clear();
     this.queue.clear();
   }
@@ -607,6 +609,7 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
+      extrasRemoved: this.finalExtrasRemoved,
     });
     this.doneProfilesBytes += s.bytesComplete;
     this.doneProfilesTotal += s.totalBytes;

@@ -7,6 +7,8 @@ const MAX_ERRORS_PER_CHUNK = 5;
 export function summarizeProfile(input: {
   profile: string; completed: FinishedChunk[]; failed: FinishedChunk[]; skipped: number; totalChunks: number;
   bytesTotal: number; durationMs: number; stopped: boolean; error?: string; scanErrors: number;
+  /** Extras removed by the final pass over split directories. */
+  extrasRemoved?: number;
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
   const all = [...input.completed, ...input.failed];
@@ -33,6 +35,8 @@ export function summarizeProfile(input: {
     chunksSkipped: input.skipped,
     filesCopied: all.reduce((s, c) => s + (c.result?.stats.filesCopied ?? 0), 0),
     bytesCopied: all.reduce((s, c) => s + (c.result?.stats.bytesCopied ?? 0), 0),
+    filesSkipped: all.reduce((s, c) => s + (c.result?.stats.filesSkipped ?? 0), 0),
+    extrasRemoved: all.reduce((s, c) => s + (c.result?.stats.extrasRemoved ?? 0), 0) + (input.extrasRemoved ?? 0),
     bytesTotal: input.bytesTotal,
     durationMs: input.durationMs,
     failedChunks,

@@ -102,6 +102,8 @@ export interface RunSummary {
   outcome: 'Success' | 'Warning' | 'Failed' | 'Stopped' | 'Error';
   profiles: ProfileSummary[];
   durationMs: number;
+  /** Nothing was written: the counts say what would have been copied and removed. */
+  dryRun: boolean;
 }
 
 export type { ProfileResult };

@@ -4,7 +4,7 @@ import { RUN_EVENT_TYPES, type ProfileSummary, type RunEvent, type RunEventPaylo
 export function sampleProfileSummary(profile = 'docs', overrides: Partial<ProfileSummary> = {}): ProfileSummary {
   return {
     profile, result: 'Failed', chunksTotal: 12, chunksOk: 9, chunksWarning: 1, chunksFailed: 1, chunksSkipped: 1,
-    filesCopied: 1234, bytesCopied: 5_368_709_120, bytesTotal: 6_000_000_000, durationMs: 3_723_000, scanErrors: 0,
+    filesCopied: 1234, bytesCopied: 5_368_709_120, filesSkipped: 20, extrasRemoved: 2, bytesTotal: 6_000_000_000, durationMs: 3_723_000, scanErrors: 0,
     failedChunks: [{
       chunkId: `${profile}:tree:finance`, source: '/srv/data/finance "Q3" [draft]', exitCode: 16, retryCount: 3,
       message: 'Fatal: cannot read /srv/data/finance "Q3" [draft]',

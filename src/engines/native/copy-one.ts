@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { promises as fsp, type Stats } from 'node:fs';
 import type { JobContext } from './job-context';
 import { copyFileAtomically } from './file-copy';
@@ -33,6 +34,8 @@ export function copyOne(ctx: JobContext, src: string, dst: string, rel: string, 
       return;
     }
     if (ctx.dryRun) {
+      // The dry run's listing, as robocopy /L gives it: one line per file that would be copied.
+      ctx.logger.info({ file: rel, bytes: st.size }, `would copy ${path.join(ctx.chunk.sourcePath, rel)} (${st.size} bytes)`);
       ctx.tally.stats.filesCopied++;
       ctx.tally.stats.bytesCopied += st.size;
       return;

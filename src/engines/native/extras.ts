@@ -16,7 +16,11 @@ export interface Extra {
 export async function removeExtras(ctx: JobContext, dstDir: string, rel: string, extras: Extra[]): Promise<void> {
   if (extras.length === 0) return;
   if (!ctx.mirror) { ctx.tally.extras += extras.length; return; }
-  if (ctx.dryRun) { ctx.tally.stats.extrasRemoved += extras.length; return; }
+  if (ctx.dryRun) {
+    for (const e of extras) ctx.logger.info({ extra: e.name }, `would remove ${path.join(dstDir, e.name)}${e.isDir ? '/' : ''}`);
+    ctx.tally.stats.extrasRemoved += extras.length;
+    return;
+  }
   await Promise.all(extras.map((x) => ctx.limiter.run(async () => {
     if (ctx.gate.isClosed) await ctx.gate.wait();
     if (ctx.signal.aborted) return;

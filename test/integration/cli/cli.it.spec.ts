@@ -95,6 +95,53 @@ describe('CLI as a real child process', function () {
     expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
   });
 
+  it('--dry-run lists what would be copied and removed, and writes nothing', async () => {
+    makeTree(dir, { src: { a: { 'f.txt': 'x' }, b: { 'g.txt': 'y' } }, dst: { stale: { 'old.txt': 'o' } } });
+    const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', mirror: true, chunking: { maxChunkFiles: 1 } } });
+    const r = await runCli(['run', '--config', file, '--all', '--dry-run', '--log-level', 'info']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('dry run').and.to.contain('would copy 2 files').and.to.contain('would remove 1 extras');
+    expect(r.stderr).to.contain(`would copy ${path.join(dir, 'src', 'a', 'f.txt')}`);
+    expect(fs.readdirSync(path.join(dir, 'dst'))).to.deep.equal(['stale']);
+    // A dry run never counts as done: the real run that follows copies everything.
+    const real = await runCli(['run', '--config', file, '--all', '--json']);
+    expect(JSON.parse(real.stdout.trim().split('\n').pop()!).profiles[0].filesCopied).to.equal(2);
+    expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
+  });
+
+  it('retry-failed runs only the chunks that failed in the last run', async () => {
+    makeTree(dir, { src: { a: { 'f.txt': 'x' }, b: { 'g.txt': 'y' }, c: { 'h.txt': 'z' } } });
+    const profile = { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 }, retry: { backoffSeconds: 0 } };
+    const failing = writeConfig(dir, { docs: { ...profile, engineOptions: { simulated: { script: { b: { exitCodes: [8] } } } } } });
+    const first = await runCli(['run', '--config', failing, '--all', '--json']);
+    expect(first.code).to.equal(1);
+    const healed = writeConfig(dir, { docs: profile });
+    const retry = await runCli(['retry-failed', '--config', healed, '--profile', 'docs', '--json']);
+    expect(retry.code, retry.stderr).to.equal(0);
+    const summary = JSON.parse(retry.stdout.trim().split('\n').pop()!);
+    expect(summary.profiles[0].chunksTotal).to.equal(1);
+    expect(summary.profiles[0].chunksOk).to.equal(1);
+    const again = await runCli(['retry-failed', '--config', healed, '--profile', 'docs']);
+    expect(again.code).to.equal(0);
+    expect(again.stdout).to.contain('nothing to do');
+    const status = await runCli(['status', '--config', healed, '--json']);
+    expect(status.code).to.equal(0);
+    expect(status.stdout).to.contain(summary.sessionId);
+    const history = await runCli(['history', '--config', healed]);
+    expect(history.stdout.match(/session \d{8}-/g)?.length).to.equal(2);
+  });
+
+  it('the robocopy engine through the fake robocopy replicates a tree', async () => {
+    makeTree(dir, { src: { a: { 'f.txt': 'x', deep: { 'g.bin': 70_000 } }, 'top.txt': 't' } });
+    const fake = path.join(packageRoot(), 'test', 'fixtures', 'fake-robocopy', 'robocopy');
+    const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', engine: 'robocopy', mirror: true, chunking: { maxChunkFiles: 1 },
+      engineOptions: { robocopy: { executable: fake, switches: ['/COPY:DAT'] } } } });
+    const r = await runCli(['run', '--config', file, '--all']);
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'), { mode: false })).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(dir, 'logs')).some((f) => fs.statSync(path.join(dir, 'logs', f)).isDirectory())).to.equal(true);
+  });
+
   it('exit 1 when a chunk fails for good (simulated engine scripted to fail)', async () => {
     makeTree(dir, { src: { a: { 'f.txt': 'x' }, b: { 'g.txt': 'y' } } });
     const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
@@ -111,7 +158,8 @@ describe('CLI as a real child process', function () {
     const first = startCli(['run', '--config', file, '--all']);
     // Wait until the first run holds the lock and has started a job.
     const started = Date.now();
-    while (!/active 1/.test(await peek(first)) && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 100));
+    while (!/active 1/.test(first.stderrSoFar()) && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 100));
+    expect(first.stderrSoFar()).to.match(/active 1/);
     const second = await runCli(['run', '--config', file, '--all']);
     expect(second.code).to.equal(4);
     expect(second.stderr).to.contain('docs').and.to.match(/lock|running/i);
@@ -122,13 +170,3 @@ describe('CLI as a real child process', function () {
     expect(r.stdout).to.contain('Stopped');
   });
 });
-
-/** What the child has printed on stderr so far (progress lines come every few seconds off a TTY). */
-async function peek(p: ReturnType<typeof startCli>): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const on = (b: Buffer): void => { buf += b.toString('utf8'); };
-    p.child.stderr!.on('data', on);
-    setTimeout(() => { p.child.stderr!.off('data', on); resolve(buf); }, 300);
-  });
-}
