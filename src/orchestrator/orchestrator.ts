@@ -560,6 +560,7 @@ export class Orchestrator {
       bytesPerSecond: rate,
       elapsedMs: s.startTime !== undefined ? now - s.startTime : 0,
       etaSeconds: s.suspended ? undefined : this.meter.etaSeconds(s.totalBytes - s.bytesComplete),
+      overallEtaSeconds: s.suspended ? undefined : this.overallEta(),
       activeCount: s.activeJobs.size, queuedCount: this.queue.size,
       paused: s.pauseRequested, suspended: s.suspended,
       active: [...s.activeJobs.values()].map((a) => ({
@@ -567,6 +568,17 @@ export class Orchestrator {
         estimatedBytes: a.chunk.estimatedBytes, attempt: a.attempt,
       })),
     };
+  }
+
+  private overallEta(): number | undefined {
+    const s = this.state;
+    let later = 0;
+    for (const p of s.profiles.slice(s.profileIndex + 1)) {
+      const bytes = this.journal.expectedBytes?.(p.name);
+      if (bytes === undefined) return undefined;
+      later += bytes;
+    }
+    return this.meter.etaSeconds(s.totalBytes - s.bytesComplete + later);
   }
 
   private async createSnapshot(profile: ProfileConfig): Promise<string> {

@@ -16,6 +16,8 @@ export interface RunJournal {
   snapshotDeleted(profile: string, info: SnapshotInfo): void;
   recordEvent(event: RunEvent): void;
   endRun(info: { outcome: string; exitCode: number }): void;
+  /** Bytes the profile had last time, for an overall ETA before its scan; undefined when unknown. */
+  expectedBytes?(profile: string): number | undefined;
 }
 
 /** A journal that remembers nothing: runs without a state directory, and unit tests. */

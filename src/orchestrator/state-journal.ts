@@ -16,6 +16,7 @@ const EVENT_BATCH = 200;
  */
 export class StateJournal implements RunJournal {
   private readonly profileRunIds = new Map<string, number>();
+  private readonly expected = new Map<string, number | undefined>();
   private events: RunEvent[] = [];
   private timer?: NodeJS.Timeout;
   private sessionId = '';
@@ -80,6 +81,12 @@ export class StateJournal implements RunJournal {
     try { this.store.recordEvents(batch); } catch (err) {
       this.logger.error({ err }, `could not store ${batch.length} events in the state database`);
     }
+  }
+
+  /** Asked on every status refresh: read once per profile and session. */
+  expectedBytes(profile: string): number | undefined {
+    if (!this.expected.has(profile)) this.expected.set(profile, this.store.lastRealProfileRun(profile)?.bytesTotal);
+    return this.expected.get(profile);
   }
 
   endRun(info: { outcome: string; exitCode: number }): void {

@@ -71,8 +71,13 @@ export interface OrchestrationStatus {
   overallBytesTotal: number;
   bytesPerSecond?: number;
   elapsedMs: number;
-  /** Seconds left; undefined until the throughput is known. */
+  /** Seconds left in the current profile; undefined until the throughput is known. */
   etaSeconds?: number;
+  /**
+   * Seconds left for the whole run: the current profile plus the later ones, sized by their last
+   * run (undefined while any later profile's size is unknown, or the throughput is).
+   */
+  overallEtaSeconds?: number;
   activeCount: number;
   queuedCount: number;
   paused: boolean;

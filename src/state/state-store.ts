@@ -73,6 +73,9 @@ export class StateStore {
   /** Ends a profile run with its result; totals are computed from its chunk rows. */
   endProfileRun(profileRunId: number, result: ProfileResult): ProfileRunRecord { return profileRuns.endProfileRun(this.ctx, profileRunId, result); }
 
+  /** The newest profile run of `profile` in a real (not dry) run, e.g. to estimate its size before the scan. */
+  lastRealProfileRun(profile: string): ProfileRunRecord | undefined { return profileRuns.lastRealProfileRun(this.ctx, profile); }
+
   getProfileRun(profileRunId: number): ProfileRunRecord | undefined { return profileRuns.getProfileRun(this.ctx, profileRunId); }
 
   /** Marks attempt `attempt` (1-based) of a chunk as started. */

@@ -7,7 +7,7 @@ function line(s: OrchestrationStatus): string {
   return `[${s.phase}${s.paused ? s.suspended ? ', suspended' : ', paused' : ''}] ${s.currentProfile ?? '-'} ` +
     `${s.profileProgress.toFixed(1)}% ${formatBytes(s.bytesComplete)}/${formatBytes(s.bytesTotal)} ` +
     `chunks ${s.chunksComplete}/${s.chunksTotal} (failed ${s.chunksFailed}, active ${s.activeCount}, queued ${s.queuedCount}) ` +
-    `rate ${rate} eta ${formatEta(s.etaSeconds)}`;
+    `rate ${rate} eta ${formatEta(s.etaSeconds)}` + (s.profileCount > 1 ? ` (all profiles ${s.overallProgress.toFixed(1)}%, eta ${formatEta(s.overallEtaSeconds)})` : '');
 }
 
 /** Off a TTY (logs, schedulers): one progress line every `intervalMs`. */
