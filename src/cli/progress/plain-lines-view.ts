@@ -10,32 +10,34 @@ function line(s: OrchestrationStatus): string {
     `rate ${rate} eta ${formatEta(s.etaSeconds)}` + (s.profileCount > 1 ? ` (all profiles ${s.overallProgress.toFixed(1)}%, eta ${formatEta(s.overallEtaSeconds)})` : '');
 }
 
-/** Off a TTY (logs, schedulers): one progress line every `intervalMs`. */
-export class PlainLinesView implements ProgressView {
+/** Writes one rendered line per status, at most every `intervalMs` (and always at the end). */
+class ThrottledLinesView implements ProgressView {
   private last = 0;
-  constructor(private readonly out: NodeJS.WritableStream, private readonly intervalMs = 5_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly render: (s: OrchestrationStatus) => string,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
 
   update(status: OrchestrationStatus): void {
     const t = this.now();
     if (t - this.last < this.intervalMs) return;
     this.last = t;
-    this.out.write(`${line(status)}\n`);
+    this.out.write(`${this.render(status)}\n`);
   }
 
-  finish(status: OrchestrationStatus): void { this.out.write(`${line(status)}\n`); }
+  finish(status: OrchestrationStatus): void { this.out.write(`${this.render(status)}\n`); }
+}
+
+/** Off a TTY (logs, schedulers): one human progress line every `intervalMs`. */
+export class PlainLinesView extends ThrottledLinesView {
+  constructor(out: NodeJS.WritableStream, intervalMs = 5_000, now: () => number = Date.now) { super(out, line, intervalMs, now); }
 }
 
 /** `--json`: one status object per line on stdout, at most every `intervalMs`. */
-export class JsonLinesView implements ProgressView {
-  private last = 0;
-  constructor(private readonly out: NodeJS.WritableStream, private readonly intervalMs = 1_000, private readonly now: () => number = Date.now) {}
-
-  update(status: OrchestrationStatus): void {
-    const t = this.now();
-    if (t - this.last < this.intervalMs) return;
-    this.last = t;
-    this.out.write(`${JSON.stringify({ type: 'status', ...status })}\n`);
+export class JsonLinesView extends ThrottledLinesView {
+  constructor(out: NodeJS.WritableStream, intervalMs = 1_000, now: () => number = Date.now) {
+    super(out, (s) => JSON.stringify({ type: 'status', ...s }), intervalMs, now);
   }
-
-  finish(status: OrchestrationStatus): void { this.out.write(`${JSON.stringify({ type: 'status', ...status })}\n`); }
 }
