@@ -50,6 +50,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('history', 'List recent sessions and their outcomes', (y) => y
       .option('limit', { type: 'number', default: 20, describe: 'How many sessions' }),
     run(async () => (await import('./commands/state-views')).historyCommand))
+    .command('snapshot <action> [id]', 'List, create or delete the snapshots of the configured providers', (y) => y
+      .positional('action', { choices: ['list', 'create', 'delete'] as const, describe: 'list | create (a kept snapshot of --profile) | delete <id>' })
+      .positional('id', { type: 'string', describe: 'Snapshot id (for delete)' })
+      .option('provider', { type: 'string', describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
+    run(async () => (await import('./commands/snapshot')).snapshotCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
@@ -58,7 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
     .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
     .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
-    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, plugins, pause, resume, stop (see --help)')
+    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
     .help()

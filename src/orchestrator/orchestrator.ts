@@ -1,8 +1,9 @@
 import * as os from 'node:os';
-import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner, SnapshotProvider } from '../api';
+import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
+import type { SnapshotLifecycle } from '../snapshot';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { profileExcludes } from '../plan/profile-excludes';
@@ -20,7 +21,8 @@ export interface OrchestratorDeps {
   chunker: Chunker;
   /** The copier for an engine name; throws for an unknown engine. */
   copierFor: (engine: string) => Copier;
-  snapshotProviderFor?: (name: string) => SnapshotProvider | undefined;
+  /** Makes and deletes the profiles' snapshots; a profile with `snapshot` fails without it. */
+  snapshots?: Pick<SnapshotLifecycle, 'cleanupOrphans' | 'begin' | 'end'>;
   journal?: RunJournal;
   logger: Logger;
   /** Epoch ms; injectable for tests. */
@@ -111,6 +113,8 @@ export class Orchestrator {
       profiles: profiles.map((p) => p.name), host: os.hostname(), user: safeUser(), version: this.deps.version ?? '0.0.0',
       dryRun: this.dryRun, maxConcurrentJobs: this.maxConcurrentJobs,
     });
+    // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
+    await this.deps.snapshots?.cleanupOrphans();
     const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
     timer.unref();
     const summaries: ProfileSummary[] = [];
@@ -159,7 +163,8 @@ export class Orchestrator {
       }
       if (this.state.activeJobs.size > 0) await this.stopAllJobs();
     } finally {
-      await this.releaseSnapshot(profile);
+      await this.deps.snapshots?.end(profile);
+      this.state.snapshot = undefined;
     }
     return this.completeCurrentProfile(profile);
   }
@@ -179,7 +184,10 @@ export class Orchestrator {
     let sourceRoot = profile.source;
     if (profile.snapshot) {
       s.phase = 'Snapshot';
-      sourceRoot = await this.createSnapshot(profile);
+      if (!this.deps.snapshots) throw new Error(`profile ${profile.name} has a snapshot configured, but this run has no snapshot support`);
+      const taken = await this.deps.snapshots.begin(profile);
+      s.snapshot = taken.snapshot;
+      sourceRoot = taken.sourceRoot;
     }
     if (s.stopRequested) return false;
     s.phase = 'Scanning';
@@ -579,40 +587,6 @@ export class Orchestrator {
       later += bytes;
     }
     return this.meter.etaSeconds(s.totalBytes - s.bytesComplete + later);
-  }
-
-  private async createSnapshot(profile: ProfileConfig): Promise<string> {
-    const cfg = profile.snapshot!;
-    const provider = this.deps.snapshotProviderFor?.(cfg.provider);
-    try {
-      if (!provider) throw new Error(`snapshot provider '${cfg.provider}' is not loaded`);
-      const info = await provider.create(profile.source, { sessionId: this.state.sessionId, label: `robocurse:${profile.name}` });
-      this.state.snapshot = info;
-      this.journal.snapshotCreated(profile.name, info);
-      this.deps.bus.emit('SnapshotCreated', { profile: profile.name, provider: provider.name, snapshotId: info.id, sourcePath: info.sourcePath, snapshotPath: info.snapshotPath });
-      return info.snapshotPath;
-    } catch (err) {
-      const msg = `cannot create a ${cfg.provider} snapshot of ${profile.source}: ${(err as Error)?.message ?? String(err)}`;
-      if (cfg.required) throw new Error(msg);
-      this.deps.logger.warn({ profile: profile.name }, `${msg}; snapshot.required is false, so copying from the live tree`);
-      this.deps.bus.emit('Warning', { profile: profile.name, code: 'SNAPSHOT_FALLBACK', message: `${msg}; copying from the live tree (snapshot.required is false)` });
-      return profile.source;
-    }
-  }
-
-  private async releaseSnapshot(profile: ProfileConfig): Promise<void> {
-    const info = this.state.snapshot;
-    if (!info || !profile.snapshot) return;
-    const provider = this.deps.snapshotProviderFor?.(profile.snapshot.provider);
-    try {
-      await provider!.delete(info.id);
-      this.journal.snapshotDeleted(profile.name, info);
-      this.deps.bus.emit('SnapshotDeleted', { profile: profile.name, provider: info.provider, snapshotId: info.id });
-    } catch (err) {
-      // Left in the journal as live: the next start removes it as an orphan.
-      this.deps.logger.error({ err, snapshotId: info.id }, `cannot delete snapshot ${info.id}: ${(err as Error)?.message}`);
-    }
-    this.state.snapshot = undefined;
   }
 
   private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {

@@ -1,4 +1,4 @@
-import type { Chunk, CopyResult, ProfileSummary, RunEvent, SnapshotInfo } from '../api';
+import type { Chunk, CopyResult, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig } from '../config/types';
 
 /**
@@ -12,8 +12,6 @@ export interface RunJournal {
   chunkStarted(profile: string, chunk: Chunk, attempt: number): void;
   chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number): void;
   endProfile(summary: ProfileSummary): void;
-  snapshotCreated(profile: string, info: SnapshotInfo): void;
-  snapshotDeleted(profile: string, info: SnapshotInfo): void;
   recordEvent(event: RunEvent): void;
   endRun(info: { outcome: string; exitCode: number }): void;
   /** Bytes the profile had last time, for an overall ETA before its scan; undefined when unknown. */
@@ -27,8 +25,6 @@ export class NullJournal implements RunJournal {
   chunkStarted(): void {}
   chunkFinished(): void {}
   endProfile(): void {}
-  snapshotCreated(): void {}
-  snapshotDeleted(): void {}
   recordEvent(_event: RunEvent): void {}
   endRun(): void {}
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent, SnapshotInfo } from '../api';
+import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { profileFingerprint, type StateStore } from '../state';
 import type { RunJournal } from './run-journal';
@@ -59,9 +59,7 @@ export class StateJournal implements RunJournal {
     if (id !== undefined) this.store.endProfileRun(id, summary.result);
   }
 
-  snapshotCreated(profile: string, info: SnapshotInfo): void { this.store.recordSnapshot(this.sessionId, profile, info); }
 
-  snapshotDeleted(_profile: string, info: SnapshotInfo): void { this.store.markSnapshotDeleted(info.provider, info.id); }
 
   recordEvent(event: RunEvent): void {
     this.events.push(event);

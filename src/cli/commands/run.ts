@@ -19,6 +19,7 @@ import type { ProgressView } from '../progress/progress-view';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
 import { handleCommandError } from './validate';
+import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
@@ -92,6 +93,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
   let removeSignals = (): void => undefined;
   let stopPolling = (): void => undefined;
+  let removeEmergency = (): void => undefined;
   let services: RunServices | undefined;
   try {
     checkEngines(profiles, registry, args.dryRun);
@@ -104,9 +106,12 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       hub.publish(ev);
       log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
     });
+    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger });
+    // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
+    removeEmergency = installEmergencyCleanup(snapshots, log.logger);
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
-      snapshotProviderFor: (name) => snapshotProviders.get(name),
+      snapshots,
       journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
@@ -137,6 +142,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   } finally {
     stopPolling();
     removeSignals();
+    removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
     await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
     log.flush();
