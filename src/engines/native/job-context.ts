@@ -1,6 +1,7 @@
 import type { Chunk, Logger } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
+import type { BatchPool } from './batch-pool';
 import type { Gate } from './gate';
 import type { Limiter } from './limiter';
 import type { ResolvedNativeOptions } from './native-options';
@@ -16,6 +17,10 @@ export interface JobContext {
   readonly matcher: ExcludeMatcher;
   readonly signal: AbortSignal;
   readonly gate: Gate;
+  /** Kill and suspend as flags the copy worker threads read between files (batch-protocol.ts). */
+  readonly flags: Int32Array;
+  /** Worker threads for batches of small files; absent: every file goes the async way. */
+  readonly pool?: BatchPool;
   readonly limiter: Limiter;
   /** The job's own limit and the engine-wide budget; a block takes from each. */
   readonly buckets: readonly TokenBucket[];

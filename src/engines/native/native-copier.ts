@@ -1,5 +1,6 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { TokenBucket } from '../../bandwidth/token-bucket';
+import { BatchPool } from './batch-pool';
 import { NativeJob } from './native-job';
 import { resolveNativeOptions, type NativeEngineOptions } from './native-options';
 
@@ -10,6 +11,11 @@ export interface NativeCopierOptions extends NativeEngineOptions {
    */
   sharedBandwidth?: TokenBucket;
   totalBandwidthBytesPerSec?: number;
+  /**
+   * Worker threads that copy small files in batches (default max(2, cores)); 0 = none: every
+   * file goes through the async fs calls of the main thread (one thread-pool trip per call).
+   */
+  copyThreads?: number;
 }
 
 /**
@@ -23,9 +29,11 @@ export class NativeCopier implements Copier {
   /** The engine-wide bandwidth budget every job takes from (rate 0 = unlimited). */
   readonly sharedBandwidth: TokenBucket;
   private readonly defaults: NativeEngineOptions;
+  private readonly pool: BatchPool | undefined;
 
   constructor(options: NativeCopierOptions = {}) {
-    const { sharedBandwidth, totalBandwidthBytesPerSec, ...defaults } = options;
+    const { sharedBandwidth, totalBandwidthBytesPerSec, copyThreads, ...defaults } = options;
+    this.pool = copyThreads === 0 ? undefined : new BatchPool(copyThreads);
     this.sharedBandwidth = sharedBandwidth ?? new TokenBucket({ bytesPerSec: totalBandwidthBytesPerSec ?? 0 });
     this.defaults = defaults;
     resolveNativeOptions(defaults, undefined); // fail fast on bad constructor options
@@ -38,10 +46,11 @@ export class NativeCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const opts = resolveNativeOptions(this.defaults, options.engineOptions);
-    return new NativeJob(chunk, options, opts, this.sharedBandwidth);
+    return new NativeJob(chunk, options, opts, this.sharedBandwidth, this.pool);
   }
 
+  /** Releases the copy worker threads (a later job starts them again). */
   async close(): Promise<void> {
-    // Jobs own their resources; nothing pooled to release.
+    await this.pool?.close();
   }
 }

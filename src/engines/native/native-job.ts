@@ -2,6 +2,8 @@ import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult } from '../.
 import { TokenBucket } from '../../bandwidth/token-bucket';
 import { makeExcludeMatcher } from '../../scan/exclude-matcher';
 import { KILLED_EXIT_CODE, killedExitMeaning } from '../exit-meaning';
+import type { BatchPool } from './batch-pool';
+import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
 import { Gate } from './gate';
 import type { JobContext } from './job-context';
 import { Limiter } from './limiter';
@@ -26,12 +28,13 @@ export class NativeJob implements CopyJob {
   readonly done: Promise<CopyResult>;
   private readonly abort = new AbortController();
   private readonly gate = new Gate();
+  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
   private readonly jobBucket: TokenBucket;
   private readonly meter: ProgressMeter;
   private killRequested = false;
   private ended = false;
 
-  constructor(readonly chunk: Chunk, options: CopyOptions, opts: ResolvedNativeOptions, shared: TokenBucket) {
+  constructor(readonly chunk: Chunk, options: CopyOptions, opts: ResolvedNativeOptions, shared: TokenBucket, pool?: BatchPool) {
     this.jobBucket = new TokenBucket({ bytesPerSec: options.bandwidthBytesPerSec ?? 0 });
     this.meter = new ProgressMeter(opts.progressIntervalMs);
     const logger = options.logger.child({ engine: 'native', chunk: chunk.id });
@@ -45,6 +48,8 @@ export class NativeJob implements CopyJob {
       ),
       signal: this.abort.signal,
       gate: this.gate,
+      flags: this.flags,
+      pool,
       limiter: new Limiter(opts.fileConcurrency),
       buckets: [this.jobBucket, shared],
       progress: this.meter,
@@ -64,6 +69,7 @@ export class NativeJob implements CopyJob {
   async kill(): Promise<void> {
     if (!this.ended && !this.killRequested) {
       this.killRequested = true;
+      Atomics.store(this.flags, FLAG_KILLED, 1);
       this.abort.abort();
       // Parked (suspended) work must wake up to see the abort and clean its temp files.
       this.gate.open();
@@ -72,10 +78,14 @@ export class NativeJob implements CopyJob {
   }
 
   suspend(): void {
-    if (!this.ended && !this.killRequested) this.gate.close();
+    if (!this.ended && !this.killRequested) {
+      Atomics.store(this.flags, FLAG_SUSPENDED, 1);
+      this.gate.close();
+    }
   }
 
   resume(): void {
+    Atomics.store(this.flags, FLAG_SUSPENDED, 0);
     this.gate.open();
   }
 

@@ -41,6 +41,14 @@ export class ProgressMeter {
     this.changed();
   }
 
+  /** A batch: `files` more files done, `bytes` more bytes, told to listeners as one change. */
+  batchDone(files: number, bytes: number): void {
+    if (files <= 0 && bytes <= 0) return;
+    this.files += files;
+    this.bytes += Math.max(0, bytes);
+    this.changed();
+  }
+
   /** Emits the latest values if listeners have not seen them yet. */
   flush(): void {
     if (!this.dirty) return;

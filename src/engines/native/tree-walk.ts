@@ -2,7 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { JobContext } from './job-context';
-import { copyOne, type DestKind } from './copy-one';
+import { copyFilesOf } from './copy-batch';
+import type { DestKind } from './copy-one';
 import { removeExtras, type Extra } from './extras';
 import { isTempName } from './temp-name';
 import { utimesSeconds } from './times';
@@ -44,7 +45,7 @@ export async function copyDirectory(ctx: JobContext, srcDir: string, dstDir: str
   }
 
   await Promise.all([
-    ...listing.files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.dest)),
+    copyFilesOf(ctx, srcDir, dstDir, rel, listing.files),
     ...listing.dirs.map((d) => copyDirectory(ctx, path.join(srcDir, d), path.join(dstDir, d), join(rel, d))),
   ]);
   if (ctx.dryRun || ctx.signal.aborted) return;

@@ -1,0 +1,41 @@
+import type { DestKind } from './copy-one';
+
+/** Indices into a job's shared control flags (an Int32Array over a SharedArrayBuffer). */
+export const FLAG_KILLED = 0;
+export const FLAG_SUSPENDED = 1;
+
+/**
+ * A batch of small files of one directory, copied by one worker thread, one after another.
+ * Flat and compact on purpose: a task crosses threads by structured clone, and with tens of
+ * thousands of batches per run, per-file objects cost more to clone than the files to copy.
+ */
+export interface BatchTask {
+  srcDir: string;
+  dstDir: string;
+  names: string[];
+  /** What the destination listing showed per name: one DEST_CODES letter per file. */
+  dests: string;
+  /** The job's control flags: read before each file, so a kill or suspend lands within one file. */
+  flags: Int32Array;
+  /** Files larger than this are handed back, to be streamed on the main thread. */
+  streamThresholdBytes: number;
+  mtimeWindowMs: number;
+}
+
+export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir: 'd', other: 'o' };
+
+/**
+ * What became of each file: copied / upToDate (size = its size), failed (an fs error, in
+ * `errors`), notFile (changed type since the listing), dirInWay (a destination directory has its
+ * name), large (not copied: stream it), notStarted (not touched: killed or suspended first).
+ */
+export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, Large = 5, NotStarted = 6 }
+
+export interface BatchResult {
+  /** One Outcome per file, in the task's order. */
+  outcomes: Uint8Array;
+  /** Size of each file as lstat saw it (0 when it could not be read). */
+  sizes: Float64Array;
+  /** The failures, by index into the task's files. */
+  errors: Array<{ index: number; code: string; message: string }>;
+}
