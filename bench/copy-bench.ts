@@ -58,6 +58,52 @@ function rmrf(p: string): void {
   fs.rmSync(p, { recursive: true, force: true });
 }
 
+/** The block device's stat file under /sys for the filesystem holding `p` (Linux). */
+function blockStatFile(p: string): string | undefined {
+  const dev = fs.statSync(p).dev;
+  const major = (dev >> 8) & 0xfff;
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  const f = `/sys/dev/block/${major}:${minor}/stat`;
+  return fs.existsSync(f) ? f : undefined;
+}
+
+/**
+ * Waits until the disk under `p` has written nothing for 1.5 s (at most 120 s). Deleting the
+ * previous 100k-file copy leaves minutes of journal and discard work on a virtual disk, which
+ * would otherwise slow whichever contender runs next (5 s for a cp -a on a quiet disk, 23 s
+ * right after an rm -rf). Returns the ms waited.
+ */
+function settleDisk(p: string): number {
+  const file = blockStatFile(p);
+  if (!file) return 0;
+  const t0 = Date.now();
+  const written = (): string => fs.readFileSync(file, 'utf8').trim().split(/\s+/)[6];
+  let last = written();
+  let quiet = 0;
+  while (quiet < 3 && Date.now() - t0 < 120_000) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    const now = written();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  return Date.now() - t0;
+}
+
+/** Reads every file once, so the first contender does not pay for a cold page cache. */
+function warmData(dir: string): void {
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) { stack.push(p); continue; }
+      const fd = fs.openSync(p, 'r');
+      try { while (fs.readSync(fd, buf, 0, buf.length, null) > 0); } finally { fs.closeSync(fd); }
+    }
+  }
+}
+
 function countFiles(dir: string): number {
   let n = 0;
   const stack = [dir];
@@ -106,7 +152,8 @@ export function fullCopies(o: CopyBenchOptions): ResultRow[] {
   const rows: ResultRow[] = [];
   for (const treeKind of o.trees) {
     const tree = prepareTree(treeKind, o.log);
-    timeCommand('du', ['-s', tree.root]); // warm the page and dentry caches
+    timeCommand('du', ['-s', tree.root]); // warm the dentry and inode caches
+    warmData(tree.root); // and the page cache: "warm cache" for every contender, the first too
     for (const destKind of o.dests) {
       const base = destRoot(destKind);
       fs.mkdirSync(base, { recursive: true });
@@ -122,7 +169,8 @@ export function fullCopies(o: CopyBenchOptions): ResultRow[] {
           const c = list[(i + k) % list.length];
           rmrf(dst);
           rmrf(path.join(stateRoot, 'state'));
-          if (destKind === 'disk') run('sync', ['-f', base]); // earlier writeback must not land on this run
+          let settled = 0;
+          if (destKind === 'disk') { run('sync', ['-f', base]); settled = settleDisk(base); } // earlier writeback must not land on this run
           const ms = c.run(tree.root, dst);
           // On disk, the copy is done when it is on disk: the writeback each tool left behind counts.
           const syncMs = destKind === 'disk' ? run('sync', ['-f', base]) : 0;
@@ -132,7 +180,7 @@ export function fullCopies(o: CopyBenchOptions): ResultRow[] {
             const n = countFiles(dst);
             if (n !== tree.files) throw new Error(`${c.label} copied ${n} of ${tree.files} files of ${tree.name}`);
           }
-          o.log(`  ${tree.name} -> ${destKind} rep ${i + 1}: ${c.label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms${destKind === 'disk' ? ` (+ sync ${syncMs.toFixed(0)} ms)` : ''}`);
+          o.log(`  ${tree.name} -> ${destKind} rep ${i + 1}: ${c.label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms${destKind === 'disk' ? ` (+ sync ${syncMs.toFixed(0)} ms; disk settled ${(settled / 1000).toFixed(1)} s before)` : ''}`);
         }
       }
       rmrf(dst);
