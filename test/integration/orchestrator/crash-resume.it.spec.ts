@@ -54,8 +54,11 @@ describe('crash-safe resume: SIGKILL at random moments, resumed each time (nativ
     const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
     const kills = 12;
     for (let i = 0; i < kills; i++) {
-      const p = startCli(['run', '--config', cfg, '--all', '--log-level', 'warn']);
-      await new Promise((r) => setTimeout(r, 400 + Math.floor(rand() * 1200)));
+      const p = startCli(['run', '--config', cfg, '--all', '--log-level', 'info']);
+      // Kill only once the session is under way (start-up time varies with the machine's load).
+      const t0 = Date.now();
+      while (!p.stderrSoFar().includes('starting') && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(rand() * 1100)));
       p.child.kill('SIGKILL');
       const r = await p.result;
       if (r.code === 0) break; // finished before the kill: nothing more to kill
