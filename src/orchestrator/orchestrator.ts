@@ -4,10 +4,11 @@ import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
+import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { profileExcludes } from '../plan/profile-excludes';
-import { buildCopyOptions, chunkLogPath, profileBudget } from './copy-options';
+import { buildCopyOptions, chunkLogPath } from './copy-options';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
 import { NullJournal, type RunJournal } from './run-journal';
@@ -84,12 +85,12 @@ export class Orchestrator {
   private plannedChunks: Chunk[] = [];
   private finalExtrasRemoved = 0;
   private sourceRoot = '';
-  /** Run-wide bandwidth set while running (Mbit/s); replaces the configured budgets. */
-  private bandwidthOverrideMbps?: number;
+  private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.journal = deps.journal ?? new NullJournal();
     this.now = deps.now ?? Date.now;
+    this.bandwidth = new BandwidthBudget(deps.globalBandwidthMbps ?? 0, deps.copierFor);
     this.state = {
       sessionId: deps.bus.sessionId, phase: 'Idle', profiles: [], profileIndex: 0,
       activeJobs: new Map(), completedChunks: [], failedChunks: [], skippedChunks: [],
@@ -308,7 +309,7 @@ export class Orchestrator {
     const id = this.nextJobId++;
     const attempt = q.retryCount + 1;
     const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
-    const share = this.jobShare(profile, s.activeJobs.size + 1);
+    const share = this.bandwidth.jobShare(profile, s.activeJobs.size + 1);
     this.deps.bus.emit('ChunkStart', {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
@@ -335,36 +336,10 @@ export class Orchestrator {
     });
   }
 
-  /**
-   * Applies the bandwidth budget: to the copier as one shared budget when it can take one,
-   * else re-divided into equal shares among its running jobs that can change theirs live.
-   */
+  /** Applies the bandwidth budget to the current profile's copier or running jobs. */
   private redistributeBandwidth(): void {
     const profile = this.state.currentProfile;
-    if (!profile) return;
-    const copier = this.copierOrUndefined(profile.engine);
-    if (copier?.setTotalBandwidth) { copier.setTotalBandwidth(this.budgetFor(profile)); return; }
-    if (this.state.activeJobs.size === 0) return;
-    const share = this.jobShare(profile, this.state.activeJobs.size);
-    for (const a of this.state.activeJobs.values()) a.job.setBandwidth?.(share);
-  }
-
-  /** A job's bandwidth when `jobs` run: 0 (no own limit) where the copier shares one budget. */
-  private jobShare(profile: ProfileConfig, jobs: number): number {
-    if (this.copierOrUndefined(profile.engine)?.setTotalBandwidth) return 0;
-    const budget = this.budgetFor(profile);
-    return budget > 0 ? Math.max(1, Math.floor(budget / Math.max(1, jobs))) : 0;
-  }
-
-  private copierOrUndefined(engine: string): Copier | undefined {
-    try { return this.deps.copierFor(engine); } catch { return undefined; }
-  }
-
-  /** Bytes/s for all running jobs of `profile` together; 0 = unlimited. */
-  private budgetFor(profile: ProfileConfig): number {
-    return this.bandwidthOverrideMbps !== undefined
-      ? profileBudget({ ...profile, bandwidthLimitMbps: 0 }, this.bandwidthOverrideMbps)
-      : profileBudget(profile, this.deps.globalBandwidthMbps ?? 0);
+    if (profile) this.bandwidth.apply(profile, [...this.state.activeJobs.values()].map((a) => a.job));
   }
 
   /**
@@ -372,8 +347,7 @@ export class Orchestrator {
    * running jobs at once where their engine can change it live, and applied to every new job.
    */
   setBandwidthMbps(mbps: number, source = 'api'): void {
-    if (!Number.isFinite(mbps) || mbps < 0) throw new RangeError(`bandwidth must be a number of Mbit/s >= 0, got ${mbps}`);
-    this.bandwidthOverrideMbps = mbps;
+    this.bandwidth.set(mbps);
     this.redistributeBandwidth();
     this.deps.bus.emit('CommandApplied', { command: 'set-bandwidth', argument: mbps, source });
   }
