@@ -20,6 +20,9 @@ export interface BatchTask {
   /** Files larger than this are handed back, to be streamed on the main thread. */
   streamThresholdBytes: number;
   mtimeWindowMs: number;
+  /** Temp-name tags reserved for this batch: file i uses tagOf(tagPrefix, tagFirst + i). */
+  tagPrefix: string;
+  tagFirst: number;
 }
 
 export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir: 'd', other: 'o' };

@@ -38,8 +38,9 @@ async function runBatch(ctx: JobContext, srcDir: string, dstDir: string, rel: st
     ctx.progress.startFile(join(rel, files[0].name));
     let dests = '';
     for (const f of files) dests += DEST_CODES[f.dest];
+    const tags = ctx.tempTags.reserve(files.length);
     const result = await ctx.pool!.run({
-      srcDir, dstDir, names: files.map((f) => f.name), dests, flags: ctx.flags,
+      srcDir, dstDir, names: files.map((f) => f.name), dests, flags: ctx.flags, tagPrefix: tags.prefix, tagFirst: tags.first,
       streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs,
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure

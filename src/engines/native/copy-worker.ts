@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
-import { tempNameFor } from './temp-name';
+import { tagOf, tempNameFor } from './temp-name';
 import { sameMtime, utimesSeconds } from './times';
 
 export default function copyBatch(task: BatchTask): BatchResult {
@@ -41,7 +41,7 @@ export default function copyBatch(task: BatchTask): BatchResult {
     if (dest === 'f' && upToDate(dst, st, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; continue; }
     if (st.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; continue; }
     // Same atomic sequence as the async path (file-copy.ts): temp name, mode and times, rename.
-    const tmp = path.join(task.dstDir, tempNameFor(name));
+    const tmp = path.join(task.dstDir, tempNameFor(name, tagOf(task.tagPrefix, task.tagFirst + i)));
     try {
       fs.copyFileSync(src, tmp, fs.constants.COPYFILE_FICLONE);
       if (Atomics.load(task.flags, FLAG_KILLED) !== 0) {

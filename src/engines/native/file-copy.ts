@@ -28,7 +28,7 @@ const DEFAULT_BLOCK = 1024 * 1024;
  * Returns the bytes written. Throws the fs error, or an AbortError when the job is killed.
  */
 export async function copyFileAtomically(ctx: JobContext, f: FileToCopy): Promise<number> {
-  const tmp = path.join(path.dirname(f.dst), tempNameFor(path.basename(f.dst)));
+  const tmp = path.join(path.dirname(f.dst), tempNameFor(path.basename(f.dst), ctx.tempTags.next()));
   let placed = false;
   try {
     let bytes: number;

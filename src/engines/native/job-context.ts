@@ -7,6 +7,7 @@ import type { Limiter } from './limiter';
 import type { ResolvedNativeOptions } from './native-options';
 import type { ProgressMeter } from './progress-meter';
 import type { Tally } from './tally';
+import type { TempTags } from './temp-name';
 
 /** Everything the walk and the file copies of one job share. One per job; nothing global. */
 export interface JobContext {
@@ -27,6 +28,8 @@ export interface JobContext {
   readonly progress: ProgressMeter;
   readonly tally: Tally;
   readonly logger: Logger;
+  /** Unique temp-file tags for this job's copies. */
+  readonly tempTags: TempTags;
 }
 
 /** True when any bandwidth limit applies right now. */

@@ -11,6 +11,7 @@ import { nativeExitCode, nativeExitMeaning, type NativeOutcome } from './native-
 import type { ResolvedNativeOptions } from './native-options';
 import { ProgressMeter } from './progress-meter';
 import { Tally } from './tally';
+import { TempTags } from './temp-name';
 import { copyDirectory } from './tree-walk';
 
 /** The profile's source root, recovered from the chunk, for absolute exclude-dir patterns. */
@@ -54,6 +55,7 @@ export class NativeJob implements CopyJob {
       buckets: [this.jobBucket, shared],
       progress: this.meter,
       tally: new Tally(opts.maxErrors, logger),
+      tempTags: new TempTags(),
     };
     this.done = this.run(ctx);
   }

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { Gate } from '../../../../src/engines/native/gate';
 import { Limiter } from '../../../../src/engines/native/limiter';
 import { resolveNativeOptions, NATIVE_DEFAULTS } from '../../../../src/engines/native/native-options';
-import { isTempName, tempNameFor } from '../../../../src/engines/native/temp-name';
+import { isTempName, tagOf, TempTags, tempNameFor } from '../../../../src/engines/native/temp-name';
 import { sameMtime, utimesSeconds } from '../../../../src/engines/native/times';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -51,16 +51,25 @@ describe('native engine helpers', () => {
 
   describe('temp names', () => {
     it('are hidden, recognisable and distinct', () => {
-      const a = tempNameFor('report.pdf');
+      const tags = new TempTags();
+      const a = tempNameFor('report.pdf', tags.next());
       expect(a).to.match(/^\.report\.pdf\.robocurse-[0-9a-f]{12}\.tmp$/);
       expect(isTempName(a)).to.equal(true);
-      expect(tempNameFor('report.pdf')).to.not.equal(a);
+      expect(tempNameFor('report.pdf', tags.next())).to.not.equal(a);
       expect(isTempName('report.tmp')).to.equal(false);
+    });
+
+    it('a reserved block of tags never overlaps the next tag', () => {
+      const tags = new TempTags();
+      const block = tags.reserve(64);
+      const inBlock = new Set(Array.from({ length: 64 }, (_, i) => tagOf(block.prefix, block.first + i)));
+      expect(inBlock.size).to.equal(64);
+      expect(inBlock.has(tags.next())).to.equal(false);
     });
 
     it('stay within the name limit for long names', () => {
       const long = 'é'.repeat(120); // 240 bytes in UTF-8
-      const t = tempNameFor(long);
+      const t = tempNameFor(long, new TempTags().next());
       expect(Buffer.byteLength(t)).to.be.at.most(255);
       expect(isTempName(t)).to.equal(true);
     });
