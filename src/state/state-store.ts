@@ -49,6 +49,12 @@ export class StateStore {
     this.db.close();
   }
 
+  /**
+   * Runs `fn` as one write transaction, so several writes cost one commit (one fsync). Store
+   * methods called inside become savepoints: one that throws rolls back only its own writes.
+   */
+  batch<T>(fn: () => T): T { return this.ctx.write(fn); }
+
   // --- runs ---------------------------------------------------------------------------------
 
   /** Records the start of a session by this process (pid, host and start identity included). */
