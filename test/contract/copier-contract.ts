@@ -149,6 +149,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('a re-run over an up-to-date destination copies nothing and succeeds', async function () {
+      // Skipped only for engines without real I/O (simulated): there is no destination to compare.
       if (!subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       expectOk(await start(makeChunk(src, dst), makeOptions()).done);
@@ -231,6 +232,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('suspend() freezes progress and resume() thaws it (capabilities.suspend)', async function () {
+      // Skipped only for engines that declare no suspend capability: the orchestrator never asks them.
       if (!copier.capabilities.suspend) this.skip();
       makeTree(src, SLOW);
       const job = start(makeChunk(src, dst), makeOptions({ bandwidthBytesPerSec: SLOW_BPS * 2 }));
@@ -247,6 +249,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('mirror removes extras in the destination (capabilities.mirror)', async function () {
+      // Skipped only for engines that declare no mirror capability: config validation refuses mirror for them.
       if (!copier.capabilities.mirror) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x', 'extra-dir': { 'y.txt': 'y' }, nested: { 'extra2.txt': 'z' } });
@@ -258,6 +261,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('mirror on a files-only chunk removes extra files but never a subdirectory', async function () {
+      // Skipped only where mirror is not declared or there is no real I/O to inspect (simulated).
       if (!copier.capabilities.mirror || !subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x', nested: { 'b.txt': 'bravo', 'keep.txt': 'k' } });
@@ -268,6 +272,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('dryRun writes nothing (capabilities.dryRun)', async function () {
+      // Skipped only for engines that declare no dry run: `run --dry-run` refuses them.
       if (!copier.capabilities.dryRun) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x' });
@@ -294,6 +299,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('a missing source gives an Error or Fatal result, not a rejection', async function () {
+      // Skipped only for engines without real I/O (simulated): there is no destination to compare.
       if (!subject.supportsRealIo) this.skip();
       const job = start(makeChunk(path.join(root, 'does-not-exist'), dst), makeOptions());
       const r = await job.done;
