@@ -249,7 +249,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('mirror removes extras in the destination (capabilities.mirror)', async function () {
-      // Skipped only for engines that declare no mirror capability: config validation refuses mirror for them.
+      // Skipped only for engines that declare no mirror capability: `run` refuses mirror for them.
       if (!copier.capabilities.mirror) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x', 'extra-dir': { 'y.txt': 'y' }, nested: { 'extra2.txt': 'z' } });
