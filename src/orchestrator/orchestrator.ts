@@ -11,6 +11,7 @@ import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath } from './copy-options';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
+import { buildStatus } from './status';
 import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
@@ -526,41 +527,23 @@ export class Orchestrator {
 
   /** The current picture of the run. */
   getStatus(): OrchestrationStatus {
-    const s = this.state;
-    const now = this.now();
-    const overallDone = this.doneProfilesBytes + s.bytesComplete;
-    const overallTotal = this.doneProfilesTotal + s.totalBytes;
-    const rate = this.meter.bytesPerSecond();
-    return {
-      sessionId: s.sessionId, phase: s.phase, currentProfile: s.currentProfile?.name,
-      profileIndex: s.profileIndex, profileCount: s.profiles.length,
-      profileProgress: s.totalBytes > 0 ? Math.min(100, Math.round((s.bytesComplete / s.totalBytes) * 1000) / 10) : s.phase === 'Replicating' && this.queue.size === 0 && s.activeJobs.size === 0 ? 100 : 0,
-      overallProgress: overallTotal > 0 ? Math.min(100, Math.round((overallDone / overallTotal) * 1000) / 10) : 0,
-      chunksComplete: s.completedCount, chunksTotal: s.totalChunks, chunksFailed: s.failedChunks.length,
-      bytesComplete: s.bytesComplete, bytesTotal: s.totalBytes,
-      overallBytesComplete: overallDone, overallBytesTotal: overallTotal,
-      bytesPerSecond: rate,
-      elapsedMs: s.startTime !== undefined ? now - s.startTime : 0,
-      etaSeconds: s.suspended ? undefined : this.meter.etaSeconds(s.totalBytes - s.bytesComplete),
-      overallEtaSeconds: s.suspended ? undefined : this.overallEta(),
-      activeCount: s.activeJobs.size, queuedCount: this.queue.size,
-      paused: s.pauseRequested, suspended: s.suspended,
-      active: [...s.activeJobs.values()].map((a) => ({
-        chunkId: a.chunk.id, relPath: a.chunk.relPath, bytesCopied: a.job.progress().bytesCopied,
-        estimatedBytes: a.chunk.estimatedBytes, attempt: a.attempt,
-      })),
-    };
+    return buildStatus(this.state, {
+      now: this.now(), queued: this.queue.size,
+      doneProfilesBytes: this.doneProfilesBytes, doneProfilesTotal: this.doneProfilesTotal,
+      bytesPerSecond: this.meter.bytesPerSecond(), etaFor: (bytes) => this.meter.etaSeconds(bytes),
+      laterProfilesBytes: this.laterProfilesBytes(),
+    });
   }
 
-  private overallEta(): number | undefined {
-    const s = this.state;
+  /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */
+  private laterProfilesBytes(): number | undefined {
     let later = 0;
-    for (const p of s.profiles.slice(s.profileIndex + 1)) {
+    for (const p of this.state.profiles.slice(this.state.profileIndex + 1)) {
       const bytes = this.journal.expectedBytes?.(p.name);
       if (bytes === undefined) return undefined;
       later += bytes;
     }
-    return this.meter.etaSeconds(s.totalBytes - s.bytesComplete + later);
+    return later;
   }
 
   private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {
