@@ -7,6 +7,13 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A closed terminal (ssh dropped, `| head`) turns writes into EPIPE/EIO errors; a long run must
+  // go on (its log file and state database still record everything), not die on an output error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 

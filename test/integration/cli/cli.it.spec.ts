@@ -142,6 +142,17 @@ describe('CLI as a real child process', function () {
     expect(fs.readdirSync(path.join(dir, 'logs')).some((f) => fs.statSync(path.join(dir, 'logs', f)).isDirectory())).to.equal(true);
   });
 
+  it('a run whose terminal goes away (closed pipes) still finishes its copy and exits 0', async () => {
+    makeTree(dir, { src: { a: { 'f.txt': 'x'.repeat(5000) }, b: { 'g.txt': 'y' } } });
+    const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', chunking: { maxChunkFiles: 1 } } });
+    const p = startCli(['run', '--config', file, '--all', '--log-level', 'debug']);
+    p.child.stdout!.destroy();
+    p.child.stderr!.destroy();
+    const r = await p.result;
+    expect(r.code).to.equal(0);
+    expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
+  });
+
   it('exit 1 when a chunk fails for good (simulated engine scripted to fail)', async () => {
     makeTree(dir, { src: { a: { 'f.txt': 'x' }, b: { 'g.txt': 'y' } } });
     const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
