@@ -9,6 +9,8 @@ import { FixtureProcess } from './fixture-process';
 
 const CHUNKS = 1000;
 const KILLS = 12;
+/** Per-chunk pause of the writers: 1000 chunks take at least 5 s, more than all kill windows together. */
+const PACE_MS = '5';
 
 /** Checks everything a SIGKILL must never break; returns the number of distinct chunks done. */
 function checkConsistency(dir: string): number {
@@ -47,7 +49,7 @@ describe('state database survives SIGKILL at random moments (real processes)', f
     let done = 0;
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
-      const w = new FixtureProcess('state-writer', [dir, String(CHUNKS)]);
+      const w = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS]);
       if (i % 3 === 2) {
         // Every third round dies at any moment from start-up on: while opening, migrating,
         // setting WAL mode or inserting the plan, not only in the copy loop.
@@ -70,7 +72,7 @@ describe('state database survives SIGKILL at random moments (real processes)', f
     expect(done).to.be.above(0).and.below(CHUNKS);
 
     // A last writer that is not killed finishes the plan: every chunk copied exactly once.
-    const last = new FixtureProcess('state-writer', [dir, String(CHUNKS)]);
+    const last = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS]);
     expect(Number((await last.line((l) => l.startsWith('ready'))).split(' ')[1])).to.equal(done);
     await last.line((l) => l === 'done');
     expect(checkConsistency(dir)).to.equal(CHUNKS);
