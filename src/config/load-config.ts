@@ -104,10 +104,11 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
         add([...base, 'engineOptions', 'robocopy', 'switches', idx], sp.message);
       }
     }
-    const hostIsWin = process.platform === 'win32';
-    for (const key of ['source', 'destination'] as const) {
-      if (isWindowsPath(rawProfiles[prof.name][key]) !== hostIsWin && (hostIsWin || isWindowsPath(rawProfiles[prof.name][key]))) {
-        add([...base, key], `'${rawProfiles[prof.name][key]}' is a ${hostIsWin ? 'POSIX' : 'Windows'} path, but this host is ${process.platform}`);
+    // Only a drive or UNC path is foreign, and only off Windows: relative paths (and '/x', a
+    // drive-relative path) mean something on every host.
+    if (process.platform !== 'win32') {
+      for (const key of ['source', 'destination'] as const) {
+        if (isWindowsPath(rawProfiles[prof.name][key])) add([...base, key], `'${rawProfiles[prof.name][key]}' is a Windows path, but this host is ${process.platform}`);
       }
     }
     if (out.some((p) => p.path.startsWith(dottedPath([...base, 'source'])) || p.path.startsWith(dottedPath([...base, 'destination'])))) continue;
