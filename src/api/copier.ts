@@ -81,6 +81,12 @@ export interface CopyOptions {
   excludeFiles: string[];
   excludeDirs: string[];
   caseInsensitive: boolean;
+  /**
+   * The destination file system compares names ignoring case (NTFS, APFS, SMB shares, vfat,
+   * ext4 casefold), as probed on the destination root by the orchestrator. Mirror and extras
+   * logic must then treat `Finance` and `finance` as the same entry. Undefined = case-sensitive.
+   */
+  destinationCaseInsensitive?: boolean;
   /** Bytes per second for this job; undefined or 0 = unlimited. */
   bandwidthBytesPerSec?: number;
   /** Where the engine may write its log for this job. */
