@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { displayName } from '../../fs/byte-names';
 import type { RsyncFileError } from './parse-protocol';
 import { unescapeRsyncName } from './unescape';
 
@@ -21,7 +22,9 @@ const VANISHED = /^file has vanished: "(.*)"$/;
 /**
  * Per-path errors from rsync's stderr. Lines without a path (the closing `rsync error: ...
  * (code 23)` summary, connection messages) are not per-file errors and are left to the exit
- * code. Duplicates (same path and message) are reported once.
+ * code. Duplicates (same path and message) are reported once. `path` is the file's name as
+ * robocurse carries it (bytes that are not UTF-8 surrogate-escaped, so it reaches the file);
+ * `message` is for people, with such bytes shown as `\xNN`.
  */
 export function parseRsyncErrors(stderr: string): RsyncFileError[] {
   const out: RsyncFileError[] = [];
@@ -47,7 +50,7 @@ export function parseRsyncErrors(stderr: string): RsyncFileError[] {
     add({
       path: unescapeRsyncName(quoted[1]),
       code,
-      message: unescapeRsyncName(body),
+      message: displayName(unescapeRsyncName(body)),
       role: (m[1] ?? '').toLowerCase(),
       transfer: TRANSFER_FAILURE.test(body),
       vanished: false,
