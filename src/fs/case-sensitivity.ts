@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+/** How a destination compares names, and how that was found out. */
+export interface CaseSensitivity {
+  caseInsensitive: boolean;
+  /**
+   * `entry`: an existing entry was looked up under its case-swapped name (reads only);
+   * `probe-file`: a probe file was created, looked up case-swapped and removed;
+   * `assumed`: nothing could be probed, the platform's default is taken (see `reason`).
+   */
+  how: 'entry' | 'probe-file' | 'assumed';
+  /** Why it was assumed (missing root, read-only, dry run...). */
+  reason?: string;
+}
+
+/** Windows and macOS file systems ignore case by default; elsewhere names are case-sensitive. */
+export function platformDefaultCaseInsensitive(platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'win32' || platform === 'darwin';
+}
+
+/**
+ * Swaps the case of ASCII letters only: every case-insensitive file system folds those (vfat,
+ * exFAT, NTFS, APFS, SMB, ext4 casefold), while folding beyond ASCII differs between them.
+ */
+function swapAsciiCase(name: string): string {
+  return name.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) ^ 0x20));
+}
+
+/** The same file (device and inode) under both names? undefined when `other` does not exist. */
+async function sameEntry(a: string, b: string): Promise<boolean | undefined> {
+  const sa = await fsp.lstat(a, { bigint: true });
+  const sb = await fsp.lstat(b, { bigint: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+    throw e;
+  });
+  if (sb === undefined) return undefined;
+  return sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** Entries of the root tried before a probe file is written. */
+const MAX_CANDIDATES = 16;
+
+/**
+ * Finds out whether the file system at `root` (a destination root) compares names ignoring case.
+ * First without writing: an existing entry with ASCII letters is looked up under its case-swapped
+ * name (the same inode → case-insensitive; not found → case-sensitive). With no such entry and
+ * `mayWrite`, a uniquely named probe file is created (O_EXCL, so nothing is ever overwritten),
+ * looked up case-swapped and removed. A missing, unreadable or read-only root, or a dry run on an
+ * empty one, gives the platform's default and says why.
+ * ext4 `casefold` is a per-directory attribute: this tells the root's behaviour, which its new
+ * subdirectories inherit.
+ */
+export async function probeCaseSensitivity(root: string, opts: { mayWrite: boolean; platform?: NodeJS.Platform }): Promise<CaseSensitivity> {
+  const assumed = (reason: string): CaseSensitivity => ({ caseInsensitive: platformDefaultCaseInsensitive(opts.platform), how: 'assumed', reason });
+  let names: string[];
+  try {
+    names = await fsp.readdir(root);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return assumed(code === 'ENOENT' ? 'the destination does not exist yet' : `the destination cannot be listed (${code})`);
+  }
+  const listed = new Set(names);
+  let tried = 0;
+  for (const name of names) {
+    const swapped = swapAsciiCase(name);
+    // A name that differs from its swap only outside ASCII letters, or whose swap is listed too
+    // (then the two are different entries: case-sensitive, but let the lookup say so).
+    if (swapped === name || name.includes('\ufffd')) continue;
+    if (listed.has(swapped)) return { caseInsensitive: false, how: 'entry' };
+    try {
+      const same = await sameEntry(path.join(root, name), path.join(root, swapped));
+      if (same === undefined) return { caseInsensitive: false, how: 'entry' };
+      if (same) return { caseInsensitive: true, how: 'entry' };
+    } catch { /* vanished or unreadable: try another */ }
+    if (++tried >= MAX_CANDIDATES) break;
+  }
+  if (!opts.mayWrite) return assumed('a dry run writes no probe file and no entry of the destination could be looked up');
+  return probeWithFile(root, assumed);
+}
+
+async function probeWithFile(root: string, assumed: (reason: string) => CaseSensitivity): Promise<CaseSensitivity> {
+  const name = `.robocurse-case-probe-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const probe = path.join(root, name);
+  try {
+    const fh = await fsp.open(probe, 'wx', 0o600);
+    await fh.close();
+  } catch (e) {
+    return assumed(`no probe file could be created in the destination (${(e as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    const same = await sameEntry(probe, path.join(root, swapAsciiCase(name)));
+    return { caseInsensitive: same === true, how: 'probe-file' };
+  } catch (e) {
+    return assumed(`the probe file could not be looked up (${(e as NodeJS.ErrnoException).code})`);
+  } finally {
+    await fsp.unlink(probe).catch(() => undefined);
+  }
+}
