@@ -28,15 +28,20 @@ function swapAsciiCase(name: string): string {
   return name.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) ^ 0x20));
 }
 
-/** The same file (device and inode) under both names? undefined when `other` does not exist. */
-async function sameEntry(a: string, b: string): Promise<boolean | undefined> {
-  const sa = await fsp.lstat(a, { bigint: true });
-  const sb = await fsp.lstat(b, { bigint: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+/**
+ * Whether `name` can be looked up in `dir`: its case-swapped form is then folded onto an entry by
+ * the file system. Inode numbers are not compared: FUSE exFAT, SMB with `noserverino` and others
+ * give each spelling its own.
+ */
+async function resolves(dir: string, name: string): Promise<boolean> {
+  try {
+    await fsp.lstat(path.join(dir, name));
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
     throw e;
-  });
-  if (sb === undefined) return undefined;
-  return sa.dev === sb.dev && sa.ino === sb.ino;
+  }
 }
 
 /** Entries of the root tried before a probe file is written. */
@@ -45,10 +50,10 @@ const MAX_CANDIDATES = 16;
 /**
  * Finds out whether the file system at `root` (a destination root) compares names ignoring case.
  * First without writing: an existing entry with ASCII letters is looked up under its case-swapped
- * name (the same inode → case-insensitive; not found → case-sensitive). With no such entry and
- * `mayWrite`, a uniquely named probe file is created (O_EXCL, so nothing is ever overwritten),
- * looked up case-swapped and removed. A missing, unreadable or read-only root, or a dry run on an
- * empty one, gives the platform's default and says why.
+ * name, which the listing does not hold (found → case-insensitive; not found → case-sensitive).
+ * With no such entry and `mayWrite`, a uniquely named probe file is created (O_EXCL, so nothing
+ * is ever overwritten), looked up case-swapped and removed. A missing, unreadable or read-only
+ * root, or a dry run on an empty one, gives the platform's default and says why.
  * ext4 `casefold` is a per-directory attribute: this tells the root's behaviour, which its new
  * subdirectories inherit.
  */
@@ -65,15 +70,12 @@ export async function probeCaseSensitivity(root: string, opts: { mayWrite: boole
   let tried = 0;
   for (const name of names) {
     const swapped = swapAsciiCase(name);
-    // A name that differs from its swap only outside ASCII letters, or whose swap is listed too
-    // (then the two are different entries: case-sensitive, but let the lookup say so).
+    // A name without ASCII letters says nothing; one whose swap is listed too proves two entries.
     if (swapped === name || name.includes('\ufffd')) continue;
     if (listed.has(swapped)) return { caseInsensitive: false, how: 'entry' };
     try {
-      const same = await sameEntry(path.join(root, name), path.join(root, swapped));
-      if (same === undefined) return { caseInsensitive: false, how: 'entry' };
-      if (same) return { caseInsensitive: true, how: 'entry' };
-    } catch { /* vanished or unreadable: try another */ }
+      return { caseInsensitive: await resolves(root, swapped), how: 'entry' };
+    } catch { /* unreadable: try another */ }
     if (++tried >= MAX_CANDIDATES) break;
   }
   if (!opts.mayWrite) return assumed('a dry run writes no probe file and no entry of the destination could be looked up');
@@ -90,8 +92,7 @@ async function probeWithFile(root: string, assumed: (reason: string) => CaseSens
     return assumed(`no probe file could be created in the destination (${(e as NodeJS.ErrnoException).code})`);
   }
   try {
-    const same = await sameEntry(probe, path.join(root, swapAsciiCase(name)));
-    return { caseInsensitive: same === true, how: 'probe-file' };
+    return { caseInsensitive: await resolves(root, swapAsciiCase(name)), how: 'probe-file' };
   } catch (e) {
     return assumed(`the probe file could not be looked up (${(e as NodeJS.ErrnoException).code})`);
   } finally {

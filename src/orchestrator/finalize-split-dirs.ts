@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import type { Chunk, Logger } from '../api';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
@@ -191,7 +192,7 @@ class FinalizePass {
       return;
     }
     const listed = new Set(entries.map((e) => e.name));
-    let reached: Set<string> | undefined;
+    let reached: BigIntStats[] | undefined;
     for (const e of entries) {
       if (exact.has(e.name)) continue;
       if (this.caseInsensitive && folded.has(fold(e.name))) continue;
@@ -202,7 +203,7 @@ class FinalizePass {
       // another Unicode normalisation) makes the entry that name's replica, whatever the probe said.
       reached ??= await this.reachedBySourceNames(dst, srcNames.filter((n) => !listed.has(n)));
       const st = await dst.lstat(e.name).catch(() => undefined);
-      if (st && reached.has(`${st.dev}:${st.ino}`)) continue;
+      if (st && reached.some((r) => sameEntry(r, st))) continue;
       this.result.extrasRemoved.push(childRel);
       if (this.dryRun) continue;
       try { await dst.remove(e.name); } catch (err) {
@@ -211,13 +212,24 @@ class FinalizePass {
     }
   }
 
-  /** dev:ino of what each name resolves to in `dst` (names the listing does not hold verbatim). */
-  private async reachedBySourceNames(dst: AnchoredDir, names: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
+  /** What each name resolves to in `dst` (names the listing does not hold verbatim). */
+  private async reachedBySourceNames(dst: AnchoredDir, names: string[]): Promise<BigIntStats[]> {
+    const out: BigIntStats[] = [];
     for (const n of names) {
       const st = await dst.lstat(n).catch(() => undefined);
-      if (st) out.add(`${st.dev}:${st.ino}`);
+      if (st) out.push(st);
     }
     return out;
   }
+}
+
+/**
+ * Whether two lstat results are one entry. The inode alone does not do: FUSE exFAT and SMB with
+ * `noserverino` number each spelling of a name apart, so entries with the same type, size and
+ * change times count as the same too. Taking two different entries for one only keeps an extra.
+ */
+function sameEntry(a: BigIntStats, b: BigIntStats): boolean {
+  if (a.dev !== b.dev) return false;
+  if (a.ino === b.ino) return true;
+  return a.mode === b.mode && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
