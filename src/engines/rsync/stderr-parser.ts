@@ -18,6 +18,8 @@ const RSYNC_LINE = /^rsync: (?:\[(\w+)\] )?(.*)$/;
 const QUOTED = /"(.*)"/;
 const ERRNO = /: ([^:]*?) \((\d+)\)$/;
 const VANISHED = /^file has vanished: "(.*)"$/;
+/** The generator could not delete what stands where a source entry goes (a non-empty directory...). */
+const NO_WAY = /^could not make way for new [a-z ]+?: (.*)$/;
 
 /**
  * Per-path errors from rsync's stderr. Lines without a path (the closing `rsync error: ...
@@ -38,6 +40,11 @@ export function parseRsyncErrors(stderr: string): RsyncFileError[] {
     const vanished = line.match(VANISHED);
     if (vanished) {
       add({ path: unescapeRsyncName(vanished[1]), code: 'ENOENT', message: 'file has vanished', role: 'sender', transfer: false, vanished: true });
+      continue;
+    }
+    const blocked = line.match(NO_WAY);
+    if (blocked) {
+      add({ path: unescapeRsyncName(blocked[1]), code: 'RSYNC', message: displayName(unescapeRsyncName(line)), role: 'generator', transfer: false, vanished: false });
       continue;
     }
     const m = line.match(RSYNC_LINE);

@@ -156,6 +156,16 @@ describe('rsync output with names that are not UTF-8 (captured, rsync 3.5)', () 
     expect(r.stats.filesCopied).to.equal(2);
   });
 
+  it('a file rsync could not make way for (a non-empty directory in its place) is a failed path', () => {
+    const r = parseRsyncOutput({ stdout: asJobReads(fixtureBytes('blocked-latin1.stdout.txt')), stderr: asJobReads(fixtureBytes('blocked-latin1.stderr.txt')) });
+    expect(r.errors).to.deep.equal([{
+      path: 'caf\udce9.txt', code: 'RSYNC', role: 'generator', transfer: false, vanished: false,
+      message: 'could not make way for new regular file: caf\\xE9.txt',
+    }]);
+    expect(r.stats.filesFailed).to.equal(1);
+    expect(r.notes).to.include('some non-empty directories could not be deleted');
+  });
+
   it('per-file lines carry the names as the scanner has them', () => {
     const items = run.stdout.split('\n').map((l) => parseItemizeLine(l)).filter((x) => x !== undefined).map((x) => x.name);
     expect(items).to.include.members(['d\udcfc/', 'd\udcfc/\udcff', 'ok']);
