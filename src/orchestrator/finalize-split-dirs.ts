@@ -176,34 +176,22 @@ class FinalizePass {
   }
 
   private async removeExtras(dst: AnchoredDir, rel: string, srcNames: string[]): Promise<void> {
-    const exact = new Set(srcNames);
-    const folded = new Map<string, string>();
-    if (this.caseInsensitive) {
-      for (const n of srcNames) {
-        const k = fold(n);
-        const other = folded.get(k);
-        if (other !== undefined) this.result.problems.push(`${shown(rel)}: '${displayName(other)}' and '${displayName(n)}' differ only in case; the destination ignores case and can hold only one of them`);
-        else folded.set(k, n);
-      }
-    }
     let entries: AnchoredEntry[];
     try { entries = await dst.list(); } catch (err) {
       this.result.problems.push(`${shown(rel)}: cannot list the destination (${code(err)}); left as is`);
       return;
     }
-    const listed = new Set(entries.map((e) => e.name));
-    let reached: BigIntStats[] | undefined;
-    for (const e of entries) {
-      if (exact.has(e.name)) continue;
-      if (this.caseInsensitive && folded.has(fold(e.name))) continue;
-      const childRel = rel ? `${rel}/${e.name}` : e.name;
+    const exact = new Set(srcNames);
+    const srcFolded = this.caseInsensitive ? this.foldedSourceNames(rel, srcNames) : new Set<string>();
+    let candidates = entries.filter((e) => {
+      if (exact.has(e.name) || srcFolded.has(fold(e.name))) return false;
       const isDir = e.isDirectory && !e.isSymbolicLink;
-      if (this.matchers.some((m) => (isDir ? m.excludesDir(e.name, childRel) : m.excludesFile(e.name)))) continue;
-      // The file system's own answer: a source name it resolves to this very entry (another case,
-      // another Unicode normalisation) makes the entry that name's replica, whatever the probe said.
-      reached ??= await this.reachedBySourceNames(dst, srcNames.filter((n) => !listed.has(n)));
-      const st = await dst.lstat(e.name).catch(() => undefined);
-      if (st && reached.some((r) => sameEntry(r, st))) continue;
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      return !this.matchers.some((m) => (isDir ? m.excludesDir(e.name, childRel) : m.excludesFile(e.name)));
+    });
+    if (candidates.length > 0) candidates = await this.notReachedBySourceNames(dst, rel, entries, candidates, srcNames);
+    for (const e of candidates) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
       this.result.extrasRemoved.push(childRel);
       if (this.dryRun) continue;
       try { await dst.remove(e.name); } catch (err) {
@@ -212,24 +200,44 @@ class FinalizePass {
     }
   }
 
-  /** What each name resolves to in `dst` (names the listing does not hold verbatim). */
-  private async reachedBySourceNames(dst: AnchoredDir, names: string[]): Promise<BigIntStats[]> {
-    const out: BigIntStats[] = [];
-    for (const n of names) {
-      const st = await dst.lstat(n).catch(() => undefined);
-      if (st) out.push(st);
+  /** Folded source names; names the destination cannot tell apart are reported. */
+  private foldedSourceNames(rel: string, srcNames: string[]): Set<string> {
+    const seen = new Map<string, string>();
+    for (const n of srcNames) {
+      const k = fold(n);
+      const other = seen.get(k);
+      if (other !== undefined) this.result.problems.push(`${shown(rel)}: '${displayName(other)}' and '${displayName(n)}' differ only in case; the destination ignores case and can hold only one of them`);
+      else seen.set(k, n);
     }
-    return out;
+    return new Set(seen.keys());
+  }
+
+  /**
+   * The file system's own answer, whatever the probe said: a source name that is not listed as
+   * such but can be looked up in the destination names one of the listed entries (the file system
+   * folds case, or Unicode normalisation). That entry is the name's replica, not an extra: the one
+   * with the same inode, else the one whose name folds to it. When neither tells which (a file
+   * system whose inode numbers differ per spelling, and a folding beyond ours), no entry of that
+   * kind is removed in this directory, and that is reported.
+   */
+  private async notReachedBySourceNames(dst: AnchoredDir, rel: string, entries: AnchoredEntry[], candidates: AnchoredEntry[], srcNames: string[]): Promise<AnchoredEntry[]> {
+    const listed = new Set(entries.map((e) => e.name));
+    const listedFolded = new Set(entries.map((e) => fold(e.name)));
+    const kept = new Set<AnchoredEntry>();
+    let stats: Map<AnchoredEntry, BigIntStats | undefined> | undefined;
+    for (const n of srcNames) {
+      if (listed.has(n) || (this.caseInsensitive && listedFolded.has(fold(n)))) continue;
+      const st = await dst.lstat(n).catch(() => undefined);
+      if (!st) continue;
+      stats ??= new Map(await Promise.all(candidates.map(async (c) => [c, await dst.lstat(c.name).catch(() => undefined)] as const)));
+      const byInode = candidates.find((c) => { const cs = stats!.get(c); return cs !== undefined && cs.dev === st.dev && cs.ino === st.ino; });
+      const byFold = candidates.find((c) => fold(c.name) === fold(n));
+      const it = byInode ?? byFold;
+      if (it) { kept.add(it); continue; }
+      for (const c of candidates) if ((c.isDirectory && !c.isSymbolicLink) === st.isDirectory()) kept.add(c);
+      this.result.problems.push(`${shown(rel)}: the destination finds '${displayName(n)}' under another name it does not say; no ${st.isDirectory() ? 'directory' : 'file'} removed here`);
+    }
+    return candidates.filter((c) => !kept.has(c));
   }
 }
 
-/**
- * Whether two lstat results are one entry. The inode alone does not do: FUSE exFAT and SMB with
- * `noserverino` number each spelling of a name apart, so entries with the same type, size and
- * change times count as the same too. Taking two different entries for one only keeps an extra.
- */
-function sameEntry(a: BigIntStats, b: BigIntStats): boolean {
-  if (a.dev !== b.dev) return false;
-  if (a.ino === b.ino) return true;
-  return a.mode === b.mode && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
-}
