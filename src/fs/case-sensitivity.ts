@@ -46,6 +46,23 @@ async function resolves(dir: string, name: string): Promise<boolean> {
 
 /** Entries of the root tried before a probe file is written. */
 const MAX_CANDIDATES = 16;
+/** A root with more entries is not listed whole (the entry method needs the whole listing). */
+const MAX_LISTED = 10_000;
+
+/** The names in `dir`, or undefined when there are more than MAX_LISTED. */
+async function listSmall(dir: string): Promise<string[] | undefined> {
+  const d = await fsp.opendir(dir);
+  const names: string[] = [];
+  try {
+    for (let e = await d.read(); e !== null; e = await d.read()) {
+      if (names.length >= MAX_LISTED) return undefined;
+      names.push(e.name);
+    }
+  } finally {
+    await d.close();
+  }
+  return names;
+}
 
 /**
  * Finds out whether the file system at `root` (a destination root) compares names ignoring case.
@@ -59,13 +76,15 @@ const MAX_CANDIDATES = 16;
  */
 export async function probeCaseSensitivity(root: string, opts: { mayWrite: boolean; platform?: NodeJS.Platform }): Promise<CaseSensitivity> {
   const assumed = (reason: string): CaseSensitivity => ({ caseInsensitive: platformDefaultCaseInsensitive(opts.platform), how: 'assumed', reason });
-  let names: string[];
+  let names: string[] | undefined;
   try {
-    names = await fsp.readdir(root);
+    names = await listSmall(root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return assumed(code === 'ENOENT' ? 'the destination does not exist yet' : `the destination cannot be listed (${code})`);
   }
+  // A root too large to list cheaply: only a probe file gives a sure answer.
+  if (names === undefined) return opts.mayWrite ? probeWithFile(root, assumed) : assumed('a dry run writes no probe file and the destination root is too large to look through');
   const listed = new Set(names);
   let tried = 0;
   for (const name of names) {

@@ -50,6 +50,15 @@ describe('destination case sensitivity, on real file systems', function () {
     expect(fs.readdirSync(root)).to.deep.equal(['finance']);
   });
 
+  it('a root too large to list cheaply (over 10,000 entries) is probed with a probe file, or assumed in a dry run', async () => {
+    const big = path.join(dir, 'big');
+    fs.mkdirSync(big);
+    for (let i = 0; i <= 10_000; i++) fs.writeFileSync(path.join(big, `f${i}`), '');
+    expect(await probeCaseSensitivity(big, { mayWrite: true })).to.deep.equal({ caseInsensitive: false, how: 'probe-file' });
+    expect((await probeCaseSensitivity(big, { mayWrite: false })).reason).to.match(/too large/);
+    expect(fs.readdirSync(big)).to.have.length(10_001);
+  });
+
   it('a missing, read-only, or (in a dry run) empty destination: the platform default, and why', async () => {
     const missing = await probeCaseSensitivity(path.join(dir, 'nope'), { mayWrite: true, platform: 'linux' });
     expect(missing).to.deep.include({ caseInsensitive: false, how: 'assumed' });
