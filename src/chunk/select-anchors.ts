@@ -1,4 +1,5 @@
 import type { ChunkKind, ChunkPolicy, DirNode } from '../api';
+import { hasEscapedBytes } from '../fs/byte-names';
 
 /** A directory the plan cuts at, and whether its chunk is the subtree or only its own files. */
 export interface Anchor { node: DirNode; kind: ChunkKind }
@@ -7,10 +8,18 @@ function fits(n: DirNode, policy: ChunkPolicy): boolean {
   return n.totalBytes <= policy.maxChunkBytes && n.totalFiles <= policy.maxChunkFiles;
 }
 
-/** Whether a directory is split into its children (instead of being one `tree` chunk). */
+/**
+ * Whether a directory is split into its children (instead of being one `tree` chunk).
+ * A directory with a subdirectory whose name is not valid UTF-8 is never split: that child would
+ * become a chunk root, and engines that take their paths as arguments (rsync, robocopy) cannot
+ * be given such a name (Node passes argv as UTF-8). Kept whole, the name stays below the chunk
+ * root, where every engine reads it from the directory itself, as bytes. So no chunk's relPath,
+ * source or destination ever carries an escaped byte.
+ */
 function shouldSplit(n: DirNode, policy: ChunkPolicy): boolean {
   // A directory without subdirectories cannot be split further: it is one chunk, however large.
   if (n.children.length === 0) return false;
+  if (n.children.some((c) => hasEscapedBytes(c.name))) return false;
   return policy.mode === 'flat' ? n.depth < policy.maxDepth : !fits(n, policy);
 }
 

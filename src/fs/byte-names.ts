@@ -13,8 +13,13 @@
 
 const LOW = 0xdc80;
 const HIGH = 0xdcff;
-/** Any lone surrogate in the escape range; a fast test that a string needs no work. */
-const ESCAPED = /[\udc80-\udcff]/;
+/**
+ * Any lone surrogate in the escape range; a fast test that a string needs no work. The `u` flag
+ * matters: without it the class also matches the second half of a real surrogate pair (one in
+ * eight characters outside the BMP, e.g. U+1F4A9 is D83D DCA9), and such names were shown and
+ * stored mangled.
+ */
+const ESCAPED = /[\udc80-\udcff]/u;
 
 /** True when `s` carries escaped bytes (and so must go to the file system as a Buffer). */
 export function hasEscapedBytes(s: string): boolean {
@@ -96,7 +101,11 @@ export function displayName(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
-    if (code >= LOW && code <= HIGH) out += `\\x${(code - LOW + 0x80).toString(16).toUpperCase()}`;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
+      // A real pair (its low half may lie in the escape range): one character, kept.
+      out += s[i] + s[i + 1];
+      i++;
+    } else if (code >= LOW && code <= HIGH) out += `\\x${(code - LOW + 0x80).toString(16).toUpperCase()}`;
     else if (s[i] === '\\') out += '\\\\';
     else out += s[i];
   }

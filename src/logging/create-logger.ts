@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
+import { displayNamesInJsonLine } from '../fs/display-names';
 
 type PrettyFactory = (opts: Record<string, unknown>) => NodeJS.WritableStream;
 
@@ -54,7 +55,11 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
   }
   const minLevel = streams.length ? (fileDest ? 'debug' : opts.level) : 'silent';
   const logger = pino(
-    { level: minLevel, base: opts.sessionId ? { sessionId: opts.sessionId } : {}, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level: minLevel, base: opts.sessionId ? { sessionId: opts.sessionId } : {}, timestamp: pino.stdTimeFunctions.isoTime,
+      // A file name that is not UTF-8 would reach the log file and stderr as U+FFFD: shown as \xNN.
+      hooks: { streamWrite: displayNamesInJsonLine },
+    },
     pino.multistream(streams),
   );
   return {

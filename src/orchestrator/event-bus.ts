@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventPayloads, RunEventType } from '../api';
+import { displayNames } from '../fs/display-names';
 
 /** ISO 8601 with the local offset (2026-11-28T14:25:01.123+01:00), as SIEMs want it. */
 export function isoWithOffset(d: Date): string {
@@ -32,7 +33,8 @@ export class EventBus {
   }
 
   emit<K extends RunEventType>(type: K, data: RunEventPayloads[K]): RunEvent<K> {
-    const event = { type, sessionId: this.sessionId, seq: ++this.seq, timestamp: isoWithOffset(this.now()), data } as RunEvent<K>;
+    // Names that are not UTF-8 are shown as \xNN: events leave the process as JSON (SIEM, state, --json).
+    const event = { type, sessionId: this.sessionId, seq: ++this.seq, timestamp: isoWithOffset(this.now()), data: displayNames(data) } as RunEvent<K>;
     for (const l of [...this.listeners]) {
       try { l(event as RunEvent); } catch (err) { this.onListenerError(err, event as RunEvent); }
     }

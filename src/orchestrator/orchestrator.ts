@@ -8,7 +8,8 @@ import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { profileExcludes } from '../plan/profile-excludes';
-import { buildCopyOptions, chunkLogPath } from './copy-options';
+import { buildCopyOptions, chunkLogPath, probeDestinationCase } from './copy-options';
+import type { CaseSensitivity } from '../fs/case-sensitivity';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
 import { buildStatus } from './status';
@@ -86,6 +87,8 @@ export class Orchestrator {
   private plannedChunks: Chunk[] = [];
   private finalExtrasRemoved = 0;
   private sourceRoot = '';
+  /** How the current profile's destination compares names (probed before its first chunk). */
+  private destinationCase?: CaseSensitivity;
   private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -154,7 +157,7 @@ export class Orchestrator {
       const started = await this.startProfileReplication(profile);
       if (started) await finished;
       if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
-        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger });
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
       }
     } catch (err) {
@@ -217,6 +220,7 @@ export class Orchestrator {
       chunks: chunks.length, durationMs: tree.durationMs,
     });
     if (s.stopRequested) return false;
+    this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     this.initQueue(profile, chunks, completedChunkIds);
     s.phase = 'Replicating';
@@ -252,7 +256,7 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined;
-    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0;
+    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
     this.chunkBytes.clear();
     this.queue.clear();
   }
@@ -319,7 +323,7 @@ export class Orchestrator {
     let job;
     try {
       const copier = this.deps.copierFor(profile.engine);
-      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger }));
+      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }));
     } catch (err) {
       const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);

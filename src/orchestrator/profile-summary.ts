@@ -1,4 +1,5 @@
 import type { FailedChunkSummary, ProfileResult, ProfileSummary } from '../api';
+import { displayNames } from '../fs/display-names';
 import type { FinishedChunk } from './types';
 
 const MAX_ERRORS_PER_CHUNK = 5;
@@ -25,7 +26,8 @@ export function summarizeProfile(input: {
   else if (input.stopped) result = 'Stopped';
   else if (warn > 0 || input.scanErrors > 0) result = 'Warning';
   else result = 'Success';
-  return {
+  // A report for people and scripts: names that are not UTF-8 read as \xNN (src/fs/byte-names).
+  return displayNames({
     profile: input.profile,
     result,
     chunksTotal: input.totalChunks,
@@ -42,7 +44,7 @@ export function summarizeProfile(input: {
     failedChunks,
     scanErrors: input.scanErrors,
     ...(input.error ? { error: input.error } : {}),
-  };
+  });
 }
 
 /** Session outcome from its profiles: a fatal profile error outranks failures, which outrank stops. */

@@ -1,4 +1,6 @@
 import type { ChunkPolicy } from '../api';
+import { displayName } from '../fs/byte-names';
+import { displayNames } from '../fs/display-names';
 import { formatBytes, formatCount, formatDuration, table } from './format';
 import type { ProfilePlan } from './plan-profile';
 
@@ -14,10 +16,13 @@ function policyText(p: ChunkPolicy): string {
     : `smart, max ${formatBytes(p.maxChunkBytes)} / ${formatCount(p.maxChunkFiles)} files per chunk`;
 }
 
-/** The JSON shape of one profile's plan (the tree itself is left out: one node per directory). */
+/**
+ * The JSON shape of one profile's plan (the tree itself is left out: one node per directory).
+ * Names that are not UTF-8 read as `\xNN`, as everywhere robocurse shows them.
+ */
 function planJson(r: ProfilePlan): object {
   const n = r.tree.rootNode;
-  return {
+  return displayNames({
     profile: r.profile.name,
     source: r.profile.source,
     scannedRoot: r.tree.root,
@@ -29,7 +34,7 @@ function planJson(r: ProfilePlan): object {
     skippedLinks: r.tree.skippedLinks,
     scanDurationMs: Math.round(r.tree.durationMs),
     durationMs: Math.round(r.durationMs),
-  };
+  });
 }
 
 function renderOne(r: ProfilePlan, maxListed: number): string[] {
@@ -44,7 +49,7 @@ function renderOne(r: ProfilePlan, maxListed: number): string[] {
   const rows = [['#', 'Size', 'Files', 'Depth', 'Kind', 'Path']];
   r.chunks.forEach((c, i) => rows.push([
     String(i + 1), formatBytes(c.estimatedBytes), formatCount(c.estimatedFiles), String(c.depth), c.kind,
-    c.relPath === '' ? '.' : c.relPath,
+    c.relPath === '' ? '.' : displayName(c.relPath),
   ]));
   rows.push(['', formatBytes(n.totalBytes), formatCount(n.totalFiles), '', '', 'total']);
   lines.push(...table(rows, new Set([0, 1, 2, 3])).map((l) => `  ${l}`));
@@ -54,8 +59,8 @@ function renderOne(r: ProfilePlan, maxListed: number): string[] {
     for (const x of items.slice(0, maxListed)) lines.push(`    ${fmt(x)}`);
     if (items.length > maxListed) lines.push(`    ... and ${items.length - maxListed} more (--json lists all)`);
   };
-  listed('Scan errors, not counted above', r.tree.errors, (e) => `${e.code.padEnd(8)} ${e.relPath || '.'}: ${e.message}`);
-  listed('Links not followed', r.tree.skippedLinks, (l) => `${l.target.padEnd(8)} ${l.relPath}`);
+  listed('Scan errors, not counted above', r.tree.errors, (e) => `${e.code.padEnd(8)} ${displayName(e.relPath) || '.'}: ${displayName(e.message)}`);
+  listed('Links not followed', r.tree.skippedLinks, (l) => `${l.target.padEnd(8)} ${displayName(l.relPath)}`);
   lines.push('', `  Scanned in ${formatDuration(r.tree.durationMs)}, planned in ${formatDuration(r.durationMs)}`);
   return lines;
 }

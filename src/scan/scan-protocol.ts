@@ -2,7 +2,8 @@
  * The message protocol between the scanner (main thread) and its piscina workers. Plain,
  * structured-clone-safe data. A task carries only directory paths; a result carries one small
  * summary per directory walked, never per-file records, so a 1M-file tree crosses the thread
- * boundary as a few thousand summaries.
+ * boundary as a few thousand summaries. Paths may carry names that are not UTF-8 as lone
+ * surrogates (src/fs/byte-names); structured clone keeps them as they are.
  */
 import type { ExcludeRules, ScanError, SkippedLink } from '../api';
 

@@ -1,5 +1,6 @@
 import type { Dirent, Stats } from 'node:fs';
 import type { ScanError, SkippedLink } from '../api';
+import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
@@ -20,7 +21,7 @@ function isGone(code: string): boolean {
 
 type EntryKind = 'file' | 'dir' | 'link' | 'other';
 
-function kindOf(d: Dirent | Stats): EntryKind {
+function kindOf(d: Dirent<string | Buffer> | Stats): EntryKind {
   if (d.isFile()) return 'file';
   if (d.isDirectory()) return 'dir';
   if (d.isSymbolicLink()) return 'link';
@@ -28,7 +29,7 @@ function kindOf(d: Dirent | Stats): EntryKind {
 }
 
 /** A dirent with no type at all (DT_UNKNOWN on some file systems) needs an lstat to be told. */
-function untyped(d: Dirent): boolean {
+function untyped(d: Dirent<string | Buffer>): boolean {
   return !(d.isFile() || d.isDirectory() || d.isSymbolicLink() || d.isFIFO() || d.isSocket()
     || d.isBlockDevice() || d.isCharacterDevice());
 }
@@ -68,53 +69,93 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
       continue;
     }
     const subdirs: string[] = [];
+    const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io };
+    let lossy = false;
     try {
-      spent += 1 + walkListing(listing, rel, `${abs}/`, summary, subdirs, out, matcher, io);
+      const r = walkListing(listing, ctx);
+      spent += 1 + r.seen;
+      lossy = r.lossy;
     } catch (e) {
       // Listing failed part-way (EIO, directory removed): what was counted stays, and says so.
       out.errors.push({ relPath: rel, code: errCode(e), message: errMessage(e) });
     } finally {
       listing.closeSync();
     }
+    if (lossy) spent += walkUndecodable(abs, ctx);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   return out;
 }
 
-/** Counts one directory's entries into `summary`; returns how many entries it examined. */
-function walkListing(
-  listing: DirListing, rel: string, absPrefix: string, summary: DirSummary, subdirs: string[],
-  out: ScanTaskResult, matcher: ExcludeMatcher, io: ScanIo,
-): number {
-  const relPrefix = rel === '' ? '' : `${rel}/`;
+/** One directory being listed, and where its findings go. */
+interface ListingContext {
+  rel: string; relPrefix: string; absPrefix: string; summary: DirSummary; subdirs: string[];
+  out: ScanTaskResult; matcher: ExcludeMatcher; io: ScanIo;
+}
+
+/**
+ * Counts one directory's entries into `summary`; returns how many entries it examined and
+ * whether it skipped names that came out with U+FFFD (bytes that are not UTF-8: the string would
+ * not reach the file), which walkUndecodable then takes from a listing as bytes.
+ */
+function walkListing(listing: DirListing, ctx: ListingContext): { seen: number; lossy: boolean } {
   let seen = 0;
+  let lossy = false;
   for (let d = listing.readSync(); d !== null; d = listing.readSync()) {
     seen++;
-    const name = d.name;
     // Hot loop (once per file): no per-entry allocation beyond the path lstat needs.
-    let kind = kindOf(d);
-    let st: Stats | undefined;
-    try {
-      if (kind === 'other' && untyped(d)) {
-        st = io.lstat(absPrefix + name);
-        kind = kindOf(st);
-      }
-      if (kind === 'file') {
-        if (matcher.excludesFile(name)) continue;
-        const size = (st ?? io.lstat(absPrefix + name)).size;
-        summary.ownFiles++;
-        summary.ownBytes += size;
-      } else if (kind === 'dir') {
-        const childRel = relPrefix + name;
-        if (!matcher.excludesDir(name, childRel)) subdirs.push(childRel);
-      } else if (kind === 'link') {
-        out.links.push({ relPath: relPrefix + name, target: linkTarget(io, absPrefix + name) });
-      }
-    } catch (e) {
-      out.errors.push({ relPath: relPrefix + name, code: errCode(e), message: errMessage(e) });
-    }
+    if (d.name.includes('\ufffd')) { lossy = true; continue; }
+    visitEntry(d, d.name, ctx);
+  }
+  return { seen, lossy };
+}
+
+/**
+ * The entries walkListing skipped, from the directory listed again as bytes: exactly those whose
+ * UTF-8 decoding holds U+FFFD, named surrogate-escaped. An entry that appeared or vanished
+ * between the two listings is the same race as any other change during a scan.
+ */
+function walkUndecodable(abs: string, ctx: ListingContext): number {
+  let entries: Dirent<Buffer>[];
+  try {
+    entries = ctx.io.readdirBytes(abs);
+  } catch (e) {
+    ctx.out.errors.push({ relPath: ctx.rel, code: errCode(e), message: errMessage(e) });
+    return 0;
+  }
+  let seen = 0;
+  for (const d of entries) {
+    if (!d.name.toString('utf8').includes('\ufffd')) continue;
+    seen++;
+    visitEntry(d, decodeName(d.name), ctx);
   }
   return seen;
+}
+
+/** Counts, queues or records one entry; a file-system problem becomes an error of that entry. */
+function visitEntry(d: Dirent<string | Buffer>, name: string, ctx: ListingContext): void {
+  const { io, matcher, summary, out } = ctx;
+  let kind = kindOf(d);
+  let st: Stats | undefined;
+  try {
+    if (kind === 'other' && untyped(d)) {
+      st = io.lstat(ctx.absPrefix + name);
+      kind = kindOf(st);
+    }
+    if (kind === 'file') {
+      if (matcher.excludesFile(name)) return;
+      const size = (st ?? io.lstat(ctx.absPrefix + name)).size;
+      summary.ownFiles++;
+      summary.ownBytes += size;
+    } else if (kind === 'dir') {
+      const childRel = ctx.relPrefix + name;
+      if (!matcher.excludesDir(name, childRel)) ctx.subdirs.push(childRel);
+    } else if (kind === 'link') {
+      out.links.push({ relPath: ctx.relPrefix + name, target: linkTarget(io, ctx.absPrefix + name) });
+    }
+  } catch (e) {
+    out.errors.push({ relPath: ctx.relPrefix + name, code: errCode(e), message: errMessage(e) });
+  }
 }
 
 function linkTarget(io: ScanIo, abs: string): SkippedLink['target'] {

@@ -1,4 +1,5 @@
 import type { Chunk, ChunkKind, Severity } from '../api';
+import { displayName, loadName, storeName } from '../fs/byte-names';
 import { recordChunkHistory } from './chunk-history';
 import { StateError } from './errors';
 import type { StoreContext } from './store-context';
@@ -13,21 +14,24 @@ interface ChunkRow {
 
 function toChunkRecord(r: ChunkRow): ChunkRecord {
   return {
-    profileRunId: r.profile_run_id, chunkId: r.chunk_id, kind: r.kind as ChunkKind, relPath: r.rel_path, source: r.source,
-    destination: r.destination, estimatedFiles: r.estimated_files, estimatedBytes: r.estimated_bytes,
+    profileRunId: r.profile_run_id, chunkId: r.chunk_id, kind: r.kind as ChunkKind, relPath: loadName(r.rel_path), source: loadName(r.source),
+    destination: loadName(r.destination), estimatedFiles: r.estimated_files, estimatedBytes: r.estimated_bytes,
     status: r.status as ChunkStatus, attempts: r.attempts, exitCode: r.exit_code, severity: r.severity as Severity | null,
     filesCopied: r.files_copied, bytesCopied: r.bytes_copied, startedAt: r.started_at, finishedAt: r.finished_at,
     durationMs: r.duration_ms, lastError: r.last_error, carriedFrom: r.carried_from,
   };
 }
 
-/** Inserts the plan of a profile run as Pending rows (inside the caller's transaction). */
+/**
+ * Inserts the plan of a profile run as Pending rows (inside the caller's transaction). Paths go
+ * through storeName: a name that is not UTF-8 would otherwise be stored as U+FFFD, for good.
+ */
 export function insertChunks(ctx: StoreContext, profileRunId: number, chunks: readonly Chunk[]): void {
   const ins = ctx.stmt(
     `INSERT INTO chunks(profile_run_id, chunk_id, kind, rel_path, source, destination, estimated_files, estimated_bytes, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Pending')`);
   for (const c of chunks) {
-    ins.run(profileRunId, c.id, c.kind, c.relPath, c.sourcePath, c.destinationPath, c.estimatedFiles, c.estimatedBytes);
+    ins.run(profileRunId, c.id, c.kind, storeName(c.relPath), storeName(c.sourcePath), storeName(c.destinationPath), c.estimatedFiles, c.estimatedBytes);
   }
 }
 
@@ -64,7 +68,7 @@ export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: 
          duration_ms = ?, last_error = ?, carried_from = NULL
        WHERE profile_run_id = ? AND chunk_id = ?`,
     ).run(status, r.exitCode, r.severity, r.filesCopied, r.bytesCopied, finishedAt, Math.round(r.durationMs),
-      r.severity === 'Warning' ? (r.message ?? null) : null, profileRunId, chunkId);
+      r.severity === 'Warning' && r.message !== undefined ? displayName(r.message) : null, profileRunId, chunkId);
     requireOne(info.changes, profileRunId, chunkId);
     const owner = ctx.stmt(
       `SELECT p.profile, r.dry_run FROM profile_runs p JOIN runs r ON r.session_id = p.session_id WHERE p.id = ?`,
@@ -82,7 +86,7 @@ export function markChunkFailed(ctx: StoreContext, profileRunId: number, chunkId
        duration_ms = ?, last_error = ?, carried_from = NULL
      WHERE profile_run_id = ? AND chunk_id = ?`,
   ).run(f.exitCode, f.severity, f.filesCopied ?? 0, f.bytesCopied ?? 0, ctx.now(),
-    f.durationMs === undefined ? null : Math.round(f.durationMs), f.message, profileRunId, chunkId));
+    f.durationMs === undefined ? null : Math.round(f.durationMs), displayName(f.message), profileRunId, chunkId));
   requireOne(info.changes, profileRunId, chunkId);
 }
 

@@ -1,3 +1,5 @@
+import { displayName } from '../fs/byte-names';
+import { displayNames } from '../fs/display-names';
 import { elapsedMs, formatBytes, formatDuration } from './format';
 import type { SessionStatus } from './status-query';
 
@@ -25,11 +27,11 @@ export function renderStatusText(s: SessionStatus | undefined, now: Date = new D
       `${c.Running} running, ${c.Failed} failed, ${c.Pending} pending`);
     lines.push(`  bytes:  ${formatBytes(p.bytesDone)} of ${formatBytes(pr.bytesTotal)} estimated${pct}`);
     for (const ch of p.running.slice(0, LIST_LIMIT)) {
-      lines.push(`  running: ${ch.relPath || '(root)'} [${ch.kind}] attempt ${ch.attempts}, since ${ch.startedAt ?? '?'}`);
+      lines.push(`  running: ${displayName(ch.relPath) || '(root)'} [${ch.kind}] attempt ${ch.attempts}, since ${ch.startedAt ?? '?'}`);
     }
     if (p.running.length > LIST_LIMIT) lines.push(`  ... and ${p.running.length - LIST_LIMIT} more running`);
     for (const ch of p.failed.slice(0, LIST_LIMIT)) {
-      lines.push(`  failed:  ${ch.relPath || '(root)'} [${ch.kind}] exit ${ch.exitCode ?? '?'} after ${ch.attempts} attempt(s): ${ch.lastError ?? ''}`);
+      lines.push(`  failed:  ${displayName(ch.relPath) || '(root)'} [${ch.kind}] exit ${ch.exitCode ?? '?'} after ${ch.attempts} attempt(s): ${ch.lastError ?? ''}`);
     }
     if (p.failed.length > LIST_LIMIT) lines.push(`  ... and ${p.failed.length - LIST_LIMIT} more failed`);
   }
@@ -40,7 +42,7 @@ export function renderStatusText(s: SessionStatus | undefined, now: Date = new D
 /** `robocurse status --json`: a stable, versioned document (all running and failed chunks included). */
 export function renderStatusJson(s: SessionStatus | undefined): string {
   if (!s) return `${JSON.stringify({ format: 'robocurse.status/1', session: null }, null, 2)}\n`;
-  return `${JSON.stringify({
+  return `${JSON.stringify(displayNames({
     format: 'robocurse.status/1',
     session: {
       ...s.run,
@@ -49,5 +51,5 @@ export function renderStatusJson(s: SessionStatus | undefined): string {
       lastEvent: s.lastEvent ?? null,
       profiles: s.profiles.map((p) => ({ ...p.profileRun, counts: p.counts, bytesDone: p.bytesDone, running: p.running, failed: p.failed })),
     },
-  }, null, 2)}\n`;
+  }), null, 2)}\n`;
 }

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decodeName, fsPath } from '../../src/fs/byte-names';
 
 /**
  * Declarative tree: a string or Buffer is a file's content, a number is a file of that many
- * pseudo-random bytes, an object is a directory, `{ symlink: target }` is a link.
+ * pseudo-random bytes, an object is a directory, `{ symlink: target }` is a link. A name may
+ * carry bytes that are not UTF-8, surrogate-escaped (`'caf\udce9'` is Latin-1 `café`).
  */
 export type TreeSpec = { [name: string]: string | Buffer | number | TreeSpec | { symlink: string } };
 
@@ -25,13 +27,13 @@ export function pseudoRandomBytes(size: number, seed = 1): Buffer {
 
 /** Writes `spec` under `root` (created if missing). */
 export function makeTree(root: string, spec: TreeSpec): void {
-  fs.mkdirSync(root, { recursive: true });
+  fs.mkdirSync(fsPath(root), { recursive: true });
   let seed = 1;
   for (const [name, value] of Object.entries(spec)) {
     const p = path.join(root, name);
-    if (typeof value === 'string' || Buffer.isBuffer(value)) fs.writeFileSync(p, value);
-    else if (typeof value === 'number') fs.writeFileSync(p, pseudoRandomBytes(value, seed++));
-    else if (isLink(value)) fs.symlinkSync(value.symlink, p);
+    if (typeof value === 'string' || Buffer.isBuffer(value)) fs.writeFileSync(fsPath(p), value);
+    else if (typeof value === 'number') fs.writeFileSync(fsPath(p), pseudoRandomBytes(value, seed++));
+    else if (isLink(value)) fs.symlinkSync(fsPath(value.symlink), fsPath(p));
     else makeTree(p, value as TreeSpec);
   }
 }
@@ -51,13 +53,14 @@ export interface TreeEntry { type: 'file' | 'dir' | 'link'; size: number; mtimeM
 export function readTree(root: string, withContent = true): Map<string, TreeEntry> {
   const out = new Map<string, TreeEntry>();
   const walk = (dir: string, rel: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
+    // Names as bytes (surrogate-escaped keys), so trees with names that are not UTF-8 compare too.
+    for (const name of fs.readdirSync(fsPath(dir), { encoding: 'buffer' }).map(decodeName).sort()) {
       const abs = path.join(dir, name);
       const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(abs);
-      if (st.isSymbolicLink()) out.set(r, { type: 'link', size: 0, mtimeMs: 0, mode: 0, link: fs.readlinkSync(abs) });
+      const st = fs.lstatSync(fsPath(abs));
+      if (st.isSymbolicLink()) out.set(r, { type: 'link', size: 0, mtimeMs: 0, mode: 0, link: decodeName(fs.readlinkSync(fsPath(abs), { encoding: 'buffer' })) });
       else if (st.isDirectory()) { out.set(r, { type: 'dir', size: 0, mtimeMs: 0, mode: st.mode & 0o7777 }); walk(abs, r); }
-      else out.set(r, { type: 'file', size: st.size, mtimeMs: Math.floor(st.mtimeMs), mode: st.mode & 0o7777, content: withContent ? fs.readFileSync(abs) : undefined });
+      else out.set(r, { type: 'file', size: st.size, mtimeMs: Math.floor(st.mtimeMs), mode: st.mode & 0o7777, content: withContent ? fs.readFileSync(fsPath(abs)) : undefined });
     }
   };
   walk(root, '');

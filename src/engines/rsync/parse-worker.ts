@@ -4,6 +4,7 @@
  * is blocking file-system work.
  */
 import * as fs from 'node:fs';
+import { fsPath } from '../../fs/byte-names';
 import type { RsyncParseRequest, RsyncReport } from './parse-protocol';
 import { parseRsyncOutput } from './report';
 
@@ -15,7 +16,7 @@ export default function parseRsyncTask(req: RsyncParseRequest): RsyncReport {
   const sizeOf = (p: string): number | undefined => {
     if (budget-- <= 0) return undefined;
     try {
-      const st = fs.lstatSync(p);
+      const st = fs.lstatSync(fsPath(p));
       return st.isFile() ? st.size : undefined;
     } catch {
       return undefined;

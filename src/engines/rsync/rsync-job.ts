@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning, Logger } from '../../api';
 import { emptyStats } from '../../api';
+import { encodeName } from '../../fs/byte-names';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { rsyncExitMeaning } from './exit-meaning';
 import { LineSplitter } from './line-splitter';
@@ -127,12 +128,12 @@ export class RsyncJob implements CopyJob {
       }
       return;
     }
-    this.log?.write(`${line}\n`);
+    this.log?.write(logLine(line));
     if (kind === undefined && this.stdoutLines.length < MAX_STDOUT_LINES) this.stdoutLines.push(line);
   }
 
   private onStderr(line: string): void {
-    this.log?.write(`${line}\n`);
+    this.log?.write(logLine(line));
     if (this.stderrLines.length < MAX_STDERR_LINES) this.stderrLines.push(line);
     else this.droppedStderr++;
   }
@@ -194,4 +195,9 @@ export class RsyncJob implements CopyJob {
       exitMeaning: { severity: 'Error', shouldRetry: true, message: `rsync job failed internally: ${(e as Error)?.message ?? String(e)}` },
     });
   }
+}
+
+/** A line for the chunk log as rsync printed it: its bytes, also those of a name that is not UTF-8. */
+function logLine(line: string): Buffer {
+  return Buffer.concat([encodeName(line), Buffer.from('\n')]);
 }

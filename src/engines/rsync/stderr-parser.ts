@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { displayName } from '../../fs/byte-names';
 import type { RsyncFileError } from './parse-protocol';
 import { unescapeRsyncName } from './unescape';
 
@@ -17,11 +18,15 @@ const RSYNC_LINE = /^rsync: (?:\[(\w+)\] )?(.*)$/;
 const QUOTED = /"(.*)"/;
 const ERRNO = /: ([^:]*?) \((\d+)\)$/;
 const VANISHED = /^file has vanished: "(.*)"$/;
+/** The generator could not delete what stands where a source entry goes (a non-empty directory...). */
+const NO_WAY = /^could not make way for new [a-z ]+?: (.*)$/;
 
 /**
  * Per-path errors from rsync's stderr. Lines without a path (the closing `rsync error: ...
  * (code 23)` summary, connection messages) are not per-file errors and are left to the exit
- * code. Duplicates (same path and message) are reported once.
+ * code. Duplicates (same path and message) are reported once. `path` is the file's name as
+ * robocurse carries it (bytes that are not UTF-8 surrogate-escaped, so it reaches the file);
+ * `message` is for people, with such bytes shown as `\xNN`.
  */
 export function parseRsyncErrors(stderr: string): RsyncFileError[] {
   const out: RsyncFileError[] = [];
@@ -37,6 +42,11 @@ export function parseRsyncErrors(stderr: string): RsyncFileError[] {
       add({ path: unescapeRsyncName(vanished[1]), code: 'ENOENT', message: 'file has vanished', role: 'sender', transfer: false, vanished: true });
       continue;
     }
+    const blocked = line.match(NO_WAY);
+    if (blocked) {
+      add({ path: unescapeRsyncName(blocked[1]), code: 'RSYNC', message: displayName(unescapeRsyncName(line)), role: 'generator', transfer: false, vanished: false });
+      continue;
+    }
     const m = line.match(RSYNC_LINE);
     if (!m) continue;
     const body = m[2];
@@ -47,7 +57,7 @@ export function parseRsyncErrors(stderr: string): RsyncFileError[] {
     add({
       path: unescapeRsyncName(quoted[1]),
       code,
-      message: unescapeRsyncName(body),
+      message: displayName(unescapeRsyncName(body)),
       role: (m[1] ?? '').toLowerCase(),
       transfer: TRANSFER_FAILURE.test(body),
       vanished: false,

@@ -44,6 +44,20 @@ describe('WorkerScanner on real trees', function () {
   beforeEach(() => { root = tempDir(); });
   afterEach(() => removeTemp(root));
 
+  it('reads names that are not UTF-8 through the worker threads: counted like find counts them, named surrogate-escaped', async () => {
+    // Latin-1 names at several depths, with budget 50 so they cross between tasks and threads.
+    const spec = skewedSpec();
+    spec['caf\udce9'] = { 'f\udcff': 7, 'sub\udcfc': { 'x': 5, deeper: { 'y\udce4': 3 } } };
+    spec['\udcff'] = 11;
+    makeTree(root, spec);
+    const tree = await scanner.scan(root, { excludes: none });
+    expect(tree.errors).to.deep.equal([]);
+    expect([tree.rootNode.totalFiles, tree.rootNode.totalBytes]).to.deep.equal([findTotals(root).files, findTotals(root).bytes]);
+    const cafe = find(tree.rootNode, 'caf\udce9')!;
+    expect([cafe.name, cafe.ownFiles, cafe.totalFiles, cafe.totalBytes]).to.deep.equal(['caf\udce9', 1, 3, 15]);
+    expect(find(tree.rootNode, 'caf\udce9/sub\udcfc/deeper')!.ownBytes).to.equal(3);
+  });
+
   it('counts the same files and bytes as find, with consistent subtree totals', async () => {
     makeTree(root, skewedSpec());
     const tree = await scanner.scan(root, { excludes: none });

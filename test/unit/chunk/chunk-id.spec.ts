@@ -10,7 +10,11 @@ describe('chunkId', () => {
 
   it('is the same for differently written forms of one relPath', () => {
     const id = chunkId('docs', 'a/b', 'tree');
-    for (const p of ['a\\b', '/a/b/', 'a//b', 'a/b\\']) expect(chunkId('docs', p, 'tree'), p).to.equal(id);
+    for (const p of ['/a/b/', 'a//b', '//a/b']) expect(chunkId('docs', p, 'tree'), p).to.equal(id);
+  });
+
+  it('takes a backslash as part of a name (POSIX), never as a separator', () => {
+    expect(chunkId('docs', 'a\\b', 'tree')).to.not.equal(chunkId('docs', 'a/b', 'tree'));
   });
 
   it('differs by profile, path, kind and case', () => {
@@ -23,8 +27,9 @@ describe('chunkId', () => {
     expect(new Set(ids).size).to.equal(ids.length);
   });
 
-  it('normaliseRelPath turns any separators into single slashes without ends', () => {
-    expect(normaliseRelPath('\\x\\\\y/z/')).to.equal('x/y/z');
+  it('normaliseRelPath turns separators into single slashes without ends', () => {
+    expect(normaliseRelPath('//x//y/z/')).to.equal('x/y/z');
+    expect(normaliseRelPath('x\\y')).to.equal('x\\y');
     expect(normaliseRelPath('')).to.equal('');
   });
 });

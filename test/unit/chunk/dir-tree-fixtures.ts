@@ -34,6 +34,16 @@ export function allNodes(root: DirNode): DirNode[] {
   return out;
 }
 
+/**
+ * Directory names: mostly plain, sometimes carrying a byte that is not UTF-8 (surrogate-escaped,
+ * as the scanner reports a Latin-1 name) or a backslash (an ordinary character on POSIX).
+ */
+const nameArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[a-z]{1,3}$/) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{0,2}$/).map((s) => `${s}\udce9`) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{1,2}$/).map((s) => `${s}\\`) },
+);
+
 /** Arbitrary Shapes: up to ~5 levels, a few children each, file counts with zeros and outliers. */
 export function shapeArb(maxDepth = 5): fc.Arbitrary<Shape> {
   const own = fc.record({
@@ -46,7 +56,7 @@ export function shapeArb(maxDepth = 5): fc.Arbitrary<Shape> {
       dirs: fc.oneof(
         { depthSize: 'small', maxDepth, withCrossShrink: true },
         fc.constant({}),
-        fc.dictionary(fc.stringMatching(/^[a-z]{1,3}$/), tie('tree'), { maxKeys: 4 }),
+        fc.dictionary(nameArb, tie('tree'), { maxKeys: 4 }),
       ),
     }).map(({ own: o, dirs }) => ({ files: o.files, bytes: o.files * o.bytesPerFile, dirs: dirs as Record<string, Shape> })) as unknown as fc.Arbitrary<Shape>,
   }));

@@ -95,3 +95,28 @@ describe('TreeChunker (flat)', () => {
     expect(brief(plan(sample, { mode: 'flat', maxChunkBytes: 1, maxChunkFiles: 1, maxDepth: 0 }))).to.deep.equal(['tree:']);
   });
 });
+
+describe('TreeChunker and names that are not UTF-8', () => {
+  // 'caf\udce9' is how the scanner reports the Latin-1 directory name `caf<0xE9>`.
+  const latin1: Shape = {
+    files: 1, bytes: 10, dirs: {
+      big: { files: 100, bytes: 10_000, dirs: { 'caf\udce9': { files: 50, bytes: 5000 }, plain: { files: 50, bytes: 5000 } } },
+      other: { files: 100, bytes: 10_000, dirs: { x: { files: 60, bytes: 6000 }, y: { files: 40, bytes: 4000 } } },
+    },
+  };
+
+  it('never splits a directory with such a subdirectory: the name stays below a chunk root (smart and flat)', () => {
+    for (const policy of [smart(100, 10), flat(3)]) {
+      const cs = plan(latin1, policy);
+      expect(brief(cs), policy.mode).to.include('tree:big').and.to.include('tree:other/x').and.to.include('files-only:other');
+      expect(cs.some((c) => c.relPath.includes('\udce9')), policy.mode).to.equal(false);
+    }
+  });
+
+  it('gives byte-distinct names distinct, stable ids, and UTF-8 names the ids they always had', () => {
+    const ids = ['caf\udce9', 'caf\udce8', 'caf\ufffd', 'café', 'caf\\xE9'].map((n) => chunkId('p', n, 'tree'));
+    expect(new Set(ids).size).to.equal(ids.length);
+    expect(chunkId('p', 'caf\udce9', 'tree')).to.equal(chunkId('p', 'caf\udce9', 'tree'));
+    expect(chunkId('p', 'a\\b', 'tree'), 'a backslash is part of a POSIX name').to.not.equal(chunkId('p', 'a/b', 'tree'));
+  });
+});

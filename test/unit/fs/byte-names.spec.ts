@@ -2,9 +2,13 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { decodeName, displayName, encodeName, fsPath, hasEscapedBytes, loadName, storeName } from '../../../src/fs/byte-names';
 
+/** No lone surrogate (String.prototype.isWellFormed, which our TS lib target does not declare). */
+const wellFormed = (t: string): boolean => Buffer.from(t, 'utf8').toString('utf8') === t;
+
 describe('byte names (surrogate-escaped non-UTF-8 names)', () => {
   it('plain UTF-8 names are ordinary strings, unchanged by every function', () => {
-    for (const s of ['a.txt', 'été/plage.jpg', '日本語', 'emoji 😀', 'C:\\x80dir', 'real \ufffd char']) {
+    // U+1F4A9 is D83D DCA9: its low half lies in the escape range and must not be taken for one.
+    for (const s of ['a.txt', 'été/plage.jpg', '日本語', 'emoji 😀', 'pile \u{1F4A9}', '\u{10080}\u{100FF}', 'C:\\x80dir', 'real \ufffd char']) {
       const b = Buffer.from(s, 'utf8');
       expect(decodeName(b)).to.equal(s);
       expect(hasEscapedBytes(s)).to.equal(false);
@@ -43,6 +47,28 @@ describe('byte names (surrogate-escaped non-UTF-8 names)', () => {
       const stored = storeName(s);
       expect(Buffer.from(stored, 'utf8').toString('utf8')).to.equal(stored);
     }), { numRuns: 2000 });
+  });
+
+  it('round-trips mixes of random bytes and any Unicode text; what is shown or stored is well-formed', () => {
+    const part = fc.oneof(fc.uint8Array({ maxLength: 6, min: 1 }).map((a) => Buffer.from(a)),
+      fc.string({ unit: 'grapheme', maxLength: 6 }).map((t) => Buffer.from(t.replace(/\0/g, ''), 'utf8')));
+    fc.assert(fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+      const b = Buffer.concat(parts);
+      const s = decodeName(b);
+      expect(encodeName(s).equals(b)).to.equal(true);
+      expect(encodeName(loadName(storeName(s))).equals(b)).to.equal(true);
+      expect(wellFormed(displayName(s)), displayName(s)).to.equal(true);
+      expect(wellFormed(storeName(s))).to.equal(true);
+    }), { numRuns: 2000 });
+  });
+
+  it('an escaped byte next to an astral character keeps both', () => {
+    const bytes = Buffer.concat([Buffer.of(0xe9), Buffer.from('\u{1F4A9}'), Buffer.of(0xff)]);
+    const s = decodeName(bytes);
+    expect(s).to.equal('\udce9\u{1F4A9}\udcff');
+    expect(displayName(s)).to.equal('\\xE9\u{1F4A9}\\xFF');
+    expect(encodeName(loadName(storeName(s))).equals(bytes)).to.equal(true);
+    expect(Buffer.from(storeName(s), 'utf8').toString('utf8')).to.equal(storeName(s));
   });
 
   it('a plain name containing a literal \\x80 is never read back as an escape', () => {

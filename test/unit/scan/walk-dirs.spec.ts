@@ -142,4 +142,32 @@ describe('walkDirs (worker function)', () => {
     expect(sorted(r.dirs).map((d) => [d.relPath, d.ownFiles, d.ownBytes])).to.deep.equal([['', 2, 30], ['a', 1, 5], ['a/b', 1, 7], ['c', 0, 0]]);
     expect(r.links.map((l) => l.relPath).sort()).to.deep.equal(['dl', 'l']);
   });
+
+  it('reads names that are not UTF-8 as bytes: counted, walked and reported surrogate-escaped', () => {
+    // Latin-1 `café/` holding `ü.txt` (0xFC) and a subdirectory, and a file named by the lone byte 0xFF.
+    const b = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const cafe = b(root, '/caf', [0xe9]);
+    fs.mkdirSync(cafe);
+    fs.writeFileSync(b(root, '/caf', [0xe9], '/', [0xfc], '.txt'), '12345');
+    fs.mkdirSync(b(root, '/caf', [0xe9], '/sub'));
+    fs.writeFileSync(b(root, '/caf', [0xe9], '/sub/x'), 'xy');
+    fs.writeFileSync(b(root, '/', [0xff]), 'abc');
+    fs.symlinkSync('f1', b(root, '/ln', [0xfe]));
+    const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none });
+    expect(r.errors).to.deep.equal([]);
+    expect(sorted(r.dirs).map((d) => [d.relPath, d.ownFiles, d.ownBytes])).to.deep.equal([
+      ['', 3, 33], ['a', 1, 5], ['a/b', 1, 7], ['c', 0, 0], ['caf\udce9', 1, 5], ['caf\udce9/sub', 1, 2],
+    ]);
+    expect(r.links.map((l) => l.relPath).sort()).to.deep.equal(['dl', 'l', 'ln\udcfe']);
+  });
+
+  it('keeps a real U+FFFD in a name apart from an undecodable byte', () => {
+    fs.writeFileSync(path.join(root, 'real\ufffd'), 'a');
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${root}/real`), Buffer.of(0xff)]), 'bb');
+    fs.mkdirSync(path.join(root, 'dir\ufffd'));
+    fs.writeFileSync(path.join(root, 'dir\ufffd', 'in'), 'ccc');
+    const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none });
+    expect(r.errors).to.deep.equal([]);
+    expect(sorted(r.dirs).map((d) => [d.relPath, d.ownFiles, d.ownBytes])).to.deep.include.members([['', 4, 33], ['dir\ufffd', 1, 3]]);
+  });
 });

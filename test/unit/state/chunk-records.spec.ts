@@ -48,6 +48,16 @@ describe('StateStore chunk records', () => {
     expect(s.listChunks(r, 'CompleteWithWarnings')[0]).to.include({ lastError: 'mismatches found', severity: 'Warning' });
   });
 
+  it('stores paths with names that are not UTF-8 without loss, and messages with them shown as \\xNN', () => {
+    const s = kit.open();
+    s.beginRun({ sessionId: 's1', configHash: 'h', configPath: '/c', dryRun: false });
+    const odd = { ...chunk('caf\udce9/d\\x80', 10), sourcePath: '/src/caf\udce9/d\\x80' };
+    const r = s.beginProfileRun('s1', 'p', 'fp', [odd], { resume: true }).profileRunId;
+    s.markChunkFailed(r, odd.id, { exitCode: 23, severity: 'Error', message: 'cannot open caf\udce9/f\udcff' });
+    const [row] = s.listChunks(r);
+    expect(row).to.include({ relPath: 'caf\udce9/d\\x80', source: '/src/caf\udce9/d\\x80', lastError: 'cannot open caf\\xE9/f\\xFF' });
+  });
+
   it('throws for a chunk that is not in the profile run', () => {
     const s = kit.open();
     const r = begin(s, 's1');

@@ -16,3 +16,8 @@ export function fixture(name: string): string {
 export function capturedRun(base: string): RsyncParseRequest {
   return { stdout: fixture(`${base}.stdout.txt`), stderr: fixture(`${base}.stderr.txt`) };
 }
+
+/** A fixture file's bytes (names that are not UTF-8 must not be decoded before the parser sees them). */
+export function fixtureBytes(name: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURES, name));
+}

@@ -47,6 +47,18 @@ describe('LineSplitter', () => {
     expect(out).to.deep.equal(['a', 'b', 'été', 'last']);
   });
 
+  it('gives names that are not UTF-8 surrogate-escaped, however the bytes are cut', () => {
+    const bytes = Buffer.concat([Buffer.from('>f+++++++++ caf'), Buffer.of(0xe9), Buffer.from('/'), Buffer.of(0xff), Buffer.from('\ncd+++++++++ \u00e9t\u00e9/\r')]);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const out: string[] = [];
+      const s = new LineSplitter((l) => out.push(l));
+      s.push(bytes.subarray(0, cut));
+      s.push(bytes.subarray(cut));
+      s.end();
+      expect(out, `cut at ${cut}`).to.deep.equal(['>f+++++++++ caf\udce9/\udcff', 'cd+++++++++ \u00e9t\u00e9/']);
+    }
+  });
+
   it('gives the same lines however the stream is cut (property)', () => {
     const text = fixture('tree-mirror.stdout.txt');
     const whole = lines(text);

@@ -1,10 +1,21 @@
 import { expect } from 'chai';
 import { emptyStats } from '../../../../src/api';
+import { LineSplitter } from '../../../../src/engines/rsync/line-splitter';
 import { parseRsyncOutput } from '../../../../src/engines/rsync/report';
 import { parseRsyncInt, parseStatsBlock } from '../../../../src/engines/rsync/stats-block';
 import { parseRsyncErrors } from '../../../../src/engines/rsync/stderr-parser';
 import { unescapeRsyncName } from '../../../../src/engines/rsync/unescape';
-import { capturedRun, fixture } from './fixtures';
+import { parseItemizeLine } from '../../../../src/engines/rsync/progress-parser';
+import { capturedRun, fixture, fixtureBytes } from './fixtures';
+
+/** A captured stream as the job hands it to the parser: cut into lines as bytes, joined by '\n'. */
+function asJobReads(bytes: Buffer): string {
+  const out: string[] = [];
+  const s = new LineSplitter((l) => out.push(l));
+  s.push(bytes);
+  s.end();
+  return out.join('\n');
+}
 
 describe('parseRsyncOutput on captured rsync 3.5 output', () => {
   it('a first copy with --delete: copied, created and deleted counts', () => {
@@ -121,5 +132,42 @@ describe('rsync number and name helpers', () => {
     expect(unescapeRsyncName('new\\#012line')).to.equal('new\nline');
     expect(unescapeRsyncName('caf\\#303\\#251')).to.equal('café');
     expect(unescapeRsyncName('plain \\# text')).to.equal('plain \\# text');
+  });
+
+  it('unescapeRsyncName gives bytes that are not UTF-8 as the scanner names them (surrogate-escaped)', () => {
+    // rsync without --8-bit-output escapes a Latin-1 é as \#351; with it, the byte comes raw (escaped by LineSplitter).
+    expect(unescapeRsyncName('caf\\#351')).to.equal('caf\udce9');
+    expect(unescapeRsyncName('caf\udce9\\#012\\#377')).to.equal('caf\udce9\n\udcff');
+    expect(unescapeRsyncName('d\udcfc/\udcff')).to.equal('d\udcfc/\udcff');
+  });
+});
+
+describe('rsync output with names that are not UTF-8 (captured, rsync 3.5)', () => {
+  const run = { stdout: asJobReads(fixtureBytes('latin1-names.stdout.txt')), stderr: asJobReads(fixtureBytes('latin1-names.stderr.txt')) };
+
+  it('errors name the real files: the path reaches the file, the message shows the byte as \\xNN', () => {
+    const r = parseRsyncOutput(run);
+    expect(r.errors.map(({ path, code }) => ({ path, code }))).to.deep.equal([
+      { path: '/tmp/rsfx/src/caf\udce9', code: 'EACCES' },
+      { path: '/tmp/rsfx/src/ctl\u0001x', code: 'EACCES' },
+    ]);
+    expect(r.errors[0].message).to.equal('send_files failed to open "/tmp/rsfx/src/caf\\xE9": Permission denied (13)');
+    expect(r.stats.filesFailed).to.equal(2);
+    expect(r.stats.filesCopied).to.equal(2);
+  });
+
+  it('a file rsync could not make way for (a non-empty directory in its place) is a failed path', () => {
+    const r = parseRsyncOutput({ stdout: asJobReads(fixtureBytes('blocked-latin1.stdout.txt')), stderr: asJobReads(fixtureBytes('blocked-latin1.stderr.txt')) });
+    expect(r.errors).to.deep.equal([{
+      path: 'caf\udce9.txt', code: 'RSYNC', role: 'generator', transfer: false, vanished: false,
+      message: 'could not make way for new regular file: caf\\xE9.txt',
+    }]);
+    expect(r.stats.filesFailed).to.equal(1);
+    expect(r.notes).to.include('some non-empty directories could not be deleted');
+  });
+
+  it('per-file lines carry the names as the scanner has them', () => {
+    const items = run.stdout.split('\n').map((l) => parseItemizeLine(l)).filter((x) => x !== undefined).map((x) => x.name);
+    expect(items).to.include.members(['d\udcfc/', 'd\udcfc/\udcff', 'ok']);
   });
 });
