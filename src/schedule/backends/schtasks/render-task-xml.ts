@@ -73,14 +73,14 @@ export function renderTaskXml(input: RenderInput, e: ScheduleEntryInput, who: Ta
     '  <Principals>',
     ...indent(4, principal(who)),
     '  </Principals>',
+    // In the order Task Scheduler itself exports them.
     '  <Settings>',
-    // The default limit (72 h) kills a long migration on day 3.
-    '    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>',
     '    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>',
-    '    <StartWhenAvailable>true</StartWhenAvailable>',
     '    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>',
     '    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>',
     '    <AllowHardTerminate>true</AllowHardTerminate>',
+    // A start missed while the machine was off runs as soon as it can.
+    '    <StartWhenAvailable>true</StartWhenAvailable>',
     '    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>',
     '    <IdleSettings>',
     '      <StopOnIdleEnd>false</StopOnIdleEnd>',
@@ -91,6 +91,8 @@ export function renderTaskXml(input: RenderInput, e: ScheduleEntryInput, who: Ta
     '    <Hidden>false</Hidden>',
     '    <RunOnlyIfIdle>false</RunOnlyIfIdle>',
     '    <WakeToRun>false</WakeToRun>',
+    // The default limit (72 h) kills a long migration on day 3.
+    '    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>',
     '    <Priority>7</Priority>',
     '  </Settings>',
     '  <Actions Context="Author">',
