@@ -34,8 +34,13 @@ export class FakeRunner implements CommandRunner {
 
   constructor(private readonly steps: TranscriptStep[]) {}
 
-  static fromFile(file: string): FakeRunner {
-    return new FakeRunner(JSON.parse(fs.readFileSync(file, 'utf8')) as TranscriptStep[]);
+  /** Loads a transcript, replacing `{name}` placeholders in every string with `vars[name]`. */
+  static fromFile(file: string, vars: Record<string, string> = {}): FakeRunner {
+    const sub = (s: string): string => s.replace(/\{([A-Za-z_]+)\}/g, (all, k: string) => vars[k] ?? all);
+    const steps = (JSON.parse(fs.readFileSync(file, 'utf8')) as TranscriptStep[]).map((st) => ({
+      ...st, argv: st.argv.map(sub), script: st.script?.map(sub), stdout: st.stdout && sub(st.stdout), stderr: st.stderr && sub(st.stderr),
+    }));
+    return new FakeRunner(steps);
   }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
