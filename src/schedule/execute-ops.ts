@@ -30,10 +30,21 @@ export function argvText(argv: readonly string[]): string {
 export async function executeOps(ops: readonly ScheduleOp[], runner: CommandRunner, env: NodeJS.ProcessEnv): Promise<string[]> {
   const done: string[] = [];
   for (const op of ops) {
-    if (op.kind === 'write') { writeAtomic(op.path, op.content); done.push(`wrote ${op.path}`); continue; }
-    if (op.kind === 'delete') { fs.rmSync(op.path, { force: true }); done.push(`removed ${op.path}`); continue; }
+    // A file or start that fails (EACCES without root, ENOENT) is a failed step like any other.
+    const failed = (what: string, e: unknown): ScheduleOpError => new ScheduleOpError(op, `${what}: ${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`.trim());
+    if (op.kind === 'write') {
+      try { writeAtomic(op.path, op.content); } catch (e) { throw failed(`cannot write ${op.path}`, e); }
+      done.push(`wrote ${op.path}`);
+      continue;
+    }
+    if (op.kind === 'delete') {
+      try { fs.rmSync(op.path, { force: true }); } catch (e) { throw failed(`cannot remove ${op.path}`, e); }
+      done.push(`removed ${op.path}`);
+      continue;
+    }
     if (op.kind === 'detach') {
-      const pid = await runner.startDetached(op.argv, op.cwd);
+      let pid: number;
+      try { pid = await runner.startDetached(op.argv, op.cwd); } catch (e) { throw failed(`cannot start ${argvText(op.argv)}`, e); }
       done.push(`started pid ${pid}: ${argvText(op.argv)}`);
       continue;
     }
