@@ -55,6 +55,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .positional('id', { type: 'string', describe: 'Snapshot id (for delete)' })
       .option('provider', { type: 'string', describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
     run(async () => (await import('./commands/snapshot')).snapshotCommand))
+    .command('schedule <action>', "Install, show or remove each profile's schedule in the system's own scheduler", (y) => y
+      .positional('action', { choices: ['plan', 'sync', 'list', 'status', 'remove', 'run-now'] as const, describe: 'plan (what sync would change) | sync | list | status | remove | run-now (--profile)' })
+      .option('backend', { choices: ['systemd', 'cron', 'schtasks', 'launchd'] as const, describe: 'Scheduler to use (default: the host\'s own; cron where systemd is not running)' })
+      .option('user', { type: 'boolean', describe: "The invoking user's schedule (default)" })
+      .option('system', { type: 'boolean', describe: 'System-wide (systemd system units, LaunchDaemons, a SYSTEM task)' })
+      .option('run-as', { type: 'string', describe: 'Task Scheduler: the account of --user tasks (default: this user)' })
+      .option('password-stdin', { type: 'boolean', describe: "Task Scheduler: read the account's password from stdin (never from argv)" }),
+    run(async () => (await import('./commands/schedule')).scheduleCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
@@ -63,7 +71,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
     .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
     .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
-    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, plugins, pause, resume, stop (see --help)')
+    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, schedule, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
     .help()

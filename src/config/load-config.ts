@@ -8,6 +8,7 @@ import { ConfigError, type ConfigProblem } from './problems';
 import { compileConfigSchema, validateSchema } from './schema-validate';
 import { parseSize } from './size';
 import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
+import { buildSchedule, scheduleProblems } from '../schedule/compile';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
 
 /** What the loaded plugins add to the names a config may use. */
@@ -77,6 +78,7 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,
+    ...(p.schedule ? { schedule: buildSchedule(p.schedule) } : {}),
   };
 }
 
@@ -97,6 +99,7 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
     if (prof.snapshot && !providers.has(prof.snapshot.provider)) {
       add([...base, 'snapshot', 'provider'], `unknown snapshot provider '${prof.snapshot.provider}'${providers.size ? ` (loaded: ${[...providers].join(', ')})` : ''}; load it with {"use": "${prof.snapshot.provider}"} in global.plugins`);
     }
+    out.push(...scheduleProblems(rawProfiles[prof.name].schedule, [...base, 'schedule']));
     const switches = prof.engineOptions.robocopy?.switches;
     if (Array.isArray(switches)) {
       for (const sp of robocopySwitchProblems(switches, `profiles.${prof.name}.engineOptions.robocopy.switches`)) {

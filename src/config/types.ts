@@ -1,4 +1,5 @@
 import type { ChunkPolicy } from '../api';
+import type { ScheduleConfig } from '../schedule/types';
 
 /** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
 export interface RetryPolicy {
@@ -47,6 +48,8 @@ export interface ProfileConfig {
   bandwidthLimitMbps: number;
   /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
   windowsPaths: boolean;
+  /** When the system's scheduler runs this profile (`robocurse schedule sync`); absent = never. */
+  schedule?: ScheduleConfig;
 }
 
 /** A plugin named by the config. */
