@@ -1,4 +1,5 @@
 import type { ChunkPolicy } from '../api';
+import type { MaxDeletes } from './max-deletes';
 
 /** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
 export interface RetryPolicy {
@@ -47,6 +48,8 @@ export interface ProfileConfig {
   bandwidthLimitMbps: number;
   /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
   windowsPaths: boolean;
+  /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
+  maxDeletes?: MaxDeletes | null;
 }
 
 /** A plugin named by the config. */

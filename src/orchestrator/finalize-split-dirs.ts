@@ -4,6 +4,7 @@ import { mapRelPath } from '../chunk';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher } from '../scan';
+import type { FinalPassDeletions } from './safety-rails';
 
 /** Directories the chunker split: strict ancestors of tree chunks, and files-only chunk dirs. */
 export function splitDirectories(chunks: readonly Chunk[]): string[] {
@@ -23,6 +24,13 @@ export function splitDirectories(chunks: readonly Chunk[]): string[] {
 
 export interface FinalizeResult { extrasRemoved: string[]; problems: string[] }
 
+export interface FinalizeOptions {
+  dryRun: boolean;
+  logger: Logger;
+  /** maxDeletes and the deletion log: an extra it does not admit stays. */
+  deletions?: FinalPassDeletions;
+}
+
 /**
  * After every chunk of a profile ran: in each directory the chunker split, (1) with mirror,
  * remove destination entries that do not exist in the source and are not excluded — no chunk
@@ -30,7 +38,7 @@ export interface FinalizeResult { extrasRemoved: string[]; problems: string[] }
  * its source mtime back, which the chunks writing inside it have bumped. A directory whose
  * source cannot be listed is left alone: nothing is ever deleted on an incomplete picture.
  */
-export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoot: string, chunks: readonly Chunk[], opts: { dryRun: boolean; logger: Logger }): Promise<FinalizeResult> {
+export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoot: string, chunks: readonly Chunk[], opts: FinalizeOptions): Promise<FinalizeResult> {
   const result: FinalizeResult = { extrasRemoved: [], problems: [] };
   if (profile.windowsPaths && process.platform !== 'win32') return result;
   const matcher = makeExcludeMatcher(profileExcludes(profile), { sourceRoot });
@@ -53,9 +61,15 @@ export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoo
         if (srcNames.has(e.name)) continue;
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory() ? matcher.excludesDir(e.name, childRel) : matcher.excludesFile(e.name)) continue;
+        const target = mapRelPath(profile.destination, childRel, profile.windowsPaths);
+        const entries = opts.deletions ? await opts.deletions.admit(target, e.isDirectory()) : 1;
+        if (entries === 0) continue;
         result.extrasRemoved.push(childRel);
-        if (opts.dryRun) continue;
-        try { await fsp.rm(mapRelPath(profile.destination, childRel, profile.windowsPaths), { recursive: true, force: true }); } catch (err) {
+        if (opts.dryRun) { opts.deletions?.removed(childRel, e.isDirectory(), entries); continue; }
+        try {
+          await fsp.rm(target, { recursive: true, force: true });
+          opts.deletions?.removed(childRel, e.isDirectory(), entries);
+        } catch (err) {
           result.problems.push(`${childRel}: cannot remove extra (${(err as NodeJS.ErrnoException).code})`);
         }
       }
