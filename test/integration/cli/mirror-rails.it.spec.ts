@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fromPackage, hashTree, runCliLikeCron, type CronResult } from '../../helpers/cli-child';
+import { fromPackage, hashTree, runCliLikeCron, runCliOnPty, type CronResult } from '../../helpers/cli-child';
 import { runCli } from '../../helpers/run-cli';
 import { diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { entriesBelow, expectEnded, writeRailsConfig } from './rails-kit';
@@ -51,6 +51,16 @@ describe('mirror safety rails through the CLI (cron-like child processes)', func
       });
     }
   }
+
+  it('on a terminal too: the refusal is shown, exit 1, nothing deleted', async () => {
+    makeTree(dir, { src: {}, dst: REPLICA });
+    writeRailsConfig(dir, { docs: { source: 'src', destination: 'dst', mirror: true } });
+    const before = hashTree(path.join(dir, 'dst'));
+    const r = await runCliOnPty(['run', '--config', path.join(dir, 'robocurse.json'), '--all'], { timeoutMs: 60_000 });
+    expect(r.code, r.output).to.equal(1);
+    expect(r.output).to.contain("mirror of profile 'docs' refused").and.to.contain('is empty');
+    expect(hashTree(path.join(dir, 'dst'))).to.equal(before);
+  });
 
   it('an empty source and an empty (or only excluded) destination is no reason to refuse', async () => {
     makeTree(dir, { src: {}, dst: { 'Thumbs.db': 'x' } });
