@@ -125,7 +125,7 @@ export class SafetyRails {
 
   /** After a chunk completed: what its destination looks like, for the next resume (not in dry runs). */
   chunkCompleted(profile: ProfileConfig, chunk: Chunk): void {
-    if (this.dryRun) return;
+    if (this.dryRun || !this.deps.journal.recordDestinationProbe) return;
     const p: Promise<void> = probeDestination(chunk)
       .then((probe) => { if (probe) this.deps.journal.recordDestinationProbe?.(profile.name, chunk.id, JSON.stringify(probe)); })
       .catch((err: unknown) => this.deps.logger.warn({ err, chunkId: chunk.id }, 'could not record the destination of a completed chunk'))
