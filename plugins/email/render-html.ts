@@ -10,7 +10,8 @@ export function renderHtml(r: RunReport, maxListed: number): string {
     + `<td>${p.chunksOk}</td><td>${p.chunksWarning}</td><td>${p.chunksFailed}</td><td>${p.chunksSkipped}</td>`
     + `<td>${p.filesCopied}</td><td>${h(formatBytes(p.bytesCopied))}</td><td>${h(formatDuration(p.durationMs))}</td>`
     + `<td>${h(formatThroughput(p.bytesCopied, p.durationMs))}</td><td>${h(successRate(p.chunksOk, p.chunksWarning, p.chunksFailed))}</td></tr>`
-    + (p.error ? `<tr><td colspan="11" style="color:#cf222e">${h(p.error)}</td></tr>` : '')).join('\n');
+    + (p.error ? `<tr><td colspan="11" style="color:#cf222e">${h(p.error)}</td></tr>` : '')
+    + (p.refused ? `<tr><td colspan="11" style="color:#cf222e">${h(p.refused)}</td></tr>` : '')).join('\n');
   const failures = r.failures.slice(0, maxListed).map((f) => (f.path === undefined
     ? `<li><b>[${h(f.profile)}] ${h(f.source)}</b> (exit ${f.exitCode}, ${f.retryCount} retries): ${h(f.message)}</li>`
     : `<li style="margin-left:2em"><code>${h(f.path)}</code> ${h(f.code ?? '')} ${h(f.message)}</li>`)).join('\n');

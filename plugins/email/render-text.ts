@@ -25,6 +25,8 @@ export function renderText(r: RunReport, maxListed: number): string {
     );
     if (p.scanErrors) lines.push(`  Scan errors: ${p.scanErrors}`);
     if (p.error) lines.push(`  Error: ${p.error}`);
+    if (p.refused) lines.push(`  Refused: ${p.refused}`);
+    if (p.extrasRemoved) lines.push(`  Extras removed from the destination: ${p.extrasRemoved}`);
     lines.push('');
   }
   if (r.warnings.length > 0) {

@@ -100,7 +100,27 @@ export interface CopyOptions {
   engineRetries?: number;
   /** Seconds between the engine's own retries (robocopy /W). */
   engineWaitSeconds?: number;
+  /**
+   * Mirror: the most destination entries this job may delete, each file, link and directory
+   * counted, a removed directory's contents included. The job deletes nothing beyond it (also
+   * in a dry run, where it stops listing) and ends Error with `shouldRetry: false`, saying so.
+   * Undefined = no limit. Resolved per chunk by the orchestrator from the profile's maxDeletes.
+   */
+  maxDeletes?: number;
+  /**
+   * Called for each destination entry the job deletes, or would delete in a dry run, with its
+   * path relative to the chunk's destination ('/'-separated, names as in byte-names.ts) and how
+   * many entries went with it (1, or 1 + the contents of a directory when the engine knows them).
+   */
+  onDeletion?: (deletion: Deletion) => void;
   logger: Logger;
+}
+
+/** One deletion a job reports (see CopyOptions.onDeletion). */
+export interface Deletion {
+  relPath: string;
+  isDir: boolean;
+  entries: number;
 }
 
 /**

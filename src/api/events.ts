@@ -39,6 +39,11 @@ export interface ProfileSummary {
   failedChunks: FailedChunkSummary[];
   /** Why the profile could not run at all (snapshot, scan root, engine start), when it could not. */
   error?: string;
+  /**
+   * Why a mirror safety rail stopped the profile before it deleted (more): an empty source, a
+   * source on another file system than last time, the final pass's maxDeletes. Result Failed.
+   */
+  refused?: string;
   /** Problems the scan recorded (unreadable directories, vanished entries). */
   scanErrors: number;
 }

@@ -5,7 +5,7 @@
 export const EXIT = {
   /** Every selected profile finished; chunks may have warnings (e.g. robocopy mismatches). */
   Success: 0,
-  /** The run finished, but at least one chunk failed after all its attempts. */
+  /** The run finished, but at least one chunk failed after all its attempts, or a mirror rail refused a profile. */
   FailedChunks: 1,
   /** Bad command line or config: nothing was run. */
   UsageOrConfig: 2,

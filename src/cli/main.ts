@@ -4,6 +4,11 @@ import { processIo, type CliIo, type CommonArgs } from './io';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+const ALLOW_MASS_DELETE = {
+  type: 'boolean', default: false,
+  describe: 'Mirror even from an empty source or one on another file system than last time, and ignore maxDeletes, for this run only (docs/safety.md)',
+} as const;
+
 /** Runs a command module lazily, so `--help` and `validate` never load the copy machinery. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command narrows its own args
 type Handler = (args: any, io: CliIo) => Promise<ExitCode>;
@@ -38,10 +43,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('run', 'Replicate the selected profiles', (y) => y
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
-      .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' }),
+      .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
+      .option('allow-mass-delete', ALLOW_MASS_DELETE),
     run(async () => (await import('./commands/run')).runCommand))
     .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dry-run', { type: 'boolean', default: false, hidden: true }),
     run(async () => (await import('./commands/run')).retryFailedCommand))
     .command('status', 'Show the running (or last) session, from any terminal', (y) => y

@@ -7,6 +7,8 @@ import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from 
 import { ConfigError, type ConfigProblem } from './problems';
 import { compileConfigSchema, validateSchema } from './schema-validate';
 import { parseSize } from './size';
+import { parseMaxDeletes } from './max-deletes';
+import { privateDirProblems } from './private-dirs';
 import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
 import { buildSchedule, scheduleProblems } from '../schedule/compile';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
@@ -79,6 +81,7 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,
     ...(p.schedule ? { schedule: buildSchedule(p.schedule) } : {}),
+    maxDeletes: p.maxDeletes !== undefined ? parseMaxDeletes(p.maxDeletes)! : null,
   };
 }
 
@@ -161,6 +164,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions): Prom
   const names: PluginNames = checked.names;
   problems.push(...checked.problems);
   problems.push(...located(src, configPath, semanticProblems(cfg, raw.profiles as Raw, names, options.checkFilesystem ?? true)));
+  problems.push(...located(src, configPath, privateDirProblems(cfg)));
   if (problems.length > 0) throw new ConfigError(problems, configPath);
   return cfg;
 }

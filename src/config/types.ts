@@ -1,5 +1,6 @@
 import type { ChunkPolicy } from '../api';
 import type { ScheduleConfig } from '../schedule/types';
+import type { MaxDeletes } from './max-deletes';
 
 /** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
 export interface RetryPolicy {
@@ -50,6 +51,8 @@ export interface ProfileConfig {
   windowsPaths: boolean;
   /** When the system's scheduler runs this profile (`robocurse schedule sync`); absent = never. */
   schedule?: ScheduleConfig;
+  /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
+  maxDeletes?: MaxDeletes | null;
 }
 
 /** A plugin named by the config. */

@@ -1,11 +1,13 @@
 import type { BigIntStats } from 'node:fs';
 import type { Chunk, Logger } from '../api';
+import { mapRelPath } from '../chunk/dest-paths';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../scan';
+import type { FinalPassDeletions } from './safety-rails';
 
 /** Directories the chunker split: strict ancestors of tree chunks, and files-only chunk dirs. */
 export function splitDirectories(chunks: readonly Chunk[]): string[] {
@@ -33,6 +35,8 @@ export interface FinalizeOptions {
    * assumed (the destination did not exist yet), it is probed again here, where it does.
    */
   destinationCase?: CaseSensitivity;
+  /** maxDeletes and the deletion log: an extra it does not admit stays. */
+  deletions?: FinalPassDeletions;
 }
 
 /** Case-insensitive comparison key; folding more than a file system does only keeps more. */
@@ -63,7 +67,7 @@ export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoo
   if (dirs.length === 0) return result;
   let dcase = opts.destinationCase;
   if (!dcase || dcase.how === 'assumed') dcase = await probeCaseSensitivity(profile.destination, { mayWrite: !opts.dryRun });
-  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result);
+  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result, opts.deletions);
   for (const rel of dirs) await pass.finalize(rel);
   for (const p of result.problems) opts.logger.warn({ profile: profile.name }, `finalize: ${p}`);
   if (result.extrasRemoved.length) {
@@ -82,6 +86,7 @@ class FinalizePass {
   constructor(
     private readonly profile: ProfileConfig, private readonly sourceRoot: string, private readonly caseInsensitive: boolean,
     private readonly dryRun: boolean, private readonly result: FinalizeResult,
+    private readonly deletions?: FinalPassDeletions,
   ) {
     const rules = profileExcludes(profile);
     this.matchers = [makeExcludeMatcher(rules, { sourceRoot })];
@@ -165,10 +170,13 @@ class FinalizePass {
       this.result.problems.push(`${shown(here)}: is a symbolic link in the destination where the source has a directory; not followed, left as is (mirror is off)`);
       return;
     }
+    // A link is one entry; the budget is never spent on what it points to.
+    if (this.deletions && (await this.deletions.admit(mapRelPath(this.profile.destination, here, this.profile.windowsPaths), false)) === 0) return;
     this.result.extrasRemoved.push(here);
-    if (this.dryRun) return;
+    if (this.dryRun) { this.deletions?.removed(here, false, 1); return; }
     try {
       await parent.remove(name);
+      this.deletions?.removed(here, false, 1);
       this.result.problems.push(`${shown(here)}: was a symbolic link in the destination where the source has a directory; removed, not followed (the next run copies the directory)`);
     } catch (e) {
       this.result.problems.push(`${shown(here)}: is a symbolic link where the source has a directory and cannot be removed (${code(e)}); not followed`);
@@ -192,9 +200,16 @@ class FinalizePass {
     if (candidates.length > 0) candidates = await this.notReachedBySourceNames(dst, rel, entries, candidates, srcNames);
     for (const e of candidates) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const isDir = e.isDirectory && !e.isSymbolicLink;
+      // maxDeletes: an extra the budget does not admit stays.
+      const count = this.deletions ? await this.deletions.admit(mapRelPath(this.profile.destination, childRel, this.profile.windowsPaths), isDir) : 1;
+      if (count === 0) continue;
       this.result.extrasRemoved.push(childRel);
-      if (this.dryRun) continue;
-      try { await dst.remove(e.name); } catch (err) {
+      if (this.dryRun) { this.deletions?.removed(childRel, isDir, count); continue; }
+      try {
+        await dst.remove(e.name);
+        this.deletions?.removed(childRel, isDir, count);
+      } catch (err) {
         this.result.problems.push(`${shown(childRel)}: cannot remove extra (${code(err)})`);
       }
     }

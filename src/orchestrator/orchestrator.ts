@@ -15,6 +15,8 @@ import { sessionOutcome, summarizeProfile } from './profile-summary';
 import { buildStatus } from './status';
 import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
+import { MirrorRefusedError } from './mirror-guard';
+import { SafetyRails } from './safety-rails';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
 
 /** Everything the orchestrator works with, injected so tests can swap any part. */
@@ -83,6 +85,9 @@ export class Orchestrator {
   private pauseTimer?: NodeJS.Timeout;
   private scanAbort?: AbortController;
   private profileError?: string;
+  /** Why a mirror safety rail failed the current profile (exit 1, not 4). */
+  private profileRefusal?: string;
+  private readonly rails: SafetyRails;
   /** The current profile's full plan and where it is read from, for the final pass. */
   private plannedChunks: Chunk[] = [];
   private finalExtrasRemoved = 0;
@@ -95,6 +100,7 @@ export class Orchestrator {
     this.journal = deps.journal ?? new NullJournal();
     this.now = deps.now ?? Date.now;
     this.bandwidth = new BandwidthBudget(deps.globalBandwidthMbps ?? 0, deps.copierFor);
+    this.rails = new SafetyRails({ journal: this.journal, bus: deps.bus, logger: deps.logger });
     this.state = {
       sessionId: deps.bus.sessionId, phase: 'Idle', profiles: [], profileIndex: 0,
       activeJobs: new Map(), completedChunks: [], failedChunks: [], skippedChunks: [],
@@ -111,6 +117,7 @@ export class Orchestrator {
     this.resume = opts.resume ?? true;
     this.onlyChunks = opts.onlyChunks;
     this.callbacks = opts;
+    this.rails.beginRun({ allowMassDelete: opts.allowMassDelete, dryRun: this.dryRun, onDeletion: opts.onDeletion });
     s.profiles = profiles;
     s.startTime = this.now();
     this.journal.beginRun({ sessionId: s.sessionId, profiles: profiles.map((p) => p.name), dryRun: this.dryRun });
@@ -156,13 +163,18 @@ export class Orchestrator {
     try {
       const started = await this.startProfileReplication(profile);
       if (started) await finished;
+      await this.rails.settle();
       if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
-        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase });
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile) });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
+        this.profileRefusal = this.rails.finalPassRefusal(profile);
       }
     } catch (err) {
-      // A scan aborted by stop or drain is a stop, not a profile failure.
-      if (!this.state.stopRequested && !this.state.drainRequested) {
+      if (err instanceof MirrorRefusedError) {
+        this.profileRefusal = err.message;
+        this.deps.logger.error({ profile: profile.name }, err.message);
+      } else if (!this.state.stopRequested && !this.state.drainRequested) {
+        // A scan aborted by stop or drain is a stop, not a profile failure.
         this.profileError = (err as Error)?.message ?? String(err);
         this.deps.logger.error({ err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
       }
@@ -222,7 +234,10 @@ export class Orchestrator {
     if (s.stopRequested) return false;
     this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
-    this.initQueue(profile, chunks, completedChunkIds);
+    // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
+    const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
+    if (s.stopRequested) return false;
+    this.initQueue(profile, chunks, stillDone);
     s.phase = 'Replicating';
     this.redistributeBandwidth();
     this.tick();
@@ -255,7 +270,7 @@ export class Orchestrator {
     s.completedChunks = []; s.failedChunks = []; s.skippedChunks = [];
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
-    this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined;
+    this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
     this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
     this.chunkBytes.clear();
     this.queue.clear();
@@ -323,7 +338,10 @@ export class Orchestrator {
     let job;
     try {
       const copier = this.deps.copierFor(profile.engine);
-      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }));
+      job = copier.start(q.chunk, {
+        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }),
+        ...this.rails.copyOptions(profile, q.chunk),
+      });
     } catch (err) {
       const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);
@@ -382,6 +400,7 @@ export class Orchestrator {
       s.completedCount++;
       this.finishedBytes += active.chunk.estimatedBytes;
       this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
+      this.rails.chunkCompleted(profile, active.chunk);
     }
     this.redistributeBandwidth();
     return result;
@@ -556,8 +575,9 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
     });
+    this.rails.profileFinished(profile, summary);
     this.doneProfilesBytes += s.bytesComplete;
     this.doneProfilesTotal += s.totalBytes;
     this.deps.bus.emit('ProfileComplete', summary);

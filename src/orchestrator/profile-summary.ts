@@ -10,6 +10,8 @@ export function summarizeProfile(input: {
   bytesTotal: number; durationMs: number; stopped: boolean; error?: string; scanErrors: number;
   /** Extras removed by the final pass over split directories. */
   extrasRemoved?: number;
+  /** A mirror safety rail failed the profile (see ProfileSummary.refused). */
+  refused?: string;
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
   const all = [...input.completed, ...input.failed];
@@ -22,7 +24,7 @@ export function summarizeProfile(input: {
     errors: (f.result?.errors ?? []).slice(0, MAX_ERRORS_PER_CHUNK),
   }));
   let result: ProfileResult;
-  if (input.error || input.failed.length > 0) result = 'Failed';
+  if (input.error || input.refused || input.failed.length > 0) result = 'Failed';
   else if (input.stopped) result = 'Stopped';
   else if (warn > 0 || input.scanErrors > 0) result = 'Warning';
   else result = 'Success';
@@ -44,6 +46,7 @@ export function summarizeProfile(input: {
     failedChunks,
     scanErrors: input.scanErrors,
     ...(input.error ? { error: input.error } : {}),
+    ...(input.refused ? { refused: input.refused } : {}),
   });
 }
 

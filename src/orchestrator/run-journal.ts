@@ -1,5 +1,6 @@
 import type { Chunk, CopyResult, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig } from '../config/types';
+import type { SourceDevice } from './source-device';
 
 /**
  * Where the orchestrator checkpoints a run (the SQLite state store in production). Every method
@@ -16,6 +17,16 @@ export interface RunJournal {
   endRun(info: { outcome: string; exitCode: number }): void;
   /** Bytes the profile had last time, for an overall ETA before its scan; undefined when unknown. */
   expectedBytes?(profile: string): number | undefined;
+  /** What each chunk carried as done by this profile run's resume recorded of its destination. */
+  destinationProbes?(profile: string): Map<string, string | null>;
+  /** Stores what a completed chunk's destination looks like (resume-check.ts). */
+  recordDestinationProbe?(profile: string, chunkId: string, probe: string): void;
+  /** Chunks carried as done whose destination disagrees: they run again. */
+  unskipChunks?(profile: string, chunkIds: string[]): void;
+  /** Where the profile's source lived at its last successful real run, if it was at `source`. */
+  sourceDevice?(profile: string, source: string): SourceDevice | undefined;
+  /** Records where the profile's source lives, after a successful real run. */
+  recordSourceDevice?(profile: string, source: string, device: SourceDevice): void;
 }
 
 /** A journal that remembers nothing: runs without a state directory, and unit tests. */

@@ -4,6 +4,7 @@ import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent } from '../api
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { profileFingerprint, type StateStore } from '../state';
 import type { RunJournal } from './run-journal';
+import type { SourceDevice } from './source-device';
 
 /** Events are written in batches: one transaction per event would cost an fsync each. */
 const EVENT_FLUSH_MS = 250;
@@ -89,7 +90,31 @@ export class StateJournal implements RunJournal {
   endProfile(summary: ProfileSummary): void {
     this.flushChunks();
     const id = this.profileRunIds.get(summary.profile);
-    if (id !== undefined) this.store.endProfileRun(id, summary.result);
+    if (id !== undefined) this.store.endProfileRun(id, summary.result, { error: summary.refused ?? summary.error, extrasRemoved: summary.extrasRemoved });
+  }
+
+  destinationProbes(profile: string): Map<string, string | null> {
+    return new Map(this.store.listChunks(this.runId(profile), 'Skipped').map((c) => [c.chunkId, c.destProbe]));
+  }
+
+  recordDestinationProbe(profile: string, chunkId: string, probe: string): void {
+    const id = this.runId(profile);
+    this.queueChunkWrite(() => this.store.recordDestinationProbe(id, chunkId, probe));
+  }
+
+  unskipChunks(profile: string, chunkIds: string[]): void {
+    this.store.unskipChunks(this.runId(profile), chunkIds);
+  }
+
+  sourceDevice(profile: string, source: string): SourceDevice | undefined {
+    const r = this.store.sourceDevice(profile);
+    return r && r.source === source ? { device: r.device, fsType: r.fsType, mountPoint: r.mountPoint, mountSource: r.mountSource } : undefined;
+  }
+
+  recordSourceDevice(profile: string, source: string, device: SourceDevice): void {
+    try { this.store.recordSourceDevice({ profile, source, sessionId: this.sessionId, ...device }); } catch (err) {
+      this.logger.error({ err, profile }, 'could not record the source file system in the state database');
+    }
   }
 
 

@@ -1,5 +1,6 @@
 import type { Chunk, CopyJob, CopyResult, DirTree, ProfileResult, ProfileSummary, SnapshotInfo } from '../api';
 import type { ProfileConfig } from '../config/types';
+import type { DeletionReport } from './safety-rails';
 
 export type Phase = 'Idle' | 'Snapshot' | 'Scanning' | 'Replicating' | 'Complete' | 'Stopped' | 'Failed';
 
@@ -89,6 +90,8 @@ export interface RunCallbacks {
   onProgress?: (status: OrchestrationStatus) => void;
   onChunkComplete?: (job: ActiveJob, result: CopyResult) => void;
   onProfileComplete?: (summary: ProfileSummary) => void;
+  /** Every destination entry deleted (or, in a dry run, that would be), as it happens. */
+  onDeletion?: (deletion: DeletionReport) => void;
 }
 
 export interface RunOptions extends RunCallbacks {
@@ -100,6 +103,8 @@ export interface RunOptions extends RunCallbacks {
   onlyChunks?: Map<string, Set<string>>;
   /** How often the timer tick refreshes progress and releases retries (ms). */
   tickIntervalMs?: number;
+  /** Turn the mirror safety rails off for this run (empty or moved source, maxDeletes): `--allow-mass-delete`. */
+  allowMassDelete?: boolean;
 }
 
 export interface RunSummary {

@@ -9,7 +9,7 @@ interface ChunkRow {
   profile_run_id: number; chunk_id: string; kind: string; rel_path: string; source: string; destination: string;
   estimated_files: number; estimated_bytes: number; status: string; attempts: number; exit_code: number | null;
   severity: string | null; files_copied: number; bytes_copied: number; started_at: string | null; finished_at: string | null;
-  duration_ms: number | null; last_error: string | null; carried_from: number | null;
+  duration_ms: number | null; last_error: string | null; carried_from: number | null; dest_probe: string | null;
 }
 
 function toChunkRecord(r: ChunkRow): ChunkRecord {
@@ -18,7 +18,7 @@ function toChunkRecord(r: ChunkRow): ChunkRecord {
     destination: loadName(r.destination), estimatedFiles: r.estimated_files, estimatedBytes: r.estimated_bytes,
     status: r.status as ChunkStatus, attempts: r.attempts, exitCode: r.exit_code, severity: r.severity as Severity | null,
     filesCopied: r.files_copied, bytesCopied: r.bytes_copied, startedAt: r.started_at, finishedAt: r.finished_at,
-    durationMs: r.duration_ms, lastError: r.last_error, carriedFrom: r.carried_from,
+    durationMs: r.duration_ms, lastError: r.last_error, carriedFrom: r.carried_from, destProbe: r.dest_probe ?? null,
   };
 }
 
@@ -65,7 +65,7 @@ export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: 
     const finishedAt = ctx.now();
     const info = ctx.stmt(
       `UPDATE chunks SET status = ?, exit_code = ?, severity = ?, files_copied = ?, bytes_copied = ?, finished_at = ?,
-         duration_ms = ?, last_error = ?, carried_from = NULL
+         duration_ms = ?, last_error = ?, carried_from = NULL, dest_probe = NULL
        WHERE profile_run_id = ? AND chunk_id = ?`,
     ).run(status, r.exitCode, r.severity, r.filesCopied, r.bytesCopied, finishedAt, Math.round(r.durationMs),
       r.severity === 'Warning' && r.message !== undefined ? displayName(r.message) : null, profileRunId, chunkId);
@@ -104,4 +104,29 @@ export function chunkCounts(ctx: StoreContext, profileRunId: number): Record<Chu
   const rows = ctx.stmt('SELECT status, COUNT(*) AS n FROM chunks WHERE profile_run_id = ? GROUP BY status').all(profileRunId) as { status: ChunkStatus; n: number }[];
   for (const r of rows) counts[r.status] = r.n;
   return counts;
+}
+
+/**
+ * Stores what a completed chunk's destination looked like (resume-check.ts), so a later resume
+ * can tell that the destination still holds the chunk. Only a done row takes one.
+ */
+export function recordDestinationProbe(ctx: StoreContext, profileRunId: number, chunkId: string, probe: string): void {
+  ctx.write(() => ctx.stmt(
+    `UPDATE chunks SET dest_probe = ? WHERE profile_run_id = ? AND chunk_id = ? AND status IN ('Complete', 'CompleteWithWarnings')`,
+  ).run(probe, profileRunId, chunkId));
+}
+
+/**
+ * Turns chunks a resume carried as done (`Skipped`) back into Pending, because their destination
+ * no longer agrees with the checkpoint: they run again, and no later resume trusts them either.
+ */
+export function unskipChunks(ctx: StoreContext, profileRunId: number, chunkIds: readonly string[]): void {
+  if (chunkIds.length === 0) return;
+  ctx.write(() => {
+    const upd = ctx.stmt(
+      `UPDATE chunks SET status = 'Pending', exit_code = NULL, severity = NULL, files_copied = 0, bytes_copied = 0,
+         started_at = NULL, finished_at = NULL, duration_ms = NULL, attempts = 0, carried_from = NULL, dest_probe = NULL
+       WHERE profile_run_id = ? AND chunk_id = ? AND status = 'Skipped'`);
+    for (const id of chunkIds) upd.run(profileRunId, id);
+  });
 }

@@ -3,12 +3,12 @@ import { insertChunks } from './chunk-records';
 import { StateError } from './errors';
 import { getRun } from './run-records';
 import type { StoreContext } from './store-context';
-import type { BeginProfileRunOptions, BeginProfileRunResult, ProfileRunRecord } from './types';
+import type { BeginProfileRunOptions, BeginProfileRunResult, ProfileRunEnd, ProfileRunRecord } from './types';
 
 interface ProfileRunRow {
   id: number; session_id: string; profile: string; fingerprint: string; started_at: string; ended_at: string | null;
   result: string | null; chunks_total: number; bytes_total: number; files_total: number; bytes_copied: number;
-  files_copied: number; resumed_from: number | null;
+  files_copied: number; resumed_from: number | null; error: string | null; extras_removed: number;
 }
 
 /** Maps a `profile_runs` row to its record. */
@@ -17,6 +17,7 @@ export function toProfileRunRecord(r: ProfileRunRow): ProfileRunRecord {
     id: r.id, sessionId: r.session_id, profile: r.profile, fingerprint: r.fingerprint, startedAt: r.started_at,
     endedAt: r.ended_at, result: r.result as ProfileResult | null, chunksTotal: r.chunks_total, bytesTotal: r.bytes_total,
     filesTotal: r.files_total, bytesCopied: r.bytes_copied, filesCopied: r.files_copied, resumedFrom: r.resumed_from,
+    error: r.error ?? null, extrasRemoved: r.extras_removed ?? 0,
   };
 }
 
@@ -97,7 +98,7 @@ export function beginProfileRun(
       ctx.stmt(
         `UPDATE chunks SET status = 'Skipped', exit_code = o.exit_code, severity = o.severity, files_copied = o.files_copied,
            bytes_copied = o.bytes_copied, started_at = o.started_at, finished_at = o.finished_at, duration_ms = o.duration_ms,
-           attempts = o.attempts, carried_from = COALESCE(o.carried_from, o.profile_run_id)
+           attempts = o.attempts, carried_from = COALESCE(o.carried_from, o.profile_run_id), dest_probe = o.dest_probe
          FROM (SELECT * FROM chunks WHERE profile_run_id = ? AND status IN ('Complete', 'CompleteWithWarnings', 'Skipped')) AS o
          WHERE chunks.profile_run_id = ? AND chunks.chunk_id = o.chunk_id`,
       ).run(base.id, id);
@@ -113,13 +114,13 @@ export function beginProfileRun(
  * Ends a profile run: stores its result and the totals copied by this run (carried chunks
  * excluded: their bytes were copied by the run named in carriedFrom).
  */
-export function endProfileRun(ctx: StoreContext, profileRunId: number, result: ProfileResult): ProfileRunRecord {
+export function endProfileRun(ctx: StoreContext, profileRunId: number, result: ProfileResult, end: ProfileRunEnd = {}): ProfileRunRecord {
   return ctx.write(() => {
     const sums = ctx.stmt(
       `SELECT COALESCE(SUM(bytes_copied), 0) AS bytes, COALESCE(SUM(files_copied), 0) AS files
        FROM chunks WHERE profile_run_id = ? AND status != 'Skipped'`).get(profileRunId) as { bytes: number; files: number };
-    const info = ctx.stmt('UPDATE profile_runs SET ended_at = ?, result = ?, bytes_copied = ?, files_copied = ? WHERE id = ?')
-      .run(ctx.now(), result, sums.bytes, sums.files, profileRunId);
+    const info = ctx.stmt('UPDATE profile_runs SET ended_at = ?, result = ?, bytes_copied = ?, files_copied = ?, error = ?, extras_removed = ? WHERE id = ?')
+      .run(ctx.now(), result, sums.bytes, sums.files, end.error ?? null, end.extrasRemoved ?? 0, profileRunId);
     if (info.changes !== 1) throw new StateError('STATE_UNKNOWN_RUN', `no profile run ${profileRunId} in the state database`);
     return getProfileRun(ctx, profileRunId)!;
   });

@@ -21,7 +21,9 @@ export function renderHistoryText(entries: readonly HistoryEntry[], now: Date = 
         `${pr.chunksTotal} chunks: ${c.Complete} ok, ${c.CompleteWithWarnings} warn, ${c.Failed} failed, ${c.Skipped} skipped` +
         `${c.Pending + c.Running > 0 ? `, ${c.Pending + c.Running} not done` : ''}; ` +
         `${formatBytes(pr.bytesCopied)} copied of ${formatBytes(pr.bytesTotal)}` +
+        `${pr.extrasRemoved > 0 ? `, ${pr.extrasRemoved} extra(s) removed` : ''}` +
         `${pr.resumedFrom !== null ? `; resumed from run #${pr.resumedFrom}` : ''}  (run #${pr.id})`);
+      if (pr.error) lines.push(`        ${pr.error}`);
     }
   }
   return `${lines.join('\n')}\n`;

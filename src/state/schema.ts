@@ -129,6 +129,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'mirror safety rails: source file system per profile, destination probe per chunk, profile errors and deletions',
+    sql: `
+      -- Where each profile's source lived at its last successful run: a mirror from a source that
+      -- moved to another file system (a mount that is gone) is refused.
+      CREATE TABLE source_devices (
+        profile      TEXT PRIMARY KEY,
+        source       TEXT NOT NULL,
+        device       TEXT NOT NULL,
+        fs_type      TEXT,
+        mount_point  TEXT,
+        mount_source TEXT,
+        session_id   TEXT NOT NULL,
+        recorded_at  TEXT NOT NULL
+      );
+      -- What the chunk's destination looked like when it completed (JSON, see resume-check.ts):
+      -- a resume skips the chunk only while the destination still agrees.
+      ALTER TABLE chunks ADD COLUMN dest_probe TEXT;
+      ALTER TABLE profile_runs ADD COLUMN error TEXT;
+      ALTER TABLE profile_runs ADD COLUMN extras_removed INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

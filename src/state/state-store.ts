@@ -11,11 +11,13 @@ import * as locks from './profile-lock';
 import * as profileRuns from './profile-runs';
 import * as runs from './run-records';
 import * as snapshots from './snapshot-records';
+import * as sourceDevices from './source-devices';
 import * as status from './status-query';
 import { createStoreContext, type StoreContext } from './store-context';
 import type {
   BeginProfileRunOptions, BeginProfileRunResult, BeginRunInput, ChunkDurationStats, ChunkFailure, ChunkRecord,
-  ChunkStatus, ChunkSuccess, CommandTarget, ControlCommand, ProfileRunRecord, RunRecord, SnapshotRecord, StoredCommand,
+  ChunkStatus, ChunkSuccess, CommandTarget, ControlCommand, ProfileRunEnd, ProfileRunRecord, RunRecord, SnapshotRecord,
+  SourceDeviceRecord, StoredCommand,
 } from './types';
 
 export interface StateStoreOptions extends OpenDatabaseOptions {
@@ -77,7 +79,7 @@ export class StateStore {
   }
 
   /** Ends a profile run with its result; totals are computed from its chunk rows. */
-  endProfileRun(profileRunId: number, result: ProfileResult): ProfileRunRecord { return profileRuns.endProfileRun(this.ctx, profileRunId, result); }
+  endProfileRun(profileRunId: number, result: ProfileResult, end?: ProfileRunEnd): ProfileRunRecord { return profileRuns.endProfileRun(this.ctx, profileRunId, result, end); }
 
   /** The newest profile run of `profile` in a real (not dry) run, e.g. to estimate its size before the scan. */
   lastRealProfileRun(profile: string): ProfileRunRecord | undefined { return profileRuns.lastRealProfileRun(this.ctx, profile); }
@@ -92,6 +94,18 @@ export class StateStore {
 
   /** Records a failed attempt (retried later with markChunkRunning, or final). */
   markChunkFailed(profileRunId: number, chunkId: string, failure: ChunkFailure): void { chunks.markChunkFailed(this.ctx, profileRunId, chunkId, failure); }
+
+  /** Stores what a completed chunk's destination looked like, for the resume check. */
+  recordDestinationProbe(profileRunId: number, chunkId: string, probe: string): void { chunks.recordDestinationProbe(this.ctx, profileRunId, chunkId, probe); }
+
+  /** Puts chunks carried as done back to Pending (their destination no longer agrees). */
+  unskipChunks(profileRunId: number, chunkIds: readonly string[]): void { chunks.unskipChunks(this.ctx, profileRunId, chunkIds); }
+
+  /** Where the profile's source lived at its last successful real run. */
+  sourceDevice(profile: string): SourceDeviceRecord | undefined { return sourceDevices.getSourceDevice(this.ctx, profile); }
+
+  /** Records where the profile's source lives (after a successful real run). */
+  recordSourceDevice(rec: Omit<SourceDeviceRecord, 'recordedAt'>): void { sourceDevices.recordSourceDevice(this.ctx, rec); }
 
   /** Chunk rows of a profile run, optionally of one status. */
   listChunks(profileRunId: number, status?: ChunkStatus): ChunkRecord[] { return chunks.listChunks(this.ctx, profileRunId, status); }

@@ -72,6 +72,10 @@ export interface ProfileRunRecord {
   bytesCopied: number;
   filesCopied: number;
   resumedFrom: number | null;
+  /** Why the profile could not run or was refused (mirror safety rails), when it was. */
+  error: string | null;
+  /** Destination entries the run removed (mirror), as the summary counted them. */
+  extrasRemoved: number;
 }
 
 /** The outcome of a chunk attempt the engine reported as a success (Success or Warning). */
@@ -116,6 +120,8 @@ export interface ChunkRecord {
   lastError: string | null;
   /** For `Skipped` rows: the profile run that actually copied the chunk. */
   carriedFrom: number | null;
+  /** What the destination looked like when the chunk completed (resume check), JSON; null when unknown. */
+  destProbe: string | null;
 }
 
 /** Whom a command is for: one session, or whichever session runs that profile. */
@@ -159,4 +165,28 @@ export interface ChunkDurationStats {
   bytesPerSecond: number;
   filesPerSecond: number;
   byChunk: Map<string, { samples: number; meanDurationMs: number; lastDurationMs: number; lastBytes: number; lastFiles: number }>;
+}
+
+/**
+ * The file system a profile's source was on at its last successful real run (mirror safety:
+ * a source that moved to another file system is a mount that is gone, not an empty share).
+ */
+export interface SourceDeviceRecord {
+  profile: string;
+  /** The source path as configured then; a record for another path says nothing. */
+  source: string;
+  /** st_dev as "major:minor" (POSIX) or the volume serial number (Windows). */
+  device: string;
+  /** From /proc/self/mountinfo where there is one; null elsewhere. */
+  fsType: string | null;
+  mountPoint: string | null;
+  mountSource: string | null;
+  sessionId: string;
+  recordedAt: string;
+}
+
+/** How a profile run ended, beyond its result: stored for `history`. */
+export interface ProfileRunEnd {
+  error?: string;
+  extrasRemoved?: number;
 }

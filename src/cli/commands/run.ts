@@ -18,6 +18,7 @@ import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
 import type { ProgressView } from '../progress/progress-view';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
+import { dryRunDeletionPrinter } from '../deletion-lines';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
 
@@ -25,6 +26,7 @@ interface RunArgs extends CommonArgs {
   maxJobs?: number;
   dryRun: boolean;
   resume: boolean;
+  allowMassDelete?: boolean;
 }
 
 function chooseView(args: RunArgs, io: CliIo): ProgressView {
@@ -122,8 +124,8 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
-      dryRun: args.dryRun, resume: args.resume, onlyChunks,
-      onProgress: (s) => view.update(s),
+      dryRun: args.dryRun, resume: args.resume, onlyChunks, allowMassDelete: args.allowMassDelete,
+      onProgress: (s) => view.update(s), onDeletion: dryRunDeletionPrinter(args, io),
     });
     view.finish(orch.getStatus());
     const exitCode = exitCodeForOutcome(summary.outcome);

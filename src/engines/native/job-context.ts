@@ -2,6 +2,7 @@ import type { Chunk, Logger } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
 import type { BatchPool } from './batch-pool';
+import type { DeletionBudget } from './deletion-budget';
 import type { Gate } from './gate';
 import type { Limiter } from './limiter';
 import type { ResolvedNativeOptions } from './native-options';
@@ -30,6 +31,8 @@ export interface JobContext {
   readonly logger: Logger;
   /** Unique temp-file tags for this job's copies. */
   readonly tempTags: TempTags;
+  /** Mirror deletions: counted against maxDeletes and reported (deletion-budget.ts). */
+  readonly deletions: DeletionBudget;
 }
 
 /** True when any bandwidth limit applies right now. */

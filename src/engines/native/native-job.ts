@@ -13,6 +13,7 @@ import { ProgressMeter } from './progress-meter';
 import { Tally } from './tally';
 import { TempTags } from './temp-name';
 import { copyDirectory } from './tree-walk';
+import { DeletionBudget } from './deletion-budget';
 
 /** The profile's source root, recovered from the chunk, for absolute exclude-dir patterns. */
 function sourceRootOf(chunk: Chunk): string | undefined {
@@ -56,6 +57,7 @@ export class NativeJob implements CopyJob {
       progress: this.meter,
       tally: new Tally(opts.maxErrors, logger),
       tempTags: new TempTags(),
+      deletions: new DeletionBudget(chunk.profile, options),
     };
     this.done = this.run(ctx);
   }
@@ -118,6 +120,7 @@ export class NativeJob implements CopyJob {
       skippedEntries: ctx.tally.skippedEntries, failures: ctx.tally.failures, fatal: ctx.tally.fatal, dryRun: ctx.dryRun,
     };
     const exitCode = nativeExitCode(outcome);
-    return { exitCode, exitMeaning: nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity), stats, errors, durationMs, killed: false };
+    const meaning = nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity);
+    return { exitCode, exitMeaning: ctx.deletions.limitMeaning(meaning) ?? meaning, stats, errors, durationMs, killed: false };
   }
 }

@@ -10,6 +10,7 @@ import { buildRobocopyArgs } from './build-args';
 import { readRobocopyEngineOptions } from './engine-options';
 import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
 import { RobocopyJob } from './robocopy-job';
+import { PreviewGatedJob } from '../preview/preview-gated-job';
 
 export interface RobocopyCopierOptions {
   /** robocopy executable; per-profile `engineOptions.robocopy.executable` wins over it. */
@@ -68,8 +69,20 @@ export class RobocopyCopier implements Copier {
     };
   }
 
-  /** Starts robocopy for `chunk`. Throws RobocopyArgumentError for unsafe or refused arguments. */
+  /**
+   * Starts robocopy for `chunk`. Throws RobocopyArgumentError for unsafe or refused arguments.
+   * robocopy has no deletion limit: with maxDeletes, a mirror first counts what it would delete
+   * and starts robocopy only within the limit (PreviewGatedJob; docs/safety.md).
+   */
   start(chunk: Chunk, options: CopyOptions): CopyJob {
+    const launch = this.prepare(chunk, options);
+    const limit = options.maxDeletes;
+    if (options.mirror && limit !== undefined) return new PreviewGatedJob(chunk, { ...options, maxDeletes: limit }, launch);
+    return launch();
+  }
+
+  /** Checks the arguments now (throwing), and returns what spawns robocopy with them. */
+  private prepare(chunk: Chunk, options: CopyOptions): () => CopyJob {
     const eo = readRobocopyEngineOptions(options.engineOptions);
     const env = this.options.env ?? process.env;
     const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || 'robocopy');
@@ -90,6 +103,11 @@ export class RobocopyCopier implements Copier {
       logPath,
       userSwitches: eo.switches,
     });
+    return () => this.spawnJob(chunk, options, { executable, args, env, logPath, eo });
+  }
+
+  private spawnJob(chunk: Chunk, options: CopyOptions, p: { executable: string; args: string[]; env: NodeJS.ProcessEnv; logPath: string; eo: ReturnType<typeof readRobocopyEngineOptions> }): CopyJob {
+    const { executable, args, env, logPath, eo } = p;
     fs.mkdirSync(path.dirname(logPath), { recursive: true });
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
     logger.debug({ executable, args }, 'starting robocopy');

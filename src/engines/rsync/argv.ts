@@ -4,7 +4,7 @@ import { hasControlChar, RsyncArgumentError } from './errors';
 import { buildFilterRules } from './filter-rules';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
-export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec'>;
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes'>;
 
 /** Where interrupted files wait for the next attempt (relative: one per destination directory). */
 export const PARTIAL_DIR = '.robocurse-partial';
@@ -53,7 +53,8 @@ export function dirOperand(p: string, role: 'source' | 'destination'): string {
  *   which incremental recursion reports correctly, and incremental recursion starts copying
  *   before the whole chunk is listed and keeps rsync's memory flat on big chunks;
  * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir),
- *   and rsync never deletes receiver entries that an exclude rule hides.
+ *   and rsync never deletes receiver entries that an exclude rule hides; `--max-delete` is the
+ *   profile's maxDeletes as resolved for this chunk.
  */
 export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
   const src = dirOperand(chunk.sourcePath, 'source');
@@ -73,6 +74,9 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   if (options.mirror) {
     argv.push('--delete');
     if (engine.deleteExcluded) argv.push('--delete-excluded');
+    // rsync counts every deleted entry (a directory's contents included) and, at the limit,
+    // deletes nothing more and exits 25; 0 means "delete nothing" since rsync 3.0.
+    if (options.maxDeletes !== undefined) argv.push(`--max-delete=${options.maxDeletes}`);
   }
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.

@@ -18,7 +18,9 @@ export interface RsyncExitRow {
  *   could pass next time: Error, retry;
  * - vanished source files (24) mean the source changed under us: the rest was copied, a retry
  *   would only find them gone again: Warning;
- * - the --max-delete brake (25) left extras in place on purpose: Warning.
+ * - the --max-delete brake (25) held deletions back: robocurse passes it only as the profile's
+ *   maxDeletes, so the mirror is incomplete on purpose and another attempt would want the same
+ *   deletions: Error, no retry (the job names the limit; see delete-limit.ts).
  */
 export const RSYNC_EXIT_TABLE: readonly RsyncExitRow[] = [
   { code: 0, meaning: 'success', severity: 'Success', shouldRetry: false },
@@ -41,7 +43,7 @@ export const RSYNC_EXIT_TABLE: readonly RsyncExitRow[] = [
   { code: 22, meaning: 'error allocating core memory buffers', severity: 'Error', shouldRetry: true },
   { code: 23, meaning: 'partial transfer due to error (some files or attributes were not transferred)', severity: 'Error', shouldRetry: true },
   { code: 24, meaning: 'partial transfer due to vanished source files', severity: 'Warning', shouldRetry: false },
-  { code: 25, meaning: 'the --max-delete limit stopped deletions', severity: 'Warning', shouldRetry: false },
+  { code: 25, meaning: 'the --max-delete limit stopped deletions (maxDeletes)', severity: 'Error', shouldRetry: false },
   { code: 30, meaning: 'timeout in data send/receive', severity: 'Error', shouldRetry: true },
   { code: 35, meaning: 'timeout waiting for daemon connection', severity: 'Error', shouldRetry: true },
 ];

@@ -8,7 +8,8 @@ import { rsyncExitMeaning } from './exit-meaning';
 import { LineSplitter } from './line-splitter';
 import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
-import { ProgressTracker } from './progress-parser';
+import { parseItemizeLine, ProgressTracker } from './progress-parser';
+import { deleteLimitExitMeaning } from '../delete-limit';
 
 /** Everything a job needs, decided by the copier before the process starts. */
 export interface RsyncJobSpec {
@@ -40,6 +41,8 @@ export class RsyncJob implements CopyJob {
   private readonly stdoutLines: string[] = [];
   private readonly stderrLines: string[] = [];
   private droppedStderr = 0;
+  /** `*deleting` lines seen: entries deleted (or, in a dry run, listed). */
+  private deletions = 0;
   private readonly child: TrackedChild;
   private readonly logger: Logger;
   private log: fs.WriteStream | undefined;
@@ -129,7 +132,19 @@ export class RsyncJob implements CopyJob {
       return;
     }
     this.log?.write(logLine(line));
+    if (kind === 'item' && line.startsWith('*deleting')) this.onDeleting(line);
     if (kind === undefined && this.stdoutLines.length < MAX_STDOUT_LINES) this.stdoutLines.push(line);
+  }
+
+  /** `*deleting   dir/name` (a directory ends in '/'): one entry, its contents have lines of their own. */
+  private onDeleting(line: string): void {
+    const item = parseItemizeLine(line);
+    if (!item) return;
+    this.deletions++;
+    const isDir = item.name.endsWith('/');
+    try {
+      this.spec.options.onDeletion?.({ relPath: isDir ? item.name.slice(0, -1) : item.name, isDir, entries: 1 });
+    } catch (e) { this.logger.warn({ err: (e as Error)?.message }, 'deletion listener threw'); }
   }
 
   private onStderr(line: string): void {
@@ -165,7 +180,15 @@ export class RsyncJob implements CopyJob {
     const report = await this.spec.parser.parse({ stdout: this.stdoutLines.join('\n'), stderr: this.stderrLines.join('\n') });
     if (this.droppedStderr > 0) report.notes.push(`${this.droppedStderr} further stderr lines not parsed`);
     await this.closeLog();
-    const meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
+    let meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
+    const limit = this.spec.options.maxDeletes;
+    if (exit.code === 25 && limit !== undefined) {
+      const skipped = /Deletions stopped due to --max-delete limit \((\d+) skipped\)/.exec(this.stderrLines.join('\n'));
+      meaning = deleteLimitExitMeaning({
+        profile: this.chunk.profile, limit, deleted: this.deletions, held: skipped ? Number(skipped[1]) : undefined,
+        dryRun: this.spec.options.dryRun, engineMessage: meaning.message,
+      });
+    }
     const errors = report.errors.map(({ path: p, code, message }) => ({ path: p, code, message }));
     return this.result({ ...base, exitCode: exit.code ?? -1, exitMeaning: meaning, stats: report.stats, errors });
   }

@@ -63,6 +63,15 @@ const CASES: Case[] = [
   { name: 'robocopy switch robocurse manages itself', mutate: (c) => { c.profiles.docs.engineOptions = { robocopy: { switches: ['/COPY:DAT', '/MT:32'] } }; }, path: 'profiles.docs.engineOptions.robocopy.switches[1]', message: /MT/ },
   { name: 'robocopy switch with shell metacharacters', mutate: (c) => { c.profiles.docs.engineOptions = { robocopy: { switches: ['/XF:a|b'] } }; }, path: 'profiles.docs.engineOptions.robocopy.switches[0]', message: /./ },
   { name: 'Windows path on a POSIX host', mutate: (c) => { c.profiles.docs.source = 'D:\\Shares\\Docs'; }, path: 'profiles.docs.source', message: /is a Windows path/ },
+  { name: 'maxDeletes a string without %', mutate: (c) => { c.profiles.docs.maxDeletes = '5'; }, path: 'profiles.docs.maxDeletes', message: /count of entries.*percentage like "5%".*got string "5"/ },
+  { name: 'maxDeletes negative', mutate: (c) => { c.profiles.docs.maxDeletes = -1; }, path: 'profiles.docs.maxDeletes', message: /whole number >= 0/ },
+  { name: 'maxDeletes fractional count', mutate: (c) => { c.profiles.docs.maxDeletes = 2.5; }, path: 'profiles.docs.maxDeletes', message: /whole number/ },
+  { name: 'maxDeletes above 100%', mutate: (c) => { c.profiles.docs.maxDeletes = '150%'; }, path: 'profiles.docs.maxDeletes', message: /0-100/ },
+  { name: 'stateDir inside the destination', mutate: (c) => { c.global.stateDir = path.join(c.profiles.docs.destination, 'state'); c.profiles.docs.mirror = true; }, path: 'global.stateDir', message: /inside the destination of profile 'docs'.*mirror would delete it/ },
+  { name: 'stateDir equal to the destination', mutate: (c) => { c.global.stateDir = c.profiles.docs.destination; }, path: 'global.stateDir', message: /inside the destination of profile 'docs'/ },
+  { name: 'logDir inside the source', mutate: (c) => { c.global.logDir = path.join(c.profiles.docs.source, 'logs'); }, path: 'global.logDir', message: /inside the source of profile 'docs'/ },
+  { name: 'stateDir inside a disabled profile\'s destination', mutate: (c) => { c.profiles.old = { source: c.profiles.docs.source, destination: path.join(c.profiles.docs.destination, '..', 'old'), enabled: false }; c.global.stateDir = path.join(c.profiles.old.destination, 'st'); }, path: 'global.stateDir', message: /profile 'old'/ },
+  { name: 'stateDir reaching the destination through a link', mutate: (c, d) => { fs.mkdirSync(c.profiles.docs.destination, { recursive: true }); fs.symlinkSync(c.profiles.docs.destination, path.join(d, 'via-link')); c.global.stateDir = path.join(d, 'via-link', 'state'); }, path: 'global.stateDir', message: /inside the destination of profile 'docs'/ },
   { name: 'duplicate profile key', text: '{"version":1,"profiles":{"a":{"source":"/tmp","destination":"/x"},"a":{"source":"/tmp","destination":"/y"}}}', path: 'profiles.a', message: /duplicate key 'a'/ },
   { name: 'invalid JSON with line and column', text: '{\n  "version": 1,\n  "profiles": {,}\n}', path: '', message: /invalid JSON at line 3, column 16/ },
   { name: 'trailing comma', text: '{"version": 1, "profiles": {"a": {"source": "/tmp", "destination": "/x"},}}', path: '', message: /invalid JSON at line 1/ },
@@ -92,6 +101,17 @@ describe('config validation: every invalid config is rejected with its path', ()
     const cfg = await loadConfig(write({ name: 'ok', mutate: () => undefined, path: '', message: /x/ }));
     expect(cfg.profiles.map((p) => p.name)).to.deep.equal(['docs']);
     expect(cfg.profiles[0].chunking.mode).to.equal('smart');
+  });
+
+  it('loads maxDeletes as a count or a percentage; absent means no limit', async () => {
+    const cfg = validConfig(dir);
+    cfg.profiles.docs.maxDeletes = '2.5%';
+    cfg.profiles.other = { source: path.join(dir, 'src'), destination: path.join(dir, 'dst2'), maxDeletes: 0 };
+    cfg.profiles.plain = { source: path.join(dir, 'src'), destination: path.join(dir, 'dst3') };
+    const file = path.join(dir, 'robocurse.json');
+    fs.writeFileSync(file, JSON.stringify(cfg));
+    const loaded = await loadConfig(file);
+    expect(loaded.profiles.map((p) => p.maxDeletes)).to.deep.equal([{ percent: 2.5 }, { count: 0 }, null]);
   });
 
   for (const c of CASES) {

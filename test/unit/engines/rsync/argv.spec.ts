@@ -35,6 +35,12 @@ describe('buildRsyncArgv (golden)', () => {
     expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal(['-a', ...COMMON, '--delete', '--', '/srv/src/data/', '/mnt/dst/data/']);
   });
 
+  it('3b: maxDeletes becomes --max-delete (0 included: delete nothing), only with mirror', () => {
+    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 25 }))).to.deep.equal(['-a', ...COMMON, '--delete', '--max-delete=25', '--', '/srv/src/data/', '/mnt/dst/data/']);
+    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 0 }))).to.include('--max-delete=0');
+    expect(argv(chunk(), opts({ mirror: false, maxDeletes: 25 })).some((a) => a.startsWith('--max-delete'))).to.equal(false);
+  });
+
   it('4: mirror on a files-only chunk deletes files only (directories stay excluded, hence protected)', () => {
     expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }))).to.deep.equal(
       ['-a', ...COMMON, '--delete', '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);

@@ -10,7 +10,7 @@ const EXPECTED: Record<number, [string, boolean]> = {
   5: ['Error', true], 6: ['Fatal', false], 10: ['Error', true], 11: ['Error', true], 12: ['Error', true],
   13: ['Fatal', false], 14: ['Error', true], 15: ['Error', true], 16: ['Error', true], 19: ['Error', true],
   20: ['Error', true], 21: ['Error', true], 22: ['Error', true], 23: ['Error', true], 24: ['Warning', false],
-  25: ['Warning', false], 30: ['Error', true], 35: ['Error', true],
+  25: ['Error', false], 30: ['Error', true], 35: ['Error', true],
 };
 
 describe('rsyncExitMeaning', () => {

@@ -39,6 +39,15 @@ describe('email: completion report', () => {
     expect(text).not.to.include('attached');
   });
 
+  it('text and html: a mirror refused by a safety rail says why, and extras removed are counted', () => {
+    const refused = sampleProfileSummary('docs', { result: 'Failed', refused: "mirror of profile 'docs' refused: its source <x> is empty", extrasRemoved: 0 });
+    const r = buildReport('s1', 't', sessionEnd({ profiles: [refused, sampleProfileSummary('media', { result: 'Success', extrasRemoved: 7 })] }), 'h', origin);
+    const text = renderText(r, 20);
+    expect(text).to.include("  Refused: mirror of profile 'docs' refused: its source <x> is empty");
+    expect(text).to.include('  Extras removed from the destination: 7');
+    expect(renderHtml(r, 20)).to.include('refused: its source &lt;x&gt; is empty');
+  });
+
   it('html: every value from the run is escaped', () => {
     const html = renderHtml(buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('<script>alert(1)</script>')] }), 'h', origin), 20);
     expect(html).not.to.include('<script>');
