@@ -87,7 +87,12 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   const sessionId = newSessionId();
   // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
   const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
-  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  let log: ReturnType<typeof createLogger>;
+  try {
+    log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  } catch (e) {
+    return handleCommandError(e, args, io);
+  }
   const c = createContainer();
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
@@ -133,7 +138,8 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   } catch (e) {
     if (e instanceof ProfileLockedError || e instanceof StateError) {
       io.stderr.write(`robocurse: ${e.message}\n`);
-      log.logger.error({ err: e }, 'run refused');
+      // The sentence is on stderr already; the trace is for the JSON log only.
+      log.logger.debug({ err: e }, 'run refused');
       return EXIT.Fatal;
     }
     const code = handleCommandError(e, args, io);

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import type { RetryPolicy } from '../../config/types';
+import { createPrivateFile, mkdirPrivate } from '../../fs/private-files';
 import { spawnTracked } from '../../process/tracked-child';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
@@ -53,6 +54,7 @@ export class RobocopyCopier implements Copier {
   readonly capabilities: CopierCapabilities;
   private readonly parser: RobocopyLogParser;
   private readonly ownsParser: boolean;
+  private tempLogDir: string | undefined;
 
   constructor(private readonly options: RobocopyCopierOptions = {}) {
     this.parser = options.logParser ?? new RobocopyLogParserPool();
@@ -90,7 +92,10 @@ export class RobocopyCopier implements Copier {
       logPath,
       userSwitches: eo.switches,
     });
-    fs.mkdirSync(path.dirname(logPath), { recursive: true });
+    // The log lists every file of the chunk: private, and created by us before robocopy opens
+    // it, so /UNILOG writes into a 0600 file rather than one made under robocopy's umask.
+    mkdirPrivate(path.dirname(logPath));
+    createPrivateFile(logPath);
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
     logger.debug({ executable, args }, 'starting robocopy');
     const child = spawnTracked(executable, args, { env });
@@ -110,7 +115,10 @@ export class RobocopyCopier implements Copier {
   }
 
   private defaultLogPath(chunk: Chunk): string {
-    const dir = this.options.logDir ?? path.join(os.tmpdir(), 'robocurse-robocopy-logs');
+    // A fixed name in the shared temp dir could be pre-created by another user; a fresh private
+    // folder per copier cannot.
+    this.tempLogDir ??= this.options.logDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'robocurse-robocopy-logs-'));
+    const dir = this.tempLogDir;
     const safeId = chunk.id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     return path.join(dir, `${safeId}-${Date.now()}-${crypto.randomBytes(3).toString('hex')}.log`);
   }

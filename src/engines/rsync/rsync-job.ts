@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning, Logger } from '../../api';
 import { emptyStats } from '../../api';
+import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { rsyncExitMeaning } from './exit-meaning';
 import { LineSplitter } from './line-splitter';
@@ -107,8 +108,9 @@ export class RsyncJob implements CopyJob {
     const logPath = this.spec.options.logPath;
     if (!logPath) return;
     try {
-      fs.mkdirSync(path.dirname(logPath), { recursive: true });
-      this.log = fs.createWriteStream(logPath, { flags: 'a' });
+      // Private (0600 in a 0700 folder) whatever the umask, and never through a planted link.
+      mkdirPrivate(path.dirname(logPath));
+      this.log = fs.createWriteStream(logPath, { fd: openPrivateAppend(logPath) });
       // A log that cannot be written never fails a copy.
       this.log.on('error', (e) => { this.logger.warn({ err: e.message, logPath }, 'rsync log write failed'); this.log = undefined; });
       this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
