@@ -31,7 +31,7 @@ async function openEventFile(file: string): Promise<fs.promises.FileHandle> {
     const uid = process.geteuid?.();
     if (uid !== undefined) {
       if (!st.isFile()) throw new Error(`refusing to append SIEM events to ${file}: it is not a regular file`);
-      if (st.uid !== uid && st.uid !== 0) throw new Error(`refusing to append SIEM events to ${file}: it is owned by uid ${describeUid(st.uid)}, not by you or root`);
+      if (st.uid !== uid && st.uid !== 0) throw new Error(`refusing to append SIEM events to ${file}: it is owned by ${describeUid(st.uid)}, not by you or root`);
       if (st.uid === uid && (st.mode & 0o777) !== PRIVATE_FILE_MODE) await handle.chmod(PRIVATE_FILE_MODE);
     }
     return handle;

@@ -37,15 +37,15 @@ function currentUid(): number | undefined {
   return typeof process.geteuid === 'function' ? process.geteuid() : undefined;
 }
 
-/** `65534 (nobody)`: a uid with its name from /etc/passwd when there is one. */
+/** `nobody (uid 65534)`: a uid with its name from /etc/passwd when there is one. */
 export function describeUid(uid: number): string {
   try {
     for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
       const f = line.split(':');
-      if (f.length > 2 && Number(f[2]) === uid && f[0] !== '') return `${uid} (${f[0]})`;
+      if (f.length > 2 && Number(f[2]) === uid && f[0] !== '') return `${f[0]} (uid ${uid})`;
     }
   } catch { /* no passwd file: the number alone */ }
-  return String(uid);
+  return `uid ${uid}`;
 }
 
 const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
@@ -59,7 +59,7 @@ function chain(abs: string): string[] {
 
 function checkComponent(p: string, st: fs.Stats, isLeaf: boolean, uid: number, strictLeaf: boolean): TrustProblem | undefined {
   if (st.uid !== uid && st.uid !== 0) {
-    return { at: p, reason: `is owned by uid ${describeUid(st.uid)}, not by you (uid ${describeUid(uid)}) or root`, fix: `chown ${uid} '${p}'` };
+    return { at: p, reason: `is owned by ${describeUid(st.uid)}, but only you (${describeUid(uid)}) or root may own it`, fix: `chown ${uid} '${p}'` };
   }
   if (st.isSymbolicLink()) return undefined;
   if ((st.mode & 0o022) === 0) return undefined;
@@ -119,4 +119,38 @@ export class UnsafePathError extends Error {
 export function assertTrustedPath(target: string, what: string, options: TrustOptions = {}): void {
   const problem = pathTrustProblem(target, options);
   if (problem) throw new UnsafePathError(target, problem, what);
+}
+
+/**
+ * pathTrustProblem for `root` and, when it is a directory, for everything beneath it: code
+ * loaded from a folder (a plugin package) runs whichever of its files it requires, so every one
+ * of them must be beyond others' reach. A symbolic link inside is checked where it leads.
+ * More than `maxEntries` entries is itself a problem: a tree that large cannot be vouched for.
+ */
+export function treeTrustProblem(root: string, options: TrustOptions & { maxEntries?: number } = {}): TrustProblem | undefined {
+  const uid = options.uid ?? currentUid();
+  if (uid === undefined || process.platform === 'win32') return undefined;
+  const top = pathTrustProblem(root, { ...options, uid });
+  if (top) return top;
+  const max = options.maxEntries ?? 20_000;
+  let count = 0;
+  const stack = [path.resolve(root)];
+  const visited = new Set<string>();
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let st: fs.Stats;
+    let real: string;
+    try { st = fs.statSync(dir); real = fs.realpathSync.native(dir); } catch { continue; }
+    if (!st.isDirectory() || visited.has(real)) continue;
+    visited.add(real);
+    for (const name of fs.readdirSync(dir)) {
+      if (++count > max) return { at: root, reason: `holds more than ${max} files and folders, too many to check that only you or root can change them` };
+      const p = path.join(dir, name);
+      const lst = fs.lstatSync(p);
+      const problem = lst.isSymbolicLink() ? pathTrustProblem(p, { ...options, uid }) : checkComponent(p, lst, true, uid, true);
+      if (problem) return problem;
+      if (lst.isDirectory() || lst.isSymbolicLink()) stack.push(p);
+    }
+  }
+  return undefined;
 }

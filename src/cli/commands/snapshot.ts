@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { pluginLocationOf } from '../../plugins/plugin-trust';
 import type { Logger, SnapshotInfo, SnapshotProvider } from '../../api';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { newSessionId } from '../../logging/session-id';
@@ -29,7 +30,7 @@ interface ListedSnapshot extends SnapshotInfo {
 
 /** Builds the snapshot providers the config loads, and nothing else (no notifier opens a socket here). */
 async function openProviders(cfg: RobocurseConfig, signal: AbortSignal, logger: Logger): Promise<Map<string, SnapshotProvider>> {
-  const { plugins, problems } = await loadPlugins(cfg.global.plugins, { configDir: cfg.configDir, logger, signal });
+  const { plugins, problems } = await loadPlugins(cfg.global.plugins, { ...pluginLocationOf(cfg), logger, signal });
   if (problems.length > 0) throw new ConfigError(problems, cfg.configPath);
   const instances = await instantiatePlugins(plugins.filter((p) => p.declaration.kind === 'snapshot'), { logger, signal, configDir: cfg.configDir });
   return instances.snapshotProviders;

@@ -139,7 +139,7 @@ describe('private state and logs (security, real processes)', function () {
       const before = hashTree(path.join(dir, 'state'));
       const r = await runCliLikeCron(['run', '--all', '--json', '--config', config]);
       expect(r.code, r.stderr).to.equal(4);
-      expect(r.stderr).to.include(`${path.join(dir, 'state', 'robocurse.db')} is owned by uid ${NOBODY.uid} (nobody), not by you (uid 0 (root)) or root`);
+      expect(r.stderr).to.include(`${path.join(dir, 'state', 'robocurse.db')} is owned by nobody (uid ${NOBODY.uid}), but only you (root (uid 0)) or root may own it`);
       expect(r.summary).to.equal(undefined);
       expect(fs.existsSync(path.join(dir, 'dst'))).to.equal(false);
       expect(hashTree(path.join(dir, 'state'))).to.equal(before);
