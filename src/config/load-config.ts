@@ -8,6 +8,7 @@ import { ConfigError, type ConfigProblem } from './problems';
 import { compileConfigSchema, validateSchema } from './schema-validate';
 import { parseSize } from './size';
 import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
+import { engineProblems } from './engine-checks';
 import type { PluginLocation } from '../plugins/plugin-trust';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
 
@@ -108,6 +109,9 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
         const idx = Number(/\[(\d+)\]$/.exec(sp.path)?.[1]);
         add([...base, 'engineOptions', 'robocopy', 'switches', idx], sp.message);
       }
+    }
+    for (const ep of engineProblems(prof, cfg.global)) {
+      if (!out.some((q) => q.path === dottedPath(ep.segments) && q.message === ep.message)) add(ep.segments, ep.message);
     }
     // Only a drive or UNC path is foreign, and only off Windows: relative paths (and '/x', a
     // drive-relative path) mean something on every host.

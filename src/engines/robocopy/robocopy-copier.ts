@@ -6,6 +6,7 @@ import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '..
 import type { RetryPolicy } from '../../config/types';
 import { createPrivateFile, mkdirPrivate } from '../../fs/private-files';
 import { spawnTracked } from '../../process/tracked-child';
+import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
 import { readRobocopyEngineOptions } from './engine-options';
@@ -97,7 +98,8 @@ export class RobocopyCopier implements Copier {
     mkdirPrivate(path.dirname(logPath));
     createPrivateFile(logPath);
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
-    logger.debug({ executable, args }, 'starting robocopy');
+    // On Windows robocopy receives one string, not an argv: log the exact one it will parse.
+    logger.debug({ executable, args, ...(process.platform === 'win32' ? { commandLine: windowsCommandLine([executable, ...args]) } : {}) }, 'starting robocopy');
     const child = spawnTracked(executable, args, { env });
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
