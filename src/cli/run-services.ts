@@ -1,10 +1,10 @@
 import type { Copier, Logger, SnapshotProvider } from '../api';
-import { pluginLocationOf } from '../plugins/plugin-trust';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import type { CopierRegistry } from '../engines/copier-registry';
 import { NotifierHub } from '../notify/notifier-hub';
 import { instantiatePlugins } from '../plugins/instantiate';
 import { loadPlugins } from '../plugins/loader';
+import { pluginLocationOf } from '../plugins/plugin-trust';
 import { ConfigError } from '../config/problems';
 import { StateStore, type ProfileLock } from '../state';
 

@@ -10,6 +10,7 @@ import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
 import { startControlPoller } from '../control-poller';
 import { openRunServices, type RunServices } from '../run-services';
+import { dropSecretEnv } from '../secret-env';
 import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
@@ -103,6 +104,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   try {
     checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    dropSecretEnv(cfg, io.env);
     const { store, hub, snapshotProviders } = services;
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
     const journal = new StateJournal(store, cfg, log.logger);

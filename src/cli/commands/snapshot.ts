@@ -1,15 +1,16 @@
 import pino from 'pino';
-import { pluginLocationOf } from '../../plugins/plugin-trust';
 import type { Logger, SnapshotInfo, SnapshotProvider } from '../../api';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { newSessionId } from '../../logging/session-id';
 import { instantiatePlugins } from '../../plugins/instantiate';
 import { loadPlugins } from '../../plugins/loader';
+import { pluginLocationOf } from '../../plugins/plugin-trust';
 import { ConfigError } from '../../config/problems';
 import { StateStore, type SnapshotRecord } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
+import { dropSecretEnv } from '../secret-env';
 import { handleCommandError } from './validate';
 
 export interface SnapshotArgs extends CommonArgs {
@@ -61,6 +62,7 @@ export async function snapshotCommand(args: SnapshotArgs, io: CliIo): Promise<Ex
   try {
     const cfg = await loadCliConfig(args, io);
     const providers = await openProviders(cfg, abort.signal, pino({ level: 'silent' }));
+    dropSecretEnv(cfg, io.env);
     if (args.provider !== undefined) providerOf(providers, args.provider);
     store = StateStore.open(cfg.global.stateDir);
     switch (args.action) {
