@@ -23,7 +23,12 @@ async function openEventFile(file: string): Promise<fs.promises.FileHandle> {
   try {
     handle = await fs.promises.open(file, APPEND_FLAGS, PRIVATE_FILE_MODE);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`refusing to append SIEM events to ${file}: it is a symbolic link (planted by someone?); remove it`);
+    // O_NOFOLLOW makes open() fail on a link: ELOOP, or EACCES where the kernel checks a sticky
+    // folder's link first. Either way, say what is there.
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ELOOP' || code === 'EACCES') && (await fs.promises.lstat(file).catch(() => undefined))?.isSymbolicLink()) {
+      throw new Error(`refusing to append SIEM events to ${file}: it is a symbolic link (planted by someone?); remove it`);
+    }
     throw e;
   }
   try {
