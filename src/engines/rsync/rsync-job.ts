@@ -5,6 +5,7 @@ import { emptyStats } from '../../api';
 import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { rsyncExitMeaning } from './exit-meaning';
+import { MAX_LINE_CHARS } from '../bounded-lines';
 import { LineSplitter } from './line-splitter';
 import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
@@ -40,6 +41,7 @@ export class RsyncJob implements CopyJob {
   private readonly stdoutLines: string[] = [];
   private readonly stderrLines: string[] = [];
   private droppedStderr = 0;
+  private splitters: LineSplitter[] = [];
   private readonly child: TrackedChild;
   private readonly logger: Logger;
   private log: fs.WriteStream | undefined;
@@ -58,6 +60,7 @@ export class RsyncJob implements CopyJob {
     this.child.child.once('exit', () => { this.processExited = true; });
     const out = new LineSplitter((l) => this.onStdout(l));
     const err = new LineSplitter((l) => this.onStderr(l));
+    this.splitters = [out, err];
     this.child.child.stdout?.on('data', (b: Buffer) => out.push(b));
     this.child.child.stdout?.on('end', () => out.end());
     this.child.child.stderr?.on('data', (b: Buffer) => err.push(b));
@@ -165,6 +168,8 @@ export class RsyncJob implements CopyJob {
     }
     const report = await this.spec.parser.parse({ stdout: this.stdoutLines.join('\n'), stderr: this.stderrLines.join('\n') });
     if (this.droppedStderr > 0) report.notes.push(`${this.droppedStderr} further stderr lines not parsed`);
+    const truncated = this.splitters.reduce((n, s) => n + s.truncatedLines, 0);
+    if (truncated > 0) report.notes.push(`${truncated} output line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
     await this.closeLog();
     const meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
     const errors = report.errors.map(({ path: p, code, message }) => ({ path: p, code, message }));
