@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { assertNotSwitchLike, assertSafeArgument, normaliseDirArgument } from '../engines/robocopy/arg-safety';
 import { RobocopyArgumentError } from '../engines/robocopy/errors';
 import { readRsyncEngineOptions } from '../engines/rsync/engine-options';
@@ -36,7 +37,16 @@ function robocopyProblems(prof: ProfileConfig, global: GlobalConfig): EngineProb
   }
   attempt(['global', 'logDir'], () => assertSafeArgument(global.logDir, 'global.logDir'));
   const exe = prof.engineOptions.robocopy?.executable;
-  if (typeof exe === 'string') attempt([...base, 'engineOptions', 'robocopy', 'executable'], () => assertSafeArgument(exe, `profiles.${prof.name}.engineOptions.robocopy.executable`));
+  if (typeof exe === 'string') {
+    const key = `profiles.${prof.name}.engineOptions.robocopy.executable`;
+    attempt([...base, 'engineOptions', 'robocopy', 'executable'], () => {
+      assertSafeArgument(exe, key);
+      // A bare name would be found through the current directory and PATH: hijackable.
+      if (!path.win32.isAbsolute(exe) || !/^(?:[A-Za-z]:|[\\/])/.test(exe)) {
+        throw new RobocopyArgumentError('ROBOCOPY_RELATIVE_PATH', exe, key, 'is not an absolute path (e.g. C:\\Windows\\System32\\Robocopy.exe); a bare name would be looked up on PATH');
+      }
+    });
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '..
 import type { RetryPolicy } from '../../config/types';
 import { createPrivateFile, mkdirPrivate } from '../../fs/private-files';
 import { spawnTracked } from '../../process/tracked-child';
+import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
@@ -32,6 +33,14 @@ export interface RobocopyCopierOptions {
   killGraceMs?: number;
 }
 
+/**
+ * `%SystemRoot%\System32\Robocopy.exe` on Windows, never the bare name a search path could
+ * hijack. Elsewhere robocopy does not exist: `robocopy` on PATH is the test fake.
+ */
+export function defaultRobocopyExecutable(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
+  return platform === 'win32' ? windowsSystemExecutable('robocopy', env) : 'robocopy';
+}
+
 export const DEFAULT_ENGINE_RETRIES = 3;
 export const DEFAULT_ENGINE_WAIT_SECONDS = 10;
 
@@ -48,7 +57,8 @@ function sourceRootOf(chunk: Chunk): string | undefined {
  * Copies chunks with robocopy (default engine on Windows; on Linux it drives the fake robocopy
  * used by the tests). Each job is one robocopy process with its own UTF-16 log, parsed on a
  * worker thread when the process exits. Executable: `engineOptions.robocopy.executable`, else
- * the constructor's, else env ROBOCURSE_ROBOCOPY, else `robocopy` on PATH.
+ * the constructor's, else env ROBOCURSE_ROBOCOPY, else %SystemRoot%\System32\Robocopy.exe
+ * (`robocopy` on PATH off Windows, where only the test fake exists).
  */
 export class RobocopyCopier implements Copier {
   readonly name = 'robocopy';
@@ -75,7 +85,7 @@ export class RobocopyCopier implements Copier {
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const eo = readRobocopyEngineOptions(options.engineOptions);
     const env = this.options.env ?? process.env;
-    const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || 'robocopy');
+    const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || defaultRobocopyExecutable(process.platform, env));
     const logPath = options.logPath ?? this.defaultLogPath(chunk);
     const args = buildRobocopyArgs({
       profile: chunk.profile,
