@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeUid } from '../../src/fs/path-trust';
+import { describeUid, formatTrustProblem, pathTrustProblem } from '../../src/fs/path-trust';
 import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../src/fs/private-files';
 
 /** `<dir>/robocurse-siem-YYYY-MM-DD.jsonl` for the date of an ISO timestamp (in its own offset). */
@@ -83,6 +83,11 @@ export class JsonlWriter {
       await this.current?.handle.close();
       this.current = undefined;
       mkdirPrivate(this.dir);
+      // Files are safe from links and strangers (openEventFile); the folders leading to them must
+      // be too, or a swapped folder would take the events elsewhere. A shared sticky event folder
+      // itself is fine: no one can replace our file in it.
+      const unsafe = pathTrustProblem(this.dir, { strictLeaf: false });
+      if (unsafe) throw new Error(`refusing to write SIEM events into ${this.dir}: ${formatTrustProblem(unsafe)}`);
       this.current = { file, handle: await openEventFile(file) };
     }
     const { bytesWritten } = await this.current.handle.write(line, 0, line.length);

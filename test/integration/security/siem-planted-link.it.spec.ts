@@ -67,6 +67,18 @@ describe('SIEM JSON Lines and a planted link (security, real processes)', functi
     expect(r.stderr).to.match(/refusing to append SIEM events to \S+\.jsonl: it is a symbolic link/);
   });
 
+  it('refuses an event folder that is another user\'s link (to a folder of root\'s); nothing is written there', async () => {
+    fs.writeFileSync(path.join(dir, 'robocurse.json'), JSON.stringify({
+      version: 1, global: { stateDir: 'state', logDir: 'logs', plugins: [{ use: 'siem', options: { jsonl: { dir: 'siem/events' } } }] },
+      profiles: { docs: { source: 'src', destination: 'dst' } },
+    }));
+    runAsNobody(['ln', '-s', path.join(dir, 'private'), path.join(siem, 'events')]);
+    const r = await runCliLikeCron(['run', '--all', '--json', '--config', path.join(dir, 'robocurse.json')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.include(`refusing to write SIEM events into ${path.join(siem, 'events')}: ${path.join(siem, 'events')} is owned by nobody (uid 65534)`);
+    expect(fs.readdirSync(path.join(dir, 'private'))).to.deep.equal(['victim']);
+  });
+
   it('refuses a file another user planted at the day\'s file name', async () => {
     for (const f of dayFiles(siem)) runAsNobody(['sh', '-c', ': > "$1"', 'sh', f]);
     const r = await runCliLikeCron(['run', '--all', '--json', '--config', path.join(dir, 'robocurse.json')]);
