@@ -21,5 +21,11 @@ export function secretEnvNames(cfg: RobocurseConfig): string[] {
  * password. Only the CLI does this: it owns the process and its environment.
  */
 export function dropSecretEnv(cfg: RobocurseConfig, env: NodeJS.ProcessEnv): void {
-  for (const name of secretEnvNames(cfg)) delete env[name];
+  for (const name of secretEnvNames(cfg)) if (!ESSENTIAL.test(name)) delete env[name];
 }
+
+/**
+ * Variables children cannot run without; `{"env": "PATH"}` in some plugin's options is not a
+ * secret reference robocurse should act on.
+ */
+const ESSENTIAL = /^(?:PATH|PATHEXT|HOME|USER|USERNAME|LOGNAME|SHELL|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|TEMP|TMP|SYSTEMROOT|WINDIR|COMSPEC|SYSTEMDRIVE|USERPROFILE|PROGRAMDATA)$/i;
