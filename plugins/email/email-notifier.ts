@@ -5,7 +5,7 @@ import type { EmailOptions } from './options';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
 import { buildReport, subjectOf, wantsReport, type RunOrigin, type RunWarning } from './report-model';
-import { scrubSecret } from './secret';
+import { scrubValue } from './scrubber';
 
 const MAX_WARNINGS = 100;
 
@@ -33,7 +33,11 @@ export class EmailNotifier implements Notifier {
   private readonly warnings = new Map<string, RunWarning[]>();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly options: EmailOptions, private readonly send: MailSend, private readonly logger: Logger, private readonly secret?: string) {}
+  /**
+   * @param secretForms every form of the SMTP credentials (credentialForms); scrubbed from what
+   *   this notifier logs, on top of the scrubbing logger the plugin factory gives it
+   */
+  constructor(private readonly options: EmailOptions, private readonly send: MailSend, private readonly logger: Logger, private readonly secretForms: readonly string[] = []) {}
 
   onSessionStart(event: RunEvent<'SessionStart'>): void {
     const d = event.data;
@@ -83,11 +87,12 @@ export class EmailNotifier implements Notifier {
       await this.send(mail);
       this.logger.info({ sessionId, to: mail.to, subject: mail.subject }, 'e-mail report sent');
     } catch (err) {
-      const e = err as Error & { code?: string; responseCode?: number; command?: string };
-      // SMTP errors can quote the AUTH exchange; the secret must not reach the log in any form.
+      const e = err as Error & { code?: string; responseCode?: number; command?: string; response?: string };
+      // SMTP errors quote the server's reply, which can echo the AUTH exchange (base64 user,
+      // password, AUTH PLAIN token): the credentials must not reach the log in any form.
       this.logger.error({
         sessionId, host: this.options.host, port: this.options.port,
-        err: { message: scrubSecret(String(e?.message ?? e), this.secret), code: e?.code, responseCode: e?.responseCode, command: e?.command },
+        err: scrubValue({ message: String(e?.message ?? e), code: e?.code, responseCode: e?.responseCode, command: e?.command, response: e?.response }, this.secretForms),
       }, 'e-mail report could not be sent');
     }
   }

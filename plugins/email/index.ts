@@ -5,6 +5,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { declareNotifier } from '../../src/api';
 import { EmailNotifier } from './email-notifier';
 import { emailOptionsSchema, type EmailOptions } from './options';
+import { credentialForms, scrubbingLogger } from './scrubber';
 import { resolveSecret } from './secret';
 
 export type { EmailOptions, SecretRef } from './options';
@@ -45,8 +46,9 @@ export const plugins = [
     optionsSchema: emailOptionsSchema as unknown as Record<string, unknown>,
     create({ options, logger, configDir }) {
       const pass = options.auth ? resolveSecret(options.auth.password, configDir, 'auth.password') : undefined;
+      const forms = options.auth && pass !== undefined ? credentialForms({ user: options.auth.user, pass }) : [];
       const transport = nodemailer.createTransport(smtpSettings(options, configDir, pass));
-      return new EmailNotifier(options, (mail) => transport.sendMail(mail), logger, pass);
+      return new EmailNotifier(options, (mail) => transport.sendMail(mail), scrubbingLogger(logger, forms), forms);
     },
   }),
 ];

@@ -23,13 +23,3 @@ export function resolveSecret(ref: SecretRef, configDir: string, what: string): 
   if (!value) throw new Error(`${what}: ${file} is empty`);
   return value;
 }
-
-/**
- * Removes a secret (and its base64 forms, which SMTP AUTH exchanges carry) from text that may
- * end up in a log, such as an SMTP client's error message.
- */
-export function scrubSecret(text: string, secret: string | undefined): string {
-  if (!secret) return text;
-  const forms = [secret, Buffer.from(secret).toString('base64')];
-  return forms.reduce((acc, f) => acc.split(f).join('***'), text);
-}

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Logger, SnapshotCreateOptions, SnapshotInfo, SnapshotProvider } from '../../src/api';
+import { windowsSystemExecutable } from '../../src/process/system-executables';
 import type { VssOptions } from './options';
 import { powershellArgv, type PowerShellRunner } from './powershell-runner';
 import { describeCreateFailure, isAccessDenied } from './return-codes';
@@ -47,9 +48,11 @@ interface ScriptResult {
 export class VssSnapshotProvider implements SnapshotProvider {
   readonly name = 'vss';
   private readonly linkDir: string;
+  private readonly powershell: string;
 
   constructor(private readonly options: VssOptions, private readonly deps: VssProviderDeps) {
     this.linkDir = options.linkDir ?? defaultLinkDir(deps.env ?? process.env);
+    this.powershell = options.powershellPath ?? windowsSystemExecutable('powershell', deps.env ?? process.env);
   }
 
   private requireWindows(what: string): void {
@@ -58,8 +61,8 @@ export class VssSnapshotProvider implements SnapshotProvider {
   }
 
   private async call(script: string, env: Record<string, string>, what: string): Promise<ScriptResult> {
-    const r = await this.deps.runner.run({ argv: powershellArgv(this.options.powershellPath, script), env, timeoutMs: this.options.timeoutSeconds * 1000 });
-    if (r.spawnError) throw new Error(`cannot ${what}: cannot start ${this.options.powershellPath}: ${r.spawnError.message}`);
+    const r = await this.deps.runner.run({ argv: powershellArgv(this.powershell, script), env, timeoutMs: this.options.timeoutSeconds * 1000 });
+    if (r.spawnError) throw new Error(`cannot ${what}: cannot start ${this.powershell}: ${r.spawnError.message}`);
     if (r.timedOut) throw new Error(`cannot ${what}: PowerShell did not answer within ${this.options.timeoutSeconds} s`);
     const line = r.stdout.trim().split(/\r?\n/).filter((l) => l.startsWith('{')).pop();
     let parsed: ScriptResult | undefined;

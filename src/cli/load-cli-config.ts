@@ -1,4 +1,5 @@
-import { chooseConfigPath } from './config-path';
+import * as path from 'node:path';
+import { chooseConfigPath, implicitConfigProblem } from './config-path';
 import type { CliIo, CommonArgs } from './io';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/problems';
@@ -13,6 +14,10 @@ export class UsageError extends Error {
 /** Loads the config named on the command line, with plugins checked. Throws ConfigError. */
 export async function loadCliConfig(args: CommonArgs, io: CliIo): Promise<RobocurseConfig> {
   const file = chooseConfigPath(args.config, io.cwd, (m) => io.stderr.write(`${m}\n`));
+  if (args.config === undefined && file === path.join(io.cwd, 'robocurse.json')) {
+    const refused = implicitConfigProblem(file);
+    if (refused) throw new UsageError(refused);
+  }
   return loadConfig(file, { pluginChecker });
 }
 

@@ -7,8 +7,8 @@ import { loadPlugins } from '../plugins/loader';
  * API range fit and its options are valid; reports the engine and snapshot provider names the
  * plugins add, so profiles may use them.
  */
-export const pluginChecker: PluginChecker = async (refs, configDir) => {
-  const { plugins, problems } = await loadPlugins(refs, { configDir, logger: pino({ level: 'silent' }), signal: new AbortController().signal });
+export const pluginChecker: PluginChecker = async (refs, location) => {
+  const { plugins, problems } = await loadPlugins(refs, { ...location, logger: pino({ level: 'silent' }), signal: new AbortController().signal });
   return {
     problems,
     names: {

@@ -4,6 +4,7 @@ import type { CopierRegistry } from '../engines/copier-registry';
 import { NotifierHub } from '../notify/notifier-hub';
 import { instantiatePlugins } from '../plugins/instantiate';
 import { loadPlugins } from '../plugins/loader';
+import { pluginLocationOf } from '../plugins/plugin-trust';
 import { ConfigError } from '../config/problems';
 import { StateStore, type ProfileLock } from '../state';
 
@@ -38,7 +39,7 @@ export async function openRunServices(cfg: RobocurseConfig, profiles: ProfileCon
       if (lock.recoveredFrom) logger.warn({ ...lock.recoveredFrom, profile: p.name }, `recovered the lock of profile ${p.name} left by dead process ${lock.recoveredFrom.pid}`);
       locks.push(lock);
     }
-    const { plugins, problems } = await loadPlugins(cfg.global.plugins, { configDir: cfg.configDir, logger, signal: abort.signal });
+    const { plugins, problems } = await loadPlugins(cfg.global.plugins, { ...pluginLocationOf(cfg), logger, signal: abort.signal });
     if (problems.length > 0) throw new ConfigError(problems, cfg.configPath);
     const instances = await instantiatePlugins(plugins, { logger, signal: abort.signal, configDir: cfg.configDir });
     for (const [name, copier] of instances.copiers) registry.register(name, (): Copier => copier);

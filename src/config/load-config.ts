@@ -11,6 +11,8 @@ import { parseMaxDeletes } from './max-deletes';
 import { privateDirProblems } from './private-dirs';
 import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
 import { buildSchedule, scheduleProblems } from '../schedule/compile';
+import { engineProblems } from './engine-checks';
+import type { PluginLocation } from '../plugins/plugin-trust';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
 
 /** What the loaded plugins add to the names a config may use. */
@@ -19,8 +21,11 @@ export interface PluginNames {
   snapshotProviders: string[];
 }
 
-/** Checks `global.plugins` (shape, version, options) and reports the names they provide. */
-export type PluginChecker = (refs: PluginRef[], configDir: string) => Promise<{ problems: ConfigProblem[]; names: PluginNames }>;
+/**
+ * Checks `global.plugins` (shape, version, options, where they come from) and reports the names
+ * they provide.
+ */
+export type PluginChecker = (refs: PluginRef[], location: PluginLocation) => Promise<{ problems: ConfigProblem[]; names: PluginNames }>;
 
 export interface LoadConfigOptions {
   /** Required, so no caller can skip the plugin checks by forgetting it. */
@@ -49,6 +54,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
+    pluginPaths: (g.pluginPaths ?? []).map((p: string) => resolveConfigPath(configDir, p)),
   };
 }
 
@@ -110,6 +116,9 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
         add([...base, 'engineOptions', 'robocopy', 'switches', idx], sp.message);
       }
     }
+    for (const ep of engineProblems(prof, cfg.global)) {
+      if (!out.some((q) => q.path === dottedPath(ep.segments) && q.message === ep.message)) add(ep.segments, ep.message);
+    }
     // Only a drive or UNC path is foreign, and only off Windows: relative paths (and '/x', a
     // drive-relative path) mean something on every host.
     if (process.platform !== 'win32') {
@@ -160,7 +169,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions): Prom
   const profiles = Object.entries(raw.profiles as Raw).map(([name, p]) => buildProfile(name, p as Raw, global, configDir));
   const cfg: RobocurseConfig = { version: 1, configPath, configDir, global, profiles };
 
-  const checked = await options.pluginChecker(global.plugins, configDir);
+  const checked = await options.pluginChecker(global.plugins, { configDir, configFile: configPath, pluginPaths: global.pluginPaths });
   const names: PluginNames = checked.names;
   problems.push(...checked.problems);
   problems.push(...located(src, configPath, semanticProblems(cfg, raw.profiles as Raw, names, options.checkFilesystem ?? true)));

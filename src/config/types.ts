@@ -72,6 +72,11 @@ export interface GlobalConfig {
   logDir: string;
   stateDir: string;
   plugins: PluginRef[];
+  /**
+   * Folders (absolute) in which plugins named by package are looked up, besides robocurse's own
+   * installation; used only when the config file is safe from other users (docs/security.md).
+   */
+  pluginPaths: string[];
   /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
   pauseTimeoutSeconds: number;
   pauseTimeoutAction: 'resume' | 'stop';

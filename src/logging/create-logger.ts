@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
 import { displayNamesInJsonLine } from '../fs/display-names';
+import { ensurePrivateDir, openPrivateAppend } from '../fs/private-files';
 
 type PrettyFactory = (opts: Record<string, unknown>) => NodeJS.WritableStream;
 
@@ -34,9 +34,12 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
   let logFile: string | undefined;
   let fileDest: pino.DestinationStream & { flushSync?: () => void } | undefined;
   if (opts.logDir && opts.sessionId) {
-    fs.mkdirSync(opts.logDir, { recursive: true });
+    // Session logs name every path and error of a run: private (0700 directory, 0600 file), and
+    // a log directory others could write (plant links, swap files) is refused. Throws
+    // UnsafePathError for that.
+    ensurePrivateDir(opts.logDir, 'the log directory');
     logFile = path.join(opts.logDir, `robocurse-${opts.sessionId}.log`);
-    fileDest = pino.destination({ dest: logFile, sync: false, mkdir: true });
+    fileDest = pino.destination({ fd: openPrivateAppend(logFile), sync: false });
     streams.push({ level: 'debug', stream: fileDest });
   }
   if (opts.level !== 'silent') {

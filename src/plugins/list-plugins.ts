@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../config/problems';
 import type { PluginRef } from '../config/types';
 import { builtInPluginNames } from './built-ins';
 import { discoverModule } from './loader';
+import type { PluginLocation } from './plugin-trust';
 import type { PluginSource } from './types';
 
 /** One line of `robocurse plugins`. */
@@ -22,7 +23,7 @@ export interface PluginListing {
  * the problems of those that fail to load. Options are not validated here (listing must work
  * with a half-written config); `robocurse validate` does that.
  */
-export function listPlugins(refs: PluginRef[], configDir: string): { plugins: PluginListing[]; problems: ConfigProblem[] } {
+export function listPlugins(refs: PluginRef[], location: string | PluginLocation): { plugins: PluginListing[]; problems: ConfigProblem[] } {
   const configured = new Set(refs.map((r) => r.use));
   const builtInRefs: PluginRef[] = builtInPluginNames()
     .filter((name) => !configured.has(name))
@@ -30,7 +31,7 @@ export function listPlugins(refs: PluginRef[], configDir: string): { plugins: Pl
   const plugins: PluginListing[] = [];
   const problems: ConfigProblem[] = [];
   for (const ref of [...refs, ...builtInRefs]) {
-    const found = discoverModule(ref, configDir);
+    const found = discoverModule(ref, location);
     problems.push(...found.problems);
     for (const d of found.module?.declarations ?? []) {
       plugins.push({

@@ -3,15 +3,15 @@ import type { ConfigProblem } from '../config/problems';
 import type { PluginRef } from '../config/types';
 import { asDeclaration, checkDeclaration, declarationsOf } from './check-declaration';
 import { OptionsValidator, optionsProblems } from './options-problems';
+import type { PluginLocation } from './plugin-trust';
 import { resolvePlugin } from './resolve-plugin';
 import type { LoadedPlugin, PluginSource } from './types';
 
 export type { LoadedPlugin, PluginSource } from './types';
+export type { PluginLocation } from './plugin-trust';
 export { builtInPluginNames } from './built-ins';
 
-export interface LoadPluginsOptions {
-  /** Folder of the config file: paths in `use` and package look-ups start here. */
-  configDir: string;
+export interface LoadPluginsOptions extends PluginLocation {
   logger: Logger;
   signal: AbortSignal;
 }
@@ -28,9 +28,9 @@ export interface DiscoveredModule {
  * Finds and requires the module a ref names and checks its declarations (shape, API range).
  * Problems go to `${ref.jsonPath}.use`: the fix is to name another plugin or version.
  */
-export function discoverModule(ref: PluginRef, configDir: string): { module?: DiscoveredModule; problems: ConfigProblem[] } {
+export function discoverModule(ref: PluginRef, location: string | PluginLocation): { module?: DiscoveredModule; problems: ConfigProblem[] } {
   const at = `${ref.jsonPath}.use`;
-  const where = resolvePlugin(ref.use, configDir);
+  const where = resolvePlugin(ref.use, location);
   if (where.status === 'not-found') return { problems: [{ path: at, message: where.message }] };
   let mod: unknown;
   try {
@@ -60,7 +60,7 @@ export async function loadPlugins(refs: PluginRef[], opts: LoadPluginsOptions): 
   const names = new Map<string, string>();
   for (const ref of refs) {
     if (opts.signal.aborted) break;
-    const found = discoverModule(ref, opts.configDir);
+    const found = discoverModule(ref, { configDir: opts.configDir, configFile: opts.configFile, pluginPaths: opts.pluginPaths });
     problems.push(...found.problems);
     if (!found.module) continue;
     for (const declaration of found.module.declarations) {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { windowsSystemExecutable } from './system-executables';
 
 /** How a tracked child ended. */
 export interface ChildExit {
@@ -59,7 +60,7 @@ export function spawnTracked(command: string, args: readonly string[], options: 
     if (ended || child.pid === undefined) return;
     try {
       if (isWin) {
-        if (sig === 'SIGKILL' || sig === 'SIGTERM') spawn('taskkill', ['/PID', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+        if (sig === 'SIGKILL' || sig === 'SIGTERM') spawn(windowsSystemExecutable('taskkill'), ['/PID', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
       } else {
         process.kill(-child.pid, sig);
       }

@@ -3,6 +3,8 @@ export type StateErrorCode =
   | 'STATE_SCHEMA_TOO_NEW'
   | 'STATE_SCHEMA_OUTDATED'
   | 'STATE_OPEN_FAILED'
+  /** The state directory or database could be changed by another user: refused, not trusted. */
+  | 'STATE_UNSAFE'
   | 'STATE_UNKNOWN_RUN'
   | 'STATE_UNKNOWN_CHUNK'
   | 'STATE_NOT_A_SUCCESS'

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, ensurePrivateDir, tightenFileMode } from '../fs/private-files';
+import { assertTrustedPath, UnsafePathError } from '../fs/path-trust';
 import { StateError } from './errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 
@@ -31,7 +33,13 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
   const timeout = options.busyTimeoutMs ?? 15_000;
   let db: Database.Database;
   try {
-    if (!options.readonly) fs.mkdirSync(stateDir, { recursive: true });
+    preparePrivateFiles(stateDir, file, options.readonly ?? false);
+  } catch (err) {
+    if (err instanceof UnsafePathError) throw new StateError('STATE_UNSAFE', err.message);
+    if (err instanceof StateError) throw err;
+    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file}: ${(err as Error).message}`);
+  }
+  try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout });
   } catch (err) {
     throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file}: ${(err as Error).message}`);
@@ -53,6 +61,27 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     db.close();
     throw err;
   }
+}
+
+/**
+ * The state decides what robocurse does next (which chunks are done, which commands to obey), so
+ * only the invoking user and root may be able to change it: the directory is made 0700, the
+ * database 0600 before SQLite first opens it (SQLite gives the -wal and -shm files it creates the
+ * database file's mode, whatever the umask), and a directory or file others could have written
+ * is refused rather than trusted.
+ */
+function preparePrivateFiles(stateDir: string, file: string, readonly: boolean): void {
+  if (readonly) assertTrustedPath(stateDir, 'the state directory');
+  else ensurePrivateDir(stateDir, 'the state directory');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    let st: fs.Stats | undefined;
+    try { st = fs.lstatSync(f); } catch { st = undefined; }
+    if (!st) continue;
+    if (!st.isFile()) throw new StateError('STATE_UNSAFE', `refusing to use the state database file ${f}: it is not a regular file (a symbolic link or device planted there?)`);
+    assertTrustedPath(f, 'the state database file');
+    tightenFileMode(f);
+  }
+  if (!readonly) createPrivateFile(file);
 }
 
 function readVersion(db: Database.Database): number {

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
+import * as path from 'node:path';
 import type { RunEvent } from '../../src/api';
 import { instantiatePlugins } from '../../src/plugins/instantiate';
 import { loadPlugins } from '../../src/plugins/loader';
@@ -19,9 +19,12 @@ runNotifierContract('webhook (third-party sample, loaded by path)', async () => 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
   const logger = recordingLogger();
   const signal = new AbortController().signal;
-  const { plugins, problems } = await loadPlugins([{ use: webhookFixtureDir(), options: { url }, jsonPath: 'global.plugins[0]' }], { configDir: os.tmpdir(), logger, signal });
+  // A plugin path counts only from a config folder others cannot write (not the shared /tmp):
+  // the config sits next to the package, in the repository.
+  const configDir = path.dirname(webhookFixtureDir());
+  const { plugins, problems } = await loadPlugins([{ use: webhookFixtureDir(), options: { url }, jsonPath: 'global.plugins[0]' }], { configDir, logger, signal });
   if (problems.length) throw new Error(JSON.stringify(problems));
-  const [notifier] = (await instantiatePlugins(plugins, { logger, signal, configDir: os.tmpdir() })).notifiers;
+  const [notifier] = (await instantiatePlugins(plugins, { logger, signal, configDir })).notifiers;
   return {
     notifier,
     received: async () => bodies,

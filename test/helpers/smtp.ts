@@ -9,14 +9,24 @@ export interface TestSmtpOptions {
   pass: string;
   /** Answer every AUTH with 535, whatever the credentials. */
   refuseAuth?: boolean;
+  /**
+   * Refuse every AUTH with a 535 that echoes what the client sent, the way some servers quote
+   * the rejected command: the AUTH PLAIN token, the AUTH LOGIN lines (base64 user and password)
+   * and the decoded user and password.
+   */
+  echoAuth?: boolean;
+  /** AUTH mechanisms offered (default PLAIN and LOGIN). */
+  authMethods?: string[];
 }
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 /** A real SMTP server on 127.0.0.1 (smtp-server) that requires STARTTLS then AUTH, and parses what it receives. */
 export interface TestSmtp {
   port: number;
   received: ParsedMail[];
   /** Every AUTH attempt, with whether it was accepted (passwords are not kept). */
-  authAttempts: { user: string; accepted: boolean }[];
+  authAttempts: { user: string; accepted: boolean; method: string }[];
   /** Whether each accepted message came over TLS. */
   secureSessions: boolean[];
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -25,7 +35,7 @@ export interface TestSmtp {
 
 export async function startSmtpServer(opts: TestSmtpOptions): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
-  const authAttempts: { user: string; accepted: boolean }[] = [];
+  const authAttempts: { user: string; accepted: boolean; method: string }[] = [];
   const secureSessions: boolean[] = [];
   const server = new SMTPServer({
     key: opts.key,
@@ -33,11 +43,17 @@ export async function startSmtpServer(opts: TestSmtpOptions): Promise<TestSmtp> 
     secure: false,
     // AUTH is only offered after STARTTLS (allowInsecureAuth false), as on a real relay.
     allowInsecureAuth: false,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: opts.authMethods ?? ['PLAIN', 'LOGIN'],
     logger: false,
     onAuth(auth, _session, callback) {
-      const accepted = !opts.refuseAuth && auth.username === opts.user && auth.password === opts.pass;
-      authAttempts.push({ user: auth.username ?? '', accepted });
+      const accepted = !opts.refuseAuth && !opts.echoAuth && auth.username === opts.user && auth.password === opts.pass;
+      authAttempts.push({ user: auth.username ?? '', accepted, method: auth.method });
+      if (opts.echoAuth) {
+        const user = auth.username ?? '';
+        const pass = auth.password ?? '';
+        const sent = auth.method === 'PLAIN' ? `AUTH PLAIN ${b64(`\u0000${user}\u0000${pass}`)}` : `AUTH LOGIN / ${b64(user)} / ${b64(pass)}`;
+        return callback(new Error(`5.7.8 rejected ${sent} (user ${user}, password ${pass})`));
+      }
       if (!accepted) return callback(new Error('Invalid username or password'));
       return callback(null, { user: auth.username });
     },

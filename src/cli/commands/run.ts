@@ -10,6 +10,7 @@ import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
 import { startControlPoller } from '../control-poller';
 import { openRunServices, type RunServices } from '../run-services';
+import { dropSecretEnv } from '../secret-env';
 import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
@@ -89,7 +90,12 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   const sessionId = newSessionId();
   // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
   const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
-  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  let log: ReturnType<typeof createLogger>;
+  try {
+    log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  } catch (e) {
+    return handleCommandError(e, args, io);
+  }
   const c = createContainer();
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
@@ -100,6 +106,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   try {
     checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    dropSecretEnv(cfg, io.env);
     const { store, hub, snapshotProviders } = services;
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
     const journal = new StateJournal(store, cfg, log.logger);
@@ -135,7 +142,8 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   } catch (e) {
     if (e instanceof ProfileLockedError || e instanceof StateError) {
       io.stderr.write(`robocurse: ${e.message}\n`);
-      log.logger.error({ err: e }, 'run refused');
+      // The sentence is on stderr already; the trace is for the JSON log only.
+      log.logger.debug({ err: e }, 'run refused');
       return EXIT.Fatal;
     }
     const code = handleCommandError(e, args, io);

@@ -4,11 +4,13 @@ import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { newSessionId } from '../../logging/session-id';
 import { instantiatePlugins } from '../../plugins/instantiate';
 import { loadPlugins } from '../../plugins/loader';
+import { pluginLocationOf } from '../../plugins/plugin-trust';
 import { ConfigError } from '../../config/problems';
 import { StateStore, type SnapshotRecord } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
+import { dropSecretEnv } from '../secret-env';
 import { handleCommandError } from './validate';
 
 export interface SnapshotArgs extends CommonArgs {
@@ -29,7 +31,7 @@ interface ListedSnapshot extends SnapshotInfo {
 
 /** Builds the snapshot providers the config loads, and nothing else (no notifier opens a socket here). */
 async function openProviders(cfg: RobocurseConfig, signal: AbortSignal, logger: Logger): Promise<Map<string, SnapshotProvider>> {
-  const { plugins, problems } = await loadPlugins(cfg.global.plugins, { configDir: cfg.configDir, logger, signal });
+  const { plugins, problems } = await loadPlugins(cfg.global.plugins, { ...pluginLocationOf(cfg), logger, signal });
   if (problems.length > 0) throw new ConfigError(problems, cfg.configPath);
   const instances = await instantiatePlugins(plugins.filter((p) => p.declaration.kind === 'snapshot'), { logger, signal, configDir: cfg.configDir });
   return instances.snapshotProviders;
@@ -60,6 +62,7 @@ export async function snapshotCommand(args: SnapshotArgs, io: CliIo): Promise<Ex
   try {
     const cfg = await loadCliConfig(args, io);
     const providers = await openProviders(cfg, abort.signal, pino({ level: 'silent' }));
+    dropSecretEnv(cfg, io.env);
     if (args.provider !== undefined) providerOf(providers, args.provider);
     store = StateStore.open(cfg.global.stateDir);
     switch (args.action) {

@@ -1,4 +1,6 @@
 import { ConfigError } from '../../config/problems';
+import { UnsafePathError } from '../../fs/path-trust';
+import { StateError } from '../../state/errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '../load-cli-config';
@@ -33,6 +35,11 @@ export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): Exi
   if (e instanceof UsageError) {
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.UsageOrConfig;
+  }
+  // An unusable or unsafe state database or log directory: the sentence says what to fix.
+  if (e instanceof StateError || e instanceof UnsafePathError) {
+    io.stderr.write(`robocurse: ${e.message}\n`);
+    return EXIT.Fatal;
   }
   io.stderr.write(`robocurse: fatal: ${(e as Error)?.stack ?? String(e)}\n`);
   return EXIT.Fatal;

@@ -1,14 +1,16 @@
 import { RobocopyArgumentError } from './errors';
 
 /**
- * Characters refused in anything handed to robocopy. We never use a shell, but robocopy's own
- * command-line parsing (MSVCRT rules) gives `"` a meaning, control characters and line breaks
- * corrupt its log and our parsing of it, and `& | % ^ < >` mean something to cmd.exe: a value
- * carrying them is far more likely an injection attempt or a copy-paste accident than a real
- * name, and refusing is cheaper than proving every layer (wrappers, schedulers) is shell-free.
- * C0/C1 controls, DEL and the Unicode line/paragraph separators count as control characters.
+ * Characters refused in anything handed to robocopy. robocopy is started with an argv array,
+ * never through cmd.exe, so `& % ^` are ordinary characters (a folder named `R&D` is common and
+ * must copy); Node turns the argv into one CreateProcess command line by the MSVCRT quoting rules
+ * (see windows-command-line.ts), which robocopy reads back unchanged. What stays refused cannot
+ * be in a Windows file name anyway and would only make a value mean something else: `"` (the
+ * quoting character itself), `| < >`, and control characters (they also corrupt robocopy's log and
+ * our parsing of it). C0/C1 controls, DEL and the Unicode line/paragraph separators count as
+ * control characters.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"&|%^<>]/u;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029"|<>]/u;
 
 /** Wildcards are fine in /XF /XD patterns but never in a source or destination path. */
 const WILDCARD = /[*?]/;
@@ -24,6 +26,18 @@ function describe(ch: string): string {
 export function assertSafeArgument(value: string, configKey: string): void {
   const m = UNSAFE.exec(value);
   if (m) throw new RobocopyArgumentError('ROBOCOPY_UNSAFE_ARGUMENT', value, configKey, `contains a forbidden ${describe(m[0])}`);
+}
+
+/**
+ * Throws when `value` would read as a switch: robocopy takes every argument that starts with `/`
+ * as one (and `-` is refused too, as the other switch prefix of Windows tools), wherever it
+ * stands, so an exclude pattern `/MOVE` after `/XF` would move (delete) the source.
+ */
+export function assertNotSwitchLike(value: string, configKey: string): void {
+  if (/^\s*[/-]/.test(value)) {
+    throw new RobocopyArgumentError('ROBOCOPY_SWITCH_LIKE', value, configKey,
+      'starts with \'/\' or \'-\', which robocopy would read as a switch; name directories relative to the source (e.g. "cache\\old") or by drive path (D:\\...)');
+  }
 }
 
 /**

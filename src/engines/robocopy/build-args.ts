@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ChunkKind } from '../../api';
-import { assertSafeArgument, normaliseDirArgument } from './arg-safety';
+import { assertNotSwitchLike, assertSafeArgument, normaliseDirArgument } from './arg-safety';
 import { RobocopyArgumentError } from './errors';
 import { ipgForBandwidth } from './ipg';
 import { checkUserSwitches } from './switch-policy';
@@ -45,6 +45,7 @@ function excludePatterns(patterns: readonly string[], key: string, absoluteUnder
   return patterns.flatMap((p, i) => {
     if (p.trim() === '') return [];
     assertSafeArgument(p, `${key}[${i}]`);
+    assertNotSwitchLike(p, `${key}[${i}]`);
     // A trailing separator would escape the closing quote on a Windows command line.
     const stripped = p.replace(/[\\/]+$/, '') || p;
     if (absoluteUnder === undefined || ABSOLUTE_PATTERN.test(stripped) || !/[\\/]/.test(stripped)) return [stripped];

@@ -2,7 +2,7 @@ import type { MismatchSeverity } from '../exit-meaning';
 
 /** What the robocopy engine reads from a profile's `engineOptions`. */
 export interface RobocopyEngineOptions {
-  /** robocopy.exe to run (default: env ROBOCURSE_ROBOCOPY, else `robocopy` on PATH). */
+  /** robocopy.exe to run, an absolute path (default: env ROBOCURSE_ROBOCOPY, else %SystemRoot%\System32\Robocopy.exe). */
   executable?: string;
   /** Extra switches, checked against the allow-list (see switch-policy.ts). */
   switches?: unknown[];

@@ -6,8 +6,10 @@ export type RobocopyArgumentErrorCode =
   | 'ROBOCOPY_MANAGED_SWITCH'
   /** A switch not on the allow-list (unknown, or one that breaks scope or log parsing). */
   | 'ROBOCOPY_SWITCH_NOT_ALLOWED'
-  /** Control characters, quotes or shell metacharacters in a path, pattern or switch. */
+  /** Control characters, quotes or `| < >` in a path, pattern or switch. */
   | 'ROBOCOPY_UNSAFE_ARGUMENT'
+  /** An exclude pattern or path that starts with `/` or `-`: robocopy would read it as a switch. */
+  | 'ROBOCOPY_SWITCH_LIKE'
   /** A source or destination that is not an absolute path (drive-relative `C:x`, `.\x`). */
   | 'ROBOCOPY_RELATIVE_PATH'
   /** A number robocopy cannot take (negative or fractional retries, wait seconds, ...). */

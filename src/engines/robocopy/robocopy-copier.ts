@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import type { RetryPolicy } from '../../config/types';
+import { createPrivateFile, mkdirPrivate } from '../../fs/private-files';
 import { spawnTracked } from '../../process/tracked-child';
+import { windowsSystemExecutable } from '../../process/system-executables';
+import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
 import { readRobocopyEngineOptions } from './engine-options';
@@ -31,6 +34,14 @@ export interface RobocopyCopierOptions {
   killGraceMs?: number;
 }
 
+/**
+ * `%SystemRoot%\System32\Robocopy.exe` on Windows, never the bare name a search path could
+ * hijack. Elsewhere robocopy does not exist: `robocopy` on PATH is the test fake.
+ */
+export function defaultRobocopyExecutable(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
+  return platform === 'win32' ? windowsSystemExecutable('robocopy', env) : 'robocopy';
+}
+
 export const DEFAULT_ENGINE_RETRIES = 3;
 export const DEFAULT_ENGINE_WAIT_SECONDS = 10;
 
@@ -47,13 +58,15 @@ function sourceRootOf(chunk: Chunk): string | undefined {
  * Copies chunks with robocopy (default engine on Windows; on Linux it drives the fake robocopy
  * used by the tests). Each job is one robocopy process with its own UTF-16 log, parsed on a
  * worker thread when the process exits. Executable: `engineOptions.robocopy.executable`, else
- * the constructor's, else env ROBOCURSE_ROBOCOPY, else `robocopy` on PATH.
+ * the constructor's, else env ROBOCURSE_ROBOCOPY, else %SystemRoot%\System32\Robocopy.exe
+ * (`robocopy` on PATH off Windows, where only the test fake exists).
  */
 export class RobocopyCopier implements Copier {
   readonly name = 'robocopy';
   readonly capabilities: CopierCapabilities;
   private readonly parser: RobocopyLogParser;
   private readonly ownsParser: boolean;
+  private tempLogDir: string | undefined;
 
   constructor(private readonly options: RobocopyCopierOptions = {}) {
     this.parser = options.logParser ?? new RobocopyLogParserPool();
@@ -85,7 +98,7 @@ export class RobocopyCopier implements Copier {
   private prepare(chunk: Chunk, options: CopyOptions): () => CopyJob {
     const eo = readRobocopyEngineOptions(options.engineOptions);
     const env = this.options.env ?? process.env;
-    const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || 'robocopy');
+    const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || defaultRobocopyExecutable(process.platform, env));
     const logPath = options.logPath ?? this.defaultLogPath(chunk);
     const args = buildRobocopyArgs({
       profile: chunk.profile,
@@ -108,9 +121,13 @@ export class RobocopyCopier implements Copier {
 
   private spawnJob(chunk: Chunk, options: CopyOptions, p: { executable: string; args: string[]; env: NodeJS.ProcessEnv; logPath: string; eo: ReturnType<typeof readRobocopyEngineOptions> }): CopyJob {
     const { executable, args, env, logPath, eo } = p;
-    fs.mkdirSync(path.dirname(logPath), { recursive: true });
+    // The log lists every file of the chunk: private, and created by us before robocopy opens
+    // it, so /UNILOG writes into a 0600 file rather than one made under robocopy's umask.
+    mkdirPrivate(path.dirname(logPath));
+    createPrivateFile(logPath);
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
-    logger.debug({ executable, args }, 'starting robocopy');
+    // On Windows robocopy receives one string, not an argv: log the exact one it will parse.
+    logger.debug({ executable, args, ...(process.platform === 'win32' ? { commandLine: windowsCommandLine([executable, ...args]) } : {}) }, 'starting robocopy');
     const child = spawnTracked(executable, args, { env });
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
@@ -128,7 +145,10 @@ export class RobocopyCopier implements Copier {
   }
 
   private defaultLogPath(chunk: Chunk): string {
-    const dir = this.options.logDir ?? path.join(os.tmpdir(), 'robocurse-robocopy-logs');
+    // A fixed name in the shared temp dir could be pre-created by another user; a fresh private
+    // folder per copier cannot.
+    this.tempLogDir ??= this.options.logDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'robocurse-robocopy-logs-'));
+    const dir = this.tempLogDir;
     const safeId = chunk.id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     return path.join(dir, `${safeId}-${Date.now()}-${crypto.randomBytes(3).toString('hex')}.log`);
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyProgress, CopyResult, ExitMeaning } from '../../api';
 import type { TrackedChild } from '../../process/tracked-child';
+import { MAX_LINE_CHARS } from '../bounded-lines';
 import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
 import type { RobocopyLogParser } from './log/parser-pool';
 import { errorsFromLog, statsFromLog, statsFromProgress } from './result-mapping';
@@ -89,6 +90,7 @@ export class RobocopyJob implements CopyJob {
     // Decided at exit: a kill() that arrives while the log is parsed did not end the process.
     const killed = this.killRequested;
     this.tracker.end();
+    if (this.tracker.truncatedLines > 0) this.setup.warn(`${this.tracker.truncatedLines} robocopy console line(s) longer than ${MAX_LINE_CHARS} characters were cut short`, { truncatedLines: this.tracker.truncatedLines });
     const { setup } = this;
     const durationMs = (): number => Date.now() - this.startedAt.getTime();
     if (exit.spawnError) {

@@ -6,7 +6,9 @@ import { detectLogEncoding } from './log/encoding';
  * A file line with /BYTES: `\t<class>\t\t<size>\t<path>` (class localised, may be blank; path
  * full with /FP). Without /BYTES the size may carry a k/m/g suffix, accepted for robustness.
  */
-const FILE_LINE = /^\t[^\t]*\t+\s*(\d+(?:[.,]\d+)?)(?:\s?([kmgt]))?\t(.+)$/i;
+// After the tabs only spaces may pad the size: `\t+\s*` would let both quantifiers claim the same
+// tabs, and a line of tabs would cost quadratic time.
+const FILE_LINE = /^\t[^\t]*\t+[ \u00a0]*(\d+(?:[.,]\d+)?)(?:\s?([kmgt]))?\t(.+)$/i;
 const PERCENT = /^\s*(\d{1,3}(?:[.,]\d+)?)%\s*$/;
 const ERROR_LINE = /^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\S.*?\s\d+\s+\(0x[0-9A-Fa-f]{8}\)/;
 const SUFFIX: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -43,6 +45,9 @@ export class RobocopyStdoutProgress {
   /** Latest counters (monotonic). */
   progress(): CopyProgress { return { ...this.last }; }
 
+  /** Console lines cut to the length bound (MAX_LINE_CHARS) so far. */
+  get truncatedLines(): number { return this.splitter.truncatedLines; }
+
   /** The file being copied and whether it is incomplete (for clean-up after a kill). */
   unfinishedFile(): string | undefined {
     return this.current && this.current.percent < 100 ? this.current.path : undefined;
@@ -54,8 +59,11 @@ export class RobocopyStdoutProgress {
     this.splitter.push(this.decoder.write(chunk), (line) => this.line(line));
     // Robocopy may put the CR before each redraw ("\r 25%  "), so the newest percentage sits
     // unterminated until the next one; read it now (percentages only grow, reading twice is safe).
-    const rest = this.splitter.pending();
-    if (PERCENT.test(rest)) this.line(rest);
+    // Only a short rest can be a percentage; never rebuild a long one on every write.
+    if (this.splitter.pendingLength() <= 32) {
+      const rest = this.splitter.pending();
+      if (PERCENT.test(rest)) this.line(rest);
+    }
     this.emit();
   }
 

@@ -31,22 +31,50 @@ export interface RsyncEngineOptions {
  * go or how rsync talks to the world (--delete*, --remove-source-files, -e, --rsync-path, ...) is
  * left out: those belong to the engine, not to a profile.
  */
-const SHORT_FLAGS = new Set('arlptgoDHAXEUNScWKLkxOJ'.split(''));
+const SHORT_FLAGS = new Set('arlptgoDHAXEUNScWxOJ'.split(''));
 const LONG_FLAGS = new Set([
   '--archive', '--recursive', '--links', '--perms', '--times', '--group', '--owner', '--devices',
   '--specials', '--hard-links', '--acls', '--xattrs', '--executability', '--atimes', '--crtimes',
-  '--sparse', '--checksum', '--whole-file', '--no-whole-file', '--keep-dirlinks', '--copy-links',
-  '--copy-dirlinks', '--copy-unsafe-links', '--safe-links', '--one-file-system', '--omit-dir-times',
+  '--sparse', '--checksum', '--whole-file', '--no-whole-file', '--safe-links', '--one-file-system', '--omit-dir-times',
   '--omit-link-times', '--numeric-ids', '--fake-super', '--super', '--no-perms', '--no-owner',
   '--no-group', '--no-times', '--no-devices', '--no-specials', '--open-noatime', '--preallocate',
 ]);
+
+/**
+ * Switches that make rsync follow symbolic links (rsync(1)): on the sending side they copy what a
+ * link points to, which can be outside the source (`/etc/shadow` through a link in a user's
+ * folder); on the receiving side `--keep-dirlinks` writes through a link in the destination to
+ * wherever it points. Both break robocurse's promise that nothing outside the source is read
+ * and nothing outside the destination is written, so they are refused by name, with the reason.
+ */
+const LINK_FOLLOWING: Readonly<Record<string, string>> = {
+  '-L': '--copy-links', '--copy-links': '--copy-links',
+  '-k': '--copy-dirlinks', '--copy-dirlinks': '--copy-dirlinks',
+  '-K': '--keep-dirlinks', '--keep-dirlinks': '--keep-dirlinks',
+  '--copy-unsafe-links': '--copy-unsafe-links',
+};
+
+function linkFollowing(arg: string): string | undefined {
+  if (LINK_FOLLOWING[arg]) return LINK_FOLLOWING[arg];
+  if (/^-[A-Za-z]+$/.test(arg)) {
+    const letter = [...arg.slice(1)].find((c) => LINK_FOLLOWING[`-${c}`]);
+    return letter ? `-${letter} (${LINK_FOLLOWING[`-${letter}`]})` : undefined;
+  }
+  // Long options may be abbreviated (rsync accepts any unambiguous prefix) or given a value.
+  const name = arg.split('=')[0];
+  return name.length > 6 ? Object.values(LINK_FOLLOWING).find((l) => l.startsWith(name)) : undefined;
+}
 const VALUED_FLAGS = /^--modify-window=-?\d+$/;
 
 function bad(field: string, message: string): RsyncArgumentError {
-  return new RsyncArgumentError('RSYNC_BAD_OPTION', `engineOptions.rsync.${field}: ${message}`);
+  return new RsyncArgumentError('RSYNC_BAD_OPTION', `engineOptions.rsync.${field}: ${message}`, field || undefined);
 }
 
 function checkAttribute(arg: string): void {
+  const follows = linkFollowing(arg);
+  if (follows) {
+    throw bad('attributes', `'${arg}' makes rsync follow symbolic links (${follows}), which could read outside the source or write outside the destination; robocurse copies links as links`);
+  }
   if (/^-[A-Za-z]+$/.test(arg)) {
     const badLetters = [...arg.slice(1)].filter((c) => !SHORT_FLAGS.has(c));
     if (badLetters.length === 0) return;

@@ -13,7 +13,8 @@ export type RsyncArgumentErrorCode =
  * transient one, so the message names the offending value and what to do about it.
  */
 export class RsyncArgumentError extends Error {
-  constructor(readonly code: RsyncArgumentErrorCode, message: string) {
+  /** @param field the `engineOptions.rsync` key at fault, when the error is about one */
+  constructor(readonly code: RsyncArgumentErrorCode, message: string, readonly field?: string) {
     super(message);
     this.name = 'RsyncArgumentError';
   }

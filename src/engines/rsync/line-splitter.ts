@@ -1,6 +1,9 @@
 import { decodeName } from '../../fs/byte-names';
+import { MAX_LINE_CHARS } from '../bounded-lines';
 
-const EMPTY = Buffer.alloc(0);
+/** Longest line kept, in bytes: room for MAX_LINE_CHARS characters of up to 4 bytes each would be
+ * excessive for noise; one byte per character is what a path mostly takes. */
+const MAX_LINE_BYTES = MAX_LINE_CHARS;
 
 /**
  * Splits a byte stream into lines at '\n' and at '\r': rsync redraws its progress line with a
@@ -8,38 +11,59 @@ const EMPTY = Buffer.alloc(0);
  * decoded whole, so a multi-byte character straddling two reads stays intact, and a name that is
  * not valid UTF-8 (rsync prints high bytes raw with --8-bit-output) comes out surrogate-escaped
  * (src/fs/byte-names) instead of as U+FFFD. Empty lines are dropped.
+ *
+ * Linear time and bounded memory: each byte is looked at once, an unterminated end waits as a
+ * list of pieces (never glued to every new read and rescanned), and a line longer than the bound
+ * is cut, the rest dropped as it arrives and counted in `truncatedLines`.
  */
 export class LineSplitter {
-  private pending: Buffer = EMPTY;
+  private parts: Buffer[] = [];
+  private kept = 0;
+  private overflowed = false;
+  private truncated = 0;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(private readonly onLine: (line: string) => void, private readonly maxLineBytes = MAX_LINE_BYTES) {}
+
+  /** Lines cut to the length bound so far. */
+  get truncatedLines(): number { return this.truncated; }
 
   push(chunk: Buffer): void {
-    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     let start = 0;
-    for (;;) {
-      const end = nextBreak(buf, start);
-      if (end < 0) break;
-      if (end > start) this.onLine(decodeName(buf.subarray(start, end)));
-      start = end + 1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === 10 || c === 13) {
+        this.keep(chunk, start, i);
+        this.deliver();
+        start = i + 1;
+      }
     }
-    // A copy: a view would keep the whole read buffer alive for the sake of a partial line.
-    this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : EMPTY;
+    this.keep(chunk, start, chunk.length);
   }
 
   /** Delivers the last, unterminated line. */
   end(): void {
-    const rest = this.pending;
-    this.pending = EMPTY;
-    if (rest.length > 0) this.onLine(decodeName(rest));
+    this.deliver();
   }
-}
 
-/** Index of the first '\n' or '\r' at or after `from`, or -1. */
-function nextBreak(buf: Buffer, from: number): number {
-  const lf = buf.indexOf(10, from);
-  const cr = buf.indexOf(13, from);
-  if (lf < 0) return cr;
-  if (cr < 0) return lf;
-  return Math.min(lf, cr);
+  private keep(chunk: Buffer, from: number, to: number): void {
+    if (to <= from || this.overflowed) return;
+    const room = this.maxLineBytes - this.kept;
+    const end = Math.min(to, from + Math.max(0, room));
+    if (end < to) this.overflowed = true;
+    if (end > from) {
+      // A copy: a view would keep the whole read buffer alive for the sake of a partial line.
+      this.parts.push(Buffer.from(chunk.subarray(from, end)));
+      this.kept += end - from;
+    }
+  }
+
+  private deliver(): void {
+    if (this.kept === 0 && !this.overflowed) return;
+    const line = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.kept);
+    if (this.overflowed) this.truncated++;
+    this.parts = [];
+    this.kept = 0;
+    this.overflowed = false;
+    if (line.length > 0) this.onLine(decodeName(line));
+  }
 }

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning, Logger } from '../../api';
 import { emptyStats } from '../../api';
 import { encodeName } from '../../fs/byte-names';
+import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { rsyncExitMeaning } from './exit-meaning';
+import { MAX_LINE_CHARS } from '../bounded-lines';
 import { LineSplitter } from './line-splitter';
 import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
@@ -43,6 +45,7 @@ export class RsyncJob implements CopyJob {
   private droppedStderr = 0;
   /** `*deleting` lines seen: entries deleted (or, in a dry run, listed). */
   private deletions = 0;
+  private splitters: LineSplitter[] = [];
   private readonly child: TrackedChild;
   private readonly logger: Logger;
   private log: fs.WriteStream | undefined;
@@ -61,6 +64,7 @@ export class RsyncJob implements CopyJob {
     this.child.child.once('exit', () => { this.processExited = true; });
     const out = new LineSplitter((l) => this.onStdout(l));
     const err = new LineSplitter((l) => this.onStderr(l));
+    this.splitters = [out, err];
     this.child.child.stdout?.on('data', (b: Buffer) => out.push(b));
     this.child.child.stdout?.on('end', () => out.end());
     this.child.child.stderr?.on('data', (b: Buffer) => err.push(b));
@@ -111,8 +115,9 @@ export class RsyncJob implements CopyJob {
     const logPath = this.spec.options.logPath;
     if (!logPath) return;
     try {
-      fs.mkdirSync(path.dirname(logPath), { recursive: true });
-      this.log = fs.createWriteStream(logPath, { flags: 'a' });
+      // Private (0600 in a 0700 folder) whatever the umask, and never through a planted link.
+      mkdirPrivate(path.dirname(logPath));
+      this.log = fs.createWriteStream(logPath, { fd: openPrivateAppend(logPath) });
       // A log that cannot be written never fails a copy.
       this.log.on('error', (e) => { this.logger.warn({ err: e.message, logPath }, 'rsync log write failed'); this.log = undefined; });
       this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
@@ -179,6 +184,8 @@ export class RsyncJob implements CopyJob {
     }
     const report = await this.spec.parser.parse({ stdout: this.stdoutLines.join('\n'), stderr: this.stderrLines.join('\n') });
     if (this.droppedStderr > 0) report.notes.push(`${this.droppedStderr} further stderr lines not parsed`);
+    const truncated = this.splitters.reduce((n, s) => n + s.truncatedLines, 0);
+    if (truncated > 0) report.notes.push(`${truncated} output line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
     await this.closeLog();
     let meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
     const limit = this.spec.options.maxDeletes;

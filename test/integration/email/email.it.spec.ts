@@ -65,7 +65,7 @@ describe('email → SMTP server (integration)', function () {
       const [mail] = await server.waitForMessages(1);
       expect(server.received).to.have.length(1);
       expect(server.secureSessions).to.deep.equal([true]);
-      expect(server.authAttempts).to.deep.equal([{ user: 'robocurse', accepted: true }]);
+      expect(server.authAttempts).to.deep.equal([{ user: 'robocurse', accepted: true, method: 'PLAIN' }]);
       expect(mail.subject).to.equal('[fs01 backup] Failed: docs, media on fs01');
       expect(mail.from?.text).to.equal('robocurse@example.com');
       expect((Array.isArray(mail.to) ? mail.to : [mail.to]).map((t) => t?.text).join(', ')).to.equal('ops@example.com, backup-team@example.com');

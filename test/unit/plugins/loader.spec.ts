@@ -46,12 +46,15 @@ describe('loadPlugins', () => {
     expect(plugins[0].options).to.deep.equal({ url: 'http://127.0.0.1:1/x', timeoutMs: 10000 });
   });
 
-  it('loads an installed package from the config folder', async () => {
+  it('loads a package from a folder named in pluginPaths, not from node_modules next to the config', async () => {
     const dir = tempConfigDir({
       'node_modules/robocurse-test-pkg/package.json': JSON.stringify({ name: 'robocurse-test-pkg', main: 'lib/main.js' }),
       'node_modules/robocurse-test-pkg/lib/main.js': notifierModule('pkg'),
     });
-    const { plugins, problems } = await loadPlugins([ref('robocurse-test-pkg')], opts(dir));
+    const unlisted = await loadPlugins([ref('robocurse-test-pkg')], opts(dir));
+    expect(unlisted.plugins).to.deep.equal([]);
+    expect(unlisted.problems[0].message).to.match(/^unknown plugin 'robocurse-test-pkg'/);
+    const { plugins, problems } = await loadPlugins([ref('robocurse-test-pkg')], { ...opts(dir), pluginPaths: [path.join(dir, 'node_modules')] });
     expect(problems).to.deep.equal([]);
     expect(plugins[0]).to.include({ source: 'package' });
     expect(plugins[0].resolvedFrom).to.equal(fs.realpathSync(path.join(dir, 'node_modules/robocurse-test-pkg/lib/main.js')));
@@ -64,7 +67,7 @@ describe('loadPlugins', () => {
     expect(problems).to.have.length(1);
     expect(problems[0].path).to.equal('global.plugins[1].use');
     expect(problems[0].message).to.match(/^unknown plugin 'nope': not a built-in \(.*email.*siem.*\), not a file relative to /);
-    expect(problems[0].message).to.include(dir).and.include('not an installed package');
+    expect(problems[0].message).to.include(dir).and.include('not a package installed with robocurse');
   });
 
   it('reports a missing path plugin with the absolute path it tried', async () => {

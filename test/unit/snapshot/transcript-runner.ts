@@ -42,7 +42,7 @@ export class TranscriptRunner implements PowerShellRunner {
     this.seen.push(call);
     const next = this.calls[this.seen.length - 1];
     expect(next, `unexpected PowerShell call #${this.seen.length}`).to.not.equal(undefined);
-    expect(call.argv.slice(0, 6)).to.deep.equal(['powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
+    expect(call.argv.slice(0, 6)).to.deep.equal(['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
     expect(call.argv).to.have.length(7);
     expect(scriptName(scriptOf(call.argv))).to.equal(next.script);
     expect(call.env).to.deep.equal(next.env);

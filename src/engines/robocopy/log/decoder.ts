@@ -1,4 +1,5 @@
 import * as iconv from 'iconv-lite';
+import { BoundedLineSplitter } from '../../bounded-lines';
 import type { LogEncoding } from './types';
 
 /** Incremental bytes → text; safe across chunk boundaries that split a character. */
@@ -23,33 +24,8 @@ export function createStreamDecoder(encoding: LogEncoding): StreamDecoder {
 /**
  * Splits decoded text into lines at CR, LF and CRLF. Robocopy redraws progress with bare CRs
  * ("file\r  12%\r100%\r\n"), so a CR is a line break too; the blank lines this yields between
- * CR and LF are harmless (the parser skips blanks).
+ * CR and LF are harmless (the parser skips blanks). Linear time, lines bounded in length (see
+ * BoundedLineSplitter): a log or console stream with one huge line costs neither quadratic time
+ * nor unbounded memory.
  */
-export class LineSplitter {
-  private rest = '';
-
-  /** Complete lines in `text` (the unterminated end is kept for the next call). */
-  push(text: string, onLine: (line: string) => void): void {
-    const s = this.rest + text;
-    let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 10 || c === 13) {
-        onLine(s.slice(start, i));
-        start = i + 1;
-      }
-    }
-    this.rest = s.slice(start);
-  }
-
-  /** The unterminated text so far (a `  12%` redraw often waits here for its CR). */
-  pending(): string {
-    return this.rest;
-  }
-
-  /** The last, unterminated line, if any. */
-  flush(onLine: (line: string) => void): void {
-    if (this.rest !== '') onLine(this.rest);
-    this.rest = '';
-  }
-}
+export class LineSplitter extends BoundedLineSplitter {}

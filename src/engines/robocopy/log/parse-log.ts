@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { MAX_LINE_CHARS } from '../../bounded-lines';
 import { createStreamDecoder, LineSplitter } from './decoder';
 import { detectLogEncoding, type EncodingChoice } from './encoding';
 import { RobocopyLogLineParser } from './line-parser';
@@ -64,7 +65,9 @@ export async function parseRobocopyLogChunks(chunks: AsyncIterable<Buffer> | Ite
   }
   splitter.push(decoder.end(), feed);
   splitter.flush(feed);
-  return assemble(parser.finish(), parser.orphanErrors, choice, bytes);
+  const log = assemble(parser.finish(), parser.orphanErrors, choice, bytes);
+  if (splitter.truncatedLines > 0) log.warnings.push(`${splitter.truncatedLines} log line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
+  return log;
 }
 
 /** Detects the encoding of an in-memory log and parses it (tests, small logs). */

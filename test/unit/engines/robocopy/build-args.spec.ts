@@ -77,7 +77,7 @@ describe('buildRobocopyArgs golden argv', () => {
 });
 
 describe('buildRobocopyArgs refuses injections', () => {
-  const BAD = ['"', '&', '|', '%', '^', '\n', '\r', '<', '>', '\u0000', '\u0001', '\t', '\u001b', '\u007f', '\u0085', '\u2028'];
+  const BAD = ['"', '|', '\n', '\r', '<', '>', '\u0000', '\u0001', '\t', '\u001b', '\u007f', '\u0085', '\u2028'];
   for (const ch of BAD) {
     const shown = JSON.stringify(ch);
     it(`${shown} in the source, destination, excludes, switches and log path`, () => {
@@ -96,6 +96,21 @@ describe('buildRobocopyArgs refuses injections', () => {
         expect(Object.values(over).flat()).to.include(err.value);
         expect(err.message).to.include(key);
       }
+    });
+  }
+
+  it('passes & % ^ through unchanged: robocopy is started without cmd.exe, where they are ordinary characters', () => {
+    const args = buildRobocopyArgs(input({ source: 'D:\\Data\\R&D', destination: 'E:\\100%\\a^b', excludeFiles: ['x&y%z^'], excludeDirs: ['R&D old'], logPath: 'C:\\logs\\R&D.log' }));
+    expect(args.slice(0, 2)).to.deep.equal(['D:\\Data\\R&D', 'E:\\100%\\a^b']);
+    expect(args).to.include('x&y%z^').and.include('R&D old').and.include('/UNILOG:C:\\logs\\R&D.log');
+  });
+
+  for (const [field, value] of [['excludeFiles', '/MOVE'], ['excludeFiles', '-MOVE'], ['excludeDirs', '/PURGE'], ['excludeFiles', ' /MOV'], ['excludeDirs', '/srv/data/cache']] as const) {
+    it(`refuses ${field} ${JSON.stringify(value)}, which robocopy would read as a switch`, () => {
+      const err = rejected({ [field]: ['ok', value] });
+      expect(err.code).to.equal('ROBOCOPY_SWITCH_LIKE');
+      expect(err.configKey).to.equal(`profiles.docs.${field}[1]`);
+      expect(err.message).to.include('read as a switch');
     });
   }
 

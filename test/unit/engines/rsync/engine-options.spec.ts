@@ -28,9 +28,18 @@ describe('readRsyncEngineOptions', () => {
     ['an unknown option (typo)', { xattr: true }, 'xattr'],
     ['an empty executable', { executable: '' }, 'executable'],
     ['an executable with a control character', { executable: 'rsync\n--delete' }, 'executable'],
+    ['-L (follows every link in the source)', { attributes: '-aL' }, 'attributes'],
+    ['-K (writes through directory links in the destination)', { attributes: ['-a', '-K'] }, 'attributes'],
+    ['-k (follows links to directories)', { attributes: '-rlptk' }, 'attributes'],
+    ['--copy-links', { attributes: ['-a', '--copy-links'] }, 'attributes'],
+    ['--copy-unsafe-links', { attributes: '-a --copy-unsafe-links' }, 'attributes'],
+    ['--keep-dirlinks', { attributes: '-a --keep-dirlinks' }, 'attributes'],
+    ['--copy-dirlinks', { attributes: '-a --copy-dirlinks' }, 'attributes'],
+    ['an abbreviated --copy-links', { attributes: '-a --copy-li' }, 'attributes'],
   ] as const) {
     it(`rejects ${what}, naming the field`, () => {
       expect(() => readRsyncEngineOptions({ rsync: raw })).to.throw(RsyncArgumentError, `engineOptions.rsync.${field}`);
+      try { readRsyncEngineOptions({ rsync: raw }); } catch (e) { expect((e as RsyncArgumentError).field).to.equal(field); }
     });
   }
 });

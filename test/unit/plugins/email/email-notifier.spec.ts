@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmailNotifier, type OutgoingMail } from '../../../../plugins/email/email-notifier';
 import type { EmailOptions } from '../../../../plugins/email/options';
-import { resolveSecret, scrubSecret } from '../../../../plugins/email/secret';
+import { credentialForms, scrubbingLogger, scrubText, scrubValue } from '../../../../plugins/email/scrubber';
+import { resolveSecret } from '../../../../plugins/email/secret';
 import { deliver } from '../../../contract/notifier-contract';
 import { makeEvent, sampleEvents } from '../../../contract/sample-events';
 import { recordingLogger } from '../../../helpers/recording-logger';
@@ -57,8 +58,8 @@ describe('email: EmailNotifier', () => {
     const b64 = Buffer.from(secret).toString('base64');
     const logger = recordingLogger();
     const n = new EmailNotifier(options, async () => {
-      throw Object.assign(new Error(`Invalid login: 535 auth failed for ${secret} (${b64})`), { code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' });
-    }, logger, secret);
+      throw Object.assign(new Error(`Invalid login: 535 auth failed for ${secret} (${b64})`), { code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN', response: `535 ${b64}` });
+    }, logger, credentialForms({ user: 'u', pass: secret }));
     await deliver(n, sampleEvents('s'));
     await n.flush();
     const err = logger.lines.find((l) => l.level === 'error');
@@ -87,7 +88,38 @@ describe('email: secrets', () => {
     expect(() => resolveSecret({ file: 'nope' }, '/tmp', 'auth.password')).to.throw(/auth\.password: cannot read \/tmp\/nope: ENOENT/);
   });
 
-  it('scrubs the secret and its base64 form from text', () => {
-    expect(scrubSecret(`a pw ${Buffer.from('pw').toString('base64')}`, 'pw')).to.equal('a *** ***');
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const creds = { user: 'robo@example.com', pass: 'S3cret-pa55word' };
+
+  it('scrubs the password, its base64, the base64 user name and the AUTH PLAIN token from text', () => {
+    const forms = credentialForms(creds);
+    const text = [creds.pass, b64(creds.pass), b64(creds.user), b64(`\u0000${creds.user}\u0000${creds.pass}`), b64(`${creds.user}\u0000${creds.user}\u0000${creds.pass}`),
+      encodeURIComponent(creds.pass)].join(' | ');
+    expect(scrubText(text, forms)).to.equal('*** | *** | *** | *** | *** | ***');
+    expect(scrubText('AUTH PLAIN ok, user robo@example.com', forms)).to.equal('AUTH PLAIN ok, user robo@example.com');
+  });
+
+  it('finds the password inside any base64 text, at every byte offset', () => {
+    const forms = credentialForms(creds);
+    for (const prefix of ['', 'x', 'xy', 'xyz', '\u0000another-user\u0000']) {
+      const token = b64(`${prefix}${creds.pass}!`);
+      expect(scrubText(`AUTH PLAIN ${token}`, forms), JSON.stringify(prefix)).not.to.equal(`AUTH PLAIN ${token}`);
+    }
+  });
+
+  it('scrubs every field of an error object, nested, and never keeps the stack', () => {
+    const forms = credentialForms(creds);
+    const err = Object.assign(new Error(`Invalid login: 535 ${b64(creds.pass)}`), { response: `535 ${creds.pass}`, nested: { list: [b64(creds.user)] } });
+    const out = scrubValue({ err }, forms) as { err: Record<string, unknown> };
+    expect(JSON.stringify(out)).not.to.include(creds.pass).and.not.to.include(b64(creds.pass)).and.not.to.include(b64(creds.user));
+    expect(out.err).to.deep.include({ name: 'Error', message: 'Invalid login: 535 ***', response: '535 ***' });
+    expect(out.err).not.to.have.property('stack');
+  });
+
+  it('the scrubbing logger scrubs messages, objects and child bindings', () => {
+    const inner = recordingLogger();
+    const log = scrubbingLogger(inner, credentialForms(creds));
+    log.child({ pw: creds.pass }).warn({ reply: b64(creds.pass) }, `said ${creds.pass}`);
+    expect(inner.text()).not.to.include(creds.pass).and.not.to.include(b64(creds.pass));
   });
 });
