@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { displayName, fsPath } from './byte-names';
+import { displayName, encodeName, fsPath, hasEscapedBytes } from './byte-names';
 
 /**
  * How work inside a checked directory reaches its names.
@@ -38,6 +38,8 @@ export interface OpenDir {
   readonly self: string;
   /** `self` plus a separator: prefix + name reaches a name inside it. */
   readonly prefix: string;
+  /** The prefix carries escaped bytes (only a `path`-mode path can). */
+  readonly prefixEscaped: boolean;
 }
 
 const fsc = fs.constants;
@@ -58,7 +60,8 @@ const fstatAsync = promisify(fs.fstat);
 
 /** The path of `name` inside `dir`, as fs wants it (Buffer when it carries raw bytes). */
 export function at(dir: OpenDir, name: string): string | Buffer {
-  return fsPath(dir.prefix + name);
+  // Called several times per file: test the short name, not the whole path.
+  return dir.prefixEscaped || hasEscapedBytes(name) ? encodeName(dir.prefix + name) : dir.prefix + name;
 }
 
 /** The path of `name` inside `dir` for humans: the real path, not the /proc one. */
@@ -114,7 +117,8 @@ function flagsFor(ref: DirRef): number {
 
 function opened(ref: DirRef, fd: number | undefined, st: fs.Stats): OpenDir {
   const self = fd === undefined ? ref.path : `/proc/self/fd/${fd}`;
-  return { ref, fd, st, self, prefix: self.endsWith(path.sep) ? self : self + path.sep };
+  const prefix = self.endsWith(path.sep) ? self : self + path.sep;
+  return { ref, fd, st, self, prefix, prefixEscaped: hasEscapedBytes(prefix) };
 }
 
 /**

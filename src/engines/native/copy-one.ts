@@ -3,7 +3,7 @@ import { at, closeDir, FILE_READ_FLAGS, openDir, shownPath, type DirRef, type Op
 import type { JobContext } from './job-context';
 import { copyFileAtomically } from './file-copy';
 import { joinRel } from './rel-path';
-import { sameMtime } from './times';
+import { sameFile, sameMtime } from './times';
 
 /** What the destination listing showed under the file's name. */
 export type DestKind = 'none' | 'file' | 'dir' | 'other';
@@ -48,51 +48,11 @@ export function copyOne(ctx: JobContext, src: DirRef, dst: DirRef | null, rel: s
 }
 
 async function copyIn(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel: string, f: FileEntry): Promise<void> {
-  if (ctx.dryRun) return dryRunFile(ctx, sd, dd, rel, f);
-  let fh: fsp.FileHandle;
-  try {
-    fh = await fsp.open(at(sd, f.name), FILE_READ_FLAGS);
-  } catch (err) {
-    // ELOOP: a link stands where the listing saw a file; it is not followed. ENOENT: vanished.
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') ctx.tally.skipEntry(rel, 'changed type during copy'); else ctx.tally.fail(rel, err);
-    return;
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
-    if (f.dest === 'dir') { ctx.tally.dirInWay(rel, st.size); return; }
-    if (f.dest === 'file' && dd && await upToDate(ctx, st, dd, f.dstName)) {
-      ctx.tally.stats.filesSkipped++;
-      ctx.tally.stats.bytesSkipped += st.size;
-      return;
-    }
-    ctx.progress.startFile(rel);
-    try {
-      const bytes = await copyFileAtomically(ctx, dd!, {
-        src: fh, srcPath: ctx.dirMode === 'proc' ? `/proc/self/fd/${fh.fd}` : at(sd, f.name),
-        dstName: f.dstName, rel, size: st.size, mode: st.mode, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs,
-      });
-      ctx.tally.stats.filesCopied++;
-      ctx.tally.stats.bytesCopied += bytes;
-      ctx.progress.fileDone();
-    } catch (err) {
-      if (ctx.signal.aborted) return; // killed: not a failure of this file
-      ctx.tally.fail(rel, err, st.size);
-    }
-  } catch (err) {
-    ctx.tally.fail(rel, err);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** A dry run reads no content: one lstat, and the listing line robocopy /L would print. */
-async function dryRunFile(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel: string, f: FileEntry): Promise<void> {
   let st: Stats;
   try {
     st = await fsp.lstat(at(sd, f.name));
   } catch (err) {
-    ctx.tally.fail(rel, err);
+    ctx.tally.fail(rel, err); // typically ENOENT: the file vanished since the listing
     return;
   }
   if (!st.isFile()) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
@@ -102,10 +62,38 @@ async function dryRunFile(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined,
     ctx.tally.stats.bytesSkipped += st.size;
     return;
   }
-  const shown = shownPath(sd.ref, f.name);
-  ctx.logger.info({ file: shown, bytes: st.size }, `would copy ${shown} (${st.size} bytes)`);
-  ctx.tally.stats.filesCopied++;
-  ctx.tally.stats.bytesCopied += st.size;
+  if (ctx.dryRun) {
+    // The dry run's listing, as robocopy /L gives it: one line per file that would be copied.
+    const shown = shownPath(sd.ref, f.name);
+    ctx.logger.info({ file: shown, bytes: st.size }, `would copy ${shown} (${st.size} bytes)`);
+    ctx.tally.stats.filesCopied++;
+    ctx.tally.stats.bytesCopied += st.size;
+    return;
+  }
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(at(sd, f.name), FILE_READ_FLAGS);
+  } catch (err) {
+    // ELOOP: a link stands where the lstat saw a file; it is not followed.
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') ctx.tally.skipEntry(rel, 'changed type during copy'); else ctx.tally.fail(rel, err, st.size);
+    return;
+  }
+  try {
+    const now = await fh.stat();
+    if (!sameFile(now, st)) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
+    ctx.progress.startFile(rel);
+    const bytes = await copyFileAtomically(ctx, dd!, {
+      src: fh, srcPath: ctx.dirMode === 'proc' ? `/proc/self/fd/${fh.fd}` : at(sd, f.name),
+      dstName: f.dstName, rel, size: now.size, mode: now.mode, atimeMs: now.atimeMs, mtimeMs: now.mtimeMs,
+    });
+    ctx.tally.stats.filesCopied++;
+    ctx.tally.stats.bytesCopied += bytes;
+    ctx.progress.fileDone();
+  } catch (err) {
+    if (!ctx.signal.aborted) ctx.tally.fail(rel, err, st.size); // killed: not a failure of this file
+  } finally {
+    await fh.close();
+  }
 }
 
 async function upToDate(ctx: JobContext, st: Stats, dd: OpenDir, name: string): Promise<boolean> {

@@ -106,12 +106,23 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, st: Stats, r
   }
 }
 
+/**
+ * The directory's entries. Names are read as strings (fast); only a directory where one came
+ * back with U+FFFD (bytes that are not UTF-8, or a real U+FFFD) is read again as bytes, so such
+ * names reach the file system exactly (byte-names.ts).
+ */
 async function readEntries(dir: OpenDir): Promise<Entry[]> {
-  const dirents = await fsp.readdir(fsPath(dir.self), { withFileTypes: true, encoding: 'buffer' });
-  return dirents.map((d) => ({
-    name: decodeName(d.name),
-    type: d.isFile() ? 'file' : d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'other',
-  }));
+  const self = fsPath(dir.self);
+  const dirents = await fsp.readdir(self, { withFileTypes: true });
+  if (dirents.some((d) => d.name.includes('\ufffd'))) {
+    const raw = await fsp.readdir(self, { withFileTypes: true, encoding: 'buffer' });
+    return raw.map((d) => ({ name: decodeName(d.name), type: typeOf(d) }));
+  }
+  return dirents.map((d) => ({ name: d.name, type: typeOf(d) }));
+}
+
+function typeOf(d: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): Entry['type'] {
+  return d.isFile() ? 'file' : d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'other';
 }
 
 /** Reads both sides of one directory; null when it cannot be copied (already recorded). */
