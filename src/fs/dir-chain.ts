@@ -33,20 +33,31 @@ function kindOf(st: Stats): InTheWay {
   return st.isSymbolicLink() ? 'symbolic link' : st.isFile() ? 'file' : 'special file';
 }
 
-/** What is at `name` in `dir` when it is not a directory, described for a message. */
-async function describe(dir: OpenDir, name: string): Promise<{ kind: InTheWay; target?: string }> {
-  const st = await fsp.lstat(at(dir, name));
+/**
+ * What is at `name` in `dir` when it is not a directory, described for a message; null when it
+ * is gone or a directory by now (another job replaced it meanwhile: look again).
+ */
+async function describe(dir: OpenDir, name: string): Promise<{ kind: InTheWay; target?: string } | null> {
+  let st: Stats;
+  try {
+    st = await fsp.lstat(at(dir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if (st.isDirectory()) return null;
   if (!st.isSymbolicLink()) return { kind: kindOf(st) };
   const target = await fsp.readlink(at(dir, name)).catch(() => undefined);
   return { kind: 'symbolic link', target };
 }
 
-/** Removes a link or file (a Windows directory link or junction needs rmdir). */
+/** Removes a link or file (a Windows directory link or junction needs rmdir); gone already is fine. */
 async function removeEntry(dir: OpenDir, name: string): Promise<void> {
   try {
     await fsp.unlink(at(dir, name));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
     if (process.platform !== 'win32' || (code !== 'EPERM' && code !== 'EISDIR')) throw err;
     await fsp.rmdir(at(dir, name));
   }
@@ -115,7 +126,9 @@ export async function descend(from: OpenDir, parts: readonly string[], opts: Cha
             continue;
           }
           if (code !== 'ENOTDIR' && code !== 'ELOOP') throw err;
-          const { kind, target } = await describe(cur, name);
+          const what = await describe(cur, name);
+          if (what === null) continue;
+          const { kind, target } = what;
           if (!opts.replace) return { status: 'blocked', path: p, kind, target, replaced };
           await removeEntry(cur, name);
           replaced.push(target === undefined ? { path: p, kind } : { path: p, kind, target });

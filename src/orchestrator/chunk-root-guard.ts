@@ -3,7 +3,7 @@ import { emptyStats } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
 import { displayName } from '../fs/byte-names';
 import { descend, inTheWayMessage, walkDirChain, type Replaced } from '../fs/dir-chain';
-import { closeDir, HOST_DIR_MODE, openDir, type DirMode } from '../fs/dir-ref';
+import { closeDir, HOST_DIR_MODE, openDir, type DirMode, type DirRef } from '../fs/dir-ref';
 import { KILLED_EXIT_CODE, killedExitMeaning } from '../engines/exit-meaning';
 
 /** Where the profile's chunks are cut from and copied to. */
@@ -17,7 +17,14 @@ export interface ChunkRoots {
 
 type Refusal = { ok: false; path: string; code: string; message: string };
 
-export type GuardOutcome = { ok: true; replaced: Replaced[] } | Refusal;
+export type GuardOutcome = {
+  ok: true;
+  replaced: Replaced[];
+  /** The chunk's source directory as checked: it must still be that one after the copy. */
+  source?: DirRef;
+  /** The chunk's destination directory when it already existed: it must still be that one after the copy. */
+  existing?: DirRef;
+} | Refusal;
 
 const blocked = (p: string, code: string, message: string): Refusal => ({ ok: false, path: p, code, message });
 
@@ -50,18 +57,47 @@ export async function checkChunkRoots(chunk: Chunk, roots: ChunkRoots, o: Pick<C
     return blocked(s.path, s.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR',
       `${inTheWayMessage(s.path, s.kind, s.target)}: the source changed since the scan; chunk not copied, nothing read through it`);
   }
+  const source = s.ref;
   const replace = o.mirror && !o.dryRun;
   const d = await walkDirChain(roots.destinationRoot, parts.slice(0, -1), { mode, create: !o.dryRun, replace });
-  if (d.status === 'missing') return { ok: true, replaced: d.replaced };
+  if (d.status === 'missing') return { ok: true, replaced: d.replaced, source };
   if (d.status === 'blocked') {
-    if (o.mirror) return { ok: true, replaced: d.replaced }; // dry run: the real run replaces it
+    if (o.mirror) return { ok: true, replaced: d.replaced, source }; // dry run: the real run replaces it
     return refusedDestination(d.path, d.kind, d.target);
   }
   // The chunk's own directory: checked, replaced when it is not a directory, never created here.
   const last = await descend(await openDir(d.ref, mode), parts.slice(-1), { mode, create: false, replace });
-  if (last.status === 'ok') await closeDir(last.dir);
   if (last.status === 'blocked' && !o.mirror) return refusedDestination(last.path, last.kind, last.target);
-  return { ok: true, replaced: [...d.replaced, ...last.replaced] };
+  const replaced = [...d.replaced, ...last.replaced];
+  if (last.status !== 'ok') return { ok: true, replaced, source };
+  await closeDir(last.dir);
+  return { ok: true, replaced, source, existing: last.dir.ref };
+}
+
+/**
+ * After the engine: are the chunk's source and destination directories still real directories
+ * below their roots, and the same ones as before? A directory swapped for a link (or another
+ * directory) while the engine ran means what was copied came from, or went to, a directory that
+ * was moved away: the chunk must run again (and then meets the check above). Engines never read
+ * or write through such a swap (docs/safety.md); this keeps the run from reporting a replica it
+ * does not have. Returns the problem, or undefined.
+ */
+export async function recheckChunkRoots(chunk: Chunk, roots: ChunkRoots, before: { source?: DirRef; existing?: DirRef }): Promise<string | undefined> {
+  const parts = chunk.relPath.split('/').filter((s) => s !== '');
+  if (parts.length === 0 || (roots.windowsPaths && process.platform !== 'win32')) return undefined;
+  const mode = roots.mode ?? HOST_DIR_MODE;
+  const sides: Array<['source' | 'destination', string, DirRef | undefined]> = [
+    ['source', roots.sourceRoot, before.source], ['destination', roots.destinationRoot, before.existing],
+  ];
+  for (const [side, root, was] of sides) {
+    const r = await walkDirChain(root, parts, { mode, create: false, replace: false });
+    if (r.status === 'blocked') return `${side} ${inTheWayMessage(r.path, r.kind, r.target)} after the copy: it changed while the chunk ran (nothing was read or written through it); the chunk runs again`;
+    if (r.status === 'missing') return `${side} directory ${displayName(r.path)} disappeared while the chunk ran; the chunk runs again`;
+    if (was && (r.ref.dev !== was.dev || r.ref.ino !== was.ino)) {
+      return `${side} directory ${displayName(r.ref.path)} was replaced by another directory while the chunk ran; the chunk runs again`;
+    }
+  }
+  return undefined;
 }
 
 function refusedDestination(p: string, kind: Replaced['kind'], target?: string): Refusal {
@@ -147,7 +183,12 @@ class GuardedJob implements CopyJob {
     for (const l of this.listeners.keys()) this.listeners.set(l, job.onProgress(l));
     if (this.bandwidth !== undefined) job.setBandwidth?.(this.bandwidth);
     if (this.suspended) job.suspend?.();
-    return withReplacements(await job.done, g.replaced);
+    const result = withReplacements(await job.done, g.replaced);
+    if (result.killed || this.options.dryRun || WORSE[result.exitMeaning.severity] >= WORSE.Error) return result;
+    const changed = await recheckChunkRoots(this.chunk, roots, g).catch((err: unknown) => `cannot check the chunk's directories after the copy: ${(err as Error)?.message ?? String(err)}`);
+    if (changed === undefined) return result;
+    this.options.logger.warn({ chunkId: this.chunk.id }, changed);
+    return { ...result, exitMeaning: { severity: 'Error', shouldRetry: true, message: `${result.exitMeaning.message}; ${changed}` } };
   }
 
   private killedBeforeStart(): CopyResult {

@@ -61,7 +61,8 @@ export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoo
       }
     }
     if (!opts.dryRun) {
-      try { await fsp.utimes(dst, srcStat.atime, srcStat.mtime); } catch (err) {
+      // lutimes: a link left where the directory belongs (no mirror) gets its own times, never its target's.
+      try { await fsp.lutimes(dst, srcStat.atime, srcStat.mtime); } catch (err) {
         result.problems.push(`${rel || '.'}: cannot set times (${(err as NodeJS.ErrnoException).code})`);
       }
     }

@@ -231,24 +231,26 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
   const listing: Sorted = { files: [], subdirs: [], extras: [], caseRenames: [] };
   for (const e of srcEntries) {
     const r = joinRel(rel, e.name);
+    const k = key(e.name);
+    // Whatever the destination holds under a source name is never an extra of this directory:
+    // an excluded name is kept, and a files-only chunk leaves subdirectories (and what is in
+    // their place) to other chunks.
+    const d = dest.get(k);
+    dest.delete(k);
     if (e.type === 'file') {
       if (ctx.matcher.excludesFile(e.name)) continue;
     } else if (e.type === 'dir') {
-      // A files-only chunk leaves subdirectories (and what is in their place) to other chunks.
       if (filesOnly || ctx.matcher.excludesDir(e.name, rootRel(ctx, r))) continue;
     } else {
       ctx.tally.skipEntry(r, e.type === 'link' ? 'symlink' : 'special');
       continue;
     }
-    const k = key(e.name);
     const first = claimed.get(k);
     if (first !== undefined) {
       ctx.tally.fail(r, fsError('ECASECOLLISION', `${r} differs from ${joinRel(rel, first)} only in case; the case-insensitive destination cannot hold both`), 0, e.type === 'file');
       continue;
     }
     claimed.set(k, e.name);
-    const d = dest.get(k);
-    dest.delete(k);
     const sameType = d !== undefined && d.type === e.type;
     let dstName = e.name;
     if (d && d.name !== e.name && sameType) {
