@@ -3,6 +3,7 @@ import type { Chunk } from '../../../../src/api';
 import { buildRsyncArgv, bwlimitKiB, dirOperand, type RsyncArgvOptions } from '../../../../src/engines/rsync/argv';
 import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-options';
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
+import { isMidRunLinkSafe, rsyncVersion } from '../../../../src/engines/rsync/link-safety';
 
 function chunk(over: Partial<Chunk> = {}): Chunk {
   return {
@@ -174,5 +175,22 @@ describe('rsync operands and options never follow links', () => {
 
   it('keeps options that only sound alike (--copy-dest is not a link option)', () => {
     expect(() => buildRsyncArgv(chunk(), opts(), { ...readRsyncEngineOptions({}), attributes: ['-a', '--copy-devices', '--safe-links'] })).not.to.throw();
+  });
+});
+
+describe('rsync versions and mid-run link safety', () => {
+  it('3.4.0 and later refuse links that appear mid-run; older versions may follow them', () => {
+    expect(isMidRunLinkSafe([3, 4, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([3, 5, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([4, 0, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([3, 3, 9])).to.equal(false);
+    expect(isMidRunLinkSafe([3, 2, 7])).to.equal(false);
+    expect(isMidRunLinkSafe([2, 6, 9])).to.equal(false);
+  });
+
+  it('reads the version of the installed rsync', () => {
+    const v = rsyncVersion('rsync');
+    expect(v).to.have.length(3);
+    expect(rsyncVersion('/nonexistent/rsync')).to.equal(undefined);
   });
 });
