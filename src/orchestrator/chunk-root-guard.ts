@@ -92,7 +92,12 @@ export async function recheckChunkRoots(chunk: Chunk, roots: ChunkRoots, before:
   for (const [side, root, was] of sides) {
     const r = await walkDirChain(root, parts, { mode, create: false, replace: false });
     if (r.status === 'blocked') return `${side} ${inTheWayMessage(r.path, r.kind, r.target)} after the copy: it changed while the chunk ran (nothing was read or written through it); the chunk runs again`;
-    if (r.status === 'missing') return `${side} directory ${displayName(r.path)} disappeared while the chunk ran; the chunk runs again`;
+    // Missing is a problem only for what was there before (an engine that writes nothing, like
+    // the simulated one, never makes the destination).
+    if (r.status === 'missing') {
+      if (was) return `${side} directory ${displayName(r.path)} disappeared while the chunk ran; the chunk runs again`;
+      continue;
+    }
     if (was && (r.ref.dev !== was.dev || r.ref.ino !== was.ino)) {
       return `${side} directory ${displayName(r.ref.path)} was replaced by another directory while the chunk ran; the chunk runs again`;
     }
