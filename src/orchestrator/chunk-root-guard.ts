@@ -1,9 +1,11 @@
+import { lstatSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, Copier, Severity } from '../api';
 import { emptyStats } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
-import { displayName } from '../fs/byte-names';
-import { descend, inTheWayMessage, walkDirChain, type Replaced } from '../fs/dir-chain';
-import { closeDir, HOST_DIR_MODE, openDir, type DirMode, type DirRef } from '../fs/dir-ref';
+import { displayName, fsPath } from '../fs/byte-names';
+import { inTheWayMessage, lstatChain, type Replaced } from '../fs/dir-chain';
+import { refOf, type DirRef } from '../fs/dir-ref';
 import { KILLED_EXIT_CODE, killedExitMeaning } from '../engines/exit-meaning';
 
 /** Where the profile's chunks are cut from and copied to. */
@@ -12,7 +14,6 @@ export interface ChunkRoots {
   sourceRoot: string;
   destinationRoot: string;
   windowsPaths: boolean;
-  mode?: DirMode;
 }
 
 type Refusal = { ok: false; path: string; code: string; message: string };
@@ -31,8 +32,9 @@ const blocked = (p: string, code: string, message: string): Refusal => ({ ok: fa
 /**
  * Checks, just before a chunk is handed to its engine, every component of the chunk's source
  * directory below the source root and of its destination directory below the destination root
- * (the roots are the admin's choice and may be links). Components are opened one by one without
- * following links (dir-chain.ts). A source component that is no longer a real directory fails
+ * (the roots are the admin's choice and may be links). Components are checked one by one, each
+ * with one lstat, never followed (lstatChain in dir-chain.ts: the guard is a check before and
+ * after the engine, which keeps its own guarantees while it runs). A source component that is no longer a real directory fails
  * the chunk: the tree changed since the scan, and an engine would read through the link. A
  * destination component that is a link or file is replaced under mirror (the entry removed, its
  * target never touched) and fails the chunk otherwise, naming the path. Missing destination
@@ -43,13 +45,12 @@ export async function checkChunkRoots(chunk: Chunk, roots: ChunkRoots, o: Pick<C
   const parts = chunk.relPath.split('/').filter((s) => s !== '');
   // Drive-letter paths cannot be reached from a POSIX host (as in finalize-split-dirs.ts).
   if (parts.length === 0 || (roots.windowsPaths && process.platform !== 'win32')) return { ok: true, replaced: [] };
-  const mode = roots.mode ?? HOST_DIR_MODE;
   const src = mapRelPath(roots.sourceRoot, chunk.relPath, roots.windowsPaths);
   const dst = mapRelPath(roots.destinationRoot, chunk.relPath, roots.windowsPaths);
   if (src !== chunk.sourcePath || dst !== chunk.destinationPath) {
     return blocked(chunk.sourcePath, 'EINVAL', `chunk ${chunk.id} does not lie under the profile's roots (${displayName(roots.sourceRoot)} → ${displayName(roots.destinationRoot)}); not copied`);
   }
-  const s = await walkDirChain(roots.sourceRoot, parts, { mode, create: false, replace: false });
+  const s = await lstatChain(roots.sourceRoot, parts, { create: false, replace: false });
   if (s.status === 'missing') {
     return blocked(s.path, 'ENOENT', `source directory ${displayName(s.path)} no longer exists: the source changed since the scan; chunk not copied`);
   }
@@ -57,52 +58,63 @@ export async function checkChunkRoots(chunk: Chunk, roots: ChunkRoots, o: Pick<C
     return blocked(s.path, s.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR',
       `${inTheWayMessage(s.path, s.kind, s.target)}: the source changed since the scan; chunk not copied, nothing read through it`);
   }
-  const source = s.ref;
+  const source = refOf(src, s.last);
   const replace = o.mirror && !o.dryRun;
-  const d = await walkDirChain(roots.destinationRoot, parts.slice(0, -1), { mode, create: !o.dryRun, replace });
-  if (d.status === 'missing') return { ok: true, replaced: d.replaced, source };
-  if (d.status === 'blocked') {
-    if (o.mirror) return { ok: true, replaced: d.replaced, source }; // dry run: the real run replaces it
-    return refusedDestination(d.path, d.kind, d.target);
+  const replaced: Replaced[] = [];
+  const parents = parts.slice(0, -1);
+  if (parents.length > 0) {
+    const d = await lstatChain(roots.destinationRoot, parents, { create: !o.dryRun, replace });
+    if (d.status === 'missing') return { ok: true, replaced: d.replaced, source };
+    if (d.status === 'blocked') {
+      if (o.mirror) return { ok: true, replaced: d.replaced, source }; // dry run: the real run replaces it
+      return refusedDestination(d.path, d.kind, d.target);
+    }
+    replaced.push(...d.replaced);
   }
   // The chunk's own directory: checked, replaced when it is not a directory, never created here.
-  const last = await descend(await openDir(d.ref, mode), parts.slice(-1), { mode, create: false, replace });
+  const last = await lstatChain(path.dirname(dst), parts.slice(-1), { create: false, replace });
   if (last.status === 'blocked' && !o.mirror) return refusedDestination(last.path, last.kind, last.target);
-  const replaced = [...d.replaced, ...last.replaced];
+  replaced.push(...last.replaced);
   if (last.status !== 'ok') return { ok: true, replaced, source };
-  await closeDir(last.dir);
-  return { ok: true, replaced, source, existing: last.dir.ref };
+  return { ok: true, replaced, source, existing: refOf(dst, last.last) };
 }
 
 /**
- * After the engine: are the chunk's source and destination directories still real directories
- * below their roots, and the same ones as before? A directory swapped for a link (or another
- * directory) while the engine ran means what was copied came from, or went to, a directory that
- * was moved away: the chunk must run again (and then meets the check above). Engines never read
- * or write through such a swap (docs/safety.md); this keeps the run from reporting a replica it
- * does not have. Returns the problem, or undefined.
+ * After the engine: are the chunk's source directory, and its destination directory, still real
+ * directories, and the same ones as before (device and inode; a swap anywhere above them shows as
+ * another inode)? A directory swapped for a link (or another directory) while the engine ran means
+ * what was copied came from, or went to, a directory that was moved away: the chunk must run
+ * again (and then meets the check above). Engines never read or write through such a swap
+ * (docs/safety.md); this keeps the run from reporting a replica it does not have. One lstat per
+ * side. Returns the problem, or undefined.
  */
 export async function recheckChunkRoots(chunk: Chunk, roots: ChunkRoots, before: { source?: DirRef; existing?: DirRef }): Promise<string | undefined> {
-  const parts = chunk.relPath.split('/').filter((s) => s !== '');
-  if (parts.length === 0 || (roots.windowsPaths && process.platform !== 'win32')) return undefined;
-  const mode = roots.mode ?? HOST_DIR_MODE;
+  if (chunk.relPath === '' || (roots.windowsPaths && process.platform !== 'win32')) return undefined;
   const sides: Array<['source' | 'destination', string, DirRef | undefined]> = [
-    ['source', roots.sourceRoot, before.source], ['destination', roots.destinationRoot, before.existing],
+    ['source', chunk.sourcePath, before.source], ['destination', chunk.destinationPath, before.existing],
   ];
-  for (const [side, root, was] of sides) {
-    const r = await walkDirChain(root, parts, { mode, create: false, replace: false });
-    if (r.status === 'blocked') return `${side} ${inTheWayMessage(r.path, r.kind, r.target)} after the copy: it changed while the chunk ran (nothing was read or written through it); the chunk runs again`;
-    // Missing is a problem only for what was there before (an engine that writes nothing, like
-    // the simulated one, never makes the destination).
-    if (r.status === 'missing') {
-      if (was) return `${side} directory ${displayName(r.path)} disappeared while the chunk ran; the chunk runs again`;
-      continue;
+  const problems = await Promise.all(sides.map(async ([side, p, was]) => {
+    // Synchronous, like lstatChain: one metadata call per side and chunk.
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(fsPath(p));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') throw err;
     }
-    if (was && (r.ref.dev !== was.dev || r.ref.ino !== was.ino)) {
-      return `${side} directory ${displayName(r.ref.path)} was replaced by another directory while the chunk ran; the chunk runs again`;
+    // Missing is fine for what was not there before (an engine that writes nothing, like the
+    // simulated one, never makes the destination).
+    if (st === undefined) return was ? `${side} directory ${displayName(p)} disappeared (or a directory above it was swapped) while the chunk ran; the chunk runs again` : undefined;
+    if (!st.isDirectory()) {
+      const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a directory';
+      return `${side} ${displayName(p)} is ${what} after the copy: it changed while the chunk ran (nothing was read or written through it); the chunk runs again`;
     }
-  }
-  return undefined;
+    if (was && (st.dev !== was.dev || st.ino !== was.ino)) {
+      return `${side} directory ${displayName(p)} was replaced (by another directory, or one above it by a link) while the chunk ran; the chunk runs again`;
+    }
+    return undefined;
+  }));
+  return problems.find((x) => x !== undefined);
 }
 
 function refusedDestination(p: string, kind: Replaced['kind'], target?: string): Refusal {

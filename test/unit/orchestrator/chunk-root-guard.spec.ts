@@ -83,7 +83,7 @@ describe('chunk-root guard', () => {
     expect(await recheckChunkRoots(chunkAt(root, 'a/b'), roots, before)).to.equal(undefined);
     fs.renameSync(path.join(root, 'dst', 'a', 'b'), path.join(root, 'dst', 'a', 'b.moved'));
     fs.mkdirSync(path.join(root, 'dst', 'a', 'b'));
-    expect(await recheckChunkRoots(chunkAt(root, 'a/b'), roots, before)).to.contain('was replaced by another directory');
+    expect(await recheckChunkRoots(chunkAt(root, 'a/b'), roots, before)).to.contain('was replaced (by another directory');
     fs.rmdirSync(path.join(root, 'dst', 'a', 'b'));
     fs.symlinkSync(victim, path.join(root, 'dst', 'a', 'b'));
     expect(await recheckChunkRoots(chunkAt(root, 'a/b'), roots, before)).to.contain('is a symbolic link');
