@@ -53,52 +53,58 @@ export default function copyBatch(task: BatchTask): BatchResult {
 }
 
 /**
- * One file; false when the batch must stop (killed mid-copy). The up-to-date check needs only an
- * lstat (nothing is read); a file to copy is then opened without following links and must be
- * the one the lstat saw, else it changed (a link swapped in) and is not read.
+ * One file; false when the batch must stop (killed mid-copy). A file the destination already has
+ * is first compared by lstat (nothing is read, an unchanged re-run opens nothing); a file to copy
+ * is opened without following links and checked on its descriptor, and the copy reads from that
+ * descriptor: a link swapped in after the listing is never followed.
  */
 function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: (i: number, err: unknown) => void): boolean {
   const name = task.names[i];
   const dstName = task.dstNames?.[i] ?? name;
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(at(sd, name));
-  } catch (err) {
-    fail(i, err); // typically ENOENT: the file vanished since the listing
-    return true;
-  }
-  r.sizes[i] = st.size;
-  if (!st.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
   const dest = task.dests[i];
-  if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
-  if (dest === 'f' && upToDate(at(dd, dstName), st, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
-  if (st.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
+  let seen: fs.Stats | undefined;
+  if (dest !== 'n') {
+    try {
+      seen = fs.lstatSync(at(sd, name));
+    } catch (err) {
+      fail(i, err); // typically ENOENT: the file vanished since the listing
+      return true;
+    }
+    r.sizes[i] = seen.size;
+    if (!seen.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
+    if (dest === 'f' && upToDate(at(dd, dstName), seen, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
+    if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
+  }
   let fd: number;
   try {
     fd = fs.openSync(at(sd, name), FILE_READ_FLAGS);
   } catch (err) {
-    // ELOOP: a link now stands where the lstat saw a file; it is not followed.
+    // ELOOP: a link now stands where the listing saw a file; it is not followed.
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') r.outcomes[i] = Outcome.NotFile; else fail(i, err);
     return true;
   }
   // Same atomic sequence as the async path (file-copy.ts): temp name, mode and times, rename.
   const tmp = at(dd, tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i)));
+  let made = false;
   try {
-    const now = fs.fstatSync(fd);
-    if (!sameFile(now, st)) { r.outcomes[i] = Outcome.NotFile; return true; }
+    const st = fs.fstatSync(fd);
+    r.sizes[i] = st.size;
+    if (seen ? !sameFile(st, seen) : !st.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (st.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
     // The open descriptor is the source: what was checked is what is read.
+    made = true;
     fs.copyFileSync(task.mode === 'proc' ? `/proc/self/fd/${fd}` : at(sd, name), tmp, COPY_FLAGS);
     if (Atomics.load(task.flags, FLAG_KILLED) !== 0) {
       unlinkQuietly(tmp);
       r.outcomes.fill(Outcome.NotStarted, i);
       return false;
     }
-    fs.lutimesSync(tmp, utimesSeconds(now.atimeMs), utimesSeconds(now.mtimeMs));
+    fs.lutimesSync(tmp, utimesSeconds(st.atimeMs), utimesSeconds(st.mtimeMs));
     fs.renameSync(tmp, at(dd, dstName));
-    r.sizes[i] = now.size;
     r.outcomes[i] = Outcome.Copied;
   } catch (err) {
-    unlinkQuietly(tmp);
+    if (made) unlinkQuietly(tmp);
     fail(i, err);
   } finally {
     fs.closeSync(fd);
