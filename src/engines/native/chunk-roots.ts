@@ -30,6 +30,8 @@ export function splitChunkPath(p: string, relPath: string): RootSplit {
 export interface ChunkRoots {
   src: DirRef;
   dst: DirRef | null;
+  /** The job made the destination directory itself. */
+  made: boolean;
 }
 
 /**
@@ -59,19 +61,19 @@ export async function resolveChunkRoots(ctx: JobContext): Promise<ChunkRoots | n
   const d = splitChunkPath(chunk.destinationPath, chunk.relPath);
   try {
     const r = await walkDirChain(d.root, d.parts, { mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun });
-    if (r.status === 'missing') return { src, dst: null };
+    if (r.status === 'missing') return { src, dst: null, made: false };
     if (r.status === 'blocked') {
       if (ctx.mirror) {
         ctx.logger.info({ path: displayName(r.path) }, `would replace ${inTheWayMessage(r.path, r.kind, r.target)} with a directory`);
         ctx.tally.stats.extrasRemoved++;
-        return { src, dst: null };
+        return { src, dst: null, made: false };
       }
       throw fsError(r.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR',
         `${inTheWayMessage(r.path, r.kind, r.target)}: robocurse never writes through it; remove it, or use mirror to have it replaced`);
     }
     ctx.tally.stats.dirsCreated += r.created.length;
     ctx.tally.replacedEntries(r.replaced);
-    return { src, dst: r.ref };
+    return { src, dst: r.ref, made: r.created.includes(chunk.destinationPath) || r.replaced.length > 0 };
   } catch (err) {
     ctx.tally.fatalError(chunk.destinationPath, err);
     return null;

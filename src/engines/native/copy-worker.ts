@@ -10,6 +10,8 @@
  * read (a file swapped for a link to a secret is refused, not copied).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fsPath } from '../../fs/byte-names';
 import { at, closeDirSync, FILE_READ_FLAGS, openDirSync, type OpenDir } from '../../fs/dir-ref';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
 import { tagOf, tempNameFor } from './temp-name';
@@ -65,7 +67,10 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
   let seen: fs.Stats | undefined;
   if (dest !== 'n') {
     try {
-      seen = fs.lstatSync(at(sd, name));
+      // By path: this lstat only decides whether to copy (nothing is read or written through
+      // it, and a copy goes through the checked directory below). A /proc lookup here would
+      // cost an unchanged re-run ~2.5 µs more per file and side.
+      seen = fs.lstatSync(byPath(sd, name));
     } catch (err) {
       fail(i, err); // typically ENOENT: the file vanished since the listing
       return true;
@@ -73,7 +78,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     r.sizes[i] = seen.size;
     if (!seen.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
     if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
-    if (dest === 'f' && upToDate(at(dd, dstName), seen, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
+    if (dest === 'f' && upToDate(byPath(dd, dstName), seen, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
     if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
   }
   let fd: number;
@@ -110,6 +115,11 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     fs.closeSync(fd);
   }
   return true;
+}
+
+/** `name` in `dir` by its real path, for a look that decides nothing about what is read or written. */
+function byPath(dir: OpenDir, name: string): string | Buffer {
+  return fsPath(`${dir.ref.path}${path.sep}${name}`);
 }
 
 function unlinkQuietly(p: string | Buffer): void {

@@ -96,7 +96,7 @@ export class NativeJob implements CopyJob {
     await new Promise<void>((r) => setImmediate(r));
     try {
       const roots = await resolveChunkRoots(ctx);
-      if (roots) await copyDirectory(ctx, roots.src, { ref: roots.dst }, '');
+      if (roots) await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
     } catch (err) {
       // copyDirectory records what it expects; anything else is a bug, reported not thrown.
       ctx.tally.fatalError(this.chunk.sourcePath, err);

@@ -12,7 +12,7 @@ import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { utimesSeconds } from './times';
+import { sameMtime, utimesSeconds } from './times';
 
 const fchmod = promisify(fs.fchmod);
 const futimes = promisify(fs.futimes);
@@ -39,14 +39,16 @@ interface Sorted {
 
 interface Listing extends Sorted {
   srcStat: Stats;
+  /** This job made the destination directory (its mode and times are set without looking). */
+  made: boolean;
   /** The destination directory as checked; null in a dry run where it does not exist. */
   dst: DirRef | null;
   /** The subdirectories to copy, each with the identity its listing must find again. */
   dirs: Array<SubDir & { src: DirRef }>;
 }
 
-/** Where a directory's copy goes: a checked directory (a chunk root), or a name inside one. */
-export type Target = { ref: DirRef | null } | { parent: DirRef | null; name: string };
+/** Where a directory's copy goes: a checked directory (a chunk root, `made` by this job or not), or a name inside one. */
+export type Target = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
 
 /** Path relative to the profile's source root, as the exclude matcher expects. */
 function rootRel(ctx: JobContext, rel: string): string {
@@ -78,7 +80,7 @@ export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target
     ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
   ]);
   if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return;
-  await setDirectoryAttributes(ctx, listing.dst, listing.srcStat, rel);
+  await setDirectoryAttributes(ctx, listing.dst, listing.srcStat, rel, listing.made);
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -87,7 +89,17 @@ function keepDestinationCase(listing: Listing, failed: Map<string, string>): voi
   for (const d of listing.dirs) d.dstName = failed.get(d.dstName) ?? d.dstName;
 }
 
-async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, st: Stats, rel: string): Promise<void> {
+/**
+ * Gives the destination directory the source's mode and times, on its descriptor. An unchanged
+ * re-run finds them equal already (one lstat, by path: it only decides whether to set anything)
+ * and sets nothing; a directory this job made is set without looking.
+ */
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, st: Stats, rel: string, made: boolean): Promise<void> {
+  if (!made) {
+    const now = await fsp.lstat(fsPath(dst.path)).catch(() => undefined);
+    if (now?.isDirectory() && now.ino === dst.ino && now.dev === dst.dev && (now.mode & 0o7777) === (st.mode & 0o7777)
+      && sameMtime(now.mtimeMs, st.mtimeMs)) return;
+  }
   try {
     await withDir(dst, ctx.dirMode, async (dd) => {
       const atime = utimesSeconds(st.atimeMs);
@@ -142,8 +154,9 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
       return null;
     }
     let dstEntries: Entry[] = [];
+    let made = false;
     try {
-      dd = await prepareDestination(ctx, target);
+      ({ dir: dd, made } = await prepareDestination(ctx, target));
       if (dd) dstEntries = await readEntries(dd);
     } catch (err) {
       // Destination root unusable: nothing of the chunk can be copied.
@@ -153,7 +166,7 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
     const sorted = sortEntries(ctx, rel, srcEntries, dstEntries);
     const dirs = await identifySubdirs(ctx, sd, rel, sorted.subdirs);
     if (dd && !ctx.dryRun) await removeStaleTemps(dd, dstEntries);
-    return { ...sorted, srcStat: sd.st, dst: dd?.ref ?? null, dirs };
+    return { ...sorted, srcStat: sd.st, made, dst: dd?.ref ?? null, dirs };
   } finally {
     await closeDir(sd);
     await closeDir(dd);
@@ -190,24 +203,27 @@ async function removeStaleTemps(dd: OpenDir, entries: Entry[]): Promise<void> {
  * A directory left read-only by an earlier run gets owner write back until its final mode is set.
  * Returns undefined in a dry run where the directory does not exist.
  */
-async function prepareDestination(ctx: JobContext, target: Target): Promise<OpenDir | undefined> {
-  let dir: OpenDir | undefined;
+async function prepareDestination(ctx: JobContext, target: Target): Promise<{ dir: OpenDir | undefined; made: boolean }> {
+  let dir: OpenDir;
+  let made = false;
   if ('ref' in target) {
-    if (target.ref === null) return undefined;
+    if (target.ref === null) return { dir: undefined, made };
     dir = await openDir(target.ref, ctx.dirMode);
+    made = target.made === true;
   } else {
-    if (target.parent === null) return undefined;
+    if (target.parent === null) return { dir: undefined, made };
     const parent = await openDir(target.parent, ctx.dirMode);
     const r = await descend(parent, [target.name], {
       mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, lastMode: 0o700,
     });
-    if (r.status === 'missing') return undefined;
+    if (r.status === 'missing') return { dir: undefined, made };
     if (r.status === 'blocked') {
-      if (ctx.dryRun) return undefined; // the parent's listing already reported what is in the way
+      if (ctx.dryRun) return { dir: undefined, made }; // the parent's listing already reported what is in the way
       throw fsError(r.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR', `${inTheWayMessage(r.path, r.kind, r.target)}: not written through (it appeared during the copy)`);
     }
     ctx.tally.stats.dirsCreated += r.created.length;
     ctx.tally.replacedEntries(r.replaced);
+    made = r.created.length > 0;
     dir = r.dir;
   }
   try {
@@ -219,7 +235,7 @@ async function prepareDestination(ctx: JobContext, target: Target): Promise<Open
     await closeDir(dir);
     throw err;
   }
-  return dir;
+  return { dir, made };
 }
 
 function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[]): Sorted {
