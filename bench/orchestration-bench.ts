@@ -27,10 +27,15 @@ function arg(name: string, dflt: string): string {
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 
-/** `n` tree chunks in a two-level layout (100 per parent), all under an empty real root. */
+/**
+ * `n` tree chunks in a two-level layout (100 per parent), under a real root where each chunk's
+ * (empty) source directory exists: the orchestrator's chunk-root guard checks them, and its cost
+ * is part of what this measures.
+ */
 function syntheticChunks(root: string, n: number): Chunk[] {
   return Array.from({ length: n }, (_, i) => {
     const relPath = `p${Math.floor(i / 100)}/c${i}`;
+    fs.mkdirSync(`${root}/${relPath}`, { recursive: true });
     return {
       id: `bench-${i}`, profile: 'bench', kind: 'tree' as const, relPath, sourcePath: `${root}/${relPath}`,
       destinationPath: `${root}-dst/${relPath}`, depth: 2, estimatedFiles: 10, estimatedBytes: 1_000_000 - i,

@@ -6,6 +6,7 @@ import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
 import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
+import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath, probeDestinationCase } from './copy-options';
@@ -37,6 +38,11 @@ export interface OrchestratorDeps {
   version?: string;
   /** A pause longer than this ends by itself (0 = never), by resuming or stopping the run. */
   pauseTimeout?: { ms: number; action: 'resume' | 'stop' };
+  /**
+   * Check each chunk's directories below the profile's roots before its engine starts
+   * (chunk-root-guard.ts); default true. Off only for tests that run made-up paths.
+   */
+  guardChunkRoots?: boolean;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -338,10 +344,12 @@ export class Orchestrator {
     let job;
     try {
       const copier = this.deps.copierFor(profile.engine);
-      job = copier.start(q.chunk, {
+      const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
+      const options = {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }),
         ...this.rails.copyOptions(profile, q.chunk),
-      });
+      };
+      job = startChunk(copier, q.chunk, options, roots, startFailure);
     } catch (err) {
       const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);

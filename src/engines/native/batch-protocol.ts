@@ -1,3 +1,4 @@
+import type { DirMode, DirRef } from '../../fs/dir-ref';
 import type { DestKind } from './copy-one';
 
 /** Indices into a job's shared control flags (an Int32Array over a SharedArrayBuffer). */
@@ -10,9 +11,17 @@ export const FLAG_SUSPENDED = 1;
  * thousands of batches per run, per-file objects cost more to clone than the files to copy.
  */
 export interface BatchTask {
-  srcDir: string;
-  dstDir: string;
+  /** Both directories as the job checked them: the worker opens and re-checks them (dir-ref.ts). */
+  src: DirRef;
+  dst: DirRef;
+  mode: DirMode;
+  /** Source names (surrogate-escaped where not UTF-8: byte-names.ts). */
   names: string[];
+  /**
+   * Destination names where they differ from the source's (a case-insensitive destination that
+   * keeps its own case); absent when every name is the same.
+   */
+  dstNames?: string[];
   /** What the destination listing showed per name: one DEST_CODES letter per file. */
   dests: string;
   /** The job's control flags: read before each file, so a kill or suspend lands within one file. */

@@ -1,14 +1,11 @@
-import * as path from 'node:path';
+import type { DirRef } from '../../fs/dir-ref';
 import { DEST_CODES, Outcome, type BatchResult } from './batch-protocol';
-import { copyOne, type DestKind } from './copy-one';
+import { copyOne, type FileEntry } from './copy-one';
 import { isLimited, type JobContext } from './job-context';
+import { joinRel } from './rel-path';
 
 /** Files per batch: small enough that progress moves and the threads share the work evenly. */
 const BATCH_FILES = 64;
-
-type FileEntry = { name: string; dest: DestKind };
-
-const join = (rel: string, name: string): string => (rel ? `${rel}/${name}` : name);
 
 /** True when this job's files may go to the worker threads now (see copyFilesOf). */
 export function canBatch(ctx: JobContext): boolean {
@@ -19,36 +16,42 @@ export function canBatch(ctx: JobContext): boolean {
  * Copies the files of one directory: in batches on the copy worker threads while nothing needs
  * the async path (no bandwidth limit, not a dry run), else one by one with copyOne. Large files
  * found by a batch are streamed by copyOne afterwards (live progress, suspend between blocks).
+ * `dst` is null only in a dry run whose destination directory does not exist yet.
  */
-export async function copyFilesOf(ctx: JobContext, srcDir: string, dstDir: string, rel: string, files: FileEntry[]): Promise<void> {
-  if (!canBatch(ctx)) {
-    await Promise.all(files.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.dest)));
+export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | null, rel: string, files: FileEntry[]): Promise<void> {
+  if (dst === null || !canBatch(ctx)) {
+    await Promise.all(files.map((f) => copyOne(ctx, src, dst, rel, f)));
     return;
   }
   const batches: Promise<void>[] = [];
-  for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(runBatch(ctx, srcDir, dstDir, rel, files.slice(i, i + BATCH_FILES)));
+  for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(runBatch(ctx, src, dst, rel, files.slice(i, i + BATCH_FILES)));
   await Promise.all(batches);
 }
 
 /** One batch in one limiter slot; what it hands back (large, or not started) goes on afterwards. */
-async function runBatch(ctx: JobContext, srcDir: string, dstDir: string, rel: string, files: FileEntry[]): Promise<void> {
+async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, files: FileEntry[]): Promise<void> {
   const rest = await ctx.limiter.run(async (): Promise<FileEntry[]> => {
     if (ctx.gate.isClosed) await ctx.gate.wait();
     if (ctx.signal.aborted) return [];
-    ctx.progress.startFile(join(rel, files[0].name));
+    ctx.progress.startFile(joinRel(rel, files[0].name));
     let dests = '';
-    for (const f of files) dests += DEST_CODES[f.dest];
+    let renamed = false;
+    for (const f of files) {
+      dests += DEST_CODES[f.dest];
+      if (f.dstName !== f.name) renamed = true;
+    }
     const tags = ctx.tempTags.reserve(files.length);
     const result = await ctx.pool!.run({
-      srcDir, dstDir, names: files.map((f) => f.name), dests, flags: ctx.flags, tagPrefix: tags.prefix, tagFirst: tags.first,
+      src, dst, mode: ctx.dirMode, names: files.map((f) => f.name), dests, flags: ctx.flags, tagPrefix: tags.prefix, tagFirst: tags.first,
       streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs,
+      ...(renamed ? { dstNames: files.map((f) => f.dstName) } : {}),
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure
     return record(ctx, rel, files, result);
   });
   if (rest.length === 0 || ctx.signal.aborted) return;
   // Outside the slot: copyOne takes its own, and a nested take could starve the limiter.
-  await Promise.all(rest.map((f) => copyOne(ctx, path.join(srcDir, f.name), path.join(dstDir, f.name), join(rel, f.name), f.dest)));
+  await Promise.all(rest.map((f) => copyOne(ctx, src, dst, rel, f)));
 }
 
 /** Books a batch's outcomes in the tally and progress; returns the files still to copy. */
@@ -62,17 +65,13 @@ function record(ctx: JobContext, rel: string, files: FileEntry[], r: BatchResult
     switch (r.outcomes[i]) {
       case Outcome.Copied: copied++; bytes += size; break;
       case Outcome.UpToDate: stats.filesSkipped++; stats.bytesSkipped += size; break;
-      case Outcome.NotFile: ctx.tally.skipEntry(join(rel, files[i].name), 'changed type during copy'); break;
-      case Outcome.DirInWay: {
-        const p = join(rel, files[i].name);
-        ctx.tally.fail(p, Object.assign(new Error(`a directory is in the way of file ${p}`), { code: 'EISDIR' }), size);
-        break;
-      }
+      case Outcome.NotFile: ctx.tally.skipEntry(joinRel(rel, files[i].name), 'changed type during copy'); break;
+      case Outcome.DirInWay: ctx.tally.dirInWay(joinRel(rel, files[i].name), size); break;
       case Outcome.Large: case Outcome.NotStarted: rest.push(files[i]); break;
       default: break; // Failed: below, with its error
     }
   }
-  for (const e of r.errors) ctx.tally.fail(join(rel, files[e.index].name), Object.assign(new Error(e.message), { code: e.code }), r.sizes[e.index]);
+  for (const e of r.errors) ctx.tally.fail(joinRel(rel, files[e.index].name), Object.assign(new Error(e.message), { code: e.code }), r.sizes[e.index]);
   stats.filesCopied += copied;
   stats.bytesCopied += bytes;
   ctx.progress.batchDone(copied, bytes);

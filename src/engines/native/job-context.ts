@@ -1,5 +1,6 @@
 import type { Chunk, Logger } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
+import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
 import type { BatchPool } from './batch-pool';
 import type { DeletionBudget } from './deletion-budget';
@@ -17,6 +18,10 @@ export interface JobContext {
   readonly dryRun: boolean;
   readonly opts: ResolvedNativeOptions;
   readonly matcher: ExcludeMatcher;
+  /** How names inside checked directories are reached (dir-ref.ts). */
+  readonly dirMode: DirMode;
+  /** The destination compares names ignoring case (CopyOptions.destinationCaseInsensitive). */
+  readonly destinationCaseInsensitive: boolean;
   readonly signal: AbortSignal;
   readonly gate: Gate;
   /** Kill and suspend as flags the copy worker threads read between files (batch-protocol.ts). */

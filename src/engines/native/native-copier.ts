@@ -1,5 +1,6 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { TokenBucket } from '../../bandwidth/token-bucket';
+import { HOST_DIR_MODE, type DirMode } from '../../fs/dir-ref';
 import { BatchPool } from './batch-pool';
 import { NativeJob } from './native-job';
 import { resolveNativeOptions, type NativeEngineOptions } from './native-options';
@@ -16,6 +17,11 @@ export interface NativeCopierOptions extends NativeEngineOptions {
    * file goes through the async fs calls of the main thread (one thread-pool trip per call).
    */
   copyThreads?: number;
+  /**
+   * How directories are reached (dir-ref.ts); default: what this host supports (`proc` on
+   * Linux). Tests set `path` to exercise the fallback of macOS and Windows.
+   */
+  dirMode?: DirMode;
 }
 
 /**
@@ -30,9 +36,11 @@ export class NativeCopier implements Copier {
   readonly sharedBandwidth: TokenBucket;
   private readonly defaults: NativeEngineOptions;
   private readonly pool: BatchPool | undefined;
+  private readonly dirMode: DirMode;
 
   constructor(options: NativeCopierOptions = {}) {
-    const { sharedBandwidth, totalBandwidthBytesPerSec, copyThreads, ...defaults } = options;
+    const { sharedBandwidth, totalBandwidthBytesPerSec, copyThreads, dirMode, ...defaults } = options;
+    this.dirMode = dirMode ?? HOST_DIR_MODE;
     this.pool = copyThreads === 0 ? undefined : new BatchPool(copyThreads);
     this.sharedBandwidth = sharedBandwidth ?? new TokenBucket({ bytesPerSec: totalBandwidthBytesPerSec ?? 0 });
     this.defaults = defaults;
@@ -46,7 +54,7 @@ export class NativeCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const opts = resolveNativeOptions(this.defaults, options.engineOptions);
-    return new NativeJob(chunk, options, opts, this.sharedBandwidth, this.pool);
+    return new NativeJob(chunk, options, opts, this.sharedBandwidth, this.pool, this.dirMode);
   }
 
   /** Releases the copy worker threads (a later job starts them again). */

@@ -1,5 +1,6 @@
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult } from '../../api';
 import { TokenBucket } from '../../bandwidth/token-bucket';
+import type { DirMode } from '../../fs/dir-ref';
 import { makeExcludeMatcher } from '../../scan/exclude-matcher';
 import { KILLED_EXIT_CODE, killedExitMeaning } from '../exit-meaning';
 import type { BatchPool } from './batch-pool';
@@ -12,17 +13,9 @@ import type { ResolvedNativeOptions } from './native-options';
 import { ProgressMeter } from './progress-meter';
 import { Tally } from './tally';
 import { TempTags } from './temp-name';
+import { resolveChunkRoots, sourceRootOf } from './chunk-roots';
 import { copyDirectory } from './tree-walk';
 import { DeletionBudget } from './deletion-budget';
-
-/** The profile's source root, recovered from the chunk, for absolute exclude-dir patterns. */
-function sourceRootOf(chunk: Chunk): string | undefined {
-  if (chunk.relPath === '') return chunk.sourcePath;
-  const tail = chunk.relPath.split('/');
-  const parts = chunk.sourcePath.split(/[\\/]/);
-  const same = tail.every((t, i) => parts[parts.length - tail.length + i] === t);
-  return same ? parts.slice(0, parts.length - tail.length).join('/') || '/' : undefined;
-}
 
 /** One running native copy of one chunk. */
 export class NativeJob implements CopyJob {
@@ -36,7 +29,7 @@ export class NativeJob implements CopyJob {
   private killRequested = false;
   private ended = false;
 
-  constructor(readonly chunk: Chunk, options: CopyOptions, opts: ResolvedNativeOptions, shared: TokenBucket, pool?: BatchPool) {
+  constructor(readonly chunk: Chunk, options: CopyOptions, opts: ResolvedNativeOptions, shared: TokenBucket, pool: BatchPool | undefined, dirMode: DirMode) {
     this.jobBucket = new TokenBucket({ bytesPerSec: options.bandwidthBytesPerSec ?? 0 });
     this.meter = new ProgressMeter(opts.progressIntervalMs);
     const logger = options.logger.child({ engine: 'native', chunk: chunk.id });
@@ -48,6 +41,8 @@ export class NativeJob implements CopyJob {
         { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive },
         { sourceRoot: sourceRootOf(chunk) },
       ),
+      dirMode,
+      destinationCaseInsensitive: options.destinationCaseInsensitive === true,
       signal: this.abort.signal,
       gate: this.gate,
       flags: this.flags,
@@ -102,7 +97,8 @@ export class NativeJob implements CopyJob {
     // Start on the next turn: start() must return at once, before any fs work.
     await new Promise<void>((r) => setImmediate(r));
     try {
-      await copyDirectory(ctx, this.chunk.sourcePath, this.chunk.destinationPath, '');
+      const roots = await resolveChunkRoots(ctx);
+      if (roots) await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
     } catch (err) {
       // copyDirectory records what it expects; anything else is a bug, reported not thrown.
       ctx.tally.fatalError(this.chunk.sourcePath, err);

@@ -1,4 +1,5 @@
 import type { CopyProgress } from '../../api';
+import { displayName } from '../../fs/byte-names';
 
 /**
  * Live counters of one job. Counters only grow, so progress is monotonic by construction.
@@ -27,7 +28,7 @@ export class ProgressMeter {
   }
 
   startFile(rel: string): void {
-    this.current = rel;
+    this.current = displayName(rel);
   }
 
   addBytes(n: number): void {

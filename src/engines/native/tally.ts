@@ -1,4 +1,6 @@
 import { emptyStats, type CopyStats, type FileError, type Logger } from '../../api';
+import { displayName } from '../../fs/byte-names';
+import { inTheWayMessage, type Replaced } from '../../fs/dir-chain';
 
 /** What a job found and did, as it goes; turned into the CopyResult at the end. */
 export class Tally {
@@ -11,11 +13,17 @@ export class Tally {
   /** Symbolic links and special files skipped on purpose. */
   skippedEntries = 0;
   fatal = false;
+  /** Links or files where a directory belongs, removed (mirror) to make room for it. */
+  replaced = 0;
 
   constructor(private readonly maxErrors: number, private readonly logger: Logger) {}
 
-  /** Records a failed path; `bytes` is the size that was not copied, when it is a file. */
-  fail(path: string, err: unknown, bytes = 0, isFile = true): void {
+  /**
+   * Records a failed path (relative to the chunk, or absolute for a root); `bytes` is the size
+   * that was not copied, when it is a file. Names are shown escaped (byte-names.ts).
+   */
+  fail(rawPath: string, err: unknown, bytes = 0, isFile = true): void {
+    const path = displayName(rawPath);
     const e = err as NodeJS.ErrnoException;
     const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN';
     const message = e instanceof Error ? e.message : String(err);
@@ -34,6 +42,20 @@ export class Tally {
 
   skipEntry(path: string, kind: string): void {
     this.skippedEntries++;
-    this.logger.warn({ path, kind }, 'native copy: not a regular file or directory, skipped');
+    this.logger.warn({ path: displayName(path), kind }, 'native copy: not a regular file or directory, skipped');
+  }
+
+  /** A source file whose destination name is held by a directory (no mirror, or a race). */
+  dirInWay(path: string, bytes: number): void {
+    this.fail(path, Object.assign(new Error(`a directory is in the way of file ${displayName(path)}`), { code: 'EISDIR' }), bytes);
+  }
+
+  /** Links or files removed where a directory belongs: extras, and worth a line in the log. */
+  replacedEntries(list: readonly Replaced[]): void {
+    for (const r of list) {
+      this.replaced++;
+      this.stats.extrasRemoved++;
+      this.logger.warn({ path: displayName(r.path), kind: r.kind, target: r.target }, `${inTheWayMessage(r.path, r.kind, r.target)}: removed (mirror) and replaced by a directory; its target was not touched`);
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type { Stats } from 'node:fs';
+
 /**
  * Seconds to give fs.utimes for a time in milliseconds, so the destination reads back the
  * same millisecond. libuv truncates to whole microseconds, and a plain ms/1000 double lands
@@ -15,4 +17,9 @@ export function utimesSeconds(ms: number): number {
  */
 export function sameMtime(aMs: number, bMs: number, windowMs = 0): boolean {
   return windowMs > 0 ? Math.abs(aMs - bMs) <= windowMs : Math.floor(aMs) === Math.floor(bMs);
+}
+
+/** The file opened for the copy is the one the lstat saw: a regular file, same inode. */
+export function sameFile(opened: Stats, seen: Stats): boolean {
+  return opened.isFile() && opened.dev === seen.dev && opened.ino === seen.ino;
 }

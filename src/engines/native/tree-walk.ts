@@ -1,165 +1,305 @@
-import type { Dirent, Stats } from 'node:fs';
-import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { decodeName, fsPath } from '../../fs/byte-names';
+import { descend, inTheWayMessage } from '../../fs/dir-chain';
+import { at, closeDir, fsError, openDir, refOf, withDir, type DirRef, type OpenDir } from '../../fs/dir-ref';
 import type { JobContext } from './job-context';
+import { foldCase } from './case-fold';
 import { copyFilesOf } from './copy-batch';
-import type { DestKind } from './copy-one';
-import { removeExtras, type Extra } from './extras';
+import type { DestKind, FileEntry } from './copy-one';
+import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
+import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { utimesSeconds } from './times';
+import { sameMtime, utimesSeconds } from './times';
 
-/** Source entries of one directory, sorted into what the job does with them. */
-interface Listing {
-  srcStat: Stats;
-  files: Array<{ name: string; dest: DestKind }>;
-  dirs: string[];
-  extras: Extra[];
-  /** Our own temp files left by a copy that was SIGKILLed (no other job writes this directory). */
-  staleTemps: string[];
+const fchmod = promisify(fs.fchmod);
+const futimes = promisify(fs.futimes);
+
+/** One entry of a directory listing, its name decoded (byte-names.ts). */
+interface Entry {
+  name: string;
+  type: 'file' | 'dir' | 'link' | 'other';
 }
 
-/** '/'-joined path relative to the chunk directory. */
-const join = (rel: string, name: string): string => (rel ? `${rel}/${name}` : name);
+interface SubDir {
+  name: string;
+  /** Its name in the destination (the destination's own case when it keeps it). */
+  dstName: string;
+}
+
+/** Source entries of one directory, sorted into what the job does with them. */
+interface Sorted {
+  files: FileEntry[];
+  subdirs: SubDir[];
+  extras: Extra[];
+  caseRenames: CaseRename[];
+}
+
+interface Listing extends Sorted {
+  srcStat: Stats;
+  /** This job made the destination directory (its mode and times are set without looking). */
+  made: boolean;
+  /** The destination directory as checked; null in a dry run where it does not exist. */
+  dst: DirRef | null;
+  /** The subdirectories to copy, each with the identity its listing must find again. */
+  dirs: Array<SubDir & { src: DirRef }>;
+}
+
+/** Where a directory's copy goes: a checked directory (a chunk root, `made` by this job or not), or a name inside one. */
+export type Target = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
 
 /** Path relative to the profile's source root, as the exclude matcher expects. */
 function rootRel(ctx: JobContext, rel: string): string {
-  return ctx.chunk.relPath ? join(ctx.chunk.relPath, rel) : rel;
+  return ctx.chunk.relPath ? joinRel(ctx.chunk.relPath, rel) : rel;
 }
 
 /**
- * Copies `srcDir` into `dstDir`: its own files always, its subdirectories too for a tree chunk.
- * Listings go through the job's limiter like file copies; the directory's mode and times are
- * set last, after everything inside it was written (writing inside bumps a directory's mtime).
- * Failures are recorded in the tally; only a problem with the chunk's own root is fatal.
+ * Copies the directory `src` into `target`: its own files always, its subdirectories too for a
+ * tree chunk. Every directory is reached through a checked reference (dir-ref.ts): a directory
+ * swapped for a link, or replaced, after the job first saw it is refused, never followed, on
+ * either side. Listings go through the job's limiter like file copies; the directory's mode and
+ * times are set last, on its descriptor, after everything inside it was written (writing inside
+ * bumps a directory's mtime). Failures are recorded in the tally; only a problem with the
+ * chunk's own root is fatal.
  */
-export async function copyDirectory(ctx: JobContext, srcDir: string, dstDir: string, rel: string): Promise<void> {
+export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<void> {
   if (ctx.signal.aborted) return;
-  const listing = await ctx.limiter.run(() => list(ctx, srcDir, dstDir, rel));
+  const listing = await ctx.limiter.run(() => list(ctx, src, target, rel));
   if (!listing || ctx.signal.aborted) return;
 
   // Extras first: with mirror, a destination directory in the way of a source file (or the
   // other way round) must be gone before the copy of that name starts.
-  await removeExtras(ctx, dstDir, rel, listing.extras);
-  if (!ctx.dryRun) {
-    await Promise.all(listing.staleTemps.map((t) => fsp.rm(path.join(dstDir, t), { force: true }).catch(() => undefined)));
-  }
+  await removeExtras(ctx, listing.dst, rel, listing.extras);
+  const failedRenames = await applyCaseRenames(ctx, listing.dst, rel, listing.caseRenames);
+  if (failedRenames.size > 0) keepDestinationCase(listing, failedRenames);
 
   await Promise.all([
-    copyFilesOf(ctx, srcDir, dstDir, rel, listing.files),
-    ...listing.dirs.map((d) => copyDirectory(ctx, path.join(srcDir, d), path.join(dstDir, d), join(rel, d))),
+    copyFilesOf(ctx, src, listing.dst, rel, listing.files),
+    ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
   ]);
-  if (ctx.dryRun || ctx.signal.aborted) return;
+  if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return;
+  await setDirectoryAttributes(ctx, listing.dst, listing.srcStat, rel, listing.made);
+}
+
+/** Entries whose case rename failed go on under the destination's own spelling. */
+function keepDestinationCase(listing: Listing, failed: Map<string, string>): void {
+  for (const f of listing.files) f.dstName = failed.get(f.dstName) ?? f.dstName;
+  for (const d of listing.dirs) d.dstName = failed.get(d.dstName) ?? d.dstName;
+}
+
+/**
+ * Gives the destination directory the source's mode and times, on its descriptor. An unchanged
+ * re-run finds them equal already (one lstat, by path: it only decides whether to set anything)
+ * and sets nothing; a directory this job made is set without looking.
+ */
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, st: Stats, rel: string, made: boolean): Promise<void> {
+  if (!made) {
+    const now = await fsp.lstat(fsPath(dst.path)).catch(() => undefined);
+    if (now?.isDirectory() && now.ino === dst.ino && now.dev === dst.dev && (now.mode & 0o7777) === (st.mode & 0o7777)
+      && sameMtime(now.mtimeMs, st.mtimeMs)) return;
+  }
   try {
-    await fsp.chmod(dstDir, listing.srcStat.mode & 0o7777);
-    await fsp.utimes(dstDir, utimesSeconds(listing.srcStat.atimeMs), utimesSeconds(listing.srcStat.mtimeMs));
+    await withDir(dst, ctx.dirMode, async (dd) => {
+      const atime = utimesSeconds(st.atimeMs);
+      const mtime = utimesSeconds(st.mtimeMs);
+      if (dd.fd !== undefined) {
+        await fchmod(dd.fd, st.mode & 0o7777);
+        await futimes(dd.fd, atime, mtime);
+        return;
+      }
+      // `path` mode: checked by lstat just before; the window left is documented (docs/safety.md).
+      await fsp.chmod(fsPath(dd.ref.path), st.mode & 0o7777);
+      await fsp.lutimes(fsPath(dd.ref.path), atime, mtime);
+    });
   } catch (err) {
     ctx.tally.fail(rel || '.', err, 0, false);
   }
 }
 
+/**
+ * The directory's entries. Names are read as strings (fast); only a directory where one came
+ * back with U+FFFD (bytes that are not UTF-8, or a real U+FFFD) is read again as bytes, so such
+ * names reach the file system exactly (byte-names.ts).
+ */
+async function readEntries(dir: OpenDir): Promise<Entry[]> {
+  const self = fsPath(dir.self);
+  const dirents = await fsp.readdir(self, { withFileTypes: true });
+  if (dirents.some((d) => d.name.includes('\ufffd'))) {
+    const raw = await fsp.readdir(self, { withFileTypes: true, encoding: 'buffer' });
+    return raw.map((d) => ({ name: decodeName(d.name), type: typeOf(d) }));
+  }
+  return dirents.map((d) => ({ name: d.name, type: typeOf(d) }));
+}
+
+function typeOf(d: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): Entry['type'] {
+  return d.isFile() ? 'file' : d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'other';
+}
+
 /** Reads both sides of one directory; null when it cannot be copied (already recorded). */
-async function list(ctx: JobContext, srcDir: string, dstDir: string, rel: string): Promise<Listing | null> {
+async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<Listing | null> {
   const isRoot = rel === '';
-  const failDir = (err: unknown): null => {
-    if (isRoot) ctx.tally.fatalError(srcDir, err); else ctx.tally.fail(rel, err, 0, false);
-    return null;
-  };
   if (ctx.gate.isClosed) await ctx.gate.wait();
   if (ctx.signal.aborted) return null;
-  let srcStat: Stats;
-  let srcEntries: Dirent[];
+  let sd: OpenDir | undefined;
+  let dd: OpenDir | undefined;
   try {
-    // The chunk's own root may be a link the admin chose (/data -> /mnt/disk1); below it, the
-    // scanner never followed links and neither do we.
-    srcStat = isRoot ? await fsp.stat(srcDir) : await fsp.lstat(srcDir);
-    if (!srcStat.isDirectory()) throw Object.assign(new Error(`not a directory: ${srcDir}`), { code: 'ENOTDIR' });
-    srcEntries = await fsp.readdir(srcDir, { withFileTypes: true });
-  } catch (err) {
-    return failDir(err);
+    let srcEntries: Entry[];
+    try {
+      sd = await openDir(src, ctx.dirMode);
+      srcEntries = await readEntries(sd);
+    } catch (err) {
+      if (isRoot) ctx.tally.fatalError(src.path, err); else ctx.tally.fail(rel, err, 0, false);
+      return null;
+    }
+    let dstEntries: Entry[] = [];
+    let made = false;
+    try {
+      ({ dir: dd, made } = await prepareDestination(ctx, target));
+      if (dd) dstEntries = await readEntries(dd);
+    } catch (err) {
+      // Destination root unusable: nothing of the chunk can be copied.
+      if (isRoot) ctx.tally.fatalError(ctx.chunk.destinationPath, err); else ctx.tally.fail(rel, err, 0, false);
+      return null;
+    }
+    const sorted = sortEntries(ctx, rel, srcEntries, dstEntries);
+    const dirs = await identifySubdirs(ctx, sd, rel, sorted.subdirs);
+    if (dd && !ctx.dryRun) await removeStaleTemps(dd, dstEntries);
+    return { ...sorted, srcStat: sd.st, made, dst: dd?.ref ?? null, dirs };
+  } finally {
+    await closeDir(sd);
+    await closeDir(dd);
   }
-  let dstEntries: Dirent[] = [];
-  try {
-    dstEntries = await prepareDestination(ctx, dstDir, isRoot);
-  } catch (err) {
-    // Destination root unusable: nothing of the chunk can be copied.
-    if (isRoot) { ctx.tally.fatalError(dstDir, err); return null; }
-    ctx.tally.fail(rel, err, 0, false);
-    return null;
-  }
-  return sortEntries(ctx, rel, srcStat, srcEntries, dstEntries);
 }
 
 /**
- * Makes sure `dstDir` exists as a real directory we can write into, and lists it. A directory
- * left read-only by an earlier run gets owner write back until its final mode is set.
+ * The identity of each source subdirectory, read through its open parent: the subdirectory's own
+ * listing reopens it by path and must find that same directory (not a link swapped in since).
  */
-async function prepareDestination(ctx: JobContext, dstDir: string, isRoot: boolean): Promise<Dirent[]> {
-  let st: Stats | undefined;
-  try {
-    st = isRoot ? await fsp.stat(dstDir) : await fsp.lstat(dstDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (!st) {
-    if (!ctx.dryRun) {
-      // Parents outside the chunk get ordinary modes (their own chunks may never set them);
-      // our directory stays owner-only until its final mode is set after its contents.
-      if (isRoot) await fsp.mkdir(path.dirname(dstDir), { recursive: true });
-      try {
-        await fsp.mkdir(dstDir, { mode: 0o700 });
-        ctx.tally.stats.dirsCreated++;
-        return [];
-      } catch (err) {
-        // Another chunk's job may have just created it as one of its parents: use it.
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !isRoot) throw err;
-        st = await fsp.stat(dstDir);
-      }
-    } else {
-      return [];
-    }
-  }
-  // Below the root, never write through a link: a link where a directory belongs is not ours.
-  if (!st.isDirectory()) throw Object.assign(new Error(`destination is not a directory: ${dstDir}`), { code: 'ENOTDIR' });
-  if (!ctx.dryRun && (st.mode & 0o200) === 0) await fsp.chmod(dstDir, (st.mode & 0o7777) | 0o700);
-  return fsp.readdir(dstDir, { withFileTypes: true });
+async function identifySubdirs(ctx: JobContext, sd: OpenDir, rel: string, subdirs: SubDir[]): Promise<Listing['dirs']> {
+  const seen = await Promise.all(subdirs.map((d) => fsp.lstat(at(sd, d.name)).catch((err: unknown) => err as Error)));
+  const kept: Listing['dirs'] = [];
+  subdirs.forEach((d, i) => {
+    const st = seen[i];
+    const r = joinRel(rel, d.name);
+    if (st instanceof Error) ctx.tally.fail(r, st, 0, false);
+    else if (!st.isDirectory()) ctx.tally.skipEntry(r, 'changed type during copy');
+    else kept.push({ ...d, src: refOf(path.join(sd.ref.path, d.name), st) });
+  });
+  return kept;
 }
 
-function sortEntries(ctx: JobContext, rel: string, srcStat: Stats, srcEntries: Dirent[], dstEntries: Dirent[]): Listing {
+/** Our own temp files left by a copy that was SIGKILLed (no other job writes this directory). */
+async function removeStaleTemps(dd: OpenDir, entries: Entry[]): Promise<void> {
+  await Promise.all(entries.filter((e) => e.type === 'file' && isTempName(e.name)).map((e) => fsp.unlink(at(dd, e.name)).catch(() => undefined)));
+}
+
+/**
+ * Makes sure the destination directory exists as a real directory we can write into, opened and
+ * checked. A chunk root was resolved by the job already; a subdirectory is reached through its
+ * checked parent, created when missing (owner-only until its final mode is set after its
+ * contents), and a link or file in its place is replaced under mirror or refused: never followed.
+ * A directory left read-only by an earlier run gets owner write back until its final mode is set.
+ * Returns undefined in a dry run where the directory does not exist.
+ */
+async function prepareDestination(ctx: JobContext, target: Target): Promise<{ dir: OpenDir | undefined; made: boolean }> {
+  let dir: OpenDir;
+  let made = false;
+  if ('ref' in target) {
+    if (target.ref === null) return { dir: undefined, made };
+    dir = await openDir(target.ref, ctx.dirMode);
+    made = target.made === true;
+  } else {
+    if (target.parent === null) return { dir: undefined, made };
+    const parent = await openDir(target.parent, ctx.dirMode);
+    const r = await descend(parent, [target.name], {
+      mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, lastMode: 0o700,
+    });
+    if (r.status === 'missing') return { dir: undefined, made };
+    if (r.status === 'blocked') {
+      if (ctx.dryRun) return { dir: undefined, made }; // the parent's listing already reported what is in the way
+      throw fsError(r.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR', `${inTheWayMessage(r.path, r.kind, r.target)}: not written through (it appeared during the copy)`);
+    }
+    ctx.tally.stats.dirsCreated += r.created.length;
+    ctx.tally.replacedEntries(r.replaced);
+    made = r.created.length > 0;
+    dir = r.dir;
+  }
+  try {
+    if (!ctx.dryRun && (dir.st.mode & 0o200) === 0) {
+      if (dir.fd !== undefined) await fchmod(dir.fd, (dir.st.mode & 0o7777) | 0o700);
+      else await fsp.chmod(fsPath(dir.ref.path), (dir.st.mode & 0o7777) | 0o700);
+    }
+  } catch (err) {
+    await closeDir(dir);
+    throw err;
+  }
+  return { dir, made };
+}
+
+function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[]): Sorted {
   const filesOnly = ctx.chunk.kind === 'files-only';
-  const dest = new Map(dstEntries.map((d) => [d.name, d]));
-  const listing: Listing = { srcStat, files: [], dirs: [], extras: [], staleTemps: [] };
+  const key = ctx.destinationCaseInsensitive ? foldCase : (s: string): string => s;
+  const dest = new Map(dstEntries.map((d) => [key(d.name), d]));
+  // Two source names the destination cannot tell apart: the first wins, the second fails.
+  const claimed = new Map<string, string>();
+  const listing: Sorted = { files: [], subdirs: [], extras: [], caseRenames: [] };
   for (const e of srcEntries) {
-    const d = dest.get(e.name);
-    dest.delete(e.name);
-    const r = join(rel, e.name);
-    if (e.isFile()) {
+    const r = joinRel(rel, e.name);
+    const k = key(e.name);
+    // Whatever the destination holds under a source name is never an extra of this directory:
+    // an excluded name is kept, and a files-only chunk leaves subdirectories (and what is in
+    // their place) to other chunks.
+    const d = dest.get(k);
+    dest.delete(k);
+    if (e.type === 'file') {
       if (ctx.matcher.excludesFile(e.name)) continue;
-      let dest: DestKind = !d ? 'none' : d.isFile() ? 'file' : 'other';
-      if (d?.isDirectory()) {
-        // With mirror the directory goes as an extra; without, copyOne reports the collision.
-        if (ctx.mirror) listing.extras.push({ name: e.name, isDir: true }); else dest = 'dir';
-      }
-      listing.files.push({ name: e.name, dest });
-    } else if (e.isDirectory()) {
-      // A files-only chunk leaves subdirectories (and what is in their place) to other chunks.
+    } else if (e.type === 'dir') {
       if (filesOnly || ctx.matcher.excludesDir(e.name, rootRel(ctx, r))) continue;
-      if (d && !d.isDirectory()) {
-        if (!ctx.mirror) { ctx.tally.fail(r, Object.assign(new Error(`a file is in the way of directory ${r}`), { code: 'ENOTDIR' }), 0, false); continue; }
-        listing.extras.push({ name: e.name, isDir: false });
-      }
-      listing.dirs.push(e.name);
     } else {
-      ctx.tally.skipEntry(r, e.isSymbolicLink() ? 'symlink' : 'special');
+      ctx.tally.skipEntry(r, e.type === 'link' ? 'symlink' : 'special');
+      continue;
+    }
+    const first = claimed.get(k);
+    if (first !== undefined) {
+      ctx.tally.fail(r, fsError('ECASECOLLISION', `${r} differs from ${joinRel(rel, first)} only in case; the case-insensitive destination cannot hold both`), 0, e.type === 'file');
+      continue;
+    }
+    claimed.set(k, e.name);
+    const sameType = d !== undefined && d.type === e.type;
+    let dstName = e.name;
+    if (d && d.name !== e.name && sameType) {
+      // Only on a case-insensitive destination: mirror gives it the source's case, else keep it.
+      if (ctx.mirror) listing.caseRenames.push({ from: d.name, to: e.name }); else dstName = d.name;
+    }
+    if (e.type === 'file') {
+      let kind: DestKind = !d ? 'none' : d.type === 'file' ? 'file' : 'other';
+      if (d?.type === 'dir') {
+        // With mirror the directory goes as an extra; without, copyOne reports the collision.
+        if (ctx.mirror) listing.extras.push({ name: d.name, isDir: true }); else kind = 'dir';
+      }
+      listing.files.push({ name: e.name, dstName, dest: kind });
+    } else {
+      if (d && d.type !== 'dir') {
+        if (!ctx.mirror) {
+          ctx.tally.fail(r, fsError('ENOTDIR', `a ${d.type === 'link' ? 'symbolic link' : 'file'} is in the way of directory ${r} in the destination (not followed; mirror would replace it)`), 0, false);
+          continue;
+        }
+        listing.extras.push({ name: d.name, isDir: false });
+      }
+      listing.subdirs.push({ name: e.name, dstName });
     }
   }
   // What is left in `dest` has no source counterpart: extras, unless excluded (robocopy keeps
-  // excluded destination entries under /MIR) or, for files-only chunks, a directory.
+  // excluded destination entries under /MIR) or, for files-only chunks, a directory. Our own
+  // stale temp files are removed separately.
   for (const d of dest.values()) {
-    if (d.isFile() && isTempName(d.name)) { listing.staleTemps.push(d.name); continue; }
-    if (d.isDirectory()) {
-      if (filesOnly || ctx.matcher.excludesDir(d.name, rootRel(ctx, join(rel, d.name)))) continue;
+    if (d.type === 'file' && isTempName(d.name)) continue;
+    if (d.type === 'dir') {
+      if (filesOnly || ctx.matcher.excludesDir(d.name, rootRel(ctx, joinRel(rel, d.name)))) continue;
     } else if (ctx.matcher.excludesFile(d.name)) continue;
-    listing.extras.push({ name: d.name, isDir: d.isDirectory() });
+    listing.extras.push({ name: d.name, isDir: d.type === 'dir' });
   }
   return listing;
 }

@@ -60,7 +60,11 @@ function excludePatterns(patterns: readonly string[], key: string, absoluteUnder
  * - scope: `tree` → `/MIR` when mirroring, else `/E`; `files-only` → `/LEV:1` without `/E`, plus
  *   `/PURGE` when mirroring (extra files at that one level are removed; subdirectories belong
  *   to their own chunks — see docs/robocopy.md);
- * - `/XJD /XJF`: never follow junctions (they loop, or leave the tree);
+ * - `/XJD /XJF`: source junctions and symbolic links (directory and file) are neither followed
+ *   nor copied: they loop, or lead out of the source. `/SL` and `/SJ` (copy links as links) are
+ *   refused: robocopy cannot avoid following a link in the destination, so robocurse never puts
+ *   one there; a link already at a chunk's destination is handled by the chunk-root guard
+ *   before robocopy starts (docs/safety.md);
  * - `/R:n /W:n` from the retry policy; `/IPG:n` from the job's bandwidth share; `/L` for dry runs;
  * - output shaped for robocurse: `/BYTES /FP /NDL /TEE /UNILOG:<log>`; the job header is kept
  *   (it splits appended logs and records the options for whoever reads the log);

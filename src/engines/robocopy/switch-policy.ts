@@ -26,6 +26,10 @@ const MANAGED: Readonly<Record<string, string>> = {
   NS: 'robocurse reads file sizes for live progress', NC: 'robocurse reads file classes for live progress',
   V: 'verbose lines would be counted as copies', TS: 'timestamps shift the columns robocurse reads',
   UNICODE: 'robocurse decodes the output itself', ETA: 'robocurse computes the ETA itself',
+  // Links copied as links land in the destination, and robocopy has no way not to follow a
+  // destination link on the next run: a planted link would redirect its writes and purges.
+  SL: 'robocurse never creates links in the destination (robocopy would follow them on the next run; see docs/safety.md)',
+  SJ: 'robocurse never creates junctions in the destination (robocopy would follow them on the next run; see docs/safety.md)',
 };
 
 /**
@@ -36,7 +40,7 @@ const MANAGED: Readonly<Record<string, string>> = {
  * files (/JOB, /SAVE) or wait for schedules (/RH, /PF) are deliberately absent.
  */
 const ALLOWED: readonly RegExp[] = [
-  /^\/(?:Z|B|ZB|J|EFSRAW|SEC|COPYALL|NOCOPY|SECFIX|TIMFIX|NODCOPY|NOOFFLOAD|COMPRESS|SPARSE|XC|XN|XO|XX|XL|IS|IT|IM|FFT|DST|FAT|256|SL|SJ|XJ|XJD|XJF|X)$/i,
+  /^\/(?:Z|B|ZB|J|EFSRAW|SEC|COPYALL|NOCOPY|SECFIX|TIMFIX|NODCOPY|NOOFFLOAD|COMPRESS|SPARSE|XC|XN|XO|XX|XL|IS|IT|IM|FFT|DST|FAT|256|XJ|XJD|XJF|X)$/i,
   /^\/COPY:[DATSOUX]+$/i,
   /^\/DCOPY:[DATEX]+$/i,
   /^\/(?:A\+|A-|IA|XA):[RASHCNETOLIPXVU]+$/i,

@@ -2,6 +2,7 @@ import type { Chunk, CopyOptions } from '../../api';
 import type { RsyncEngineOptions } from './engine-options';
 import { hasControlChar, RsyncArgumentError } from './errors';
 import { buildFilterRules } from './filter-rules';
+import { refuseLinkFollowing } from './link-safety';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
 export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes'>;
@@ -40,6 +41,38 @@ export function dirOperand(p: string, role: 'source' | 'destination'): string {
   return `${safe}/`;
 }
 
+/** A path as an rsync operand naming the entry itself: no trailing '/', './' before a relative path. */
+function entryOperand(p: string, role: 'source' | 'destination'): string {
+  return dirOperand(p, role).replace(/\/$/, '');
+}
+
+/** The last component of a path, and the path of its parent. */
+function splitLast(p: string): { parent: string; name: string } {
+  const base = p.replace(/\/+$/, '');
+  const i = base.lastIndexOf('/');
+  return { parent: i <= 0 ? '/' : base.slice(0, i), name: base.slice(i + 1) };
+}
+
+/**
+ * The source and destination operands. A chunk below the root is named as an entry of its
+ * parent: `SRC/parent/name DST/parent/` (no trailing slash on the source). rsync then lstat()s
+ * `name` itself on both sides instead of resolving it as a path: a source directory swapped for
+ * a link is copied as a link (or skipped), never followed, and a link (or file) where the
+ * destination directory belongs is replaced by a directory, never written through (rsync without
+ * -K does that for every entry of the transfer). The parents above are checked by the chunk-root
+ * guard just before rsync starts. The root chunk (relPath '') copies the contents of the roots
+ * the admin chose (`SRC/ DST/`).
+ */
+export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: string | undefined } {
+  if (chunk.relPath === '') return { src: dirOperand(chunk.sourcePath, 'source'), dst: dirOperand(chunk.destinationPath, 'destination'), top: undefined };
+  const s = splitLast(chunk.sourcePath);
+  const d = splitLast(chunk.destinationPath);
+  if (s.name === '' || s.name !== d.name) {
+    throw new RsyncArgumentError('RSYNC_UNSAFE_PATH', `chunk ${chunk.id}: source ${JSON.stringify(chunk.sourcePath)} and destination ${JSON.stringify(chunk.destinationPath)} do not end in the same directory name`);
+  }
+  return { src: entryOperand(chunk.sourcePath, 'source'), dst: dirOperand(d.parent, 'destination'), top: s.name };
+}
+
 /**
  * The complete rsync argv (without the executable) for one chunk. Pure: the same chunk and
  * options always give the same array. Never a shell string: every element reaches rsync as is.
@@ -52,13 +85,14 @@ export function dirOperand(p: string, role: 'source' | 'destination'): string {
  * - no `--no-inc-recursive`: we read only cumulative bytes and the transfer count from progress2,
  *   which incremental recursion reports correctly, and incremental recursion starts copying
  *   before the whole chunk is listed and keeps rsync's memory flat on big chunks;
- * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir),
- *   and rsync never deletes receiver entries that an exclude rule hides; `--max-delete` is the
- *   profile's maxDeletes as resolved for this chunk.
+ * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir;
+ *   never in the parent named as the target), and rsync never deletes receiver entries that an
+ *   exclude rule hides; `--max-delete` is the profile's maxDeletes as resolved for this chunk;
+ * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts).
  */
 export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
-  const src = dirOperand(chunk.sourcePath, 'source');
-  const dst = dirOperand(chunk.destinationPath, 'destination');
+  const { src, dst, top } = chunkOperands(chunk);
+  refuseLinkFollowing(engine.attributes);
   const argv: string[] = [...engine.attributes];
   if (engine.hardLinks) argv.push('-H');
   if (engine.acls) argv.push('-A');
@@ -83,7 +117,7 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
   for (const rule of buildFilterRules(chunk, {
     excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs,
-    caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded,
+    caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded, top,
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;

@@ -11,6 +11,11 @@ export interface FilterInput {
   caseInsensitive: boolean;
   /** `--delete-excluded` is on: directory scoping must then be protected explicitly. */
   deleteExcluded: boolean;
+  /**
+   * The chunk directory's name when rsync copies it as an entry of its parent (argv.ts
+   * chunkOperands): anchored rules then start below `/<top>/`. Undefined for the root chunk.
+   */
+  top?: string;
 }
 
 /** Characters rsync's wildmatch gives a meaning to, when the pattern is a wildcard pattern. */
@@ -44,6 +49,14 @@ export function toRsyncPattern(robocopyPattern: string, caseInsensitive: boolean
     }
   }
   return tokens.map((t) => (wild && t.literal && RSYNC_SPECIAL.has(t.text) ? `\\${t.text}` : t.text)).join('');
+}
+
+/**
+ * A name matched literally by rsync: wildcard characters are escaped, which also makes rsync
+ * honour the backslashes (it treats a backslash as an escape only in patterns with a wildcard).
+ */
+export function literalPattern(name: string): string {
+  return /[*?[]/.test(name) ? name.replace(/[[\]\\*?]/g, (c) => `\\${c}`) : name;
 }
 
 /** Segments of a '/'- or '\'-separated relative pattern, as the exclude matcher splits them. */
@@ -100,9 +113,12 @@ function checkPattern(p: string): void {
 export function buildFilterRules(chunk: Chunk, input: FilterInput): string[] {
   const ci = input.caseInsensitive;
   const rules: string[] = [];
+  const anchor = input.top === undefined ? '' : `/${literalPattern(input.top)}`;
   if (chunk.kind === 'files-only') {
-    if (input.deleteExcluded) rules.push('P */');
-    rules.push('- */');
+    // The chunk directory itself is in the transfer when copied as an entry: only what is below it.
+    const dirs = input.top === undefined ? '*/' : `${anchor}/*/`;
+    if (input.deleteExcluded) rules.push(`P ${dirs}`);
+    rules.push(`- ${dirs}`);
   } else {
     const root = chunkSourceRoot(chunk);
     const chunkRel = segments(chunk.relPath);
@@ -120,7 +136,7 @@ export function buildFilterRules(chunk: Chunk, input: FilterInput): string[] {
         continue;
       }
       const below = pathBelowChunk(segs, chunkRel, ci);
-      if (below) rules.push(`- /${below.map((s) => toRsyncPattern(s, ci)).join('/')}/`);
+      if (below) rules.push(`- ${anchor}/${below.map((s) => toRsyncPattern(s, ci)).join('/')}/`);
     }
   }
   for (const raw of input.excludeFiles) {

@@ -1,6 +1,7 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { buildRsyncArgv } from './argv';
 import { readRsyncEngineOptions } from './engine-options';
+import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
 import { RsyncJob } from './rsync-job';
 
@@ -34,6 +35,8 @@ export class RsyncCopier implements Copier {
 
   private readonly executable: string;
   private readonly parser: RsyncOutputParser;
+  /** Executables whose version was looked at (once each: the warning is for the log, not per chunk). */
+  private readonly versionChecked = new Set<string>();
 
   constructor(opts: RsyncCopierOptions = {}) {
     this.executable = opts.executable ?? 'rsync';
@@ -43,7 +46,18 @@ export class RsyncCopier implements Copier {
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
     const argv = buildRsyncArgv(chunk, options, engine);
+    this.checkVersion(engine.executable, options);
     return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+  }
+
+  private checkVersion(executable: string, options: CopyOptions): void {
+    if (this.versionChecked.has(executable)) return;
+    this.versionChecked.add(executable);
+    const v = rsyncVersion(executable);
+    if (v && !isMidRunLinkSafe(v)) {
+      options.logger.warn({ executable, version: v.join('.') },
+        `rsync ${v.join('.')} may follow a directory that is swapped for a symbolic link while it copies (fixed in rsync 3.4.0, or by your distribution's security updates); robocurse checks each chunk's directories before rsync starts, but cannot close that window for older rsync (docs/safety.md)`);
+    }
   }
 
   close(): Promise<void> {

@@ -98,13 +98,18 @@ export class RsyncJob implements CopyJob {
   }
 
   /**
-   * rsync creates only the last component of the destination; a chunk deep in the tree may
-   * start before the chunk of its parent has created the parents. A dry run creates nothing.
+   * rsync creates only the last component of its target; a chunk deep in the tree may start
+   * before the chunk of its parent has created the parents. The target is the chunk directory's
+   * parent (argv.ts chunkOperands): rsync makes the chunk directory itself, replacing a link
+   * there rather than following it. The orchestrator's chunk-root guard has already checked
+   * (and made) the parents without following links, so this is a no-op in a run. A dry run
+   * creates nothing.
    */
   private prepareDestination(): void {
     if (this.spec.options.dryRun) return;
+    const { chunk } = this.spec;
     try {
-      fs.mkdirSync(this.spec.chunk.destinationPath, { recursive: true });
+      fs.mkdirSync(chunk.relPath === '' ? chunk.destinationPath : path.dirname(chunk.destinationPath), { recursive: true });
     } catch (e) {
       // rsync will report the same problem with its own exit code; the log says why.
       this.logger.warn({ err: (e as Error).message, path: this.spec.chunk.destinationPath }, 'cannot create destination directory');

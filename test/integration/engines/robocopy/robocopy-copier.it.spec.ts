@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CopyOptions, CopyProgress } from '../../../../src/api';
@@ -136,5 +137,23 @@ describe('RobocopyCopier end to end through the fake robocopy', function () {
     expect(r.killed).to.equal(true);
     expect(r.exitMeaning).to.include({ severity: 'Error', shouldRetry: true });
     expect(fs.existsSync(big), 'partial big.bin removed').to.equal(false);
+  });
+
+  it('never follows a source junction or link out of the tree (/XJD /XJF), which the fake robocopy honours', async () => {
+    const outside = path.join(root, 'outside');
+    makeTree(outside, { 'secret.txt': 'TOP SECRET', inner: { 'deep-secret.txt': 'TOP SECRET 2' } });
+    fs.symlinkSync(outside, path.join(src, 'link-to-dir'));
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(src, 'link-to-file.txt'));
+    const r = await copier().start(makeChunk(src, dst), opts({ mirror: true })).done;
+    expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
+    expect(fs.existsSync(path.join(dst, 'link-to-dir'))).to.equal(false);
+    expect(fs.existsSync(path.join(dst, 'link-to-file.txt'))).to.equal(false);
+    expect(fs.existsSync(path.join(dst, 'readme.txt'))).to.equal(true);
+    // The same fake without the switches follows both links, as robocopy would: the test above can fail.
+    const plain = path.join(root, 'plain copy');
+    const run = spawnSync(FAKE, [src, plain, '/E', '/R:0', '/W:0'], { encoding: 'utf8' });
+    expect(run.status).to.be.lessThan(8);
+    expect(fs.readFileSync(path.join(plain, 'link-to-file.txt'), 'utf8')).to.equal('TOP SECRET');
+    expect(fs.readFileSync(path.join(plain, 'link-to-dir', 'inner', 'deep-secret.txt'), 'utf8')).to.equal('TOP SECRET 2');
   });
 });

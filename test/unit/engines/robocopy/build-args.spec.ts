@@ -130,7 +130,9 @@ describe('buildRobocopyArgs refuses injections', () => {
 describe('robocopy switch allow-list', () => {
   const KEY = 'profiles.docs.engineOptions.robocopy.switches';
   const MANAGED = ['/MT', '/MT:16', '/mt:8', '-MT:8', '/LOG:C:\\x.log', '/LOG+:C:\\x.log', '/UNILOG:C:\\x.log', '/UNILOG+:C:\\x.log',
-    '/TEE', '/NP', '/IPG:10', '/L', '/R:5', '/W:1', '/MIR', '/PURGE', '/E', '/S', '/LEV:2', '/XF', '/XD', '/NJS', '/NJH', '/BYTES', '/V'];
+    '/TEE', '/NP', '/IPG:10', '/L', '/R:5', '/W:1', '/MIR', '/PURGE', '/E', '/S', '/LEV:2', '/XF', '/XD', '/NJS', '/NJH', '/BYTES', '/V',
+    // Links copied as links would be followed by the next run's robocopy (docs/safety.md).
+    '/SL', '/sj'];
   for (const sw of MANAGED) {
     it(`refuses managed ${sw}, naming the switch and the config key`, () => {
       try { checkUserSwitches(['/Z', sw], KEY); } catch (err) {
@@ -155,6 +157,11 @@ describe('robocopy switch allow-list', () => {
   it('accepts the copy-behaviour switches', () => {
     const ok = ['/Z', '/B', '/ZB', '/J', '/COPY:DATSOU', '/DCOPY:DAT', '/SEC', '/COPYALL', '/A-:R', '/XA:SH', '/MIN:1', '/MAXAGE:20240101', '/FFT', '/DST', '/XO', '/SPARSE:Y'];
     expect(checkUserSwitches(ok, KEY)).to.deep.equal(ok);
+  });
+
+  it('says why /SL and /SJ are refused: robocopy would follow such a link in the destination next time', () => {
+    expect(() => checkUserSwitches(['/SL'], KEY)).to.throw(/never creates links in the destination/);
+    expect(() => checkUserSwitches(['/SJ'], KEY)).to.throw(/never creates junctions in the destination/);
   });
 
   it('reports every problem at once for config validation', () => {

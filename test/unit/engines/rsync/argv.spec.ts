@@ -3,6 +3,7 @@ import type { Chunk } from '../../../../src/api';
 import { buildRsyncArgv, bwlimitKiB, dirOperand, type RsyncArgvOptions } from '../../../../src/engines/rsync/argv';
 import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-options';
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
+import { isMidRunLinkSafe, rsyncVersion } from '../../../../src/engines/rsync/link-safety';
 
 function chunk(over: Partial<Chunk> = {}): Chunk {
   return {
@@ -23,16 +24,16 @@ const argv = (c: Chunk, o: RsyncArgvOptions, engine: Record<string, unknown> = {
 const COMMON = ['--no-human-readable', '--8-bit-output', '--info=progress2,stats2', '--out-format=%i %n'];
 
 describe('buildRsyncArgv (golden)', () => {
-  it('1: a plain tree chunk copies the directory contents with -a', () => {
-    expect(argv(chunk(), opts())).to.deep.equal(['-a', ...COMMON, '--', '/srv/src/data/', '/mnt/dst/data/']);
+  it('1: a plain tree chunk copies the directory as an entry of its parent (never through a link), with -a', () => {
+    expect(argv(chunk(), opts())).to.deep.equal(['-a', ...COMMON, '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('2: a files-only chunk excludes every directory', () => {
-    expect(argv(chunk({ kind: 'files-only' }), opts())).to.deep.equal(['-a', ...COMMON, '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+    expect(argv(chunk({ kind: 'files-only' }), opts())).to.deep.equal(['-a', ...COMMON, '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
-  it('3: mirror on a tree chunk adds --delete, scoped by the trailing slashes', () => {
-    expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal(['-a', ...COMMON, '--delete', '--', '/srv/src/data/', '/mnt/dst/data/']);
+  it('3: mirror on a tree chunk adds --delete, scoped to the chunk directory (never its parent)', () => {
+    expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal(['-a', ...COMMON, '--delete', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('3b: maxDeletes becomes --max-delete (0 included: delete nothing), only with mirror', () => {
@@ -43,12 +44,12 @@ describe('buildRsyncArgv (golden)', () => {
 
   it('4: mirror on a files-only chunk deletes files only (directories stay excluded, hence protected)', () => {
     expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }))).to.deep.equal(
-      ['-a', ...COMMON, '--delete', '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+      ['-a', ...COMMON, '--delete', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('5: mirror with deleteExcluded keeps subdirectories of a files-only chunk protected', () => {
     expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }), { deleteExcluded: true })).to.deep.equal(
-      ['-a', ...COMMON, '--delete', '--delete-excluded', '--filter=P */', '--filter=- */', '--', '/srv/src/data/', '/mnt/dst/data/']);
+      ['-a', ...COMMON, '--delete', '--delete-excluded', '--filter=P /data/*/', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('6: file wildcards exclude files only; dir names and paths exclude directories', () => {
@@ -57,9 +58,9 @@ describe('buildRsyncArgv (golden)', () => {
       excludeDirs: ['node_modules', 'data/cache/tmp', '/srv/src/data/build', 'other/x', '/elsewhere/y'],
     }));
     expect(a).to.deep.equal(['-a', ...COMMON,
-      '--filter=- node_modules/', '--filter=- /cache/tmp/', '--filter=- /build/',
+      '--filter=- node_modules/', '--filter=- /data/cache/tmp/', '--filter=- /data/build/',
       '--filter=+ *.tmp/', '--filter=- *.tmp', '--filter=+ ~$*/', '--filter=- ~$*', '--filter=+ Thumbs.db/', '--filter=- Thumbs.db',
-      '--', '/srv/src/data/', '/mnt/dst/data/']);
+      '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('7: rsync special characters in literal names are escaped only where rsync reads escapes', () => {
@@ -80,14 +81,14 @@ describe('buildRsyncArgv (golden)', () => {
   it('8: case-insensitive excludes become ASCII letter classes', () => {
     const a = argv(chunk(), opts({ caseInsensitive: true, excludeFiles: ['*.TMP'], excludeDirs: ['Cache', 'DATA/Sub'] }));
     expect(a.filter((x) => x.startsWith('--filter='))).to.deep.equal([
-      '--filter=- [cC][aA][cC][hH][eE]/', '--filter=- /[sS][uU][bB]/',
+      '--filter=- [cC][aA][cC][hH][eE]/', '--filter=- /data/[sS][uU][bB]/',
       '--filter=+ *.[tT][mM][pP]/', '--filter=- *.[tT][mM][pP]',
     ]);
   });
 
   it('9: dry run and bandwidth limit (bytes/s → KiB/s, rounded down, at least 1)', () => {
     expect(argv(chunk(), opts({ dryRun: true, bandwidthBytesPerSec: 10 * 1024 * 1024 + 500 }))).to.deep.equal(
-      ['-a', ...COMMON, '--dry-run', '--bwlimit=10240', '--', '/srv/src/data/', '/mnt/dst/data/']);
+      ['-a', ...COMMON, '--dry-run', '--bwlimit=10240', '--', '/srv/src/data', '/mnt/dst/']);
     expect(argv(chunk(), opts({ bandwidthBytesPerSec: 100 }))).to.include('--bwlimit=1');
     expect(argv(chunk(), opts({ bandwidthBytesPerSec: 0 })).some((x) => x.startsWith('--bwlimit'))).to.equal(false);
   });
@@ -103,7 +104,7 @@ describe('buildRsyncArgv (golden)', () => {
     });
     expect(a).to.deep.equal(['-rlptD', '--numeric-ids', '-H', '-A', '-X', ...COMMON, '--timeout=600',
       '--partial-dir=.robocurse-partial', '--no-whole-file', '--delete', '--filter=-p .robocurse-partial/',
-      '--', '/srv/src/data/', '/mnt/dst/data/']);
+      '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('12: an attribute set without recursion gets -r (chunk scoping needs it)', () => {
@@ -127,7 +128,7 @@ describe('buildRsyncArgv (golden)', () => {
 
   it('14: shell metacharacters are data, not syntax (no shell is involved)', () => {
     const evil = '/srv/$(rm -rf ~); `id` | tee > x & "q"';
-    const a = argv(chunk({ sourcePath: evil }), opts({ excludeFiles: ['$(id)'] }));
+    const a = argv(chunk({ sourcePath: evil, relPath: '' }), opts({ excludeFiles: ['$(id)'] }));
     expect(a).to.include(`${evil}/`);
     expect(a).to.include('--filter=- $(id)');
   });
@@ -142,5 +143,60 @@ describe('buildRsyncArgv (golden)', () => {
     expect(bwlimitKiB(1024)).to.equal(1);
     expect(bwlimitKiB(2047)).to.equal(1);
     expect(bwlimitKiB(125_000_000)).to.equal(122_070);
+  });
+});
+
+describe('rsync operands and options never follow links', () => {
+  it('the root chunk copies the contents of the roots the admin chose (SRC/ DST/)', () => {
+    expect(argv(chunk({ relPath: '', sourcePath: '/srv/src', destinationPath: '/mnt/dst' }), opts()).slice(-3))
+      .to.deep.equal(['--', '/srv/src/', '/mnt/dst/']);
+  });
+
+  it('a deeper chunk is an entry of its parent on both sides, relative paths guarded with ./', () => {
+    const a = argv(chunk({ relPath: 'a/b c', sourcePath: 'rel/src/a/b c', destinationPath: '-dst/a/b c' }), opts());
+    expect(a.slice(-3)).to.deep.equal(['--', './rel/src/a/b c', './-dst/a/']);
+  });
+
+  it('anchored rules start below the chunk directory, whose name is matched literally', () => {
+    const a = argv(chunk({ kind: 'files-only', relPath: 'x/w*[1]', sourcePath: '/s/x/w*[1]', destinationPath: '/d/x/w*[1]' }), opts());
+    expect(a.filter((x) => x.startsWith('--filter='))).to.deep.equal(['--filter=- /w\\*\\[1\\]/*/']);
+    const b = argv(chunk({ relPath: 'x/plain', sourcePath: '/s/x/plain', destinationPath: '/d/x/plain' }), opts({ excludeDirs: ['x/plain/tmp'] }));
+    expect(b.filter((x) => x.startsWith('--filter='))).to.deep.equal(['--filter=- /plain/tmp/']);
+  });
+
+  it('refuses a chunk whose source and destination do not end in the same name', () => {
+    expect(() => argv(chunk({ destinationPath: '/mnt/dst/other' }), opts())).to.throw(RsyncArgumentError, /same directory name/);
+  });
+
+  for (const attrs of [['-aK'], ['-a', '-L'], ['-rlptk'], ['-a', '--keep-dirlinks'], ['-a', '--copy-links'], ['-a', '--copy-dirlinks'],
+    ['-a', '--copy-unsafe-links'], ['-a', '--keep-d']]) {
+    it(`refuses ${attrs.join(' ')}: rsync would follow links`, () => {
+      let err: unknown;
+      try { buildRsyncArgv(chunk(), opts(), { ...readRsyncEngineOptions({}), attributes: attrs }); } catch (e) { err = e; }
+      expect(err).to.be.instanceOf(RsyncArgumentError);
+      expect((err as RsyncArgumentError).code).to.equal('RSYNC_BAD_OPTION');
+      expect((err as Error).message).to.match(/follow symbolic links/);
+    });
+  }
+
+  it('keeps options that only sound alike (--copy-dest is not a link option)', () => {
+    expect(() => buildRsyncArgv(chunk(), opts(), { ...readRsyncEngineOptions({}), attributes: ['-a', '--copy-devices', '--safe-links'] })).not.to.throw();
+  });
+});
+
+describe('rsync versions and mid-run link safety', () => {
+  it('3.4.0 and later refuse links that appear mid-run; older versions may follow them', () => {
+    expect(isMidRunLinkSafe([3, 4, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([3, 5, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([4, 0, 0])).to.equal(true);
+    expect(isMidRunLinkSafe([3, 3, 9])).to.equal(false);
+    expect(isMidRunLinkSafe([3, 2, 7])).to.equal(false);
+    expect(isMidRunLinkSafe([2, 6, 9])).to.equal(false);
+  });
+
+  it('reads the version of the installed rsync', () => {
+    const v = rsyncVersion('rsync');
+    expect(v).to.have.length(3);
+    expect(rsyncVersion('/nonexistent/rsync')).to.equal(undefined);
   });
 });
