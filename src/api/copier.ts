@@ -87,6 +87,12 @@ export interface CopyOptions {
    * logic must then treat `Finance` and `finance` as the same entry. Undefined = case-sensitive.
    */
   destinationCaseInsensitive?: boolean;
+  /**
+   * Precision (ms) the destination file system keeps mtimes with, as probed on its root (FAT 2 s,
+   * exFAT 10 ms or 1 s through FUSE, many SMB servers 1 s). An engine that decides "unchanged" by
+   * mtime must treat times this close as equal. Undefined or 0 = exact.
+   */
+  destinationMtimeGranularityMs?: number;
   /** Bytes per second for this job; undefined or 0 = unlimited. */
   bandwidthBytesPerSec?: number;
   /** Where the engine may write its log for this job. */

@@ -53,7 +53,9 @@ export class NativeCopier implements Copier {
   }
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
-    const opts = resolveNativeOptions(this.defaults, options.engineOptions);
+    const resolved = resolveNativeOptions(this.defaults, options.engineOptions);
+    // A destination that keeps coarse mtimes (FAT, exFAT, SMB) would otherwise look changed on every re-run.
+    const opts = { ...resolved, mtimeWindowMs: Math.max(resolved.mtimeWindowMs, options.destinationMtimeGranularityMs ?? 0) };
     return new NativeJob(chunk, options, opts, this.sharedBandwidth, this.pool, this.dirMode);
   }
 

@@ -116,7 +116,7 @@ export class NativeJob implements CopyJob {
       skippedEntries: ctx.tally.skippedEntries, failures: ctx.tally.failures, fatal: ctx.tally.fatal, dryRun: ctx.dryRun,
     };
     const exitCode = nativeExitCode(outcome);
-    const meaning = nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity);
+    const meaning = nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity, errors);
     return { exitCode, exitMeaning: ctx.deletions.limitMeaning(meaning) ?? meaning, stats, errors, durationMs, killed: false };
   }
 }

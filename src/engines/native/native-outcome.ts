@@ -1,4 +1,5 @@
-import type { ExitMeaning } from '../../api';
+import type { ExitMeaning, FileError } from '../../api';
+import { displayName } from '../../fs/byte-names';
 import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
 
 /**
@@ -35,13 +36,23 @@ export function nativeExitCode(o: NativeOutcome): number {
   return code;
 }
 
-/** Severity from the robocopy table; message in the native engine's own words, with counts. */
-export function nativeExitMeaning(code: number, o: NativeOutcome, skippedSeverity?: MismatchSeverity): ExitMeaning {
+/** How many failing paths the message names; the full list is in the result's errors. */
+const NAMED_FAILURES = 3;
+
+/**
+ * Severity from the robocopy table; message in the native engine's own words, with counts and
+ * the first failing paths (so `status` and history, which keep the message, say which file).
+ */
+export function nativeExitMeaning(code: number, o: NativeOutcome, skippedSeverity?: MismatchSeverity, errors: readonly FileError[] = []): ExitMeaning {
   const { severity, shouldRetry } = robocopyExitMeaning(code, { mismatchSeverity: skippedSeverity });
   const would = o.dryRun ? 'would be ' : '';
   const parts: string[] = [];
   if (code & NATIVE_BITS.fatal) parts.push('fatal error: the chunk could not be copied');
-  if (code & NATIVE_BITS.failed) parts.push(`${o.failures} file(s) or directories failed`);
+  if (code & NATIVE_BITS.failed) {
+    const named = errors.slice(0, NAMED_FAILURES).map((e) => `${displayName(e.path)} (${e.code})`);
+    const more = o.failures > named.length && named.length > 0 ? ', ...' : '';
+    parts.push(`${o.failures} file(s) or directories failed${named.length ? `: ${named.join(', ')}${more}` : ''}`);
+  }
   if (code & NATIVE_BITS.copied) parts.push(`${o.filesCopied} file(s) ${would}copied`);
   if (code & NATIVE_BITS.extras) {
     parts.push(o.extrasRemoved > 0 ? `${o.extrasRemoved} extra entr(ies) ${would}removed from the destination` : `${o.extras} extra entr(ies) present in the destination`);

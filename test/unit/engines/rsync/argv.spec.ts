@@ -37,7 +37,7 @@ describe('buildRsyncArgv (golden)', () => {
   });
 
   it('3b: maxDeletes becomes --max-delete (0 included: delete nothing), only with mirror', () => {
-    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 25 }))).to.deep.equal(['-a', ...COMMON, '--delete', '--max-delete=25', '--', '/srv/src/data/', '/mnt/dst/data/']);
+    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 25 }))).to.deep.equal(['-a', ...COMMON, '--delete', '--max-delete=25', '--', '/srv/src/data', '/mnt/dst/']);
     expect(argv(chunk(), opts({ mirror: true, maxDeletes: 0 }))).to.include('--max-delete=0');
     expect(argv(chunk(), opts({ mirror: false, maxDeletes: 25 })).some((a) => a.startsWith('--max-delete'))).to.equal(false);
   });
