@@ -129,6 +129,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'dashboard: chunk log paths, live run status, indexes for paged chunk tables and event types',
+    sql: `
+      ALTER TABLE chunks ADD COLUMN log_path TEXT;
+      CREATE INDEX chunks_size ON chunks(profile_run_id, estimated_bytes);
+      CREATE INDEX chunks_path ON chunks(profile_run_id, rel_path);
+      CREATE INDEX events_type ON events(session_id, type, seq);
+
+      CREATE TABLE run_status (
+        session_id TEXT PRIMARY KEY,
+        updated_at TEXT NOT NULL,
+        json       TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */
