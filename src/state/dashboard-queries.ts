@@ -68,6 +68,13 @@ export function chunkPage(ctx: StoreContext, sessionId: string, q: ChunkPageQuer
   }).deferred();
 }
 
+/** Estimated bytes of a profile run's chunks that are done (copied now or carried from a resumed run). */
+export function doneBytes(ctx: StoreContext, profileRunId: number): number {
+  return (ctx.stmt(
+    `SELECT COALESCE(SUM(estimated_bytes), 0) AS b FROM chunks
+     WHERE profile_run_id = ? AND status IN ('Complete', 'CompleteWithWarnings', 'Skipped')`).get(profileRunId) as { b: number }).b;
+}
+
 /** A chunk of the session, by id (and profile run when the same id occurs in two of them). */
 export function findSessionChunk(ctx: StoreContext, sessionId: string, chunkId: string, profileRunId?: number): SessionChunk | undefined {
   const row = ctx.stmt(

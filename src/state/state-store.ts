@@ -193,5 +193,7 @@ export class StateStore {
 
   readRunStatus(sessionId: string): { updatedAt: string; json: string } | undefined { return dashboard.readRunStatus(this.ctx, sessionId); }
 
+  doneBytes(profileRunId: number): number { return dashboard.doneBytes(this.ctx, profileRunId); }
+
   profileRunsOfSession(sessionId: string): ProfileRunRecord[] { return profileRuns.profileRunsOfSession(this.ctx, sessionId); }
 }
