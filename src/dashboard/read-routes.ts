@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fsPath } from '../fs/byte-names';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHUNK_SORTS, type ChunkSort, type ChunkStatus } from '../state';
 import { readLogTail } from './chunk-log';
@@ -67,7 +69,9 @@ export function registerReadRoutes(app: FastifyInstance, data: DashboardData, hu
         profileRunId: q.profileRunId, statuses: q.status ? (q.status.split(',') as ChunkStatus[]) : undefined, q: q.q,
         sort: q.sort, descending: q.dir === 'desc', offset: q.offset, limit: q.limit,
       });
-      return { total: page.total, offset: q.offset, limit: q.limit, rows: page.rows.map(chunkView) };
+      // "Log" is offered only where the recorded file exists (engines such as native write none).
+      const rows = page.rows.map((c) => ({ ...chunkView(c), hasLog: c.logPath !== null && fs.existsSync(fsPath(c.logPath)) }));
+      return { total: page.total, offset: q.offset, limit: q.limit, rows };
     });
 
   app.get<{ Params: ChunkParams; Querystring: { profileRunId?: number; lines: number } }>('/api/v1/runs/:session/chunks/:chunkId/log', {

@@ -99,13 +99,13 @@ export function Chunks({ session, live, refresh, readOnly, profileRunId, announc
             <td data-testid="attempts">${c.attempts}</td>
             <td class="num">${bytes(c.estimatedBytes)}</td>
             <td class="progress-cell"><${ProgressBar} label=${`Chunk ${c.path}`} value=${copied} max=${c.estimatedBytes || 1} small tone=${c.status === 'Failed' ? 'bad' : c.status === 'Running' ? 'run' : 'ok'} /></td>
-            <td class="num">${c.status === 'Running' || c.durationMs ? rate(speed) : '–'}${c.durationMs ? html`<div class="muted small">${duration(c.durationMs)}</div>` : null}</td>
+            <td class="num">${c.status === 'Running' || c.bytesCopied > 0 ? rate(speed) : '–'}${c.durationMs ? html`<div class="muted small">${duration(c.durationMs)}</div>` : null}</td>
             <td class="error-cell"><span class="ellipsis" title=${c.lastError ?? ''}>${c.lastError ?? ''}</span></td>
-            <td class="actions">
+            <td><div class="actions">
               ${canRetry ? html`<button type="button" onClick=${() => act(c, 'retry')} aria-label=${`Retry chunk ${c.path}`}>Retry</button>` : null}
               ${canSkip ? html`<button type="button" onClick=${() => act(c, 'skip')} aria-label=${`Skip chunk ${c.path}`}>Skip</button>` : null}
               ${c.hasLog ? html`<button type="button" onClick=${() => setLogOf(c)} aria-label=${`Log of chunk ${c.path}`}>Log</button>` : null}
-            </td>
+            </div></td>
           </tr>`;
         })}
       </tbody>

@@ -21,13 +21,13 @@ export function eta(seconds) { return seconds === null || seconds === undefined 
 export function time(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 export function dateTime(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
-  return `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  return `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })}`;
 }
 
 export function percent(part, whole) { return whole > 0 ? Math.min(100, (part / whole) * 100) : 0; }
