@@ -107,7 +107,7 @@ export class StatusPublisher {
       ...s, at, active,
       stopping: this.orch.state.stopRequested, draining: this.orch.state.drainRequested,
       maxConcurrentJobs: settings.maxConcurrentJobs, bandwidthBytesPerSec: settings.bandwidthBytesPerSec,
-      minuteBytesPerSecond: span > 0 ? ((s.overallBytesComplete - first.bytes) * 1000) / span : undefined,
+      minuteBytesPerSecond: span > 0 ? Math.max(0, ((s.overallBytesComplete - first.bytes) * 1000) / span) : undefined,
       rateHistory,
     };
     return this.latest;

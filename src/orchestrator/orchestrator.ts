@@ -439,7 +439,10 @@ export class Orchestrator {
       if (i < 0) throw new Error(`chunk ${chunkId} cannot be retried: it is not failed or waiting for a retry in profile ${s.currentProfile!.name}`);
       const [failed] = s.failedChunks.splice(i, 1);
       s.completedCount--;
+      // Its bytes are no longer processed: progress steps back by them (it is monotonic otherwise,
+      // and would stand still until the new attempt had made them up again, rate 0 meanwhile).
       this.finishedBytes -= failed.chunk.estimatedBytes;
+      s.bytesComplete = Math.max(0, s.bytesComplete - failed.chunk.estimatedBytes);
       item = { chunk: failed.chunk, retryCount: failed.retryCount, notBefore: 0 };
     }
     this.queue.enqueueFront({ ...item, notBefore: this.now() });

@@ -62,7 +62,7 @@ export function RunHeader({ snap, live, failedCount }) {
     </div>
     <div class="run-grid">
       <div class="progress-block">
-        <div class="label-row"><span>Overall</span><span><strong>${bytes(overallDone)}</strong> of ${bytes(overallTotal)} · ${percent(overallDone, overallTotal).toFixed(1)}%</span></div>
+        <div class="label-row"><span>${live ? 'Overall' : 'Overall: in place at the destination'}</span><span><strong>${bytes(overallDone)}</strong> of ${bytes(overallTotal)} · ${percent(overallDone, overallTotal).toFixed(1)}%</span></div>
         <${ProgressBar} label="Overall progress" value=${overallDone} max=${overallTotal} tone=${summary ? (summary.outcome === 'Success' ? 'ok' : 'warn') : 'run'}
           text=${`${percent(overallDone, overallTotal).toFixed(1)}%, ${bytes(overallDone)} of ${bytes(overallTotal)}`} />
         ${live && current ? html`
@@ -77,7 +77,7 @@ export function RunHeader({ snap, live, failedCount }) {
       </dl>
       <div class="chart-block">
         <div class="label-row"><span>Throughput</span><span class="muted small">last 60 s</span></div>
-        <${ThroughputChart} history=${live?.rateHistory} />
+        ${live ? html`<${ThroughputChart} history=${live.rateHistory} />` : html`<div class="chart-empty">${session?.state === 'running' ? 'waiting for the first samples' : 'not running'}</div>`}
       </div>
     </div>
   </section>`;

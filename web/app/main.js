@@ -53,6 +53,11 @@ function App() {
   const lastSeq = useRef(0);
 
   const announce = useCallback((text, bad = false) => { setMessage({ text, bad, at: Date.now() }); }, []);
+  useEffect(() => {
+    if (!message) return undefined;
+    const t = setTimeout(() => setMessage((m) => (m === message ? null : m)), message.bad ? 12_000 : 5000);
+    return () => clearTimeout(t);
+  }, [message]);
   const loadRuns = useCallback(() => api('/runs?limit=30').then((r) => setRuns(r.runs), (e) => { if (e.status === 401) setUnauthorized(true); }), []);
   const refreshSnapshot = useCallback(() => {
     if (!session) return;
