@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as os from 'node:os';
 
 /** A bind the dashboard refuses to make (exit 2: nothing was started). */
 export class BindRefusedError extends Error {
@@ -54,7 +55,10 @@ function hasPort(n: string): boolean {
  * name). Without a port when it is the scheme's default, since browsers then leave it out.
  */
 export function allowedHosts(bindHost: string, port: number, tls: boolean, extra: readonly string[]): Set<string> {
-  const names = isLoopback(bindHost) ? ['127.0.0.1', 'localhost', '[::1]'] : [bindHost];
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  const wildcard = bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '[::]';
+  // A wildcard bind is reached by any address of this machine, or by its name.
+  const names = isLoopback(bindHost) ? loopback : wildcard ? [...loopback, ...localAddresses(), os.hostname()] : [bindHost, os.hostname()];
   for (const e of extra) names.push(e);
   const out = new Set<string>();
   for (const n of names) {
@@ -63,4 +67,9 @@ export function allowedHosts(bindHost: string, port: number, tls: boolean, extra
     if (port === (tls ? 443 : 80)) out.add(hostPort(n, port).replace(/:\d+$/, ''));
   }
   return out;
+}
+
+/** Every address of this machine's interfaces. */
+function localAddresses(): string[] {
+  return Object.values(os.networkInterfaces()).flat().filter((i) => i !== undefined).map((i) => i.address);
 }

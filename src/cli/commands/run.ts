@@ -101,6 +101,9 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
   let stopStatus = (): void => undefined;
+  // A paused run with no job running has nothing pending in the event loop (every timer of the
+  // orchestrator is unref'd): without this handle the process would exit 0 mid-run, silently.
+  const keepAlive = setInterval(() => undefined, 60_000);
   let dashboard: { close(): Promise<void> } | undefined;
   let services: RunServices | undefined;
   try {
@@ -162,6 +165,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     log.logger.error({ err: e }, 'run failed');
     return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
   } finally {
+    clearInterval(keepAlive);
     stopPolling();
     try { stopStatus(); } catch (err) { log.logger.warn({ err }, 'cannot publish the final live status'); }
     await dashboard?.close();

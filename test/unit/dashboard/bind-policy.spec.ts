@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as os from 'node:os';
 import { allowedHosts, BindRefusedError, checkBind, isLoopback } from '../../../src/dashboard/bind-policy';
 import { bearerToken, newToken, tokenMatches } from '../../../src/dashboard/token';
 
@@ -17,9 +18,13 @@ describe('dashboard bind policy and token', () => {
 
   it('answers only to its own Host names, with the bound port', () => {
     expect([...allowedHosts('127.0.0.1', 8123, false, [])].sort()).to.deep.equal(['127.0.0.1:8123', '[::1]:8123', 'localhost:8123']);
+    const me = os.hostname().toLowerCase();
     expect([...allowedHosts('10.1.2.3', 443, true, ['dash.example.org', 'proxy.example.org:9443'])].sort())
-      .to.deep.equal(['10.1.2.3', '10.1.2.3:443', 'dash.example.org', 'dash.example.org:443', 'proxy.example.org:9443']);
-    expect([...allowedHosts('fd00::1', 8080, false, [])]).to.deep.equal(['[fd00::1]:8080']);
+      .to.deep.equal(['10.1.2.3', '10.1.2.3:443', 'dash.example.org', 'dash.example.org:443', me, `${me}:443`, 'proxy.example.org:9443'].sort());
+    expect([...allowedHosts('fd00::1', 8080, false, [])]).to.deep.equal(['[fd00::1]:8080', `${me}:8080`]);
+    const wild = allowedHosts('0.0.0.0', 8080, false, []);
+    expect(wild.has('127.0.0.1:8080') && wild.has(`${me}:8080`)).to.equal(true);
+    expect(wild.has('evil.example:8080') || wild.has('0.0.0.0:8080')).to.equal(false);
   });
 
   it('makes 256-bit tokens and compares them without leaking length or content', () => {
