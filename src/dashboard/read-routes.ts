@@ -13,6 +13,8 @@ import { SECURITY_HEADERS } from './security';
 
 export const SESSION_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 export const CHUNK_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+/** Items per error group on the page (the counts are exact; the CSV lists every one). */
+const ERRORS_PER_GROUP = 50;
 const STATUSES: ChunkStatus[] = ['Pending', 'Running', 'Complete', 'CompleteWithWarnings', 'Failed', 'Skipped'];
 
 export const sessionParams = {
@@ -95,7 +97,7 @@ export function registerReadRoutes(app: FastifyInstance, data: DashboardData, hu
 
   app.get<{ Params: SessionParams }>('/api/v1/runs/:session/errors', { schema: { params: sessionParams } }, async (req, reply) => {
     if (!data.store.getRun(req.params.session)) return unknownSession(reply, req.params.session);
-    return errorGroups(data.store, req.params.session);
+    return errorGroups(data.store, req.params.session, ERRORS_PER_GROUP);
   });
 
   app.get<{ Params: SessionParams }>('/api/v1/runs/:session/errors.csv', { schema: { params: sessionParams } }, async (req, reply) => {

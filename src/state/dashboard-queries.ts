@@ -84,16 +84,24 @@ export function findSessionChunk(ctx: StoreContext, sessionId: string, chunkId: 
   return row && { ...toChunkRecord(row), profile: row.profile };
 }
 
-/** Chunks that ended badly or with warnings, for the errors view (newest profile runs first). */
-export function problemChunks(ctx: StoreContext, sessionId: string, limit: number): { total: number; rows: SessionChunk[] } {
-  const where = `p.session_id = ? AND c.status IN ('Failed', 'CompleteWithWarnings')`;
-  const total = (ctx.stmt(`SELECT COUNT(*) AS n FROM chunks c JOIN profile_runs p ON p.id = c.profile_run_id WHERE ${where}`)
-    .get(sessionId) as { n: number }).n;
-  const rows = ctx.stmt(
-    `SELECT c.*, p.profile AS profile FROM chunks c JOIN profile_runs p ON p.id = c.profile_run_id WHERE ${where}
-     ORDER BY c.severity, c.exit_code, c.profile_run_id, c.rel_path LIMIT ?`,
-  ).all(sessionId, limit) as (ChunkRow & { profile: string })[];
-  return { total, rows: rows.map((r) => ({ ...toChunkRecord(r), profile: r.profile })) };
+/** Chunks that ended badly or with warnings, counted per (severity, exit code), with the first `perGroup` of each. */
+export function problemChunks(ctx: StoreContext, sessionId: string, perGroup: number): { groups: { severity: string; exitCode: number; count: number }[]; rows: SessionChunk[] } {
+  return ctx.db.transaction(() => {
+    const where = `p.session_id = ? AND c.status IN ('Failed', 'CompleteWithWarnings')`;
+    const groups = (ctx.stmt(
+      `SELECT COALESCE(c.severity, 'Error') AS severity, COALESCE(c.exit_code, -1) AS exitCode, COUNT(*) AS count
+       FROM chunks c JOIN profile_runs p ON p.id = c.profile_run_id WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
+    ).all(sessionId) as { severity: string; exitCode: number; count: number }[]);
+    // A window per group: a group of 100,000 failures costs its first rows, not all of them.
+    const rows = ctx.stmt(
+      `SELECT * FROM (
+         SELECT c.*, p.profile AS profile, ROW_NUMBER() OVER (
+           PARTITION BY COALESCE(c.severity, 'Error'), COALESCE(c.exit_code, -1) ORDER BY c.profile_run_id, c.rel_path, c.chunk_id) AS n
+         FROM chunks c JOIN profile_runs p ON p.id = c.profile_run_id WHERE ${where})
+       WHERE n <= ? ORDER BY severity, exit_code, n`,
+    ).all(sessionId, perGroup) as (ChunkRow & { profile: string })[];
+    return { groups, rows: rows.map((r) => ({ ...toChunkRecord(r), profile: r.profile })) };
+  }).deferred();
 }
 
 /** The newest `limit` events of the given types, oldest first (indexed by session and type). */

@@ -181,7 +181,7 @@ export class StateStore {
     return dashboard.findSessionChunk(this.ctx, sessionId, chunkId, profileRunId);
   }
 
-  problemChunks(sessionId: string, limit: number): { total: number; rows: dashboard.SessionChunk[] } { return dashboard.problemChunks(this.ctx, sessionId, limit); }
+  problemChunks(sessionId: string, perGroup: number): ReturnType<typeof dashboard.problemChunks> { return dashboard.problemChunks(this.ctx, sessionId, perGroup); }
 
   eventsOfTypes(sessionId: string, types: readonly RunEvent['type'][], limit: number): RunEvent[] { return dashboard.eventsOfTypes(this.ctx, sessionId, types, limit); }
 

@@ -25,6 +25,7 @@ export function Errors({ session, refresh, onCount, announce }) {
             ${g.chunks.map((c) => html`<li key=${c.chunkId}><code>${c.chunkId.slice(0, 8)}</code> <strong>${c.profile}</strong> ${c.source}
               <div class="message">${c.lastError ?? '(no message)'} <span class="muted small">· ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}</span></div></li>`)}
             ${g.warnings.map((w, i) => html`<li key=${i}><span class="muted small">${dateTime(w.timestamp)}</span> ${w.profile ? html`<strong>${w.profile}</strong> ` : null}<div class="message">${w.message}</div></li>`)}
+            ${g.count > g.chunks.length + g.warnings.length ? html`<li class="muted small">and ${g.count - g.chunks.length - g.warnings.length} more in the CSV export</li>` : null}
           </ul>
         </details>
       </li>`)}

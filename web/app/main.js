@@ -15,6 +15,10 @@ import { takeToken } from './token.js';
 const token = takeToken();
 setToken(token);
 
+// Asked before the first render: the session to show decides every other request.
+const healthRequest = token ? api('/health') : Promise.resolve(null);
+healthRequest.catch(() => undefined);
+
 const MAX_EVENTS = 400;
 const TABLE_EVENTS = new Set(['ChunkStart', 'ChunkComplete', 'ChunkRetry', 'ChunkError', 'CommandApplied', 'ScanComplete', 'ProfileStart', 'ProfileComplete', 'Stopped', 'SessionEnd']);
 const PROBLEM_EVENTS = new Set(['ChunkError', 'ChunkComplete', 'Warning', 'CommandApplied', 'SessionEnd']);
@@ -68,7 +72,7 @@ function App() {
 
   useEffect(() => {
     if (!token) return;
-    api('/health').then((h) => { setHealth(h); setSession((s) => s ?? h.defaultSession); }, (e) => { if (e.status === 401) setUnauthorized(true); });
+    healthRequest.then((h) => { setHealth(h); setSession((s) => s ?? h.defaultSession); }, (e) => { if (e.status === 401) setUnauthorized(true); });
     loadRuns();
     const t = setInterval(loadRuns, 5000);
     return () => clearInterval(t);
@@ -79,12 +83,13 @@ function App() {
     setSnap(null); setLive(null); setEvents([]); lastSeq.current = 0; setProfileRunId(undefined);
     const stream = openStream(session, {
       onSnapshot: (s) => {
+        const fresh = lastSeq.current === 0;
         lastSeq.current = s.seq;
         setSnap(s);
         setLive(s.live ?? null);
         setEvents(s.recent);
-        setTableTick((t) => t + 1);
-        setProblemTick((t) => t + 1);
+        // The tables load on their own at first; a later snapshot (after a gap) reloads them.
+        if (!fresh) { setTableTick((t) => t + 1); setProblemTick((t) => t + 1); }
       },
       onEvent: (e) => {
         // Replays after a reconnect start exactly after the last seq seen; anything at or below it is already shown.
