@@ -19,6 +19,9 @@ import { makeProfile } from './profiles';
 
 const MB = 1_000_000;
 
+/** A directory name that is markup, to prove the page never renders names as HTML. */
+export const HOSTILE_NAME = '<img src=x onerror=window.pwned=1>';
+
 /** Sparse files: real sizes for the scan and the chunk estimates, no disk written. */
 function sparse(file: string, size: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,7 +52,9 @@ export async function startDashboardScenario(dir: string, scanner: WorkerScanner
   for (const name of ['f1', 'f2']) sparse(path.join(src, 'alpha', name, 'data.bin'), 12 * MB);
   for (let i = 1; i <= 12; i++) sparse(path.join(src, 'alpha', `a${String(i).padStart(2, '0')}`, 'data.bin'), 10 * MB);
   for (let i = 1; i <= 13; i++) sparse(path.join(src, 'beta', i === 1 ? 'w1' : `b${String(i).padStart(2, '0')}`, 'data.bin'), (20 - i) * 100_000);
-  for (let i = 1; i <= 13; i++) sparse(path.join(src, 'gamma', `g${String(i).padStart(2, '0')}`, 'data.bin'), (20 - i) * 100_000);
+  for (let i = 1; i <= 12; i++) sparse(path.join(src, 'gamma', `g${String(i).padStart(2, '0')}`, 'data.bin'), (20 - i) * 100_000);
+  // A hostile name: shown as text everywhere, never as markup.
+  sparse(path.join(src, 'gamma', HOSTILE_NAME, 'data.bin'), 100_000);
   const configPath = path.join(dir, 'robocurse.json');
   fs.writeFileSync(configPath, '{"version":1,"profiles":{}}');
   const stateDir = path.join(dir, 'state');

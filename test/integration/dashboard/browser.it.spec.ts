@@ -7,7 +7,7 @@ import { createDashboardServer, type DashboardServer } from '../../../src/dashbo
 import { packageRoot } from '../../../src/paths';
 import { createScanner, type WorkerScanner } from '../../../src/scan';
 import { StateStore } from '../../../src/state';
-import { startDashboardScenario, type DashboardScenario } from '../../helpers/dashboard-scenario';
+import { HOSTILE_NAME, startDashboardScenario, type DashboardScenario } from '../../helpers/dashboard-scenario';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 /** Debian's chromium, never a downloaded browser (.ci/run installs it). */
@@ -164,7 +164,16 @@ describe('dashboard in a real Chromium (playwright-core, Debian chromium)', func
     await page.locator('.error-chip').filter({ hasText: '3 problems' }).waitFor();
     const groups = await page.locator('#errors .groups > li summary').allInnerTexts();
     expect(groups.map((g) => g.replace(/\s+/g, ' ').trim())).to.satisfy((gs: string[]) => gs.some((g) => g.startsWith('2 Failed · exit code 16')) && gs.some((g) => g.startsWith('1 Warning · exit code 4')));
+    // A directory named like markup is shown as text and runs nothing.
+    await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'All' }).click();
+    await page.locator('#chunk-search').fill('onerror');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('tr[data-chunk-id] td.path', { hasText: HOSTILE_NAME }).waitFor();
+    expect(await page.evaluate('window.pwned')).to.equal(undefined);
+    expect(await page.locator('td.path img').count()).to.equal(0);
     expect(pageErrors).to.deep.equal([]);
+    await page.locator('#chunk-search').fill('');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-complete.png'), fullPage: true });
   });
 });
