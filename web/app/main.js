@@ -62,7 +62,11 @@ function App() {
     const t = setTimeout(() => setMessage((m) => (m === message ? null : m)), message.bad ? 12_000 : 5000);
     return () => clearTimeout(t);
   }, [message]);
-  const loadRuns = useCallback(() => api('/runs?limit=30').then((r) => setRuns(r.runs), (e) => { if (e.status === 401) setUnauthorized(true); }), []);
+  const loadRuns = useCallback(() => api('/runs?limit=30').then((r) => {
+    setRuns(r.runs);
+    // A dashboard opened before any run shows the first one that appears.
+    setSession((s) => s ?? (r.runs.find((x) => x.state === 'running') ?? r.runs[0])?.sessionId ?? null);
+  }, (e) => { if (e.status === 401) setUnauthorized(true); }), []);
   const refreshSnapshot = useCallback(() => {
     if (!session) return;
     api(`/runs/${encodeURIComponent(session)}`).then((s) => setSnap((old) => ({ ...s, recent: old?.recent ?? [] })), () => undefined);
@@ -74,7 +78,7 @@ function App() {
     if (!token) return;
     healthRequest.then((h) => { setHealth(h); setSession((s) => s ?? h.defaultSession); }, (e) => { if (e.status === 401) setUnauthorized(true); });
     loadRuns();
-    const t = setInterval(loadRuns, 5000);
+    const t = setInterval(loadRuns, 10_000);
     return () => clearInterval(t);
   }, []);
 
