@@ -62,7 +62,7 @@ export function RunHeader({ snap, live, failedCount }) {
     </div>
     <div class="run-grid">
       <div class="progress-block">
-        <div class="label-row"><span>${live ? 'Overall' : 'Overall: in place at the destination'}</span><span><strong>${bytes(overallDone)}</strong> of ${bytes(overallTotal)} · ${percent(overallDone, overallTotal).toFixed(1)}%</span></div>
+        <div class="label-row"><span>${live ? 'Overall' : 'Overall (in place)'}</span><span><strong>${bytes(overallDone)}</strong> of ${bytes(overallTotal)} · ${percent(overallDone, overallTotal).toFixed(1)}%</span></div>
         <${ProgressBar} label="Overall progress" value=${overallDone} max=${overallTotal} tone=${summary ? (summary.outcome === 'Success' ? 'ok' : 'warn') : 'run'}
           text=${`${percent(overallDone, overallTotal).toFixed(1)}%, ${bytes(overallDone)} of ${bytes(overallTotal)}`} />
         ${live && current ? html`
