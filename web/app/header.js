@@ -71,7 +71,7 @@ export function RunHeader({ snap, live, failedCount }) {
       </div>
       <dl class="stats">
         <div><dt>Rate (last minute)</dt><dd data-testid="rate">${rate(live?.minuteBytesPerSecond)}</dd></div>
-        <div><dt>ETA</dt><dd>${live ? eta(live.overallEtaSeconds ?? live.etaSeconds) : summary ? 'done' : '–'}</dd></div>
+        <div><dt>ETA${live && live.overallEtaSeconds == null && live.etaSeconds != null ? ' (this profile)' : ''}</dt><dd>${live ? eta(live.overallEtaSeconds ?? live.etaSeconds) : summary ? 'done' : '–'}</dd></div>
         <div><dt>Active / queued</dt><dd data-testid="active-count">${live ? `${live.activeCount} / ${live.queuedCount}` : '–'}</dd></div>
         <div><dt>Elapsed</dt><dd>${live ? duration(live.elapsedMs) : summary ? duration(summary.durationMs) : '–'}</dd></div>
       </dl>
