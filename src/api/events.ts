@@ -68,7 +68,13 @@ export interface RunEventPayloads {
   /** Something went wrong that does not stop the run (a snapshot that could not be made with required: false, ...). */
   Warning: { profile?: string; code: string; message: string };
   /** A control command was applied (from a signal, a key, the CLI of another process, a dashboard). */
-  CommandApplied: { command: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency'; argument?: number; source: string };
+  CommandApplied: {
+    command: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency' | 'retry-chunk' | 'skip-chunk';
+    argument?: number;
+    /** The chunk a retry-chunk or skip-chunk was for. */
+    chunkId?: string;
+    source: string;
+  };
   SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
 }
 

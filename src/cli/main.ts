@@ -44,7 +44,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
-      .option('allow-mass-delete', ALLOW_MASS_DELETE),
+      .option('allow-mass-delete', ALLOW_MASS_DELETE)
+      .option('dashboard', { type: 'boolean', default: false, describe: 'Serve the live dashboard of this run on 127.0.0.1 (the URL with its token is printed)' })
+      .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' }),
     run(async () => (await import('./commands/run')).runCommand))
     .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
@@ -70,6 +72,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('run-as', { type: 'string', describe: 'Task Scheduler: the account of --user tasks (default: this user)' })
       .option('password-stdin', { type: 'boolean', describe: "Task Scheduler: read the account's password from stdin (never from argv)" }),
     run(async () => (await import('./commands/schedule')).scheduleCommand))
+    .command('dashboard', 'Serve a live web dashboard that follows and steers any run of this state database', (y) => y
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on; anything but loopback needs TLS or --unsafe-no-tls' })
+      .option('port', { type: 'number', default: 0, describe: 'Port (default: any free port)' })
+      .option('read-only', { type: 'boolean', default: false, describe: 'Watch only: no control routes at all' })
+      .option('tls-cert', { type: 'string', describe: 'PEM certificate file (with --tls-key): serve HTTPS' })
+      .option('tls-key', { type: 'string', describe: 'PEM private key file (with --tls-cert)' })
+      .option('unsafe-no-tls', { type: 'boolean', default: false, describe: 'Allow a non-loopback --host without TLS (token and commands in clear text)' })
+      .option('allow-host', { type: 'string', array: true, describe: 'Extra Host header name to answer to (reverse proxy, tunnel); repeatable' }),
+    run(async () => (await import('./commands/dashboard')).dashboardCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
@@ -78,6 +89,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
     .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
     .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
+    .command('retry-chunk <id>', 'Give a chunk that failed another attempt now (or end its retry wait)', chunkControlOptions, runControl('retry-chunk'))
+    .command('skip-chunk <id>', 'Do not copy a queued chunk in this run (it counts as failed)', chunkControlOptions, runControl('skip-chunk'))
     .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, schedule, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
@@ -92,7 +105,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('session', { type: 'string', describe: 'Target session id (instead of --profile)' })
       .option('wait', { type: 'number', default: 5, describe: 'Seconds to wait for the session to apply it' });
   }
-  function runControl(name: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency') {
+  function chunkControlOptions(y: Argv): Argv {
+    return controlOptions(y).positional('id', { type: 'string', describe: 'Chunk id (robocurse status, the dashboard)' });
+  }
+  function runControl(name: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency' | 'retry-chunk' | 'skip-chunk') {
     return run(async () => (await import('./commands/control')).controlCommand(name));
   }
   let helpOrVersion = false;

@@ -43,6 +43,20 @@ export class ChunkQueue {
     return item;
   }
 
+  /** Puts `item` at the front of the ready queue: a retry a person asked for runs next. */
+  enqueueFront(item: QueuedChunk): void {
+    if (this.head > 0) this.ready[--this.head] = item;
+    else this.ready.unshift(item);
+  }
+
+  /** Takes a chunk out of the queue, ready or waiting; undefined when it is not queued. */
+  remove(chunkId: string): QueuedChunk | undefined {
+    const r = this.ready.findIndex((q, i) => i >= this.head && q.chunk.id === chunkId);
+    if (r >= 0) return this.ready.splice(r, 1)[0];
+    const w = this.waiting.findIndex((q) => q.chunk.id === chunkId);
+    return w >= 0 ? this.waiting.splice(w, 1)[0] : undefined;
+  }
+
   /** Chunks ready or waiting. */
   get size(): number { return this.ready.length - this.head + this.waiting.length; }
   get readyCount(): number { return this.ready.length - this.head; }

@@ -340,7 +340,7 @@ export class Orchestrator {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
     });
-    this.journal.chunkStarted(profile.name, q.chunk, attempt);
+    this.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
     let job;
     try {
       const copier = this.deps.copierFor(profile.engine);
@@ -430,16 +430,80 @@ export class Orchestrator {
       });
       return;
     }
-    s.failedChunks.push({ chunk: active.chunk, status: 'Failed', result, retryCount });
-    this.chunkBytes.delete(active.chunk.id);
+    this.failForGood(active.chunk, result, retryCount, active.attempt);
+  }
+
+  /** Records a chunk as failed for good: counted, reported (ChunkError) and journaled. */
+  private failForGood(chunk: Chunk, result: CopyResult, retryCount: number, attempt: number): void {
+    const s = this.state;
+    const profile = s.currentProfile!;
+    s.failedChunks.push({ chunk, status: 'Failed', result, retryCount });
+    this.chunkBytes.delete(chunk.id);
     s.completedCount++;
-    this.finishedBytes += active.chunk.estimatedBytes;
-    this.deps.logger.error({ chunkId: active.chunk.id, exitCode: result.exitCode }, `chunk ${active.chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
+    this.finishedBytes += chunk.estimatedBytes;
+    this.deps.logger.error({ chunkId: chunk.id, exitCode: result.exitCode }, `chunk ${chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
     this.deps.bus.emit('ChunkError', {
-      profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, retryCount,
+      profile: profile.name, chunkId: chunk.id, source: chunk.sourcePath, retryCount,
       exitCode: result.exitCode, message: result.exitMeaning.message,
     });
-    this.journal.chunkFinished(profile.name, active.chunk, 'Failed', result, active.attempt);
+    this.journal.chunkFinished(profile.name, chunk, 'Failed', result, attempt);
+  }
+
+  /**
+   * Per-chunk control (dashboard, `robocurse retry-chunk`): a chunk of the current profile that
+   * failed for good gets one more attempt, and one waiting out a retry backoff stops waiting;
+   * either way it runs next. Throws, saying why, for any other chunk.
+   */
+  retryChunk(chunkId: string, source = 'api'): void {
+    const s = this.state;
+    this.checkChunkControl(chunkId, 'retry');
+    if (this.queue.items().some((q) => q.chunk.id === chunkId && q.retryCount === 0)) {
+      throw new Error(`chunk ${chunkId} cannot be retried: it has not failed, it is waiting for its first attempt`);
+    }
+    let item = this.queue.remove(chunkId);
+    if (!item) {
+      const i = s.failedChunks.findIndex((f) => f.chunk.id === chunkId);
+      if (i < 0) throw new Error(`chunk ${chunkId} cannot be retried: it is not failed or waiting for a retry in profile ${s.currentProfile!.name}`);
+      const [failed] = s.failedChunks.splice(i, 1);
+      s.completedCount--;
+      // Its bytes are no longer processed: progress steps back by them (it is monotonic otherwise,
+      // and would stand still until the new attempt had made them up again, rate 0 meanwhile).
+      this.finishedBytes -= failed.chunk.estimatedBytes;
+      s.bytesComplete = Math.max(0, s.bytesComplete - failed.chunk.estimatedBytes);
+      item = { chunk: failed.chunk, retryCount: failed.retryCount, notBefore: 0 };
+    }
+    this.queue.enqueueFront({ ...item, notBefore: this.now() });
+    this.deps.bus.emit('CommandApplied', { command: 'retry-chunk', chunkId, source });
+    this.tick();
+  }
+
+  /**
+   * Per-chunk control (`robocurse skip-chunk`): a queued chunk of the current profile is not
+   * copied in this run. It counts as failed (exit 1, listed, picked up by retry-failed), never
+   * as done, so skipping can never hide data that was not copied.
+   */
+  skipChunk(chunkId: string, source = 'api'): void {
+    this.checkChunkControl(chunkId, 'skip');
+    const item = this.queue.remove(chunkId);
+    if (!item) throw new Error(`chunk ${chunkId} cannot be skipped: it is not waiting to run in profile ${this.state.currentProfile!.name}`);
+    const message = `skipped on request (${source}): not copied in this run`;
+    this.deps.bus.emit('CommandApplied', { command: 'skip-chunk', chunkId, source });
+    const result: CopyResult = { exitCode: -1, exitMeaning: { severity: 'Error', shouldRetry: false, message }, stats: emptyStats(), errors: [], durationMs: 0, killed: false };
+    this.failForGood(item.chunk, result, item.retryCount, item.retryCount);
+    this.tick();
+  }
+
+  private checkChunkControl(chunkId: string, what: string): void {
+    const s = this.state;
+    if (s.phase !== 'Replicating' || !this.profileDone || !s.currentProfile) throw new Error(`chunk ${chunkId} cannot ${what}: no profile is copying now`);
+    if (s.stopRequested || s.drainRequested) throw new Error(`chunk ${chunkId} cannot ${what}: the run is stopping`);
+    for (const a of s.activeJobs.values()) if (a.chunk.id === chunkId) throw new Error(`chunk ${chunkId} cannot ${what}: it is running`);
+  }
+
+  /** The live settings a front end shows next to its controls. */
+  controlSettings(): { maxConcurrentJobs: number; bandwidthBytesPerSec: number } {
+    const profile = this.state.currentProfile;
+    return { maxConcurrentJobs: this.maxConcurrentJobs, bandwidthBytesPerSec: profile ? this.bandwidth.budgetFor(profile) : 0 };
   }
 
   /** Kills every running job (whole process trees) and empties the active set. */

@@ -10,7 +10,8 @@ export interface RunJournal {
   beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void;
   /** Records the profile's chunks; returns the ids an unfinished earlier run already completed. */
   beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string };
-  chunkStarted(profile: string, chunk: Chunk, attempt: number): void;
+  /** `logPath`: the engine log this attempt writes, when it writes one. */
+  chunkStarted(profile: string, chunk: Chunk, attempt: number, logPath?: string): void;
   chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number): void;
   endProfile(summary: ProfileSummary): void;
   recordEvent(event: RunEvent): void;

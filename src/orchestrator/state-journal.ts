@@ -53,9 +53,9 @@ export class StateJournal implements RunJournal {
     return id;
   }
 
-  chunkStarted(profile: string, chunk: Chunk, attempt: number): void {
+  chunkStarted(profile: string, chunk: Chunk, attempt: number, logPath?: string): void {
     const id = this.runId(profile);
-    this.queueChunkWrite(() => this.store.markChunkRunning(id, chunk.id, attempt));
+    this.queueChunkWrite(() => this.store.markChunkRunning(id, chunk.id, attempt, logPath));
   }
 
   chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult): void {

@@ -5,20 +5,21 @@ import { StateError } from './errors';
 import type { StoreContext } from './store-context';
 import type { ChunkFailure, ChunkRecord, ChunkStatus, ChunkSuccess } from './types';
 
-interface ChunkRow {
+export interface ChunkRow {
   profile_run_id: number; chunk_id: string; kind: string; rel_path: string; source: string; destination: string;
   estimated_files: number; estimated_bytes: number; status: string; attempts: number; exit_code: number | null;
   severity: string | null; files_copied: number; bytes_copied: number; started_at: string | null; finished_at: string | null;
-  duration_ms: number | null; last_error: string | null; carried_from: number | null; dest_probe: string | null;
+  duration_ms: number | null; last_error: string | null; carried_from: number | null; dest_probe: string | null; log_path: string | null;
 }
 
-function toChunkRecord(r: ChunkRow): ChunkRecord {
+export function toChunkRecord(r: ChunkRow): ChunkRecord {
   return {
     profileRunId: r.profile_run_id, chunkId: r.chunk_id, kind: r.kind as ChunkKind, relPath: loadName(r.rel_path), source: loadName(r.source),
     destination: loadName(r.destination), estimatedFiles: r.estimated_files, estimatedBytes: r.estimated_bytes,
     status: r.status as ChunkStatus, attempts: r.attempts, exitCode: r.exit_code, severity: r.severity as Severity | null,
     filesCopied: r.files_copied, bytesCopied: r.bytes_copied, startedAt: r.started_at, finishedAt: r.finished_at,
     durationMs: r.duration_ms, lastError: r.last_error, carriedFrom: r.carried_from, destProbe: r.dest_probe ?? null,
+    logPath: r.log_path === null ? null : loadName(r.log_path),
   };
 }
 
@@ -41,11 +42,14 @@ function requireOne(changes: number, profileRunId: number, chunkId: string): voi
   }
 }
 
-/** Marks the start of attempt `attempt` (1-based) of a chunk. */
-export function markChunkRunning(ctx: StoreContext, profileRunId: number, chunkId: string, attempt: number): void {
+/**
+ * Marks the start of attempt `attempt` (1-based) of a chunk, with the engine log that attempt
+ * writes (the only file the dashboard will ever show for this chunk).
+ */
+export function markChunkRunning(ctx: StoreContext, profileRunId: number, chunkId: string, attempt: number, logPath?: string): void {
   const info = ctx.write(() => ctx.stmt(
-    `UPDATE chunks SET status = 'Running', attempts = ?, started_at = ?, finished_at = NULL, duration_ms = NULL
-     WHERE profile_run_id = ? AND chunk_id = ?`).run(attempt, ctx.now(), profileRunId, chunkId));
+    `UPDATE chunks SET status = 'Running', attempts = ?, started_at = ?, finished_at = NULL, duration_ms = NULL, log_path = ?
+     WHERE profile_run_id = ? AND chunk_id = ?`).run(attempt, ctx.now(), logPath === undefined ? null : storeName(logPath), profileRunId, chunkId));
   requireOne(info.changes, profileRunId, chunkId);
 }
 

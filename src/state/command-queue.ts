@@ -1,6 +1,6 @@
 import { StateError } from './errors';
 import type { StoreContext } from './store-context';
-import { CONTROL_COMMANDS, type CommandTarget, type ControlCommand, type StoredCommand } from './types';
+import { CHUNK_COMMANDS, CHUNK_ID_PATTERN, CONTROL_COMMANDS, type CommandTarget, type ControlCommand, type StoredCommand } from './types';
 
 interface CommandRow {
   id: number; session_id: string | null; profile: string | null; command: string; argument: string | null;
@@ -21,6 +21,9 @@ export function enqueueCommand(ctx: StoreContext, target: CommandTarget, command
   }
   if ((command === 'set-bandwidth' || command === 'set-concurrency') && (argument === undefined || !Number.isFinite(Number(argument)) || Number(argument) < 0)) {
     throw new StateError('STATE_BAD_COMMAND', `${command} needs a number >= 0 as argument, got ${JSON.stringify(argument)}`);
+  }
+  if (CHUNK_COMMANDS.includes(command) && (typeof argument !== 'string' || !CHUNK_ID_PATTERN.test(argument))) {
+    throw new StateError('STATE_BAD_COMMAND', `${command} needs a chunk id (letters, digits, - and _) as argument, got ${JSON.stringify(argument)}`);
   }
   if (!target.sessionId && !target.profile) throw new StateError('STATE_BAD_COMMAND', 'a command needs a session id or a profile');
   const info = ctx.write(() => ctx.stmt('INSERT INTO commands(session_id, profile, command, argument, created_at) VALUES (?, ?, ?, ?, ?)')

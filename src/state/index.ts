@@ -9,3 +9,5 @@ export type { SessionStatus, SessionState, HistoryEntry, ProfileRunStatus } from
 export { renderHistoryText, renderHistoryJson } from './render-history';
 export { renderStatusText, renderStatusJson } from './render-status';
 export * from './types';
+export { CHUNK_SORTS, type ChunkSort, type ChunkPageQuery, type ChunkPage, type SessionChunk } from './dashboard-queries';
+export { sessionState } from './status-query';

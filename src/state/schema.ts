@@ -152,6 +152,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE profile_runs ADD COLUMN extras_removed INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    description: 'dashboard: chunk log paths, live run status, indexes for paged chunk tables and event types',
+    sql: `
+      ALTER TABLE chunks ADD COLUMN log_path TEXT;
+      CREATE INDEX chunks_size ON chunks(profile_run_id, estimated_bytes);
+      CREATE INDEX chunks_path ON chunks(profile_run_id, rel_path);
+      CREATE INDEX events_type ON events(session_id, type, seq);
+
+      CREATE TABLE run_status (
+        session_id TEXT PRIMARY KEY,
+        updated_at TEXT NOT NULL,
+        json       TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

@@ -3,6 +3,7 @@ import type { Chunk, ProfileResult, RunEvent, SessionOutcome, SnapshotInfo } fro
 import * as chunkHistory from './chunk-history';
 import * as chunks from './chunk-records';
 import * as commands from './command-queue';
+import * as dashboard from './dashboard-queries';
 import type { LockHolder } from './errors';
 import * as events from './event-log';
 import { openDatabase, type OpenDatabaseOptions } from './open-database';
@@ -86,8 +87,8 @@ export class StateStore {
 
   getProfileRun(profileRunId: number): ProfileRunRecord | undefined { return profileRuns.getProfileRun(this.ctx, profileRunId); }
 
-  /** Marks attempt `attempt` (1-based) of a chunk as started. */
-  markChunkRunning(profileRunId: number, chunkId: string, attempt: number): void { chunks.markChunkRunning(this.ctx, profileRunId, chunkId, attempt); }
+  /** Marks attempt `attempt` (1-based) of a chunk as started, with the engine log it writes. */
+  markChunkRunning(profileRunId: number, chunkId: string, attempt: number, logPath?: string): void { chunks.markChunkRunning(this.ctx, profileRunId, chunkId, attempt, logPath); }
 
   /** Records a chunk done; throws STATE_NOT_A_SUCCESS unless severity is Success or Warning. */
   markChunkDone(profileRunId: number, chunkId: string, result: ChunkSuccess): void { chunks.markChunkDone(this.ctx, profileRunId, chunkId, result); }
@@ -185,4 +186,28 @@ export class StateStore {
 
   /** The newest `limit` sessions with their profile runs. */
   history(limit = 20): status.HistoryEntry[] { return status.runHistory(this.ctx, limit); }
+
+  // --- views for the dashboard (see dashboard-queries.ts) ------------------------------------------
+
+  chunkPage(sessionId: string, query: dashboard.ChunkPageQuery): dashboard.ChunkPage { return dashboard.chunkPage(this.ctx, sessionId, query); }
+
+  findSessionChunk(sessionId: string, chunkId: string, profileRunId?: number): dashboard.SessionChunk | undefined {
+    return dashboard.findSessionChunk(this.ctx, sessionId, chunkId, profileRunId);
+  }
+
+  problemChunks(sessionId: string, perGroup: number): ReturnType<typeof dashboard.problemChunks> { return dashboard.problemChunks(this.ctx, sessionId, perGroup); }
+
+  eventsOfTypes(sessionId: string, types: readonly RunEvent['type'][], limit: number): RunEvent[] { return dashboard.eventsOfTypes(this.ctx, sessionId, types, limit); }
+
+  latestEvents(sessionId: string, limit: number): RunEvent[] { return dashboard.latestEvents(this.ctx, sessionId, limit); }
+
+  lastEventSeq(sessionId: string): number { return events.lastEventSeq(this.ctx, sessionId); }
+
+  writeRunStatus(sessionId: string, json: string): void { dashboard.writeRunStatus(this.ctx, sessionId, json); }
+
+  readRunStatus(sessionId: string): { updatedAt: string; json: string } | undefined { return dashboard.readRunStatus(this.ctx, sessionId); }
+
+  doneBytes(profileRunId: number): number { return dashboard.doneBytes(this.ctx, profileRunId); }
+
+  profileRunsOfSession(sessionId: string): ProfileRunRecord[] { return profileRuns.profileRunsOfSession(this.ctx, sessionId); }
 }

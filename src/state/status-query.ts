@@ -1,5 +1,6 @@
 import type { RunEvent } from '../api';
 import { chunkCounts, listChunks } from './chunk-records';
+import { doneBytes } from './dashboard-queries';
 import { lastEventSeq, readEventsSince } from './event-log';
 import { ownerLiveness } from './process-identity';
 import { profileRunsOfSession } from './profile-runs';
@@ -43,13 +44,10 @@ export function sessionState(run: RunRecord): SessionState {
 }
 
 function profileStatus(ctx: StoreContext, p: ProfileRunRecord): ProfileRunStatus {
-  const bytes = ctx.stmt(
-    `SELECT COALESCE(SUM(estimated_bytes), 0) AS b FROM chunks
-     WHERE profile_run_id = ? AND status IN ('Complete', 'CompleteWithWarnings', 'Skipped')`).get(p.id) as { b: number };
   return {
     profileRun: p,
     counts: chunkCounts(ctx, p.id),
-    bytesDone: bytes.b,
+    bytesDone: doneBytes(ctx, p.id),
     running: listChunks(ctx, p.id, 'Running'),
     failed: listChunks(ctx, p.id, 'Failed'),
   };

@@ -11,10 +11,17 @@ export type ChunkStatus = 'Pending' | 'Running' | 'Complete' | 'CompleteWithWarn
 export const DONE_STATUSES: readonly ChunkStatus[] = ['Complete', 'CompleteWithWarnings', 'Skipped'];
 
 /** Commands other processes may send to a running orchestrator. */
-export type ControlCommand = 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency';
+export type ControlCommand = 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency'
+  | 'retry-chunk' | 'skip-chunk';
 
 /** Every accepted command name (validation of `enqueueCommand`). */
-export const CONTROL_COMMANDS: readonly ControlCommand[] = ['pause', 'suspend', 'resume', 'drain', 'stop', 'set-bandwidth', 'set-concurrency'];
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['pause', 'suspend', 'resume', 'drain', 'stop', 'set-bandwidth', 'set-concurrency', 'retry-chunk', 'skip-chunk'];
+
+/** Commands whose argument is a chunk id. */
+export const CHUNK_COMMANDS: readonly ControlCommand[] = ['retry-chunk', 'skip-chunk'];
+
+/** What a chunk id looks like (src/chunk/chunk-id.ts: 16 hex digits; a little wider for other planners). */
+export const CHUNK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Which process wrote a row; enough to tell later whether that process is still alive. */
 export interface ProcessOwner {
@@ -122,6 +129,8 @@ export interface ChunkRecord {
   carriedFrom: number | null;
   /** What the destination looked like when the chunk completed (resume check), JSON; null when unknown. */
   destProbe: string | null;
+  /** The engine log of the latest attempt, as the run recorded it (null: none recorded). */
+  logPath: string | null;
 }
 
 /** Whom a command is for: one session, or whichever session runs that profile. */

@@ -10,7 +10,7 @@ export function cliPath(): string {
 }
 
 /** Starts the CLI; the caller may signal the child before awaiting `result`. */
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar(): string } {
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar(): string; stdoutSoFar(): string } {
   const child = spawn(process.execPath, [cliPath(), ...args], {
     cwd: opts.cwd ?? packageRoot(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -20,7 +20,7 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   const result = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { child, result, stderrSoFar: () => stderr };
+  return { child, result, stderrSoFar: () => stderr, stdoutSoFar: () => stdout };
 }
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {

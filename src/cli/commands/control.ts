@@ -1,10 +1,10 @@
-import { StateStore, type CommandTarget, type ControlCommand } from '../../state';
+import { CHUNK_COMMANDS, CHUNK_ID_PATTERN, StateStore, type CommandTarget, type ControlCommand } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, UsageError } from '../load-cli-config';
 import { handleCommandError } from './validate';
 
-interface ControlArgs extends CommonArgs { session?: string; value?: number; wait: number }
+interface ControlArgs extends CommonArgs { session?: string; value?: number; id?: string; wait: number }
 
 /**
  * `robocurse pause|suspend|resume|drain|stop|set-bandwidth|set-concurrency`: writes the command
@@ -22,9 +22,13 @@ export function controlCommand(command: ControlCommand) {
       if ((command === 'set-bandwidth' || command === 'set-concurrency') && (args.value === undefined || !Number.isFinite(args.value))) {
         throw new UsageError(`${command}: give the new value, e.g. robocurse ${command} 200 --profile NAME`);
       }
+      const chunkCommand = CHUNK_COMMANDS.includes(command);
+      if (chunkCommand && (args.id === undefined || !CHUNK_ID_PATTERN.test(String(args.id)))) {
+        throw new UsageError(`${command}: ${JSON.stringify(args.id)} is not a chunk id (16 hex digits, as robocurse status and the dashboard show them)`);
+      }
       const store = StateStore.open(cfg.global.stateDir);
       try {
-        const ids = targets.map((t) => store.enqueueCommand(t, command, args.value));
+        const ids = targets.map((t) => store.enqueueCommand(t, command, chunkCommand ? String(args.id) : args.value));
         const deadline = Date.now() + args.wait * 1000;
         let pending = ids;
         while (pending.length > 0 && Date.now() < deadline) {

@@ -9,6 +9,7 @@ import { Orchestrator } from '../../orchestrator/orchestrator';
 import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
 import { startControlPoller } from '../control-poller';
+import { StatusPublisher } from '../../dashboard/live-status';
 import { openRunServices, type RunServices } from '../run-services';
 import { dropSecretEnv } from '../secret-env';
 import type { WorkerScanner } from '../../scan';
@@ -28,6 +29,8 @@ interface RunArgs extends CommonArgs {
   dryRun: boolean;
   resume: boolean;
   allowMassDelete?: boolean;
+  dashboard?: boolean;
+  dashboardPort?: number;
 }
 
 function chooseView(args: RunArgs, io: CliIo): ProgressView {
@@ -56,6 +59,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     cfg = await loadCliConfig(args, io);
     profiles = selectProfiles(cfg, args, false);
     if (args.maxJobs !== undefined && (!Number.isInteger(args.maxJobs) || args.maxJobs < 1)) throw new UsageError(`--max-jobs: expected an integer >= 1, got ${args.maxJobs}`);
+    if (args.dashboardPort !== undefined && (!Number.isInteger(args.dashboardPort) || args.dashboardPort < 0 || args.dashboardPort > 65535)) {
+      throw new UsageError(`--dashboard-port: expected a port number 0-65535 (0 = any free port), got ${args.dashboardPort}`);
+    }
   } catch (e) {
     return handleCommandError(e, args, io);
   }
@@ -102,6 +108,11 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   let removeSignals = (): void => undefined;
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
+  let stopStatus = (): void => undefined;
+  // A paused run with no job running has nothing pending in the event loop (every timer of the
+  // orchestrator is unref'd): without this handle the process would exit 0 mid-run, silently.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  let dashboard: { close(): Promise<void> } | undefined;
   let services: RunServices | undefined;
   try {
     checkEngines(profiles, registry, args.dryRun);
@@ -128,6 +139,20 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     const view = chooseView(args, io);
     removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
     stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
+    // Once a second into the state database, for `robocurse dashboard` in any other process.
+    const publisher = new StatusPublisher(orch, (st) => store.writeRunStatus(sessionId, JSON.stringify(st)), log.logger).start();
+    stopStatus = () => { publisher.publish(); publisher.stop(); };
+    if (args.dashboard) {
+      const { startRunDashboard } = await import('../../dashboard/run-dashboard');
+      const { listenProblem } = await import('../../dashboard/listen-error');
+      const port = args.dashboardPort ?? 0;
+      const started = await startRunDashboard({
+        store, orch, bus, sessionId, publisher, port, logger: log.logger, version: require('../../../../package.json').version as string,
+      }).catch((err: unknown) => { throw new UsageError(`--dashboard-port ${port}: ${listenProblem(err, '127.0.0.1', port) ?? (err as Error).message}`); });
+      dashboard = started.server;
+      io.stderr.write(`dashboard: ${started.url}\n`);
+      if (args.json) io.stdout.write(`${JSON.stringify({ type: 'dashboard', url: started.url })}\n`);
+    }
     log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
@@ -150,7 +175,10 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     log.logger.error({ err: e }, 'run failed');
     return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
   } finally {
+    clearInterval(keepAlive);
     stopPolling();
+    try { stopStatus(); } catch (err) { log.logger.warn({ err }, 'cannot publish the final live status'); }
+    await dashboard?.close();
     removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
