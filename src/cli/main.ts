@@ -70,6 +70,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('run-as', { type: 'string', describe: 'Task Scheduler: the account of --user tasks (default: this user)' })
       .option('password-stdin', { type: 'boolean', describe: "Task Scheduler: read the account's password from stdin (never from argv)" }),
     run(async () => (await import('./commands/schedule')).scheduleCommand))
+    .command('verify', 'Compare the destination of --profile with its source, chunk by chunk (copies nothing); exit 1 on a mismatch', (y) => y
+      .option('mode', { choices: ['meta', 'sample', 'full'] as const, describe: 'meta: size and time (and mode); sample: plus a content hash of --sample % of the files; full (default): a content hash of every file' })
+      .option('sample', { type: 'number', describe: "--mode sample: percentage of files hashed (default: the profile's verifySample)" }),
+    run(async () => (await import('./commands/verify')).verifyCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
@@ -78,7 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
     .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
     .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
-    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, schedule, plugins, pause, resume, stop (see --help)')
+    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, verify, log, snapshot, schedule, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
     .help()

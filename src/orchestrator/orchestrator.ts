@@ -17,6 +17,7 @@ import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
 import { SafetyRails } from './safety-rails';
+import type { VerifyHook } from '../verify/verify-hook';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
 
 /** Everything the orchestrator works with, injected so tests can swap any part. */
@@ -37,6 +38,8 @@ export interface OrchestratorDeps {
   version?: string;
   /** A pause longer than this ends by itself (0 = never), by resuming or stopping the run. */
   pauseTimeout?: { ms: number; action: 'resume' | 'stop' };
+  /** Checks a chunk's copy before it is recorded as done (src/verify); absent = no verification. */
+  verifier?: Pick<VerifyHook, 'afterCopy' | 'summarize'>;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -352,7 +355,8 @@ export class Orchestrator {
     const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
     s.activeJobs.set(id, active);
     this.redistributeBandwidth();
-    void job.done.then((result) => {
+    const verifier = this.deps.verifier;
+    void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
       if (s.stopRequested && result.killed) return; // stopAllJobs owns killed jobs
       this.finishedJobs.push({ active, result });
       this.scheduleTick();
@@ -571,12 +575,13 @@ export class Orchestrator {
 
   private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {
     const s = this.state;
-    const summary = summarizeProfile({
+    const base = summarizeProfile({
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
       extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
     });
+    const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);
     this.doneProfilesBytes += s.bytesComplete;
     this.doneProfilesTotal += s.totalBytes;

@@ -22,6 +22,7 @@ import { renderRunSummary } from '../summary';
 import { dryRunDeletionPrinter } from '../deletion-lines';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
+import { VerifyHook, VerifyPool } from '../../verify';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
@@ -103,6 +104,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
   let services: RunServices | undefined;
+  let verifyPool: VerifyPool | undefined;
   try {
     checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
@@ -118,12 +120,14 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger });
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
+    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !args.dryRun ? new VerifyPool() : undefined;
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
       snapshots,
       journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
+      verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
     });
     const view = chooseView(args, io);
     removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
@@ -154,7 +158,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
-    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
+    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close()]);
     log.flush();
   }
 }
