@@ -106,8 +106,9 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;
   try {
-    checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    // After the plugins are loaded: a copier plugin's engine is known only then.
+    checkEngines(profiles, registry, args.dryRun);
     dropSecretEnv(cfg, io.env);
     const { store, hub, snapshotProviders } = services;
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
