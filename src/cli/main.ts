@@ -74,6 +74,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('mode', { choices: ['meta', 'sample', 'full'] as const, describe: 'meta: size and time (and mode); sample: plus a content hash of --sample % of the files; full (default): a content hash of every file' })
       .option('sample', { type: 'number', describe: "--mode sample: percentage of files hashed (default: the profile's verifySample)" }),
     run(async () => (await import('./commands/verify')).verifyCommand))
+    .command('log <action> <files..>', 'summarize FILE...: totals and failed files of robocopy or rsync logs (any locale and encoding, appended jobs); no config needed', (y) => y
+      .positional('action', { choices: ['summarize'] as const, describe: 'summarize' })
+      .positional('files', { type: 'string', array: true, describe: 'Log files' }),
+    run(async () => (await import('./commands/log-summarize')).logSummarizeCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
