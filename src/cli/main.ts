@@ -44,15 +44,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
-      .option('allow-mass-delete', ALLOW_MASS_DELETE),
+      .option('allow-mass-delete', ALLOW_MASS_DELETE)
+      .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' }),
     run(async () => (await import('./commands/run')).runCommand))
     .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dry-run', { type: 'boolean', default: false, hidden: true }),
     run(async () => (await import('./commands/run')).retryFailedCommand))
-    .command('status', 'Show the running (or last) session, from any terminal', (y) => y
-      .option('session', { type: 'string', describe: 'Session id (default: the newest)' }),
+    .command('status', 'Show the running (or last) session, from any terminal; --check for monitors', (y) => y
+      .option('session', { type: 'string', describe: 'Session id (default: the newest)' })
+      .option('check', { type: 'boolean', describe: 'One line and an exit code for monitors: 0 healthy, 1 failed, 5 stale, 6 locked' })
+      .option('idle', { type: 'boolean', describe: 'With --check: only whether a run could start now (exit 6 while the profile is locked); for systemd ExecCondition' })
+      .option('max-age', { type: 'string', describe: 'With --check: the last successful run must have ended within this (26h, 90m, 2d, seconds)' })
+      .option('stale-after', { type: 'number', describe: 'With --check: seconds without a progress report before a running session is stale (default 3 health intervals + 30)' }),
     run(async () => (await import('./commands/state-views')).statusCommand))
     .command('history', 'List recent sessions and their outcomes', (y) => y
       .option('limit', { type: 'number', default: 20, describe: 'How many sessions' }),

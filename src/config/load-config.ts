@@ -53,6 +53,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     stateDir: resolveConfigPath(configDir, g.stateDir ?? 'state'),
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
+    healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
     pluginPaths: (g.pluginPaths ?? []).map((p: string) => resolveConfigPath(configDir, p)),
   };

@@ -89,6 +89,8 @@ export interface GlobalConfig {
   /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
   pauseTimeoutSeconds: number;
   pauseTimeoutAction: 'resume' | 'stop';
+  /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
+  healthIntervalSeconds?: number;
 }
 
 export interface RobocurseConfig {

@@ -23,9 +23,12 @@ import { dryRunDeletionPrinter } from '../deletion-lines';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
 import { VerifyHook, VerifyPool } from '../../verify';
+import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
+import { checkMetricsFile } from '../metrics-file';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
+  metricsFile?: string;
   dryRun: boolean;
   resume: boolean;
   allowMassDelete?: boolean;
@@ -57,6 +60,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     cfg = await loadCliConfig(args, io);
     profiles = selectProfiles(cfg, args, false);
     if (args.maxJobs !== undefined && (!Number.isInteger(args.maxJobs) || args.maxJobs < 1)) throw new UsageError(`--max-jobs: expected an integer >= 1, got ${args.maxJobs}`);
+    if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, io.cwd);
   } catch (e) {
     return handleCommandError(e, args, io);
   }
@@ -105,6 +109,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   let removeEmergency = (): void => undefined;
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;
+  let health: HealthReporter | undefined;
   try {
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
     // After the plugins are loaded: a copier plugin's engine is known only then.
@@ -130,6 +135,15 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       version: require('../../../../package.json').version as string,
       verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
     });
+    health = new HealthReporter({
+      healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,
+      metrics: args.metricsFile ? new RunMetrics(require('../../../../package.json').version as string) : undefined,
+      intervalMs: (cfg.global.healthIntervalSeconds ?? 10) * 1000, sessionId, profiles: profiles.map((p) => p.name),
+      status: () => orch.getStatus(), logger: log.logger,
+    });
+    const reporter = health;
+    bus.subscribe((ev) => reporter.observe(ev));
+    health.start();
     const view = chooseView(args, io);
     removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
     stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
@@ -141,6 +155,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     });
     view.finish(orch.getStatus());
     const exitCode = exitCodeForOutcome(summary.outcome);
+    await health.finish(summary.outcome, exitCode);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
     else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
     return exitCode;
@@ -153,6 +168,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     }
     const code = handleCommandError(e, args, io);
     log.logger.error({ err: e }, 'run failed');
+    await health?.finish('Error', code === EXIT.UsageOrConfig ? code : EXIT.Fatal);
     return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
   } finally {
     stopPolling();
