@@ -18,6 +18,7 @@ import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
 import { SafetyRails } from './safety-rails';
 import type { VerifyHook } from '../verify/verify-hook';
+import type { RunEta } from '../eta/run-eta';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
 
 /** Everything the orchestrator works with, injected so tests can swap any part. */
@@ -40,6 +41,8 @@ export interface OrchestratorDeps {
   pauseTimeout?: { ms: number; action: 'resume' | 'stop' };
   /** Checks a chunk's copy before it is recorded as done (src/verify); absent = no verification. */
   verifier?: Pick<VerifyHook, 'afterCopy' | 'summarize'>;
+  /** Learnt ETA from the chunk history, and the queue's longest-expected-first order (src/eta). */
+  eta?: Pick<RunEta, 'orderChunks' | 'annotate'>;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -255,7 +258,7 @@ export class Orchestrator {
     s.totalChunks = chunks.length;
     s.totalBytes = chunks.reduce((a, c) => a + c.estimatedBytes, 0);
     const now = this.now();
-    for (const chunk of chunks) {
+    for (const chunk of this.deps.eta?.orderChunks(profile, chunks) ?? chunks) {
       if (alreadyDone.has(chunk.id)) {
         s.skippedChunks.push(chunk);
         s.completedCount++;
@@ -554,12 +557,13 @@ export class Orchestrator {
 
   /** The current picture of the run. */
   getStatus(): OrchestrationStatus {
-    return buildStatus(this.state, {
+    const status = buildStatus(this.state, {
       now: this.now(), queued: this.queue.size,
       doneProfilesBytes: this.doneProfilesBytes, doneProfilesTotal: this.doneProfilesTotal,
       bytesPerSecond: this.meter.bytesPerSecond(), etaFor: (bytes) => this.meter.etaSeconds(bytes),
       laterProfilesBytes: this.laterProfilesBytes(),
     });
+    return this.deps.eta?.annotate(status, this.state, this.now(), this.maxConcurrentJobs) ?? status;
   }
 
   /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */

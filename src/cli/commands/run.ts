@@ -25,6 +25,7 @@ import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
 import { VerifyHook, VerifyPool } from '../../verify';
 import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
 import { checkMetricsFile } from '../metrics-file';
+import { RunEta } from '../../eta';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
@@ -134,6 +135,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
       verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
+      eta: new RunEta((profile, engine) => journal.chunkHistory(profile, engine)),
     });
     health = new HealthReporter({
       healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,

@@ -1,0 +1,44 @@
+import type { Chunk } from '../api';
+import type { ProfileConfig } from '../config/types';
+import type { OrchestrationState, OrchestrationStatus } from '../orchestrator/types';
+import type { ChunkHistoryRow } from '../state/chunk-history';
+import { blendEta, LearnedEta } from './learned-eta';
+
+/**
+ * The orchestrator's learnt-ETA hook: orders a profile's queue longest-expected-first and adds
+ * the learnt and best estimates to each status. History is read once per profile.
+ */
+export class RunEta {
+  private eta?: LearnedEta;
+  private profile?: string;
+  private chunks: Chunk[] = [];
+
+  constructor(private readonly history: (profile: string, engine: string) => readonly ChunkHistoryRow[]) {}
+
+  /** The profile's chunks in the order to start them; loads its history. */
+  orderChunks(profile: ProfileConfig, chunks: Chunk[]): Chunk[] {
+    this.profile = profile.name;
+    this.eta = new LearnedEta(this.history(profile.name, profile.engine));
+    this.chunks = chunks;
+    return this.eta.order(chunks);
+  }
+
+  /** `status` with learnedEtaSeconds and bestEtaSeconds filled in (when the profile has history). */
+  annotate(status: OrchestrationStatus, s: OrchestrationState, now: number, concurrency: number): OrchestrationStatus {
+    if (!this.eta?.known || s.currentProfile?.name !== this.profile || s.phase !== 'Replicating' || s.suspended) return { ...status, bestEtaSeconds: status.etaSeconds };
+    const done = new Set<string>();
+    for (const c of s.skippedChunks) done.add(c.id);
+    for (const f of s.completedChunks) done.add(f.chunk.id);
+    for (const f of s.failedChunks) done.add(f.chunk.id);
+    const active = [...s.activeJobs.values()];
+    const running = new Set(active.map((a) => a.chunk.id));
+    const learned = this.eta.remainingSeconds({
+      pending: this.chunks.filter((c) => !done.has(c.id) && !running.has(c.id)),
+      active: active.map((a) => ({ chunk: a.chunk, elapsedMs: now - a.startedAt })),
+      finished: s.completedChunks.map((f) => ({ chunk: f.chunk, durationMs: f.result?.durationMs ?? 0 })),
+      concurrency,
+    });
+    const fraction = s.totalBytes > 0 ? s.bytesComplete / s.totalBytes : 0;
+    return { ...status, learnedEtaSeconds: learned, bestEtaSeconds: blendEta(learned, status.etaSeconds, fraction) };
+  }
+}
