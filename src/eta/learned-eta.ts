@@ -14,8 +14,8 @@ const SIMULATE_UP_TO = 2000;
 export interface RunPosition {
   /** Chunks not finished yet and not running (queued, or waiting for a retry). */
   pending: readonly Chunk[];
-  /** Running chunks and how long they have run. */
-  active: readonly { chunk: Chunk; elapsedMs: number }[];
+  /** Running chunks, how long they have run, and the share of their bytes done (when known). */
+  active: readonly { chunk: Chunk; elapsedMs: number; fractionDone?: number }[];
   /** Chunks finished in this run (copied, not carried by a resume) and how long they took. */
   finished: readonly { chunk: Chunk; durationMs: number }[];
   /** Jobs at once. */
@@ -25,9 +25,9 @@ export interface RunPosition {
 /**
  * A profile's learnt ETA: the expected duration of each chunk from the history of this profile
  * and engine — the chunk's own recent runs when it has some (scaled if its size changed), else
- * the profile's fitted bytes/s and files/s — paced by how this run's finished chunks compare
- * with what was expected of them (a slow night stretches the rest), and laid out on the job
- * lanes longest first, as the queue runs them.
+ * the profile's fitted bytes/s and files/s — paced by how this run's work so far compares with
+ * what was expected of it (a slow night stretches the rest), and laid out on the job lanes
+ * longest first, as the queue runs them.
  */
 export class LearnedEta {
   private readonly model?: CostModel;
@@ -70,24 +70,34 @@ export class LearnedEta {
     return keyed.map((k) => k.c);
   }
 
-  /** How this run goes against expectations: actual / expected time of its finished chunks, shrunk toward 1 while few. */
-  pace(finished: RunPosition['finished']): number {
-    let actual = 0; let expected = 0;
-    for (const f of finished) {
+  /**
+   * How this run goes against expectations: the time spent on the work done so far (finished
+   * chunks, and the share of running chunks their bytes say is done) over the time that work was
+   * expected to take. Trusted in proportion to the evidence, fully from 5 % of the expected work.
+   */
+  pace(pos: RunPosition): number {
+    let spent = 0; let expectedDone = 0; let total = 0;
+    for (const f of pos.finished) {
       const e = this.expectedMs(f.chunk);
       if (e === undefined || e <= 0) continue;
-      actual += f.durationMs; expected += e;
+      spent += f.durationMs; expectedDone += e; total += e;
     }
-    if (expected <= 0) return 1;
-    const raw = Math.min(5, Math.max(0.2, actual / expected));
-    const weight = Math.min(1, finished.length / 3);
+    for (const a of pos.active) {
+      const e = this.expectedMs(a.chunk) ?? 0;
+      total += e;
+      if (e > 0 && a.fractionDone !== undefined && a.fractionDone > 0) { spent += a.elapsedMs; expectedDone += e * Math.min(1, a.fractionDone); }
+    }
+    for (const c of pos.pending) total += this.expectedMs(c) ?? 0;
+    if (expectedDone <= 0 || total <= 0) return 1;
+    const raw = Math.min(5, Math.max(0.2, spent / expectedDone));
+    const weight = Math.min(1, expectedDone / (0.05 * total));
     return 1 + weight * (raw - 1);
   }
 
   /** Seconds until the profile's last chunk ends; undefined without history. */
   remainingSeconds(pos: RunPosition): number | undefined {
     if (!this.model) return undefined;
-    const pace = this.pace(pos.finished);
+    const pace = this.pace(pos);
     const lanes = Math.max(1, pos.concurrency);
     // A running chunk past its expected time is assumed to need a tenth of it more.
     const running = pos.active.map((a) => {

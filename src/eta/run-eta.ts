@@ -34,7 +34,10 @@ export class RunEta {
     const running = new Set(active.map((a) => a.chunk.id));
     const learned = this.eta.remainingSeconds({
       pending: this.chunks.filter((c) => !done.has(c.id) && !running.has(c.id)),
-      active: active.map((a) => ({ chunk: a.chunk, elapsedMs: now - a.startedAt })),
+      active: active.map((a) => ({
+        chunk: a.chunk, elapsedMs: now - a.startedAt,
+        fractionDone: a.chunk.estimatedBytes > 0 ? Math.min(1, a.job.progress().bytesCopied / a.chunk.estimatedBytes) : undefined,
+      })),
       finished: s.completedChunks.map((f) => ({ chunk: f.chunk, durationMs: f.result?.durationMs ?? 0 })),
       concurrency,
     });

@@ -62,10 +62,14 @@ describe('learnt ETA on synthetic histories', () => {
     const more = [5, 6, 7, 8].map((i) => chunk(`t${i}`, 1e6, 0));
     const all = new LearnedEta([...ten, ...more].map((c) => row(c, 1e-2, 0)));
     const finished = ten.slice(0, 3).map((c) => ({ chunk: c, durationMs: 20_000 }));
-    expect(all.pace(finished)).to.be.closeTo(2, 1e-9);
+    expect(all.pace({ pending: more, active: [], finished, concurrency: 2 })).to.be.closeTo(2, 1e-9);
     expect(all.remainingSeconds({ pending: more, active: [], finished, concurrency: 2 })).to.equal(40);
-    // One finished chunk moves the pace only a third of the way.
-    expect(all.pace(finished.slice(0, 1))).to.be.closeTo(1 + 1 / 3, 1e-9);
+    // A running chunk a quarter done after 5 s of its 10 s says the same.
+    expect(all.pace({ pending: more, active: [{ chunk: ten[0], elapsedMs: 5000, fractionDone: 0.25 }], finished: [], concurrency: 2 })).to.be.closeTo(2, 1e-9);
+    // Little evidence moves the pace only part of the way: 0.8 s of the 50 s of work in view is
+    // 0.32 of the 5 % (2.5 s) that is trusted fully.
+    const tiny = { pending: more, active: [{ chunk: ten[0], elapsedMs: 1600, fractionDone: 0.08 }], finished: [], concurrency: 2 };
+    expect(all.pace(tiny)).to.be.closeTo(1 + 0.32 * (2 - 1), 1e-9);
   });
 
   it('blends: learnt before live data, live without history, weighted by the share done in between', () => {
