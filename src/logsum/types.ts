@@ -2,16 +2,10 @@
  * What `robocurse log summarize` makes of one log file, whichever tool wrote it. Plain data: it
  * is built on a worker thread and crosses to the main thread by structured clone.
  */
+import type { SummaryRow } from '../engines/robocopy/log/types';
 
-/** One row of counts, robocopy's columns (rsync fills what it reports). */
-export interface CountRow {
-  total: number;
-  copied: number;
-  skipped: number;
-  mismatch: number;
-  failed: number;
-  extras: number;
-}
+/** One row of counts in robocopy's columns (rsync fills what it reports). */
+export type CountRow = SummaryRow;
 
 /** A file (or directory) a job could not copy. */
 export interface FailedEntry {

@@ -83,8 +83,14 @@ export class VerifyHook {
       this.deps.logger.warn({ err, chunkId: chunk.id }, `chunk ${chunk.id}: verification could not run: ${why}`);
       return { ...result, exitMeaning: { severity: 'Error', shouldRetry: true, message: `${result.exitMeaning.message}; verification could not run: ${why}` } };
     }
-    this.record(profile, chunk, v);
-    return resultWithVerification(result, v, profile.verifyMismatch ?? 'fail');
+    try {
+      this.record(profile, chunk, v);
+      return resultWithVerification(result, v, profile.verifyMismatch ?? 'fail');
+    } catch (err) {
+      // The orchestrator waits on this promise: it must resolve whatever happens.
+      this.deps.logger.error({ err, chunkId: chunk.id }, `chunk ${chunk.id}: verification failed unexpectedly`);
+      return { ...result, exitMeaning: { severity: 'Error', shouldRetry: true, message: `${result.exitMeaning.message}; verification failed: ${(err as Error)?.message ?? String(err)}` } };
+    }
   }
 
   private record(profile: ProfileConfig, chunk: Chunk, v: ChunkVerification): void {
