@@ -2,10 +2,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, ExcludeRules, VerifyFindingKind } from '../api';
 import { fsPath } from '../fs/byte-names';
-import { sameVersion } from './compare-meta';
+import { factsOf, sameVersion } from './compare-meta';
 import type { VerifyWorkers } from './verify-pool';
 import type { HashCandidate, HashPairsResult, RawFinding } from './verify-protocol';
-import { factsOf } from './walk-pairs';
 
 /** Files per hashing task, and bytes: small enough to spread a chunk over every thread. */
 const HASH_BATCH_FILES = 64;

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import type { VerifyFindingKind } from '../api';
 import type { CompareRules, FileFacts } from './verify-protocol';
 
@@ -19,4 +20,9 @@ export function compareFacts(src: FileFacts, dst: FileFacts, rules: CompareRules
 /** Whether two looks at the same file saw the same version of it. */
 export function sameVersion(a: FileFacts, b: FileFacts): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/** The stat fields a verification keeps. */
+export function factsOf(st: Stats): FileFacts {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, mode: st.mode, ino: String(st.ino) };
 }

@@ -2,13 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeName, fsPath } from '../fs/byte-names';
 import { makeExcludeMatcher } from '../scan/exclude-matcher';
-import { compareFacts } from './compare-meta';
+import { compareFacts, factsOf } from './compare-meta';
 import { inSample } from './sample';
-import type { FileFacts, RawFinding, ScanChunkResult, ScanChunkTask } from './verify-protocol';
+import type { RawFinding, ScanChunkResult, ScanChunkTask } from './verify-protocol';
 
-export function factsOf(st: fs.Stats): FileFacts {
-  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, mode: st.mode, ino: String(st.ino) };
-}
 
 const errCode = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String(e);
 
