@@ -50,7 +50,7 @@ export interface ChunkHistoryRow {
   /** Bytes and files the chunk copied. */
   bytes: number;
   files: number;
-  /** What the scan estimated of the chunk; null in rows written before schema 3. */
+  /** What the scan estimated of the chunk; null in rows written before schema 4. */
   estBytes: number | null;
   estFiles: number | null;
   durationMs: number;
@@ -59,7 +59,7 @@ export interface ChunkHistoryRow {
 
 /**
  * The kept history of a profile, oldest first; with `engine`, the rows of that engine and the
- * rows of unknown engine (written before schema 3).
+ * rows of unknown engine (written before schema 4).
  */
 export function chunkHistoryRows(ctx: StoreContext, profile: string, engine?: string): ChunkHistoryRow[] {
   const rows = (engine === undefined

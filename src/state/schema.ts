@@ -152,8 +152,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE profile_runs ADD COLUMN extras_removed INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  // Version 3 is the dashboard's (chunk log paths, run_status, indexes), on main: this one
+  // follows it when the branches are merged.
   {
-    version: 3,
+    version: 4,
     description: 'chunk history per engine, with the chunk size the scan estimated (learnt ETA)',
     sql: `
       -- The engine that copied the chunk and what the scan estimated of it: the learnt ETA
