@@ -46,15 +46,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dashboard', { type: 'boolean', default: false, describe: 'Serve the live dashboard of this run on 127.0.0.1 (the URL with its token is printed)' })
-      .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' }),
+      .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' })
+      .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' }),
     run(async () => (await import('./commands/run')).runCommand))
     .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
       .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dry-run', { type: 'boolean', default: false, hidden: true }),
     run(async () => (await import('./commands/run')).retryFailedCommand))
-    .command('status', 'Show the running (or last) session, from any terminal', (y) => y
-      .option('session', { type: 'string', describe: 'Session id (default: the newest)' }),
+    .command('status', 'Show the running (or last) session, from any terminal; --check for monitors', (y) => y
+      .option('session', { type: 'string', describe: 'Session id (default: the newest)' })
+      .option('check', { type: 'boolean', describe: 'One line and an exit code for monitors: 0 healthy, 1 failed, 5 stale, 6 locked' })
+      .option('idle', { type: 'boolean', describe: 'With --check: only whether a run could start now (exit 6 while the profile is locked); for systemd ExecCondition' })
+      .option('max-age', { type: 'string', describe: 'With --check: the last successful run must have ended within this (26h, 90m, 2d, seconds)' })
+      .option('stale-after', { type: 'number', describe: 'With --check: seconds without a progress report before a running session is stale (default 3 health intervals + 30)' }),
     run(async () => (await import('./commands/state-views')).statusCommand))
     .command('history', 'List recent sessions and their outcomes', (y) => y
       .option('limit', { type: 'number', default: 20, describe: 'How many sessions' }),
@@ -81,6 +86,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('unsafe-no-tls', { type: 'boolean', default: false, describe: 'Allow a non-loopback --host without TLS (token and commands in clear text)' })
       .option('allow-host', { type: 'string', array: true, describe: 'Extra Host header name to answer to (reverse proxy, tunnel); repeatable' }),
     run(async () => (await import('./commands/dashboard')).dashboardCommand))
+    .command('verify', 'Compare the destination of --profile with its source, chunk by chunk (copies nothing); exit 1 on a mismatch', (y) => y
+      .option('mode', { choices: ['meta', 'sample', 'full'] as const, describe: 'meta: size and time (and mode); sample: plus a content hash of --sample % of the files; full (default): a content hash of every file' })
+      .option('sample', { type: 'number', describe: "--mode sample: percentage of files hashed (default: the profile's verifySample)" }),
+    run(async () => (await import('./commands/verify')).verifyCommand))
+    .command('log <action> <files..>', 'summarize FILE...: totals and failed files of robocopy or rsync logs (any locale and encoding, appended jobs); no config needed', (y) => y
+      .positional('action', { choices: ['summarize'] as const, describe: 'summarize' })
+      .positional('files', { type: 'string', array: true, describe: 'Log files' }),
+    run(async () => (await import('./commands/log-summarize')).logSummarizeCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))
@@ -91,7 +104,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
     .command('retry-chunk <id>', 'Give a chunk that failed another attempt now (or end its retry wait)', chunkControlOptions, runControl('retry-chunk'))
     .command('skip-chunk <id>', 'Do not copy a queued chunk in this run (it counts as failed)', chunkControlOptions, runControl('skip-chunk'))
-    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, snapshot, schedule, plugins, pause, resume, stop (see --help)')
+    .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, verify, log, dashboard, snapshot, schedule, plugins, pause, resume, stop (see --help)')
     .strict()
     .version(require('../../../package.json').version as string)
     .help()

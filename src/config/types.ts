@@ -53,7 +53,16 @@ export interface ProfileConfig {
   schedule?: ScheduleConfig;
   /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
   maxDeletes?: MaxDeletes | null;
+  /** Check of each chunk's copy before it counts as done (src/verify); absent = 'off'. */
+  verify?: VerifyMode;
+  /** `sample`: percentage of files whose content is hashed (0 < x <= 100); absent = 10. */
+  verifySample?: number;
+  /** What a verification mismatch does to the chunk: fail it (default) or only warn. */
+  verifyMismatch?: 'fail' | 'warn';
 }
+
+/** How much of a chunk's copy is checked: nothing, size+time(+mode), plus a content hash of a sample, or of every file. */
+export type VerifyMode = 'off' | 'meta' | 'sample' | 'full';
 
 /** A plugin named by the config. */
 export interface PluginRef {
@@ -80,6 +89,8 @@ export interface GlobalConfig {
   /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
   pauseTimeoutSeconds: number;
   pauseTimeoutAction: 'resume' | 'stop';
+  /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
+  healthIntervalSeconds?: number;
 }
 
 export interface RobocurseConfig {

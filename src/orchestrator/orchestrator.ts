@@ -18,6 +18,8 @@ import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
 import { SafetyRails } from './safety-rails';
+import type { VerifyHook } from '../verify/verify-hook';
+import type { RunEta } from '../eta/run-eta';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
 
 /** Everything the orchestrator works with, injected so tests can swap any part. */
@@ -43,6 +45,10 @@ export interface OrchestratorDeps {
    * (chunk-root-guard.ts); default true. Off only for tests that run made-up paths.
    */
   guardChunkRoots?: boolean;
+  /** Checks a chunk's copy before it is recorded as done (src/verify); absent = no verification. */
+  verifier?: Pick<VerifyHook, 'afterCopy' | 'summarize'>;
+  /** Learnt ETA from the chunk history, and the queue's longest-expected-first order (src/eta). */
+  eta?: Pick<RunEta, 'orderChunks' | 'annotate'>;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -258,7 +264,7 @@ export class Orchestrator {
     s.totalChunks = chunks.length;
     s.totalBytes = chunks.reduce((a, c) => a + c.estimatedBytes, 0);
     const now = this.now();
-    for (const chunk of chunks) {
+    for (const chunk of this.deps.eta?.orderChunks(profile, chunks) ?? chunks) {
       if (alreadyDone.has(chunk.id)) {
         s.skippedChunks.push(chunk);
         s.completedCount++;
@@ -360,7 +366,8 @@ export class Orchestrator {
     const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
     s.activeJobs.set(id, active);
     this.redistributeBandwidth();
-    void job.done.then((result) => {
+    const verifier = this.deps.verifier;
+    void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
       if (s.stopRequested && result.killed) return; // stopAllJobs owns killed jobs
       this.finishedJobs.push({ active, result });
       this.scheduleTick();
@@ -622,12 +629,13 @@ export class Orchestrator {
 
   /** The current picture of the run. */
   getStatus(): OrchestrationStatus {
-    return buildStatus(this.state, {
+    const status = buildStatus(this.state, {
       now: this.now(), queued: this.queue.size,
       doneProfilesBytes: this.doneProfilesBytes, doneProfilesTotal: this.doneProfilesTotal,
       bytesPerSecond: this.meter.bytesPerSecond(), etaFor: (bytes) => this.meter.etaSeconds(bytes),
       laterProfilesBytes: this.laterProfilesBytes(),
     });
+    return this.deps.eta?.annotate(status, this.state, this.now(), this.maxConcurrentJobs) ?? status;
   }
 
   /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */
@@ -643,12 +651,13 @@ export class Orchestrator {
 
   private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {
     const s = this.state;
-    const summary = summarizeProfile({
+    const base = summarizeProfile({
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
       extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
     });
+    const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);
     this.doneProfilesBytes += s.bytesComplete;
     this.doneProfilesTotal += s.totalBytes;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { profileFingerprint, type StateStore } from '../state';
+import type { ChunkHistoryRow } from '../state/chunk-history';
 import type { RunJournal } from './run-journal';
 import type { SourceDevice } from './source-device';
 
@@ -62,7 +63,7 @@ export class StateJournal implements RunJournal {
     const id = this.runId(profile);
     const base = { exitCode: result.exitCode, severity: result.exitMeaning.severity, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied, durationMs: result.durationMs };
     if (status === 'Failed') this.queueChunkWrite(() => this.store.markChunkFailed(id, chunk.id, { ...base, message: result.exitMeaning.message }));
-    else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message }));
+    else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message, engine: this.cfg.profiles.find((p) => p.name === profile)?.engine }));
   }
 
   private queueChunkWrite(write: () => void): void {
@@ -137,6 +138,12 @@ export class StateJournal implements RunJournal {
     try { this.store.recordEvents(batch); } catch (err) {
       this.logger.error({ err }, `could not store ${batch.length} events in the state database`);
     }
+  }
+
+  /** The kept chunk history of a profile and engine (the learnt ETA, src/eta). */
+  chunkHistory(profile: string, engine: string): ChunkHistoryRow[] {
+    this.flushChunks();
+    return this.store.chunkHistory(profile, engine);
   }
 
   /** Asked on every status refresh: read once per profile and session. */

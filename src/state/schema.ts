@@ -168,6 +168,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'chunk history per engine, with the chunk size the scan estimated (learnt ETA)',
+    sql: `
+      -- The engine that copied the chunk and what the scan estimated of it: the learnt ETA
+      -- models duration from the estimated size (what a run knows before it copies), per engine.
+      ALTER TABLE chunk_history ADD COLUMN engine TEXT;
+      ALTER TABLE chunk_history ADD COLUMN est_bytes INTEGER;
+      ALTER TABLE chunk_history ADD COLUMN est_files INTEGER;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

@@ -94,6 +94,8 @@ export interface ChunkSuccess {
   durationMs: number;
   /** Engine's message, kept for warnings. */
   message?: string;
+  /** The engine that copied it (the learnt ETA is per engine). */
+  engine?: string;
 }
 
 /** The outcome of a chunk attempt that failed (Error or Fatal, or killed). */

@@ -23,9 +23,14 @@ import { renderRunSummary } from '../summary';
 import { dryRunDeletionPrinter } from '../deletion-lines';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
+import { VerifyHook, VerifyPool } from '../../verify';
+import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
+import { checkMetricsFile } from '../metrics-file';
+import { RunEta } from '../../eta';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
+  metricsFile?: string;
   dryRun: boolean;
   resume: boolean;
   allowMassDelete?: boolean;
@@ -62,6 +67,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     if (args.dashboardPort !== undefined && (!Number.isInteger(args.dashboardPort) || args.dashboardPort < 0 || args.dashboardPort > 65535)) {
       throw new UsageError(`--dashboard-port: expected a port number 0-65535 (0 = any free port), got ${args.dashboardPort}`);
     }
+    if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, io.cwd);
   } catch (e) {
     return handleCommandError(e, args, io);
   }
@@ -114,9 +120,12 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   const keepAlive = setInterval(() => undefined, 60_000);
   let dashboard: { close(): Promise<void> } | undefined;
   let services: RunServices | undefined;
+  let verifyPool: VerifyPool | undefined;
+  let health: HealthReporter | undefined;
   try {
-    checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    // After the plugins are loaded: a copier plugin's engine is known only then.
+    checkEngines(profiles, registry, args.dryRun);
     dropSecretEnv(cfg, io.env);
     const { store, hub, snapshotProviders } = services;
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
@@ -129,13 +138,25 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger });
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
+    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !args.dryRun ? new VerifyPool() : undefined;
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
       snapshots,
       journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
+      verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
+      eta: new RunEta((profile, engine) => journal.chunkHistory(profile, engine)),
     });
+    health = new HealthReporter({
+      healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,
+      metrics: args.metricsFile ? new RunMetrics(require('../../../../package.json').version as string) : undefined,
+      intervalMs: (cfg.global.healthIntervalSeconds ?? 10) * 1000, sessionId, profiles: profiles.map((p) => p.name),
+      status: () => orch.getStatus(), logger: log.logger,
+    });
+    const reporter = health;
+    bus.subscribe((ev) => reporter.observe(ev));
+    health.start();
     const view = chooseView(args, io);
     removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
     stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
@@ -161,6 +182,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     });
     view.finish(orch.getStatus());
     const exitCode = exitCodeForOutcome(summary.outcome);
+    await health.finish(summary.outcome, exitCode);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
     else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
     return exitCode;
@@ -173,6 +195,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     }
     const code = handleCommandError(e, args, io);
     log.logger.error({ err: e }, 'run failed');
+    await health?.finish('Error', code === EXIT.UsageOrConfig ? code : EXIT.Fatal);
     return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
   } finally {
     clearInterval(keepAlive);
@@ -182,7 +205,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
-    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
+    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close()]);
     log.flush();
   }
 }

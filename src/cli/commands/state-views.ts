@@ -3,11 +3,12 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig } from '../load-cli-config';
 import { handleCommandError } from './validate';
+import { healthText, readHealth, withHealthJson, type StatusArgs } from './status-health';
 
-async function withStore<T>(args: CommonArgs, io: CliIo, f: (store: StateStore) => T): Promise<T> {
+async function withStore<T>(args: CommonArgs, io: CliIo, f: (store: StateStore, stateDir: string) => T): Promise<T> {
   const cfg = await loadCliConfig(args, io);
   const store = StateStore.open(cfg.global.stateDir);
-  try { return f(store); } finally { store.close(); }
+  try { return f(store, cfg.global.stateDir); } finally { store.close(); }
 }
 
 /** `robocurse history`: recent sessions and their outcomes. */
@@ -25,11 +26,13 @@ export async function historyCommand(args: CommonArgs & { limit: number }, io: C
 }
 
 /** `robocurse status`: the state of the running (or last) session, readable from any terminal. */
-export async function statusCommand(args: CommonArgs & { session?: string }, io: CliIo): Promise<ExitCode> {
+export async function statusCommand(args: StatusArgs, io: CliIo): Promise<ExitCode> {
+  if (args.check || args.idle) return (await import('./status-check')).statusCheckCommand(args, io);
   try {
-    const out = await withStore(args, io, (s) => {
+    const out = await withStore(args, io, (s, stateDir) => {
       const st = s.status(args.session);
-      return args.json ? renderStatusJson(st) : renderStatusText(st);
+      const live = st?.state === 'running' ? readHealth(stateDir, st.run.sessionId) : undefined;
+      return args.json ? withHealthJson(renderStatusJson(st), live) : `${renderStatusText(st)}${live ? healthText(live) : ''}`;
     });
     io.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
     return EXIT.Success;

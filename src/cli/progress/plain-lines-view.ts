@@ -7,7 +7,7 @@ function line(s: OrchestrationStatus): string {
   return `[${s.phase}${s.paused ? s.suspended ? ', suspended' : ', paused' : ''}] ${s.currentProfile ?? '-'} ` +
     `${s.profileProgress.toFixed(1)}% ${formatBytes(s.bytesComplete)}/${formatBytes(s.bytesTotal)} ` +
     `chunks ${s.chunksComplete}/${s.chunksTotal} (failed ${s.chunksFailed}, active ${s.activeCount}, queued ${s.queuedCount}) ` +
-    `rate ${rate} eta ${formatEta(s.etaSeconds)}` + (s.profileCount > 1 ? ` (all profiles ${s.overallProgress.toFixed(1)}%, eta ${formatEta(s.overallEtaSeconds)})` : '');
+    `rate ${rate} eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})` + (s.profileCount > 1 ? ` (all profiles ${s.overallProgress.toFixed(1)}%, eta ${formatEta(s.overallEtaSeconds)})` : '');
 }
 
 /** Writes one rendered line per status, at most every `intervalMs` (and always at the end). */
