@@ -115,12 +115,13 @@ export class Orchestrator {
       profiles: profiles.map((p) => p.name), host: os.hostname(), user: safeUser(), version: this.deps.version ?? '0.0.0',
       dryRun: this.dryRun, maxConcurrentJobs: this.maxConcurrentJobs,
     });
-    // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
-    await this.deps.snapshots?.cleanupOrphans();
+    // Not unref()'d: from here to SessionEnd this timer holds the event loop, so a run whose only
+    // work left is a retry waiting out its backoff (or a pause) never ends by the loop running dry.
     const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
-    timer.unref();
     const summaries: ProfileSummary[] = [];
     try {
+      // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
+      await this.deps.snapshots?.cleanupOrphans();
       for (let i = 0; i < profiles.length; i++) {
         if (s.stopRequested || s.drainRequested) break;
         s.profileIndex = i;
@@ -463,6 +464,7 @@ export class Orchestrator {
     const limit = this.deps.pauseTimeout;
     if (limit && limit.ms > 0 && !this.pauseTimer) {
       this.pauseTimer = setTimeout(() => this.pauseTimedOut(limit.action), limit.ms);
+      // The run's tick timer holds the loop while a run is pending; this one must not outlive it.
       this.pauseTimer.unref();
     }
   }

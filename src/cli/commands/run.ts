@@ -2,7 +2,8 @@ import { TOKENS, type Chunker } from '../../api';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { createContainer } from '../../di/container';
 import type { CopierRegistry } from '../../engines/copier-registry';
-import { createLogger } from '../../logging/create-logger';
+import { createLogger, type LoggerSetup } from '../../logging/create-logger';
+import { LogDirError } from '../../logging/log-file';
 import { newSessionId } from '../../logging/session-id';
 import { EventBus } from '../../orchestrator/event-bus';
 import { Orchestrator } from '../../orchestrator/orchestrator';
@@ -13,9 +14,11 @@ import { openRunServices, type RunServices } from '../run-services';
 import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
+import { ConfigError } from '../../config/problems';
 import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
 import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
 import type { ProgressView } from '../progress/progress-view';
+import { holdEventLoop } from '../keep-alive';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
 import { handleCommandError } from './validate';
@@ -84,14 +87,38 @@ export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<Exit
 }
 
 async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
+  // The run owns the event loop until its summary is out, its notifiers flushed and its locks released.
+  const release = holdEventLoop();
+  try {
+    return await executeHeldRun(cfg, profiles, args, io, onlyChunks);
+  } finally {
+    release();
+  }
+}
+
+/** A refusal before the run started (exit 4): one line for humans, a JSON line for --json. */
+function refuse(e: Error, args: RunArgs, io: CliIo): ExitCode {
+  io.stderr.write(`robocurse: ${e.message}\n`);
+  if (args.json) io.stdout.write(`${JSON.stringify({ type: 'error', exitCode: EXIT.Fatal, message: e.message })}\n`);
+  return EXIT.Fatal;
+}
+
+async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   const sessionId = newSessionId();
   // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
   const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
-  const log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  let log: LoggerSetup;
+  try {
+    log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
+  } catch (e) {
+    if (e instanceof LogDirError) return refuse(e, args, io);
+    throw e;
+  }
   const c = createContainer();
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
-  let removeSignals = (): void => undefined;
+  // Before the locks are taken, removed after they are released (see installSignalControl).
+  const signals = installSignalControl((m) => io.stderr.write(`\n${m}\n`));
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
   let services: RunServices | undefined;
@@ -117,7 +144,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       version: require('../../../../package.json').version as string,
     });
     const view = chooseView(args, io);
-    removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
+    signals.attach(orch);
     stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
     log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
@@ -125,26 +152,26 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       dryRun: args.dryRun, resume: args.resume, onlyChunks,
       onProgress: (s) => view.update(s),
     });
+    signals.detach();
     view.finish(orch.getStatus());
     const exitCode = exitCodeForOutcome(summary.outcome);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
     else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
     return exitCode;
   } catch (e) {
-    if (e instanceof ProfileLockedError || e instanceof StateError) {
-      io.stderr.write(`robocurse: ${e.message}\n`);
-      log.logger.error({ err: e }, 'run refused');
-      return EXIT.Fatal;
-    }
-    const code = handleCommandError(e, args, io);
-    log.logger.error({ err: e }, 'run failed');
-    return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
+    signals.detach();
+    if (e instanceof ConfigError || e instanceof UsageError) return handleCommandError(e, args, io);
+    // The full error (with its stack) goes to the log file only; the user gets one line.
+    log.logger.debug({ err: e }, 'run refused or failed');
+    const expected = e instanceof ProfileLockedError || e instanceof StateError;
+    const message = (e as Error)?.message ?? String(e);
+    return refuse(new Error(expected ? message : `fatal: ${message}${log.logFile ? ` (details in ${log.logFile})` : ''}`), args, io);
   } finally {
     stopPolling();
-    removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
     await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
+    signals.remove();
     log.flush();
   }
 }
