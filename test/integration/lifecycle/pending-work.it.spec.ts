@@ -18,10 +18,10 @@ import { mountTmpfs, QUICK_RETRY, removeDeepTree, sessionEvents, waitFor, writeR
 describe('a run never ends with work pending (CLI as a child process)', function () {
   this.timeout(180_000);
   let dir: string;
-  const undo: (() => void)[] = [];
+  const undo: (() => void | Promise<unknown>)[] = [];
   beforeEach(() => { dir = tempDir('robocurse-pending-'); });
-  afterEach(() => {
-    for (const u of undo.splice(0).reverse()) u();
+  afterEach(async () => {
+    for (const u of undo.splice(0).reverse()) await u();
     removeDeepTree(dir);
   });
 
@@ -87,6 +87,8 @@ describe('a run never ends with work pending (CLI as a child process)', function
         engineOptions: { simulated: { script: { '*': { durationMs: 1500 } } } } } }, { maxConcurrentJobs: 1 });
       const stateDir = path.join(dir, 'out', 'state');
       const run = startCli(['run', '-c', cfg, '--all', ...flags], { env: { TERM: 'dumb' } });
+      // A failed test must not leave a paused run behind (it would wait for `resume` forever).
+      undo.push(async () => { if (run.child.exitCode === null && run.child.signalCode === null) { run.child.kill('SIGKILL'); await run.result; } });
       expect(await waitFor(() => sessionEvents(stateDir).some((e) => e.type === 'ChunkStart'))).to.equal(true);
       const paused = await runCliLikeCron(['pause', '-c', cfg, '-p', 'p', '--wait', '30']);
       expect(paused.code, paused.stderr).to.equal(0);
