@@ -412,17 +412,25 @@ export class Orchestrator {
     this.journal.chunkFinished(profile.name, active.chunk, 'Failed', result, active.attempt);
   }
 
-  /** Kills every running job (whole process trees) and empties the active set. */
+  /**
+   * Kills every running job (whole process trees) and empties the active set. Never rejects: a
+   * kill that fails does not spare the other jobs, and is reported (log and Warning event) with
+   * the chunk it concerns, so the run still ends as Stopped instead of hanging in Replicating.
+   */
   stopAllJobs(): Promise<void> {
     if (this.stopping) return this.stopping;
     const s = this.state;
     const jobs = [...s.activeJobs.values()];
     this.stopping = (async () => {
       this.scanAbort?.abort();
-      await Promise.all(jobs.map(async (a) => {
-        await a.job.kill();
-        this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`);
-      }));
+      const kills = await Promise.allSettled(jobs.map(async (a) => a.job.kill()));
+      kills.forEach((k, i) => {
+        const a = jobs[i];
+        if (k.status === 'fulfilled') { this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`); return; }
+        const message = `could not kill the job of chunk ${a.chunk.id} (${a.chunk.sourcePath})${a.job.pid ? `, pid ${a.job.pid}` : ''}: ${(k.reason as Error)?.message ?? String(k.reason)}; it may still be running`;
+        this.deps.logger.error({ chunkId: a.chunk.id, err: k.reason }, message);
+        this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
+      });
       s.activeJobs.clear();
       this.finishedJobs.splice(0);
       s.phase = 'Stopped';

@@ -133,7 +133,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
       hub.publish(ev);
       log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
     });
-    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger });
+    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger, dryRun: args.dryRun });
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
     const orch = new Orchestrator({
