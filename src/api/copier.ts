@@ -1,4 +1,5 @@
 import type { Chunk } from './chunk';
+import type { ChildLedger } from './child-ledger';
 import type { Logger } from './logger';
 
 /** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
@@ -100,6 +101,8 @@ export interface CopyOptions {
   engineRetries?: number;
   /** Seconds between the engine's own retries (robocopy /W). */
   engineWaitSeconds?: number;
+  /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
+  childLedger?: ChildLedger;
   logger: Logger;
 }
 

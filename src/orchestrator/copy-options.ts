@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Chunk, CopyOptions, Logger } from '../api';
+import type { ChildLedger, Chunk, CopyOptions, Logger } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
 
@@ -19,7 +19,7 @@ export function chunkLogPath(logDir: string | undefined, sessionId: string, chun
 }
 
 /** What a Copier gets for one chunk of `profile`. */
-export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger }): CopyOptions {
+export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; childLedger?: ChildLedger }): CopyOptions {
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
@@ -31,6 +31,7 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     engineOptions: profile.engineOptions,
     engineRetries: profile.retry.engineRetries,
     engineWaitSeconds: profile.retry.engineWaitSeconds,
+    childLedger: o.childLedger,
     logger: o.logger.child({ chunkId: chunk.id }),
   };
 }

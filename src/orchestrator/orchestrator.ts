@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
+import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
@@ -34,6 +34,8 @@ export interface OrchestratorDeps {
   version?: string;
   /** A pause longer than this ends by itself (0 = never), by resuming or stopping the run. */
   pauseTimeout?: { ms: number; action: 'resume' | 'stop' };
+  /** Handed to engines: where they note child processes for the next run's clean-up. */
+  childLedger?: ChildLedger;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -320,7 +322,7 @@ export class Orchestrator {
     let job;
     try {
       const copier = this.deps.copierFor(profile.engine);
-      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger }));
+      job = copier.start(q.chunk, buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, childLedger: this.deps.childLedger }));
     } catch (err) {
       const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);

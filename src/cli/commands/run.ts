@@ -6,6 +6,8 @@ import { createLogger, type LoggerSetup } from '../../logging/create-logger';
 import { LogDirError } from '../../logging/log-file';
 import { newSessionId } from '../../logging/session-id';
 import { EventBus } from '../../orchestrator/event-bus';
+import { FileChildLedger, ledgerDir } from '../../process/file-child-ledger';
+import { reapLeftovers } from '../../process/reap-leftovers';
 import { Orchestrator } from '../../orchestrator/orchestrator';
 import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
@@ -126,6 +128,10 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
     const { store, hub, snapshotProviders } = services;
+    // Copy processes and scratch directories a killed run left behind go before this run copies a byte.
+    const children = ledgerDir(cfg.global.stateDir);
+    if (!args.dryRun) await reapLeftovers(children, log.logger);
+    const childLedger = new FileChildLedger(children, sessionId, log.logger);
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
     const journal = new StateJournal(store, cfg, log.logger);
     bus.subscribe((ev) => {
@@ -139,7 +145,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
       snapshots,
-      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
+      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
     });

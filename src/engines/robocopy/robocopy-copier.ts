@@ -93,7 +93,7 @@ export class RobocopyCopier implements Copier {
     fs.mkdirSync(path.dirname(logPath), { recursive: true });
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
     logger.debug({ executable, args }, 'starting robocopy');
-    const child = spawnTracked(executable, args, { env });
+    const child = spawnTracked(executable, args, { env, ledger: options.childLedger });
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
       mirror: options.mirror, dryRun: options.dryRun,

@@ -55,7 +55,7 @@ export function dirOperand(p: string, role: 'source' | 'destination'): string {
  * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir),
  *   and rsync never deletes receiver entries that an exclude rule hides.
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string): string[] {
   const src = dirOperand(chunk.sourcePath, 'source');
   const dst = dirOperand(chunk.destinationPath, 'destination');
   const argv: string[] = [...engine.attributes];
@@ -74,6 +74,14 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
     argv.push('--delete');
     if (engine.deleteExcluded) argv.push('--delete-excluded');
   }
+  if (scratchName) {
+    // Temp files in a scratch directory of this job (same file system: renamed into place), not
+    // beside their final names: a killed rsync's temps are then one recorded directory that the
+    // next run removes whole, instead of `.name.XXXXXX` files no one can tell from a user's.
+    // Before every other filter rule, so none can shadow it: --delete must not remove it while
+    // rsync writes there. Its random name cannot occur in the source.
+    argv.push(`--temp-dir=${scratchDirPath(chunk, scratchName)}`, `--filter=P /${scratchName}/`);
+  }
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
@@ -83,4 +91,9 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;
+}
+
+/** Where a job's scratch directory lives: directly inside the chunk's destination directory. */
+export function scratchDirPath(chunk: Chunk, scratchName: string): string {
+  return `${chunk.destinationPath.replace(/\/+$/, '')}/${scratchName}`;
 }

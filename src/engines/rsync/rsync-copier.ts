@@ -1,5 +1,6 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
-import { buildRsyncArgv } from './argv';
+import { newScratchName } from '../../process/scratch-dir';
+import { buildRsyncArgv, scratchDirPath } from './argv';
 import { readRsyncEngineOptions } from './engine-options';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
 import { RsyncJob } from './rsync-job';
@@ -42,8 +43,9 @@ export class RsyncCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
-    const argv = buildRsyncArgv(chunk, options, engine);
-    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+    const scratchName = options.dryRun ? undefined : newScratchName();
+    const argv = buildRsyncArgv(chunk, options, engine, scratchName);
+    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName) });
   }
 
   close(): Promise<void> {

@@ -80,30 +80,34 @@ describe('a run never ends with work pending (CLI as a child process)', function
       expect(fs.readFileSync(path.join(dir, 'dst', 'more', 'h.txt'), 'utf8')).to.equal('z');
     });
 
-    it(`\`robocurse pause\` from another process while the last chunk runs waits for \`resume\`, then exit 0 (${mode.name})`, async () => {
-      makeTree(path.join(dir, 'src'), { a: { 'f.txt': 'a' }, b: { 'g.txt': 'b' }, c: { 'h.txt': 'c' } });
-      // One job at a time, each a second and a half: the pause lands while a chunk runs and two wait.
+    it(`\`robocurse pause\` from another process while chunks run waits for \`resume\`, then exit 0 (${mode.name})`, async () => {
+      makeTree(path.join(dir, 'src'), { a: { 'f.txt': 'a' }, b: { 'g.txt': 'b' }, c: { 'h.txt': 'c' }, d: { 'i.txt': 'd' } });
+      // One job at a time, three seconds each: the pause lands while a chunk runs and others wait.
       const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
-        engineOptions: { simulated: { script: { '*': { durationMs: 1500 } } } } } }, { maxConcurrentJobs: 1 });
+        engineOptions: { simulated: { script: { '*': { durationMs: 3000 } } } } } }, { maxConcurrentJobs: 1 });
       const stateDir = path.join(dir, 'out', 'state');
+      const count = (type: string): number => sessionEvents(stateDir).filter((e) => e.type === type).length;
       const run = startCli(['run', '-c', cfg, '--all', ...flags], { env: { TERM: 'dumb' } });
       // A failed test must not leave a paused run behind (it would wait for `resume` forever).
       undo.push(async () => { if (run.child.exitCode === null && run.child.signalCode === null) { run.child.kill('SIGKILL'); await run.result; } });
-      expect(await waitFor(() => sessionEvents(stateDir).some((e) => e.type === 'ChunkStart'))).to.equal(true);
+      expect(await waitFor(() => count('ChunkStart') > 0)).to.equal(true);
       const paused = await runCliLikeCron(['pause', '-c', cfg, '-p', 'p', '--wait', '30']);
       expect(paused.code, paused.stderr).to.equal(0);
       expect(paused.stdout).to.contain('applied');
-      // The running chunk finishes; the two queued ones must wait, and the process with them.
-      expect(await waitFor(() => sessionEvents(stateDir).some((e) => e.type === 'ChunkComplete'))).to.equal(true);
+      expect(await waitFor(() => count('Paused') === 1)).to.equal(true);
+      // Every chunk that started finishes; the queued ones must wait, and the process with them.
+      expect(await waitFor(() => count('ChunkComplete') === count('ChunkStart'))).to.equal(true);
+      const started = count('ChunkStart');
+      expect(started, 'the pause came too late to leave a chunk queued').to.be.lessThan(4);
       await new Promise((r) => setTimeout(r, 2000));
       expect(run.child.exitCode, `exited while paused: ${run.stderrSoFar()}`).to.equal(null);
-      expect(sessionEvents(stateDir).filter((e) => e.type === 'ChunkStart')).to.have.length(1);
+      expect(count('ChunkStart')).to.equal(started);
       const resumed = await runCliLikeCron(['resume', '-c', cfg, '-p', 'p', '--wait', '30']);
       expect(resumed.code, resumed.stderr).to.equal(0);
       const out = await run.result;
       const summary = mode.json ? out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary') : undefined;
       expectRunEnded({ ...out, summary }, stateDir, 0, mode.json);
-      expect(sessionEvents(stateDir).filter((e) => e.type === 'ChunkComplete')).to.have.length(3);
+      expect(count('ChunkComplete')).to.equal(4);
     });
   }
 
