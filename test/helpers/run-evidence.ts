@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateStore, type RunRecord } from '../../src/state';
-import type { CronResult } from './cli-child';
 
 /** What a finished (or abandoned) run left in its state directory. */
 export interface RunEvidence {
@@ -61,5 +60,7 @@ export function expectRunEnded(r: { code: number | null; stdout: string; stderr:
   return ev;
 }
 
-/** For CronResult and pty results alike. */
-export type AnyRun = Pick<CronResult, 'code' | 'stdout' | 'stderr' | 'summary'>;
+/** The `{type:"summary"}` line of a --json run's stdout (for runs started with startCli). */
+export function jsonSummary(stdout: string): Record<string, unknown> | undefined {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary');
+}

@@ -7,7 +7,7 @@ import { StateStore } from '../../../src/state';
 import { runCliLikeCron, runCliOnPty, type CronResult } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { startCli } from '../../helpers/run-cli';
-import { expectRunEnded } from '../../helpers/run-evidence';
+import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
 import { sessionEvents, waitFor, writeRunConfig } from './lifecycle-kit';
 
 /** The README's table, written out (test/unit/cli/exit-codes.spec.ts keeps it in step with the code). */
@@ -42,8 +42,6 @@ describe('exit codes, each reached by the real CLI', function () {
   /** A run whose chunks take a minute each (simulated engine), so it can be stopped or locked. */
   const longRun = (): string => writeRunConfig(dir, { p: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
     engineOptions: { simulated: { script: { '*': { durationMs: 60_000 } } } } } });
-  const parseSummary = (stdout: string): Record<string, unknown> | undefined =>
-    stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary');
 
   for (const json of [false, true]) {
     const flags = json ? ['--json'] : [];
@@ -85,7 +83,7 @@ describe('exit codes, each reached by the real CLI', function () {
       first.child.kill('SIGTERM');
       const r = await first.result;
       note(r);
-      expectRunEnded({ ...r, summary: json ? parseSummary(r.stdout) : undefined }, stateDir(), 3, json);
+      expectRunEnded({ ...r, summary: json ? jsonSummary(r.stdout) : undefined }, stateDir(), 3, json);
     });
 
     it(`3: \`robocurse stop\` from another process${mode}`, async () => {
@@ -96,7 +94,7 @@ describe('exit codes, each reached by the real CLI', function () {
       expect(stop.code, stop.stderr).to.equal(0);
       const r = await first.result;
       note(r);
-      expectRunEnded({ ...r, summary: json ? parseSummary(r.stdout) : undefined }, stateDir(), 3, json);
+      expectRunEnded({ ...r, summary: json ? jsonSummary(r.stdout) : undefined }, stateDir(), 3, json);
     });
 
     it(`4: the profile is locked by a running session${mode}`, async () => {

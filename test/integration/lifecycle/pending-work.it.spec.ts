@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../../../src/paths';
 import { hashTree, runCliLikeCron, runCliOnPty, rsyncDifferences } from '../../helpers/cli-child';
 import { makeTree, tempDir } from '../../helpers/make-tree';
-import { expectRunEnded, lastRunEvidence } from '../../helpers/run-evidence';
+import { expectRunEnded, jsonSummary, lastRunEvidence } from '../../helpers/run-evidence';
 import { startCli } from '../../helpers/run-cli';
 import { mountTmpfs, QUICK_RETRY, removeDeepTree, sessionEvents, waitFor, writeRunConfig } from './lifecycle-kit';
 
@@ -105,7 +105,7 @@ describe('a run never ends with work pending (CLI as a child process)', function
       const resumed = await runCliLikeCron(['resume', '-c', cfg, '-p', 'p', '--wait', '30']);
       expect(resumed.code, resumed.stderr).to.equal(0);
       const out = await run.result;
-      const summary = mode.json ? out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary') : undefined;
+      const summary = mode.json ? jsonSummary(out.stdout) : undefined;
       expectRunEnded({ ...out, summary }, stateDir, 0, mode.json);
       expect(count('ChunkComplete')).to.equal(4);
     });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCliLikeCron, rsyncDifferences } from '../../helpers/cli-child';
 import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
-import { expectRunEnded } from '../../helpers/run-evidence';
+import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
 import { startCli } from '../../helpers/run-cli';
 import { sessionEvents, waitFor, writeRunConfig } from './lifecycle-kit';
 
@@ -59,7 +59,7 @@ describe('suspend of an unattended run (native engine, CLI as a child process)',
       expect(r.code, r.stderr).to.equal(0);
       const out = await run.result;
       run = undefined;
-      const summary = json ? out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary') : undefined;
+      const summary = json ? jsonSummary(out.stdout) : undefined;
       expectRunEnded({ ...out, summary }, stateDir, 0, json);
       expect(rsyncDifferences(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
       expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);

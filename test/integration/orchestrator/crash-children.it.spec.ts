@@ -5,7 +5,7 @@ import { packageRoot } from '../../../src/paths';
 import { processesMentioning, rsyncDifferences, runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
 import { diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { startCli } from '../../helpers/run-cli';
-import { expectRunEnded } from '../../helpers/run-evidence';
+import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
 
 const FAKE_ROBOCOPY = path.join(packageRoot(), 'test', 'fixtures', 'fake-robocopy', 'robocopy');
 
@@ -107,7 +107,7 @@ describe('SIGKILL of robocurse while engines copy: no orphan copier, the resume 
       run = next;
       const r = await next.result;
       run = undefined;
-      const summary = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary');
+      const summary = jsonSummary(r.stdout);
       expectRunEnded({ ...r, summary }, path.join(dir, 'state'), 0, true);
       expect(r.stderr).to.contain('killed a copy process left running by a killed robocurse');
       expect(await waitForNoProcesses(dir, 15_000)).to.deep.equal([]);
