@@ -7,8 +7,8 @@ import { isMainThread } from 'node:worker_threads';
  * The absolute path of an executable as execvp(3) would find it (`PATH` of the child's
  * environment), or undefined when there is none.
  */
-export function resolveExecutable(command: string, envPath: string | undefined): string | undefined {
-  const candidates = command.includes('/') ? [path.resolve(command)] : (envPath ?? '').split(':').filter(Boolean).map((d) => path.join(d, command));
+export function resolveExecutable(command: string, envPath: string | undefined, cwd = process.cwd()): string | undefined {
+  const candidates = command.includes('/') ? [path.resolve(cwd, command)] : (envPath ?? '').split(':').filter(Boolean).map((d) => path.resolve(cwd, d, command));
   for (const c of candidates) {
     try {
       if (fs.statSync(c).isFile()) { fs.accessSync(c, fs.constants.X_OK); return c; }
@@ -43,10 +43,10 @@ function setprivPath(): string | undefined {
  * run: unwrapped, its spawn fails with ENOENT/EACCES as before, not with setpriv's exit status.
  * Elsewhere (no setpriv, not Linux) the command is returned as given.
  */
-export function withParentDeathSignal(command: string, args: readonly string[], envPath: string | undefined): { command: string; args: string[] } {
+export function withParentDeathSignal(command: string, args: readonly string[], envPath: string | undefined, cwd?: string): { command: string; args: string[] } {
   if (process.platform !== 'linux' || !isMainThread) return { command, args: [...args] };
   const setpriv = setprivPath();
-  const exe = setpriv && resolveExecutable(command, envPath);
+  const exe = setpriv && resolveExecutable(command, envPath, cwd);
   if (!setpriv || !exe) return { command, args: [...args] };
   return { command: setpriv, args: ['--pdeathsig', 'KILL', '--', exe, ...args] };
 }

@@ -50,7 +50,8 @@ export function spawnTracked(command: string, args: readonly string[], options: 
   assertCleanArgv(command, args);
   const isWin = process.platform === 'win32';
   const { ledger, ...spawnOptions } = options;
-  const launch = withParentDeathSignal(command, args, (spawnOptions.env ?? process.env).PATH);
+  const cwd = spawnOptions.cwd === undefined ? undefined : String(spawnOptions.cwd);
+  const launch = withParentDeathSignal(command, args, (spawnOptions.env ?? process.env).PATH, cwd);
   const child = spawn(launch.command, launch.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...spawnOptions,
