@@ -1,4 +1,5 @@
 import { ConfigError } from '../../config/problems';
+import { StateError } from '../../state/errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '../load-cli-config';
@@ -30,6 +31,11 @@ export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): Exi
   if (e instanceof UsageError) {
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.UsageOrConfig;
+  }
+  if (e instanceof StateError) {
+    // Expected (a locked profile, an unusable state directory): the message says what to do.
+    io.stderr.write(`robocurse: ${e.message}\n`);
+    return EXIT.Fatal;
   }
   io.stderr.write(`robocurse: fatal: ${(e as Error)?.stack ?? String(e)}\n`);
   return EXIT.Fatal;

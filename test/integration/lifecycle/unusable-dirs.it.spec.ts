@@ -77,6 +77,16 @@ describe('unusable log or state directory (exit 4, CLI as a child process)', fun
     expect(fs.existsSync(path.join(dir, 'mine', 'dst'))).to.equal(false);
   });
 
+  it('status, history and control commands name an unusable state directory too (exit 4, no stack trace)', async () => {
+    const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'mine/dst' } }, { logDir: 'mine/logs', stateDir: `${readOnlyMount()}/state` });
+    for (const argv of [['status'], ['history'], ['pause', '-p', 'p', '--wait', '0']]) {
+      const r = await runCliLikeCron([...argv, '-c', cfg]);
+      expect(r.code, `${argv[0]}: ${r.stderr}`).to.equal(4);
+      expect(r.stderr).to.match(/cannot open the state database .*\(global\.stateDir\): .*read-only file system/);
+      expect(r.stderr).to.not.match(/^\s+at /m);
+    }
+  });
+
   it('a fixed directory lets the next run go through (nothing stale was left to trip over)', async () => {
     const bad = writeRunConfig(dir, { p: { source: 'src', destination: 'mine/dst' } }, { logDir: 'roots/logs', stateDir: 'mine/state' });
     expect((await runCliLikeCron(['run', '-c', bad, '--all'], { user: 'nobody' })).code).to.equal(4);
