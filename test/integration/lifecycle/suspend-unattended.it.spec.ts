@@ -43,8 +43,9 @@ describe('suspend of an unattended run (native engine, CLI as a child process)',
       makeTree(path.join(dir, 'src'), { a: { 'big.bin': 2_500_000 }, b: { 'big.bin': 2_500_000 }, c: { 'small.txt': 's' } });
       fs.chmodSync(path.join(dir, 'src', 'a'), 0o750);
       fs.chmodSync(path.join(dir, 'src', 'b'), 0o755);
-      // 8 Mbit/s for 5 MB: several seconds of copying, so the suspend lands mid-file.
-      const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'dst', chunking: { maxChunkFiles: 1 } } }, { bandwidthLimitMbps: 8 });
+      // 3 Mbit/s for 5 MB: over ten seconds of copying, so the suspend lands mid-file even when the
+      // `suspend` command itself takes seconds to start on a busy machine.
+      const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'dst', chunking: { maxChunkFiles: 1 } } }, { bandwidthLimitMbps: 3 });
       const stateDir = path.join(dir, 'out', 'state');
       run = startCli(['run', '-c', cfg, '--all', ...(json ? ['--json'] : [])], { env: { TERM: 'dumb' } });
       expect(await waitFor(() => fs.existsSync(path.join(dir, 'dst')) && tempFiles(path.join(dir, 'dst')).length > 0)).to.equal(true);
