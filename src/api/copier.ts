@@ -1,4 +1,5 @@
 import type { Chunk } from './chunk';
+import type { ChildLedger } from './child-ledger';
 import type { Logger } from './logger';
 
 /** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
@@ -119,6 +120,8 @@ export interface CopyOptions {
    * many entries went with it (1, or 1 + the contents of a directory when the engine knows them).
    */
   onDeletion?: (deletion: Deletion) => void;
+  /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
+  childLedger?: ChildLedger;
   logger: Logger;
 }
 

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { numberArg, stringArg } from './arg-checks';
 import { EXIT, type ExitCode } from './exit-codes';
 import { processIo, type CliIo, type CommonArgs } from './io';
 
@@ -16,32 +17,36 @@ type Lazy = () => Promise<Handler>;
 
 function commonOptions(y: Argv): Argv<CommonArgs> {
   return y
-    .option('config', { alias: 'c', type: 'string', describe: 'Config file (default ./robocurse.json, else the bundled example)' })
-    .option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile to act on (repeatable)' })
+    .option('config', { alias: 'c', type: 'string', requiresArg: true, coerce: stringArg('--config'), describe: 'Config file (default ./robocurse.json, else the bundled example)' })
+    .option('profile', { alias: 'p', type: 'string', array: true, requiresArg: true, describe: 'Profile to act on (repeatable)' })
     .option('all', { type: 'boolean', describe: 'Act on every enabled profile' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' })
-    .option('log-level', { choices: LOG_LEVELS, describe: 'Level of the human log on stderr (default info; warn while progress bars are shown)' }) as unknown as Argv<CommonArgs>;
+    .option('log-level', { choices: LOG_LEVELS, requiresArg: true, coerce: stringArg('--log-level'), describe: 'Level of the human log on stderr (default info; warn while progress bars are shown)' }) as unknown as Argv<CommonArgs>;
 }
 
 /**
  * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
  * one table in exit-codes.ts, so it can run in-process in tests.
+ *
+ * The command's handler starts only after the whole command line has parsed: yargs calls a
+ * command's callback before its strict checks (unknown flag) fail, so starting work there ran
+ * `run --dryrun` for real and returned 2 afterwards.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
-  let result: Promise<ExitCode> | undefined;
+  let chosen: { lazy: Lazy; args: Record<string, unknown> } | undefined;
   let usageError: string | undefined;
-  const run = (lazy: Lazy) => (args: Record<string, unknown>): void => {
-    result = lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
-  };
+  const run = (lazy: Lazy) => (args: Record<string, unknown>): void => { chosen = { lazy, args }; };
+  const maxJobs = { type: 'number', requiresArg: true, coerce: numberArg('--max-jobs', { min: 1, integer: true }), describe: 'Override global.maxConcurrentJobs' } as const;
+  const session = { type: 'string', requiresArg: true, coerce: stringArg('--session') } as const;
   const parser = commonOptions(yargs(argv))
     .scriptName('robocurse')
     .usage('$0 <command> [options]\n\nReplicates large directory trees with parallel copy jobs.')
     .command('validate', 'Check the config and report every problem', (y) => y, run(async () => (await import('./commands/validate')).validateCommand))
     .command('plan', 'Scan the sources and show how they would be cut into chunks', (y) => y, run(async () => (await import('./commands/plan')).planCommand))
     .command('run', 'Replicate the selected profiles', (y) => y
-      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('max-jobs', maxJobs)
       .option('dry-run', { type: 'boolean', default: false, describe: 'Plan and list what would be copied; write nothing' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
@@ -50,24 +55,24 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' }),
     run(async () => (await import('./commands/run')).runCommand))
     .command('retry-failed', 'Run only the chunks that failed in the last run of --profile', (y) => y
-      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('max-jobs', maxJobs)
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dry-run', { type: 'boolean', default: false, hidden: true }),
     run(async () => (await import('./commands/run')).retryFailedCommand))
     .command('status', 'Show the running (or last) session, from any terminal; --check for monitors', (y) => y
-      .option('session', { type: 'string', describe: 'Session id (default: the newest)' })
+      .option('session', { ...session, describe: 'Session id (default: the newest)' })
       .option('check', { type: 'boolean', describe: 'One line and an exit code for monitors: 0 healthy, 1 failed, 5 stale, 6 locked' })
       .option('idle', { type: 'boolean', describe: 'With --check: only whether a run could start now (exit 6 while the profile is locked); for systemd ExecCondition' })
       .option('max-age', { type: 'string', describe: 'With --check: the last successful run must have ended within this (26h, 90m, 2d, seconds)' })
       .option('stale-after', { type: 'number', describe: 'With --check: seconds without a progress report before a running session is stale (default 3 health intervals + 30)' }),
     run(async () => (await import('./commands/state-views')).statusCommand))
     .command('history', 'List recent sessions and their outcomes', (y) => y
-      .option('limit', { type: 'number', default: 20, describe: 'How many sessions' }),
+      .option('limit', { type: 'number', default: 20, requiresArg: true, coerce: numberArg('--limit', { min: 1, integer: true }), describe: 'How many sessions' }),
     run(async () => (await import('./commands/state-views')).historyCommand))
     .command('snapshot <action> [id]', 'List, create or delete the snapshots of the configured providers', (y) => y
       .positional('action', { choices: ['list', 'create', 'delete'] as const, describe: 'list | create (a kept snapshot of --profile) | delete <id>' })
       .positional('id', { type: 'string', describe: 'Snapshot id (for delete)' })
-      .option('provider', { type: 'string', describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
+      .option('provider', { type: 'string', requiresArg: true, coerce: stringArg('--provider'), describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
     run(async () => (await import('./commands/snapshot')).snapshotCommand))
     .command('schedule <action>', "Install, show or remove each profile's schedule in the system's own scheduler", (y) => y
       .positional('action', { choices: ['plan', 'sync', 'list', 'status', 'remove', 'run-now'] as const, describe: 'plan (what sync would change) | sync | list | status | remove | run-now (--profile)' })
@@ -100,8 +105,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .command('resume', 'Resume a paused or suspended session', controlOptions, runControl('resume'))
     .command('drain', 'Let running jobs finish, start nothing new, then end', controlOptions, runControl('drain'))
     .command('stop', 'Stop a running session and kill its jobs', controlOptions, runControl('stop'))
-    .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', controlOptions, runControl('set-bandwidth'))
-    .command('set-concurrency <value>', 'Set the number of concurrent jobs', controlOptions, runControl('set-concurrency'))
+    .command('set-bandwidth <value>', 'Set the run-wide bandwidth budget in Mbit/s (0 = unlimited)', (y) => controlOptions(y, { min: 0, integer: false }), runControl('set-bandwidth'))
+    .command('set-concurrency <value>', 'Set the number of concurrent jobs', (y) => controlOptions(y, { min: 1, integer: true }), runControl('set-concurrency'))
     .command('retry-chunk <id>', 'Give a chunk that failed another attempt now (or end its retry wait)', chunkControlOptions, runControl('retry-chunk'))
     .command('skip-chunk <id>', 'Do not copy a queued chunk in this run (it counts as failed)', chunkControlOptions, runControl('skip-chunk'))
     .demandCommand(1, 'name a command: validate, plan, run, retry-failed, status, history, verify, log, dashboard, snapshot, schedule, plugins, pause, resume, stop (see --help)')
@@ -112,11 +117,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .wrap(Math.min(100, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => { usageError = msg ?? err?.message ?? 'invalid command line'; });
-  function controlOptions(y: Argv): Argv {
+  function controlOptions(y: Argv, value?: { min: number; integer: boolean }): Argv {
     return y
-      .positional('value', { type: 'number', describe: 'New value' })
-      .option('session', { type: 'string', describe: 'Target session id (instead of --profile)' })
-      .option('wait', { type: 'number', default: 5, describe: 'Seconds to wait for the session to apply it' });
+      .positional('value', { type: 'number', describe: 'New value', ...(value ? { coerce: numberArg('<value>', value) } : {}) })
+      .option('session', { ...session, describe: 'Target session id (instead of --profile)' })
+      .option('wait', { type: 'number', default: 5, requiresArg: true, coerce: numberArg('--wait', { min: 0, integer: false }), describe: 'Seconds to wait for the session to apply it' });
   }
   function chunkControlOptions(y: Argv): Argv {
     return controlOptions(y).positional('id', { type: 'string', describe: 'Chunk id (robocurse status, the dashboard)' });
@@ -136,6 +141,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     io.stderr.write(`robocurse: ${usageError}\nRun 'robocurse --help' for usage.\n`);
     return EXIT.UsageOrConfig;
   }
-  if (helpOrVersion || !result) return EXIT.Success;
-  return result;
+  if (helpOrVersion || !chosen) return EXIT.Success;
+  const handler = await chosen.lazy();
+  return handler(chosen.args as CommonArgs & Record<string, unknown>, io);
 }

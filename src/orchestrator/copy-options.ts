@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Chunk, CopyOptions, Logger } from '../api';
+import type { ChildLedger, Chunk, CopyOptions, Logger } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import { probeMtimeGranularityMs } from '../fs/time-granularity';
@@ -42,7 +42,7 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
 }
 
 /** What a Copier gets for one chunk of `profile`. */
-export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits }): CopyOptions {
+export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits; childLedger?: ChildLedger }): CopyOptions {
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
@@ -56,6 +56,7 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     engineOptions: profile.engineOptions,
     engineRetries: profile.retry.engineRetries,
     engineWaitSeconds: profile.retry.engineWaitSeconds,
+    childLedger: o.childLedger,
     logger: o.logger.child({ chunkId: chunk.id }),
   };
 }

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
+import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
@@ -49,6 +49,8 @@ export interface OrchestratorDeps {
   verifier?: Pick<VerifyHook, 'afterCopy' | 'summarize'>;
   /** Learnt ETA from the chunk history, and the queue's longest-expected-first order (src/eta). */
   eta?: Pick<RunEta, 'orderChunks' | 'annotate'>;
+  /** Handed to engines: where they note child processes for the next run's clean-up. */
+  childLedger?: ChildLedger;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -137,12 +139,13 @@ export class Orchestrator {
       profiles: profiles.map((p) => p.name), host: os.hostname(), user: safeUser(), version: this.deps.version ?? '0.0.0',
       dryRun: this.dryRun, maxConcurrentJobs: this.maxConcurrentJobs,
     });
-    // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
-    await this.deps.snapshots?.cleanupOrphans();
+    // Not unref()'d: from here to SessionEnd this timer holds the event loop, so a run whose only
+    // work left is a retry waiting out its backoff (or a pause) never ends by the loop running dry.
     const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
-    timer.unref();
     const summaries: ProfileSummary[] = [];
     try {
+      // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
+      await this.deps.snapshots?.cleanupOrphans();
       for (let i = 0; i < profiles.length; i++) {
         if (s.stopRequested || s.drainRequested) break;
         s.profileIndex = i;
@@ -352,7 +355,7 @@ export class Orchestrator {
       const copier = this.deps.copierFor(profile.engine);
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
       const options = {
-        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }),
+        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger }),
         ...this.rails.copyOptions(profile, q.chunk),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);
@@ -513,17 +516,25 @@ export class Orchestrator {
     return { maxConcurrentJobs: this.maxConcurrentJobs, bandwidthBytesPerSec: profile ? this.bandwidth.budgetFor(profile) : 0 };
   }
 
-  /** Kills every running job (whole process trees) and empties the active set. */
+  /**
+   * Kills every running job (whole process trees) and empties the active set. Never rejects: a
+   * kill that fails does not spare the other jobs, and is reported (log and Warning event) with
+   * the chunk it concerns, so the run still ends as Stopped instead of hanging in Replicating.
+   */
   stopAllJobs(): Promise<void> {
     if (this.stopping) return this.stopping;
     const s = this.state;
     const jobs = [...s.activeJobs.values()];
     this.stopping = (async () => {
       this.scanAbort?.abort();
-      await Promise.all(jobs.map(async (a) => {
-        await a.job.kill();
-        this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`);
-      }));
+      const kills = await Promise.allSettled(jobs.map(async (a) => a.job.kill()));
+      kills.forEach((k, i) => {
+        const a = jobs[i];
+        if (k.status === 'fulfilled') { this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`); return; }
+        const message = `could not kill the job of chunk ${a.chunk.id} (${a.chunk.sourcePath})${a.job.pid ? `, pid ${a.job.pid}` : ''}: ${(k.reason as Error)?.message ?? String(k.reason)}; it may still be running`;
+        this.deps.logger.error({ chunkId: a.chunk.id, err: k.reason }, message);
+        this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
+      });
       s.activeJobs.clear();
       this.finishedJobs.splice(0);
       s.phase = 'Stopped';
@@ -565,6 +576,7 @@ export class Orchestrator {
     const limit = this.deps.pauseTimeout;
     if (limit && limit.ms > 0 && !this.pauseTimer) {
       this.pauseTimer = setTimeout(() => this.pauseTimedOut(limit.action), limit.ms);
+      // The run's tick timer holds the loop while a run is pending; this one must not outlive it.
       this.pauseTimer.unref();
     }
   }

@@ -36,7 +36,8 @@ export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): Exi
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.UsageOrConfig;
   }
-  // An unusable or unsafe state database or log directory: the sentence says what to fix.
+  // Expected (a locked profile, an unusable or unsafe state database or log directory): the
+  // sentence says what to fix.
   if (e instanceof StateError || e instanceof UnsafePathError) {
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.Fatal;

@@ -128,7 +128,7 @@ export class RobocopyCopier implements Copier {
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
     // On Windows robocopy receives one string, not an argv: log the exact one it will parse.
     logger.debug({ executable, args, ...(process.platform === 'win32' ? { commandLine: windowsCommandLine([executable, ...args]) } : {}) }, 'starting robocopy');
-    const child = spawnTracked(executable, args, { env });
+    const child = spawnTracked(executable, args, { env, ledger: options.childLedger });
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
       mirror: options.mirror, dryRun: options.dryRun,

@@ -1,7 +1,7 @@
 import type { Chunk, CopyOptions } from '../../api';
 import type { RsyncEngineOptions } from './engine-options';
 import { hasControlChar, RsyncArgumentError } from './errors';
-import { buildFilterRules } from './filter-rules';
+import { buildFilterRules, literalPattern } from './filter-rules';
 import { refuseLinkFollowing } from './link-safety';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
@@ -90,7 +90,7 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  *   exclude rule hides; `--max-delete` is the profile's maxDeletes as resolved for this chunk;
  * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts).
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string): string[] {
   const { src, dst, top } = chunkOperands(chunk);
   refuseLinkFollowing(engine.attributes);
   const argv: string[] = [...engine.attributes];
@@ -112,6 +112,17 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
     // deletes nothing more and exits 25; 0 means "delete nothing" since rsync 3.0.
     if (options.maxDeletes !== undefined) argv.push(`--max-delete=${options.maxDeletes}`);
   }
+  if (scratchName) {
+    // Temp files in a scratch directory of this job (same file system: renamed into place), not
+    // beside their final names: a killed rsync's temps are then one recorded directory that the
+    // next run removes whole, instead of `.name.XXXXXX` files no one can tell from a user's.
+    // Before every other filter rule, so none can shadow it: --delete must not remove it while
+    // rsync writes there. Its random name cannot occur in the source.
+    // The scratch directory lies inside the chunk's destination directory: below `/<top>/` in the
+    // transfer when the chunk is named as an entry of its parent (chunkOperands).
+    const anchor = top === undefined ? '' : `/${literalPattern(top)}`;
+    argv.push(`--temp-dir=${scratchDirPath(chunk, scratchName)}`, `--filter=P ${anchor}/${scratchName}/`);
+  }
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
@@ -121,4 +132,9 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;
+}
+
+/** Where a job's scratch directory lives: directly inside the chunk's destination directory. */
+export function scratchDirPath(chunk: Chunk, scratchName: string): string {
+  return `${chunk.destinationPath.replace(/\/+$/, '')}/${scratchName}`;
 }

@@ -1,5 +1,6 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
-import { buildRsyncArgv } from './argv';
+import { newScratchName } from '../../process/scratch-dir';
+import { buildRsyncArgv, scratchDirPath } from './argv';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
@@ -45,9 +46,10 @@ export class RsyncCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
-    const argv = buildRsyncArgv(chunk, options, engine);
+    const scratchName = options.dryRun ? undefined : newScratchName();
+    const argv = buildRsyncArgv(chunk, options, engine, scratchName);
     this.checkVersion(engine.executable, options);
-    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName) });
   }
 
   private checkVersion(executable: string, options: CopyOptions): void {
