@@ -38,7 +38,7 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
   } catch (err) {
     if (err instanceof UnsafePathError) throw new StateError('STATE_UNSAFE', err.message);
     if (err instanceof StateError) throw err;
-    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file}: ${(err as Error).message}`);
+    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file} (global.stateDir): ${whyDirUnusable(stateDir, err)}`);
   }
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout });

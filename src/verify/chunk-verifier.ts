@@ -102,7 +102,9 @@ async function recheck(f: RawFinding, req: VerifyChunkRequest): Promise<RawFindi
     return { ...f, kind: 'changed-in-source', detail: 'removed from the source after it was copied' };
   }
   if (!sameVersion(now, f.src)) return { ...f, kind: 'changed-in-source', detail: `changed in the source while it was verified (${f.detail})` };
-  if (f.dst && f.src.ctimeMs > f.dst.ctimeMs) {
+  // >=: the kernel stamps ctime from a coarse clock (one tick is several ms), so a source written
+  // right after its copy was made can carry the very same ctime as the copy.
+  if (f.dst && f.src.ctimeMs >= f.dst.ctimeMs) {
     return { ...f, kind: 'changed-in-source', detail: `changed in the source at ${iso(f.src.ctimeMs)}, after its copy was made at ${iso(f.dst.ctimeMs)} (${f.detail})` };
   }
   if (f.kind === 'missing' && req.copiedAt !== undefined && f.src.ctimeMs >= req.copiedAt) {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { StateStore, type RunRecord } from '../../src/state';
 
@@ -15,7 +16,8 @@ export interface RunEvidence {
 /** The newest run of the state database in `stateDir`, its SessionEnd event and the locks left. */
 export function lastRunEvidence(stateDir: string): RunEvidence {
   if (!fs.existsSync(path.join(stateDir, 'robocurse.db'))) return { locks: [] };
-  const store = StateStore.open(stateDir);
+  const readable = ownCopyOf(stateDir);
+  const store = StateStore.open(readable.dir);
   try {
     const run = store.history(1)[0]?.run;
     const events = run ? store.readEventsSince(run.sessionId, 0, 1_000_000) : [];
@@ -27,7 +29,23 @@ export function lastRunEvidence(stateDir: string): RunEvidence {
     };
   } finally {
     store.close();
+    readable.cleanup();
   }
+}
+
+/**
+ * robocurse rightly refuses a state directory that another user owns, so the state of a run made
+ * as another user (e.g. nobody) is read from a copy of its database files owned by us; the run
+ * has ended, so the database, its WAL and shared-memory files are copied as one consistent set.
+ */
+function ownCopyOf(stateDir: string): { dir: string; cleanup: () => void } {
+  if (fs.statSync(stateDir).uid === process.getuid?.()) return { dir: stateDir, cleanup: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robocurse-evidence-'));
+  for (const f of fs.readdirSync(stateDir).filter((n) => n.startsWith('robocurse.db'))) {
+    fs.copyFileSync(path.join(stateDir, f), path.join(dir, f));
+    fs.chmodSync(path.join(dir, f), 0o600);
+  }
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** SIEM JSON lines written by the siem plugin's `jsonl` output under `dir`. */

@@ -47,7 +47,8 @@ describe('unusable log or state directory (exit 4, CLI as a child process)', fun
       culprit: /cannot write the log directory .*ro\/logs \(global\.logDir\): .*read-only file system/, stateDir: () => path.join(dir, 'mine', 'state') },
     { name: 'state directory the user cannot create', user: 'nobody', global: () => ({ logDir: 'mine/logs', stateDir: 'roots/state' }),
       culprit: /cannot open the state database .*roots\/state\/robocurse\.db \(global\.stateDir\): .*roots is not writable by user nobody/, stateDir: () => path.join(dir, 'roots', 'state') },
-    { name: 'state directory on a read-only file system', global: () => ({ logDir: 'mine/logs', stateDir: `${readOnlyMount()}/state` }),
+    // Runs as root: its log directory is root's (robocurse refuses one that nobody owns; see docs/security.md).
+    { name: 'state directory on a read-only file system', global: () => ({ logDir: 'roots/logs', stateDir: `${readOnlyMount()}/state` }),
       culprit: /cannot open the state database .*ro\/state\/robocurse\.db \(global\.stateDir\): .*read-only file system/, stateDir: () => path.join(dir, 'ro', 'state') },
   ];
 
@@ -78,7 +79,7 @@ describe('unusable log or state directory (exit 4, CLI as a child process)', fun
   });
 
   it('status, history and control commands name an unusable state directory too (exit 4, no stack trace)', async () => {
-    const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'mine/dst' } }, { logDir: 'mine/logs', stateDir: `${readOnlyMount()}/state` });
+    const cfg = writeRunConfig(dir, { p: { source: 'src', destination: 'mine/dst' } }, { logDir: 'roots/logs', stateDir: `${readOnlyMount()}/state` });
     for (const argv of [['status'], ['history'], ['pause', '-p', 'p', '--wait', '0']]) {
       const r = await runCliLikeCron([...argv, '-c', cfg]);
       expect(r.code, `${argv[0]}: ${r.stderr}`).to.equal(4);
