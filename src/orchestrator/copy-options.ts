@@ -36,7 +36,9 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
   const how = c.how === 'assumed' ? `assumed for this platform: ${c.reason}` : c.how === 'entry' ? 'probed on an existing entry' : 'probed with a probe file';
   logger.info({ profile: profile.name, destinationCaseInsensitive: c.caseInsensitive, probe: c.how },
     `destination ${profile.destination} compares names ${c.caseInsensitive ? 'ignoring case' : 'case-sensitively'} (${how})`);
-  const mtimeGranularityMs = await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun });
+  // Only the native engine reads it (rsync and robocopy have their own windows), and the probe
+  // writes a file into the destination root: no other engine's run should pay for that trace.
+  const mtimeGranularityMs = profile.engine === 'native' ? await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun }) : undefined;
   if (mtimeGranularityMs) logger.info({ profile: profile.name, mtimeGranularityMs }, `destination ${profile.destination} keeps mtimes to ${mtimeGranularityMs} ms: times that close count as equal`);
   return { ...c, mtimeGranularityMs };
 }

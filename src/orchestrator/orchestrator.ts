@@ -247,11 +247,13 @@ export class Orchestrator {
       chunks: chunks.length, durationMs: tree.durationMs,
     });
     if (s.stopRequested) return false;
-    this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
     if (s.stopRequested) return false;
+    // Only now: the probes may create (and remove) a file in the destination root, which a
+    // refused mirror must not see touched, nor the resume check take for a changed destination.
+    this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
     this.initQueue(profile, chunks, stillDone);
     s.phase = 'Replicating';
     this.redistributeBandwidth();
