@@ -63,13 +63,17 @@ describe('verifyChunk on real trees (inline workers)', () => {
 
   it('size, time and mode differences are mismatches in meta mode, and nothing is hashed', async () => {
     makeTree(dir, { src: { d: { 's.txt': 'same size?', 't.txt': 'time', 'm.txt': 'mode' } } });
+    fs.chmodSync(path.join(dir, 'src', 'd', 'm.txt'), 0o644);
+    // The source's last change must lie clearly before the copy's (ctime has a coarse clock): a
+    // source changed in the same tick as its copy counts as changed in the source.
+    const changed = fs.statSync(path.join(dir, 'src', 'd', 'm.txt')).ctimeMs;
+    while (Date.now() <= changed + 30) { /* wait for the clock, not for a duration to assert */ }
     copy();
     const d = (f: string): string => path.join(dir, 'dst', 'd', f);
     const keepTimes = (f: string, change: () => void): void => { const st = fs.statSync(d(f)); change(); fs.utimesSync(d(f), st.atime, st.mtime); };
     keepTimes('s.txt', () => fs.writeFileSync(d('s.txt'), 'short'));
     fs.utimesSync(d('t.txt'), new Date(0), new Date(0));
     keepTimes('m.txt', () => fs.chmodSync(d('m.txt'), 0o600));
-    fs.chmodSync(path.join(dir, 'src', 'd', 'm.txt'), 0o644);
     const v = await verifyChunk(req(chunk('d'), { mode: 'meta' }), inline);
     expect(Object.fromEntries(v.findings.map((f) => [f.path, f.kind]))).to.deep.equal({ 'd/s.txt': 'size', 'd/t.txt': 'mtime', 'd/m.txt': 'mode' });
     expect(v.filesHashed).to.equal(0);
