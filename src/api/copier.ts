@@ -1,5 +1,6 @@
 import type { Chunk } from './chunk';
 import type { Logger } from './logger';
+import type { Preserve, PreserveCapabilities } from './preserve';
 
 /** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
 export type Severity = 'Success' | 'Warning' | 'Error' | 'Fatal';
@@ -71,6 +72,8 @@ export interface CopierCapabilities {
   dryRun: boolean;
   /** Reports progress while running (otherwise only at the end). */
   liveProgress: boolean;
+  /** What of a file besides its data the engine keeps (`CopyOptions.preserve`); absent: data and mtimes only. */
+  preserve?: PreserveCapabilities;
 }
 
 export interface CopyOptions {
@@ -113,6 +116,11 @@ export interface CopyOptions {
    * many entries went with it (1, or 1 + the contents of a directory when the engine knows them).
    */
   onDeletion?: (deletion: Deletion) => void;
+  /**
+   * What to keep besides the data, resolved for this profile run (defaults, privileges and what
+   * the destination file system supports already applied). Undefined: the engine's own defaults.
+   */
+  preserve?: Preserve;
   logger: Logger;
 }
 

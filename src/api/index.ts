@@ -7,6 +7,7 @@ export * from './logger';
 export * from './scan';
 export * from './chunk';
 export * from './copier';
+export * from './preserve';
 export * from './snapshot';
 export * from './events';
 export * from './notifier';

@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import { fsx } from './fsx';
+
+/** A file's times to the nanosecond, as a bigint fstat/lstat gives them. */
+export interface ExactTimes {
+  atimeNs: bigint;
+  mtimeNs: bigint;
+}
+
+const BILLION = 1_000_000_000n;
+
+/** Whole seconds (rounded down, also before 1970) and the nanoseconds above them. */
+export function splitNs(ns: bigint): [number, number] {
+  let sec = ns / BILLION;
+  let nsec = ns - sec * BILLION;
+  if (nsec < 0n) { sec -= 1n; nsec += BILLION; }
+  return [Number(sec), Number(nsec)];
+}
+
+/**
+ * Seconds for Node's utimes (a double) when the helper is missing: libuv keeps whole
+ * microseconds, and aiming at the middle of the microsecond keeps the double's rounding from
+ * landing in the one below (1.234 → 1.2339999…).
+ */
+export function microsecondSeconds(ns: bigint): number {
+  let us = ns / 1000n;
+  if (ns < 0n && us * 1000n !== ns) us -= 1n;
+  return (Number(us) + 0.5) / 1e6;
+}
+
+/** Nanoseconds from the milliseconds of non-bigint Stats (exact to the microsecond at best). */
+export function msToNs(ms: number): bigint {
+  return BigInt(Math.floor(ms * 1000)) * 1000n;
+}
+
+/**
+ * Sets the times of the open file `fd` (atime left alone unless `withAtime`): to the nanosecond
+ * with the file-system helper (futimens), else to the microsecond (Node's futimes, which always
+ * sets both: the atime is the source's then).
+ */
+export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void {
+  if (fsx) {
+    const [as, an] = splitNs(t.atimeNs);
+    const [ms, mn] = splitNs(t.mtimeNs);
+    fsx.futimens(fd, as, withAtime ? an : -1, ms, mn);
+    return;
+  }
+  fs.futimesSync(fd, microsecondSeconds(t.atimeNs), microsecondSeconds(t.mtimeNs));
+}
+
+/** setTimesFd for a path, never through a link in its last component (utimensat / lutimes). */
+export function setTimesPath(p: string | Buffer, t: ExactTimes, withAtime: boolean): void {
+  if (fsx) {
+    const [as, an] = splitNs(t.atimeNs);
+    const [ms, mn] = splitNs(t.mtimeNs);
+    fsx.utimens(p, as, withAtime ? an : -1, ms, mn);
+    return;
+  }
+  fs.lutimesSync(p, microsecondSeconds(t.atimeNs), microsecondSeconds(t.mtimeNs));
+}

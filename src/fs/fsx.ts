@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../paths';
+
+/**
+ * robocurse's file-system helper (native/fsx.c, built by node-gyp at install): the POSIX calls a
+ * replica needs that Node does not expose. Every path call is the l- variant (never follows a
+ * link in the last component); paths are strings or Buffers (byte-names.ts). Errors carry
+ * `code` (ENOTSUP, EPERM, ...) like Node's fs errors.
+ */
+export interface FsxBinding {
+  /** utimensat(…, AT_SYMLINK_NOFOLLOW); a negative nsec leaves that time as it is. */
+  utimens(p: string | Buffer, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
+  futimens(fd: number, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
+  /** lseek SEEK_DATA / SEEK_HOLE; -1 when there is no data (no hole) at or after `offset`. */
+  seekData(fd: number, offset: number): number;
+  seekHole(fd: number, offset: number): number;
+  mknod(p: string | Buffer, mode: number, dev: number): void;
+  /** fchmodat(…, AT_SYMLINK_NOFOLLOW): ENOTSUP when `p` is a link (its target is never touched). */
+  lchmod(p: string | Buffer, mode: number): void;
+  /** The attribute names, NUL-terminated, in one Buffer. */
+  llistxattr(p: string | Buffer): Buffer;
+  flistxattr(fd: number): Buffer;
+  /** The value, or null when the file has no such attribute. */
+  lgetxattr(p: string | Buffer, name: string): Buffer | null;
+  fgetxattr(fd: number, name: string): Buffer | null;
+  lsetxattr(p: string | Buffer, name: string, value: Buffer): void;
+  fsetxattr(fd: number, name: string, value: Buffer): void;
+  lremovexattr(p: string | Buffer, name: string): void;
+  fremovexattr(fd: number, name: string): void;
+}
+
+function load(): { binding?: FsxBinding; problem?: string } {
+  // A diagnostic switch: runs as if the helper had not been built (the limits it lifts).
+  if (process.env.ROBOCURSE_FSX === 'off') return { problem: 'disabled by ROBOCURSE_FSX=off' };
+  if (process.platform === 'win32') return { problem: 'not used on Windows' };
+  const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse_fsx.node');
+  if (!fs.existsSync(file)) return { problem: `not built (${file} is missing: run "node scripts/build-native.js")` };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return { binding: require(file) as FsxBinding };
+  } catch (err) {
+    return { problem: `cannot be loaded: ${(err as Error).message}` };
+  }
+}
+
+const loaded = load();
+
+/** The helper, when it is built and loads on this host (loaded once per thread, never changes). */
+export const fsx: FsxBinding | undefined = loaded.binding;
+
+/** Why there is no helper (undefined when there is one), for the log and `validate`. */
+export const fsxProblem: string | undefined = loaded.problem;
