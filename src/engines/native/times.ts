@@ -1,4 +1,5 @@
-import type { Stats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
+import { KEEP, keepsXattrs } from './keep-flags';
 
 /**
  * Seconds to give fs.utimes for a time in milliseconds, so the destination reads back the
@@ -20,6 +21,18 @@ export function sameMtime(aMs: number, bMs: number, windowMs = 0): boolean {
 }
 
 /** The file opened for the copy is the one the lstat saw: a regular file, same inode. */
-export function sameFile(opened: Stats, seen: Stats): boolean {
-  return opened.isFile() && opened.dev === seen.dev && opened.ino === seen.ino;
+export function sameFile(opened: Stats | BigIntStats, seen: Stats): boolean {
+  return opened.isFile() && Number(opened.dev) === seen.dev && Number(opened.ino) === seen.ino;
+}
+
+/**
+ * Whether a destination entry whose data is up to date still needs its metadata fixed: owner or
+ * mode differ (compared for free: both lstats are there), or, where extended attributes are kept,
+ * the source's metadata changed after the copy was last written (its ctime is newer: a chmod,
+ * chown or setfattr since), which is when the attributes are compared.
+ */
+export function attributesDiffer(keep: number, src: Stats, dst: Stats): boolean {
+  if ((keep & KEEP.modes) !== 0 && (src.mode & 0o7777) !== (dst.mode & 0o7777)) return true;
+  if ((keep & KEEP.owners) !== 0 && (src.uid !== dst.uid || src.gid !== dst.gid)) return true;
+  return keepsXattrs(keep) && src.ctimeMs > dst.ctimeMs;
 }
