@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Chunk, CopyOptions, Logger } from '../api';
+import type { Chunk, CopyOptions, Logger, Preserve } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import { profileExcludes } from '../plan/profile-excludes';
@@ -32,7 +32,7 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
 }
 
 /** What a Copier gets for one chunk of `profile`. */
-export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: CaseSensitivity }): CopyOptions {
+export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: CaseSensitivity; preserve?: Preserve }): CopyOptions {
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
@@ -45,6 +45,7 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     engineOptions: profile.engineOptions,
     engineRetries: profile.retry.engineRetries,
     engineWaitSeconds: profile.retry.engineWaitSeconds,
+    ...(o.preserve ? { preserve: o.preserve } : {}),
     logger: o.logger.child({ chunkId: chunk.id }),
   };
 }

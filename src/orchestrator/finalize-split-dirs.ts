@@ -1,8 +1,9 @@
 import type { BigIntStats } from 'node:fs';
-import type { Chunk, Logger } from '../api';
+import type { Chunk, Logger, Preserve } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
+import type { ExactTimes } from '../fs/file-times';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
@@ -37,6 +38,8 @@ export interface FinalizeOptions {
   destinationCase?: CaseSensitivity;
   /** maxDeletes and the deletion log: an extra it does not admit stays. */
   deletions?: FinalPassDeletions;
+  /** What the profile keeps: directory times (to the nanosecond) only when it keeps them. */
+  preserve?: Preserve;
 }
 
 /** Case-insensitive comparison key; folding more than a file system does only keeps more. */
@@ -67,7 +70,7 @@ export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoo
   if (dirs.length === 0) return result;
   let dcase = opts.destinationCase;
   if (!dcase || dcase.how === 'assumed') dcase = await probeCaseSensitivity(profile.destination, { mayWrite: !opts.dryRun });
-  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result, opts.deletions);
+  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result, opts.deletions, opts.preserve);
   for (const rel of dirs) await pass.finalize(rel);
   for (const p of result.problems) opts.logger.warn({ profile: profile.name }, `finalize: ${p}`);
   if (result.extrasRemoved.length) {
@@ -87,6 +90,7 @@ class FinalizePass {
     private readonly profile: ProfileConfig, private readonly sourceRoot: string, private readonly caseInsensitive: boolean,
     private readonly dryRun: boolean, private readonly result: FinalizeResult,
     private readonly deletions?: FinalPassDeletions,
+    private readonly preserve?: Preserve,
   ) {
     const rules = profileExcludes(profile);
     this.matchers = [makeExcludeMatcher(rules, { sourceRoot })];
@@ -98,10 +102,10 @@ class FinalizePass {
     const src = await this.openBoth(this.sourceRoot, rel, 'source');
     if (!src) return;
     let srcNames: string[];
-    let srcTimes: { atime: Date; mtime: Date };
+    let srcTimes: ExactTimes;
     try {
       const st = await src.stat();
-      srcTimes = { atime: new Date(Number(st.atimeMs)), mtime: new Date(Number(st.mtimeMs)) };
+      srcTimes = { atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
       srcNames = (await src.list()).map((e) => e.name);
     } catch (err) {
       this.result.problems.push(`${shown(rel)}: cannot list the source (${code(err)}); left as is`);
@@ -113,8 +117,13 @@ class FinalizePass {
     if (!dst) return;
     try {
       if (this.profile.mirror) await this.removeExtras(dst, rel, srcNames);
-      if (!this.dryRun) {
-        try { await dst.setTimes(srcTimes.atime, srcTimes.mtime); } catch (err) {
+      if (!this.dryRun && this.preserve?.directoryTimes !== false) {
+        const withAtime = this.preserve?.atimes ?? true;
+        try {
+          // Already equal (an unchanged re-run): leave the directory alone, ctime included.
+          const cur = await dst.stat();
+          if (cur.mtimeNs !== srcTimes.mtimeNs || (withAtime && cur.atimeNs !== srcTimes.atimeNs)) await dst.setTimes(srcTimes, withAtime);
+        } catch (err) {
           this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
         }
       }

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
+import type { Chunk, Chunker, Copier, CopyResult, Logger, Preserve, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
@@ -8,6 +8,8 @@ import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
+import { linkHardLinkGroups } from './link-pass';
+import { preserveForRun } from './preserve-for-run';
 import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath, probeDestinationCase } from './copy-options';
 import type { CaseSensitivity } from '../fs/case-sensitivity';
@@ -100,6 +102,8 @@ export class Orchestrator {
   private sourceRoot = '';
   /** How the current profile's destination compares names (probed before its first chunk). */
   private destinationCase?: CaseSensitivity;
+  /** What the current profile's chunks keep besides the data (resolved before its first chunk). */
+  private preserve?: Preserve;
   private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -171,7 +175,15 @@ export class Orchestrator {
       if (started) await finished;
       await this.rails.settle();
       if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
-        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile) });
+        // Hard links across chunks first: the names it links exist in the source, so the final
+        // pass's mirror deletions never see them as extras.
+        if (this.preserve && this.state.tree?.hardLinks) {
+          await linkHardLinkGroups(profile, this.sourceRoot, this.plannedChunks, this.state.tree.hardLinks, {
+            dryRun: this.dryRun, logger: this.deps.logger, preserve: this.preserve,
+            engineLinksWithinChunk: this.deps.copierFor(profile.engine).capabilities.preserve?.hardLinks === true,
+          });
+        }
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile), preserve: this.preserve });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
         this.profileRefusal = this.rails.finalPassRefusal(profile);
       }
@@ -239,6 +251,7 @@ export class Orchestrator {
     });
     if (s.stopRequested) return false;
     this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
+    this.preserve = preserveForRun(profile, this.deps.copierFor(profile.engine), this.deps.logger);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
@@ -277,7 +290,7 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
-    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
+    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
     this.chunkBytes.clear();
     this.queue.clear();
   }
@@ -346,7 +359,7 @@ export class Orchestrator {
       const copier = this.deps.copierFor(profile.engine);
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
       const options = {
-        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }),
+        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);

@@ -1,5 +1,6 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { buildRsyncArgv } from './argv';
+import { RSYNC_PRESERVE } from './preserve-capabilities';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
@@ -31,6 +32,7 @@ export class RsyncCopier implements Copier {
     mirror: true,
     dryRun: true,
     liveProgress: true,
+    preserve: RSYNC_PRESERVE,
   };
 
   private readonly executable: string;
