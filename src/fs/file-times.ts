@@ -58,3 +58,14 @@ export function setTimesPath(p: string | Buffer, t: ExactTimes, withAtime: boole
   }
   fs.lutimesSync(p, microsecondSeconds(t.atimeNs), microsecondSeconds(t.mtimeNs));
 }
+
+/**
+ * Whether a time already is what setting `want` would make it: equal to the nanosecond with the
+ * helper, to the microsecond without it (all Node's utimes keeps), so an unchanged re-run never
+ * sets a time again only because it cannot be set more exactly.
+ */
+export function sameSetTime(have: bigint, want: bigint): boolean {
+  if (fsx) return have === want;
+  const us = (ns: bigint): bigint => (ns < 0n && ns % 1000n !== 0n ? ns / 1000n - 1n : ns / 1000n);
+  return us(have) === us(want);
+}

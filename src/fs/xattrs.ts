@@ -43,11 +43,21 @@ function list(b: FsxBinding, t: XattrTarget): string[] {
   return splitNames('fd' in t ? b.flistxattr(t.fd) : b.llistxattr(t.path));
 }
 
-/** The attributes of `t` that `c` keeps; [] when the file has none (one listxattr call). */
+/**
+ * The attributes of `t` that `c` keeps; [] when the file has none (one listxattr call) or its
+ * file system keeps none (a mount of FAT or exFAT inside the tree answers ENOTSUP).
+ */
 export function readXattrs(t: XattrTarget, c: XattrChoice, b: FsxBinding | undefined = fsx): Xattrs {
   if (!b) return [];
   const out: Xattrs = [];
-  for (const name of list(b, t)) {
+  let names: string[];
+  try {
+    names = list(b, t);
+  } catch (err) {
+    if (isUnsupported(codeOf(err))) return [];
+    throw err;
+  }
+  for (const name of names) {
     if (!wanted(name, c)) continue;
     const v = 'fd' in t ? b.fgetxattr(t.fd, name) : b.lgetxattr(t.path, name);
     if (v !== null) out.push([name, v]); // removed between the list and the read
@@ -75,7 +85,12 @@ export function writeXattrs(t: XattrTarget, attrs: Xattrs, c: XattrChoice, prune
   if (prune) {
     const keep = new Set(attrs.map(([n]) => n));
     let names: string[] = [];
-    try { names = list(b, t); } catch (err) { failed.push({ name: '(list)', code: codeOf(err) }); }
+    try {
+      names = list(b, t);
+    } catch (err) {
+      // A file system without attributes has nothing to remove: only what was to be set is lost.
+      if (!isUnsupported(codeOf(err))) failed.push({ name: '(list)', code: codeOf(err) });
+    }
     for (const name of names) {
       if (keep.has(name) || !wanted(name, c)) continue;
       try {

@@ -3,7 +3,7 @@ import type { Chunk, Logger, Preserve } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
-import type { ExactTimes } from '../fs/file-times';
+import { sameSetTime, type ExactTimes } from '../fs/file-times';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
@@ -122,7 +122,7 @@ class FinalizePass {
         try {
           // Already equal (an unchanged re-run): leave the directory alone, ctime included.
           const cur = await dst.stat();
-          if (cur.mtimeNs !== srcTimes.mtimeNs || (withAtime && cur.atimeNs !== srcTimes.atimeNs)) await dst.setTimes(srcTimes, withAtime);
+          if (!sameSetTime(cur.mtimeNs, srcTimes.mtimeNs) || (withAtime && !sameSetTime(cur.atimeNs, srcTimes.atimeNs))) await dst.setTimes(srcTimes, withAtime);
         } catch (err) {
           this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
         }
