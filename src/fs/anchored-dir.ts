@@ -108,6 +108,11 @@ export class AnchoredDir {
     await fsp.rmdir(this.entry(name));
   }
 
+  /** Where calls on the directory itself go: its descriptor, or (no /proc) its path, checked when opened. */
+  target(): { fd: number } | { path: string | Buffer } {
+    return this.fh ? { fd: this.fh.fd } : { path: fsPath(this.base) };
+  }
+
   /**
    * Sets the directory's own times (never a link's target), to the nanosecond where the
    * file-system helper is built; the access time too unless `withAtime` is false.

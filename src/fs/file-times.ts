@@ -18,14 +18,24 @@ export function splitNs(ns: bigint): [number, number] {
 }
 
 /**
- * Seconds for Node's utimes (a double) when the helper is missing: libuv keeps whole
- * microseconds, and aiming at the middle of the microsecond keeps the double's rounding from
- * landing in the one below (1.234 → 1.2339999…).
+ * Seconds for Node's utimes (a double) when the helper is missing, so the file gets the
+ * microsecond `ns` falls in (rounded down). libuv cuts the fraction to whole microseconds toward
+ * zero: aiming half a microsecond away from zero inside the wanted one keeps the double's
+ * rounding from landing in its neighbour (1.234 → 1.2339999…), on both sides of 1970.
  */
 export function microsecondSeconds(ns: bigint): number {
   let us = ns / 1000n;
   if (ns < 0n && us * 1000n !== ns) us -= 1n;
-  return (Number(us) + 0.5) / 1e6;
+  return (Number(us) + (us < 0n ? -0.5 : 0.5)) / 1e6;
+}
+
+/**
+ * The value to hand Node's utimes: Node replaces a negative number (a time before 1970) with
+ * the current time, but takes a numeric string as it is.
+ */
+export function utimesArg(ns: bigint): number | string {
+  const s = microsecondSeconds(ns);
+  return s < 0 ? String(s) : s;
 }
 
 /** Nanoseconds from the milliseconds of non-bigint Stats (exact to the microsecond at best). */
@@ -45,7 +55,7 @@ export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void 
     fsx.futimens(fd, as, withAtime ? an : -1, ms, mn);
     return;
   }
-  fs.futimesSync(fd, microsecondSeconds(t.atimeNs), microsecondSeconds(t.mtimeNs));
+  fs.futimesSync(fd, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
 }
 
 /** setTimesFd for a path, never through a link in its last component (utimensat / lutimes). */
@@ -56,7 +66,7 @@ export function setTimesPath(p: string | Buffer, t: ExactTimes, withAtime: boole
     fsx.utimens(p, as, withAtime ? an : -1, ms, mn);
     return;
   }
-  fs.lutimesSync(p, microsecondSeconds(t.atimeNs), microsecondSeconds(t.mtimeNs));
+  fs.lutimesSync(p, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
 }
 
 /**

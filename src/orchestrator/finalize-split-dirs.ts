@@ -9,6 +9,7 @@ import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../scan';
 import type { FinalPassDeletions } from './safety-rails';
+import { giveSplitDirectoryAttributes } from './split-dir-attributes';
 
 /** Directories the chunker split: strict ancestors of tree chunks, and files-only chunk dirs. */
 export function splitDirectories(chunks: readonly Chunk[]): string[] {
@@ -101,34 +102,44 @@ class FinalizePass {
   async finalize(rel: string): Promise<void> {
     const src = await this.openBoth(this.sourceRoot, rel, 'source');
     if (!src) return;
-    let srcNames: string[];
-    let srcTimes: ExactTimes;
     try {
-      const st = await src.stat();
-      srcTimes = { atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
-      srcNames = (await src.list()).map((e) => e.name);
-    } catch (err) {
-      this.result.problems.push(`${shown(rel)}: cannot list the source (${code(err)}); left as is`);
-      return;
-    } finally {
-      await src.close();
-    }
-    const dst = await this.openBoth(this.profile.destination, rel, 'destination');
-    if (!dst) return;
-    try {
-      if (this.profile.mirror) await this.removeExtras(dst, rel, srcNames);
-      if (!this.dryRun && this.preserve?.directoryTimes !== false) {
-        const withAtime = this.preserve?.atimes ?? true;
-        try {
-          // Already equal (an unchanged re-run): leave the directory alone, ctime included.
-          const cur = await dst.stat();
-          if (!sameSetTime(cur.mtimeNs, srcTimes.mtimeNs) || (withAtime && !sameSetTime(cur.atimeNs, srcTimes.atimeNs))) await dst.setTimes(srcTimes, withAtime);
-        } catch (err) {
-          this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
+      let srcNames: string[];
+      let srcTimes: ExactTimes;
+      try {
+        const st = await src.stat();
+        srcTimes = { atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
+        srcNames = (await src.list()).map((e) => e.name);
+      } catch (err) {
+        this.result.problems.push(`${shown(rel)}: cannot list the source (${code(err)}); left as is`);
+        return;
+      }
+      const dst = await this.openBoth(this.profile.destination, rel, 'destination');
+      if (!dst) return;
+      try {
+        if (this.profile.mirror) await this.removeExtras(dst, rel, srcNames);
+        if (!this.dryRun && this.preserve) {
+          // No chunk owns a split directory: owner, mode, xattrs and ACLs are given here.
+          try {
+            for (const p of await giveSplitDirectoryAttributes(src, dst, this.preserve)) this.result.problems.push(`${shown(rel)}: ${p}`);
+          } catch (err) {
+            this.result.problems.push(`${shown(rel)}: cannot set owner or mode (${code(err)})`);
+          }
         }
+        if (!this.dryRun && this.preserve?.directoryTimes !== false) {
+          const withAtime = this.preserve?.atimes ?? true;
+          try {
+            // Already equal (an unchanged re-run): leave the directory alone, ctime included.
+            const cur = await dst.stat();
+            if (!sameSetTime(cur.mtimeNs, srcTimes.mtimeNs) || (withAtime && !sameSetTime(cur.atimeNs, srcTimes.atimeNs))) await dst.setTimes(srcTimes, withAtime);
+          } catch (err) {
+            this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
+          }
+        }
+      } finally {
+        await dst.close();
       }
     } finally {
-      await dst.close();
+      await src.close();
     }
   }
 

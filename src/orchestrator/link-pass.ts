@@ -53,6 +53,8 @@ export class ChunkOwners {
 const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
 const nameOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
 const sameInode = (a: BigIntStats, b: BigIntStats): boolean => a.dev === b.dev && a.ino === b.ino;
+/** Less than a millisecond apart: the engines' up-to-date rule, so a copy they call current is current here too. */
+const sameMillisecond = (a: bigint, b: bigint): boolean => (a > b ? a - b : b - a) < 1_000_000n;
 
 /**
  * After every chunk of a profile ran, and before the finalize pass removes anything: the names of
@@ -124,7 +126,7 @@ class LinkPass {
     const src = await this.lstat('src', first);
     if (!src?.isFile()) { this.result.problems.push(`${displayName(first)}: no longer a file in the source; its names are left as copied`); return; }
     const dst = await this.lstat('dst', first);
-    if (!dst?.isFile() || dst.size !== src.size || dst.mtimeMs !== src.mtimeMs) {
+    if (!dst?.isFile() || dst.size !== src.size || !sameMillisecond(dst.mtimeNs, src.mtimeNs)) {
       this.result.problems.push(`${displayName(first)}: its copy is missing or not current (its chunk failed?); its other names are left as copied`);
       return;
     }

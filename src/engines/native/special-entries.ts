@@ -11,7 +11,7 @@ import { applyMeta, metaOf } from './entry-meta';
 import { keepOf, type JobContext } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { bareTempName, tempNameFor } from './temp-name';
-import { sameMtime } from './times';
+import { sameSetTime } from '../../fs/file-times';
 
 /**
  * Symbolic links and special files (FIFOs, sockets, devices), copied as what they are: a link
@@ -80,7 +80,7 @@ export async function copyLink(ctx: JobContext, sd: OpenDir, dd: OpenDir | undef
   }
   if (f.dest === 'dir') { ctx.tally.dirInWay(rel, 0); return; }
   const cur = await destinationState(dd, f);
-  if (cur?.isSymbolicLink() && sameMtime(Number(cur.mtimeMs), Number(st.mtimeMs)) && sameOwner(ctx, cur, st)) {
+  if (cur?.isSymbolicLink() && sameSetTime(cur.mtimeNs, st.mtimeNs) && sameOwner(ctx, cur, st)) {
     const curTarget = await fsp.readlink(at(dd!, f.dstName), { encoding: 'buffer' }).catch(() => undefined);
     if (curTarget?.equals(target)) { skipped(ctx); return; }
   }
@@ -115,7 +115,7 @@ export async function copySpecial(ctx: JobContext, sd: OpenDir, dd: OpenDir | un
   if (kind.device && !ctx.mayMknod) { ctx.tally.skipEntry(rel, `${kind.word} (creating devices needs root or CAP_MKNOD)`); return; }
   if (!fsx && kind.type === fs.constants.S_IFSOCK) { ctx.tally.skipEntry(rel, 'socket (needs robocurse\'s file-system helper, see docs/engines.md)'); return; }
   const cur = await destinationState(dd, f);
-  if (cur && specialKind(cur)?.type === kind.type && cur.rdev === st.rdev && sameMtime(Number(cur.mtimeMs), Number(st.mtimeMs))
+  if (cur && specialKind(cur)?.type === kind.type && cur.rdev === st.rdev && sameSetTime(cur.mtimeNs, st.mtimeNs)
     && sameOwner(ctx, cur, st) && (!ctx.preserve.modes || (cur.mode & 0o7777n) === (st.mode & 0o7777n))) { skipped(ctx); return; }
   if (ctx.dryRun || !dd) { wouldCopy(ctx, sd, f, kind.word); return; }
   const perm = Number(st.mode & 0o7777n);

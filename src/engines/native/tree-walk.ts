@@ -12,8 +12,7 @@ import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { sameMtime } from './times';
-import { setTimesFd, setTimesPath } from '../../fs/file-times';
+import { sameSetTime, setTimesFd, setTimesPath } from '../../fs/file-times';
 import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } from '../../fs/xattrs';
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
@@ -115,7 +114,7 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
     if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return;
     xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)));
     if ((!modes || (now.mode & 0o7777n) === (st.mode & 0o7777n))
-      && (!times || sameMtime(Number(now.mtimeMs), Number(st.mtimeMs)))
+      && (!times || sameSetTime(now.mtimeNs, st.mtimeNs))
       && (!owners || (now.uid === st.uid && now.gid === st.gid))
       && !xattrsDiffer) return;
   }

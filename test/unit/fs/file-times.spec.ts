@@ -15,7 +15,7 @@ describe('file times to the nanosecond', () => {
 
   it('without the helper: seconds for utimes that land on the right microsecond', () => {
     expect(microsecondSeconds(1_500_000_000_123_456_789n)).to.be.closeTo(1_500_000_000.1234565, 1e-7);
-    expect(Math.floor(microsecondSeconds(-1_500n) * 1e6)).to.equal(-2);
+    expect(microsecondSeconds(-1_500n) * 1e6).to.be.closeTo(-2.5, 1e-9);
     expect(msToNs(1500.25)).to.equal(1_500_250_000n);
   });
 
@@ -48,5 +48,24 @@ describe('file times to the nanosecond', () => {
       expect(fs.lstatSync(link, { bigint: true }).mtimeNs).to.equal(7_000_000_001n);
       expect(fs.statSync(f, { bigint: true }).mtimeNs, 'the link\'s target untouched').to.equal(4_102_444_800_123_456_789n);
     });
+  });
+});
+
+describe('file times without the helper', () => {
+  it('hands Node a time before 1970 as a string (a negative number means "now" to Node)', async () => {
+    const { utimesArg } = await import('../../../src/fs/file-times');
+    expect(utimesArg(-310_478_400_987_654_321n)).to.equal('-310478400.9876555');
+    expect(utimesArg(1_000_000_000n)).to.equal(1.0000005);
+    const dir = tempDir('robocurse-times-neg-');
+    try {
+      const f = path.join(dir, 'f');
+      fs.writeFileSync(f, 'x');
+      for (const [want, got] of [[-310_478_400_987_654_321n, -310_478_400_987_655_000n], [-1n, -1_000n], [-1_000_000_000n, -1_000_000_000n], [1_234_567_890_123_456_789n, 1_234_567_890_123_456_000n]]) {
+        fs.utimesSync(f, utimesArg(0n), utimesArg(want));
+        expect(fs.statSync(f, { bigint: true }).mtimeNs, `${want}`).to.equal(got);
+      }
+    } finally {
+      removeTemp(dir);
+    }
   });
 });
