@@ -21,7 +21,7 @@ import { at, closeDirSync, FILE_CREATE_FLAGS, FILE_READ_FLAGS, openDirSync, type
 import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
 import { fsx } from '../../fs/fsx';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
-import { applyMeta, metaOf } from './entry-meta';
+import { applyMeta, creatorOf, metaOf } from './entry-meta';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tagOf, tempNameFor } from './temp-name';
 import { attributesDiffer, sameFile, sameMtime } from './times';
@@ -52,13 +52,14 @@ export default function copyBatch(task: BatchTask): BatchResult {
   }
   try {
     const prune = inheritsAcl(dd, task.keep);
+    const creator = creatorOf(dd.st);
     for (let i = 0; i < n; i++) {
       // A kill or suspend stops the batch before the next file; the rest goes back untouched.
       if (Atomics.load(task.flags, FLAG_KILLED) !== 0 || Atomics.load(task.flags, FLAG_SUSPENDED) !== 0) {
         r.outcomes.fill(Outcome.NotStarted, i);
         break;
       }
-      if (!copyFile(task, i, sd, dd, r, fail, prune)) break;
+      if (!copyFile(task, i, sd, dd, r, fail, prune, creator)) break;
     }
   } finally {
     closeDirSync(sd);
@@ -86,7 +87,7 @@ function inheritsAcl(dd: OpenDir, keep: number): boolean {
  * is opened without following links and checked on its descriptor, and the copy reads from that
  * descriptor: a link swapped in after the listing is never followed.
  */
-function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, prune: boolean): boolean {
+function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, prune: boolean, creator: { uid: number; gid: number }): boolean {
   const name = task.names[i];
   const dstName = task.dstNames?.[i] ?? name;
   const dest = task.dests[i];
@@ -147,7 +148,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
       return false;
     }
     const xattrs = keepsXattrs(keep) ? readXattrs({ fd }, xattrChoice(keep)) : [];
-    for (const f of applyMeta(tmp, metaOf(st), keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask })) {
+    for (const f of applyMeta(tmp, metaOf(st), keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator })) {
       r.notKept.push({ index: i, name: f.name, code: f.code });
     }
     fs.renameSync(tmp, at(dd, dstName));

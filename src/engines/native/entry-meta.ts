@@ -28,6 +28,17 @@ export interface MetaPlan {
   prune: boolean;
   /** The process umask, for entries whose mode is not kept. */
   umask: number;
+  /** Who owns the entry as made (creatorOf): chown is skipped when that already is the source's owner. */
+  createdAs?: { uid: number; gid: number };
+}
+
+/**
+ * The owner a new entry in `dir` gets: this process's effective user, and its group, or the
+ * directory's group when the directory is setgid (POSIX). Saves a chown per file when the
+ * source's owner is that already (every file of a tree root copies as root).
+ */
+export function creatorOf(dir: { mode: number; gid: number }): { uid: number; gid: number } {
+  return { uid: process.geteuid?.() ?? -1, gid: (dir.mode & 0o2000) !== 0 ? dir.gid : process.getegid?.() ?? -1 };
 }
 
 /** A metadata step that failed without failing the entry: what, and the errno code. */
@@ -42,7 +53,7 @@ export type MetaFailure = XattrFailure;
  * could not be set (the entry is placed, and the failure reported).
  */
 export function applyMeta(p: string | Buffer, m: SourceMeta, bits: number, plan: MetaPlan): MetaFailure[] {
-  const owners = (bits & KEEP.owners) !== 0;
+  const owners = (bits & KEEP.owners) !== 0 && (plan.createdAs?.uid !== m.uid || plan.createdAs.gid !== m.gid);
   if (owners) fs.lchownSync(p, m.uid, m.gid);
   let failed: MetaFailure[] = [];
   if (plan.kind !== 'link' && keepsXattrs(bits) && (plan.xattrs.length > 0 || plan.prune)) {

@@ -3,7 +3,7 @@ import { at, FILE_CREATE_FLAGS, type OpenDir } from '../../fs/dir-ref';
 import { fsx } from '../../fs/fsx';
 import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
 import { attributeNotKept } from './copy-batch';
-import { applyMeta, metaOf } from './entry-meta';
+import { applyMeta, creatorOf, metaOf } from './entry-meta';
 import { checkpoint, isLimited, keepOf, type JobContext } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tempNameFor } from './temp-name';
@@ -61,7 +61,7 @@ export async function copyFileAtomically(ctx: JobContext, dd: OpenDir, f: FileTo
     const keep = keepOf(ctx);
     const xattrs = keepsXattrs(keep) ? readXattrs({ fd: f.src.fd }, xattrChoice(keep)) : [];
     const prune = (keep & KEEP.acls) !== 0 && inheritsAcl(dd);
-    for (const x of applyMeta(tmp, metaOf(f.st), keep, { kind: 'file', modeSet: true, xattrs, prune, umask: ctx.umask })) {
+    for (const x of applyMeta(tmp, metaOf(f.st), keep, { kind: 'file', modeSet: true, xattrs, prune, umask: ctx.umask, createdAs: creatorOf(dd.st) })) {
       attributeNotKept(ctx, f.rel, x.name, x.code);
     }
     await fsp.rename(tmp, at(dd, f.dstName));

@@ -7,7 +7,7 @@ import { readXattrs } from '../../fs/xattrs';
 import { spawnTracked } from '../../process/tracked-child';
 import { attributeNotKept } from './copy-batch';
 import type { FileEntry } from './copy-one';
-import { applyMeta, metaOf } from './entry-meta';
+import { applyMeta, creatorOf, metaOf } from './entry-meta';
 import { keepOf, type JobContext } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { bareTempName, tempNameFor } from './temp-name';
@@ -52,7 +52,8 @@ async function place(ctx: JobContext, dd: OpenDir, f: FileEntry, rel: string, tm
     const xattrs = kind === 'special' && xattrsFrom !== undefined && keepsXattrs(keep) ? readXattrs({ path: xattrsFrom }, xattrChoice(keep)) : [];
     // A link's own mode means nothing on Linux; mknod through a binary was given the exact mode.
     const modeSet = kind === 'link' || !fsx;
-    for (const x of applyMeta(tmp, metaOf(st), keep & ~(kind === 'link' ? KEEP.xattrs | KEEP.acls : 0), { kind, modeSet, xattrs, prune: false, umask: ctx.umask })) {
+    const plan = { kind, modeSet, xattrs, prune: false, umask: ctx.umask, createdAs: creatorOf(dd.st) };
+    for (const x of applyMeta(tmp, metaOf(st), keep & ~(kind === 'link' ? KEEP.xattrs | KEEP.acls : 0), plan)) {
       attributeNotKept(ctx, rel, x.name, x.code);
     }
     await fsp.rename(tmp, at(dd, f.dstName));

@@ -121,7 +121,7 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
   try {
     await withDir(dst, ctx.dirMode, async (dd) => {
       const target: XattrTarget = dd.fd !== undefined ? { fd: dd.fd } : { path: fsPath(dd.ref.path) };
-      if (owners) {
+      if (owners && (Number(st.uid) !== dd.st.uid || Number(st.gid) !== dd.st.gid)) {
         if (dd.fd !== undefined) fs.fchownSync(dd.fd, Number(st.uid), Number(st.gid)); else fs.lchownSync(fsPath(dd.ref.path), Number(st.uid), Number(st.gid));
       }
       if (xattrsDiffer) {
