@@ -5,6 +5,12 @@
  *                                             nanosecond times, never through a link (Node's
  *                                             utimes takes a double and libuv cuts to microseconds)
  *   futimens(fd, aSec, aNsec, mSec, mNsec)    the same on a descriptor; aNsec -1 = leave atime
+ *   utimensFrom(srcFd, path, withAtime, mMs)  the times of the open file srcFd given to path (never
+ *                                             through a link): fstat + utimensat in one call, the
+ *                                             copy's hot path (no BigInt arithmetic in JavaScript).
+ *                                             Only while srcFd's mtime still is mMs (Node's
+ *                                             mtimeMs of the stat taken before the copy): false,
+ *                                             and nothing set, when the file changed meanwhile
  *   seekData(fd, off) / seekHole(fd, off)     lseek SEEK_DATA / SEEK_HOLE; -1 past the last data
  *   mknod(path, mode, dev)                    FIFOs, sockets and devices (Node has no mknod)
  *   lchmod(path, mode)                        fchmodat(AT_SYMLINK_NOFOLLOW): a mode, never through
@@ -150,6 +156,41 @@ static napi_value js_futimens(napi_env env, napi_callback_info info) {
   if (argc < 5 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_times(env, argv, ts)) return throw_type(env, "futimens(fd, aSec, aNsec, mSec, mNsec)");
   if (futimens(fd, ts) != 0) return throw_errno(env, errno, "futimens");
   return undefined(env);
+}
+
+static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], out;
+  int32_t fd;
+  bool with_atime = false;
+  double want_ms, have_ms;
+  char path[MAX_PATH_BYTES];
+  struct stat st;
+  struct timespec ts[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
+    || napi_get_value_bool(env, argv[2], &with_atime) != napi_ok || napi_get_value_double(env, argv[3], &want_ms) != napi_ok)
+    return throw_type(env, "utimensFrom(srcFd, path, withAtime, mtimeMs)");
+  if (fstat(fd, &st) != 0) return throw_errno(env, errno, "fstat");
+#ifdef __APPLE__
+  ts[0] = st.st_atimespec;
+  ts[1] = st.st_mtimespec;
+#else
+  ts[0] = st.st_atim;
+  ts[1] = st.st_mtim;
+#endif
+  /* The same arithmetic as Node's Stats.mtimeMs (sec * 1e3 + nsec / 1e6, in doubles): a source
+   * written during the copy must not lend its new time to the old data, or no re-run would
+   * ever copy it again. */
+  have_ms = (double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6;
+  if (have_ms != want_ms) {
+    CHECK(napi_get_boolean(env, false, &out));
+    return out;
+  }
+  if (!with_atime) ts[0].tv_nsec = UTIME_OMIT;
+  if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
+  CHECK(napi_get_boolean(env, true, &out));
+  return out;
 }
 
 static napi_value seek(napi_env env, napi_callback_info info, int whence, const char *name) {
@@ -342,6 +383,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
     { "futimens", NULL, js_futimens, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "utimensFrom", NULL, js_utimens_from, NULL, NULL, NULL, napi_enumerable, NULL },
     { "seekData", NULL, js_seek_data, NULL, NULL, NULL, napi_enumerable, NULL },
     { "seekHole", NULL, js_seek_hole, NULL, NULL, NULL, napi_enumerable, NULL },
     { "mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL },

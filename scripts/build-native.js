@@ -22,7 +22,9 @@ const built = path.join(dir, 'build', 'Release', 'robocurse_fsx.node');
 function say(msg) { process.stderr.write(`robocurse: ${msg}\n`); }
 
 if (process.platform === 'win32') process.exit(0); // robocopy keeps Windows metadata; nothing to build
-if (process.argv.includes('--if-missing') && fs.existsSync(built)) process.exit(0);
+// --if-missing (after `npm run build`): also rebuilds a helper older than its source.
+if (process.argv.includes('--if-missing') && fs.existsSync(built)
+  && fs.statSync(built).mtimeMs >= fs.statSync(path.join(dir, 'fsx.c')).mtimeMs) process.exit(0);
 
 function nodeGyp() {
   const candidates = [

@@ -58,8 +58,27 @@ export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void 
   fs.futimesSync(fd, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
 }
 
-/** setTimesFd for a path, never through a link in its last component (utimensat / lutimes). */
-export function setTimesPath(p: string | Buffer, t: ExactTimes, withAtime: boolean): void {
+/**
+ * Where a copy's times come from: the source's times, or the open source file itself (only with
+ * the helper, which reads and sets them in one call, to the nanosecond) together with the mtimeMs
+ * its stat had before the copy.
+ */
+export type TimesSource = ExactTimes | { fromFd: number; mtimeMs: number };
+
+/**
+ * setTimesFd for a path, never through a link in its last component (utimensat / lutimes). From
+ * a descriptor whose file was written during the copy, the copy gets the time from before the
+ * copy (to the microsecond) instead of the new one: the next run then sees the source changed and
+ * copies it again, as it would had the times been read before the copy.
+ */
+export function setTimesPath(p: string | Buffer, t: TimesSource, withAtime: boolean): void {
+  if ('fromFd' in t) {
+    if (!fsx) throw new Error('times from a descriptor need the file-system helper');
+    if (fsx.utimensFrom(t.fromFd, p, withAtime, t.mtimeMs)) return;
+    const [ms, mn] = splitNs(msToNs(t.mtimeMs));
+    fsx.utimens(p, 0, -1, ms, mn);
+    return;
+  }
   if (fsx) {
     const [as, an] = splitNs(t.atimeNs);
     const [ms, mn] = splitNs(t.mtimeNs);

@@ -12,6 +12,12 @@ export interface FsxBinding {
   /** utimensat(…, AT_SYMLINK_NOFOLLOW); a negative nsec leaves that time as it is. */
   utimens(p: string | Buffer, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
   futimens(fd: number, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
+  /**
+   * The times of the open file `srcFd` given to `p` (never through a link; atime only when asked),
+   * only while its mtime still is `mtimeMs` (Node's value from a stat before the copy): false, and
+   * nothing set, when the file changed meanwhile.
+   */
+  utimensFrom(srcFd: number, p: string | Buffer, withAtime: boolean, mtimeMs: number): boolean;
   /** lseek SEEK_DATA / SEEK_HOLE; -1 when there is no data (no hole) at or after `offset`. */
   seekData(fd: number, offset: number): number;
   seekHole(fd: number, offset: number): number;
@@ -36,13 +42,25 @@ function load(): { binding?: FsxBinding; problem?: string } {
   if (process.platform === 'win32') return { problem: 'not used on Windows' };
   const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse_fsx.node');
   if (!fs.existsSync(file)) return { problem: `not built (${file} is missing: run "node scripts/build-native.js")` };
+  let binding: FsxBinding;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return { binding: require(file) as FsxBinding };
+    binding = require(file) as FsxBinding;
   } catch (err) {
     return { problem: `cannot be loaded: ${(err as Error).message}` };
   }
+  // A helper built from an older native/fsx.c would fail mid-copy on the call it lacks: refuse it
+  // whole, so the engine takes its documented fallbacks instead.
+  const missing = FSX_CALLS.filter((name) => typeof binding[name] !== 'function');
+  if (missing.length > 0) return { problem: `out of date (${file} lacks ${missing.join(', ')}: run "node scripts/build-native.js")` };
+  return { binding };
 }
+
+/** Every call of FsxBinding, checked when the helper is loaded. */
+const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
+  'utimens', 'futimens', 'utimensFrom', 'seekData', 'seekHole', 'mknod', 'lchmod', 'llistxattr', 'flistxattr',
+  'lgetxattr', 'fgetxattr', 'lsetxattr', 'fsetxattr', 'lremovexattr', 'fremovexattr',
+];
 
 const loaded = load();
 

@@ -21,7 +21,7 @@ import { at, closeDirSync, FILE_CREATE_FLAGS, FILE_READ_FLAGS, openDirSync, type
 import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
 import { fsx } from '../../fs/fsx';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
-import { applyMeta, creatorOf, metaOf } from './entry-meta';
+import { applyMeta, creatorOf, metaOfOpen } from './entry-meta';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tagOf, tempNameFor } from './temp-name';
 import { attributesDiffer, sameFile, sameMtime } from './times';
@@ -128,18 +128,20 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
   const tmp = at(dd, tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i)));
   let made = false;
   try {
-    const st = fs.fstatSync(fd, { bigint: true });
-    const size = Number(st.size);
-    r.sizes[i] = size;
+    // A plain fstat: the times go from this descriptor to the copy in one call (metaOfOpen).
+    const st = fs.fstatSync(fd);
+    r.sizes[i] = st.size;
     if (!st.isFile() || (seen !== undefined && !sameFile(st, seen))) { r.outcomes[i] = Outcome.NotFile; return true; }
-    if (size > task.streamThresholdBytes
-      || ((keep & KEEP.hardLinks) !== 0 && st.nlink > 1n)
-      || ((keep & KEEP.sparse) !== 0 && st.size > 0n && st.blocks * 512n < st.size)) {
+    if (st.size > task.streamThresholdBytes
+      || ((keep & KEEP.hardLinks) !== 0 && st.nlink > 1)
+      || ((keep & KEEP.sparse) !== 0 && st.size > 0 && st.blocks * 512 < st.size)) {
       r.outcomes[i] = Outcome.HandBack;
       return true;
     }
+    // Before the data is read: a source written during the copy must not lend it its new time.
+    const meta = metaOfOpen(fd, st, (keep & KEEP.atimes) !== 0);
     made = true;
-    if ((keep & KEEP.noClone) !== 0) writeCopy(fd, tmp, Number(st.mode & 0o7777n));
+    if ((keep & KEEP.noClone) !== 0) writeCopy(fd, tmp, st.mode & 0o7777);
     // The open descriptor is the source: what was checked is what is read.
     else fs.copyFileSync(task.mode === 'proc' ? `/proc/self/fd/${fd}` : at(sd, name), tmp, COPY_FLAGS);
     if (Atomics.load(task.flags, FLAG_KILLED) !== 0) {
@@ -148,7 +150,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
       return false;
     }
     const xattrs = keepsXattrs(keep) ? readXattrs({ fd }, xattrChoice(keep)) : [];
-    for (const f of applyMeta(tmp, metaOf(st), keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator })) {
+    for (const f of applyMeta(tmp, meta, keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator })) {
       r.notKept.push({ index: i, name: f.name, code: f.code });
     }
     fs.renameSync(tmp, at(dd, dstName));

@@ -1,20 +1,37 @@
 import * as fs from 'node:fs';
-import type { ExactTimes } from '../../fs/file-times';
-import { setTimesPath } from '../../fs/file-times';
+import { setTimesPath, type TimesSource } from '../../fs/file-times';
 import { fsx } from '../../fs/fsx';
 import { ACL_ACCESS, writeXattrs, type XattrFailure, type Xattrs } from '../../fs/xattrs';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 
-/** What of a source entry is given to its copy besides the data: from one (bigint) stat. */
-export interface SourceMeta extends ExactTimes {
+/** What of a source entry is given to its copy besides the data. */
+export interface SourceMeta {
   uid: number;
   gid: number;
   /** Permission bits with setuid, setgid and sticky (mode & 0o7777). */
   perm: number;
+  times: TimesSource;
 }
 
+/** From a bigint stat (times to the nanosecond). */
 export function metaOf(st: fs.BigIntStats): SourceMeta {
-  return { uid: Number(st.uid), gid: Number(st.gid), perm: Number(st.mode & 0o7777n), atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
+  return { uid: Number(st.uid), gid: Number(st.gid), perm: Number(st.mode & 0o7777n), times: { atimeNs: st.atimeNs, mtimeNs: st.mtimeNs } };
+}
+
+/**
+ * From the plain fstat of the open source `fd`, taken BEFORE its data is copied (the copy threads'
+ * hot path): with the helper, and atimes not kept, the times are later read and set from the
+ * descriptor in one call that refuses them if the mtime moved since `st` (no BigInt stat, no
+ * BigInt arithmetic); otherwise one bigint fstat more gives them now.
+ */
+export function metaOfOpen(fd: number, st: fs.Stats, withAtime: boolean): SourceMeta {
+  let times: TimesSource;
+  if (fsx && !withAtime) times = { fromFd: fd, mtimeMs: st.mtimeMs };
+  else {
+    const b = fs.fstatSync(fd, { bigint: true });
+    times = { atimeNs: b.atimeNs, mtimeNs: b.mtimeNs };
+  }
+  return { uid: st.uid, gid: st.gid, perm: st.mode & 0o7777, times };
 }
 
 /** How the entry at `p` came to be, which decides what still needs setting. */
@@ -65,7 +82,7 @@ export function applyMeta(p: string | Buffer, m: SourceMeta, bits: number, plan:
     const acl = plan.xattrs.some(([n]) => n === ACL_ACCESS);
     if (!plan.modeSet || (bits & KEEP.modes) === 0 || acl || (owners && (m.perm & 0o6000) !== 0)) setMode(p, want, plan.kind);
   }
-  setTimesPath(p, m, (bits & KEEP.atimes) !== 0);
+  setTimesPath(p, m.times, (bits & KEEP.atimes) !== 0);
   return failed;
 }
 

@@ -48,6 +48,32 @@ describe('file times to the nanosecond', () => {
       expect(fs.lstatSync(link, { bigint: true }).mtimeNs).to.equal(7_000_000_001n);
       expect(fs.statSync(f, { bigint: true }).mtimeNs, 'the link\'s target untouched').to.equal(4_102_444_800_123_456_789n);
     });
+
+    it('from the open source: its exact mtime, unless the source changed since the stat before the copy', () => {
+      expect(fsx, 'robocurse\'s file-system helper must be built here').to.not.equal(undefined);
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      fs.writeFileSync(src, 'old data');
+      fs.writeFileSync(dst, 'old data');
+      setTimesPath(src, { atimeNs: 0n, mtimeNs: 1_700_000_000_123_456_789n }, true);
+      const fd = fs.openSync(src, 'r');
+      try {
+        const before = fs.fstatSync(fd);
+        setTimesPath(dst, { fromFd: fd, mtimeMs: before.mtimeMs }, false);
+        expect(fs.statSync(dst, { bigint: true }).mtimeNs, 'to the nanosecond').to.equal(1_700_000_000_123_456_789n);
+        expect(fs.statSync(dst, { bigint: true }).atimeNs, 'atime not asked for: left alone').to.not.equal(0n);
+        // A writer between the stat and the setting of the times: the copy holds the old data, so
+        // it must keep the old time (the next run then copies the new data), not the new one.
+        fs.writeFileSync(src, 'new data, longer');
+        setTimesPath(src, { atimeNs: 0n, mtimeNs: 1_800_000_000_000_000_000n }, true);
+        setTimesPath(dst, { fromFd: fd, mtimeMs: before.mtimeMs }, false);
+        const got = fs.statSync(dst, { bigint: true }).mtimeNs;
+        expect(got, 'not the changed source\'s time').to.not.equal(1_800_000_000_000_000_000n);
+        expect(got, 'the time before the copy, to the microsecond').to.equal(1_700_000_000_123_456_000n);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
   });
 });
 
