@@ -104,6 +104,8 @@ export class Orchestrator {
   private destinationCase?: CaseSensitivity;
   /** What the current profile's chunks keep besides the data (resolved before its first chunk). */
   private preserve?: Preserve;
+  /** What the current profile's replica lacks that was asked (ProfileSummary.replicaProblems). */
+  private replicaProblems: string[] = [];
   private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -178,13 +180,15 @@ export class Orchestrator {
         // Hard links across chunks first: the names it links exist in the source, so the final
         // pass's mirror deletions never see them as extras.
         if (this.preserve && this.state.tree?.hardLinks) {
-          await linkHardLinkGroups(profile, this.sourceRoot, this.plannedChunks, this.state.tree.hardLinks, {
+          const links = await linkHardLinkGroups(profile, this.sourceRoot, this.plannedChunks, this.state.tree.hardLinks, {
             dryRun: this.dryRun, logger: this.deps.logger, preserve: this.preserve,
             engineLinksWithinChunk: this.deps.copierFor(profile.engine).capabilities.preserve?.hardLinks === true,
           });
+          this.replicaProblems.push(...links.problems.map((p) => `hard links: ${p}`));
         }
         const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile), preserve: this.preserve });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
+        this.replicaProblems.push(...fin.problems.map((p) => `finalize: ${p}`));
         this.profileRefusal = this.rails.finalPassRefusal(profile);
       }
     } catch (err) {
@@ -251,7 +255,9 @@ export class Orchestrator {
     });
     if (s.stopRequested) return false;
     this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
-    this.preserve = preserveForRun(profile, this.deps.copierFor(profile.engine), this.deps.logger);
+    const kept = preserveForRun(profile, this.deps.copierFor(profile.engine), this.deps.logger);
+    this.preserve = kept.preserve;
+    this.replicaProblems.push(...kept.problems);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
@@ -291,6 +297,7 @@ export class Orchestrator {
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
     this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
+    this.replicaProblems = [];
     this.chunkBytes.clear();
     this.queue.clear();
   }
@@ -596,7 +603,7 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems,
     });
     this.rails.profileFinished(profile, summary);
     this.doneProfilesBytes += s.bytesComplete;
