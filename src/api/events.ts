@@ -44,6 +44,13 @@ export interface ProfileSummary {
    * source on another file system than last time, the final pass's maxDeletes. Result Failed.
    */
   refused?: string;
+  /**
+   * What the replica lacks that the profile asked for (the first 20; result Warning): a
+   * `preserve` key the engine or destination cannot keep though the profile set it, hard-linked
+   * names left as separate copies, split directories whose owner, mode or attributes could not be
+   * set. The log has each in full.
+   */
+  replicaProblems?: string[];
   /** Problems the scan recorded (unreadable directories, vanished entries). */
   scanErrors: number;
   /** What the profile's `verify` checked and found, when it was on. */

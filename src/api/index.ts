@@ -8,6 +8,7 @@ export * from './scan';
 export * from './chunk';
 export * from './copier';
 export * from './child-ledger';
+export * from './preserve';
 export * from './snapshot';
 export * from './events';
 export * from './notifier';

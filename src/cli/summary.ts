@@ -22,6 +22,9 @@ function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
     for (const e of f.errors.slice(0, 3)) lines.push(`      ${e.code} ${e.path}: ${e.message}`);
   }
   if (p.failedChunks.length > 10) lines.push(`    ... and ${p.failedChunks.length - 10} more failed chunks (see the session log)`);
+  // What the replica lacks though it was asked for: a Warning an admin must see, not only the log.
+  for (const r of (p.replicaProblems ?? []).slice(0, 5)) lines.push(`    NOT KEPT ${r}`);
+  if ((p.replicaProblems?.length ?? 0) > 5) lines.push(`    ... and more not kept (see the session log)`);
   return lines;
 }
 

@@ -84,6 +84,7 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     } : null,
     engine: p.engine ?? global.engine,
     engineOptions: p.engineOptions ?? {},
+    preserve: { ...(p.preserve ?? {}) },
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,

@@ -1,6 +1,7 @@
 import type { ChunkPolicy } from '../api';
 import type { ScheduleConfig } from '../schedule/types';
 import type { MaxDeletes } from './max-deletes';
+import type { PreserveSettings } from './preserve';
 
 /** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
 export interface RetryPolicy {
@@ -51,6 +52,8 @@ export interface ProfileConfig {
   windowsPaths: boolean;
   /** When the system's scheduler runs this profile (`robocurse schedule sync`); absent = never. */
   schedule?: ScheduleConfig;
+  /** What to keep besides the data, as written in the config (absent keys take the defaults: src/config/preserve.ts). */
+  preserve?: PreserveSettings;
   /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
   maxDeletes?: MaxDeletes | null;
   /** Check of each chunk's copy before it counts as done (src/verify); absent = 'off'. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ChildLedger, Chunk, CopyOptions, Logger } from '../api';
+import type { ChildLedger, Chunk, CopyOptions, Logger, Preserve } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import { probeMtimeGranularityMs } from '../fs/time-granularity';
@@ -44,7 +44,7 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
 }
 
 /** What a Copier gets for one chunk of `profile`. */
-export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits; childLedger?: ChildLedger }): CopyOptions {
+export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits; childLedger?: ChildLedger; preserve?: Preserve }): CopyOptions {
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
@@ -59,6 +59,7 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     engineRetries: profile.retry.engineRetries,
     engineWaitSeconds: profile.retry.engineWaitSeconds,
     childLedger: o.childLedger,
+    ...(o.preserve ? { preserve: o.preserve } : {}),
     logger: o.logger.child({ chunkId: chunk.id }),
   };
 }

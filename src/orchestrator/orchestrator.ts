@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, ProfileSummary, Scanner } from '../api';
+import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, Preserve, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
@@ -8,6 +8,8 @@ import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
+import { linkHardLinkGroups } from './link-pass';
+import { preserveForRun } from './preserve-for-run';
 import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath, probeDestinationCase } from './copy-options';
 import type { CaseSensitivity } from '../fs/case-sensitivity';
@@ -108,6 +110,10 @@ export class Orchestrator {
   private sourceRoot = '';
   /** How the current profile's destination compares names (probed before its first chunk). */
   private destinationCase?: CaseSensitivity;
+  /** What the current profile's chunks keep besides the data (resolved before its first chunk). */
+  private preserve?: Preserve;
+  /** What the current profile's replica lacks that was asked (ProfileSummary.replicaProblems). */
+  private replicaProblems: string[] = [];
   private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -180,8 +186,18 @@ export class Orchestrator {
       if (started) await finished;
       await this.rails.settle();
       if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
-        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile) });
+        // Hard links across chunks first: the names it links exist in the source, so the final
+        // pass's mirror deletions never see them as extras.
+        if (this.preserve && this.state.tree?.hardLinks) {
+          const links = await linkHardLinkGroups(profile, this.sourceRoot, this.plannedChunks, this.state.tree.hardLinks, {
+            dryRun: this.dryRun, logger: this.deps.logger, preserve: this.preserve,
+            engineLinksWithinChunk: this.deps.copierFor(profile.engine).capabilities.preserve?.hardLinks === true,
+          });
+          this.replicaProblems.push(...links.problems.map((p) => `hard links: ${p}`));
+        }
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile), preserve: this.preserve });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
+        this.replicaProblems.push(...fin.problems.map((p) => `finalize: ${p}`));
         this.profileRefusal = this.rails.finalPassRefusal(profile);
       }
     } catch (err) {
@@ -254,6 +270,9 @@ export class Orchestrator {
     // Only now: the probes may create (and remove) a file in the destination root, which a
     // refused mirror must not see touched, nor the resume check take for a changed destination.
     this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
+    const kept = preserveForRun(profile, this.deps.copierFor(profile.engine), this.deps.logger);
+    this.preserve = kept.preserve;
+    this.replicaProblems.push(...kept.problems);
     this.initQueue(profile, chunks, stillDone);
     s.phase = 'Replicating';
     this.redistributeBandwidth();
@@ -288,7 +307,8 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
-    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
+    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
+    this.replicaProblems = [];
     this.chunkBytes.clear();
     this.queue.clear();
   }
@@ -357,7 +377,7 @@ export class Orchestrator {
       const copier = this.deps.copierFor(profile.engine);
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
       const options = {
-        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger }),
+        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);
@@ -669,7 +689,7 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems,
     });
     const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { ChunkKind } from '../../api';
+import type { ChunkKind, Preserve } from '../../api';
 import { assertNotSwitchLike, assertSafeArgument, normaliseDirArgument } from './arg-safety';
 import { RobocopyArgumentError } from './errors';
 import { ipgForBandwidth } from './ipg';
-import { checkUserSwitches } from './switch-policy';
+import { checkUserSwitches, switchName } from './switch-policy';
 
 /** Everything one robocopy invocation depends on. Plain data: the builder is pure. */
 export interface RobocopyArgsInput {
@@ -30,6 +30,24 @@ export interface RobocopyArgsInput {
   logPath: string;
   /** The profile's extra switches (`engineOptions.robocopy.switches`), checked by the allow-list. */
   userSwitches?: readonly unknown[];
+  /** What to keep besides the data: /COPY and /DCOPY (absent: robocopy's defaults, /COPY:DAT /DCOPY:DA). */
+  preserve?: Preserve;
+}
+
+/**
+ * `/COPY:` and `/DCOPY:` for `preserve`: data and mtimes always (D, T), attributes for modes (A),
+ * NTFS security for ACLs (S), the owner for owners (O); directory times with directoryTimes.
+ * Auditing (U) needs the "Manage auditing" right and is left to `switches`. A /COPY, /COPYALL,
+ * /SEC or /NOCOPY among the profile's switches (or /DCOPY, /NODCOPY) replaces ours.
+ */
+export function preserveSwitches(p: Preserve, user: readonly string[]): string[] {
+  const names = new Set(user.map((u) => switchName(u)));
+  const out: string[] = [];
+  if (!['COPY', 'COPYALL', 'SEC', 'NOCOPY'].some((n) => names.has(n))) {
+    out.push(`/COPY:D${p.modes ? 'A' : ''}T${p.acls ? 'S' : ''}${p.owners ? 'O' : ''}`);
+  }
+  if (!names.has('DCOPY') && !names.has('NODCOPY')) out.push(`/DCOPY:D${p.modes ? 'A' : ''}${p.directoryTimes ? 'T' : ''}`);
+  return out;
 }
 
 const ABSOLUTE_PATTERN = /^(?:[A-Za-z]:[\\/]|[\\/])/;
@@ -66,6 +84,7 @@ function excludePatterns(patterns: readonly string[], key: string, absoluteUnder
  *   one there; a link already at a chunk's destination is handled by the chunk-root guard
  *   before robocopy starts (docs/safety.md);
  * - `/R:n /W:n` from the retry policy; `/IPG:n` from the job's bandwidth share; `/L` for dry runs;
+ * - `/COPY:` and `/DCOPY:` from the profile's `preserve` (preserveSwitches);
  * - output shaped for robocurse: `/BYTES /FP /NDL /TEE /UNILOG:<log>`; the job header is kept
  *   (it splits appended logs and records the options for whoever reads the log);
  * - the profile's allowed switches, then `/XF` and `/XD` last (they take every following value).
@@ -89,6 +108,7 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   if (ipg > 0) args.push(`/IPG:${ipg}`);
   if (input.dryRun) args.push('/L');
   args.push('/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${input.logPath}`);
+  if (input.preserve) args.push(...preserveSwitches(input.preserve, userSwitches));
   args.push(...userSwitches);
   const files = excludePatterns(input.excludeFiles, `${key}.excludeFiles`);
   const dirs = excludePatterns(input.excludeDirs, `${key}.excludeDirs`, input.sourceRoot);

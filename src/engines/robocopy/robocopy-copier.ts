@@ -10,6 +10,7 @@ import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
+import { ROBOCOPY_PRESERVE } from './preserve-capabilities';
 import { readRobocopyEngineOptions } from './engine-options';
 import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
 import { RobocopyJob } from './robocopy-job';
@@ -79,6 +80,7 @@ export class RobocopyCopier implements Copier {
       mirror: true,
       dryRun: true,
       liveProgress: true,
+      preserve: ROBOCOPY_PRESERVE,
     };
   }
 
@@ -115,6 +117,7 @@ export class RobocopyCopier implements Copier {
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
       logPath,
       userSwitches: eo.switches,
+      preserve: options.preserve,
     });
     return () => this.spawnJob(chunk, options, { executable, args, env, logPath, eo });
   }

@@ -3,9 +3,10 @@ import type { RsyncEngineOptions } from './engine-options';
 import { hasControlChar, RsyncArgumentError } from './errors';
 import { buildFilterRules, literalPattern } from './filter-rules';
 import { refuseLinkFollowing } from './link-safety';
+import { preserveFlags } from './preserve-flags';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
-export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes'>;
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'preserve'>;
 
 /** Where interrupted files wait for the next attempt (relative: one per destination directory). */
 export const PARTIAL_DIR = '.robocurse-partial';
@@ -88,15 +89,14 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir;
  *   never in the parent named as the target), and rsync never deletes receiver entries that an
  *   exclude rule hides; `--max-delete` is the profile's maxDeletes as resolved for this chunk;
- * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts).
+ * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts);
+ * - what is kept besides the data comes from `preserve` (preserve-flags.ts), the profile's
+ *   `attributes` after it.
  */
 export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string): string[] {
   const { src, dst, top } = chunkOperands(chunk);
   refuseLinkFollowing(engine.attributes);
-  const argv: string[] = [...engine.attributes];
-  if (engine.hardLinks) argv.push('-H');
-  if (engine.acls) argv.push('-A');
-  if (engine.xattrs) argv.push('-X');
+  const argv: string[] = preserveFlags(options.preserve, engine.attributes);
   argv.push('--no-human-readable', '--8-bit-output', '--info=progress2,stats2', `--out-format=${OUT_FORMAT}`);
   if (options.dryRun) argv.push('--dry-run');
   const kib = bwlimitKiB(options.bandwidthBytesPerSec);

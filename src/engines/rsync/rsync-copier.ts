@@ -1,6 +1,7 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { newScratchName } from '../../process/scratch-dir';
 import { buildRsyncArgv, scratchDirPath } from './argv';
+import { RSYNC_PRESERVE } from './preserve-capabilities';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
@@ -32,6 +33,7 @@ export class RsyncCopier implements Copier {
     mirror: true,
     dryRun: true,
     liveProgress: true,
+    preserve: RSYNC_PRESERVE,
   };
 
   private readonly executable: string;
