@@ -7,9 +7,9 @@ import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { pluginChecker } from './plugin-checker';
 
 /** A usage problem (bad flag combination, unknown profile): exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
-}
+import { UsageError } from '../errors/usage-error';
+
+export { UsageError };
 
 /** Loads the config named on the command line, with plugins checked. Throws ConfigError. */
 export async function loadCliConfig(args: CommonArgs, io: CliIo): Promise<RobocurseConfig> {
