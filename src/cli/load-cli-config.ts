@@ -4,7 +4,7 @@ import type { CliIo, CommonArgs } from './io';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/problems';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
-import { pluginChecker } from './plugin-checker';
+import { pluginChecker } from '../plugins/plugin-checker';
 
 /** A usage problem (bad flag combination, unknown profile): exit code 2. */
 import { UsageError } from '../errors/usage-error';
