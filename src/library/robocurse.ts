@@ -13,6 +13,8 @@ import { newSessionId } from '../logging/session-id';
 import { planProfile, type ProfilePlan } from '../plan';
 import { pluginChecker } from '../plugins/plugin-checker';
 import type { WorkerScanner } from '../scan';
+import { StatusPublisher } from '../dashboard/live-status';
+import { startControlPoller } from '../orchestrator/control-poller';
 import { RunSession } from './run-session';
 
 /** A config file's path, or the config itself as an object (the same JSON the file would hold). */
@@ -64,7 +66,8 @@ function checkerWith(engines: string[]): PluginChecker {
 async function load(source: ConfigSource, opts: RobocurseOptions): Promise<RobocurseConfig> {
   const options = { pluginChecker: checkerWith(Object.keys(opts.engines ?? {})), checkFilesystem: opts.checkFilesystem };
   if (typeof source === 'string') return loadConfig(source, options);
-  return loadConfigText(JSON.stringify(source), path.join(path.resolve(opts.baseDir ?? '.'), '(config object)'), options);
+  const text = JSON.stringify(source);
+  return { ...await loadConfigText(text, path.join(path.resolve(opts.baseDir ?? '.'), '(config object)'), options), sourceText: text };
 }
 
 /**
@@ -149,15 +152,21 @@ export class Robocurse {
     const composed = run;
     const orch = composed.orchestrator;
     const onAbort = (): void => orch.requestStop('aborted');
+    const { store } = composed.services;
     return new RunSession(orch, composed.bus, async () => {
       if (request.signal?.aborted) queueMicrotask(onAbort);
       request.signal?.addEventListener('abort', onAbort, { once: true });
+      // As for a CLI run: `robocurse pause/stop --profile X` and `robocurse dashboard` reach it through the state database.
+      const stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), logger);
+      const publisher = new StatusPublisher(orch, (st) => store.writeRunStatus(sessionId, JSON.stringify(st)), logger).start();
       try {
         return await orch.startReplicationRun(profiles, {
           maxConcurrentJobs: request.maxJobs ?? this.config.global.maxConcurrentJobs,
           dryRun, resume: request.resume ?? true, allowMassDelete: request.allowMassDelete,
         });
       } finally {
+        stopPolling();
+        try { publisher.publish(); publisher.stop(); } catch (err) { logger.warn({ err }, 'cannot publish the final live status'); }
         request.signal?.removeEventListener('abort', onAbort);
         await composed.close();
         clearInterval(hold);
