@@ -75,6 +75,32 @@ describe('the packed package: require/import, types, a programmatic run with its
     expect(r.code, r.stdout + r.stderr).to.equal(0);
   });
 
+  it('the example in docs/library.md type-checks and runs against the package', () => {
+    const doc = fs.readFileSync(path.join(root, 'docs', 'library.md'), 'utf8');
+    const example = /## Example[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example, 'docs/library.md has a ```ts block under "## Example"').to.be.a('string');
+    const exDir = path.join(app, 'example');
+    fs.mkdirSync(exDir);
+    fs.writeFileSync(path.join(exDir, 'example.ts'), example!);
+    fs.writeFileSync(path.join(exDir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { outDir: 'out' }, files: ['example.ts'] }));
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const built = node([tsc, '-p', path.join('example', 'tsconfig.json')]);
+    expect(built.code, built.stdout + built.stderr).to.equal(0);
+
+    const work = path.join(dir, 'docs-example');
+    makeTree(path.join(work, 'src'), { x: { 'one.txt': '1', y: { 'two.txt': '22' } }, 'three.txt': '333' });
+    fs.writeFileSync(path.join(work, 'robocurse.json'), JSON.stringify({ version: 1, global: { logDir: 'logs', stateDir: 'state' }, profiles: { docs: { source: 'src', destination: 'dst', engine: 'native' } } }));
+    const r = node([path.join('example', 'out', 'example.js'), path.join(work, 'robocurse.json')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^Success: docs Success$/m);
+    expect(diffTrees(path.join(work, 'src'), path.join(work, 'dst'))).to.deep.equal([]);
+    // A bad config: the program's ConfigError branch names the key.
+    fs.writeFileSync(path.join(work, 'bad.json'), JSON.stringify({ version: 1, profiles: { docs: { source: 'src', destination: 'dst', engine: 'teleport' } } }));
+    const bad = node([path.join('example', 'out', 'example.js'), path.join(work, 'bad.json')]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('profiles.docs.engine:');
+  });
+
   it('replicates a tree with a custom engine, pauses and resumes it, and every event reaches the notifier package', () => {
     const src = path.join(dir, 'src');
     makeTree(src, { a: { 'f.txt': 'alpha', deep: { 'g.txt': 'gamma' } }, b: { 'h.txt': 'beta' }, c: { 'i.txt': 'iota' }, 'top.txt': 'top' });
