@@ -69,10 +69,15 @@ describe('the packed package: require/import, types, a programmatic run with its
     expect(deep.stderr).to.contain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('tsc --noEmit type-checks a program using Robocurse and robocurse/plugin', () => {
+  it('tsc --noEmit type-checks a program using Robocurse and robocurse/plugin (node16 and node resolution)', () => {
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const r = node([tsc, '--noEmit', '-p', 'tsconfig.json']);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+    // Older projects resolve without `exports` (moduleResolution "node"): typesVersions serves them.
+    // esModuleInterop as `tsc --init` sets it: the declarations name better-sqlite3's default export.
+    fs.writeFileSync(path.join(app, 'tsconfig.node10.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { module: 'commonjs', moduleResolution: 'node', esModuleInterop: true } }));
+    const old = node([tsc, '--noEmit', '-p', 'tsconfig.node10.json']);
+    expect(old.code, old.stdout + old.stderr).to.equal(0);
   });
 
   it('the example in docs/library.md type-checks and runs against the package', () => {
