@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import type { Logger, SnapshotCreateOptions, SnapshotInfo, SnapshotProvider } from '../../src/api';
+import type { Logger, SnapshotCreateOptions, SnapshotInfo, SnapshotProvider } from '../../src/plugin';
 import { BtrfsCli } from './btrfs-cli';
 import type { CommandRunner } from './command-runner';
 import type { FsView } from './fs-view';

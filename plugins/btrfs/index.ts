@@ -1,4 +1,4 @@
-import { declareSnapshotProvider } from '../../src/api';
+import { declareSnapshotProvider } from '../../src/plugin';
 import { BtrfsSnapshotProvider } from './btrfs-provider';
 import { spawnCommandRunner } from './command-runner';
 import { nodeFsView } from './fs-view';

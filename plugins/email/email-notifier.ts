@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Logger, Notifier, RunEvent } from '../../src/api';
+import type { Logger, Notifier, RunEvent } from '../../src/plugin';
 import { failuresCsv } from './failures-csv';
 import type { EmailOptions } from './options';
 import { renderHtml } from './render-html';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { declareNotifier } from '../../src/api';
+import { declareNotifier } from '../../src/plugin';
 import { EmailNotifier } from './email-notifier';
 import { emailOptionsSchema, type EmailOptions } from './options';
 import { credentialForms, scrubbingLogger } from './scrubber';

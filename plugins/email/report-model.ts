@@ -1,4 +1,4 @@
-import type { ProfileSummary, RunEventPayloads, SessionOutcome } from '../../src/api';
+import type { ProfileSummary, RunEventPayloads, SessionOutcome } from '../../src/plugin';
 
 /** What SessionStart told about the run, when the notifier saw it. */
 export interface RunOrigin {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/api';
+import type { Logger } from '../../src/plugin';
 
 /** The SMTP login, resolved at start-up. */
 export interface SmtpCredentials {

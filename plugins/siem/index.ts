@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type * as tls from 'node:tls';
-import { declareNotifier, type Logger } from '../../src/api';
+import { declareNotifier, type Logger } from '../../src/plugin';
 import { JsonlWriter } from './jsonl-writer';
 import { siemOptionsSchema, type SiemOptions, type SyslogOptions } from './options';
 import { SiemNotifier, type SiemOutputs } from './siem-notifier';

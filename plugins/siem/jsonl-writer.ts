@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeUid, formatTrustProblem, pathTrustProblem } from '../../src/fs/path-trust';
-import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../src/fs/private-files';
+import { describeUid, formatTrustProblem, mkdirPrivate, pathTrustProblem, PRIVATE_FILE_MODE } from '../../src/plugin';
 
 /** `<dir>/robocurse-siem-YYYY-MM-DD.jsonl` for the date of an ISO timestamp (in its own offset). */
 export function dailyFileName(dir: string, timestamp: string): string {

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Logger, Notifier, RunEvent } from '../../src/api';
+import type { Logger, Notifier, RunEvent } from '../../src/plugin';
 import type { JsonlWriter } from './jsonl-writer';
 import type { SiemOptions } from './options';
 import { formatRfc5424 } from './rfc5424';

@@ -1,4 +1,4 @@
-import { eventLevel, type EventLevel, type RunEvent } from '../../src/api';
+import { eventLevel, type EventLevel, type RunEvent } from '../../src/plugin';
 import { redactPaths, type RedactMode } from './redact';
 
 /** Who and where a session runs: from its SessionStart, else this process. */

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { Logger } from '../../src/api';
+import type { Logger } from '../../src/plugin';
 import { octetCounted } from './rfc5424';
 import type { SyslogSender } from './syslog-sender';
 

@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import type { Logger } from '../../src/api';
+import type { Logger } from '../../src/plugin';
 import type { SyslogSender } from './syslog-sender';
 
 /**

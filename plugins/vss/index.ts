@@ -1,4 +1,4 @@
-import { declareSnapshotProvider } from '../../src/api';
+import { declareSnapshotProvider } from '../../src/plugin';
 import { DEFAULT_VSS_OPTIONS, vssOptionsSchema, type VssOptions } from './options';
 import { spawnPowerShellRunner } from './powershell-runner';
 import { VssSnapshotProvider } from './vss-provider';

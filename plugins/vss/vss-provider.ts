@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { Logger, SnapshotCreateOptions, SnapshotInfo, SnapshotProvider } from '../../src/api';
-import { windowsSystemExecutable } from '../../src/process/system-executables';
+import type { Logger, SnapshotCreateOptions, SnapshotInfo, SnapshotProvider } from '../../src/plugin';
+import { windowsSystemExecutable } from '../../src/plugin';
 import type { VssOptions } from './options';
 import { powershellArgv, type PowerShellRunner } from './powershell-runner';
 import { describeCreateFailure, isAccessDenied } from './return-codes';

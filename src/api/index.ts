@@ -14,3 +14,4 @@ export * from './events';
 export * from './notifier';
 export * from './plugin';
 export * from './tokens';
+export * from './errors';

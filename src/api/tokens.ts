@@ -14,4 +14,7 @@ export const TOKENS = {
   StateStore: Symbol.for('robocurse.StateStore'),
   Clock: Symbol.for('robocurse.Clock'),
   SessionId: Symbol.for('robocurse.SessionId'),
+  StateJournal: Symbol.for('robocurse.StateJournal'),
+  SnapshotLifecycle: Symbol.for('robocurse.SnapshotLifecycle'),
+  Orchestrator: Symbol.for('robocurse.Orchestrator'),
 } as const;

@@ -4,12 +4,12 @@ import type { CliIo, CommonArgs } from './io';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/problems';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
-import { pluginChecker } from './plugin-checker';
+import { pluginChecker } from '../plugins/plugin-checker';
 
 /** A usage problem (bad flag combination, unknown profile): exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
-}
+import { UsageError } from '../errors/usage-error';
+
+export { UsageError };
 
 /** Loads the config named on the command line, with plugins checked. Throws ConfigError. */
 export async function loadCliConfig(args: CommonArgs, io: CliIo): Promise<RobocurseConfig> {

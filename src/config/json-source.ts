@@ -17,12 +17,12 @@ function lineCol(text: string, offset: number): string {
 }
 
 /** Dotted JSON path as shown to users: profiles.docs.excludeDirs[2]. */
-export function dottedPath(segments: (string | number)[]): string {
+export function dottedPath(segments: (string | number)[], prefix = ''): string {
   return segments.reduce<string>((acc, s) => {
     if (typeof s === 'number') return `${acc}[${s}]`;
     const key = /^[A-Za-z_$][\w$-]*$/.test(s) ? s : JSON.stringify(s);
     return acc ? `${acc}.${key}` : key;
-  }, '');
+  }, prefix);
 }
 
 function findDuplicateKeys(node: Node, segments: (string | number)[], out: ConfigProblem[]): void {

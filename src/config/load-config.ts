@@ -155,13 +155,22 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
  */
 export async function loadConfig(file: string, options: LoadConfigOptions): Promise<RobocurseConfig> {
   const configPath = path.resolve(file);
-  const configDir = path.dirname(configPath);
   let text: string;
   try {
     text = fs.readFileSync(configPath, 'utf8');
   } catch (e) {
     throw new ConfigError([{ path: '', message: `cannot read config file ${configPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], configPath);
   }
+  return loadConfigText(text, configPath, options);
+}
+
+/**
+ * Validates config text as if read from `configPath` (relative paths resolve from its directory;
+ * problems name it). The library's way to check a config given as an object.
+ */
+export async function loadConfigText(text: string, file: string, options: LoadConfigOptions): Promise<RobocurseConfig> {
+  const configPath = path.resolve(file);
+  const configDir = path.dirname(configPath);
   const parsed = parseJsonSource(text.replace(/^\uFEFF/, ''));
   if (!parsed.source) throw new ConfigError(parsed.problems, configPath);
   const src = parsed.source;

@@ -1,3 +1,6 @@
+import { RobocurseError } from '../api/errors';
+import { traitsOf } from '../errors/catalogue';
+
 /** One thing wrong with a config: where (a JSON path like `profiles.docs.source`) and what. */
 export interface ConfigProblem {
   path: string;
@@ -5,9 +8,8 @@ export interface ConfigProblem {
 }
 
 /** Thrown when a config cannot be used; carries every problem found, not just the first. */
-export class ConfigError extends Error {
+export class ConfigError extends RobocurseError {
   constructor(readonly problems: ConfigProblem[], readonly file?: string) {
-    super(problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('\n'));
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('\n'), traitsOf('CONFIG_INVALID'));
   }
 }

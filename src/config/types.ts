@@ -101,6 +101,8 @@ export interface RobocurseConfig {
   /** Absolute path of the config file. */
   configPath: string;
   configDir: string;
+  /** The config's text when it was given as an object (library), not read from configPath. */
+  sourceText?: string;
   global: GlobalConfig;
   /** In file order. */
   profiles: ProfileConfig[];

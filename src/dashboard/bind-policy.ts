@@ -1,9 +1,11 @@
 import * as net from 'node:net';
 import * as os from 'node:os';
+import { RobocurseError } from '../api/errors';
+import { traitsOf } from '../errors/catalogue';
 
 /** A bind the dashboard refuses to make (exit 2: nothing was started). */
-export class BindRefusedError extends Error {
-  constructor(message: string) { super(message); this.name = 'BindRefusedError'; }
+export class BindRefusedError extends RobocurseError {
+  constructor(message: string) { super('BIND_REFUSED', message, traitsOf('BIND_REFUSED')); }
 }
 
 export interface BindRequest {

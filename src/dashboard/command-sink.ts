@@ -1,4 +1,4 @@
-import { applyControlCommand } from '../cli/control-poller';
+import { applyControlCommand } from '../orchestrator/control-poller';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { ControlCommand, StateStore } from '../state';
 

@@ -1,4 +1,12 @@
-import type { Copier } from '../api';
+import { RobocurseError, type Copier } from '../api';
+import { traitsOf } from '../errors/catalogue';
+
+/** A profile names an engine nobody registered. */
+export class UnknownEngineError extends RobocurseError {
+  constructor(readonly engine: string, known: string[]) {
+    super('ENGINE_UNKNOWN', `unknown engine '${engine}' (known: ${known.join(', ')})`, traitsOf('ENGINE_UNKNOWN'));
+  }
+}
 
 /** Creates one Copier; called at most once per registry, on first use. */
 export type CopierFactory = () => Copier;
@@ -27,7 +35,7 @@ export class CopierRegistry {
     const existing = this.instances.get(name);
     if (existing) return existing;
     const factory = this.factories.get(name);
-    if (!factory) throw new Error(`unknown engine '${name}' (known: ${this.names().join(', ')})`);
+    if (!factory) throw new UnknownEngineError(name, this.names());
     const copier = factory();
     this.instances.set(name, copier);
     return copier;

@@ -1,3 +1,5 @@
+import { RobocurseError } from '../api/errors';
+import { traitsOf } from '../errors/catalogue';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -108,10 +110,9 @@ export function formatTrustProblem(p: TrustProblem): string {
 }
 
 /** A file or directory robocurse will not use because others could change it. */
-export class UnsafePathError extends Error {
+export class UnsafePathError extends RobocurseError {
   constructor(readonly path: string, readonly problem: TrustProblem, what: string) {
-    super(`refusing to use ${what} ${path}: ${formatTrustProblem(problem)}; robocurse keeps its state, logs and plugins where only you or root can change them (see docs/security.md)`);
-    this.name = 'UnsafePathError';
+    super('UNSAFE_PATH', `refusing to use ${what} ${path}: ${formatTrustProblem(problem)}; robocurse keeps its state, logs and plugins where only you or root can change them (see docs/security.md)`, traitsOf('UNSAFE_PATH'));
   }
 }
 

@@ -1,13 +1,14 @@
 import * as path from 'node:path';
+import { RobocurseError } from '../api/errors';
+import { traitsOf } from '../errors/catalogue';
 import { assertTrustedPath } from '../fs/path-trust';
 import { mkdirPrivate, openPrivateAppend } from '../fs/private-files';
 import { whyDirUnusable } from '../fs/unusable-dir';
 
 /** The log directory cannot be created or written: the run must not start (exit 4). */
-export class LogDirError extends Error {
+export class LogDirError extends RobocurseError {
   constructor(readonly dir: string, reason: string) {
-    super(`cannot write the log directory ${dir} (global.logDir): ${reason}`);
-    this.name = 'LogDirError';
+    super('LOG_DIR_UNUSABLE', `cannot write the log directory ${dir} (global.logDir): ${reason}`, traitsOf('LOG_DIR_UNUSABLE'));
   }
 }
 

@@ -5,14 +5,10 @@ import { decodeName, displayName, fsPath } from '../fs/byte-names';
 import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher } from '../scan';
 import { describeDevice, sameFileSystem, type SourceDevice } from './source-device';
+import { MirrorRefusedError } from '../errors/run-errors';
 
-/**
- * A mirror refused before it deleted anything: the profile fails with this message (exit 1),
- * the run goes on with the next profile. Not an Error of the run itself.
- */
-export class MirrorRefusedError extends Error {
-  override readonly name = 'MirrorRefusedError';
-}
+export { MirrorRefusedError };
+
 
 export interface MirrorGuardInput {
   profile: ProfileConfig;

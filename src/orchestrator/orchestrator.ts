@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, Preserve, ProfileSummary, Scanner } from '../api';
 import { emptyStats } from '../api';
-import { exitCodeForOutcome } from '../cli/exit-codes';
+import { outcomeCode } from './outcome-code';
 import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
 import { BandwidthBudget } from './bandwidth-budget';
@@ -166,7 +166,7 @@ export class Orchestrator {
     const outcome = sessionOutcome(summaries, stopped);
     s.phase = stopped ? 'Stopped' : outcome === 'Error' || outcome === 'Failed' ? 'Failed' : 'Complete';
     const durationMs = this.now() - s.startTime;
-    const exitCode = exitCodeForOutcome(outcome);
+    const exitCode = outcomeCode(outcome);
     this.deps.bus.emit('SessionEnd', {
       outcome, exitCode, durationMs,
       filesCopied: summaries.reduce((a, p) => a + p.filesCopied, 0),

@@ -36,7 +36,7 @@ export class StateJournal implements RunJournal {
 
   beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void {
     this.sessionId = info.sessionId;
-    const configHash = createHash('sha256').update(fs.readFileSync(this.cfg.configPath)).digest('hex').slice(0, 16);
+    const configHash = createHash('sha256').update(this.cfg.sourceText ?? fs.readFileSync(this.cfg.configPath)).digest('hex').slice(0, 16);
     this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun });
   }
 

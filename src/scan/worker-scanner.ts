@@ -6,6 +6,9 @@ import { HardLinkCollector } from './hard-link-groups';
 import { AbortError } from './abort-error';
 import type { ScanTask, ScanTaskResult } from './scan-protocol';
 import { TreeBuilder } from './tree-builder';
+import { ScanRootError } from '../errors/run-errors';
+
+export { ScanRootError };
 
 /** Tuning knobs; the defaults suit local disks and file servers alike. */
 export interface WorkerScannerOptions {
@@ -15,13 +18,6 @@ export interface WorkerScannerOptions {
   budget?: number;
 }
 
-/** Error thrown when the scan root cannot be listed; carries the Node error code. */
-export class ScanRootError extends Error {
-  constructor(readonly root: string, readonly code: string, message: string) {
-    super(`cannot scan ${root}: ${message}`);
-    this.name = 'ScanRootError';
-  }
-}
 
 /**
  * Scanner that walks a tree in piscina worker threads, parallel over subtrees. The main thread

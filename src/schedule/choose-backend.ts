@@ -4,6 +4,9 @@ import { LaunchdBackend } from './backends/launchd/launchd-backend';
 import { SchtasksBackend } from './backends/schtasks/schtasks-backend';
 import { SystemdBackend } from './backends/systemd/systemd-backend';
 import { firstLine, type CommandRunner } from './runner';
+import { NoBackendError } from '../errors/schedule-errors';
+
+export { NoBackendError };
 
 export function createBackend(name: BackendName): ScheduleBackend {
   switch (name) {
@@ -14,10 +17,6 @@ export function createBackend(name: BackendName): ScheduleBackend {
   }
 }
 
-/** Why no backend could be chosen: exit 2 with this message. */
-export class NoBackendError extends Error {
-  constructor(message: string) { super(message); this.name = 'NoBackendError'; }
-}
 
 /** States of `systemctl is-system-running` in which the manager takes timers. */
 const USABLE = new Set(['running', 'degraded', 'starting', 'initializing', 'maintenance']);

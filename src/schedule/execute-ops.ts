@@ -3,11 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ScheduleOp } from './backend';
 import { firstLine, type CommandRunner } from './runner';
+import { ScheduleOpError } from '../errors/schedule-errors';
 
-/** A step of sync that failed; the steps before it were applied (sync again converges). */
-export class ScheduleOpError extends Error {
-  constructor(readonly op: ScheduleOp, message: string) { super(message); this.name = 'ScheduleOpError'; }
-}
+export { ScheduleOpError };
+
 
 /** A file under its final name is always complete: temp name in the same directory, then rename. */
 function writeAtomic(file: string, content: string): void {

@@ -5,11 +5,10 @@ import { compileSchedule } from './compile';
 import { dstWarnings } from './dst-warnings';
 import { configIdentity, type ConfigIdentity } from './identity';
 import { scheduledCommand, type HostPaths } from './scheduled-command';
+import { ScheduleConflictError } from '../errors/schedule-errors';
 
-/** A generated name already used by something that is not this config's (never overwritten). */
-export class ScheduleConflictError extends Error {
-  constructor(message: string) { super(message); this.name = 'ScheduleConflictError'; }
-}
+export { ScheduleConflictError };
+
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 

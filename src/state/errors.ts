@@ -1,3 +1,5 @@
+import { RobocurseError } from '../api/errors';
+import { traitsOf } from '../errors/catalogue';
 /** Codes of the errors the state layer throws; the CLI maps them to messages and exit codes. */
 export type StateErrorCode =
   | 'STATE_SCHEMA_TOO_NEW'
@@ -12,10 +14,11 @@ export type StateErrorCode =
   | 'PROFILE_LOCKED';
 
 /** An expected failure of the state layer, with a code to act on and a sentence saying what to do. */
-export class StateError extends Error {
-  constructor(readonly code: StateErrorCode, message: string) {
-    super(message);
-    this.name = 'StateError';
+export class StateError extends RobocurseError {
+  declare readonly code: StateErrorCode;
+
+  constructor(code: StateErrorCode, message: string) {
+    super(code, message, traitsOf(code));
   }
 }
 
@@ -34,6 +37,5 @@ export class ProfileLockedError extends StateError {
     super('PROFILE_LOCKED',
       `profile "${holder.profile}" is already running: locked by pid ${holder.pid} on host ${holder.host} ` +
       `since ${holder.acquiredAt}${holder.sessionId ? ` (session ${holder.sessionId})` : ''}. ${hint}`);
-    this.name = 'ProfileLockedError';
   }
 }

@@ -137,12 +137,13 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
       expect(r.killed).to.equal(false);
     });
 
-    it('a successful tree copy makes the destination equal to the source', async () => {
+    it('a successful tree copy makes the destination equal to the source', async function () {
+      // Skipped only for engines without real I/O (simulated): they write no destination to compare.
+      if (!subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       const r = await start(makeChunk(src, path.join(dst, 'created', 'on demand')), makeOptions()).done;
       expectOk(r);
       expect(r.errors).to.deep.equal([]);
-      if (!subject.supportsRealIo) return;
       expect(diffTrees(src, path.join(dst, 'created', 'on demand'), { mode: false })).to.deep.equal([]);
       expect(r.stats.filesCopied).to.equal(5);
       expect(r.stats.bytesCopied).to.equal(6 + 3000 + 5 + 70_000);
@@ -159,11 +160,12 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
       expect(r.stats.bytesCopied).to.equal(0);
     });
 
-    it('a files-only chunk copies only the directory\'s own files', async () => {
+    it('a files-only chunk copies only the directory\'s own files', async function () {
+      // Skipped only for engines without real I/O (simulated): they write no files to list.
+      if (!subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       const r = await start(makeChunk(src, dst, 'files-only'), makeOptions()).done;
       expectOk(r);
-      if (!subject.supportsRealIo) return;
       expect([...listFiles(dst).keys()].sort()).to.deep.equal(['a.txt', 'empty.dat', 'with space é.bin']);
     });
 
@@ -257,13 +259,13 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('mirror removes extras in the destination (capabilities.mirror)', async function () {
-      // Skipped only for engines that declare no mirror capability: `run` refuses mirror for them.
-      if (!copier.capabilities.mirror) this.skip();
+      // Skipped for engines that declare no mirror capability (`run` refuses mirror for them) and
+      // for engines without real I/O (simulated): they remove nothing there is to check.
+      if (!copier.capabilities.mirror || !subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x', 'extra-dir': { 'y.txt': 'y' }, nested: { 'extra2.txt': 'z' } });
       const r = await start(makeChunk(src, dst), makeOptions({ mirror: true })).done;
       expectOk(r);
-      if (!subject.supportsRealIo) return;
       expect(diffTrees(src, dst, { mode: false })).to.deep.equal([]);
       expect(r.stats.extrasRemoved).to.be.greaterThan(0);
     });
@@ -280,25 +282,26 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('dryRun writes nothing (capabilities.dryRun)', async function () {
-      // Skipped only for engines that declare no dry run: `run --dry-run` refuses them.
-      if (!copier.capabilities.dryRun) this.skip();
+      // Skipped for engines that declare no dry run (`run --dry-run` refuses them) and for engines
+      // without real I/O (simulated): they never write, so "wrote nothing" would prove nothing.
+      if (!copier.capabilities.dryRun || !subject.supportsRealIo) this.skip();
       makeTree(src, BASIC);
       makeTree(dst, { 'extra.txt': 'x' });
       const r = await start(makeChunk(src, dst), makeOptions({ dryRun: true, mirror: copier.capabilities.mirror })).done;
       expectResultShape(r);
       expectOk(r);
-      if (!subject.supportsRealIo) return;
       expect([...listFiles(dst).keys()]).to.deep.equal(['extra.txt']);
       expect(fs.readdirSync(dst)).to.deep.equal(['extra.txt']);
     });
 
     it('excludes are honoured, and excluded destination entries survive a mirror', async function () {
+      // Skipped only for engines without real I/O (simulated): they copy nothing to exclude.
+      if (!subject.supportsRealIo) this.skip();
       makeTree(src, { ...BASIC, 'noise.log': 'log', skip: { 'inside.txt': 'i' }, nested: { 'b.txt': 'bravo', skip: { 'deep.txt': 'd' } } });
-      if (subject.supportsRealIo) makeTree(dst, { 'kept.log': 'old', skip: { 'kept.txt': 'k' } });
+      makeTree(dst, { 'kept.log': 'old', skip: { 'kept.txt': 'k' } });
       const mirror = copier.capabilities.mirror;
       const r = await start(makeChunk(src, dst), makeOptions({ excludeFiles: ['*.log'], excludeDirs: ['skip'], mirror })).done;
       expectOk(r);
-      if (!subject.supportsRealIo) return;
       const files = [...listFiles(dst).keys()];
       expect(files).to.not.include('noise.log');
       expect(files.filter((f) => f.includes('inside') || f.includes('deep'))).to.deep.equal([]);
@@ -307,7 +310,7 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
     });
 
     it('a missing source gives an Error or Fatal result, not a rejection', async function () {
-      // Skipped only for engines without real I/O (simulated): there is no destination to compare.
+      // Skipped only for engines without real I/O (simulated): they never read the source, so a missing one cannot fail them.
       if (!subject.supportsRealIo) this.skip();
       const job = start(makeChunk(path.join(root, 'does-not-exist'), dst), makeOptions());
       const r = await job.done;

@@ -8,6 +8,8 @@ export interface NotifierUnderTest {
   notifier: Notifier;
   /** Events as they arrived at the other end, when the notifier's output can be read back. */
   received?: () => Promise<RunEvent[]>;
+  /** For notifiers that send a summary instead (email): how many messages the other end has got. */
+  sent?: () => number;
   cleanup?: () => Promise<void>;
 }
 
@@ -58,11 +60,29 @@ export function runNotifierContract(name: string, setup: () => Promise<NotifierU
       expect(JSON.stringify(events)).to.equal(before);
     });
 
-    it('flush resolves, also with nothing buffered, and is idempotent', async () => {
+    it('flush resolves, also with nothing buffered, and is idempotent (a second flush delivers nothing again)', async () => {
       await sut.notifier.flush();
-      await deliver(sut.notifier, sampleEvents('contract-flush').slice(0, 3).map((e) => deepFreeze(e)));
+      const events = sampleEvents('contract-flush').map((e) => deepFreeze(e));
+      await deliver(sut.notifier, events);
+      await sut.notifier.flush();
+      const output = async (): Promise<number> => (sut.received ? (await sut.received()).length : sut.sent?.() ?? 0);
+      const once = await output();
+      if (sut.received) expect(once, 'events at the other end after the first flush').to.equal(events.length);
+      if (sut.sent) expect(once, 'messages at the other end after the first flush').to.equal(1);
       await sut.notifier.flush();
       await sut.notifier.flush();
+      expect(await output(), 'output after two more flushes').to.equal(once);
+    });
+
+    it('a summary notifier sends its report once per run, by the time flush() resolves', async function () {
+      if (!sut.sent) this.skip(); // notifiers that deliver each event are checked by the next test
+      const events = sampleEvents('contract-summary').map((e) => deepFreeze(e));
+      await deliver(sut.notifier, events.slice(0, -1));
+      await sut.notifier.flush();
+      expect(sut.sent!(), 'messages before SessionEnd').to.equal(0);
+      await deliver(sut.notifier, events.slice(-1));
+      await sut.notifier.flush();
+      expect(sut.sent!(), 'messages after SessionEnd').to.equal(1);
     });
 
     it('delivers every event, in order, when its output can be read back', async function () {

@@ -25,6 +25,7 @@ runNotifierContract('email (SMTP with STARTTLS and auth)', async () => {
   const [notifier] = (await instantiatePlugins(plugins, { logger, signal, configDir: dir })).notifiers;
   return {
     notifier,
+    sent: () => server.received.length,
     cleanup: async () => {
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import type { RunEvent } from '../../src/api';
 import { createChunker } from '../../src/chunk';
-import { startControlPoller } from '../../src/cli/control-poller';
+import { startControlPoller } from '../../src/orchestrator/control-poller';
 import type { RobocurseConfig } from '../../src/config/types';
 import { StatusPublisher } from '../../src/dashboard/live-status';
 import { startRunDashboard } from '../../src/dashboard/run-dashboard';

@@ -1,22 +1,14 @@
-import { TOKENS, type Chunker } from '../../api';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
-import { createContainer } from '../../di/container';
-import type { CopierRegistry } from '../../engines/copier-registry';
 import { createLogger, type LoggerSetup } from '../../logging/create-logger';
 import { LogDirError } from '../../logging/log-file';
 import { UnsafePathError } from '../../fs/path-trust';
 import { newSessionId } from '../../logging/session-id';
-import { EventBus } from '../../orchestrator/event-bus';
-import { FileChildLedger, ledgerDir } from '../../process/file-child-ledger';
-import { reapLeftovers } from '../../process/reap-leftovers';
-import { Orchestrator } from '../../orchestrator/orchestrator';
-import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
-import { startControlPoller } from '../control-poller';
+import { composeRun, type ComposedRun } from '../../compose/compose-run';
+import { installEmergencyCleanup } from '../emergency-cleanup';
+import { startControlPoller } from '../../orchestrator/control-poller';
 import { StatusPublisher } from '../../dashboard/live-status';
-import { openRunServices, type RunServices } from '../run-services';
 import { dropSecretEnv } from '../secret-env';
-import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { ConfigError } from '../../config/problems';
@@ -28,11 +20,8 @@ import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
 import { dryRunDeletionPrinter } from '../deletion-lines';
 import { handleCommandError } from './validate';
-import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
-import { VerifyHook, VerifyPool } from '../../verify';
 import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
 import { checkMetricsFile } from '../metrics-file';
-import { RunEta } from '../../eta';
 
 interface RunArgs extends CommonArgs {
   maxJobs?: number;
@@ -52,14 +41,6 @@ function chooseView(args: RunArgs, io: CliIo): ProgressView {
     return new TtyBarsView(io.stderr);
   }
   return new PlainLinesView(io.stderr);
-}
-
-function checkEngines(profiles: ProfileConfig[], registry: CopierRegistry, dryRun: boolean): void {
-  for (const p of profiles) {
-    const copier = registry.get(p.engine);
-    if (dryRun && !copier.capabilities.dryRun) throw new UsageError(`--dry-run: engine '${p.engine}' of profile '${p.name}' cannot do dry runs`);
-    if (p.mirror && !copier.capabilities.mirror) throw new UsageError(`profiles.${p.name}.mirror: engine '${p.engine}' cannot mirror`);
-  }
 }
 
 /** `robocurse run`: replicate the selected profiles; exit code from the outcome. */
@@ -133,51 +114,23 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     if (e instanceof LogDirError || e instanceof UnsafePathError) return refuse(e, args, io);
     throw e;
   }
-  const c = createContainer();
-  const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
-  const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
   // Before the locks are taken, removed after they are released (see installSignalControl).
   const signals = installSignalControl((m) => io.stderr.write(`\n${m}\n`));
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
   let stopStatus = (): void => undefined;
   let dashboard: { close(): Promise<void> } | undefined;
-  let services: RunServices | undefined;
-  let verifyPool: VerifyPool | undefined;
+  let run: ComposedRun | undefined;
   let health: HealthReporter | undefined;
   try {
-    services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
-    // After the plugins are loaded: a copier plugin's engine is known only then.
-    checkEngines(profiles, registry, args.dryRun);
-    dropSecretEnv(cfg, io.env);
-    const { store, hub, snapshotProviders } = services;
-    // Copy processes and scratch directories a killed run left behind go before this run copies a byte.
-    const children = ledgerDir(cfg.global.stateDir);
-    if (!args.dryRun) await reapLeftovers(children, log.logger);
-    const childLedger = new FileChildLedger(children, sessionId, log.logger);
-    const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
-    const journal = new StateJournal(store, cfg, log.logger);
-    bus.subscribe((ev) => {
-      journal.recordEvent(ev);
-      hub.publish(ev);
-      log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
-    });
-    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger, dryRun: args.dryRun });
+    run = await composeRun(cfg, profiles, { sessionId, logger: log.logger, dryRun: args.dryRun, afterPlugins: () => dropSecretEnv(cfg, io.env) });
+    const { orchestrator: orch, bus, snapshots, version } = run;
+    const { store } = run.services;
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
-    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !args.dryRun ? new VerifyPool() : undefined;
-    const orch = new Orchestrator({
-      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
-      snapshots,
-      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
-      pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
-      version: require('../../../../package.json').version as string,
-      verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
-      eta: new RunEta((profile, engine) => journal.chunkHistory(profile, engine)),
-    });
     health = new HealthReporter({
       healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,
-      metrics: args.metricsFile ? new RunMetrics(require('../../../../package.json').version as string) : undefined,
+      metrics: args.metricsFile ? new RunMetrics(version) : undefined,
       intervalMs: (cfg.global.healthIntervalSeconds ?? 10) * 1000, sessionId, profiles: profiles.map((p) => p.name),
       status: () => orch.getStatus(), logger: log.logger,
     });
@@ -195,7 +148,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
       const { listenProblem } = await import('../../dashboard/listen-error');
       const port = args.dashboardPort ?? 0;
       const started = await startRunDashboard({
-        store, orch, bus, sessionId, publisher, port, logger: log.logger, version: require('../../../../package.json').version as string,
+        store, orch, bus, sessionId, publisher, port, logger: log.logger, version,
       }).catch((err: unknown) => { throw new UsageError(`--dashboard-port ${port}: ${listenProblem(err, '127.0.0.1', port) ?? (err as Error).message}`); });
       dashboard = started.server;
       io.stderr.write(`dashboard: ${started.url}\n`);
@@ -233,7 +186,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     await dashboard?.close();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
-    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close()]);
+    await run?.close();
     signals.remove();
     log.flush();
   }

@@ -1,4 +1,6 @@
+import { RobocurseError } from '../../api/errors';
 import type { ConfigProblem } from '../../config/problems';
+import { traitsOf } from '../../errors/catalogue';
 
 /** Why a value cannot be passed to robocopy. */
 export type RobocopyArgumentErrorCode =
@@ -20,9 +22,11 @@ export type RobocopyArgumentErrorCode =
  * offending value and where it came from (a config JSON path such as
  * `profiles.docs.engineOptions.robocopy.switches[2]`), so the message tells the admin what to fix.
  */
-export class RobocopyArgumentError extends Error {
+export class RobocopyArgumentError extends RobocurseError {
+  declare readonly code: RobocopyArgumentErrorCode;
+
   constructor(
-    readonly code: RobocopyArgumentErrorCode,
+    code: RobocopyArgumentErrorCode,
     /** The offending value, verbatim. */
     readonly value: string,
     /** Config key or chunk field the value came from. */
@@ -31,8 +35,7 @@ export class RobocopyArgumentError extends Error {
   ) {
     // Shown raw (Windows paths stay readable) unless it holds characters a terminal would eat.
     const shown = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(value) ? JSON.stringify(value) : `"${value}"`;
-    super(`${configKey}: ${reason}: ${shown}`);
-    this.name = 'RobocopyArgumentError';
+    super(code, `${configKey}: ${reason}: ${shown}`, traitsOf(code));
   }
 
   /** The same finding as a ConfigProblem, for config validation that collects every problem. */

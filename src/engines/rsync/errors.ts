@@ -1,3 +1,6 @@
+import { RobocurseError } from '../../api/errors';
+import { traitsOf } from '../../errors/catalogue';
+
 /** Why the rsync engine refused to start a job. */
 export type RsyncArgumentErrorCode =
   /** A source or destination path holds a control character (or is empty). */
@@ -12,11 +15,12 @@ export type RsyncArgumentErrorCode =
  * expressed safely as an rsync command line. It is a configuration or data problem, never a
  * transient one, so the message names the offending value and what to do about it.
  */
-export class RsyncArgumentError extends Error {
+export class RsyncArgumentError extends RobocurseError {
+  declare readonly code: RsyncArgumentErrorCode;
+
   /** @param field the `engineOptions.rsync` key at fault, when the error is about one */
-  constructor(readonly code: RsyncArgumentErrorCode, message: string, readonly field?: string) {
-    super(message);
-    this.name = 'RsyncArgumentError';
+  constructor(code: RsyncArgumentErrorCode, message: string, readonly field?: string) {
+    super(code, message, traitsOf(code));
   }
 }
 

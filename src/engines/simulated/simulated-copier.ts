@@ -1,22 +1,17 @@
-import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
+import { type Chunk, type Copier, type CopierCapabilities, type CopyJob, type CopyOptions } from '../../api';
 import { robocopyExitMeaning } from '../exit-meaning';
 import {
   checkOutcome, crashesOn, exitCodeFor, outcomeFor, readSimulatedOptions, type SimulatedEngineOptions,
 } from './simulation-script';
 import { SimulatedJob } from './simulated-job';
 import { simulatedStats } from './simulated-stats';
+import { SimulatedStartError } from '../../errors/run-errors';
+
+export { SimulatedStartError };
 
 const DEFAULT_BYTES_PER_SEC = 1024 ** 3;
 const DEFAULT_PROGRESS_INTERVAL_MS = 100;
 
-/** Thrown by start() when the script says the engine crashes on this attempt. */
-export class SimulatedStartError extends Error {
-  readonly code = 'ESIMULATEDCRASH';
-  constructor(readonly chunkId: string, readonly attempt: number) {
-    super(`simulated engine crashed on start (chunk ${chunkId}, attempt ${attempt})`);
-    this.name = 'SimulatedStartError';
-  }
-}
 
 /**
  * A copier that does no I/O: each chunk follows a script (exit code per attempt, duration or

@@ -136,7 +136,8 @@ describe('WorkerScanner on real trees', function () {
     for (const [p, code] of [[path.join(root, 'missing'), 'ENOENT'], [path.join(root, 'file'), 'ENOTDIR']] as const) {
       const err = await scanner.scan(p, { excludes: none }).then(() => null, (e: unknown) => e);
       expect(err, p).to.be.instanceOf(ScanRootError);
-      expect((err as ScanRootError).code).to.equal(code);
+      expect((err as ScanRootError).fsCode).to.equal(code);
+      expect((err as ScanRootError).code).to.equal('SCAN_ROOT_UNREADABLE');
     }
   });
 
@@ -147,7 +148,7 @@ describe('WorkerScanner on real trees', function () {
     try {
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
       const out = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'scan-to-json.js'), path.join(root, 'locked')], { ...asNobody, encoding: 'utf8' }));
-      expect(out.rejected).to.include({ name: 'ScanRootError', code: 'EACCES' });
+      expect(out.rejected).to.include({ name: 'ScanRootError', code: 'SCAN_ROOT_UNREADABLE', fsCode: 'EACCES' });
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
     }

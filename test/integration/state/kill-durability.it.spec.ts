@@ -46,10 +46,11 @@ describe('state database survives SIGKILL at random moments (real processes)', f
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it(`reopens cleanly and resumes exactly what was committed, ${KILLS} kills in a row`, async () => {
+    const startsLog = path.join(dir, 'starts.log');
     let done = 0;
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
-      const w = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS]);
+      const w = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS, startsLog]);
       if (i % 3 === 2) {
         // Every third round dies at any moment from start-up on: while opening, migrating,
         // setting WAL mode or inserting the plan, not only in the copy loop.
@@ -72,19 +73,45 @@ describe('state database survives SIGKILL at random moments (real processes)', f
     expect(done).to.be.above(0).and.below(CHUNKS);
 
     // A last writer that is not killed finishes the plan: every chunk copied exactly once.
-    const last = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS]);
+    const last = new FixtureProcess('state-writer', [dir, String(CHUNKS), PACE_MS, startsLog]);
     expect(Number((await last.line((l) => l.startsWith('ready'))).split(' ')[1])).to.equal(done);
     await last.line((l) => l === 'done');
     expect(checkConsistency(dir)).to.equal(CHUNKS);
+
+    // Exactly once, by a witness outside the database: the writers' own log of every chunk they
+    // started. A chunk may be started again only by a later run after a kill took its start
+    // uncommitted; the run the database says completed it must be the last one that started it.
+    const starts = new Map<string, string[]>();
+    for (const line of fs.readFileSync(startsLog, 'utf8').trim().split('\n')) {
+      const [session, chunkId] = line.split(' ');
+      starts.set(chunkId, [...(starts.get(chunkId) ?? []), session]);
+    }
+    expect(starts.size, 'chunks the writers started').to.equal(CHUNKS);
+    const db = new Database(path.join(dir, STATE_DB_FILE), { readonly: true });
+    try {
+      const completedBy = db.prepare("SELECT c.chunk_id AS chunkId, p.session_id AS session FROM chunks c JOIN profile_runs p ON p.id = c.profile_run_id WHERE c.status = 'Complete'").all() as { chunkId: string; session: string }[];
+      expect(completedBy).to.have.length(CHUNKS);
+      for (const { chunkId, session } of completedBy) {
+        const by = starts.get(chunkId)!;
+        expect(by[by.length - 1], `${chunkId}: started again after ${session} completed it (${by.join(', ')})`).to.equal(session);
+        expect(by.filter((s) => s === session), `${chunkId}: started twice by ${session}`).to.have.length(1);
+      }
+    } finally {
+      db.close();
+    }
 
     const store = StateStore.open(dir, { readonly: true });
     try {
       const sessions = store.history(KILLS + 1);
       expect(sessions[0].state).to.equal('ended');
       expect(sessions.slice(1).every((h) => h.state === 'interrupted')).to.equal(true);
-      // Every run that got as far as its plan resumed the one before (all but the very first).
+      // Every run that got as far as its plan resumed the one before it (all but the very first):
+      // by its id, not merely "not null" (a missing value is not a resume).
       const withPlan = sessions.filter((h) => h.profiles.length > 0);
-      expect(withPlan.slice(0, -1).every((h) => h.profiles[0].profileRun.resumedFrom !== null)).to.equal(true);
+      expect(withPlan.length, 'runs that got as far as their plan').to.be.greaterThan(2);
+      const runIds = withPlan.map((h) => h.profiles[0].profileRun.id);
+      expect(withPlan.slice(0, -1).map((h) => h.profiles[0].profileRun.resumedFrom)).to.deep.equal(runIds.slice(1));
+      expect(withPlan[withPlan.length - 1].profiles[0].profileRun.resumedFrom).to.equal(null);
       expect(withPlan[0].profiles[0].profileRun).to.include({ result: 'Success' });
     } finally {
       store.close();

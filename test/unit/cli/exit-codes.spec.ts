@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXIT, exitCodeForOutcome } from '../../../src/cli/exit-codes';
+import { outcomeCode } from '../../../src/orchestrator/outcome-code';
 import { packageRoot } from '../../../src/paths';
 
 /**
@@ -31,5 +32,11 @@ describe('exit codes: one table, documented in the README', () => {
     expect(exitCodeForOutcome('Failed')).to.equal(1);
     expect(exitCodeForOutcome('Stopped')).to.equal(3);
     expect(exitCodeForOutcome('Error')).to.equal(4);
+  });
+
+  it('a session is recorded (SessionEnd, runs table, SIEM, email) with the code the CLI exits with', () => {
+    const outcomes = ['Success', 'Warning', 'Failed', 'Stopped', 'Error'] as const;
+    expect(outcomes.map(outcomeCode)).to.deep.equal([0, 0, 1, 3, 4]);
+    expect(outcomes.map(outcomeCode)).to.deep.equal(outcomes.map(exitCodeForOutcome));
   });
 });

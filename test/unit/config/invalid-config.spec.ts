@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig as load } from '../../../src/config/load-config';
-import { pluginChecker } from '../../../src/cli/plugin-checker';
+import { pluginChecker } from '../../../src/plugins/plugin-checker';
 import { ConfigError } from '../../../src/config/problems';
 import { main } from '../../../src/cli/main';
 import { EXIT } from '../../../src/cli/exit-codes';

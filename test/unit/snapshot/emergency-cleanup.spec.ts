@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import { installEmergencyCleanup } from '../../../src/snapshot';
+import { installEmergencyCleanup } from '../../../src/cli/emergency-cleanup';
 import { recordingLogger } from '../../helpers/recording-logger';
 
 describe('installEmergencyCleanup', () => {

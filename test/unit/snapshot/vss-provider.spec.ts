@@ -10,9 +10,9 @@ import { recordingLogger } from '../../helpers/recording-logger';
 import { loadTranscripts, TranscriptRunner } from './transcript-runner';
 
 describe('vss snapshot provider', () => {
-  describe('replays recorded PowerShell transcripts', () => {
+  describe('replays synthesised PowerShell transcripts (written by hand, not recorded on a Windows machine)', () => {
     const transcripts = loadTranscripts();
-    it('has transcripts for success, no admin rights, service disabled, unsupported volume and more', () => {
+    it('has synthesised transcripts for success, no admin rights, service disabled, unsupported volume and more', () => {
       expect(transcripts.map((t) => t.name)).to.include.members([
         'create-success', 'create-no-admin-exception', 'create-no-admin-return-1', 'create-vss-disabled', 'create-volume-not-supported', 'delete-success', 'list-by-source',
       ]);

@@ -1,4 +1,7 @@
 import { MARKER } from '../../identity';
+import { CrontabEditError } from '../../../errors/schedule-errors';
+
+export { CrontabEditError };
 
 /**
  * A crontab split around the block of one config, as byte-preserving latin1 strings: `before`
@@ -10,9 +13,6 @@ export interface CrontabParts {
   after: string;
 }
 
-export class CrontabEditError extends Error {
-  constructor(message: string) { super(message); this.name = 'CrontabEditError'; }
-}
 
 export const beginLine = (hash: string): string => `# BEGIN ${MARKER} config-hash=${hash}`;
 export const endLine = (hash: string): string => `# END ${MARKER} config-hash=${hash}`;

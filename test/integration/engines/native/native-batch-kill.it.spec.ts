@@ -39,7 +39,7 @@ describe('native engine: kill and suspend during batched small-file copies', fun
     return files;
   }
 
-  it('kill mid-run ends promptly with killed: true, whole files only, no temp files; a re-run completes', async () => {
+  it('kill mid-run ends the job before it copied everything, with killed: true, whole files only, no temp files; a re-run completes', async () => {
     const job = copier.start(makeChunk(path.join(dir, 'src'), path.join(dir, 'dst')), makeOptions());
     const t0 = Date.now();
     while (job.progress().filesCopied < 200 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 5));
@@ -53,7 +53,7 @@ describe('native engine: kill and suspend during batched small-file copies', fun
     expect(checkDestination()).to.equal(6000);
   });
 
-  it('suspend stops new files within one file per thread; resume finishes the copy', async () => {
+  it('suspend: once the files in flight settle, no file is added while suspended; resume finishes the copy', async () => {
     const job = copier.start(makeChunk(path.join(dir, 'src'), path.join(dir, 'dst')), makeOptions());
     const t0 = Date.now();
     while (job.progress().filesCopied < 200 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 5));

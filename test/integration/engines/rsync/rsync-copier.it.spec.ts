@@ -187,7 +187,7 @@ describe('RsyncCopier with the real rsync (integration)', function () {
     expect(diffTrees(src, dst)).to.deep.equal([]);
   });
 
-  it('kill() of a suspended job ends it promptly and leaves no temp file', async () => {
+  it('kill() of a suspended job ends it (killed, an Error worth a retry) and leaves no temp file', async () => {
     makeTree(src, { 'big.bin': 4 << 20 });
     const job = start(chunk(src, dst), options({ bandwidthBytesPerSec: 512 << 10 }));
     for (let i = 0; i < 100 && bytesUnder(dst) === 0; i++) await sleep(50);

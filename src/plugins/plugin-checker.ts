@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { PluginChecker } from '../config/load-config';
-import { loadPlugins } from '../plugins/loader';
+import { loadPlugins } from './loader';
 
 /**
  * Checks `global.plugins` for config validation: every plugin module is found, its exports and

@@ -1,5 +1,5 @@
 import type { Logger } from '../api';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from './exit-codes';
 
 /** What an emergency handler needs of the lifecycle. */
 export interface EndAll {

@@ -1,5 +1,5 @@
 import type { Logger } from '../api';
-import type { Orchestrator } from '../orchestrator/orchestrator';
+import type { Orchestrator } from './orchestrator';
 import type { ControlCommand, StateStore } from '../state';
 
 type Controls = Pick<Orchestrator, 'requestPause' | 'requestResume' | 'requestDrain' | 'requestStop' | 'setMaxConcurrentJobs' | 'setBandwidthMbps' | 'retryChunk' | 'skipChunk'>;
