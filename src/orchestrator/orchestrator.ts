@@ -310,15 +310,18 @@ export class Orchestrator {
     }
     for (const f of this.finishedJobs.splice(0)) {
       s.activeJobs.delete(f.active.id);
+      this.bandwidth.finished(f.active.id);
       this.lastProgressEvent.delete(f.active.id);
       const result = this.completeJob(f.active, f.result);
       this.callbacks.onChunkComplete?.(f.active, result);
     }
     if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested) {
       while (s.activeJobs.size < this.maxConcurrentJobs) {
+        const share = this.bandwidth.shareForStart(s.currentProfile!, this.maxConcurrentJobs - s.activeJobs.size, this.maxConcurrentJobs);
+        if (share.wait) break;
         const next = this.queue.dequeue(this.now());
         if (!next) break;
-        this.startChunkJob(next);
+        this.startChunkJob(next, share.bytesPerSec);
       }
     }
     this.maybeCompleteProfile();
@@ -338,16 +341,16 @@ export class Orchestrator {
     done?.();
   }
 
-  private startChunkJob(q: QueuedChunk): void {
+  private startChunkJob(q: QueuedChunk, share: number): void {
     const s = this.state;
     const profile = s.currentProfile!;
     const id = this.nextJobId++;
     const attempt = q.retryCount + 1;
     const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
-    const share = this.bandwidth.jobShare(profile, s.activeJobs.size + 1);
     this.deps.bus.emit('ChunkStart', {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
+      ...(share > 0 ? { bandwidthBytesPerSec: share } : {}),
     });
     this.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
     let job;
@@ -368,6 +371,7 @@ export class Orchestrator {
     }
     const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
     s.activeJobs.set(id, active);
+    this.bandwidth.started(id, job, profile, share);
     this.redistributeBandwidth();
     const verifier = this.deps.verifier;
     void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
@@ -380,7 +384,7 @@ export class Orchestrator {
   /** Applies the bandwidth budget to the current profile's copier or running jobs. */
   private redistributeBandwidth(): void {
     const profile = this.state.currentProfile;
-    if (profile) this.bandwidth.apply(profile, [...this.state.activeJobs.values()].map((a) => a.job));
+    if (profile) this.bandwidth.apply(profile);
   }
 
   /**
@@ -536,6 +540,7 @@ export class Orchestrator {
         this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
       });
       s.activeJobs.clear();
+      this.bandwidth.clear();
       this.finishedJobs.splice(0);
       s.phase = 'Stopped';
       this.deps.bus.emit('Stopped', { queuedChunks: this.queue.size, killedJobs: jobs.length });
