@@ -44,6 +44,12 @@ export interface ProfileSummary {
    * source on another file system than last time, the final pass's maxDeletes. Result Failed.
    */
   refused?: string;
+  /**
+   * Why the circuit breaker stopped the profile: `circuitBreaker.consecutiveFailures` chunks in a
+   * row failed after all their attempts (a destination that went away). Result Failed; the chunks
+   * not attempted are left for the next run.
+   */
+  circuitBreaker?: string;
   /** Problems the scan recorded (unreadable directories, vanished entries). */
   scanErrors: number;
   /** What the profile's `verify` checked and found, when it was on. */

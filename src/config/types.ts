@@ -45,6 +45,8 @@ export interface ProfileConfig {
   /** Options keyed by engine name, e.g. { robocopy: { switches: [...] } }. */
   engineOptions: Record<string, Record<string, unknown>>;
   retry: RetryPolicy;
+  /** Stops the profile after this many chunks in a row failed for good (profile's, else global; 0 = never). */
+  circuitBreaker?: { consecutiveFailures: number };
   /** Per-profile bandwidth cap in Mbit/s (0 = global value applies). */
   bandwidthLimitMbps: number;
   /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
@@ -91,6 +93,8 @@ export interface GlobalConfig {
   pauseTimeoutAction: 'resume' | 'stop';
   /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
   healthIntervalSeconds?: number;
+  /** Default circuit breaker of the profiles (see ProfileConfig.circuitBreaker). */
+  circuitBreaker?: { consecutiveFailures: number };
 }
 
 export interface RobocurseConfig {

@@ -5,6 +5,7 @@ import { exitCodeForOutcome } from '../cli/exit-codes';
 import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
 import { BandwidthBudget } from './bandwidth-budget';
+import { CircuitBreaker } from './circuit-breaker';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
@@ -109,6 +110,8 @@ export class Orchestrator {
   /** How the current profile's destination compares names (probed before its first chunk). */
   private destinationCase?: CaseSensitivity;
   private readonly bandwidth: BandwidthBudget;
+  /** The current profile's count of chunks failed for good in a row. */
+  private breaker?: CircuitBreaker;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.journal = deps.journal ?? new NullJournal();
@@ -289,6 +292,7 @@ export class Orchestrator {
     this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
     this.chunkBytes.clear();
     this.queue.clear();
+    this.breaker = new CircuitBreaker(profile);
   }
 
   /** Makes the tick run soon, once, however many jobs finish at the same moment. */
@@ -315,7 +319,7 @@ export class Orchestrator {
       const result = this.completeJob(f.active, f.result);
       this.callbacks.onChunkComplete?.(f.active, result);
     }
-    if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested) {
+    if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested && !this.breaker?.tripped) {
       while (s.activeJobs.size < this.maxConcurrentJobs) {
         const share = this.bandwidth.shareForStart(s.currentProfile!, this.maxConcurrentJobs - s.activeJobs.size, this.maxConcurrentJobs);
         if (share.wait) break;
@@ -423,6 +427,7 @@ export class Orchestrator {
       this.finishedBytes += active.chunk.estimatedBytes;
       this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
       this.rails.chunkCompleted(profile, active.chunk);
+      this.breaker?.chunkCompleted();
     }
     this.redistributeBandwidth();
     return result;
@@ -433,7 +438,7 @@ export class Orchestrator {
     const s = this.state;
     const profile = s.currentProfile!;
     const retryCount = active.retryCount + 1;
-    if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry) {
+    if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry && !this.breaker?.tripped) {
       const backoffMs = Math.min(profile.retry.backoffSeconds * 1000 * 2 ** (retryCount - 1), profile.retry.maxBackoffSeconds * 1000);
       const now = this.now();
       this.queue.enqueue({ chunk: active.chunk, retryCount, notBefore: now + backoffMs, lastExitCode: result.exitCode, lastMessage: result.exitMeaning.message }, now);
@@ -445,6 +450,18 @@ export class Orchestrator {
       return;
     }
     this.failForGood(active.chunk, result, retryCount, active.attempt);
+    const tripped = this.breaker?.chunkFailed(result.exitMeaning.message);
+    if (tripped) this.tripProfile(tripped);
+  }
+
+  /** The circuit breaker stopped the profile: nothing new starts, retries waiting are dropped, running jobs finish. */
+  private tripProfile(reason: string): void {
+    const profile = this.state.currentProfile!;
+    const notRun = this.queue.size;
+    this.queue.clear();
+    const message = `${reason}; ${notRun} chunk(s) not attempted, ${this.state.activeJobs.size} running job(s) left to finish`;
+    this.deps.logger.error({ profile: profile.name, notRun }, message);
+    this.deps.bus.emit('Warning', { profile: profile.name, code: 'CIRCUIT_BREAKER', message });
   }
 
   /** Records a chunk as failed for good: counted, reported (ChunkError) and journaled. */
@@ -511,6 +528,7 @@ export class Orchestrator {
     const s = this.state;
     if (s.phase !== 'Replicating' || !this.profileDone || !s.currentProfile) throw new Error(`chunk ${chunkId} cannot ${what}: no profile is copying now`);
     if (s.stopRequested || s.drainRequested) throw new Error(`chunk ${chunkId} cannot ${what}: the run is stopping`);
+    if (this.breaker?.tripped) throw new Error(`chunk ${chunkId} cannot ${what}: the circuit breaker stopped profile ${s.currentProfile.name}`);
     for (const a of s.activeJobs.values()) if (a.chunk.id === chunkId) throw new Error(`chunk ${chunkId} cannot ${what}: it is running`);
   }
 
@@ -672,7 +690,7 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, circuitBreaker: this.breaker?.tripped,
     });
     const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);

@@ -12,6 +12,8 @@ export function summarizeProfile(input: {
   extrasRemoved?: number;
   /** A mirror safety rail failed the profile (see ProfileSummary.refused). */
   refused?: string;
+  /** The circuit breaker stopped the profile (see ProfileSummary.circuitBreaker). */
+  circuitBreaker?: string;
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
   const all = [...input.completed, ...input.failed];
@@ -24,7 +26,7 @@ export function summarizeProfile(input: {
     errors: (f.result?.errors ?? []).slice(0, MAX_ERRORS_PER_CHUNK),
   }));
   let result: ProfileResult;
-  if (input.error || input.refused || input.failed.length > 0) result = 'Failed';
+  if (input.error || input.refused || input.circuitBreaker || input.failed.length > 0) result = 'Failed';
   else if (input.stopped) result = 'Stopped';
   else if (warn > 0 || input.scanErrors > 0) result = 'Warning';
   else result = 'Success';
@@ -47,6 +49,7 @@ export function summarizeProfile(input: {
     scanErrors: input.scanErrors,
     ...(input.error ? { error: input.error } : {}),
     ...(input.refused ? { refused: input.refused } : {}),
+    ...(input.circuitBreaker ? { circuitBreaker: input.circuitBreaker } : {}),
   });
 }
 
