@@ -55,6 +55,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     circuitBreaker: { consecutiveFailures: g.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
+    preflight: { requireFreeSpace: g.preflight?.requireFreeSpace ?? false },
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
     pluginPaths: (g.pluginPaths ?? []).map((p: string) => resolveConfigPath(configDir, p)),
   };
@@ -87,6 +88,7 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     engineOptions: p.engineOptions ?? {},
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
     circuitBreaker: { consecutiveFailures: p.circuitBreaker?.consecutiveFailures ?? global.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
+    preflight: { requireFreeSpace: p.preflight?.requireFreeSpace ?? global.preflight?.requireFreeSpace ?? false },
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,
     ...(p.schedule ? { schedule: buildSchedule(p.schedule) } : {}),

@@ -29,6 +29,12 @@ export interface SnapshotConfig {
   persistent?: { keepSource: number; keepDestination: number };
 }
 
+/** Checks before a profile copies anything (src/orchestrator/preflight.ts). */
+export interface PreflightConfig {
+  /** Refuse the profile when the destination lacks room for the planned bytes; false = warn. */
+  requireFreeSpace: boolean;
+}
+
 /** One profile after validation: paths absolute, sizes in bytes, defaults filled in. */
 export interface ProfileConfig {
   name: string;
@@ -47,6 +53,8 @@ export interface ProfileConfig {
   retry: RetryPolicy;
   /** Stops the profile after this many chunks in a row failed for good (profile's, else global; 0 = never). */
   circuitBreaker?: { consecutiveFailures: number };
+  /** Checks before the profile copies anything (profile's, else global; absent = defaults). */
+  preflight?: PreflightConfig;
   /** Per-profile bandwidth cap in Mbit/s (0 = global value applies). */
   bandwidthLimitMbps: number;
   /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
@@ -95,6 +103,8 @@ export interface GlobalConfig {
   healthIntervalSeconds?: number;
   /** Default circuit breaker of the profiles (see ProfileConfig.circuitBreaker). */
   circuitBreaker?: { consecutiveFailures: number };
+  /** Default pre-flight of the profiles (see ProfileConfig.preflight). */
+  preflight?: PreflightConfig;
 }
 
 export interface RobocurseConfig {

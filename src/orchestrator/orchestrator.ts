@@ -6,6 +6,7 @@ import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
 import { BandwidthBudget } from './bandwidth-budget';
 import { CircuitBreaker } from './circuit-breaker';
+import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadable } from './preflight';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
@@ -194,7 +195,7 @@ export class Orchestrator {
       } else if (!this.state.stopRequested && !this.state.drainRequested) {
         // A scan aborted by stop or drain is a stop, not a profile failure.
         this.profileError = (err as Error)?.message ?? String(err);
-        this.deps.logger.error({ err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
+        this.deps.logger.error(err instanceof PreflightError ? { profile: profile.name } : { err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
       }
       if (this.state.activeJobs.size > 0) await this.stopAllJobs();
     } finally {
@@ -216,6 +217,7 @@ export class Orchestrator {
       engine: profile.engine, mirror: profile.mirror,
     });
     this.deps.copierFor(profile.engine); // fails the profile now, not chunk by chunk, for an unknown engine
+    await this.preflightPaths(profile);
     let sourceRoot = profile.source;
     if (profile.snapshot) {
       s.phase = 'Snapshot';
@@ -255,11 +257,25 @@ export class Orchestrator {
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
     if (s.stopRequested) return false;
+    const space = await freeSpaceVerdict(profile, chunks.filter((c) => !stillDone.has(c.id)), this.deps.scanner, this.dryRun, this.scanAbort.signal);
+    if (space) {
+      this.deps.logger[space.refuse ? 'error' : 'warn']({ profile: profile.name }, space.message);
+      this.deps.bus.emit('Warning', { profile: profile.name, code: 'PREFLIGHT_FREE_SPACE', message: space.message });
+      if (space.refuse) { this.profileRefusal = space.message; return false; }
+    }
     this.initQueue(profile, chunks, stillDone);
     s.phase = 'Replicating';
     this.redistributeBandwidth();
     this.tick();
     return true;
+  }
+
+  /** Pre-flight (preflight.ts): a source that cannot be read or a destination that cannot be written fails the profile before anything starts. */
+  private async preflightPaths(profile: ProfileConfig): Promise<void> {
+    const problem = (await sourceUnreadable(profile.source)) ?? (await destinationUnwritable(profile.destination, this.dryRun));
+    if (!problem) return;
+    this.deps.bus.emit('Warning', { profile: profile.name, code: 'PREFLIGHT_PATHS', message: problem });
+    throw new PreflightError(problem);
   }
 
   /** Fills the queue with `chunks` (largest first, as planned), skipping those already done. */
