@@ -122,6 +122,12 @@ export interface CopyOptions {
   onDeletion?: (deletion: Deletion) => void;
   /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
   childLedger?: ChildLedger;
+  /**
+   * Reports something the admin should know that does not fail the job (a Warning event with
+   * `code`), e.g. robocopy copying single-threaded because it has no /IORATE. Engines report
+   * each condition once per run, not per chunk.
+   */
+  onWarning?: (code: string, message: string) => void;
   logger: Logger;
 }
 

@@ -380,6 +380,7 @@ export class Orchestrator {
       const options = {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger }),
         ...this.rails.copyOptions(profile, q.chunk),
+        onWarning: (code: string, message: string) => this.deps.bus.emit('Warning', { profile: profile.name, code, message }),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);
     } catch (err) {
