@@ -272,7 +272,7 @@ export class Orchestrator {
 
   /** Pre-flight (preflight.ts): a source that cannot be read or a destination that cannot be written fails the profile before anything starts. */
   private async preflightPaths(profile: ProfileConfig): Promise<void> {
-    const problem = (await sourceUnreadable(profile.source)) ?? (await destinationUnwritable(profile.destination, this.dryRun));
+    const problem = (await sourceUnreadable(profile.source)) ?? (await destinationUnwritable(profile.destination));
     if (!problem) return;
     this.deps.bus.emit('Warning', { profile: profile.name, code: 'PREFLIGHT_PATHS', message: problem });
     throw new PreflightError(problem);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, DirNode, DirTree, Scanner } from '../api';
@@ -9,7 +8,7 @@ import { profileExcludes } from '../plan/profile-excludes';
  * Checks made per profile before any of its chunks is copied, so a run that cannot succeed
  * says why at once instead of failing chunk after chunk:
  * - the source root can be listed (a share that is gone gives EIO/ENOTCONN, not EACCES);
- * - the destination root can be written (a probe file, created exclusively and removed);
+ * - the destination root can be written (as the system answers access(2): nothing is written);
  * - the destination has room for the planned bytes not already there.
  */
 
@@ -31,37 +30,25 @@ export async function sourceUnreadable(root: string): Promise<string | undefined
 }
 
 /**
- * Why the destination root cannot be written; undefined when it can. Creates the root when it
- * is missing (the copy would), never anything outside it. A dry run writes nothing: it only
- * asks the system whether writing would be allowed.
+ * Why the destination root cannot be written; undefined when it can. Asks the system (access
+ * W_OK: a read-only mount answers EROFS, a folder of another user EACCES) and writes nothing, so
+ * the destination's own times stay as they are when a later check refuses the profile. A
+ * missing root is judged by its nearest existing parent, in which the copy would create it.
  */
-export async function destinationUnwritable(root: string, dryRun: boolean): Promise<string | undefined> {
-  const fail = (e: unknown, what: string): string => {
-    const err = e as NodeJS.ErrnoException;
-    return `destination ${root} cannot be written (${what}: ${err.code ?? err.message}): nothing was copied`;
-  };
-  if (dryRun) {
-    try { await fs.promises.access(root, fs.constants.W_OK); } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // the copy would create it
-      return fail(e, 'access');
+export async function destinationUnwritable(root: string): Promise<string | undefined> {
+  let at = root;
+  for (;;) {
+    try {
+      await fs.promises.access(at, fs.constants.W_OK);
+      return undefined;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const parent = path.dirname(at);
+      if (err.code === 'ENOENT' && parent !== at) { at = parent; continue; }
+      const where = at === root ? '' : ` (its parent ${at}, where it would be created)`;
+      return `destination ${root} cannot be written${where} (${err.code ?? err.message}): nothing was copied`;
     }
-    return undefined;
   }
-  try { await fs.promises.mkdir(root, { recursive: true }); } catch (e) { return fail(e, 'creating it'); }
-  const probe = path.join(root, `.robocurse-preflight-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    // 'wx': never through an existing name (a planted link); one byte so a full disk shows too.
-    handle = await fs.promises.open(probe, 'wx', 0o600);
-    await handle.write(Buffer.from([0]));
-    await handle.sync();
-  } catch (e) {
-    return fail(e, 'probe file');
-  } finally {
-    await handle?.close().catch(() => undefined);
-    await fs.promises.unlink(probe).catch(() => undefined);
-  }
-  return undefined;
 }
 
 /** Bytes free for this user on the file system holding `p` (or its nearest existing parent). */

@@ -93,7 +93,7 @@ describe('pre-flight: free space, writable destination, readable source (real CL
     const r = await runCliLikeCron(['run', '-c', cfg, '--all', '--json'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(4);
     const s = r.summary as unknown as Summary;
-    expect(s.profiles[0].error).to.equal(`destination ${ro} cannot be written (probe file: EROFS): nothing was copied`);
+    expect(s.profiles[0].error).to.equal(`destination ${ro} cannot be written (EROFS): nothing was copied`);
     expect(warnings('PREFLIGHT_PATHS')).to.have.length(1);
     expect(starts()).to.have.length(0);
     expect(s.profiles[1].result).to.equal('Success');
