@@ -29,6 +29,18 @@ export interface SnapshotConfig {
   persistent?: { keepSource: number; keepDestination: number };
 }
 
+/** `global.retention`: days are whole days of age; 0 turns a rule off. */
+export interface RetentionPolicy {
+  /** A session's logs (session log and chunk logs) are deleted this many days after its last write. */
+  logsDays: number;
+  /** Log files are gzipped this many days after their last write. */
+  compressAfterDays: number;
+  /** Events older than this are deleted from the state database. */
+  eventsDays: number;
+  /** The logs of this many newest sessions are never deleted, whatever their age. */
+  sessionsKeep: number;
+}
+
 /** Checks before a profile copies anything (src/orchestrator/preflight.ts). */
 export interface PreflightConfig {
   /** Refuse the profile when the destination lacks room for the planned bytes; false = warn. */
@@ -105,6 +117,8 @@ export interface GlobalConfig {
   circuitBreaker?: { consecutiveFailures: number };
   /** Default pre-flight of the profiles (see ProfileConfig.preflight). */
   preflight?: PreflightConfig;
+  /** What old logs and events are compressed and deleted (src/retention); absent = the defaults. */
+  retention?: RetentionPolicy;
 }
 
 export interface RobocurseConfig {

@@ -1,4 +1,6 @@
 import { TOKENS, type Chunker } from '../../api';
+import { DEFAULT_RETENTION } from '../../config/defaults';
+import { applyRetention } from '../../retention/apply-retention';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { createContainer } from '../../di/container';
 import type { CopierRegistry } from '../../engines/copier-registry';
@@ -155,6 +157,11 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     const children = ledgerDir(cfg.global.stateDir);
     if (!args.dryRun) await reapLeftovers(children, log.logger);
     const childLedger = new FileChildLedger(children, sessionId, log.logger);
+    // Old logs and events go before this run adds its own; never a running session's (src/retention).
+    if (!args.dryRun) {
+      await applyRetention({ logDir: cfg.global.logDir, store, policy: cfg.global.retention ?? DEFAULT_RETENTION, currentSession: sessionId, logger: log.logger })
+        .catch((err: unknown) => log.logger.warn({ err }, `retention could not be applied: ${(err as Error)?.message ?? String(err)}`));
+    }
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
     const journal = new StateJournal(store, cfg, log.logger);
     bus.subscribe((ev) => {
