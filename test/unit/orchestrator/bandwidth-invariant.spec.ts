@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import type { Chunk, Chunker, Copier, CopierCapabilities, CopyJob, CopyOptions, CopyProgress, CopyResult, RunEvent, Scanner } from '../../../src/api';
 import { emptyStats } from '../../../src/api';
+import { mbpsToBytesPerSec } from '../../../src/orchestrator/copy-options';
 import { EventBus } from '../../../src/orchestrator/event-bus';
 import { Orchestrator } from '../../../src/orchestrator/orchestrator';
 import { makeChunks, makeProfile } from '../../helpers/profiles';
@@ -71,7 +72,7 @@ function setUp(live: boolean, mbps: number, maxJobs: number, chunks: number) {
   return { copier, orch, events };
 }
 
-const bytesPerSec = (mbps: number): number => Math.floor((mbps * 1e6) / 8);
+const bytesPerSec = mbpsToBytesPerSec;
 
 describe('bandwidth budget: the rates of running jobs never add up to more than the budget', () => {
   it('four fixed-rate jobs started together get a quarter each (not 1, ½, ⅓, ¼: 2.08× the budget)', async () => {
