@@ -217,6 +217,9 @@ export class Orchestrator {
       engine: profile.engine, mirror: profile.mirror,
     });
     this.deps.copierFor(profile.engine); // fails the profile now, not chunk by chunk, for an unknown engine
+    // Out of the previous profile's Replicating before anything awaits: a tick meanwhile would
+    // find "nothing queued, nothing running" and end this profile before it started.
+    s.phase = 'Scanning';
     await this.preflightPaths(profile);
     let sourceRoot = profile.source;
     if (profile.snapshot) {
