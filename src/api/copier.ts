@@ -130,6 +130,12 @@ export interface CopyOptions {
    * the destination file system supports already applied). Undefined: the engine's own defaults.
    */
   preserve?: Preserve;
+  /**
+   * Reports something the admin should know that does not fail the job (a Warning event with
+   * `code`), e.g. robocopy copying single-threaded because it has no /IORATE. Engines report
+   * each condition once per run, not per chunk.
+   */
+  onWarning?: (code: string, message: string) => void;
   logger: Logger;
 }
 

@@ -51,6 +51,12 @@ export interface ProfileSummary {
    * set. The log has each in full.
    */
   replicaProblems?: string[];
+  /**
+   * Why the circuit breaker stopped the profile: `circuitBreaker.consecutiveFailures` chunks in a
+   * row failed after all their attempts (a destination that went away). Result Failed; the chunks
+   * not attempted are left for the next run.
+   */
+  circuitBreaker?: string;
   /** Problems the scan recorded (unreadable directories, vanished entries). */
   scanErrors: number;
   /** What the profile's `verify` checked and found, when it was on. */
@@ -94,7 +100,7 @@ export interface RunEventPayloads {
   SessionStart: { profiles: string[]; host: string; user: string; version: string; dryRun: boolean; maxConcurrentJobs: number };
   ProfileStart: { profile: string; index: number; source: string; destination: string; engine: string; mirror: boolean };
   ScanComplete: { profile: string; root: string; dirs: number; files: number; bytes: number; errors: number; skippedLinks: number; chunks: number; durationMs: number };
-  ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number };
+  ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number; /** Rate fixed for this job (bytes/s) when a budget applies and the engine takes one per job; absent = none of its own. */ bandwidthBytesPerSec?: number };
   ChunkProgress: { profile: string; chunkId: string; bytesCopied: number; filesCopied: number };
   ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string };
   ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number };

@@ -99,6 +99,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       .positional('action', { choices: ['summarize'] as const, describe: 'summarize' })
       .positional('files', { type: 'string', array: true, describe: 'Log files' }),
     run(async () => (await import('./commands/log-summarize')).logSummarizeCommand))
+    .command('prune', 'Apply global.retention now: gzip and delete old logs, delete old events (never a running session\'s); exit 1 when a file could not be pruned', (y) => y
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Only say what would be compressed or deleted' }),
+    run(async () => (await import('./commands/prune')).pruneCommand))
     .command('plugins', 'List the plugins the config loads', (y) => y, run(async () => (await import('./commands/plugins')).pluginsCommand))
     .command('pause', 'Pause a running session: nothing new starts (from another terminal)', controlOptions, runControl('pause'))
     .command('suspend', 'Pause and freeze running jobs where the engine can', controlOptions, runControl('suspend'))

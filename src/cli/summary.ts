@@ -12,7 +12,7 @@ function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
     : `${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${rate(p.bytesCopied, p.durationMs)})` +
       (p.extrasRemoved ? `, ${formatCount(p.extrasRemoved)} extras removed` : '');
   const lines = [
-    `  ${p.profile}: ${p.result}${p.error ? ` (${p.error})` : ''}${p.refused ? ` (${p.refused})` : ''}`,
+    `  ${p.profile}: ${p.result}${p.error ? ` (${p.error})` : ''}${p.refused ? ` (${p.refused})` : ''}${p.circuitBreaker ? ` (${p.circuitBreaker})` : ''}`,
     `    chunks ${p.chunksOk} ok, ${p.chunksWarning} warning, ${p.chunksFailed} failed${p.chunksSkipped ? `, ${p.chunksSkipped} already done` : ''} of ${p.chunksTotal}` +
       `; ${copied}; ${formatCount(p.filesSkipped)} unchanged` + (p.scanErrors ? `; ${p.scanErrors} scan errors` : ''),
   ];

@@ -29,3 +29,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /** `sample` verification: percentage of files whose content is hashed. */
 export const DEFAULT_VERIFY_SAMPLE = 10;
+
+/** Chunks failed for good in a row that stop a profile (the predecessor's value). */
+export const DEFAULT_CIRCUIT_BREAKER_FAILURES = 10;
+
+/** `global.retention` when the config leaves a key out. */
+export const DEFAULT_RETENTION = { logsDays: 90, compressAfterDays: 7, eventsDays: 90, sessionsKeep: 10 } as const;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChunkPolicy } from '../api';
-import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_VERIFY_SAMPLE, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
+import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_CIRCUIT_BREAKER_FAILURES, DEFAULT_RETENTION, DEFAULT_VERIFY_SAMPLE, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
 import { dottedPath, parseJsonSource, type JsonSource } from './json-source';
 import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from './path-checks';
 import { ConfigError, type ConfigProblem } from './problems';
@@ -54,6 +54,9 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
+    circuitBreaker: { consecutiveFailures: g.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
+    preflight: { requireFreeSpace: g.preflight?.requireFreeSpace ?? false },
+    retention: { ...DEFAULT_RETENTION, ...(g.retention ?? {}) },
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
     pluginPaths: (g.pluginPaths ?? []).map((p: string) => resolveConfigPath(configDir, p)),
   };
@@ -86,6 +89,8 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     engineOptions: p.engineOptions ?? {},
     preserve: { ...(p.preserve ?? {}) },
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
+    circuitBreaker: { consecutiveFailures: p.circuitBreaker?.consecutiveFailures ?? global.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
+    preflight: { requireFreeSpace: p.preflight?.requireFreeSpace ?? global.preflight?.requireFreeSpace ?? false },
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,
     ...(p.schedule ? { schedule: buildSchedule(p.schedule) } : {}),

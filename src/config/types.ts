@@ -30,6 +30,24 @@ export interface SnapshotConfig {
   persistent?: { keepSource: number; keepDestination: number };
 }
 
+/** `global.retention`: days are whole days of age; 0 turns a rule off. */
+export interface RetentionPolicy {
+  /** A session's logs (session log and chunk logs) are deleted this many days after its last write. */
+  logsDays: number;
+  /** Log files are gzipped this many days after their last write. */
+  compressAfterDays: number;
+  /** Events older than this are deleted from the state database. */
+  eventsDays: number;
+  /** The logs of this many newest sessions are never deleted, whatever their age. */
+  sessionsKeep: number;
+}
+
+/** Checks before a profile copies anything (src/orchestrator/preflight.ts). */
+export interface PreflightConfig {
+  /** Refuse the profile when the destination lacks room for the planned bytes; false = warn. */
+  requireFreeSpace: boolean;
+}
+
 /** One profile after validation: paths absolute, sizes in bytes, defaults filled in. */
 export interface ProfileConfig {
   name: string;
@@ -46,6 +64,10 @@ export interface ProfileConfig {
   /** Options keyed by engine name, e.g. { robocopy: { switches: [...] } }. */
   engineOptions: Record<string, Record<string, unknown>>;
   retry: RetryPolicy;
+  /** Stops the profile after this many chunks in a row failed for good (profile's, else global; 0 = never). */
+  circuitBreaker?: { consecutiveFailures: number };
+  /** Checks before the profile copies anything (profile's, else global; absent = defaults). */
+  preflight?: PreflightConfig;
   /** Per-profile bandwidth cap in Mbit/s (0 = global value applies). */
   bandwidthLimitMbps: number;
   /** Paths are Windows paths (drive letter or UNC): build them with path.win32. */
@@ -94,6 +116,12 @@ export interface GlobalConfig {
   pauseTimeoutAction: 'resume' | 'stop';
   /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
   healthIntervalSeconds?: number;
+  /** Default circuit breaker of the profiles (see ProfileConfig.circuitBreaker). */
+  circuitBreaker?: { consecutiveFailures: number };
+  /** Default pre-flight of the profiles (see ProfileConfig.preflight). */
+  preflight?: PreflightConfig;
+  /** What old logs and events are compressed and deleted (src/retention); absent = the defaults. */
+  retention?: RetentionPolicy;
 }
 
 export interface RobocurseConfig {

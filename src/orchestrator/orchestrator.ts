@@ -5,6 +5,8 @@ import { outcomeCode } from './outcome-code';
 import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
 import { BandwidthBudget } from './bandwidth-budget';
+import { CircuitBreaker } from './circuit-breaker';
+import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadable } from './preflight';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
@@ -115,6 +117,8 @@ export class Orchestrator {
   /** What the current profile's replica lacks that was asked (ProfileSummary.replicaProblems). */
   private replicaProblems: string[] = [];
   private readonly bandwidth: BandwidthBudget;
+  /** The current profile's count of chunks failed for good in a row. */
+  private breaker?: CircuitBreaker;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.journal = deps.journal ?? new NullJournal();
@@ -207,7 +211,7 @@ export class Orchestrator {
       } else if (!this.state.stopRequested && !this.state.drainRequested) {
         // A scan aborted by stop or drain is a stop, not a profile failure.
         this.profileError = (err as Error)?.message ?? String(err);
-        this.deps.logger.error({ err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
+        this.deps.logger.error(err instanceof PreflightError ? { profile: profile.name } : { err, profile: profile.name }, `profile ${profile.name} failed: ${this.profileError}`);
       }
       if (this.state.activeJobs.size > 0) await this.stopAllJobs();
     } finally {
@@ -229,6 +233,10 @@ export class Orchestrator {
       engine: profile.engine, mirror: profile.mirror,
     });
     this.deps.copierFor(profile.engine); // fails the profile now, not chunk by chunk, for an unknown engine
+    // Out of the previous profile's Replicating before anything awaits: a tick meanwhile would
+    // find "nothing queued, nothing running" and end this profile before it started.
+    s.phase = 'Scanning';
+    await this.preflightPaths(profile);
     let sourceRoot = profile.source;
     if (profile.snapshot) {
       s.phase = 'Snapshot';
@@ -267,6 +275,12 @@ export class Orchestrator {
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
     if (s.stopRequested) return false;
+    const space = await freeSpaceVerdict(profile, chunks.filter((c) => !stillDone.has(c.id)), this.deps.scanner, this.dryRun, this.scanAbort.signal);
+    if (space) {
+      this.deps.logger[space.refuse ? 'error' : 'warn']({ profile: profile.name }, space.message);
+      this.deps.bus.emit('Warning', { profile: profile.name, code: 'PREFLIGHT_FREE_SPACE', message: space.message });
+      if (space.refuse) { this.profileRefusal = space.message; return false; }
+    }
     // Only now: the probes may create (and remove) a file in the destination root, which a
     // refused mirror must not see touched, nor the resume check take for a changed destination.
     this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
@@ -278,6 +292,14 @@ export class Orchestrator {
     this.redistributeBandwidth();
     this.tick();
     return true;
+  }
+
+  /** Pre-flight (preflight.ts): a source that cannot be read or a destination that cannot be written fails the profile before anything starts. */
+  private async preflightPaths(profile: ProfileConfig): Promise<void> {
+    const problem = (await sourceUnreadable(profile.source)) ?? (await destinationUnwritable(profile.destination));
+    if (!problem) return;
+    this.deps.bus.emit('Warning', { profile: profile.name, code: 'PREFLIGHT_PATHS', message: problem });
+    throw new PreflightError(problem);
   }
 
   /** Fills the queue with `chunks` (largest first, as planned), skipping those already done. */
@@ -311,6 +333,7 @@ export class Orchestrator {
     this.replicaProblems = [];
     this.chunkBytes.clear();
     this.queue.clear();
+    this.breaker = new CircuitBreaker(profile);
   }
 
   /** Makes the tick run soon, once, however many jobs finish at the same moment. */
@@ -332,15 +355,18 @@ export class Orchestrator {
     }
     for (const f of this.finishedJobs.splice(0)) {
       s.activeJobs.delete(f.active.id);
+      this.bandwidth.finished(f.active.id);
       this.lastProgressEvent.delete(f.active.id);
       const result = this.completeJob(f.active, f.result);
       this.callbacks.onChunkComplete?.(f.active, result);
     }
-    if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested) {
+    if (s.phase === 'Replicating' && !s.pauseRequested && !s.drainRequested && !this.breaker?.tripped) {
       while (s.activeJobs.size < this.maxConcurrentJobs) {
+        const share = this.bandwidth.shareForStart(s.currentProfile!, this.maxConcurrentJobs - s.activeJobs.size, this.maxConcurrentJobs);
+        if (share.wait) break;
         const next = this.queue.dequeue(this.now());
         if (!next) break;
-        this.startChunkJob(next);
+        this.startChunkJob(next, share.bytesPerSec);
       }
     }
     this.maybeCompleteProfile();
@@ -360,16 +386,16 @@ export class Orchestrator {
     done?.();
   }
 
-  private startChunkJob(q: QueuedChunk): void {
+  private startChunkJob(q: QueuedChunk, share: number): void {
     const s = this.state;
     const profile = s.currentProfile!;
     const id = this.nextJobId++;
     const attempt = q.retryCount + 1;
     const logPath = chunkLogPath(this.deps.logDir, s.sessionId, q.chunk, attempt);
-    const share = this.bandwidth.jobShare(profile, s.activeJobs.size + 1);
     this.deps.bus.emit('ChunkStart', {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
+      ...(share > 0 ? { bandwidthBytesPerSec: share } : {}),
     });
     this.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
     let job;
@@ -379,6 +405,7 @@ export class Orchestrator {
       const options = {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
+        onWarning: (code: string, message: string) => this.deps.bus.emit('Warning', { profile: profile.name, code, message }),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);
     } catch (err) {
@@ -390,6 +417,7 @@ export class Orchestrator {
     }
     const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
     s.activeJobs.set(id, active);
+    this.bandwidth.started(id, job, profile, share);
     this.redistributeBandwidth();
     const verifier = this.deps.verifier;
     void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
@@ -402,7 +430,7 @@ export class Orchestrator {
   /** Applies the bandwidth budget to the current profile's copier or running jobs. */
   private redistributeBandwidth(): void {
     const profile = this.state.currentProfile;
-    if (profile) this.bandwidth.apply(profile, [...this.state.activeJobs.values()].map((a) => a.job));
+    if (profile) this.bandwidth.apply(profile);
   }
 
   /**
@@ -441,6 +469,7 @@ export class Orchestrator {
       this.finishedBytes += active.chunk.estimatedBytes;
       this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
       this.rails.chunkCompleted(profile, active.chunk);
+      this.breaker?.chunkCompleted();
     }
     this.redistributeBandwidth();
     return result;
@@ -451,7 +480,7 @@ export class Orchestrator {
     const s = this.state;
     const profile = s.currentProfile!;
     const retryCount = active.retryCount + 1;
-    if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry) {
+    if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry && !this.breaker?.tripped) {
       const backoffMs = Math.min(profile.retry.backoffSeconds * 1000 * 2 ** (retryCount - 1), profile.retry.maxBackoffSeconds * 1000);
       const now = this.now();
       this.queue.enqueue({ chunk: active.chunk, retryCount, notBefore: now + backoffMs, lastExitCode: result.exitCode, lastMessage: result.exitMeaning.message }, now);
@@ -463,6 +492,18 @@ export class Orchestrator {
       return;
     }
     this.failForGood(active.chunk, result, retryCount, active.attempt);
+    const tripped = this.breaker?.chunkFailed(result.exitMeaning.message);
+    if (tripped) this.tripProfile(tripped);
+  }
+
+  /** The circuit breaker stopped the profile: nothing new starts, retries waiting are dropped, running jobs finish. */
+  private tripProfile(reason: string): void {
+    const profile = this.state.currentProfile!;
+    const notRun = this.queue.size;
+    this.queue.clear();
+    const message = `${reason}; ${notRun} chunk(s) not attempted, ${this.state.activeJobs.size} running job(s) left to finish`;
+    this.deps.logger.error({ profile: profile.name, notRun }, message);
+    this.deps.bus.emit('Warning', { profile: profile.name, code: 'CIRCUIT_BREAKER', message });
   }
 
   /** Records a chunk as failed for good: counted, reported (ChunkError) and journaled. */
@@ -529,6 +570,7 @@ export class Orchestrator {
     const s = this.state;
     if (s.phase !== 'Replicating' || !this.profileDone || !s.currentProfile) throw new Error(`chunk ${chunkId} cannot ${what}: no profile is copying now`);
     if (s.stopRequested || s.drainRequested) throw new Error(`chunk ${chunkId} cannot ${what}: the run is stopping`);
+    if (this.breaker?.tripped) throw new Error(`chunk ${chunkId} cannot ${what}: the circuit breaker stopped profile ${s.currentProfile.name}`);
     for (const a of s.activeJobs.values()) if (a.chunk.id === chunkId) throw new Error(`chunk ${chunkId} cannot ${what}: it is running`);
   }
 
@@ -558,6 +600,7 @@ export class Orchestrator {
         this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
       });
       s.activeJobs.clear();
+      this.bandwidth.clear();
       this.finishedJobs.splice(0);
       s.phase = 'Stopped';
       this.deps.bus.emit('Stopped', { queuedChunks: this.queue.size, killedJobs: jobs.length });
@@ -689,7 +732,7 @@ export class Orchestrator {
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems, circuitBreaker: this.breaker?.tripped,
     });
     const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);

@@ -15,6 +15,8 @@ export function summarizeProfile(input: {
   refused?: string;
   /** See ProfileSummary.replicaProblems (all of them: only the first are reported). */
   replicaProblems?: readonly string[];
+  /** The circuit breaker stopped the profile (see ProfileSummary.circuitBreaker). */
+  circuitBreaker?: string;
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
   const all = [...input.completed, ...input.failed];
@@ -27,7 +29,7 @@ export function summarizeProfile(input: {
     errors: (f.result?.errors ?? []).slice(0, MAX_ERRORS_PER_CHUNK),
   }));
   let result: ProfileResult;
-  if (input.error || input.refused || input.failed.length > 0) result = 'Failed';
+  if (input.error || input.refused || input.circuitBreaker || input.failed.length > 0) result = 'Failed';
   else if (input.stopped) result = 'Stopped';
   else if (warn > 0 || input.scanErrors > 0 || (input.replicaProblems?.length ?? 0) > 0) result = 'Warning';
   else result = 'Success';
@@ -51,6 +53,7 @@ export function summarizeProfile(input: {
     ...(input.error ? { error: input.error } : {}),
     ...(input.refused ? { refused: input.refused } : {}),
     ...(input.replicaProblems?.length ? { replicaProblems: input.replicaProblems.slice(0, MAX_REPLICA_PROBLEMS) } : {}),
+    ...(input.circuitBreaker ? { circuitBreaker: input.circuitBreaker } : {}),
   });
 }
 

@@ -91,7 +91,7 @@ export class StateJournal implements RunJournal {
   endProfile(summary: ProfileSummary): void {
     this.flushChunks();
     const id = this.profileRunIds.get(summary.profile);
-    if (id !== undefined) this.store.endProfileRun(id, summary.result, { error: summary.refused ?? summary.error, extrasRemoved: summary.extrasRemoved });
+    if (id !== undefined) this.store.endProfileRun(id, summary.result, { error: summary.refused ?? summary.circuitBreaker ?? summary.error, extrasRemoved: summary.extrasRemoved });
   }
 
   destinationProbes(profile: string): Map<string, string | null> {

@@ -42,3 +42,14 @@ export function pruneEvents(ctx: StoreContext, keepSessions: number): number {
     `DELETE FROM events WHERE session_id NOT IN (SELECT session_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?)`,
   ).run(Math.max(0, Math.floor(keepSessions))).changes);
 }
+
+/**
+ * Retention (`global.retention.eventsDays`): deletes events older than `beforeIso`, except those
+ * of the sessions in `keep` (running ones: a dashboard or coordinator replays them). Returns the
+ * number deleted.
+ */
+export function pruneEventsBefore(ctx: StoreContext, beforeIso: string, keep: readonly string[]): number {
+  return ctx.write(() => ctx.stmt(
+    `DELETE FROM events WHERE timestamp < ? AND session_id NOT IN (SELECT value FROM json_each(?))`,
+  ).run(beforeIso, JSON.stringify(keep)).changes);
+}

@@ -139,6 +139,28 @@ export class StateStore {
   /** Deletes the events of all but the newest `keepSessions` sessions; returns how many went. */
   pruneEvents(keepSessions: number): number { return events.pruneEvents(this.ctx, keepSessions); }
 
+  /** Deletes events older than `beforeIso` except those of the `keep` sessions; returns how many went. */
+  pruneEventsBefore(beforeIso: string, keep: readonly string[]): number { return events.pruneEventsBefore(this.ctx, beforeIso, keep); }
+
+  /** Sessions recorded as started and not ended (running, or died without ending), with their owner. */
+  unendedSessions(): { sessionId: string; pid: number; host: string; identity: string | null }[] {
+    return this.db.prepare('SELECT session_id AS sessionId, pid, host, proc_identity AS identity FROM runs WHERE ended_at IS NULL').all() as { sessionId: string; pid: number; host: string; identity: string | null }[];
+  }
+
+  /**
+   * VACUUM when at least a quarter of the file is free pages (after a large prune) and the file
+   * is over 1 MiB; returns whether it ran. It needs the database to itself: with another
+   * connection writing it fails with SQLITE_BUSY, which the caller treats as "not now".
+   */
+  vacuumIfWorthwhile(): boolean {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = pages * (this.db.pragma('page_size', { simple: true }) as number);
+    if (size < 1 << 20 || free * 4 < pages) return false;
+    this.db.exec('VACUUM');
+    return true;
+  }
+
   // --- commands ---------------------------------------------------------------------------------
 
   /** Queues a control command for a session or for whichever session runs a profile; returns its id. */

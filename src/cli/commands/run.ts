@@ -1,3 +1,5 @@
+import { DEFAULT_RETENTION } from '../../config/defaults';
+import { applyRetention } from '../../retention/apply-retention';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { createLogger, type LoggerSetup } from '../../logging/create-logger';
 import { LogDirError } from '../../logging/log-file';
@@ -126,6 +128,11 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     run = await composeRun(cfg, profiles, { sessionId, logger: log.logger, dryRun: args.dryRun, afterPlugins: () => dropSecretEnv(cfg, io.env) });
     const { orchestrator: orch, bus, snapshots, version } = run;
     const { store } = run.services;
+    // Old logs and events go before this run adds its own; never a running session's (src/retention).
+    if (!args.dryRun) {
+      await applyRetention({ logDir: cfg.global.logDir, store, policy: cfg.global.retention ?? DEFAULT_RETENTION, currentSession: sessionId, logger: log.logger })
+        .catch((err: unknown) => log.logger.warn({ err }, `retention could not be applied: ${(err as Error)?.message ?? String(err)}`));
+    }
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
     health = new HealthReporter({

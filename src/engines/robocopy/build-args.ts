@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ChunkKind, Preserve } from '../../api';
 import { assertNotSwitchLike, assertSafeArgument, normaliseDirArgument } from './arg-safety';
 import { RobocopyArgumentError } from './errors';
-import { ipgForBandwidth } from './ipg';
+import { bandwidthSwitches, DEFAULT_THREADS } from './bandwidth-switches';
 import { checkUserSwitches, switchName } from './switch-policy';
 
 /** Everything one robocopy invocation depends on. Plain data: the builder is pure. */
@@ -26,6 +26,10 @@ export interface RobocopyArgsInput {
   engineWaitSeconds: number;
   /** This job's share of the bandwidth budget; undefined or 0 = unlimited. */
   bandwidthBytesPerSec?: number;
+  /** Copy threads (/MT:n, `engineOptions.robocopy.threads`); default 8. */
+  threads?: number;
+  /** This robocopy has /IORATE (detected from `robocopy /?`): a budget keeps /MT. */
+  hasIoRate?: boolean;
   /** Where robocopy writes this chunk's UTF-16 log (/UNILOG:, overwritten each attempt). */
   logPath: string;
   /** The profile's extra switches (`engineOptions.robocopy.switches`), checked by the allow-list. */
@@ -83,7 +87,8 @@ function excludePatterns(patterns: readonly string[], key: string, absoluteUnder
  *   refused: robocopy cannot avoid following a link in the destination, so robocurse never puts
  *   one there; a link already at a chunk's destination is handled by the chunk-root guard
  *   before robocopy starts (docs/safety.md);
- * - `/R:n /W:n` from the retry policy; `/IPG:n` from the job's bandwidth share; `/L` for dry runs;
+ * - `/R:n /W:n` from the retry policy; `/MT:n` threads, and under a bandwidth share `/IORATE`
+ *   where robocopy has it, else `/IPG:n` without /MT (bandwidth-switches.ts); `/L` for dry runs;
  * - `/COPY:` and `/DCOPY:` from the profile's `preserve` (preserveSwitches);
  * - output shaped for robocurse: `/BYTES /FP /NDL /TEE /UNILOG:<log>`; the job header is kept
  *   (it splits appended logs and records the options for whoever reads the log);
@@ -104,8 +109,7 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   if (input.kind === 'files-only') args.push('/LEV:1', ...(input.mirror ? ['/PURGE'] : []));
   else args.push(input.mirror ? '/MIR' : '/E');
   args.push('/XJD', '/XJF', `/R:${retries}`, `/W:${wait}`);
-  const ipg = ipgForBandwidth(input.bandwidthBytesPerSec);
-  if (ipg > 0) args.push(`/IPG:${ipg}`);
+  args.push(...bandwidthSwitches(input.threads ?? DEFAULT_THREADS, input.bandwidthBytesPerSec, input.hasIoRate ?? false, `${key}.engineOptions.robocopy.threads`).args);
   if (input.dryRun) args.push('/L');
   args.push('/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${input.logPath}`);
   if (input.preserve) args.push(...preserveSwitches(input.preserve, userSwitches));

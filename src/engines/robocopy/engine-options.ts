@@ -14,6 +14,8 @@ export interface RobocopyEngineOptions {
   codePage?: number | string;
   /** Severity of exit bit 4 (mismatches). */
   mismatchSeverity?: MismatchSeverity;
+  /** Copy threads per job (/MT:n), 1-128; default 8. */
+  threads?: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -39,5 +41,6 @@ export function readRobocopyEngineOptions(engineOptions: Record<string, unknown>
     engineWaitSeconds: num(own.engineWaitSeconds) ?? num(retry.engineWaitSeconds),
     codePage: typeof own.codePage === 'number' || typeof own.codePage === 'string' ? own.codePage : undefined,
     mismatchSeverity: sev === 'Warning' || sev === 'Error' || sev === 'Success' ? sev : undefined,
+    threads: num(own.threads),
   };
 }

@@ -14,3 +14,4 @@ export * from './log/decoder';
 export * from './log/line-parser';
 export * from './log/parse-log';
 export * from './log/parser-pool';
+export * from './bandwidth-switches';

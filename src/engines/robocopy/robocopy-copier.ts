@@ -11,6 +11,8 @@ import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs } from './build-args';
 import { ROBOCOPY_PRESERVE } from './preserve-capabilities';
+import { DEFAULT_THREADS } from './bandwidth-switches';
+import { robocopyHasIoRate } from './io-rate-probe';
 import { readRobocopyEngineOptions } from './engine-options';
 import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
 import { RobocopyJob } from './robocopy-job';
@@ -68,6 +70,10 @@ export class RobocopyCopier implements Copier {
   private readonly parser: RobocopyLogParser;
   private readonly ownsParser: boolean;
   private tempLogDir: string | undefined;
+  /** `robocopy /?` looked at once per executable (a copier lives for one run): has it /IORATE? */
+  private readonly ioRate = new Map<string, boolean>();
+  /** Executables for which the /MT → /IPG fallback was reported (once, not per chunk). */
+  private readonly mtDropReported = new Set<string>();
 
   constructor(private readonly options: RobocopyCopierOptions = {}) {
     this.parser = options.logParser ?? new RobocopyLogParserPool();
@@ -102,6 +108,9 @@ export class RobocopyCopier implements Copier {
     const env = this.options.env ?? process.env;
     const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || defaultRobocopyExecutable(process.platform, env));
     const logPath = options.logPath ?? this.defaultLogPath(chunk);
+    const budgeted = (options.bandwidthBytesPerSec ?? 0) > 0;
+    const threads = eo.threads ?? DEFAULT_THREADS;
+    const hasIoRate = budgeted && this.hasIoRate(executable, env);
     const args = buildRobocopyArgs({
       profile: chunk.profile,
       source: chunk.sourcePath,
@@ -115,11 +124,28 @@ export class RobocopyCopier implements Copier {
       engineRetries: eo.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
       engineWaitSeconds: eo.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
+      threads,
+      hasIoRate,
       logPath,
       userSwitches: eo.switches,
       preserve: options.preserve,
     });
+    if (budgeted && !hasIoRate && threads > 1) this.reportMtDropped(executable, threads, options);
     return () => this.spawnJob(chunk, options, { executable, args, env, logPath, eo });
+  }
+
+  private hasIoRate(executable: string, env: NodeJS.ProcessEnv): boolean {
+    let has = this.ioRate.get(executable);
+    if (has === undefined) { has = robocopyHasIoRate(executable, env); this.ioRate.set(executable, has); }
+    return has;
+  }
+
+  private reportMtDropped(executable: string, threads: number, options: CopyOptions): void {
+    if (this.mtDropReported.has(executable)) return;
+    this.mtDropReported.add(executable);
+    const message = `${executable} has no /IORATE (older robocopy), and /MT cannot be combined with /IPG: under the bandwidth budget each robocopy job copies on one thread with /IPG instead of /MT:${threads} (docs/robocopy.md)`;
+    options.logger.warn({ executable, threads }, message);
+    options.onWarning?.('ROBOCOPY_MT_DROPPED', message);
   }
 
   private spawnJob(chunk: Chunk, options: CopyOptions, p: { executable: string; args: string[]; env: NodeJS.ProcessEnv; logPath: string; eo: ReturnType<typeof readRobocopyEngineOptions> }): CopyJob {

@@ -107,10 +107,12 @@ export class RobocopyJob implements CopyJob {
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });
     if (!killed && exitCode >= 16 && this.stderr.trim() !== '') meaning.message += `; robocopy said: ${this.stderr.trim().split(/\r?\n/).pop()}`;
+    const stats = log.jobs.length > 0 ? statsFromLog(log, setup.mirror && !setup.dryRun) : statsFromProgress(this.progress());
+    if (!killed && !setup.dryRun) this.tracker.settle(stats);
     return {
       exitCode: killed ? -1 : exitCode,
       exitMeaning: meaning,
-      stats: log.jobs.length > 0 ? statsFromLog(log, setup.mirror && !setup.dryRun) : statsFromProgress(this.progress()),
+      stats,
       errors: errorsFromLog(log),
       logPath: setup.logPath,
       durationMs: durationMs(),

@@ -73,6 +73,18 @@ export class RobocopyStdoutProgress {
     this.emit();
   }
 
+  /**
+   * The job's final counters (from its log), once it ended normally. With /MT robocopy prints no
+   * percentages, so the last file is known finished only here; counters still never decrease.
+   */
+  settle(final: { bytesCopied: number; filesCopied: number }): void {
+    const next = { bytesCopied: Math.max(this.last.bytesCopied, final.bytesCopied), filesCopied: Math.max(this.last.filesCopied, final.filesCopied) };
+    if (next.bytesCopied === this.last.bytesCopied && next.filesCopied === this.last.filesCopied && this.last.currentFile === undefined) return;
+    this.current = null;
+    this.last = next;
+    this.onChange({ ...next });
+  }
+
   private line(line: string): void {
     const pct = PERCENT.exec(line);
     if (pct) {

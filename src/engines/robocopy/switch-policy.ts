@@ -3,13 +3,14 @@ import { RobocopyArgumentError } from './errors';
 
 /**
  * Switches robocurse sets itself, with the reason shown to the admin. Overriding any of them
- * would break something robocurse relies on: its parallelism (/MT), its per-chunk log and the
+ * would break something robocurse relies on: its threads and bandwidth (/MT, /IORATE), its per-chunk log and the
  * parsing of it (/LOG, /UNILOG, /TEE, /NJS, /BYTES, /FP, ...), its live progress (/NP, /V, /TS),
  * its retry policy (/R, /W), bandwidth budget (/IPG), dry runs (/L), or the chunk's scope (/E,
  * /S, /MIR, /PURGE, /LEV, /XF, /XD).
  */
 const MANAGED: Readonly<Record<string, string>> = {
-  MT: 'robocurse runs chunks in parallel itself (global.maxConcurrentJobs)',
+  MT: 'set engineOptions.robocopy.threads instead',
+  IORATE: 'set the bandwidth with bandwidthLimitMbps instead',
   LOG: 'robocurse writes a log per chunk', 'LOG+': 'robocurse writes a log per chunk',
   UNILOG: 'robocurse writes a log per chunk', 'UNILOG+': 'robocurse writes a log per chunk',
   TEE: 'robocurse reads live progress from robocopy\'s console output',

@@ -63,6 +63,15 @@ describe('Orchestrator with the simulated engine (real scanner, real trees)', fu
     expect(copier.attemptsOf(aId)).to.equal(3);
   });
 
+  it('a profile is never ended by a tick that comes while its pre-flight checks run (fast ticks, several profiles)', async () => {
+    const { run } = setup({}, ['alpha', 'beta', 'gamma']);
+    for (let i = 0; i < 3; i++) {
+      const summary = await run({ tickIntervalMs: 1 });
+      expect(summary.outcome, `run ${i}`).to.equal('Success');
+      for (const p of summary.profiles) expect(p.chunksOk + p.chunksSkipped, p.profile).to.equal(4);
+    }
+  });
+
   it('fails a chunk for good after 3 attempts; the run outcome is Failed', async () => {
     const { events, run } = setup({ b: { exitCodes: [8], durationMs: 10 } }, ['alpha']);
     const summary = await run();

@@ -48,7 +48,7 @@ describe('windowsCommandLine: the CreateProcess command line Node (libuv) builds
     };
     const argv = ['C:\\Windows\\System32\\Robocopy.exe', ...buildRobocopyArgs(input)];
     const line = windowsCommandLine(argv);
-    expect(line).to.equal('C:\\Windows\\System32\\Robocopy.exe "D:\\Data\\R&D 50%\\a^b" "\\\\nas01\\backup share\\R&D" /MIR /XJD /XJF /R:3 /W:10 '
+    expect(line).to.equal('C:\\Windows\\System32\\Robocopy.exe "D:\\Data\\R&D 50%\\a^b" "\\\\nas01\\backup share\\R&D" /MIR /XJD /XJF /R:3 /W:10 /MT:8 '
       + '/BYTES /FP /NDL /TEE "/UNILOG:C:\\Logs\\run 1\\chunk&1.log" /COPY:DAT /XF ~$* Thumbs.db x&y%z^.tmp "with space.txt" '
       + '/XD "D:\\Data\\cache\\old dir" $RECYCLE.BIN');
     expect(parseWindowsCommandLine(line)).to.deep.equal(argv);

@@ -26,39 +26,55 @@ function rejected(over: Partial<RobocopyArgsInput>): RobocopyArgumentError {
 
 describe('buildRobocopyArgs golden argv', () => {
   const cases: [string, Partial<RobocopyArgsInput>, string[]][] = [
-    ['plain tree copy', {}, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
-    ['mirrored tree', { mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/MIR', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
-    ['files-only chunk', { kind: 'files-only' }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+    ['plain tree copy', {}, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
+    ['mirrored tree', { mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/MIR', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
+    ['files-only chunk', { kind: 'files-only' }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['mirrored files-only chunk: /PURGE limited to one level, never /E',
-      { kind: 'files-only', mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/PURGE', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
-    ['dry run', { dryRun: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/L', ...OUTPUT]],
+      { kind: 'files-only', mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/PURGE', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
+    ['dry run', { dryRun: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', '/L', ...OUTPUT]],
     ['retries and wait of 0 are respected', { engineRetries: 0, engineWaitSeconds: 0 },
-      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:0', '/W:0', ...OUTPUT]],
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:0', '/W:0', '/MT:8', ...OUTPUT]],
     ['bandwidth 1 MiB/s → /IPG:63', { bandwidthBytesPerSec: 1 << 20 },
       ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/IPG:63', ...OUTPUT]],
-    ['bandwidth above /IPG resolution → no /IPG', { bandwidthBytesPerSec: 100_000_000 },
-      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+    ['bandwidth above /IPG resolution → /IPG:1 (~65 MB/s, under the share; none would be unlimited)', { bandwidthBytesPerSec: 100_000_000 },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/IPG:1', ...OUTPUT]],
+    ['threads without a budget → /MT:n', { threads: 32 },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:32', ...OUTPUT]],
+    ['one thread → /MT:1', { threads: 1, mirror: true },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/MIR', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:1', ...OUTPUT]],
+    ['budget with /IORATE: /MT kept, each of the 8 threads gets an eighth of the share', { bandwidthBytesPerSec: 1_000_000, hasIoRate: true },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', '/IORATE:125000', ...OUTPUT]],
+    ['budget with /IORATE and 128 threads', { bandwidthBytesPerSec: 10_000_000, hasIoRate: true, threads: 128 },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:128', '/IORATE:78125', ...OUTPUT]],
+    ['a tiny share with /IORATE: fewer threads, each at least 512 B/s', { bandwidthBytesPerSec: 2000, hasIoRate: true },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:3', '/IORATE:666', ...OUTPUT]],
+    ['a share under 512 B/s with /IORATE: one thread at the minimum', { bandwidthBytesPerSec: 300, hasIoRate: true },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:1', '/IORATE:512', ...OUTPUT]],
+    ['budget without /IORATE and 16 threads: /MT dropped for /IPG (incompatible)', { bandwidthBytesPerSec: 1 << 20, threads: 16 },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/IPG:63', ...OUTPUT]],
+    ['dry run with /IORATE and files-only mirror', { bandwidthBytesPerSec: 4_000_000, hasIoRate: true, threads: 4, dryRun: true, kind: 'files-only', mirror: true },
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/PURGE', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:4', '/IORATE:1000000', '/L', ...OUTPUT]],
     ['excluded files and dirs, last', { excludeFiles: ['*.tmp', '~$*', 'Thumbs.db'], excludeDirs: ['node_modules', '.git\\'] },
-      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT,
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT,
         '/XF', '*.tmp', '~$*', 'Thumbs.db', '/XD', 'node_modules', '.git']],
     ['relative exclude-dir path made absolute under the source root',
       { source: 'D:\\Data\\Docs\\Team', sourceRoot: 'D:\\Data\\Docs', excludeDirs: ['cache\\old', 'D:\\Data\\Docs\\tmp\\'] },
-      ['D:\\Data\\Docs\\Team', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT,
+      ['D:\\Data\\Docs\\Team', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT,
         '/XD', 'D:\\Data\\Docs\\cache\\old', 'D:\\Data\\Docs\\tmp']],
     ['UNC source with trailing backslash', { source: '\\\\fs01\\projects\\Apollo\\' },
-      ['\\\\fs01\\projects\\Apollo', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+      ['\\\\fs01\\projects\\Apollo', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['UNC share root', { source: '\\\\fs01\\projects\\', destination: '\\\\nas01\\backup' },
-      ['\\\\fs01\\projects', '\\\\nas01\\backup', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+      ['\\\\fs01\\projects', '\\\\nas01\\backup', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['drive roots keep a separator that cannot escape a quote', { source: 'D:\\', destination: 'E:/' },
-      ['D:\\.', 'E:\\.', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+      ['D:\\.', 'E:\\.', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['spaces and trailing backslashes', { source: 'D:\\My Documents\\Q1 Reports\\', destination: 'E:\\Backup Set\\Q1 Reports\\\\' },
-      ['D:\\My Documents\\Q1 Reports', 'E:\\Backup Set\\Q1 Reports', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+      ['D:\\My Documents\\Q1 Reports', 'E:\\Backup Set\\Q1 Reports', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['forward slashes kept', { source: 'D:/Data/Docs/', destination: 'E:/Docs' },
-      ['D:/Data/Docs', 'E:/Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT]],
+      ['D:/Data/Docs', 'E:/Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['allowed user switches follow the managed ones', { userSwitches: ['/COPY:DAT', '/DCOPY:DAT', '/Z', '/MAXAGE:30', '/xo'] },
-      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', ...OUTPUT, '/COPY:DAT', '/DCOPY:DAT', '/Z', '/MAXAGE:30', '/xo']],
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT, '/COPY:DAT', '/DCOPY:DAT', '/Z', '/MAXAGE:30', '/xo']],
     ['POSIX paths (fake robocopy)', { source: '/srv/data/', destination: '/mnt/backup', logPath: '/var/log/r.log' },
-      ['/srv/data', '/mnt/backup', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/BYTES', '/FP', '/NDL', '/TEE', '/UNILOG:/var/log/r.log']],
+      ['/srv/data', '/mnt/backup', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', '/BYTES', '/FP', '/NDL', '/TEE', '/UNILOG:/var/log/r.log']],
     ['everything at once', {
       kind: 'files-only', mirror: true, dryRun: true, bandwidthBytesPerSec: 256 * 1024, engineRetries: 1, engineWaitSeconds: 5,
       excludeFiles: ['*.bak'], excludeDirs: ['$RECYCLE.BIN'], userSwitches: ['/B'],
@@ -170,13 +186,31 @@ describe('robocopy switch allow-list', () => {
   });
 });
 
+describe('robocopy threads (/MT:n)', () => {
+  for (const bad of [0, 129, 1.5, -8, Number.NaN]) {
+    it(`refuses ${bad} threads, naming the key`, () => {
+      const err = rejected({ threads: bad });
+      expect(err.message).to.contain('profiles.docs.engineOptions.robocopy.threads').and.to.contain('1 to 128');
+    });
+  }
+  it('never combines /MT with /IPG, whatever the share and threads', () => {
+    for (const threads of [1, 2, 8, 128]) {
+      for (const share of [1, 1000, 1 << 20, 1e9]) {
+        const args = buildRobocopyArgs(input({ threads, bandwidthBytesPerSec: share }));
+        expect(args.some((a) => a.startsWith('/MT')) && args.some((a) => a.startsWith('/IPG')), args.join(' ')).to.equal(false);
+      }
+    }
+  });
+});
+
 describe('ipgForBandwidth', () => {
-  it('is ceil(65536 × 1000 / bytesPerSec) ms, 0 for unlimited or sub-millisecond gaps', () => {
+  it('is ceil(65536 × 1000 / bytesPerSec) ms, at least 1; 0 only for unlimited', () => {
     expect(ipgForBandwidth(undefined)).to.equal(0);
     expect(ipgForBandwidth(0)).to.equal(0);
     expect(ipgForBandwidth(-5)).to.equal(0);
     expect(ipgForBandwidth(65_536_000)).to.equal(1);
-    expect(ipgForBandwidth(65_536_001)).to.equal(0);
+    expect(ipgForBandwidth(65_536_001)).to.equal(1); // never 0 under a share: that would be unlimited
+    expect(ipgForBandwidth(1e12)).to.equal(1);
     expect(ipgForBandwidth(32_768_000)).to.equal(2);
     expect(ipgForBandwidth(256 * 1024)).to.equal(250);
     expect(ipgForBandwidth(1000)).to.equal(65_536);

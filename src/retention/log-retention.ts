@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { RetentionPolicy } from '../config/types';
+
+/** A session id as newSessionId() makes it (src/logging/session-id.ts). */
+const SESSION_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+const SESSION_LOG = /^robocurse-(\d{8}-\d{6}-[0-9a-f]{6})\.log(\.gz)?$/;
+const DAY_MS = 86_400_000;
+
+/** What one pass over the log directory did (or, in a dry run, would do). */
+export interface LogRetentionReport {
+  /** Files gzipped (their paths before compression). */
+  compressed: string[];
+  /** Sessions whose logs were deleted. */
+  deletedSessions: string[];
+  /** Sessions left alone because they are running. */
+  protectedSessions: string[];
+  /** Problems with single files; the pass goes on. */
+  errors: string[];
+}
+
+interface SessionFiles { id: string; files: string[]; dir?: string; newestMs: number }
+
+/** Regular files under `dir` (no links followed), recursively. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** The sessions found in `logDir`: the session log and the `<session>/` folder of chunk logs. */
+function sessionsIn(logDir: string): SessionFiles[] {
+  const byId = new Map<string, SessionFiles>();
+  const get = (id: string): SessionFiles => {
+    let s = byId.get(id);
+    if (!s) { s = { id, files: [], newestMs: 0 }; byId.set(id, s); }
+    return s;
+  };
+  for (const e of fs.readdirSync(logDir, { withFileTypes: true })) {
+    const m = SESSION_LOG.exec(e.name);
+    if (m && e.isFile()) get(m[1]).files.push(path.join(logDir, e.name));
+    else if (SESSION_ID.test(e.name) && e.isDirectory()) {
+      const s = get(e.name);
+      s.dir = path.join(logDir, e.name);
+      s.files.push(...filesUnder(s.dir));
+    }
+  }
+  for (const s of byId.values()) {
+    for (const f of s.files) s.newestMs = Math.max(s.newestMs, fs.lstatSync(f).mtimeMs);
+  }
+  // Newest first: session ids start with their local start time.
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+/** gzip `file` to `file.gz` (temp name, fsync, rename, the original's mtime), then remove it. */
+async function gzipFile(file: string): Promise<void> {
+  const st = fs.lstatSync(file);
+  const tmp = `${file}.gz.tmp-${randomBytes(4).toString('hex')}`;
+  try {
+    await pipeline(fs.createReadStream(file), createGzip(), fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    const fd = fs.openSync(tmp, 'r');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    fs.utimesSync(tmp, st.atime, st.mtime);
+    fs.renameSync(tmp, `${file}.gz`);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.unlinkSync(file);
+}
+
+/**
+ * Applies `global.retention` to the log directory: a session's logs are deleted when its newest
+ * file is older than `logsDays` (the newest `sessionsKeep` sessions always stay), and files older
+ * than `compressAfterDays` are gzipped. Sessions in `running` are never touched, whatever their
+ * age. 0 turns a rule off.
+ */
+export async function pruneLogs(logDir: string, policy: RetentionPolicy, running: ReadonlySet<string>, o: { now: number; dryRun: boolean }): Promise<LogRetentionReport> {
+  const report: LogRetentionReport = { compressed: [], deletedSessions: [], protectedSessions: [], errors: [] };
+  if (!fs.existsSync(logDir)) return report;
+  const sessions = sessionsIn(logDir);
+  sessions.forEach((s, i) => {
+    if (running.has(s.id)) { report.protectedSessions.push(s.id); return; }
+    const expired = policy.logsDays > 0 && i >= policy.sessionsKeep && o.now - s.newestMs > policy.logsDays * DAY_MS;
+    if (!expired) return;
+    report.deletedSessions.push(s.id);
+    if (o.dryRun) return;
+    try {
+      for (const f of s.files) if (!s.dir || !f.startsWith(s.dir + path.sep)) fs.rmSync(f, { force: true });
+      if (s.dir) fs.rmSync(s.dir, { recursive: true, force: true });
+    } catch (e) { report.errors.push(`${s.id}: ${(e as Error).message}`); }
+  });
+  if (policy.compressAfterDays <= 0) return report;
+  for (const s of sessions) {
+    if (running.has(s.id) || report.deletedSessions.includes(s.id)) continue;
+    for (const f of s.files) {
+      if (f.endsWith('.gz') || /\.gz\.tmp-[0-9a-f]+$/.test(f)) continue;
+      if (o.now - fs.lstatSync(f).mtimeMs <= policy.compressAfterDays * DAY_MS) continue;
+      report.compressed.push(f);
+      if (o.dryRun) continue;
+      try { await gzipFile(f); } catch (e) { report.errors.push(`${f}: ${(e as Error).message}`); }
+    }
+  }
+  return report;
+}
