@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   ENGINE_UNKNOWN: { error: 'UnknownEngineError', retryable: false, fatal: false, meaning: 'A profile names a copy engine that is neither built in nor registered by a plugin or the library.' },
   SCAN_ROOT_UNREADABLE: { error: 'ScanRootError', retryable: false, fatal: false, meaning: 'The source root (or its snapshot) cannot be listed; the profile fails, the run goes on. `fsCode` holds the system error code.' },
   ABORT_ERR: { error: 'AbortError', retryable: false, fatal: false, meaning: 'A scan or plan was aborted (stop, drain, an AbortSignal).' },
+  PREFLIGHT_FAILED: { error: 'PreflightError', retryable: false, fatal: false, meaning: 'Before anything was copied, the source could not be read or the destination could not be written; the profile fails, the run goes on.' },
   MIRROR_REFUSED: { error: 'MirrorRefusedError', retryable: false, fatal: false, meaning: 'A mirror safety rail refused the profile before it deleted (more); the run goes on (docs/safety.md).' },
   ROBOCOPY_MANAGED_SWITCH: { error: 'RobocopyArgumentError', retryable: false, fatal: false, meaning: 'A robocopy switch that robocurse sets itself (/MT, /LOG, /R, ...).' },
   ROBOCOPY_SWITCH_NOT_ALLOWED: { error: 'RobocopyArgumentError', retryable: false, fatal: false, meaning: 'A robocopy switch that is not on the allow-list.' },

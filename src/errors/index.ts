@@ -10,7 +10,7 @@ export { UnsafePathError } from '../fs/path-trust';
 export { LogDirError } from '../logging/log-file';
 export { StateError, ProfileLockedError, type StateErrorCode } from '../state/errors';
 export { UnknownEngineError } from '../engines/copier-registry';
-export { MirrorRefusedError, SimulatedStartError, ScanRootError } from './run-errors';
+export { MirrorRefusedError, PreflightError, SimulatedStartError, ScanRootError } from './run-errors';
 export { AbortError } from '../scan/abort-error';
 export { RobocopyArgumentError, type RobocopyArgumentErrorCode } from '../engines/robocopy/errors';
 export { RsyncArgumentError, type RsyncArgumentErrorCode } from '../engines/rsync/errors';

@@ -23,3 +23,9 @@ export class ScanRootError extends RobocurseError {
     super('SCAN_ROOT_UNREADABLE', `cannot scan ${root}: ${message}`, traitsOf('SCAN_ROOT_UNREADABLE'));
   }
 }
+
+/** A source or destination the pre-flight found unusable: the profile fails with this message, no stack trace. */
+export class PreflightError extends RobocurseError {
+  override readonly name = 'PreflightError';
+  constructor(message: string) { super('PREFLIGHT_FAILED', message, traitsOf('PREFLIGHT_FAILED')); }
+}

@@ -31,6 +31,10 @@ export async function probeMtimeGranularityMs(root: string, opts: { mayWrite: bo
   }
   try {
     await fh.utimes(PROBE_SECONDS, PROBE_SECONDS);
+    // FUSE file systems (exFAT through exfat-fuse, sshfs, ...): the kernel answers a stat from its
+    // attribute cache, which holds the time as it was set, for a second by default; what the
+    // file system really kept shows only after that.
+    if (isFuse(root)) await new Promise((r) => setTimeout(r, FUSE_ATTR_TIMEOUT_MS));
     const st = await fh.stat({ bigint: true });
     const setNs = BigInt(Math.round(PROBE_SECONDS * 1e6)) * 1000n;
     const diff = st.mtimeNs > setNs ? st.mtimeNs - setNs : setNs - st.mtimeNs;
@@ -43,6 +47,18 @@ export async function probeMtimeGranularityMs(root: string, opts: { mayWrite: bo
   } finally {
     await fh.close().catch(() => undefined);
     await fsp.unlink(probe).catch(() => undefined);
+  }
+}
+
+const FUSE_MAGIC = 0x65735546;
+/** A little more than FUSE's default attribute timeout (1 s). */
+const FUSE_ATTR_TIMEOUT_MS = 1100;
+
+function isFuse(root: string): boolean {
+  try {
+    return process.platform === 'linux' && (Number(fs.statfsSync(root).type) >>> 0) === FUSE_MAGIC;
+  } catch {
+    return false;
   }
 }
 

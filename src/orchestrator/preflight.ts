@@ -12,10 +12,7 @@ import { profileExcludes } from '../plan/profile-excludes';
  * - the destination has room for the planned bytes not already there.
  */
 
-/** A source or destination the pre-flight found unusable: the profile fails with this message, no stack trace. */
-export class PreflightError extends Error {
-  override readonly name = 'PreflightError';
-}
+export { PreflightError } from '../errors/run-errors';
 
 /** Why the source root cannot be read; undefined when it can. */
 export async function sourceUnreadable(root: string): Promise<string | undefined> {

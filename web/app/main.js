@@ -23,13 +23,17 @@ const MAX_EVENTS = 400;
 const TABLE_EVENTS = new Set(['ChunkStart', 'ChunkComplete', 'ChunkRetry', 'ChunkError', 'CommandApplied', 'ScanComplete', 'ProfileStart', 'ProfileComplete', 'Stopped', 'SessionEnd']);
 const PROBLEM_EVENTS = new Set(['ChunkError', 'ChunkComplete', 'Warning', 'CommandApplied', 'SessionEnd']);
 
+const SETTLE_MS = 500;
+
 /** Calls `fn` at most once per `ms`, trailing: a burst of events costs one refetch. */
 function useThrottle(fn, ms) {
   const timer = useRef(null);
   const last = useRef(0);
   return useCallback(() => {
     if (timer.current) return;
-    const wait = Math.max(0, last.current + ms - Date.now());
+    // Never at once: a run writes a chunk's result to its database in batches (up to 100 ms, more
+    // on a busy host) after the event that announces it, and a read made at once would miss it.
+    const wait = Math.max(SETTLE_MS, last.current + ms - Date.now());
     timer.current = setTimeout(() => { timer.current = null; last.current = Date.now(); fn(); }, wait);
   }, [fn, ms]);
 }

@@ -8,6 +8,7 @@ export const ROBOCOPY_OPTIONS_SCHEMA = {
   properties: {
     executable: { type: 'string', minLength: 1, description: 'Robocopy.exe, an absolute path (default: env ROBOCURSE_ROBOCOPY, else %SystemRoot%\\System32\\Robocopy.exe).' },
     switches: { type: 'array', items: { type: 'string', pattern: '^/' }, description: 'Extra switches from the allow-list in docs/robocopy.md.' },
+    threads: { type: 'integer', minimum: 1, maximum: 128, default: 8, description: 'Copy threads per robocopy job (/MT:n). Under a bandwidth budget robocopy builds with /IORATE keep them; older builds copy with /IPG on one thread (docs/robocopy.md).' },
     mismatchSeverity: { enum: ['Warning', 'Error', 'Success'], description: 'Severity of exit bit 4 (mismatches).' },
     codePage: { description: 'OEM code page of robocopy\'s console output and non-Unicode logs, e.g. 850; default: detected', type: ['integer', 'string'] },
     engineRetries: { type: 'integer', minimum: 0, maximum: 1000000, description: 'Overrides retry.engineRetries (/R).' },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
 import type { Chunk, Chunker, DirTree, Scanner } from '../../../src/api';
@@ -153,6 +154,8 @@ describe('dashboard stream on a real socket', function () {
       const feed = new BusFeed((l) => bus.subscribe(l), 2000);
       // Long paths make big events, so the stalled socket fills whatever the kernel buffers.
       const long = 'd'.repeat(180);
+      // The scan is faked, but the pre-flight reads the real source root.
+      fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
       const chunks: Chunk[] = Array.from({ length: 5000 }, (_, i) => ({
         id: `c${String(i).padStart(15, '0')}`, profile: 'p', kind: 'tree', relPath: `${long}/${i}`, sourcePath: path.join(dir, 'src', long, String(i)),
         destinationPath: path.join(dir, 'dst', long, String(i)), depth: 2, estimatedFiles: 1, estimatedBytes: 10,

@@ -18,6 +18,7 @@ const SAMPLES: errors.RobocurseError[] = [
   new errors.ScanRootError('/src', 'ENOENT', 'no such directory'),
   new errors.AbortError(),
   new errors.MirrorRefusedError('the source is empty'),
+  new errors.PreflightError('the destination /dst cannot be written'),
   new errors.RobocopyArgumentError('ROBOCOPY_SWITCH_LIKE', '/x', 'profiles.p.excludeFiles[0]', 'starts with a slash'),
   new errors.RsyncArgumentError('RSYNC_BAD_OPTION', 'engineOptions.rsync.x: unknown'),
   new errors.SimulatedStartError('c1', 1),
