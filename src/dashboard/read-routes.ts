@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { fsPath } from '../fs/byte-names';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHUNK_SORTS, type ChunkSort, type ChunkStatus } from '../state';
+import { renderMetricsText } from '../health';
+import type { OrchestrationStatus } from '../orchestrator/types';
 import { readLogTail } from './chunk-log';
 import type { DashboardData } from './dashboard-data';
 import { errorGroups, errorsCsv } from './error-groups';
@@ -15,6 +17,8 @@ export const SESSION_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 export const CHUNK_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 /** Items per error group on the page (the counts are exact; the CSV lists every one). */
 const ERRORS_PER_GROUP = 50;
+/** Events read for /metrics: every event of all but the largest runs (counters are sums of them). */
+const MAX_METRICS_EVENTS = 1_000_000;
 const STATUSES: ChunkStatus[] = ['Pending', 'Running', 'Complete', 'CompleteWithWarnings', 'Failed', 'Skipped'];
 
 export const sessionParams = {
@@ -93,6 +97,19 @@ export function registerReadRoutes(app: FastifyInstance, data: DashboardData, hu
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       return sendError(reply, 404, 'DASHBOARD_LOG_UNREADABLE', `the log of chunk ${chunk.chunkId} cannot be read (${code})`);
     }
+  });
+
+  // Prometheus text exposition of one session (default: the one the dashboard shows first): the
+  // same gauges and counters as `run --metrics-file`, from the run's live status and its events.
+  app.get<{ Querystring: { session?: string } }>('/metrics', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { session: { type: 'string', pattern: SESSION_PATTERN } } } },
+  }, async (req, reply) => {
+    const session = req.query.session ?? data.defaultSessionId();
+    if (!session || !data.store.getRun(session)) return unknownSession(reply, session ?? '(none yet)');
+    const row = data.store.readRunStatus(session);
+    const status = row ? JSON.parse(row.json) as OrchestrationStatus : undefined;
+    const events = data.store.readEventsSince(session, 0, MAX_METRICS_EVENTS);
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await renderMetricsText({ status, events }, version));
   });
 
   app.get<{ Params: SessionParams }>('/api/v1/runs/:session/errors', { schema: { params: sessionParams } }, async (req, reply) => {

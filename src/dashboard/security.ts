@@ -43,8 +43,9 @@ export function installSecurity(app: FastifyInstance, o: SecurityOptions): void 
     if (!hosts.has(host)) {
       return sendError(reply, 421, 'DASHBOARD_FOREIGN_HOST', `this dashboard answers only to ${[...hosts].join(', ')}`);
     }
-    const isApi = req.url.startsWith('/api/');
-    if (isApi) {
+    // The API and the Prometheus endpoint (a scraper sends the token as `authorization: Bearer`).
+    const needsToken = req.url.startsWith('/api/') || req.url === '/metrics' || req.url.startsWith('/metrics?');
+    if (needsToken) {
       const presented = bearerToken(req.headers.authorization);
       if (presented === undefined || !tokenMatches(presented, o.token)) {
         reply.header('www-authenticate', 'Bearer');

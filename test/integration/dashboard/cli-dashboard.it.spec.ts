@@ -213,6 +213,14 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
     expect(snap.json.session.state).to.equal('running');
     const noToken = await fetch(new URL('/api/v1/health', url.origin));
     expect(noToken.status).to.equal(401);
+    // /metrics: Prometheus text of the running session, for a scraper holding the token only.
+    expect((await fetch(new URL('/metrics', url.origin))).status).to.equal(401);
+    const metrics = await fetch(new URL('/metrics', url.origin), { headers: { authorization: `Bearer ${url.hash.replace('#t=', '')}` } });
+    expect(metrics.status).to.equal(200);
+    expect(metrics.headers.get('content-type')).to.contain('text/plain');
+    const text = await metrics.text();
+    expect(text).to.match(new RegExp(`^robocurse_session_info\\{session_id="${health.json.defaultSession}",version="[^"]+"\\} 1$`, 'm'));
+    expect(text).to.match(/^robocurse_events_total\{type="SessionStart"\} 1$/m);
     const r = await run.result;
     expect(r.code).to.equal(1); // d5 fails for good (exit 16, not retried)
     expect(await refused(Number(url.port))).to.equal(true);
