@@ -34,6 +34,7 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <time.h>
 #include <node_api.h>
 
 #define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
@@ -187,7 +188,9 @@ static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
     CHECK(napi_get_boolean(env, false, &out));
     return out;
   }
-  if (!with_atime) ts[0].tv_nsec = UTIME_OMIT;
+  /* Not UTIME_OMIT: some FUSE file systems (exfat-fuse) take an mtime-only change as "now". A
+   * new copy's atime is now anyway. */
+  if (!with_atime) clock_gettime(CLOCK_REALTIME, &ts[0]);
   if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
   CHECK(napi_get_boolean(env, true, &out));
   return out;

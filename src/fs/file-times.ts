@@ -52,7 +52,8 @@ export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void 
   if (fsx) {
     const [as, an] = splitNs(t.atimeNs);
     const [ms, mn] = splitNs(t.mtimeNs);
-    fsx.futimens(fd, as, withAtime ? an : -1, ms, mn);
+    const [at, atn] = withAtime ? [as, an] : nowParts();
+    fsx.futimens(fd, at, atn, ms, mn);
     return;
   }
   fs.futimesSync(fd, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
@@ -76,13 +77,15 @@ export function setTimesPath(p: string | Buffer, t: TimesSource, withAtime: bool
     if (!fsx) throw new Error('times from a descriptor need the file-system helper');
     if (fsx.utimensFrom(t.fromFd, p, withAtime, t.mtimeMs)) return;
     const [ms, mn] = splitNs(msToNs(t.mtimeMs));
-    fsx.utimens(p, 0, -1, ms, mn);
+    const [at, atn] = nowParts();
+    fsx.utimens(p, at, atn, ms, mn);
     return;
   }
   if (fsx) {
     const [as, an] = splitNs(t.atimeNs);
     const [ms, mn] = splitNs(t.mtimeNs);
-    fsx.utimens(p, as, withAtime ? an : -1, ms, mn);
+    const [at, atn] = withAtime ? [as, an] : nowParts();
+    fsx.utimens(p, at, atn, ms, mn);
     return;
   }
   fs.lutimesSync(p, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
@@ -97,4 +100,13 @@ export function sameSetTime(have: bigint, want: bigint): boolean {
   if (fsx) return have === want;
   const us = (ns: bigint): bigint => (ns < 0n && ns % 1000n !== 0n ? ns / 1000n - 1n : ns / 1000n);
   return us(have) === us(want);
+}
+
+/**
+ * The atime given when atimes are not kept: now, as a new copy has anyway. Never "leave it"
+ * (UTIME_OMIT): exfat-fuse, for one, takes a change of the mtime alone as "set it to now".
+ */
+function nowParts(): [number, number] {
+  const ms = Date.now();
+  return [Math.floor(ms / 1000), (ms % 1000) * 1_000_000];
 }

@@ -215,11 +215,15 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
     expect(noToken.status).to.equal(401);
     // /metrics: Prometheus text of the running session, for a scraper holding the token only.
     expect((await fetch(new URL('/metrics', url.origin))).status).to.equal(401);
-    const metrics = await fetch(new URL('/metrics', url.origin), { headers: { authorization: `Bearer ${url.hash.replace('#t=', '')}` } });
-    expect(metrics.status).to.equal(200);
-    expect(metrics.headers.get('content-type')).to.contain('text/plain');
-    const text = await metrics.text();
-    expect(text).to.match(new RegExp(`^robocurse_session_info\\{session_id="${health.json.defaultSession}",version="[^"]+"\\} 1$`, 'm'));
+    // The run publishes its live status once a second: the session's gauges come with the first.
+    const scrape = async (): Promise<string> => {
+      const m = await fetch(new URL('/metrics', url.origin), { headers: { authorization: `Bearer ${url.hash.replace('#t=', '')}` } });
+      expect(m.status).to.equal(200);
+      expect(m.headers.get('content-type')).to.contain('text/plain');
+      return m.text();
+    };
+    const info = new RegExp(`^robocurse_session_info\\{session_id="${health.json.defaultSession}",version="[^"]*"\\} 1$`, 'm');
+    const text = await until(async () => { const t = await scrape(); return info.test(t) ? t : undefined; }, 'the session gauges in /metrics');
     expect(text).to.match(/^robocurse_events_total\{type="SessionStart"\} 1$/m);
     const r = await run.result;
     expect(r.code).to.equal(1); // d5 fails for good (exit 16, not retried)
