@@ -12,3 +12,5 @@ export * from './events';
 export * from './notifier';
 export * from './plugin';
 export * from './tokens';
+export * from './units';
+export * from './selection';

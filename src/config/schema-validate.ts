@@ -5,6 +5,7 @@ import { packageRoot } from '../paths';
 import { dottedPath } from './json-source';
 import type { ConfigProblem } from './problems';
 import { parseSize } from './size';
+import { parseAge } from './selection';
 import { parseMaxDeletes } from './max-deletes';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -60,6 +61,7 @@ export function problemFromAjv(e: ErrorObject, root: unknown): ConfigProblem & {
     case 'format':
       return { segments: segs, path: dottedPath(segs), message: `expected text without control characters, got ${got}` };
     case 'robocurseSize': return { segments: segs, path: dottedPath(segs), message: `expected a size like "50GB", "512MiB" or a positive byte count, got ${got}` };
+    case 'robocurseAge': return { segments: segs, path: dottedPath(segs), message: `expected a whole number of days (30) or a date like "2025-01-31", got ${got}` };
     case 'robocurseMaxDeletes': return { segments: segs, path: dottedPath(segs), message: `expected a count of entries (a whole number >= 0) or a percentage like "5%" (0-100), got ${got}` };
     case 'robocurseSecret': return { segments: segs, path: dottedPath(segs), message: `expected a secret reference {"env": "NAME"} or {"file": "path"} (never the secret inline), got ${got}` };
     case 'pattern': return { segments: segs, path: dottedPath(segs), message: `expected text matching ${String(p.pattern)}, got ${got}` };
@@ -75,6 +77,10 @@ export function createAjv(): Ajv {
   ajv.addKeyword({
     keyword: 'robocurseSize', schemaType: 'boolean',
     validate: (_s: boolean, data: unknown) => (typeof data === 'string' || typeof data === 'number') && parseSize(data) !== undefined,
+  });
+  ajv.addKeyword({
+    keyword: 'robocurseAge', schemaType: 'boolean',
+    validate: (_s: boolean, data: unknown) => parseAge(data) !== undefined,
   });
   ajv.addKeyword({
     keyword: 'robocurseMaxDeletes', schemaType: 'boolean',

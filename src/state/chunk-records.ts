@@ -78,7 +78,7 @@ export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: 
       `SELECT p.profile, r.dry_run FROM profile_runs p JOIN runs r ON r.session_id = p.session_id WHERE p.id = ?`,
     ).get(profileRunId) as { profile: string; dry_run: number };
     if (owner.dry_run === 0) {
-      recordChunkHistory(ctx, owner.profile, chunkId, { bytes: r.bytesCopied, files: r.filesCopied, durationMs: r.durationMs, finishedAt });
+      recordChunkHistory(ctx, owner.profile, chunkId, { bytes: r.attemptBytesCopied ?? r.bytesCopied, files: r.attemptFilesCopied ?? r.filesCopied, durationMs: r.durationMs, finishedAt });
     }
   });
 }

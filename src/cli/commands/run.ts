@@ -20,11 +20,11 @@ import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
 import type { ProgressView } from '../progress/progress-view';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
-import { dryRunDeletionPrinter } from '../deletion-lines';
+import { openRunRecords, type RunRecords } from '../run-records';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
 
-interface RunArgs extends CommonArgs {
+export interface RunArgs extends CommonArgs {
   maxJobs?: number;
   dryRun: boolean;
   resume: boolean;
@@ -92,7 +92,7 @@ export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<Exit
   return executeRun(cfg, profiles, { ...args, resume: false }, io, onlyChunks);
 }
 
-async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
+export async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   const sessionId = newSessionId();
   // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
   const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
@@ -114,6 +114,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
   const keepAlive = setInterval(() => undefined, 60_000);
   let dashboard: { close(): Promise<void> } | undefined;
   let services: RunServices | undefined;
+  let records: RunRecords | undefined;
   try {
     checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
@@ -153,16 +154,18 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
       io.stderr.write(`dashboard: ${started.url}\n`);
       if (args.json) io.stdout.write(`${JSON.stringify({ type: 'dashboard', url: started.url })}\n`);
     }
-    log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
+    records = openRunRecords(cfg, sessionId, args, io, log.logger);
+    log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile, filesLog: records.filesLog }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
       dryRun: args.dryRun, resume: args.resume, onlyChunks, allowMassDelete: args.allowMassDelete,
-      onProgress: (s) => view.update(s), onDeletion: dryRunDeletionPrinter(args, io),
+      onProgress: (s) => view.update(s), ...records.callbacks,
     });
     view.finish(orch.getStatus());
+    await records.close();
     const exitCode = exitCodeForOutcome(summary.outcome);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
-    else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
+    else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile, records.filesLog));
     return exitCode;
   } catch (e) {
     if (e instanceof ProfileLockedError || e instanceof StateError) {
@@ -179,6 +182,7 @@ async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args:
     stopPolling();
     try { stopStatus(); } catch (err) { log.logger.warn({ err }, 'cannot publish the final live status'); }
     await dashboard?.close();
+    await records?.close();
     removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.

@@ -1,5 +1,6 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import { at, closeDir, FILE_READ_FLAGS, openDir, shownPath, type DirRef, type OpenDir } from '../../fs/dir-ref';
+import { selectsFile } from '../../api/selection';
 import type { JobContext } from './job-context';
 import { copyFileAtomically } from './file-copy';
 import { joinRel } from './rel-path';
@@ -56,6 +57,7 @@ async function copyIn(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel
     return;
   }
   if (!st.isFile()) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
+  if (!selectsFile(ctx.sizeAge, st.size, st.mtimeMs)) return; // left out by the size or age filters
   if (f.dest === 'dir') { ctx.tally.dirInWay(rel, st.size); return; }
   if (f.dest === 'file' && dd && await upToDate(ctx, st, dd, f.dstName)) {
     ctx.tally.stats.filesSkipped++;
@@ -68,6 +70,7 @@ async function copyIn(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel
     ctx.logger.info({ file: shown, bytes: st.size }, `would copy ${shown} (${st.size} bytes)`);
     ctx.tally.stats.filesCopied++;
     ctx.tally.stats.bytesCopied += st.size;
+    ctx.tally.copied(rel, st.size, f.dest === 'none');
     return;
   }
   let fh: fsp.FileHandle;
@@ -88,6 +91,7 @@ async function copyIn(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel
     });
     ctx.tally.stats.filesCopied++;
     ctx.tally.stats.bytesCopied += bytes;
+    ctx.tally.copied(rel, bytes, f.dest === 'none');
     ctx.progress.fileDone();
   } catch (err) {
     if (!ctx.signal.aborted) ctx.tally.fail(rel, err, st.size); // killed: not a failure of this file

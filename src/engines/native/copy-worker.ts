@@ -16,6 +16,7 @@ import { at, closeDirSync, FILE_READ_FLAGS, openDirSync, type OpenDir } from '..
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
 import { tagOf, tempNameFor } from './temp-name';
 import { sameFile, sameMtime, utimesSeconds } from './times';
+import { selectsFile } from '../../api/selection';
 
 const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
 
@@ -77,6 +78,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     }
     r.sizes[i] = seen.size;
     if (!seen.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (!selectsFile(task.sizeAge, seen.size, seen.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
     if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
     if (dest === 'f' && upToDate(byPath(dd, dstName), seen, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
     if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
@@ -96,6 +98,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     const st = fs.fstatSync(fd);
     r.sizes[i] = st.size;
     if (seen ? !sameFile(st, seen) : !st.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (!seen && !selectsFile(task.sizeAge, st.size, st.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
     if (st.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
     // The open descriptor is the source: what was checked is what is read.
     made = true;

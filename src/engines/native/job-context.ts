@@ -1,4 +1,4 @@
-import type { Chunk, Logger } from '../../api';
+import type { Chunk, Logger, SizeAgeFilter } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
@@ -38,6 +38,8 @@ export interface JobContext {
   readonly tempTags: TempTags;
   /** Mirror deletions: counted against maxDeletes and reported (deletion-budget.ts). */
   readonly deletions: DeletionBudget;
+  /** Files the size or age filters leave out (not copied, and as extras not deleted). */
+  readonly sizeAge?: SizeAgeFilter;
 }
 
 /** True when any bandwidth limit applies right now. */

@@ -38,7 +38,7 @@ export class NativeJob implements CopyJob {
       mirror: options.mirror,
       dryRun: options.dryRun,
       matcher: makeExcludeMatcher(
-        { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive },
+        { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive, includeFiles: options.includeFiles },
         { sourceRoot: sourceRootOf(chunk) },
       ),
       dirMode,
@@ -50,9 +50,10 @@ export class NativeJob implements CopyJob {
       limiter: new Limiter(opts.fileConcurrency),
       buckets: [this.jobBucket, shared],
       progress: this.meter,
-      tally: new Tally(opts.maxErrors, logger),
+      tally: new Tally(opts.maxErrors, logger, options.onFileAction),
       tempTags: new TempTags(),
       deletions: new DeletionBudget(chunk.profile, options),
+      sizeAge: options.sizeAge,
     };
     this.done = this.run(ctx);
   }

@@ -9,7 +9,7 @@ import { spawnTracked } from '../../process/tracked-child';
 import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
-import { buildRobocopyArgs } from './build-args';
+import { buildRobocopyArgs, robocopyAgeOf } from './build-args';
 import { readRobocopyEngineOptions } from './engine-options';
 import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
 import { RobocopyJob } from './robocopy-job';
@@ -115,6 +115,12 @@ export class RobocopyCopier implements Copier {
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
       logPath,
       userSwitches: eo.switches,
+      includeFiles: options.includeFiles,
+      maxSize: options.sizeAge?.maxSize,
+      minSize: options.sizeAge?.minSize,
+      maxAge: options.sizeAge?.modifiedFromMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedFromMs) : undefined,
+      minAge: options.sizeAge?.modifiedUntilMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedUntilMs) : undefined,
+      excludeAttributes: options.excludeAttributes,
     });
     return () => this.spawnJob(chunk, options, { executable, args, env, logPath, eo });
   }
@@ -132,6 +138,7 @@ export class RobocopyCopier implements Copier {
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
       mirror: options.mirror, dryRun: options.dryRun,
+      report: { onFileAction: options.onFileAction, onDeletion: options.onDeletion },
       codePage: eo.codePage ?? this.options.codePage,
       mismatchSeverity: eo.mismatchSeverity ?? this.options.mismatchSeverity,
       killGraceMs: this.options.killGraceMs ?? 2000,

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Chunk, CopyJob, CopyProgress, CopyResult, ExitMeaning } from '../../api';
+import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning } from '../../api';
 import type { TrackedChild } from '../../process/tracked-child';
 import { MAX_LINE_CHARS } from '../bounded-lines';
 import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
 import type { RobocopyLogParser } from './log/parser-pool';
+import { reportLogFiles } from './file-actions';
 import { errorsFromLog, statsFromLog, statsFromProgress } from './result-mapping';
 import { RobocopyStdoutProgress } from './stdout-progress';
 
@@ -16,6 +17,8 @@ export interface RobocopyJobSetup {
   parser: RobocopyLogParser;
   mirror: boolean;
   dryRun: boolean;
+  /** Per-file reports from the log at the end (files.log, the dry run's listing). */
+  report?: Pick<CopyOptions, 'onFileAction' | 'onDeletion'>;
   codePage?: number | string;
   mismatchSeverity?: MismatchSeverity;
   killGraceMs: number;
@@ -105,6 +108,10 @@ export class RobocopyJob implements CopyJob {
     const exitCode = exit.code ?? -1;
     const log = await setup.parser.parse(setup.logPath, { codePage: setup.codePage });
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
+    try {
+      reportLogFiles(this.chunk, log, { mirror: setup.mirror, ...setup.report });
+    } catch (err) { setup.warn('per-file report listener threw', { error: String(err) }); }
+    if (log.filesDropped > 0) setup.warn(`robocopy log: ${log.filesDropped} file line(s) beyond the first ${log.files.length} not listed in files.log`, { logPath: setup.logPath });
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });
     if (!killed && exitCode >= 16 && this.stderr.trim() !== '') meaning.message += `; robocopy said: ${this.stderr.trim().split(/\r?\n/).pop()}`;
     return {

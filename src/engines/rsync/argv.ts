@@ -5,13 +5,13 @@ import { buildFilterRules } from './filter-rules';
 import { refuseLinkFollowing } from './link-safety';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
-export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes'>;
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'includeFiles'>;
 
 /** Where interrupted files wait for the next attempt (relative: one per destination directory). */
 export const PARTIAL_DIR = '.robocurse-partial';
 
-/** Per-file lines on stdout: 11-character itemize code, a space, the name. */
-export const OUT_FORMAT = '%i %n';
+/** Per-file lines on stdout: 11-character itemize code, the size in bytes, the name (spaces between). */
+export const OUT_FORMAT = '%i %l %n';
 
 /**
  * rsync's `--bwlimit` value for a rate in bytes per second: KiB/s (rsync's default unit), rounded
@@ -90,7 +90,7 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  *   exclude rule hides; `--max-delete` is the profile's maxDeletes as resolved for this chunk;
  * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts).
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions): string[] {
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, selectionRules?: string): string[] {
   const { src, dst, top } = chunkOperands(chunk);
   refuseLinkFollowing(engine.attributes);
   const argv: string[] = [...engine.attributes];
@@ -115,9 +115,12 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
+  // The size and age filters' rules file is NUL-separated: a name may hold a newline.
+  if (selectionRules !== undefined) argv.push('--from0');
   for (const rule of buildFilterRules(chunk, {
     excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs,
     caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded, top,
+    includeFiles: options.includeFiles, mergeFile: selectionRules,
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;

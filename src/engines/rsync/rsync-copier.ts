@@ -1,5 +1,8 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
-import { buildRsyncArgv } from './argv';
+import { hasSizeAgeFilter } from '../../api';
+import { PreviewGatedJob } from '../preview/preview-gated-job';
+import { buildRsyncArgv, chunkOperands } from './argv';
+import { selectionRulesPath, writeSelectionRules } from './selection-rules';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
@@ -45,9 +48,17 @@ export class RsyncCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
-    const argv = buildRsyncArgv(chunk, options, engine);
+    const rules = hasSizeAgeFilter(options.sizeAge) ? selectionRulesPath(chunk, options.logPath) : undefined;
+    const argv = buildRsyncArgv(chunk, options, engine, rules);
     this.checkVersion(engine.executable, options);
-    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+    const launch = (): CopyJob => new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+    if (rules === undefined) return launch();
+    // The size and age filters need a walk of the chunk first (selection-rules.ts): rsync starts after it.
+    return new PreviewGatedJob(chunk, options, launch, async () => {
+      const n = await writeSelectionRules(chunk, options, rules, chunkOperands(chunk).top);
+      options.logger.debug({ chunkId: chunk.id, rules: n, file: rules }, `rsync: ${n} file(s) left out by the size and age filters`);
+      return undefined;
+    });
   }
 
   private checkVersion(executable: string, options: CopyOptions): void {

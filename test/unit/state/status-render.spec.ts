@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { renderHistoryJson, renderHistoryText } from '../../../src/state/render-history';
-import { renderStatusJson, renderStatusText } from '../../../src/state/render-status';
+import { renderHistoryJson, renderHistoryText } from '../../../src/report/render-history';
+import { renderStatusJson, renderStatusText } from '../../../src/report/render-status';
 import type { StateStore } from '../../../src/state/state-store';
 import { chunk, deadPid, ok, StateKit } from './state-test-kit';
 

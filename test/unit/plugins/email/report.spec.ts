@@ -86,8 +86,8 @@ describe('email: completion report', () => {
   it('formats sizes, durations and rates for people', () => {
     expect(formatBytes(512)).to.equal('512 B');
     expect(formatBytes(1536)).to.equal('1.50 KiB');
-    expect(formatDuration(450)).to.equal('450 ms');
-    expect(formatDuration(65_000)).to.equal('1m 05s');
+    expect(formatDuration(450)).to.equal('0.5s');
+    expect(formatDuration(65_000)).to.equal('1m05s');
     expect(successRate(0, 0, 0)).to.equal('n/a');
     expect(successRate(999, 0, 1)).to.equal('99.9%');
   });
