@@ -56,6 +56,7 @@ export function commandBuilders(): Record<string, Builder> {
       .option('max-jobs', { type: 'number', describe: 'Copy jobs at once (default 4)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be copied, updated or deleted; write nothing' })
       .option('bwlimit', { type: 'number', describe: 'Bandwidth budget in Mbit/s for all jobs together (0 = unlimited)' })
+      .option('chunk-files', { type: 'number', describe: 'Cut the tree into chunks of at most this many files (default 50000)' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished earlier copy of the same pair (--no-resume starts afresh)' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('save-profile', { type: 'string', describe: 'Also write these settings as a profile of this name into --config (created when missing)' })),

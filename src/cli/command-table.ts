@@ -39,7 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['robocurse copy /srv/docs /mnt/backup/docs', 'copy new and changed files; a repeat resumes where a killed run stopped'],
       ['robocurse copy /srv/docs /mnt/backup/docs --mirror --dry-run', 'list what a mirror would copy and delete'],
-      ['robocurse copy /srv/docs /mnt/backup/docs --include "*.pdf" --max-age 30 --save-profile docs --config robocurse.json', 'PDFs changed in the last 30 days; also save it as profile docs'],
+      ['robocurse copy /srv/docs /mnt/docs --include "*.pdf" --max-age 30 --save-profile docs -c rc.json', 'PDFs changed in the last 30 days; also saved as profile docs in rc.json'],
     ],
   },
   {
@@ -173,6 +173,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
 ];
+
+/** Longest example line: each is printed whole on a line of its own (help is wrapped at 100 columns). */
+export const MAX_EXAMPLE_CHARS = 96;
+
+/**
+ * The Examples block of a command's --help: each command line whole on its own line, what it
+ * does indented below it (yargs' two-column examples cut long command lines in the middle).
+ */
+export function examplesText(c: CommandSpec): string {
+  return `Examples:\n${c.examples.map(([line, what]) => `  ${line}\n      ${what}`).join('\n')}`;
+}
 
 /** The command's name: the first word of its usage. */
 export function commandName(c: CommandSpec): string {

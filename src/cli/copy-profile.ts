@@ -16,13 +16,14 @@ export interface CopyArgsLike {
   maxSize?: string;
   minSize?: string;
   bwlimit?: number;
+  chunkFiles?: number;
 }
 
 /** Config keys → the flag that sets them, so a problem names what the user typed. */
 export const FLAG_OF_KEY: Record<string, string> = {
   source: '<source>', destination: '<destination>', mirror: '--mirror', engine: '--engine', excludeFiles: '--exclude',
   excludeDirs: '--exclude-dir', includeFiles: '--include', maxAge: '--max-age', minAge: '--min-age', maxSize: '--max-size',
-  minSize: '--min-size', maxConcurrentJobs: '--max-jobs', bandwidthLimitMbps: '--bwlimit',
+  minSize: '--min-size', maxConcurrentJobs: '--max-jobs', bandwidthLimitMbps: '--bwlimit', chunking: '--chunk-files',
 };
 
 /** A number for an age or size given on the command line as text ("30" → 30); else the text. */
@@ -47,6 +48,7 @@ export function copyProfile(a: CopyArgsLike, cwd: string): Record<string, unknow
   if (a.maxSize !== undefined) p.maxSize = numeric(a.maxSize);
   if (a.minSize !== undefined) p.minSize = numeric(a.minSize);
   if (a.bwlimit !== undefined) p.bandwidthLimitMbps = a.bwlimit;
+  if (a.chunkFiles !== undefined) p.chunking = { maxChunkFiles: a.chunkFiles };
   return p;
 }
 

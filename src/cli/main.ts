@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { commandBuilders, commandHandlers, type Lazy } from './command-builders';
-import { commandList, commandName, COMMANDS } from './command-table';
+import { commandList, commandName, COMMANDS, examplesText } from './command-table';
 import { EXIT, type ExitCode } from './exit-codes';
 import { processIo, type CliIo, type CommonArgs } from './io';
 
@@ -34,11 +34,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .usage('$0 <command> [options]\n\nReplicates large directory trees with parallel copy jobs.');
   for (const spec of COMMANDS) {
     const name = commandName(spec);
-    parser = parser.command(spec.usage, spec.summary, (y) => {
-      let b = builders[name]?.(y) ?? y;
-      for (const [cmd, what] of spec.examples) b = b.example(cmd, what);
-      return b;
-    }, handlers[name]);
+    parser = parser.command(spec.usage, spec.summary, (y) => (builders[name]?.(y) ?? y).epilogue(examplesText(spec)), handlers[name]);
   }
   parser = parser
     .demandCommand(1, `name a command: ${commandList()} (see --help)`)

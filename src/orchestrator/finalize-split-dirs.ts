@@ -202,6 +202,7 @@ class FinalizePass {
     for (const e of candidates) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const isDir = e.isDirectory && !e.isSymbolicLink;
+      if (this.deletions?.listedByChunk(childRel)) continue;
       // maxDeletes: an extra the budget does not admit stays.
       const count = this.deletions ? await this.deletions.admit(mapRelPath(this.profile.destination, childRel, this.profile.windowsPaths), isDir) : 1;
       if (count === 0) continue;

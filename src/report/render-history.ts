@@ -38,7 +38,7 @@ export function renderHistoryText(entries: readonly HistoryEntry[], now: Date = 
   return `${lines.join('\n')}\n`;
 }
 
-/** `robocurse history --json`: a stable, versioned document for scripts. */
+/** `robocurse history --json`: a stable, versioned document for scripts, on one line. */
 export function renderHistoryJson(entries: readonly HistoryEntry[], now: Date = new Date()): string {
   return `${JSON.stringify({
     format: 'robocurse.history/1',
@@ -58,5 +58,5 @@ export function renderHistoryJson(entries: readonly HistoryEntry[], now: Date = 
       pid: e.run.pid,
       profiles: e.profiles.map((p) => ({ ...p.profileRun, counts: p.counts })),
     })),
-  }, null, 2)}\n`;
+  })}\n`;
 }

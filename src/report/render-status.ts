@@ -86,9 +86,9 @@ export function renderStatusText(s: SessionStatus | undefined, now: Date = new D
   return `${lines.join('\n')}\n`;
 }
 
-/** `robocurse status --json`: a stable, versioned document (all running and failed chunks included). */
+/** `robocurse status --json`: a stable, versioned document on one line (like every --json output) (all running and failed chunks included). */
 export function renderStatusJson(s: SessionStatus | undefined, now: Date = new Date()): string {
-  if (!s) return `${JSON.stringify({ format: 'robocurse.status/1', session: null }, null, 2)}\n`;
+  if (!s) return `${JSON.stringify({ format: 'robocurse.status/1', session: null })}\n`;
   const live = liveOf(s);
   return `${JSON.stringify(displayNames({
     format: 'robocurse.status/1',
@@ -102,5 +102,5 @@ export function renderStatusJson(s: SessionStatus | undefined, now: Date = new D
       live: live ? { ...live, phase: livePhase(live), runPhase: live.phase, updatedAt: s.live!.updatedAt, eta: statusEta(live) } : null,
       profiles: s.profiles.map((p) => ({ ...p.profileRun, counts: p.counts, bytesDone: p.bytesDone, running: p.running, failed: p.failed })),
     },
-  }), null, 2)}\n`;
+  }))}\n`;
 }

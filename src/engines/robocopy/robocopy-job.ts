@@ -5,7 +5,7 @@ import type { TrackedChild } from '../../process/tracked-child';
 import { MAX_LINE_CHARS } from '../bounded-lines';
 import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
 import type { RobocopyLogParser } from './log/parser-pool';
-import { reportLogFiles } from './file-actions';
+import { RobocopyFileReporter } from './file-actions';
 import { errorsFromLog, statsFromLog, statsFromProgress } from './result-mapping';
 import { RobocopyStdoutProgress } from './stdout-progress';
 
@@ -51,12 +51,14 @@ export class RobocopyJob implements CopyJob {
   private readonly tracker: RobocopyStdoutProgress;
   private killRequested = false;
   private stderr = '';
+  private readonly files: RobocopyFileReporter;
 
   constructor(private readonly setup: RobocopyJobSetup) {
     this.chunk = setup.chunk;
     this.pid = setup.child.pid;
+    this.files = new RobocopyFileReporter(setup.chunk, { mirror: setup.mirror, ...setup.report });
     // In a dry run robocopy lists files it does not copy: no bytes move, so none are reported.
-    this.tracker = new RobocopyStdoutProgress((p) => { if (!setup.dryRun) this.notify(p); }, setup.codePage);
+    this.tracker = new RobocopyStdoutProgress((p) => { if (!setup.dryRun) this.notify(p); }, setup.codePage, this.files);
     const { child } = setup.child;
     child.stdout?.on('data', (b: Buffer) => this.tracker.write(b));
     child.stderr?.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-STDERR_KEEP); });
@@ -108,10 +110,7 @@ export class RobocopyJob implements CopyJob {
     const exitCode = exit.code ?? -1;
     const log = await setup.parser.parse(setup.logPath, { codePage: setup.codePage });
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
-    try {
-      reportLogFiles(this.chunk, log, { mirror: setup.mirror, ...setup.report });
-    } catch (err) { setup.warn('per-file report listener threw', { error: String(err) }); }
-    if (log.filesDropped > 0) setup.warn(`robocopy log: ${log.filesDropped} file line(s) beyond the first ${log.files.length} not listed in files.log`, { logPath: setup.logPath });
+    this.files.finish(killed, log.errors);
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });
     if (!killed && exitCode >= 16 && this.stderr.trim() !== '') meaning.message += `; robocopy said: ${this.stderr.trim().split(/\r?\n/).pop()}`;
     return {

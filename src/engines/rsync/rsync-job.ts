@@ -176,7 +176,9 @@ export class RsyncJob implements CopyJob {
       if (e.vanished) continue;
       const root = roots.find((r) => e.path.startsWith(r));
       try {
-        this.spec.options.onFileAction?.({ action: 'fail', relPath: root ? e.path.slice(root.length) : e.path, error: `${e.code}: ${e.message}` });
+        // Absolute (the sender's open errors) or relative to the transfer root (the generator's).
+        const rel = root ? e.path.slice(root.length) : e.path.startsWith('/') ? e.path : this.chunkRelative(e.path) ?? e.path;
+        this.spec.options.onFileAction?.({ action: 'fail', relPath: rel, error: `${e.code}: ${e.message}` });
       } catch (err) { this.logger.warn({ err: (err as Error)?.message }, 'file action listener threw'); }
     }
   }

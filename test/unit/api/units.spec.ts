@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import * as fs from 'node:fs';
 import { formatAverageRate, formatBytes, formatCount, formatDuration, formatEta, formatPercent, formatRate } from '../../../src/api/units';
 import { packageRoot } from '../../../src/paths';
 
@@ -44,9 +44,10 @@ describe('units: one way to write figures for people', () => {
   });
 
   it('the dashboard (web/app/format.js) writes the same figures', async () => {
-    // A native import(): the browser module is ESM, this test is compiled to CommonJS.
+    // A native import() of the browser's ES module, as source (this test is compiled to CommonJS).
     const load = new Function('u', 'return import(u)') as (u: string) => Promise<{ bytes(n: number): string; duration(ms: number): string; rate(n: number): string }>;
-    const web = await load(pathToFileURL(path.join(packageRoot(), 'web', 'app', 'format.js')).href);
+    const source = fs.readFileSync(path.join(packageRoot(), 'web', 'app', 'format.js'), 'utf8');
+    const web = await load(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
     for (const [n, s] of BYTES) expect(web.bytes(n), String(n)).to.equal(s);
     for (const [ms, s] of DURATIONS) expect(web.duration(ms), String(ms)).to.equal(s);
     expect(web.rate(12.3 * 2 ** 20)).to.equal(formatRate(12.3 * 2 ** 20));

@@ -1,13 +1,5 @@
 import { matchSpeed, parseLocalisedNumber, parseSizeColumns, parseTimeColumns } from './numbers';
-import type { RobocopyFileLine, RobocopyJobSummary, RobocopyLogError, SummaryRow } from './types';
-
-/** Per-file lines kept from one log (a chunk has at most maxChunkFiles files; this is far above). */
-export const MAX_FILE_LINES = 1_000_000;
-/**
- * A per-file line: a tab, the class (words, an `*EXTRA` marker), the size, a tab, the full path.
- * Recognised by structure, like the rest of the log: the class words are localised.
- */
-const FILE_LINE = /^\t\s*(\*?[^\s\d][^\t]*?)\s*(?:\t+\s*|\s+)(-?\d+)\t(.+)$/;
+import type { RobocopyJobSummary, RobocopyLogError, SummaryRow } from './types';
 
 /** The job banner. "ROBOCOPY" and "::" are never localised (the rest of the line may be). */
 const BANNER = /^\s*ROBOCOPY\s+::/;
@@ -84,10 +76,6 @@ export class RobocopyLogLineParser {
     }
     const err = ERROR_LINE.exec(line);
     if (err) { this.recordError(err); return; }
-    if (!this.table) {
-      const file = FILE_LINE.exec(line);
-      if (file) { this.recordFile(file); return; }
-    }
     if (this.table) { this.continueTable(line); return; }
     if (this.sinceDashes >= 0) {
       this.sinceDashes++;
@@ -170,16 +158,6 @@ export class RobocopyLogLineParser {
 
   /** Errors of jobs that never printed a summary (a killed or truncated run). */
   readonly orphanErrors: RobocopyLogError[] = [];
-
-  /** Per-file lines of every job (a killed job's too: what it did, it did). */
-  readonly files: RobocopyFileLine[] = [];
-  filesDropped = 0;
-
-  private recordFile(m: RegExpExecArray): void {
-    this.jobOpen = true;
-    if (this.files.length >= MAX_FILE_LINES) { this.filesDropped++; return; }
-    this.files.push({ cls: detach(m[1].trim()), size: Number(m[2]), path: detach(m[3]) });
-  }
 
   private recordError(m: RegExpExecArray): void {
     this.jobOpen = true;

@@ -22,14 +22,13 @@ export function unparsedLog(warning: string, bytesRead = 0): ParsedRobocopyLog {
   return {
     parsed: false, encoding: null, encodingReason: 'none', jobs: [],
     totals: { dirs: zeroRow(), files: zeroRow(), bytes: zeroRow() },
-    errors: [], files: [], filesDropped: 0, warnings: [warning], bytesRead, lines: 0,
+    errors: [], warnings: [warning], bytesRead, lines: 0,
   };
 }
 
 function assemble(
   out: { jobs: RobocopyJobSummary[]; warnings: string[]; lines: number },
   orphanErrors: ParsedRobocopyLog['errors'],
-  files: Pick<ParsedRobocopyLog, 'files' | 'filesDropped'>,
   choice: EncodingChoice,
   bytesRead: number,
 ): ParsedRobocopyLog {
@@ -45,7 +44,6 @@ function assemble(
     parsed: out.jobs.length > 0 && out.warnings.length === 0,
     encoding: choice.encoding, encodingReason: choice.reason, jobs: out.jobs, totals,
     errors: [...out.jobs.flatMap((j) => j.errors), ...orphanErrors],
-    files: files.files, filesDropped: files.filesDropped,
     warnings, bytesRead, lines: out.lines,
   };
 }
@@ -67,7 +65,7 @@ export async function parseRobocopyLogChunks(chunks: AsyncIterable<Buffer> | Ite
   }
   splitter.push(decoder.end(), feed);
   splitter.flush(feed);
-  const log = assemble(parser.finish(), parser.orphanErrors, { files: parser.files, filesDropped: parser.filesDropped }, choice, bytes);
+  const log = assemble(parser.finish(), parser.orphanErrors, choice, bytes);
   if (splitter.truncatedLines > 0) log.warnings.push(`${splitter.truncatedLines} log line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
   return log;
 }

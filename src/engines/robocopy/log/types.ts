@@ -57,16 +57,6 @@ export interface RobocopyJobSummary {
 /** Encodings the detector can report (iconv-lite names for OEM code pages). */
 export type LogEncoding = 'utf16le' | 'utf16be' | 'utf8' | `cp${number}`;
 
-/** One per-file line of a log: `\tNew File  \t\t  1234\tC:\\src\\a.txt`, `\t*EXTRA Dir  -1\tD:\\old\\`. */
-export interface RobocopyFileLine {
-  /** The class as written (localised: "New File", "Newer", "*EXTRA File", "Neue Datei", ...). */
-  cls: string;
-  /** Bytes (/BYTES); -1 for a directory. */
-  size: number;
-  /** Full path (/FP): the source file, or for an extra the destination entry (a directory ends in a separator). */
-  path: string;
-}
-
 export interface ParsedRobocopyLog {
   /** True when at least one complete summary was found and no job was left without one. */
   parsed: boolean;
@@ -79,10 +69,6 @@ export interface ParsedRobocopyLog {
   totals: { dirs: SummaryRow; files: SummaryRow; bytes: SummaryRow };
   /** Every job's errors, flattened, deduplicated per job by path. */
   errors: RobocopyLogError[];
-  /** Per-file lines of every job, in log order (at most MAX_FILE_LINES; the rest are counted). */
-  files: RobocopyFileLine[];
-  /** File lines beyond MAX_FILE_LINES, not kept. */
-  filesDropped: number;
   /** Why the log could not be (fully) used: missing, empty, truncated, no summary. */
   warnings: string[];
   bytesRead: number;
