@@ -110,7 +110,7 @@ export class RobocopyJob implements CopyJob {
     const exitCode = exit.code ?? -1;
     const log = await setup.parser.parse(setup.logPath, { codePage: setup.codePage });
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
-    this.files.finish(killed, log.errors);
+    this.files.finish(killed, log.errors, log.nameLines);
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });
     if (!killed && exitCode >= 16 && this.stderr.trim() !== '') meaning.message += `; robocopy said: ${this.stderr.trim().split(/\r?\n/).pop()}`;
     return {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
-import { hashTree, runCliLikeCron } from '../../helpers/cli-child';
+import { hashTree, runCliLikeCron, runCliOnPty } from '../../helpers/cli-child';
 import { expectGolden } from '../../helpers/golden';
 import { ENGINE_KEYS, testEnv, writeConfig } from './figures-kit';
 
@@ -63,6 +63,15 @@ describe('figures: dry-run listings and files.log, golden per engine (CLI)', fun
       const listing = dry.stdout.split('\n').filter((l) => l.startsWith('would '));
       expectGolden(`listings/dry-run-${engine}.txt`, `${normal(dir, listing.join('\n'))}\n`);
       copies.set(engine, listing.filter((l) => !l.startsWith('would delete')).map((l) => normal(dir, l)));
+      // Each extra is counted once, though the root's files-only chunk and the final pass both see it.
+      expect(new Set(listing).size).to.equal(listing.length);
+
+      // On a terminal the log level drops to warn for the progress bars: the listing stays.
+      const tty = await runCliOnPty(['run', '--config', file, '--all', '--dry-run'], { cwd: dir, env: testEnv(dir), timeoutMs: 120_000 });
+      expect(tty.code, tty.output).to.equal(0);
+      const onTty = tty.output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').split(/\r?\n/).map((l) => l.trim());
+      for (const l of listing) expect(onTty, l).to.include(l);
+      expect(hashTree(path.join(dir, 'dst'))).to.equal(before);
 
       const json = await runCliLikeCron(['run', '--config', file, '--all', '--dry-run', '--json'], { cwd: dir, env: testEnv(dir) });
       expect(json.code, json.stderr).to.equal(0);
