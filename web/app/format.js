@@ -1,5 +1,5 @@
 // The same rules as src/api/units.ts (binary units, three significant digits, "1h02m"), so the
-// dashboard reads like every other view; test/unit/dashboard/web-format.spec.ts keeps them in step.
+// dashboard reads like every other view; test/unit/api/units.spec.ts keeps them in step.
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 export function bytes(n) {
