@@ -22,10 +22,12 @@ function commonOptions(y: Argv): Argv<CommonArgs> {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
-  let result: Promise<ExitCode> | undefined;
+  // The handler only runs once the whole command line parsed: yargs may call it and report a
+  // missing positional afterwards, and a bad command line must run nothing.
+  let chosen: (() => Promise<ExitCode>) | undefined;
   let usageError: string | undefined;
   const run = (lazy: Lazy) => (args: Record<string, unknown>): void => {
-    result = lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
+    chosen = () => lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
   };
   const builders = commandBuilders();
   const handlers = commandHandlers(run);
@@ -57,6 +59,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     io.stderr.write(`robocurse: ${usageError}\nRun 'robocurse --help' for usage.\n`);
     return EXIT.UsageOrConfig;
   }
-  if (helpOrVersion || !result) return EXIT.Success;
-  return result;
+  if (helpOrVersion || !chosen) return EXIT.Success;
+  return chosen();
 }

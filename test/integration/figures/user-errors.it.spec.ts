@@ -67,6 +67,22 @@ describe('figures: errors for users have no stack traces (CLI)', function () {
     expect(fs.existsSync(path.join(dir, 'state', 'robocurse.db'))).to.equal(false);
   });
 
+  it('copy with a missing or wrong operand: exit 2 naming it, nothing run or written, no "fatal"', async () => {
+    for (const [args, re] of [
+      [['copy', 'src'], /Missing required argument: destination/],
+      [['copy', 'nowhere', 'dst'], /<source> .*nowhere: no such directory/],
+      [['copy', 'src', 'src/inside'], /<destination>: destination .*inside is inside the source/],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.match(re).and.not.to.match(/fatal/);
+      expectNoStack(r.stderr + r.stdout);
+    }
+    expect(fs.existsSync(path.join(dir, 'dst'))).to.equal(false);
+    expect(fs.existsSync(path.join(dir, 'src', 'inside'))).to.equal(false);
+    expect(fs.existsSync(path.join(dir, 'xdg', 'robocurse', 'errors.log')), 'no unexpected error was recorded').to.equal(false);
+  });
+
   it('a locked profile: one sentence naming the holder, exit 4, no stack', async () => {
     writeConfig(dir, { docs: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 }, engineOptions: { simulated: { script: { '*': { durationMs: 8000 } } } } } });
     const first = startCli(['run', '--config', file, '--all'], { cwd: dir, env: testEnv(dir) });
