@@ -169,7 +169,9 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    // 5, not 4: main's chunk-history migration (issue #18) is version 4 and comes before this one
+    // on merge; a database of this branch alone goes from 3 to 5, which the runner allows.
+    version: 5,
     description: 'chunk attempts: the counts of every attempt (retried, failed, killed), the source of every total',
     sql: `
       -- One row per attempt of a chunk in a profile run. A chunk row's files_copied / bytes_copied
