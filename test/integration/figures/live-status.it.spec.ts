@@ -33,6 +33,9 @@ describe('figures: status from anywhere, live figures, drain, interrupted histor
     }, { maxConcurrentJobs });
   }
   const status = async (): Promise<Json> => {
+    // Until the run has recorded itself as the last one, `status` would read the bundled example's
+    // state (in the package folder): wait for the record instead of polluting that.
+    await waitFor('the run to record its state folder', () => fs.existsSync(path.join(dir, 'xdg', 'robocurse', 'last-state.json')));
     const r = await runCliLikeCron(['status', '--json'], { cwd: elsewhere, env: testEnv(dir) });
     expect(r.code, r.stderr).to.equal(0);
     return JSON.parse(r.stdout) as Json;
