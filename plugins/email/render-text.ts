@@ -27,6 +27,11 @@ export function renderText(r: RunReport, maxListed: number): string {
     if (p.error) lines.push(`  Error: ${p.error}`);
     if (p.refused) lines.push(`  Refused: ${p.refused}`);
     if (p.extrasRemoved) lines.push(`  Extras removed from the destination: ${p.extrasRemoved}`);
+    if (p.verify) {
+      const v = p.verify;
+      lines.push(`  Verification (${v.mode}): ${v.filesChecked} files checked, ${v.filesHashed} hashed; ${v.mismatches} mismatch(es), ${v.changedInSource} changed in the source`);
+      lines.push(...v.listed.slice(0, maxListed).map((f) => `    ${f.kind === 'changed-in-source' ? 'changed in source' : `MISMATCH ${f.kind}`}: ${f.path}: ${f.detail}`));
+    }
     lines.push('');
   }
   if (r.warnings.length > 0) {

@@ -1,6 +1,8 @@
 import type { Chunk } from './chunk';
+import type { ChildLedger } from './child-ledger';
 import type { Logger } from './logger';
 import type { SizeAgeFilter } from './selection';
+import type { Preserve, PreserveCapabilities } from './preserve';
 
 /** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
 export type Severity = 'Success' | 'Warning' | 'Error' | 'Fatal';
@@ -72,6 +74,8 @@ export interface CopierCapabilities {
   dryRun: boolean;
   /** Reports progress while running (otherwise only at the end). */
   liveProgress: boolean;
+  /** What of a file besides its data the engine keeps (`CopyOptions.preserve`); absent: data and mtimes only. */
+  preserve?: PreserveCapabilities;
 }
 
 export interface CopyOptions {
@@ -135,6 +139,13 @@ export interface CopyOptions {
    * date are not reported (their count is in the stats); deletions go to `onDeletion`.
    */
   onFileAction?: (action: FileAction) => void;
+  /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
+  childLedger?: ChildLedger;
+  /**
+   * What to keep besides the data, resolved for this profile run (defaults, privileges and what
+   * the destination file system supports already applied). Undefined: the engine's own defaults.
+   */
+  preserve?: Preserve;
   logger: Logger;
 }
 

@@ -44,8 +44,49 @@ export interface ProfileSummary {
    * source on another file system than last time, the final pass's maxDeletes. Result Failed.
    */
   refused?: string;
+  /**
+   * What the replica lacks that the profile asked for (the first 20; result Warning): a
+   * `preserve` key the engine or destination cannot keep though the profile set it, hard-linked
+   * names left as separate copies, split directories whose owner, mode or attributes could not be
+   * set. The log has each in full.
+   */
+  replicaProblems?: string[];
   /** Problems the scan recorded (unreadable directories, vanished entries). */
   scanErrors: number;
+  /** What the profile's `verify` checked and found, when it was on. */
+  verify?: VerifySummary;
+}
+
+/**
+ * What a verification found about one file: `changed-in-source` is a source file that changed
+ * after it was copied (or while it was checked): reported, never counted as corruption.
+ */
+export type VerifyFindingKind = 'missing' | 'type' | 'size' | 'mtime' | 'mode' | 'content' | 'unreadable' | 'changed-in-source';
+
+/** Payload of a VerifyMismatch event: one file whose destination does not match its source. */
+export interface VerifyMismatchPayload {
+  profile: string;
+  chunkId: string;
+  /** Relative to the profile's source root, '/'-separated. */
+  path: string;
+  source: string;
+  destination: string;
+  kind: VerifyFindingKind;
+  /** For people: what differs ("size 10 in the source, 9 in the destination"). */
+  detail: string;
+}
+
+/** A profile's verification totals (ProfileSummary.verify). */
+export interface VerifySummary {
+  mode: 'meta' | 'sample' | 'full';
+  filesChecked: number;
+  filesHashed: number;
+  bytesHashed: number;
+  /** Files whose destination does not match (changed-in-source not included). */
+  mismatches: number;
+  changedInSource: number;
+  /** The first findings (at most 100), mismatches before changed-in-source. */
+  listed: Omit<VerifyMismatchPayload, 'profile' | 'source' | 'destination'>[];
 }
 
 /** Payload of each run event, by event type. */
@@ -80,6 +121,8 @@ export interface RunEventPayloads {
     source: string;
   };
   SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
+  /** A chunk's verification found a file whose copy does not match its source (or that changed in the source). */
+  VerifyMismatch: VerifyMismatchPayload;
 }
 
 /** The closed set of event type names. */
@@ -87,7 +130,7 @@ export type RunEventType = keyof RunEventPayloads;
 
 /** Every event type, in the order a run can emit them; useful for exhaustive checks. */
 export const RUN_EVENT_TYPES: readonly RunEventType[] = [
-  'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'ChunkComplete',
+  'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'VerifyMismatch', 'ChunkComplete',
   'ChunkRetry', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
   'SnapshotCreated', 'SnapshotDeleted', 'Warning', 'CommandApplied', 'SessionEnd',
 ];
@@ -108,6 +151,7 @@ export function eventLevel(event: RunEvent): EventLevel {
   switch (event.type) {
     case 'ChunkError': return 'error';
     case 'ChunkRetry': case 'StopRequested': case 'Stopped': case 'Warning': return 'warning';
+    case 'VerifyMismatch': return event.data.kind === 'changed-in-source' ? 'warning' : 'error';
     case 'ChunkComplete':
       return event.data.severity === 'Success' ? 'info' : event.data.severity === 'Warning' ? 'warning' : 'error';
     case 'ProfileComplete':

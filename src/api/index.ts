@@ -7,6 +7,8 @@ export * from './logger';
 export * from './scan';
 export * from './chunk';
 export * from './copier';
+export * from './child-ledger';
+export * from './preserve';
 export * from './snapshot';
 export * from './events';
 export * from './notifier';

@@ -42,6 +42,15 @@ export interface SkippedLink {
   target: 'file' | 'dir' | 'unknown';
 }
 
+/**
+ * Names of one file: a regular file with more than one link whose names the scan found (at least
+ * two, after excludes). Only such files are kept, so a tree of ordinary files costs nothing.
+ */
+export interface HardLinkGroup {
+  /** Paths relative to the scan root ('/'-separated), sorted; the first is the one the others link to. */
+  paths: string[];
+}
+
 /** Result of one scan. */
 export interface DirTree {
   /** Absolute path that was scanned (possibly a snapshot path). */
@@ -49,6 +58,8 @@ export interface DirTree {
   rootNode: DirNode;
   errors: ScanError[];
   skippedLinks: SkippedLink[];
+  /** Hard-linked files with two or more names in the tree, sorted by first path; absent when there are none (or the scanner does not record them). */
+  hardLinks?: HardLinkGroup[];
   durationMs: number;
 }
 

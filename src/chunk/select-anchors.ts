@@ -16,10 +16,13 @@ function fits(n: DirNode, policy: ChunkPolicy): boolean {
  * root, where every engine reads it from the directory itself, as bytes. So no chunk's relPath,
  * source or destination ever carries an escaped byte.
  */
-function shouldSplit(n: DirNode, policy: ChunkPolicy): boolean {
+function shouldSplit(n: DirNode, policy: ChunkPolicy, keepWhole: ReadonlySet<string>): boolean {
   // A directory without subdirectories cannot be split further: it is one chunk, however large.
   if (n.children.length === 0) return false;
   if (n.children.some((c) => hasEscapedBytes(c.name))) return false;
+  // The smallest directory holding every name of a hard-linked file stays one chunk when it fits
+  // (flat plans would cut it by depth), so the engine links the names itself.
+  if (keepWhole.has(n.relPath) && fits(n, policy)) return false;
   return policy.mode === 'flat' ? n.depth < policy.maxDepth : !fits(n, policy);
 }
 
@@ -27,14 +30,15 @@ function shouldSplit(n: DirNode, policy: ChunkPolicy): boolean {
  * Walks the tree top-down and picks the chunk anchors: a directory that is not split is a
  * `tree` anchor; a split one contributes a `files-only` anchor for its own files (none when it
  * has none, as its children create it) and its children are examined in turn. Iterative, so
- * a very deep tree cannot overflow the stack.
+ * a very deep tree cannot overflow the stack. `keepWhole`: directories not to split when they fit
+ * (those holding all names of a hard-linked file).
  */
-export function selectAnchors(root: DirNode, policy: ChunkPolicy): Anchor[] {
+export function selectAnchors(root: DirNode, policy: ChunkPolicy, keepWhole: ReadonlySet<string> = new Set()): Anchor[] {
   const out: Anchor[] = [];
   const stack: DirNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (!shouldSplit(n, policy)) {
+    if (!shouldSplit(n, policy, keepWhole)) {
       out.push({ node: n, kind: 'tree' });
       continue;
     }

@@ -16,7 +16,7 @@ export function compareChunks(a: Chunk, b: Chunk): number {
  */
 export class TreeChunker implements Chunker {
   plan(tree: DirTree, policy: ChunkPolicy, target: ChunkTarget): Chunk[] {
-    const chunks = selectAnchors(tree.rootNode, policy).map(({ node, kind }): Chunk => ({
+    const chunks = selectAnchors(tree.rootNode, policy, hardLinkHomes(tree)).map(({ node, kind }): Chunk => ({
       id: chunkId(target.profile, node.relPath, kind),
       profile: target.profile,
       kind,
@@ -29,6 +29,22 @@ export class TreeChunker implements Chunker {
     }));
     return chunks.sort(compareChunks);
   }
+}
+
+/** The smallest directory holding every name of each hard-linked file ('/'-relative; '' = root). */
+export function hardLinkHomes(tree: DirTree): Set<string> {
+  const homes = new Set<string>();
+  for (const g of tree.hardLinks ?? []) {
+    let common = g.paths[0].split('/').slice(0, -1);
+    for (const p of g.paths.slice(1)) {
+      const parts = p.split('/').slice(0, -1);
+      let i = 0;
+      while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+      common = common.slice(0, i);
+    }
+    homes.add(common.join('/'));
+  }
+  return homes;
 }
 
 /** The built-in chunker. */

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { numberArg, stringArg } from './arg-checks';
 import type { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 
@@ -13,14 +14,17 @@ const ALLOW_MASS_DELETE = {
   describe: 'Mirror even from an empty source or one on another file system than last time, and ignore maxDeletes, for this run only (docs/safety.md)',
 } as const;
 
+const MAX_JOBS = { type: 'number', requiresArg: true, coerce: numberArg('--max-jobs', { min: 1, integer: true }) } as const;
+const SESSION = { type: 'string', requiresArg: true, coerce: stringArg('--session') } as const;
+
 const STATE_DIR = { type: 'string', describe: 'The state folder to read (instead of the one of --config, or of your last run)' } as const;
 
 /** Options of the commands that act on a running session from another process. */
 function controlOptions(y: Argv): Argv {
   return y
-    .option('session', { type: 'string', describe: 'Target session id (instead of --profile)' })
+    .option('session', { ...SESSION, describe: 'Target session id (instead of --profile)' })
     .option('state-dir', STATE_DIR)
-    .option('wait', { type: 'number', default: 5, describe: 'Seconds to wait for the session to apply it' });
+    .option('wait', { type: 'number', default: 5, requiresArg: true, coerce: numberArg('--wait', { min: 0, integer: false }), describe: 'Seconds to wait for the session to apply it' });
 }
 
 /** Selection filters, shared by `copy` (and documented with the profile keys of the same names). */
@@ -38,22 +42,24 @@ function filterOptions(y: Argv): Argv {
 /** Each command's own options and positionals, by command name (command-table.ts has the rest). */
 export function commandBuilders(): Record<string, Builder> {
   const control = (y: Argv): Argv => controlOptions(y);
-  const valued = (y: Argv): Argv => controlOptions(y).positional('value', { type: 'number', describe: 'The new value' });
+  const valued = (value: { min: number; integer: boolean }) => (y: Argv): Argv =>
+    controlOptions(y).positional('value', { type: 'number', describe: 'The new value', coerce: numberArg('<value>', value) });
   const chunk = (y: Argv): Argv => controlOptions(y).positional('id', { type: 'string', describe: 'Chunk id (robocurse status, the dashboard)' });
   return {
     run: (y) => y
-      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('max-jobs', { ...MAX_JOBS, describe: 'Override global.maxConcurrentJobs' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'List every file that would be copied, updated or deleted; write nothing' })
       .option('resume', { type: 'boolean', default: true, describe: 'Resume an unfinished previous run of a profile (--no-resume starts afresh)' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dashboard', { type: 'boolean', default: false, describe: 'Serve the live dashboard of this run on 127.0.0.1 (the URL with its token is printed)' })
-      .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' }),
+      .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' })
+      .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' }),
     copy: (y) => filterOptions(y
       .positional('source', { type: 'string', describe: 'The tree to copy' })
       .positional('destination', { type: 'string', describe: 'Where to copy it (created when missing)' })
       .option('mirror', { type: 'boolean', default: false, describe: 'Also delete what the source does not have (robocopy /MIR), with the mirror safety rails' })
       .option('engine', { type: 'string', describe: 'native, rsync or robocopy (default: robocopy on Windows, else native)' })
-      .option('max-jobs', { type: 'number', describe: 'Copy jobs at once (default 4)' })
+      .option('max-jobs', { ...MAX_JOBS, describe: 'Copy jobs at once (default 4)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be copied, updated or deleted; write nothing' })
       .option('bwlimit', { type: 'number', describe: 'Bandwidth budget in Mbit/s for all jobs together (0 = unlimited)' })
       .option('chunk-files', { type: 'number', describe: 'Cut the tree into chunks of at most this many files (default 50000)' })
@@ -61,20 +67,25 @@ export function commandBuilders(): Record<string, Builder> {
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('save-profile', { type: 'string', describe: 'Also write these settings as a profile of this name into --config (created when missing)' })),
     'retry-failed': (y) => y
-      .option('max-jobs', { type: 'number', describe: 'Override global.maxConcurrentJobs' })
+      .option('max-jobs', { ...MAX_JOBS, describe: 'Override global.maxConcurrentJobs' })
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dry-run', { type: 'boolean', default: false, hidden: true }),
     status: (y) => y
-      .option('session', { type: 'string', describe: 'Session id (default: the newest)' })
+      .option('session', { ...SESSION, describe: 'Session id (default: the newest)' })
       .option('state-dir', STATE_DIR)
+      .option('check', { type: 'boolean', describe: 'One line and an exit code for monitors: 0 healthy, 1 failed, 5 stale, 6 locked' })
+      .option('idle', { type: 'boolean', describe: 'With --check: only whether a run could start now (exit 6 while the profile is locked); for systemd ExecCondition' })
+      .option('max-age', { type: 'string', describe: 'With --check: the last successful run must have ended within this (26h, 90m, 2d, seconds)' })
+      .option('stale-after', { type: 'number', describe: 'With --check: seconds without a progress report before a running session is stale (default 3 health intervals + 30)' })
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Refresh in place until the session ends (Ctrl-C leaves the run going)' })
       .option('interval', { type: 'number', describe: 'Seconds between refreshes of --watch (default 2)' }),
     history: (y) => y
-      .option('limit', { type: 'number', default: 20, describe: 'How many sessions' })
+      .option('limit', { type: 'number', default: 20, requiresArg: true, coerce: numberArg('--limit', { min: 1, integer: true }), describe: 'How many sessions' })
       .option('state-dir', STATE_DIR),
     log: (y) => y
-      .positional('action', { type: 'string', describe: 'show: the per-file log (files.log) of a session' })
-      .option('session', { type: 'string', describe: 'Session id (default: the newest)' })
+      .positional('action', { type: 'string', describe: 'show: the per-file log (files.log) of a session | summarize FILE...: totals and failed files of robocopy or rsync logs' })
+      .positional('files', { type: 'string', array: true, describe: 'summarize: the log files' })
+      .option('session', { ...SESSION, describe: 'Session id (default: the newest)' })
       .option('failed', { type: 'boolean', default: false, describe: 'Only the files that failed' })
       .option('state-dir', STATE_DIR),
     state: (y) => y
@@ -83,7 +94,7 @@ export function commandBuilders(): Record<string, Builder> {
     snapshot: (y) => y
       .positional('action', { choices: ['list', 'create', 'delete'] as const, describe: 'list | create (a kept snapshot of --profile) | delete <id>' })
       .positional('id', { type: 'string', describe: 'Snapshot id (for delete)' })
-      .option('provider', { type: 'string', describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
+      .option('provider', { type: 'string', requiresArg: true, coerce: stringArg('--provider'), describe: 'Only this provider (list); the provider of an unrecorded snapshot (delete)' }),
     schedule: (y) => y
       .positional('action', { choices: ['plan', 'sync', 'list', 'status', 'remove', 'run-now'] as const, describe: 'plan (what sync would change) | sync | list | status | remove | run-now (--profile)' })
       .option('backend', { choices: ['systemd', 'cron', 'schtasks', 'launchd'] as const, describe: 'Scheduler to use (default: the host\'s own; cron where systemd is not running)' })
@@ -99,8 +110,11 @@ export function commandBuilders(): Record<string, Builder> {
       .option('tls-key', { type: 'string', describe: 'PEM private key file (with --tls-cert)' })
       .option('unsafe-no-tls', { type: 'boolean', default: false, describe: 'Allow a non-loopback --host without TLS (token and commands in clear text)' })
       .option('allow-host', { type: 'string', array: true, describe: 'Extra Host header name to answer to (reverse proxy, tunnel); repeatable' }),
+    verify: (y) => y
+      .option('mode', { choices: ['meta', 'sample', 'full'] as const, describe: 'meta: size and time (and mode); sample: plus a content hash of --sample % of the files; full (default): a content hash of every file' })
+      .option('sample', { type: 'number', describe: "--mode sample: percentage of files hashed (default: the profile's verifySample)" }),
     pause: control, suspend: control, resume: control, drain: control, stop: control,
-    'set-bandwidth': valued, 'set-concurrency': valued,
+    'set-bandwidth': valued({ min: 0, integer: false }), 'set-concurrency': valued({ min: 1, integer: true }),
     'retry-chunk': chunk, 'skip-chunk': chunk,
   };
 }
@@ -122,6 +136,7 @@ export function commandHandlers(run: (lazy: Lazy) => (args: Record<string, unkno
     snapshot: run(async () => (await import('./commands/snapshot')).snapshotCommand),
     schedule: run(async () => (await import('./commands/schedule')).scheduleCommand),
     dashboard: run(async () => (await import('./commands/dashboard')).dashboardCommand),
+    verify: run(async () => (await import('./commands/verify')).verifyCommand),
     plugins: run(async () => (await import('./commands/plugins')).pluginsCommand),
     pause: control('pause'), suspend: control('suspend'), resume: control('resume'), drain: control('drain'), stop: control('stop'),
     'set-bandwidth': control('set-bandwidth'), 'set-concurrency': control('set-concurrency'),

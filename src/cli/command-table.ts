@@ -50,11 +50,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
-    usage: 'status', summary: 'Show the running (or last) session: live bytes, files, rate, ETA, running chunks',
+    usage: 'status', summary: 'Show the running (or last) session: live bytes, files, rate, ETA, running chunks; --check for monitors',
     examples: [
       ['robocurse status', 'the run going on now, from any terminal and directory (your last run\'s state folder)'],
       ['robocurse status --watch --config /etc/robocurse.json', 'refresh every 2 s until the run ends'],
       ['robocurse status --state-dir /var/lib/robocurse --json', 'the newest session of that state database, for scripts'],
+      ['robocurse status --check --profile docs --max-age 26h', 'one line and exit 0 healthy, 1 failed, 5 stale, 6 locked'],
     ],
   },
   {
@@ -65,11 +66,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
-    usage: 'log <action>', summary: 'Read the per-file log of a run (log show)',
+    usage: 'log <action> [files..]', summary: 'Read the per-file log of a run (log show), or summarize robocopy or rsync logs (log summarize FILE...)',
     examples: [
       ['robocurse log show', 'every file the newest run copied, updated, deleted, skipped or failed'],
       ['robocurse log show --failed --session 20260102-030405-a1b2c3', 'only the files that failed in that session'],
       ['robocurse log show --json --config /etc/robocurse.json', 'one JSON object per file'],
+      ['robocurse log summarize job1.log job2.log', 'totals and failed files of robocopy or rsync logs; no config needed'],
     ],
   },
   {
@@ -100,6 +102,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['robocurse dashboard --config /etc/robocurse.json', 'open the printed URL in a browser'],
       ['robocurse dashboard --port 8765 --read-only', 'watch only, on a fixed port (for an SSH tunnel)'],
+    ],
+  },
+  {
+    usage: 'verify', summary: 'Compare the destination of --profile with its source, chunk by chunk (copies nothing); exit 1 on a mismatch',
+    examples: [
+      ['robocurse verify --profile docs', 'hash every file on both sides and list what differs (exit 1 on a mismatch)'],
+      ['robocurse verify --profile docs --mode sample --sample 5', 'size and time of every file, content of 5 % of them'],
+      ['robocurse verify --profile docs --mode meta --json', 'size and time only, as JSON lines for scripts'],
     ],
   },
   {

@@ -46,6 +46,7 @@ export function startControlPoller(store: StateStore, orch: Controls, sessionId:
     }
   };
   const timer = setInterval(poll, intervalMs);
+  // The run holds the event loop (its tick timer and the CLI's keep-alive); the poller only serves it.
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -13,6 +13,10 @@ export const EXIT = {
   Stopped: 3,
   /** The run could not go on: an unexpected error, a snapshot that could not be made, a lock held. */
   Fatal: 4,
+  /** `status --check`: a run in progress stopped reporting, the last success is too old, or no run is recorded. */
+  Stale: 5,
+  /** `status --check`: the profile is locked by a live process that is not a healthy run (with `--idle`: by any). */
+  Locked: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { stringArg } from './arg-checks';
 import { commandBuilders, commandHandlers, type Lazy } from './command-builders';
 import { commandList, commandName, COMMANDS, examplesText } from './command-table';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -8,16 +9,20 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 
 function commonOptions(y: Argv): Argv<CommonArgs> {
   return y
-    .option('config', { alias: 'c', type: 'string', describe: 'Config file (default ./robocurse.json, else the bundled example)' })
-    .option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile to act on (repeatable)' })
+    .option('config', { alias: 'c', type: 'string', requiresArg: true, coerce: stringArg('--config'), describe: 'Config file (default ./robocurse.json, else the bundled example)' })
+    .option('profile', { alias: 'p', type: 'string', array: true, requiresArg: true, describe: 'Profile to act on (repeatable)' })
     .option('all', { type: 'boolean', describe: 'Act on every enabled profile' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' })
-    .option('log-level', { choices: LOG_LEVELS, describe: 'Level of the human log on stderr (default info; warn while progress bars are shown)' }) as unknown as Argv<CommonArgs>;
+    .option('log-level', { choices: LOG_LEVELS, requiresArg: true, coerce: stringArg('--log-level'), describe: 'Level of the human log on stderr (default info; warn while progress bars are shown)' }) as unknown as Argv<CommonArgs>;
 }
 
 /**
  * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
  * one table in exit-codes.ts, so it can run in-process in tests.
+ *
+ * The command's handler starts only after the whole command line has parsed: yargs calls a
+ * command's callback before its strict checks (unknown flag) fail, so starting work there ran
+ * `run --dryrun` for real and returned 2 afterwards.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

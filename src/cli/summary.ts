@@ -1,4 +1,4 @@
-import type { ProfileSummary } from '../api';
+import type { ProfileSummary, VerifySummary } from '../api';
 import type { RunSummary } from '../orchestrator/types';
 import { formatAverageRate, formatBytes, formatCount, formatDuration } from '../api/units';
 
@@ -12,11 +12,25 @@ function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
     `    chunks ${p.chunksOk} ok, ${p.chunksWarning} warning, ${p.chunksFailed} failed${p.chunksSkipped ? `, ${p.chunksSkipped} already done` : ''} of ${p.chunksTotal}` +
       `; ${copied}; ${formatCount(p.filesSkipped)} unchanged` + (p.scanErrors ? `; ${p.scanErrors} scan errors` : ''),
   ];
+  if (p.verify) lines.push(...verifyLines(p.verify));
   for (const f of p.failedChunks.slice(0, 10)) {
     lines.push(`    FAILED ${f.source} after ${f.retryCount} attempt(s), exit ${f.exitCode}: ${f.message}`);
     for (const e of f.errors.slice(0, 3)) lines.push(`      ${e.code} ${e.path}: ${e.message}`);
   }
   if (p.failedChunks.length > 10) lines.push(`    ... and ${p.failedChunks.length - 10} more failed chunks (see the session log)`);
+  // What the replica lacks though it was asked for: a Warning an admin must see, not only the log.
+  for (const r of (p.replicaProblems ?? []).slice(0, 5)) lines.push(`    NOT KEPT ${r}`);
+  if ((p.replicaProblems?.length ?? 0) > 5) lines.push(`    ... and more not kept (see the session log)`);
+  return lines;
+}
+
+/** What a profile's verification checked and the findings it lists (mismatches first). */
+export function verifyLines(v: VerifySummary, indent = '    ', limit = 10): string[] {
+  const lines = [`${indent}verify ${v.mode}: ${formatCount(v.filesChecked)} files checked, ${formatCount(v.filesHashed)} hashed (${formatBytes(v.bytesHashed)} read); ` +
+    `${formatCount(v.mismatches)} mismatch(es), ${formatCount(v.changedInSource)} changed in the source`];
+  for (const f of v.listed.slice(0, limit)) lines.push(`${indent}  ${f.kind === 'changed-in-source' ? 'CHANGED IN SOURCE' : `MISMATCH (${f.kind})`} ${f.path}: ${f.detail}`);
+  const more = v.mismatches + v.changedInSource - Math.min(limit, v.listed.length);
+  if (more > 0) lines.push(`${indent}  ... and ${formatCount(more)} more (VerifyMismatch events, session log)`);
   return lines;
 }
 

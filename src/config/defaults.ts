@@ -26,3 +26,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
   engineRetries: 3,
   engineWaitSeconds: 10,
 };
+
+/** `sample` verification: percentage of files whose content is hashed. */
+export const DEFAULT_VERIFY_SAMPLE = 10;

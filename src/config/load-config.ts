@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChunkPolicy } from '../api';
-import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
+import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_VERIFY_SAMPLE, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
 import { dottedPath, parseJsonSource, type JsonSource } from './json-source';
 import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from './path-checks';
 import { ConfigError, type ConfigProblem } from './problems';
@@ -57,6 +57,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     stateDir: resolveConfigPath(configDir, g.stateDir ?? 'state'),
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
+    healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     plugins: (g.plugins ?? []).map((p: Raw, i: number): PluginRef => ({ use: p.use, options: p.options ?? {}, jsonPath: `global.plugins[${i}]` })),
     pluginPaths: (g.pluginPaths ?? []).map((p: string) => resolveConfigPath(configDir, p)),
   };
@@ -87,11 +88,15 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     } : null,
     engine: p.engine ?? global.engine,
     engineOptions: p.engineOptions ?? {},
+    preserve: { ...(p.preserve ?? {}) },
     retry: { ...DEFAULT_RETRY, ...(p.retry ?? {}) },
     bandwidthLimitMbps: p.bandwidthLimitMbps ?? 0,
     windowsPaths,
     ...(p.schedule ? { schedule: buildSchedule(p.schedule) } : {}),
     maxDeletes: p.maxDeletes !== undefined ? parseMaxDeletes(p.maxDeletes)! : null,
+    verify: p.verify ?? 'off',
+    verifySample: p.verifySample ?? DEFAULT_VERIFY_SAMPLE,
+    verifyMismatch: p.verifyMismatch ?? 'fail',
     ...selectionOf(p, now),
   };
 }

@@ -7,6 +7,7 @@ import type { ConfigProblem } from './problems';
 import { parseSize } from './size';
 import { parseAge } from './selection';
 import { parseMaxDeletes } from './max-deletes';
+import { MOVED_TO_PRESERVE } from '../engines/rsync/engine-options';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -40,6 +41,8 @@ export function problemFromAjv(e: ErrorObject, root: unknown): ConfigProblem & {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
+      const moved = segs.length === 4 && segs[2] === 'engineOptions' && segs[3] === 'rsync' ? MOVED_TO_PRESERVE[key] : undefined;
+      if (moved) return { segments: [...segs, key], path: dottedPath([...segs, key]), message: `'${key}' moved to ${dottedPath([segs[0], segs[1], 'preserve', moved])} (what to keep is shared by every engine)` };
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).filter((k) => k !== '$schema');
       return { segments: [...segs, key], path: dottedPath([...segs, key]), message: `unknown key '${key}'${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}` };
     }

@@ -2,6 +2,7 @@ import type { ChunkPolicy, SizeAgeFilter } from '../api';
 import type { SelectionSettings } from './selection';
 import type { ScheduleConfig } from '../schedule/types';
 import type { MaxDeletes } from './max-deletes';
+import type { PreserveSettings } from './preserve';
 
 /** Per-profile retry policy (robocurse-level attempts plus the engine's own retries). */
 export interface RetryPolicy {
@@ -52,6 +53,8 @@ export interface ProfileConfig {
   windowsPaths: boolean;
   /** When the system's scheduler runs this profile (`robocurse schedule sync`); absent = never. */
   schedule?: ScheduleConfig;
+  /** What to keep besides the data, as written in the config (absent keys take the defaults: src/config/preserve.ts). */
+  preserve?: PreserveSettings;
   /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
   maxDeletes?: MaxDeletes | null;
   /** Only files whose names match these wildcards (empty: every file). */
@@ -62,7 +65,16 @@ export interface ProfileConfig {
   sizeAge?: SizeAgeFilter;
   /** robocopy /XA letters; only with the robocopy engine. */
   excludeAttributes?: string;
+  /** Check of each chunk's copy before it counts as done (src/verify); absent = 'off'. */
+  verify?: VerifyMode;
+  /** `sample`: percentage of files whose content is hashed (0 < x <= 100); absent = 10. */
+  verifySample?: number;
+  /** What a verification mismatch does to the chunk: fail it (default) or only warn. */
+  verifyMismatch?: 'fail' | 'warn';
 }
+
+/** How much of a chunk's copy is checked: nothing, size+time(+mode), plus a content hash of a sample, or of every file. */
+export type VerifyMode = 'off' | 'meta' | 'sample' | 'full';
 
 /** A plugin named by the config. */
 export interface PluginRef {
@@ -89,6 +101,8 @@ export interface GlobalConfig {
   /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
   pauseTimeoutSeconds: number;
   pauseTimeoutAction: 'resume' | 'stop';
+  /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
+  healthIntervalSeconds?: number;
 }
 
 export interface RobocurseConfig {

@@ -1,5 +1,6 @@
 import { constants as C, existsSync, promises as fsp, type BigIntStats } from 'node:fs';
 import { decodeName, fsPath } from './byte-names';
+import { setTimesFd, setTimesPath, type ExactTimes } from './file-times';
 
 /**
  * On Linux an open directory is reachable as /proc/self/fd/N: a path through it resolves to the
@@ -107,12 +108,20 @@ export class AnchoredDir {
     await fsp.rmdir(this.entry(name));
   }
 
-  /** Sets the directory's own access and modification times (never a link's target). */
-  async setTimes(atime: Date, mtime: Date): Promise<void> {
-    if (this.fh) { await this.fh.utimes(atime, mtime); return; }
+  /** Where calls on the directory itself go: its descriptor, or (no /proc) its path, checked when opened. */
+  target(): { fd: number } | { path: string | Buffer } {
+    return this.fh ? { fd: this.fh.fd } : { path: fsPath(this.base) };
+  }
+
+  /**
+   * Sets the directory's own times (never a link's target), to the nanosecond where the
+   * file-system helper is built; the access time too unless `withAtime` is false.
+   */
+  async setTimes(times: ExactTimes, withAtime = true): Promise<void> {
+    if (this.fh) { setTimesFd(this.fh.fd, times, withAtime); return; }
     const st = await fsp.lstat(fsPath(this.base));
     if (!st.isDirectory()) throw fsError('ENOTDIR', `'${this.base}' is no longer a directory`);
-    await fsp.utimes(fsPath(this.base), atime, mtime);
+    setTimesPath(fsPath(this.base), times, withAtime);
   }
 
   async close(): Promise<void> {

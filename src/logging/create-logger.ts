@@ -1,7 +1,6 @@
-import * as path from 'node:path';
 import pino from 'pino';
 import { displayNamesInJsonLine } from '../fs/display-names';
-import { ensurePrivateDir, openPrivateAppend } from '../fs/private-files';
+import { openLogFile } from './log-file';
 
 type PrettyFactory = (opts: Record<string, unknown>) => NodeJS.WritableStream;
 
@@ -32,15 +31,15 @@ export interface CreateLoggerOptions {
 export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
   const streams: pino.StreamEntry[] = [];
   let logFile: string | undefined;
-  let fileDest: pino.DestinationStream & { flushSync?: () => void } | undefined;
+  let fileDest: ReturnType<typeof pino.destination> | undefined;
   if (opts.logDir && opts.sessionId) {
     // Session logs name every path and error of a run: private (0700 directory, 0600 file), and
-    // a log directory others could write (plant links, swap files) is refused. Throws
-    // UnsafePathError for that.
-    ensurePrivateDir(opts.logDir, 'the log directory');
-    logFile = path.join(opts.logDir, `robocurse-${opts.sessionId}.log`);
-    fileDest = pino.destination({ fd: openPrivateAppend(logFile), sync: false });
-    streams.push({ level: 'debug', stream: fileDest });
+    // a log directory others could write is refused (UnsafePathError). Throws LogDirError naming
+    // the directory: an unusable log directory stops the run before it starts.
+    const opened = openLogFile(opts.logDir, `robocurse-${opts.sessionId}.log`);
+    logFile = opened.file;
+    fileDest = pino.destination({ fd: opened.fd, sync: false });
+    streams.push({ level: 'debug', stream: guardedFileStream(fileDest, logFile, opts.stderr) });
   }
   if (opts.level !== 'silent') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,6 +69,27 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
     logFile,
     flush(): void {
       try { fileDest?.flushSync?.(); } catch { /* not yet open: nothing to flush */ }
+    },
+  };
+}
+
+/**
+ * The log file as a stream that can fail without taking the run down: a disk that fills up
+ * mid-run makes sonic-boom emit 'error' (uncaught: a crash) and throw on every later write. The
+ * run's state database and events still record everything, so one warning on stderr is enough.
+ */
+function guardedFileStream(dest: ReturnType<typeof pino.destination>, file: string, stderr: NodeJS.WriteStream): pino.DestinationStream {
+  let broken = false;
+  const fail = (err: unknown): void => {
+    if (broken) return;
+    broken = true;
+    stderr.write(`robocurse: cannot write the log file ${file} any more (${(err as NodeJS.ErrnoException)?.code ?? String(err)}); the run goes on, the rest of this log is lost\n`);
+  };
+  dest.on('error', fail);
+  return {
+    write(chunk: string): void {
+      if (broken) return;
+      try { dest.write(chunk); } catch (err) { fail(err); }
     },
   };
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Chunk, CopyOptions, Logger } from '../api';
+import type { ChildLedger, Chunk, CopyOptions, Logger, Preserve } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import { probeMtimeGranularityMs } from '../fs/time-granularity';
@@ -36,13 +36,15 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
   const how = c.how === 'assumed' ? `assumed for this platform: ${c.reason}` : c.how === 'entry' ? 'probed on an existing entry' : 'probed with a probe file';
   logger.info({ profile: profile.name, destinationCaseInsensitive: c.caseInsensitive, probe: c.how },
     `destination ${profile.destination} compares names ${c.caseInsensitive ? 'ignoring case' : 'case-sensitively'} (${how})`);
-  const mtimeGranularityMs = await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun });
+  // Only the native engine reads it (rsync and robocopy have their own windows), and the probe
+  // writes a file into the destination root: no other engine's run should pay for that trace.
+  const mtimeGranularityMs = profile.engine === 'native' ? await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun }) : undefined;
   if (mtimeGranularityMs) logger.info({ profile: profile.name, mtimeGranularityMs }, `destination ${profile.destination} keeps mtimes to ${mtimeGranularityMs} ms: times that close count as equal`);
   return { ...c, mtimeGranularityMs };
 }
 
 /** What a Copier gets for one chunk of `profile`. */
-export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits }): CopyOptions {
+export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryRun: boolean; bandwidthBytesPerSec: number; logPath?: string; logger: Logger; destinationCase?: DestinationTraits; childLedger?: ChildLedger; preserve?: Preserve }): CopyOptions {
   return {
     mirror: profile.mirror,
     dryRun: o.dryRun,
@@ -57,6 +59,8 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     engineOptions: profile.engineOptions,
     engineRetries: profile.retry.engineRetries,
     engineWaitSeconds: profile.retry.engineWaitSeconds,
+    childLedger: o.childLedger,
+    ...(o.preserve ? { preserve: o.preserve } : {}),
     logger: o.logger.child({ chunkId: chunk.id }),
   };
 }

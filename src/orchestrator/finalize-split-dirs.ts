@@ -1,13 +1,15 @@
 import type { BigIntStats } from 'node:fs';
-import { hasSizeAgeFilter, selectsFile, type Chunk, type Logger } from '../api';
+import { hasSizeAgeFilter, selectsFile, type Chunk, type Logger, type Preserve } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
+import { sameSetTime, type ExactTimes } from '../fs/file-times';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
 import type { ProfileConfig } from '../config/types';
 import { profileExcludes } from '../plan/profile-excludes';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../scan';
 import type { FinalPassDeletions } from './safety-rails';
+import { giveSplitDirectoryAttributes } from './split-dir-attributes';
 
 /** Directories the chunker split: strict ancestors of tree chunks, and files-only chunk dirs. */
 export function splitDirectories(chunks: readonly Chunk[]): string[] {
@@ -37,6 +39,8 @@ export interface FinalizeOptions {
   destinationCase?: CaseSensitivity;
   /** maxDeletes and the deletion log: an extra it does not admit stays. */
   deletions?: FinalPassDeletions;
+  /** What the profile keeps: directory times (to the nanosecond) only when it keeps them. */
+  preserve?: Preserve;
 }
 
 /** Case-insensitive comparison key; folding more than a file system does only keeps more. */
@@ -67,7 +71,7 @@ export async function finalizeSplitDirectories(profile: ProfileConfig, sourceRoo
   if (dirs.length === 0) return result;
   let dcase = opts.destinationCase;
   if (!dcase || dcase.how === 'assumed') dcase = await probeCaseSensitivity(profile.destination, { mayWrite: !opts.dryRun });
-  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result, opts.deletions);
+  const pass = new FinalizePass(profile, sourceRoot, dcase.caseInsensitive, opts.dryRun, result, opts.deletions, opts.preserve);
   for (const rel of dirs) await pass.finalize(rel);
   for (const p of result.problems) opts.logger.warn({ profile: profile.name }, `finalize: ${p}`);
   if (result.extrasRemoved.length) {
@@ -87,6 +91,7 @@ class FinalizePass {
     private readonly profile: ProfileConfig, private readonly sourceRoot: string, private readonly caseInsensitive: boolean,
     private readonly dryRun: boolean, private readonly result: FinalizeResult,
     private readonly deletions?: FinalPassDeletions,
+    private readonly preserve?: Preserve,
   ) {
     const rules = profileExcludes(profile);
     this.matchers = [makeExcludeMatcher(rules, { sourceRoot })];
@@ -97,29 +102,44 @@ class FinalizePass {
   async finalize(rel: string): Promise<void> {
     const src = await this.openBoth(this.sourceRoot, rel, 'source');
     if (!src) return;
-    let srcNames: string[];
-    let srcTimes: { atime: Date; mtime: Date };
     try {
-      const st = await src.stat();
-      srcTimes = { atime: new Date(Number(st.atimeMs)), mtime: new Date(Number(st.mtimeMs)) };
-      srcNames = (await src.list()).map((e) => e.name);
-    } catch (err) {
-      this.result.problems.push(`${shown(rel)}: cannot list the source (${code(err)}); left as is`);
-      return;
-    } finally {
-      await src.close();
-    }
-    const dst = await this.openBoth(this.profile.destination, rel, 'destination');
-    if (!dst) return;
-    try {
-      if (this.profile.mirror) await this.removeExtras(dst, rel, srcNames);
-      if (!this.dryRun) {
-        try { await dst.setTimes(srcTimes.atime, srcTimes.mtime); } catch (err) {
-          this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
+      let srcNames: string[];
+      let srcTimes: ExactTimes;
+      try {
+        const st = await src.stat();
+        srcTimes = { atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
+        srcNames = (await src.list()).map((e) => e.name);
+      } catch (err) {
+        this.result.problems.push(`${shown(rel)}: cannot list the source (${code(err)}); left as is`);
+        return;
+      }
+      const dst = await this.openBoth(this.profile.destination, rel, 'destination');
+      if (!dst) return;
+      try {
+        if (this.profile.mirror) await this.removeExtras(dst, rel, srcNames);
+        if (!this.dryRun && this.preserve) {
+          // No chunk owns a split directory: owner, mode, xattrs and ACLs are given here.
+          try {
+            for (const p of await giveSplitDirectoryAttributes(src, dst, this.preserve)) this.result.problems.push(`${shown(rel)}: ${p}`);
+          } catch (err) {
+            this.result.problems.push(`${shown(rel)}: cannot set owner or mode (${code(err)})`);
+          }
         }
+        if (!this.dryRun && this.preserve?.directoryTimes !== false) {
+          const withAtime = this.preserve?.atimes ?? true;
+          try {
+            // Already equal (an unchanged re-run): leave the directory alone, ctime included.
+            const cur = await dst.stat();
+            if (!sameSetTime(cur.mtimeNs, srcTimes.mtimeNs) || (withAtime && !sameSetTime(cur.atimeNs, srcTimes.atimeNs))) await dst.setTimes(srcTimes, withAtime);
+          } catch (err) {
+            this.result.problems.push(`${shown(rel)}: cannot set times (${code(err)})`);
+          }
+        }
+      } finally {
+        await dst.close();
       }
     } finally {
-      await dst.close();
+      await src.close();
     }
   }
 

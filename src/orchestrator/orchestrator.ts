@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { Chunk, Chunker, Copier, CopyResult, FileAction, Logger, ProfileSummary, Scanner } from '../api';
+import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, FileAction, Logger, Preserve, ProfileSummary, Scanner } from '../api';
 import { fileReport } from '../files-log/file-report';
 import { emptyStats } from '../api';
 import { exitCodeForOutcome } from '../cli/exit-codes';
@@ -9,6 +9,8 @@ import { BandwidthBudget } from './bandwidth-budget';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { startChunk } from './chunk-root-guard';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
+import { linkHardLinkGroups } from './link-pass';
+import { preserveForRun } from './preserve-for-run';
 import { profileExcludes } from '../plan/profile-excludes';
 import { buildCopyOptions, chunkLogPath, probeDestinationCase } from './copy-options';
 import type { CaseSensitivity } from '../fs/case-sensitivity';
@@ -20,6 +22,8 @@ import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
 import { SafetyRails } from './safety-rails';
 import { AttemptLedger } from '../report/chunk-totals';
+import type { VerifyHook } from '../verify/verify-hook';
+import type { RunEta } from '../eta/run-eta';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
 
 /** Everything the orchestrator works with, injected so tests can swap any part. */
@@ -45,6 +49,12 @@ export interface OrchestratorDeps {
    * (chunk-root-guard.ts); default true. Off only for tests that run made-up paths.
    */
   guardChunkRoots?: boolean;
+  /** Checks a chunk's copy before it is recorded as done (src/verify); absent = no verification. */
+  verifier?: Pick<VerifyHook, 'afterCopy' | 'summarize'>;
+  /** Learnt ETA from the chunk history, and the queue's longest-expected-first order (src/eta). */
+  eta?: Pick<RunEta, 'orderChunks' | 'annotate'>;
+  /** Handed to engines: where they note child processes for the next run's clean-up. */
+  childLedger?: ChildLedger;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -109,6 +119,10 @@ export class Orchestrator {
   private sourceRoot = '';
   /** How the current profile's destination compares names (probed before its first chunk). */
   private destinationCase?: CaseSensitivity;
+  /** What the current profile's chunks keep besides the data (resolved before its first chunk). */
+  private preserve?: Preserve;
+  /** What the current profile's replica lacks that was asked (ProfileSummary.replicaProblems). */
+  private replicaProblems: string[] = [];
   private readonly bandwidth: BandwidthBudget;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -140,12 +154,13 @@ export class Orchestrator {
       profiles: profiles.map((p) => p.name), host: os.hostname(), user: safeUser(), version: this.deps.version ?? '0.0.0',
       dryRun: this.dryRun, maxConcurrentJobs: this.maxConcurrentJobs,
     });
-    // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
-    await this.deps.snapshots?.cleanupOrphans();
+    // Not unref()'d: from here to SessionEnd this timer holds the event loop, so a run whose only
+    // work left is a retry waiting out its backoff (or a pause) never ends by the loop running dry.
     const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
-    timer.unref();
     const summaries: ProfileSummary[] = [];
     try {
+      // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
+      await this.deps.snapshots?.cleanupOrphans();
       for (let i = 0; i < profiles.length; i++) {
         if (s.stopRequested || s.drainRequested) break;
         s.profileIndex = i;
@@ -182,8 +197,18 @@ export class Orchestrator {
       this.profileRanToEnd = started && !this.state.stopRequested && this.queue.size === 0;
       await this.rails.settle();
       if (this.profileRanToEnd && this.plannedChunks.length > 0) {
-        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile) });
+        // Hard links across chunks first: the names it links exist in the source, so the final
+        // pass's mirror deletions never see them as extras.
+        if (this.preserve && this.state.tree?.hardLinks) {
+          const links = await linkHardLinkGroups(profile, this.sourceRoot, this.plannedChunks, this.state.tree.hardLinks, {
+            dryRun: this.dryRun, logger: this.deps.logger, preserve: this.preserve,
+            engineLinksWithinChunk: this.deps.copierFor(profile.engine).capabilities.preserve?.hardLinks === true,
+          });
+          this.replicaProblems.push(...links.problems.map((p) => `hard links: ${p}`));
+        }
+        const fin = await finalizeSplitDirectories(profile, this.sourceRoot, this.plannedChunks, { dryRun: this.dryRun, logger: this.deps.logger, destinationCase: this.destinationCase, deletions: this.rails.finalPass(profile), preserve: this.preserve });
         this.finalExtrasRemoved = fin.extrasRemoved.length;
+        this.replicaProblems.push(...fin.problems.map((p) => `finalize: ${p}`));
         this.profileRefusal = this.rails.finalPassRefusal(profile);
       }
     } catch (err) {
@@ -249,11 +274,16 @@ export class Orchestrator {
       chunks: chunks.length, durationMs: tree.durationMs,
     });
     if (s.stopRequested) return false;
-    this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
     const { completedChunkIds } = this.journal.beginProfile(profile, chunks, { resume: this.resume && !this.dryRun, dryRun: this.dryRun });
     // Mirror rails (may throw MirrorRefusedError) and the resume's check of the destination.
     const stillDone = await this.rails.beforeQueue(profile, { sourceRoot, tree, chunks, completedChunkIds });
     if (s.stopRequested) return false;
+    // Only now: the probes may create (and remove) a file in the destination root, which a
+    // refused mirror must not see touched, nor the resume check take for a changed destination.
+    this.destinationCase = await probeDestinationCase(profile, this.dryRun, this.deps.logger);
+    const kept = preserveForRun(profile, this.deps.copierFor(profile.engine), this.deps.logger);
+    this.preserve = kept.preserve;
+    this.replicaProblems.push(...kept.problems);
     this.initQueue(profile, chunks, stillDone);
     s.phase = 'Replicating';
     this.redistributeBandwidth();
@@ -270,7 +300,7 @@ export class Orchestrator {
     s.totalBytes = chunks.reduce((a, c) => a + c.estimatedBytes, 0);
     s.totalFiles = chunks.reduce((a, c) => a + c.estimatedFiles, 0);
     const now = this.now();
-    for (const chunk of chunks) {
+    for (const chunk of this.deps.eta?.orderChunks(profile, chunks) ?? chunks) {
       if (alreadyDone.has(chunk.id)) {
         s.skippedChunks.push(chunk);
         s.completedCount++;
@@ -291,7 +321,8 @@ export class Orchestrator {
     s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0; s.totalFiles = 0; s.filesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
     this.finishedBytes = 0; this.finishedFiles = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
-    this.plannedChunks = []; this.profileRanToEnd = false; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined;
+    this.plannedChunks = []; this.profileRanToEnd = false; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
+    this.replicaProblems = [];
     this.chunkBytes.clear();
     this.ledger.clear();
     this.queue.clear();
@@ -373,7 +404,7 @@ export class Orchestrator {
       const copier = this.deps.copierFor(profile.engine);
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
       const options = {
-        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase }),
+        ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
         onFileAction: (a: FileAction) => this.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, this.dryRun, this.now())),
       };
@@ -388,7 +419,8 @@ export class Orchestrator {
     const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
     s.activeJobs.set(id, active);
     this.redistributeBandwidth();
-    void job.done.then((result) => {
+    const verifier = this.deps.verifier;
+    void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
       if (s.stopRequested && result.killed) return; // stopAllJobs owns killed jobs
       this.finishedJobs.push({ active, result });
       this.scheduleTick();
@@ -554,18 +586,27 @@ export class Orchestrator {
     return { maxConcurrentJobs: this.maxConcurrentJobs, bandwidthBytesPerSec: profile ? this.bandwidth.budgetFor(profile) : 0 };
   }
 
-  /** Kills every running job (whole process trees) and empties the active set. */
+  /**
+   * Kills every running job (whole process trees) and empties the active set. Never rejects: a
+   * kill that fails does not spare the other jobs, and is reported (log and Warning event) with
+   * the chunk it concerns, so the run still ends as Stopped instead of hanging in Replicating.
+   */
   stopAllJobs(): Promise<void> {
     if (this.stopping) return this.stopping;
     const s = this.state;
     const jobs = [...s.activeJobs.values()];
     this.stopping = (async () => {
       this.scanAbort?.abort();
-      await Promise.all(jobs.map(async (a) => {
-        await a.job.kill();
-        this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`);
-      }));
-      await this.bookKilledAttempts(jobs);
+      const kills = await Promise.allSettled(jobs.map(async (a) => a.job.kill()));
+      kills.forEach((k, i) => {
+        const a = jobs[i];
+        if (k.status === 'fulfilled') { this.deps.logger.warn({ chunkId: a.chunk.id }, `killed chunk ${a.chunk.id}`); return; }
+        const message = `could not kill the job of chunk ${a.chunk.id} (${a.chunk.sourcePath})${a.job.pid ? `, pid ${a.job.pid}` : ''}: ${(k.reason as Error)?.message ?? String(k.reason)}; it may still be running`;
+        this.deps.logger.error({ chunkId: a.chunk.id, err: k.reason }, message);
+        this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
+      });
+      // Only jobs that died settle their `done`: one that survived its kill would hold the stop up.
+      await this.bookKilledAttempts(jobs.filter((_, i) => kills[i].status === 'fulfilled'));
       s.activeJobs.clear();
       this.finishedJobs.splice(0);
       s.phase = 'Stopped';
@@ -607,6 +648,7 @@ export class Orchestrator {
     const limit = this.deps.pauseTimeout;
     if (limit && limit.ms > 0 && !this.pauseTimer) {
       this.pauseTimer = setTimeout(() => this.pauseTimedOut(limit.action), limit.ms);
+      // The run's tick timer holds the loop while a run is pending; this one must not outlive it.
       this.pauseTimer.unref();
     }
   }
@@ -674,12 +716,13 @@ export class Orchestrator {
 
   /** The current picture of the run. */
   getStatus(): OrchestrationStatus {
-    return buildStatus(this.state, {
+    const status = buildStatus(this.state, {
       now: this.now(), queued: this.queue.size,
       doneProfilesBytes: this.doneProfilesBytes, doneProfilesTotal: this.doneProfilesTotal,
       bytesPerSecond: this.meter.bytesPerSecond(), etaFor: (bytes) => this.meter.etaSeconds(bytes),
       laterProfilesBytes: this.laterProfilesBytes(),
     });
+    return this.deps.eta?.annotate(status, this.state, this.now(), this.maxConcurrentJobs) ?? status;
   }
 
   /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */
@@ -695,13 +738,14 @@ export class Orchestrator {
 
   private completeCurrentProfile(profile: ProfileConfig): ProfileSummary {
     const s = this.state;
-    const summary = summarizeProfile({
+    const base = summarizeProfile({
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
       totals: [...this.ledger.all()].map(([, t]) => t),
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
       stopped: s.stopRequested || this.queue.size > 0 || (s.drainRequested && !this.profileRanToEnd), error: this.profileError, scanErrors: this.scanErrors,
-      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal,
+      extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems,
     });
+    const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);
     this.profileToFold = true;
     this.deps.bus.emit('ProfileComplete', summary);

@@ -4,6 +4,7 @@ import type { ChunkTotals } from '../report/chunk-totals';
 import type { FinishedChunk } from './types';
 
 const MAX_ERRORS_PER_CHUNK = 5;
+const MAX_REPLICA_PROBLEMS = 20;
 
 /** Totals of one profile from its finished chunks. */
 export function summarizeProfile(input: {
@@ -18,6 +19,8 @@ export function summarizeProfile(input: {
   extrasRemoved?: number;
   /** A mirror safety rail failed the profile (see ProfileSummary.refused). */
   refused?: string;
+  /** See ProfileSummary.replicaProblems (all of them: only the first are reported). */
+  replicaProblems?: readonly string[];
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
   const counts = input.totals ?? [...input.completed, ...input.failed].map((c) => c.result?.stats);
@@ -33,7 +36,7 @@ export function summarizeProfile(input: {
   let result: ProfileResult;
   if (input.error || input.refused || input.failed.length > 0) result = 'Failed';
   else if (input.stopped) result = 'Stopped';
-  else if (warn > 0 || input.scanErrors > 0) result = 'Warning';
+  else if (warn > 0 || input.scanErrors > 0 || (input.replicaProblems?.length ?? 0) > 0) result = 'Warning';
   else result = 'Success';
   // A report for people and scripts: names that are not UTF-8 read as \xNN (src/fs/byte-names).
   return displayNames({
@@ -54,6 +57,7 @@ export function summarizeProfile(input: {
     scanErrors: input.scanErrors,
     ...(input.error ? { error: input.error } : {}),
     ...(input.refused ? { refused: input.refused } : {}),
+    ...(input.replicaProblems?.length ? { replicaProblems: input.replicaProblems.slice(0, MAX_REPLICA_PROBLEMS) } : {}),
   });
 }
 

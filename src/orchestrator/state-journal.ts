@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { profileFingerprint, type StateStore } from '../state';
-import type { AttemptRecord, RunJournal } from './run-journal';
 import type { ChunkTotals } from '../report/chunk-totals';
+import type { ChunkHistoryRow } from '../state/chunk-history';
+import type { AttemptRecord, RunJournal } from './run-journal';
 import type { SourceDevice } from './source-device';
 
 /** Events are written in batches: one transaction per event would cost an fsync each. */
@@ -67,7 +68,7 @@ export class StateJournal implements RunJournal {
       attemptFilesCopied: result.stats.filesCopied, attemptBytesCopied: result.stats.bytesCopied,
     };
     if (status === 'Failed') this.queueChunkWrite(() => this.store.markChunkFailed(id, chunk.id, { ...base, message: result.exitMeaning.message }));
-    else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message }));
+    else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message, engine: this.cfg.profiles.find((p) => p.name === profile)?.engine }));
   }
 
   attemptFinished(profile: string, chunk: Chunk, a: AttemptRecord): void {
@@ -151,6 +152,12 @@ export class StateJournal implements RunJournal {
     try { this.store.recordEvents(batch); } catch (err) {
       this.logger.error({ err }, `could not store ${batch.length} events in the state database`);
     }
+  }
+
+  /** The kept chunk history of a profile and engine (the learnt ETA, src/eta). */
+  chunkHistory(profile: string, engine: string): ChunkHistoryRow[] {
+    this.flushChunks();
+    return this.store.chunkHistory(profile, engine);
   }
 
   /** Asked on every status refresh: read once per profile and session. */

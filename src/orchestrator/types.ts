@@ -86,6 +86,13 @@ export interface OrchestrationStatus {
    * run (undefined while any later profile's size is unknown, or the throughput is).
    */
   overallEtaSeconds?: number;
+  /**
+   * Seconds left in the current profile as learnt from its past chunk durations (src/eta), paced
+   * by this run's chunks so far; known before any live throughput, undefined without history.
+   */
+  learnedEtaSeconds?: number;
+  /** The estimate to show first: the learnt one, weighted toward the live one as the run goes. */
+  bestEtaSeconds?: number;
   activeCount: number;
   queuedCount: number;
   paused: boolean;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { windowsSystemExecutable } from './system-executables';
+import type { ChildLedger } from '../api/child-ledger';
+import { withParentDeathSignal } from './parent-death';
 
 /** How a tracked child ended. */
 export interface ChildExit {
@@ -32,16 +34,28 @@ export function assertCleanArgv(command: string, args: readonly string[]): void 
   }
 }
 
+export interface TrackedSpawnOptions extends SpawnOptions {
+  /** Notes the child while it runs, so a later run can reap it if robocurse dies first. */
+  ledger?: ChildLedger;
+}
+
 /**
  * Spawns `command` with an argv array (never a shell) in its own process group, so the whole tree
  * can be stopped, suspended or killed together. On Windows, kill uses `taskkill /T /F`.
+ *
+ * The child dies with robocurse: on Linux through a parent-death signal (withParentDeathSignal);
+ * everywhere, when a ledger is given, it is noted there until it exits, and the next run reaps
+ * what outlived a robocurse that was killed.
  */
-export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions = {}): TrackedChild {
+export function spawnTracked(command: string, args: readonly string[], options: TrackedSpawnOptions = {}): TrackedChild {
   assertCleanArgv(command, args);
   const isWin = process.platform === 'win32';
-  const child = spawn(command, args as string[], {
+  const { ledger, ...spawnOptions } = options;
+  const cwd = spawnOptions.cwd === undefined ? undefined : String(spawnOptions.cwd);
+  const launch = withParentDeathSignal(command, args, (spawnOptions.env ?? process.env).PATH, cwd);
+  const child = spawn(launch.command, launch.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
+    ...spawnOptions,
     shell: false,
     // A new process group (POSIX): kill(-pid) reaches every descendant. On Windows, detached
     // would open a console window, and taskkill /T walks the tree instead.
@@ -54,7 +68,8 @@ export function spawnTracked(command: string, args: readonly string[], options: 
     child.once('close', (code, signal) => { if (!settled) { settled = true; resolve({ code, signal }); } });
   });
   let ended = false;
-  void exited.then(() => { ended = true; });
+  const forget = child.pid !== undefined && ledger ? ledger.recordChild(child.pid, command) : undefined;
+  void exited.then(() => { ended = true; forget?.(); });
 
   const signalGroup = (sig: NodeJS.Signals): void => {
     if (ended || child.pid === undefined) return;

@@ -24,6 +24,8 @@ export interface ScanIo {
   lstat(path: string): fs.Stats;
   /** stat (follows links): what a symlink points at; undefined when the target is missing. */
   stat(path: string): fs.Stats | undefined;
+  /** `dev:ino` of the entry itself, exact (bigint: a double cannot hold every inode number). */
+  identity(path: string): string;
 }
 
 /**
@@ -39,4 +41,5 @@ export const nodeScanIo: ScanIo = {
   readdirBytes: (p) => fs.readdirSync(fsPath(p), { withFileTypes: true, encoding: 'buffer' }),
   lstat: (p) => fs.lstatSync(fsPath(p)),
   stat: (p) => fs.statSync(fsPath(p), { throwIfNoEntry: false }),
+  identity: (p) => { const st = fs.lstatSync(fsPath(p), { bigint: true }); return `${st.dev}:${st.ino}`; },
 };

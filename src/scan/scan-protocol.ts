@@ -42,6 +42,8 @@ export interface ScanTaskResult {
   dirs: DirSummary[];
   errors: ScanError[];
   links: SkippedLink[];
+  /** Regular files with more than one link: path and `dev:ino` (exact, from a bigint lstat). */
+  hardLinked: Array<{ relPath: string; id: string }>;
   /** Directories found but not walked (budget spent): the main thread hands them out again. */
   pending: string[];
 }

@@ -45,7 +45,7 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
   // Absolute excludeDirs are taken relative to the scan root (the plan has already rebased
   // those written against the live source when scanning a snapshot).
   const matcher = makeExcludeMatcher(task.excludes, { sourceRoot: task.root });
-  const out: ScanTaskResult = { dirs: [], errors: [], links: [], pending: [] };
+  const out: ScanTaskResult = { dirs: [], errors: [], links: [], hardLinked: [], pending: [] };
   // Reversed so the first listed dir is walked first (stack order).
   const stack = [...task.dirs].reverse();
   const rootPrefix = task.root.endsWith('/') || task.root.endsWith('\\') ? task.root : `${task.root}/`;
@@ -149,6 +149,8 @@ function visitEntry(d: Dirent<string | Buffer>, name: string, ctx: ListingContex
       if (!selectsFile(ctx.sizeAge, fst.size, fst.mtimeMs)) return;
       summary.ownFiles++;
       summary.ownBytes += fst.size;
+      // Only files with other names cost more: their exact identity, for the hard-link groups.
+      if (fst.nlink > 1) out.hardLinked.push({ relPath: ctx.relPrefix + name, id: io.identity(ctx.absPrefix + name) });
     } else if (kind === 'dir') {
       const childRel = ctx.relPrefix + name;
       if (!matcher.excludesDir(name, childRel)) ctx.subdirs.push(childRel);

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { DirTree, ScanError, Scanner, ScanOptions, SkippedLink } from '../api';
+import { HardLinkCollector } from './hard-link-groups';
 import { AbortError } from './abort-error';
 import type { ScanTask, ScanTaskResult } from './scan-protocol';
 import { TreeBuilder } from './tree-builder';
@@ -67,6 +68,7 @@ export class WorkerScanner implements Scanner {
     const builder = new TreeBuilder();
     const errors: ScanError[] = [];
     const links: SkippedLink[] = [];
+    const hardLinks = new HardLinkCollector();
     const queue: string[] = [''];
     // Two tasks per thread in flight: a thread finishing one finds the next already queued.
     const maxInFlight = this.threads * 2;
@@ -95,6 +97,7 @@ export class WorkerScanner implements Scanner {
         for (const d of r.dirs) builder.add(d);
         for (const e of r.errors) errors.push(e);
         for (const l of r.links) links.push(l);
+        for (const h of r.hardLinked) hardLinks.add(h.id, h.relPath);
         for (const p of r.pending) queue.push(p);
         if (!rootSeen) {
           rootSeen = true;
@@ -109,8 +112,10 @@ export class WorkerScanner implements Scanner {
           finish();
           const byPath = (a: { relPath: string }, b: { relPath: string }): number =>
             (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
+          const groups = hardLinks.groups();
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
+            ...(groups.length > 0 ? { hardLinks: groups } : {}),
             durationMs: performance.now() - started,
           });
           return;

@@ -40,6 +40,7 @@ export class SnapshotLifecycle {
    * reported as a Warning event and tried again at the next start.
    */
   async cleanupOrphans(): Promise<void> {
+    if (this.deps.dryRun) return; // a dry run deletes nothing; the next real run cleans up
     let orphans: SnapshotRecord[];
     try {
       orphans = this.deps.store.listOrphanSnapshots();
@@ -83,6 +84,7 @@ export class SnapshotLifecycle {
     if (!cfg) return { sourceRoot: profile.source };
     if (this.closed) throw new Error('snapshot lifecycle is shutting down: no new snapshots');
     const provider = this.deps.providers.get(cfg.provider);
+    if (this.deps.dryRun) return this.dryRunBegin(profile, cfg.provider, provider);
     const ctx: PersistentContext | undefined = provider && {
       provider, store: this.deps.store, emit: this.deps.emit, logger: this.deps.logger, sessionId: this.deps.sessionId,
     };
@@ -111,6 +113,17 @@ export class SnapshotLifecycle {
       this.failOrWarn(profile, `cannot create a ${cfg.provider} snapshot of ${profile.source}: ${message(err)}`, SNAPSHOT_WARNINGS.fallback, 'copying from the live tree');
       return { sourceRoot: profile.source };
     }
+  }
+
+  /**
+   * A dry run makes no snapshot (nor a kept one, nor prunes old ones): a snapshot is a write to
+   * the volume, and on VSS it can evict the oldest shadow copies. It still checks the provider
+   * is there, so a dry run reports the configuration a real run would fail on.
+   */
+  private dryRunBegin(profile: ProfileConfig, name: string, provider: SnapshotProvider | undefined): SnapshotBeginResult {
+    if (!provider) this.failOrWarn(profile, `cannot create a ${name} snapshot of ${profile.source}: snapshot provider '${name}' is not loaded`, SNAPSHOT_WARNINGS.fallback, 'copying from the live tree');
+    else this.deps.logger.info({ profile: profile.name }, `dry run: no ${name} snapshot is made (nor kept ones pruned); reading the live source ${profile.source}`);
+    return { sourceRoot: profile.source };
   }
 
   private async createWorking(profile: ProfileConfig, provider: SnapshotProvider): Promise<SnapshotInfo> {

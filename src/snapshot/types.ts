@@ -16,6 +16,8 @@ export interface SnapshotLifecycleDeps {
   logger: Logger;
   /** Checks that a destination exists before a persistent snapshot of it is made (tests). */
   pathExists?: (p: string) => boolean;
+  /** A dry run writes nothing: no snapshot is made, kept, pruned or cleaned up (the live source is read). */
+  dryRun?: boolean;
 }
 
 /** What `begin` hands to the scan. */

@@ -7,10 +7,10 @@ export const HISTORY_PER_CHUNK = 20;
 /** Appends one finished chunk to the history and trims old rows (inside the caller's transaction). */
 export function recordChunkHistory(
   ctx: StoreContext, profile: string, chunkId: string,
-  h: { bytes: number; files: number; durationMs: number; finishedAt: string },
+  h: { bytes: number; files: number; durationMs: number; finishedAt: string; engine?: string; estBytes?: number; estFiles?: number },
 ): void {
-  ctx.stmt('INSERT INTO chunk_history(profile, chunk_id, bytes, files, duration_ms, finished_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(profile, chunkId, h.bytes, h.files, Math.round(h.durationMs), h.finishedAt);
+  ctx.stmt('INSERT INTO chunk_history(profile, chunk_id, bytes, files, duration_ms, finished_at, engine, est_bytes, est_files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(profile, chunkId, h.bytes, h.files, Math.round(h.durationMs), h.finishedAt, h.engine ?? null, h.estBytes ?? null, h.estFiles ?? null);
   ctx.stmt(
     `DELETE FROM chunk_history WHERE profile = ? AND chunk_id = ? AND id <= (
        SELECT id FROM chunk_history WHERE profile = ? AND chunk_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
@@ -42,4 +42,29 @@ export function chunkDurationStats(ctx: StoreContext, profile: string): ChunkDur
     stats.filesPerSecond = (stats.files * 1000) / stats.durationMs;
   }
   return stats;
+}
+
+/** One finished chunk of the history, for the learnt ETA (src/eta). */
+export interface ChunkHistoryRow {
+  chunkId: string;
+  /** Bytes and files the chunk copied. */
+  bytes: number;
+  files: number;
+  /** What the scan estimated of the chunk; null in rows written before schema 4. */
+  estBytes: number | null;
+  estFiles: number | null;
+  durationMs: number;
+  engine: string | null;
+}
+
+/**
+ * The kept history of a profile, oldest first; with `engine`, the rows of that engine and the
+ * rows of unknown engine (written before schema 4).
+ */
+export function chunkHistoryRows(ctx: StoreContext, profile: string, engine?: string): ChunkHistoryRow[] {
+  const rows = (engine === undefined
+    ? ctx.stmt('SELECT * FROM chunk_history WHERE profile = ? ORDER BY id').all(profile)
+    : ctx.stmt('SELECT * FROM chunk_history WHERE profile = ? AND (engine = ? OR engine IS NULL) ORDER BY id').all(profile, engine)) as
+    { chunk_id: string; bytes: number; files: number; est_bytes: number | null; est_files: number | null; duration_ms: number; engine: string | null }[];
+  return rows.map((r) => ({ chunkId: r.chunk_id, bytes: r.bytes, files: r.files, estBytes: r.est_bytes, estFiles: r.est_files, durationMs: r.duration_ms, engine: r.engine }));
 }

@@ -75,10 +75,14 @@ export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: 
       r.severity === 'Warning' && r.message !== undefined ? displayName(r.message) : null, profileRunId, chunkId);
     requireOne(info.changes, profileRunId, chunkId);
     const owner = ctx.stmt(
-      `SELECT p.profile, r.dry_run FROM profile_runs p JOIN runs r ON r.session_id = p.session_id WHERE p.id = ?`,
-    ).get(profileRunId) as { profile: string; dry_run: number };
+      `SELECT p.profile, r.dry_run, c.estimated_bytes, c.estimated_files FROM profile_runs p JOIN runs r ON r.session_id = p.session_id
+       JOIN chunks c ON c.profile_run_id = p.id AND c.chunk_id = ? WHERE p.id = ?`,
+    ).get(chunkId, profileRunId) as { profile: string; dry_run: number; estimated_bytes: number; estimated_files: number };
     if (owner.dry_run === 0) {
-      recordChunkHistory(ctx, owner.profile, chunkId, { bytes: r.attemptBytesCopied ?? r.bytesCopied, files: r.attemptFilesCopied ?? r.filesCopied, durationMs: r.durationMs, finishedAt });
+      recordChunkHistory(ctx, owner.profile, chunkId, {
+        bytes: r.attemptBytesCopied ?? r.bytesCopied, files: r.attemptFilesCopied ?? r.filesCopied, durationMs: r.durationMs, finishedAt, engine: r.engine,
+        estBytes: owner.estimated_bytes, estFiles: owner.estimated_files,
+      });
     }
   });
 }

@@ -33,7 +33,7 @@ function canonicalJson(value: unknown): string {
 
 /**
  * Hash of what decides the meaning of a chunk id in this profile: where from, where to, how the
- * tree is cut, what is excluded, mirror or not, and the engine with its options. A checkpoint is
+ * tree is cut, what is excluded, mirror or not, what is preserved, and the engine with its options. A checkpoint is
  * reused only when this is equal, so a changed config can never make a resumed run skip a chunk
  * that the new config would copy differently. Engine options are included on purpose: their
  * switches can exclude or include files too, and a needless full copy is cheaper than a silent gap.
@@ -57,6 +57,9 @@ export function profileFingerprint(profile: ProfileConfig): string {
     ...(profile.includeFiles?.length ? { includeFiles: [...profile.includeFiles].sort() } : {}),
     ...(profile.selection && Object.keys(profile.selection).length ? { selection: profile.selection } : {}),
     ...(profile.excludeAttributes ? { excludeAttributes: profile.excludeAttributes } : {}),
+    // What is kept besides the data changes the replica too; absent when it is all defaults, so
+    // checkpoints made before `preserve` existed still match.
+    ...(profile.preserve && Object.keys(profile.preserve).length > 0 ? { preserve: profile.preserve } : {}),
   };
   return createHash('sha256').update(canonicalJson(material)).digest('hex');
 }

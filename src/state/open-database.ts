@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { createPrivateFile, ensurePrivateDir, tightenFileMode } from '../fs/private-files';
 import { assertTrustedPath, UnsafePathError } from '../fs/path-trust';
+import { whyDirUnusable } from '../fs/unusable-dir';
 import { StateError } from './errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 
@@ -37,12 +38,13 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
   } catch (err) {
     if (err instanceof UnsafePathError) throw new StateError('STATE_UNSAFE', err.message);
     if (err instanceof StateError) throw err;
-    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file}: ${(err as Error).message}`);
+    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file} (global.stateDir): ${whyDirUnusable(stateDir, err)}`);
   }
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout });
   } catch (err) {
-    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file}: ${(err as Error).message}`);
+    const why = options.readonly ? (err as Error).message : whyDirUnusable(stateDir, err);
+    throw new StateError('STATE_OPEN_FAILED', `cannot open the state database ${file} (global.stateDir): ${why}`);
   }
   try {
     db.pragma(`busy_timeout = ${timeout}`);
@@ -59,7 +61,11 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     return db;
   } catch (err) {
     db.close();
-    throw corruptionError(err, file) ?? err;
+    if (err instanceof StateError) throw err;
+    const corrupt = corruptionError(err, file);
+    if (corrupt) throw corrupt;
+    // A file that opens but cannot be written (read-only mount, a db file owned by another user).
+    throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}`);
   }
 }
 

@@ -169,8 +169,18 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // 5, not 4: main's chunk-history migration (issue #18) is version 4 and comes before this one
-    // on merge; a database of this branch alone goes from 3 to 5, which the runner allows.
+    version: 4,
+    description: 'chunk history per engine, with the chunk size the scan estimated (learnt ETA)',
+    sql: `
+      -- The engine that copied the chunk and what the scan estimated of it: the learnt ETA
+      -- models duration from the estimated size (what a run knows before it copies), per engine.
+      ALTER TABLE chunk_history ADD COLUMN engine TEXT;
+      ALTER TABLE chunk_history ADD COLUMN est_bytes INTEGER;
+      ALTER TABLE chunk_history ADD COLUMN est_files INTEGER;
+    `,
+  },
+  {
+    // After main's chunk-history migration (4): versions are applied in order, each once.
     version: 5,
     description: 'chunk attempts: the counts of every attempt (retried, failed, killed), the source of every total',
     sql: `

@@ -127,6 +127,9 @@ export class StateStore {
     return last ? chunks.listChunks(this.ctx, last.id, 'Failed') : [];
   }
 
+  /** The kept chunk history of a profile (of one engine, plus rows that predate engines), oldest first. */
+  chunkHistory(profile: string, engine?: string): chunkHistory.ChunkHistoryRow[] { return chunkHistory.chunkHistoryRows(this.ctx, profile, engine); }
+
   /** Learnt throughput of a profile, overall and per chunk. */
   chunkDurationStats(profile: string): ChunkDurationStats { return chunkHistory.chunkDurationStats(this.ctx, profile); }
 

@@ -103,6 +103,8 @@ export interface ChunkSuccess {
   /** The last attempt's own counts, for the learnt durations (default: filesCopied / bytesCopied). */
   attemptFilesCopied?: number;
   attemptBytesCopied?: number;
+  /** The engine that copied it (the learnt ETA is per engine). */
+  engine?: string;
 }
 
 /** The outcome of a chunk attempt that failed (Error or Fatal, or killed). */

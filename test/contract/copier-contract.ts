@@ -238,13 +238,21 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
       const job = start(makeChunk(src, dst), makeOptions({ bandwidthBytesPerSec: SLOW_BPS * 2 }));
       await firstBytesOrTimeout(job, 1000);
       job.suspend!();
-      await sleep(150); // let writes already handed to the OS settle
-      const frozen = job.progress().bytesCopied;
-      await sleep(500);
+      // Writes already under way when suspend() came may still land (later on a loaded machine):
+      // wait until progress stands still for 300 ms (a copy that goes on at this rate moves
+      // every ~125 ms), then it must stay still for a whole second.
+      let frozen = job.progress().bytesCopied;
+      for (const settleBy = Date.now() + 5000; Date.now() < settleBy;) {
+        await sleep(300);
+        const now = job.progress().bytesCopied;
+        if (now === frozen) break;
+        frozen = now;
+      }
+      await sleep(1000);
       expect(job.progress().bytesCopied, 'bytes while suspended').to.equal(frozen);
       expect(await isSettled(job.done), 'a suspended job must not finish').to.equal(false);
       job.resume!();
-      await sleep(500);
+      for (const by = Date.now() + 10_000; job.progress().bytesCopied === frozen && Date.now() < by;) await sleep(50);
       expect(job.progress().bytesCopied, 'bytes after resume').to.be.greaterThan(frozen);
     });
 

@@ -40,6 +40,7 @@ export function samplePayloads(): RunEventPayloads {
     Warning: { profile: 'docs', code: 'SNAPSHOT_FALLBACK', message: 'cannot create a btrfs snapshot; copying from the live tree' },
     CommandApplied: { command: 'set-bandwidth', argument: 200, source: 'command 7' },
     SessionEnd: { outcome: 'Failed', exitCode: 2, durationMs: 3_800_000, filesCopied: 1234, bytesCopied: 5_368_709_120, chunksFailed: 1, profiles: [sampleProfileSummary('docs')] },
+    VerifyMismatch: { profile: 'docs', chunkId: 'docs:tree:finance', path: 'finance/q3 "draft".xlsx', source: `${src}/finance/q3 "draft".xlsx`, destination: `${dst}/finance/q3 "draft".xlsx`, kind: 'content', detail: 'same size and time, different content' },
   };
 }
 

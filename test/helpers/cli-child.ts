@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../src/paths';
-import { cliPath, runCli, type CliResult } from './run-cli';
+import { cliPath, runCli, type CliResult, type CliStartOptions } from './run-cli';
 
 /**
  * The CLI the way cron and systemd run it: stdin closed, stdout and stderr pipes (not a
@@ -16,7 +16,7 @@ export interface CronResult extends CliResult {
   summary?: Record<string, unknown>;
 }
 
-export async function runCliLikeCron(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CronResult> {
+export async function runCliLikeCron(args: string[], opts: CliStartOptions = {}): Promise<CronResult> {
   const env = { ...opts.env, TERM: 'dumb', FORCE_COLOR: '0' };
   const r = await runCli(args, { ...opts, env });
   const lines: Array<Record<string, unknown>> = [];

@@ -73,7 +73,7 @@ export async function startDashboardScenario(dir: string, scanner: WorkerScanner
   const sessionId = `20261129-150000-${String(process.pid % 1_000_000).padStart(6, '0')}`;
   const bus = new EventBus(sessionId);
   const events: RunEvent[] = [];
-  const journal = new StateJournal(store, { configPath, global: {} } as unknown as RobocurseConfig, logger);
+  const journal = new StateJournal(store, { configPath, global: {}, profiles } as unknown as RobocurseConfig, logger);
   bus.subscribe((e) => { events.push(e); journal.recordEvent(e); });
   const copier = new SimulatedCopier();
   const orch = new Orchestrator({

@@ -9,9 +9,14 @@ export function cliPath(): string {
   return path.join(packageRoot(), 'bin', 'robocurse.js');
 }
 
+/** How to start the CLI: `user` runs it as that user through runuser(1) (the test runs as root). */
+export interface CliStartOptions { cwd?: string; env?: NodeJS.ProcessEnv; user?: string }
+
 /** Starts the CLI; the caller may signal the child before awaiting `result`. */
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar(): string; stdoutSoFar(): string } {
-  const child = spawn(process.execPath, [cliPath(), ...args], {
+export function startCli(args: string[], opts: CliStartOptions = {}): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar(): string; stdoutSoFar(): string } {
+  const argv = [cliPath(), ...args];
+  const [command, commandArgs] = opts.user ? ['runuser', ['-u', opts.user, '--', process.execPath, ...argv]] : [process.execPath, argv];
+  const child = spawn(command, commandArgs, {
     cwd: opts.cwd ?? packageRoot(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = ''; let stderr = '';
@@ -23,6 +28,6 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   return { child, result, stderrSoFar: () => stderr, stdoutSoFar: () => stdout };
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: CliStartOptions = {}): Promise<CliResult> {
   return startCli(args, opts).result;
 }

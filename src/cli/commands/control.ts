@@ -32,7 +32,8 @@ export function controlCommand(command: ControlCommand) {
         let pending = ids;
         while (pending.length > 0 && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 200));
-          pending = pending.filter((id) => !store.getCommand(id)?.appliedAt);
+          // A session claims a command ('applying') before it applies it and writes the outcome.
+          pending = pending.filter((id) => { const c = store.getCommand(id); return !c?.appliedAt || c.outcome === 'applying'; });
         }
         for (const id of ids) {
           const c = store.getCommand(id);

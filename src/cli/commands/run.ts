@@ -2,9 +2,13 @@ import { TOKENS, type Chunker } from '../../api';
 import type { ProfileConfig, RobocurseConfig } from '../../config/types';
 import { createContainer } from '../../di/container';
 import type { CopierRegistry } from '../../engines/copier-registry';
-import { createLogger } from '../../logging/create-logger';
+import { createLogger, type LoggerSetup } from '../../logging/create-logger';
+import { LogDirError } from '../../logging/log-file';
+import { UnsafePathError } from '../../fs/path-trust';
 import { newSessionId } from '../../logging/session-id';
 import { EventBus } from '../../orchestrator/event-bus';
+import { FileChildLedger, ledgerDir } from '../../process/file-child-ledger';
+import { reapLeftovers } from '../../process/reap-leftovers';
 import { Orchestrator } from '../../orchestrator/orchestrator';
 import { StateJournal } from '../../orchestrator/state-journal';
 import { ProfileLockedError, StateError, StateStore } from '../../state';
@@ -15,17 +19,24 @@ import { dropSecretEnv } from '../secret-env';
 import type { WorkerScanner } from '../../scan';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
+import { ConfigError } from '../../config/problems';
 import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
 import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
 import type { ProgressView } from '../progress/progress-view';
+import { holdEventLoop } from '../keep-alive';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
 import { openRunRecords, type RunRecords } from '../run-records';
 import { handleCommandError } from './validate';
 import { installEmergencyCleanup, SnapshotLifecycle } from '../../snapshot';
+import { VerifyHook, VerifyPool } from '../../verify';
+import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
+import { checkMetricsFile } from '../metrics-file';
+import { RunEta } from '../../eta';
 
 export interface RunArgs extends CommonArgs {
   maxJobs?: number;
+  metricsFile?: string;
   dryRun: boolean;
   resume: boolean;
   allowMassDelete?: boolean;
@@ -62,6 +73,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     if (args.dashboardPort !== undefined && (!Number.isInteger(args.dashboardPort) || args.dashboardPort < 0 || args.dashboardPort > 65535)) {
       throw new UsageError(`--dashboard-port: expected a port number 0-65535 (0 = any free port), got ${args.dashboardPort}`);
     }
+    if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, io.cwd);
   } catch (e) {
     return handleCommandError(e, args, io);
   }
@@ -93,33 +105,57 @@ export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<Exit
 }
 
 export async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
+  // The run owns the event loop until its summary is out, its notifiers flushed and its locks released.
+  const release = holdEventLoop();
+  try {
+    return await executeHeldRun(cfg, profiles, args, io, onlyChunks);
+  } finally {
+    release();
+  }
+}
+
+/** A refusal before the run started (exit 4): one line for humans, a JSON line for --json. */
+function refuse(e: Error, args: RunArgs, io: CliIo): ExitCode {
+  io.stderr.write(`robocurse: ${e.message}\n`);
+  if (args.json) io.stdout.write(`${JSON.stringify({ type: 'error', exitCode: EXIT.Fatal, message: e.message })}\n`);
+  return EXIT.Fatal;
+}
+
+async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   const sessionId = newSessionId();
   // Progress bars and JSON status lines own the terminal: only warnings interrupt them by default.
   const level = args.logLevel ?? (args.json || io.stderr.isTTY ? 'warn' : 'info');
-  let log: ReturnType<typeof createLogger>;
+  let log: LoggerSetup;
   try {
     log = createLogger({ sessionId, logDir: cfg.global.logDir, level, stderr: io.stderr });
   } catch (e) {
-    return handleCommandError(e, args, io);
+    // An unusable log directory, or one another user could change: one line, exit 4.
+    if (e instanceof LogDirError || e instanceof UnsafePathError) return refuse(e, args, io);
+    throw e;
   }
   const c = createContainer();
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
-  let removeSignals = (): void => undefined;
+  // Before the locks are taken, removed after they are released (see installSignalControl).
+  const signals = installSignalControl((m) => io.stderr.write(`\n${m}\n`));
   let stopPolling = (): void => undefined;
   let removeEmergency = (): void => undefined;
   let stopStatus = (): void => undefined;
-  // A paused run with no job running has nothing pending in the event loop (every timer of the
-  // orchestrator is unref'd): without this handle the process would exit 0 mid-run, silently.
-  const keepAlive = setInterval(() => undefined, 60_000);
   let dashboard: { close(): Promise<void> } | undefined;
   let services: RunServices | undefined;
   let records: RunRecords | undefined;
+  let verifyPool: VerifyPool | undefined;
+  let health: HealthReporter | undefined;
   try {
-    checkEngines(profiles, registry, args.dryRun);
     services = await openRunServices(cfg, profiles, sessionId, registry, log.logger);
+    // After the plugins are loaded: a copier plugin's engine is known only then.
+    checkEngines(profiles, registry, args.dryRun);
     dropSecretEnv(cfg, io.env);
     const { store, hub, snapshotProviders } = services;
+    // Copy processes and scratch directories a killed run left behind go before this run copies a byte.
+    const children = ledgerDir(cfg.global.stateDir);
+    if (!args.dryRun) await reapLeftovers(children, log.logger);
+    const childLedger = new FileChildLedger(children, sessionId, log.logger);
     const bus = new EventBus(sessionId, undefined, (err, ev) => log.logger.error({ err, event: ev.type }, 'event listener failed'));
     const journal = new StateJournal(store, cfg, log.logger);
     bus.subscribe((ev) => {
@@ -127,18 +163,30 @@ export async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
       hub.publish(ev);
       log.logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
     });
-    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger });
+    const snapshots = new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger: log.logger, dryRun: args.dryRun });
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
     removeEmergency = installEmergencyCleanup(snapshots, log.logger);
+    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !args.dryRun ? new VerifyPool() : undefined;
     const orch = new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
       snapshots,
-      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps,
+      journal, logger: log.logger, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version: require('../../../../package.json').version as string,
+      verifier: verifyPool ? new VerifyHook({ bus, logger: log.logger, workers: verifyPool, dryRun: args.dryRun }) : undefined,
+      eta: new RunEta((profile, engine) => journal.chunkHistory(profile, engine)),
     });
+    health = new HealthReporter({
+      healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,
+      metrics: args.metricsFile ? new RunMetrics(require('../../../../package.json').version as string) : undefined,
+      intervalMs: (cfg.global.healthIntervalSeconds ?? 10) * 1000, sessionId, profiles: profiles.map((p) => p.name),
+      status: () => orch.getStatus(), logger: log.logger,
+    });
+    const reporter = health;
+    bus.subscribe((ev) => reporter.observe(ev));
+    health.start();
     const view = chooseView(args, io);
-    removeSignals = installSignalControl(orch, (m) => io.stderr.write(`\n${m}\n`));
+    signals.attach(orch);
     stopPolling = startControlPoller(store, orch, sessionId, profiles.map((p) => p.name), log.logger);
     // Once a second into the state database, for `robocurse dashboard` in any other process.
     const publisher = new StatusPublisher(orch, (st) => store.writeRunStatus(sessionId, JSON.stringify(st)), log.logger).start();
@@ -161,32 +209,36 @@ export async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
       dryRun: args.dryRun, resume: args.resume, onlyChunks, allowMassDelete: args.allowMassDelete,
       onProgress: (s) => view.update(s), ...records.callbacks,
     });
+    signals.detach();
     view.finish(orch.getStatus());
     await records.close();
     const exitCode = exitCodeForOutcome(summary.outcome);
+    await health.finish(summary.outcome, exitCode);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
     else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile, records.filesLog));
     return exitCode;
   } catch (e) {
-    if (e instanceof ProfileLockedError || e instanceof StateError) {
-      io.stderr.write(`robocurse: ${e.message}\n`);
-      // The sentence is on stderr already; the trace is for the JSON log only.
-      log.logger.debug({ err: e }, 'run refused');
-      return EXIT.Fatal;
+    signals.detach();
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      const code = handleCommandError(e, args, io);
+      await health?.finish('Error', code);
+      return code;
     }
-    const code = handleCommandError(e, args, io);
-    log.logger.error({ err: e }, 'run failed');
-    return code === EXIT.UsageOrConfig ? code : EXIT.Fatal;
+    // The full error (with its stack) goes to the log file only; the user gets one line.
+    log.logger.debug({ err: e }, 'run refused or failed');
+    const expected = e instanceof ProfileLockedError || e instanceof StateError || e instanceof UnsafePathError;
+    const message = (e as Error)?.message ?? String(e);
+    await health?.finish('Error', EXIT.Fatal);
+    return refuse(new Error(expected ? message : `fatal: ${message}${log.logFile ? ` (details in ${log.logFile})` : ''}`), args, io);
   } finally {
-    clearInterval(keepAlive);
     stopPolling();
     try { stopStatus(); } catch (err) { log.logger.warn({ err }, 'cannot publish the final live status'); }
     await dashboard?.close();
     await records?.close();
-    removeSignals();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
-    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close()]);
+    await Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close()]);
+    signals.remove();
     log.flush();
   }
 }

@@ -7,12 +7,14 @@ import { locateState, type StateDirArgs } from '../locate-state';
 import { UsageError } from '../load-cli-config';
 import { watchStatus } from './status-watch';
 import { handleCommandError } from './validate';
+import { healthText, readHealth, withHealthJson, type StatusArgs } from './status-health';
+import type { SessionStatus } from '../../state/status-query';
 
 /** Runs `f` on the state database the command line points at (locate-state.ts). */
-export async function withStore<T>(args: StateDirArgs, io: CliIo, f: (store: StateStore) => T | Promise<T>): Promise<T> {
+export async function withStore<T>(args: StateDirArgs, io: CliIo, f: (store: StateStore, stateDir: string) => T | Promise<T>): Promise<T> {
   const { stateDir } = await locateState(args, io);
   const store = StateStore.open(stateDir);
-  try { return await f(store); } finally { store.close(); }
+  try { return await f(store, stateDir); } finally { store.close(); }
 }
 
 /** `robocurse history`: recent sessions and their outcomes. */
@@ -29,20 +31,26 @@ export async function historyCommand(args: StateDirArgs & { limit: number }, io:
   }
 }
 
-/** `robocurse status`: the state of the running (or last) session, readable from any terminal and directory. */
-export async function statusCommand(args: StateDirArgs & { session?: string; watch?: boolean; interval?: number }, io: CliIo): Promise<ExitCode> {
+/**
+ * `robocurse status`: the state of the running (or last) session, readable from any terminal and
+ * directory, with the live record a running session last reported; `--check`/`--idle` answer a
+ * monitor instead (status-check.ts).
+ */
+export async function statusCommand(args: StatusArgs & StateDirArgs & { watch?: boolean; interval?: number }, io: CliIo): Promise<ExitCode> {
+  if (args.check || args.idle) return (await import('./status-check')).statusCheckCommand(args, io);
   try {
     const intervalMs = Math.max(0.2, args.interval ?? 2) * 1000;
     if (args.interval !== undefined && !(args.interval > 0)) throw new UsageError(`--interval: expected a number of seconds > 0, got ${args.interval}`);
-    await withStore(args, io, async (s) => {
+    await withStore(args, io, async (s, stateDir) => {
+      const render = (st: SessionStatus | undefined): string => {
+        const live = st?.state === 'running' ? readHealth(stateDir, st.run.sessionId) : undefined;
+        return args.json ? withHealthJson(renderStatusJson(st), live) : `${renderStatusText(st)}${live ? healthText(live) : ''}`;
+      };
       if (args.watch) {
-        await watchStatus(s, io, {
-          session: args.session, intervalMs, lines: Boolean(args.json),
-          render: (st) => (args.json ? renderStatusJson(st) : renderStatusText(st)),
-        });
+        await watchStatus(s, io, { session: args.session, intervalMs, lines: Boolean(args.json), render });
         return;
       }
-      const out = args.json ? renderStatusJson(s.status(args.session)) : renderStatusText(s.status(args.session));
+      const out = render(s.status(args.session));
       io.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
     });
     return EXIT.Success;

@@ -6,13 +6,14 @@ import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '../load-cli-config';
 import { scheduleWarnings } from '../../schedule/config-warnings';
 import { recordTrace } from '../error-trace';
+import { preserveWarnings } from '../../config/preserve-warnings';
 
 /** `robocurse validate`: exit 0 and a summary when the config is usable, else 2 and every problem. */
 export async function validateCommand(args: CommonArgs, io: CliIo): Promise<ExitCode> {
   try {
     const cfg = await loadCliConfig(args, io);
     const profiles = selectProfiles(cfg, args, true);
-    const warnings = scheduleWarnings(cfg);
+    const warnings = [...scheduleWarnings(cfg), ...preserveWarnings(cfg)];
     for (const w of warnings) io.stderr.write(`robocurse: warning: ${w}\n`);
     if (args.json) {
       io.stdout.write(`${JSON.stringify({ valid: true, config: cfg.configPath, profiles: profiles.map((p) => p.name), ...(warnings.length ? { warnings } : {}) })}\n`);
@@ -37,7 +38,8 @@ export function handleCommandError(e: unknown, args: CommonArgs & { command?: st
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.UsageOrConfig;
   }
-  // An unusable or unsafe state database or log directory: the sentence says what to fix.
+  // Expected (a locked profile, an unusable or unsafe state database or log directory): the
+  // sentence says what to fix.
   if (e instanceof StateError || e instanceof UnsafePathError) {
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.Fatal;

@@ -26,7 +26,7 @@ export class TtyBarsView implements ProgressView {
     this.overall.setTotal(Math.max(1, s.bytesTotal));
     this.overall.update(s.bytesComplete, {
       label: `${(s.currentProfile ?? '').slice(0, 18).padEnd(18)}`, done_h: formatBytes(s.bytesComplete), total_h: formatBytes(s.bytesTotal),
-      rate: s.bytesPerSecond ? formatRate(s.bytesPerSecond) : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : `eta ${formatEta(s.etaSeconds)}`,
+      rate: s.bytesPerSecond ? formatRate(s.bytesPerSecond) : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : `eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})`,
     });
     const seen = new Set<string>();
     for (const a of s.active) {

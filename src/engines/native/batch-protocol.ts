@@ -30,6 +30,10 @@ export interface BatchTask {
   /** Files larger than this are handed back, to be streamed on the main thread. */
   streamThresholdBytes: number;
   mtimeWindowMs: number;
+  /** What is kept besides the data (keep-flags.ts). */
+  keep: number;
+  /** The process umask (a worker cannot read it), for modes that are not kept. */
+  umask: number;
   /** Temp-name tags reserved for this batch: file i uses tagOf(tagPrefix, tagFirst + i). */
   tagPrefix: string;
   tagFirst: number;
@@ -42,10 +46,11 @@ export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir:
 /**
  * What became of each file: copied / upToDate (size = its size), failed (an fs error, in
  * `errors`), notFile (changed type since the listing), dirInWay (a destination directory has its
- * name), large (not copied: stream it), notStarted (not touched: killed or suspended first),
- * filtered (left out by the size or age filters).
+ * name), handBack (not copied: the main thread copies it — large, sparse, a name of a hard-linked
+ * inode, or unchanged data whose owner, mode or attributes differ), notStarted (not touched:
+ * killed or suspended first), filtered (left out by the size or age filters).
  */
-export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, Large = 5, NotStarted = 6, Filtered = 7 }
+export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, HandBack = 5, NotStarted = 6, Filtered = 7 }
 
 export interface BatchResult {
   /** One Outcome per file, in the task's order. */
@@ -54,4 +59,6 @@ export interface BatchResult {
   sizes: Float64Array;
   /** The failures, by index into the task's files. */
   errors: Array<{ index: number; code: string; message: string }>;
+  /** Extended attributes a copied file did not get (it was copied): which, and the errno code. */
+  notKept: Array<{ index: number; name: string; code: string }>;
 }

@@ -1,7 +1,8 @@
 import type { DirRef } from '../../fs/dir-ref';
 import { DEST_CODES, Outcome, type BatchResult } from './batch-protocol';
+import { isUnsupported } from '../../fs/xattrs';
 import { copyOne, type FileEntry } from './copy-one';
-import { isLimited, type JobContext } from './job-context';
+import { isLimited, keepOf, type JobContext } from './job-context';
 import { joinRel } from './rel-path';
 
 /** Files per batch: small enough that progress moves and the threads share the work evenly. */
@@ -23,9 +24,12 @@ export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | nu
     await Promise.all(files.map((f) => copyOne(ctx, src, dst, rel, f)));
     return;
   }
-  const batches: Promise<void>[] = [];
-  for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(runBatch(ctx, src, dst, rel, files.slice(i, i + BATCH_FILES)));
-  await Promise.all(batches);
+  // Links and special files are rare and need the main thread's calls (readlink, mknod).
+  const regular = files.filter((f) => f.kind === 'file');
+  const others = regular.length === files.length ? [] : files.filter((f) => f.kind !== 'file');
+  const work: Promise<void>[] = others.map((f) => copyOne(ctx, src, dst, rel, f));
+  for (let i = 0; i < regular.length; i += BATCH_FILES) work.push(runBatch(ctx, src, dst, rel, regular.slice(i, i + BATCH_FILES)));
+  await Promise.all(work);
 }
 
 /** One batch in one limiter slot; what it hands back (large, or not started) goes on afterwards. */
@@ -43,7 +47,7 @@ async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, 
     const tags = ctx.tempTags.reserve(files.length);
     const result = await ctx.pool!.run({
       src, dst, mode: ctx.dirMode, names: files.map((f) => f.name), dests, flags: ctx.flags, tagPrefix: tags.prefix, tagFirst: tags.first,
-      streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs, sizeAge: ctx.sizeAge,
+      streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs, keep: keepOf(ctx), umask: ctx.umask, sizeAge: ctx.sizeAge,
       ...(renamed ? { dstNames: files.map((f) => f.dstName) } : {}),
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure
@@ -67,13 +71,28 @@ function record(ctx: JobContext, rel: string, files: FileEntry[], r: BatchResult
       case Outcome.UpToDate: stats.filesSkipped++; stats.bytesSkipped += size; break;
       case Outcome.NotFile: ctx.tally.skipEntry(joinRel(rel, files[i].name), 'changed type during copy'); break;
       case Outcome.DirInWay: ctx.tally.dirInWay(joinRel(rel, files[i].name), size); break;
-      case Outcome.Large: case Outcome.NotStarted: rest.push(files[i]); break;
+      case Outcome.HandBack: case Outcome.NotStarted: rest.push(files[i]); break;
       default: break; // Failed: below, with its error
     }
   }
   for (const e of r.errors) ctx.tally.fail(joinRel(rel, files[e.index].name), Object.assign(new Error(e.message), { code: e.code }), r.sizes[e.index]);
+  for (const k of r.notKept) attributeNotKept(ctx, joinRel(rel, files[k.index].name), k.name, k.code);
   stats.filesCopied += copied;
   stats.bytesCopied += bytes;
   ctx.progress.batchDone(copied, bytes);
   return rest;
+}
+
+/**
+ * An extended attribute a copied entry did not get. A destination that keeps none at all
+ * (ENOTSUP) is said once, and the job stops trying; anything else is said per attribute.
+ */
+export function attributeNotKept(ctx: JobContext, rel: string, name: string, code: string): void {
+  if (isUnsupported(code)) {
+    ctx.found.xattrDest = false;
+    ctx.tally.notKept++;
+    ctx.tally.once('xattr-dest', `the destination ${ctx.chunk.destinationPath} keeps no extended attributes or ACLs (${code}): they are not copied (preserve.xattrs, preserve.acls)`);
+    return;
+  }
+  ctx.tally.attributeNotKept(rel, name, code);
 }

@@ -7,23 +7,35 @@
  * Both directories are opened and checked once per batch (dir-ref.ts); in `proc` mode every name
  * is then reached through the open directory, so a directory swapped for a link meanwhile is
  * never written through, and each source file is opened without following links before it is
- * read (a file swapped for a link to a secret is refused, not copied).
+ * read (a file swapped for a link to a secret is refused, not copied). Owner, attributes, mode
+ * and times go to the temp file by calls that never follow a link (entry-meta.ts).
+ *
+ * What needs the main thread is handed back: large and sparse files (streamed, holes kept), names
+ * of a hard-linked inode (linked there), and unchanged files whose owner, mode or attributes
+ * differ (fixed there).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsPath } from '../../fs/byte-names';
-import { at, closeDirSync, FILE_READ_FLAGS, openDirSync, type OpenDir } from '../../fs/dir-ref';
+import { at, closeDirSync, FILE_CREATE_FLAGS, FILE_READ_FLAGS, openDirSync, type OpenDir } from '../../fs/dir-ref';
+import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
+import { fsx } from '../../fs/fsx';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
+import { applyMeta, creatorOf, metaOfOpen } from './entry-meta';
+import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tagOf, tempNameFor } from './temp-name';
-import { sameFile, sameMtime, utimesSeconds } from './times';
+import { attributesDiffer, sameFile, sameMtime } from './times';
 import { selectsFile } from '../../api/selection';
 
 const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
+const WRITE_BLOCK = 256 * 1024;
+
+type Fail = (i: number, err: unknown) => void;
 
 export default function copyBatch(task: BatchTask): BatchResult {
   const n = task.names.length;
-  const r: BatchResult = { outcomes: new Uint8Array(n), sizes: new Float64Array(n), errors: [] };
-  const fail = (i: number, err: unknown): void => {
+  const r: BatchResult = { outcomes: new Uint8Array(n), sizes: new Float64Array(n), errors: [], notKept: [] };
+  const fail: Fail = (i, err) => {
     const e = err as NodeJS.ErrnoException;
     r.outcomes[i] = Outcome.Failed;
     r.errors.push({ index: i, code: typeof e?.code === 'string' ? e.code : 'UNKNOWN', message: e instanceof Error ? e.message : String(err) });
@@ -40,13 +52,15 @@ export default function copyBatch(task: BatchTask): BatchResult {
     return r;
   }
   try {
+    const prune = inheritsAcl(dd, task.keep);
+    const creator = creatorOf(dd.st);
     for (let i = 0; i < n; i++) {
       // A kill or suspend stops the batch before the next file; the rest goes back untouched.
       if (Atomics.load(task.flags, FLAG_KILLED) !== 0 || Atomics.load(task.flags, FLAG_SUSPENDED) !== 0) {
         r.outcomes.fill(Outcome.NotStarted, i);
         break;
       }
-      if (!copyFile(task, i, sd, dd, r, fail)) break;
+      if (!copyFile(task, i, sd, dd, r, fail, prune, creator)) break;
     }
   } finally {
     closeDirSync(sd);
@@ -56,15 +70,29 @@ export default function copyBatch(task: BatchTask): BatchResult {
 }
 
 /**
+ * Whether new files in `dd` inherit an access ACL from its default ACL, which the source's own
+ * ACL (or its lack of one) must then replace: one lookup per batch, only when ACLs are kept.
+ */
+function inheritsAcl(dd: OpenDir, keep: number): boolean {
+  if ((keep & KEEP.acls) === 0 || !fsx) return false;
+  try {
+    return (dd.fd !== undefined ? fsx.fgetxattr(dd.fd, ACL_DEFAULT) : fsx.lgetxattr(fsPath(dd.ref.path), ACL_DEFAULT)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * One file; false when the batch must stop (killed mid-copy). A file the destination already has
  * is first compared by lstat (nothing is read, an unchanged re-run opens nothing); a file to copy
  * is opened without following links and checked on its descriptor, and the copy reads from that
  * descriptor: a link swapped in after the listing is never followed.
  */
-function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: (i: number, err: unknown) => void): boolean {
+function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, prune: boolean, creator: { uid: number; gid: number }): boolean {
   const name = task.names[i];
   const dstName = task.dstNames?.[i] ?? name;
   const dest = task.dests[i];
+  const keep = task.keep;
   let seen: fs.Stats | undefined;
   if (dest !== 'n') {
     try {
@@ -80,8 +108,15 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     if (!seen.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
     if (!selectsFile(task.sizeAge, seen.size, seen.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
     if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
-    if (dest === 'f' && upToDate(byPath(dd, dstName), seen, task.mtimeWindowMs)) { r.outcomes[i] = Outcome.UpToDate; return true; }
-    if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
+    if ((keep & KEEP.hardLinks) !== 0 && seen.nlink > 1) { r.outcomes[i] = Outcome.HandBack; return true; }
+    if (dest === 'f') {
+      const d = lstatOrUndefined(byPath(dd, dstName));
+      if (d?.isFile() && d.size === seen.size && sameMtime(d.mtimeMs, seen.mtimeMs, task.mtimeWindowMs)) {
+        r.outcomes[i] = attributesDiffer(keep, seen, d) ? Outcome.HandBack : Outcome.UpToDate;
+        return true;
+      }
+    }
+    if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.HandBack; return true; }
   }
   let fd: number;
   try {
@@ -91,24 +126,36 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') r.outcomes[i] = Outcome.NotFile; else fail(i, err);
     return true;
   }
-  // Same atomic sequence as the async path (file-copy.ts): temp name, mode and times, rename.
+  // Same atomic sequence as the async path (file-copy.ts): temp name, metadata, rename.
   const tmp = at(dd, tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i)));
   let made = false;
   try {
+    // A plain fstat: the times go from this descriptor to the copy in one call (metaOfOpen).
     const st = fs.fstatSync(fd);
     r.sizes[i] = st.size;
-    if (seen ? !sameFile(st, seen) : !st.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (!st.isFile() || (seen !== undefined && !sameFile(st, seen))) { r.outcomes[i] = Outcome.NotFile; return true; }
     if (!seen && !selectsFile(task.sizeAge, st.size, st.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
-    if (st.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.Large; return true; }
-    // The open descriptor is the source: what was checked is what is read.
+    if (st.size > task.streamThresholdBytes
+      || ((keep & KEEP.hardLinks) !== 0 && st.nlink > 1)
+      || ((keep & KEEP.sparse) !== 0 && st.size > 0 && st.blocks * 512 < st.size)) {
+      r.outcomes[i] = Outcome.HandBack;
+      return true;
+    }
+    // Before the data is read: a source written during the copy must not lend it its new time.
+    const meta = metaOfOpen(fd, st, (keep & KEEP.atimes) !== 0);
     made = true;
-    fs.copyFileSync(task.mode === 'proc' ? `/proc/self/fd/${fd}` : at(sd, name), tmp, COPY_FLAGS);
+    if ((keep & KEEP.noClone) !== 0) writeCopy(fd, tmp, st.mode & 0o7777);
+    // The open descriptor is the source: what was checked is what is read.
+    else fs.copyFileSync(task.mode === 'proc' ? `/proc/self/fd/${fd}` : at(sd, name), tmp, COPY_FLAGS);
     if (Atomics.load(task.flags, FLAG_KILLED) !== 0) {
       unlinkQuietly(tmp);
       r.outcomes.fill(Outcome.NotStarted, i);
       return false;
     }
-    fs.lutimesSync(tmp, utimesSeconds(st.atimeMs), utimesSeconds(st.mtimeMs));
+    const xattrs = keepsXattrs(keep) ? readXattrs({ fd }, xattrChoice(keep)) : [];
+    for (const f of applyMeta(tmp, meta, keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator })) {
+      r.notKept.push({ index: i, name: f.name, code: f.code });
+    }
     fs.renameSync(tmp, at(dd, dstName));
     r.outcomes[i] = Outcome.Copied;
   } catch (err) {
@@ -120,20 +167,38 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
   return true;
 }
 
+/** reflink "never": the data written block by block (copyFile may share blocks on btrfs and XFS). */
+function writeCopy(src: number, tmp: string | Buffer, perm: number): void {
+  const out = fs.openSync(tmp, FILE_CREATE_FLAGS, 0o600);
+  try {
+    const buf = Buffer.allocUnsafe(WRITE_BLOCK);
+    let pos = 0;
+    for (;;) {
+      const n = fs.readSync(src, buf, 0, WRITE_BLOCK, pos);
+      if (n === 0) break;
+      let off = 0;
+      while (off < n) off += fs.writeSync(out, buf, off, n - off, pos + off);
+      pos += n;
+    }
+    fs.fchmodSync(out, perm);
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
 /** `name` in `dir` by its real path, for a look that decides nothing about what is read or written. */
 function byPath(dir: OpenDir, name: string): string | Buffer {
   return fsPath(`${dir.ref.path}${path.sep}${name}`);
 }
 
-function unlinkQuietly(p: string | Buffer): void {
-  try { fs.unlinkSync(p); } catch { /* gone, or never made: the next run removes stale temps */ }
+function lstatOrUndefined(p: string | Buffer): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined; // gone since the listing: copy it
+  }
 }
 
-function upToDate(dst: string | Buffer, st: fs.Stats, windowMs: number): boolean {
-  try {
-    const d = fs.lstatSync(dst);
-    return d.isFile() && d.size === st.size && sameMtime(d.mtimeMs, st.mtimeMs, windowMs);
-  } catch {
-    return false; // gone since the listing: copy it
-  }
+function unlinkQuietly(p: string | Buffer): void {
+  try { fs.unlinkSync(p); } catch { /* gone, or never made: the next run removes stale temps */ }
 }

@@ -1,10 +1,12 @@
-import type { Chunk, Logger, SizeAgeFilter } from '../../api';
+import type { Chunk, Logger, Preserve, SizeAgeFilter } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
 import type { BatchPool } from './batch-pool';
 import type { DeletionBudget } from './deletion-budget';
 import type { Gate } from './gate';
+import type { HardLinkTracker } from './hard-links';
+import { keepBits } from './keep-flags';
 import type { Limiter } from './limiter';
 import type { ResolvedNativeOptions } from './native-options';
 import type { ProgressMeter } from './progress-meter';
@@ -40,6 +42,31 @@ export interface JobContext {
   readonly deletions: DeletionBudget;
   /** Files the size or age filters leave out (not copied, and as extras not deleted). */
   readonly sizeAge?: SizeAgeFilter;
+  /** What is kept besides the data (CopyOptions.preserve, or the defaults). */
+  readonly preserve: Preserve;
+  /** What this job learnt about its two file systems as it went. */
+  readonly found: FoundOnTheWay;
+  /** Names of hard-linked source inodes met so far, and where their first copy went. */
+  readonly links: HardLinkTracker;
+  /** The process umask (for modes that are not kept). */
+  readonly umask: number;
+  /** Devices can be made (root or CAP_MKNOD). */
+  readonly mayMknod: boolean;
+}
+
+/** Facts a job learns once and acts on for the rest of it (mutable, one per job). */
+export interface FoundOnTheWay {
+  /** The source file system has extended attributes (probed on the chunk's root). */
+  xattrSource: boolean;
+  /** The destination file system takes them (false after it answered ENOTSUP). */
+  xattrDest: boolean;
+  /** reflink "auto": cloning failed once (another file system, or one without reflinks); not tried again. */
+  cloneFails: boolean;
+}
+
+/** What the job keeps right now, as the bits the copy workers read (keep-flags.ts). */
+export function keepOf(ctx: JobContext): number {
+  return keepBits(ctx.preserve, { xattrSource: ctx.found.xattrSource, xattrDest: ctx.found.xattrDest, noClone: ctx.opts.reflink === 'never' });
 }
 
 /** True when any bandwidth limit applies right now. */

@@ -2,6 +2,7 @@ import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '..
 import { TokenBucket } from '../../bandwidth/token-bucket';
 import { HOST_DIR_MODE, type DirMode } from '../../fs/dir-ref';
 import { BatchPool } from './batch-pool';
+import { nativePreserveCapabilities } from './preserve-capabilities';
 import { NativeJob } from './native-job';
 import { resolveNativeOptions, type NativeEngineOptions } from './native-options';
 
@@ -31,7 +32,9 @@ export interface NativeCopierOptions extends NativeEngineOptions {
  */
 export class NativeCopier implements Copier {
   readonly name = 'native';
-  readonly capabilities: CopierCapabilities = { suspend: true, liveBandwidth: true, mirror: true, dryRun: true, liveProgress: true };
+  readonly capabilities: CopierCapabilities = {
+    suspend: true, liveBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
+  };
   /** The engine-wide bandwidth budget every job takes from (rate 0 = unlimited). */
   readonly sharedBandwidth: TokenBucket;
   private readonly defaults: NativeEngineOptions;

@@ -16,6 +16,10 @@ import { TempTags } from './temp-name';
 import { resolveChunkRoots, sourceRootOf } from './chunk-roots';
 import { copyDirectory } from './tree-walk';
 import { DeletionBudget } from './deletion-budget';
+import { HardLinkTracker } from './hard-links';
+import { sourceKeepsXattrs, processUmask } from './job-facts';
+import { defaultPreserve } from '../../config/preserve';
+import { canChown, canMknod } from '../../fs/privilege';
 
 /** One running native copy of one chunk. */
 export class NativeJob implements CopyJob {
@@ -54,6 +58,11 @@ export class NativeJob implements CopyJob {
       tempTags: new TempTags(),
       deletions: new DeletionBudget(chunk.profile, options),
       sizeAge: options.sizeAge,
+      preserve: options.preserve ?? defaultPreserve(canChown()),
+      found: { xattrSource: false, xattrDest: true, cloneFails: false },
+      links: new HardLinkTracker(),
+      umask: processUmask(),
+      mayMknod: canMknod(),
     };
     this.done = this.run(ctx);
   }
@@ -99,7 +108,10 @@ export class NativeJob implements CopyJob {
     await new Promise<void>((r) => setImmediate(r));
     try {
       const roots = await resolveChunkRoots(ctx);
-      if (roots) await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
+      if (roots) {
+        ctx.found.xattrSource = sourceKeepsXattrs(ctx, roots.src);
+        await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
+      }
     } catch (err) {
       // copyDirectory records what it expects; anything else is a bug, reported not thrown.
       ctx.tally.fatalError(this.chunk.sourcePath, err);
@@ -114,7 +126,7 @@ export class NativeJob implements CopyJob {
     }
     const outcome: NativeOutcome = {
       filesCopied: stats.filesCopied, extras: ctx.tally.extras, extrasRemoved: stats.extrasRemoved,
-      skippedEntries: ctx.tally.skippedEntries, failures: ctx.tally.failures, fatal: ctx.tally.fatal, dryRun: ctx.dryRun,
+      skippedEntries: ctx.tally.skippedEntries, notKept: ctx.tally.notKept, failures: ctx.tally.failures, fatal: ctx.tally.fatal, dryRun: ctx.dryRun,
     };
     const exitCode = nativeExitCode(outcome);
     const meaning = nativeExitMeaning(exitCode, outcome, ctx.opts.skippedEntriesSeverity, errors);

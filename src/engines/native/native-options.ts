@@ -18,8 +18,14 @@ export interface NativeEngineOptions {
   progressIntervalMs?: number;
   /** At most this many per-file errors are kept in the result (all are counted); default 1000. */
   maxErrors?: number;
-  /** Severity when links or special files were skipped (exit bit 4); default 'Warning'. */
+  /** Severity when links or special files were skipped, or attributes not kept (exit bit 4); default 'Warning'. */
   skippedEntriesSeverity?: MismatchSeverity;
+  /**
+   * Share data blocks with the source (FICLONE) where both are one btrfs or XFS file system:
+   * `auto` (default: try, and copy when it cannot), `always` (a file that cannot be cloned
+   * fails), `never` (the data is always written: no block sharing, also not by copy_file_range).
+   */
+  reflink?: 'auto' | 'always' | 'never';
 }
 
 export type ResolvedNativeOptions = Required<Omit<NativeEngineOptions, 'streamBlockBytes'>> & { streamBlockBytes?: number };
@@ -31,6 +37,7 @@ export const NATIVE_DEFAULTS: ResolvedNativeOptions = {
   progressIntervalMs: 100,
   maxErrors: 1000,
   skippedEntriesSeverity: 'Warning',
+  reflink: 'auto',
 };
 
 const POSITIVE_INTS = ['fileConcurrency', 'streamThresholdBytes', 'streamBlockBytes', 'maxErrors'] as const;
@@ -56,6 +63,9 @@ export function resolveNativeOptions(base: NativeEngineOptions, engineOptions: R
   }
   if (!['Warning', 'Error', 'Success'].includes(merged.skippedEntriesSeverity)) {
     throw new TypeError(`engineOptions.native.skippedEntriesSeverity must be Warning, Error or Success`);
+  }
+  if (!['auto', 'always', 'never'].includes(merged.reflink)) {
+    throw new TypeError(`engineOptions.native.reflink must be auto, always or never, got ${String(merged.reflink)}`);
   }
   return merged;
 }

@@ -10,7 +10,7 @@ import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
  * |   0 | nothing to copy: destination already up to date                 | Success           |
  * |   1 | files were copied (or would be, in a dry run)                    | Success           |
  * |   2 | extras in the destination: removed (mirror) or present           | Success           |
- * |   4 | entries skipped on purpose: symbolic links, FIFOs, sockets, devices | Warning (option) |
+ * |   4 | entries not copied on purpose (links, specials the profile does not keep, or cannot be made), or attributes not kept | Warning (option) |
  * |   8 | some files or directories failed (EACCES, ENOENT, ENOSPC, ...)   | Error, retry      |
  * |  16 | fatal: source root missing/unreadable, destination root unusable | Fatal, no retry   |
  */
@@ -21,6 +21,8 @@ export interface NativeOutcome {
   extras: number;
   extrasRemoved: number;
   skippedEntries: number;
+  /** Owners, extended attributes or ACLs that copied entries did not get (a destination that lacks them). */
+  notKept?: number;
   failures: number;
   fatal: boolean;
   dryRun: boolean;
@@ -30,7 +32,7 @@ export function nativeExitCode(o: NativeOutcome): number {
   let code = 0;
   if (o.filesCopied > 0) code |= NATIVE_BITS.copied;
   if (o.extras > 0 || o.extrasRemoved > 0) code |= NATIVE_BITS.extras;
-  if (o.skippedEntries > 0) code |= NATIVE_BITS.skippedEntries;
+  if (o.skippedEntries > 0 || (o.notKept ?? 0) > 0) code |= NATIVE_BITS.skippedEntries;
   if (o.failures > 0) code |= NATIVE_BITS.failed;
   if (o.fatal) code |= NATIVE_BITS.fatal;
   return code;
@@ -57,7 +59,8 @@ export function nativeExitMeaning(code: number, o: NativeOutcome, skippedSeverit
   if (code & NATIVE_BITS.extras) {
     parts.push(o.extrasRemoved > 0 ? `${o.extrasRemoved} extra entr(ies) ${would}removed from the destination` : `${o.extras} extra entr(ies) present in the destination`);
   }
-  if (code & NATIVE_BITS.skippedEntries) parts.push(`${o.skippedEntries} symbolic link(s) or special file(s) skipped (not copied)`);
+  if ((code & NATIVE_BITS.skippedEntries) && o.skippedEntries > 0) parts.push(`${o.skippedEntries} symbolic link(s) or special file(s) skipped (not copied)`);
+  if ((code & NATIVE_BITS.skippedEntries) && (o.notKept ?? 0) > 0) parts.push(`${o.notKept} attribute(s) not kept (see the log)`);
   if (code === 0) parts.push('nothing to copy, destination up to date');
   return { severity, shouldRetry, message: `exit code ${code}: ${parts.join('; ')}` };
 }

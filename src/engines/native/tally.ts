@@ -15,6 +15,10 @@ export class Tally {
   fatal = false;
   /** Links or files where a directory belongs, removed (mirror) to make room for it. */
   replaced = 0;
+  /** Attributes (xattrs, ACLs) that copied entries did not get. */
+  notKept = 0;
+  /** What was said once per job already (the destination lacks xattrs: said once, not per file). */
+  private readonly said = new Set<string>();
 
   /** `onAction`: the job's per-file report (CopyOptions.onFileAction); a throwing one is ignored. */
   constructor(private readonly maxErrors: number, private readonly logger: Logger, private readonly onAction?: (a: FileAction) => void) {}
@@ -49,6 +53,19 @@ export class Tally {
     this.fatal = true;
     this.fail(path, err, 0, false);
     this.failures--; // fatal is its own exit bit (16), not also a per-file failure (8)
+  }
+
+  /** An attribute an entry did not get; the entry itself was copied. */
+  attributeNotKept(path: string, name: string, code: string): void {
+    this.notKept++;
+    this.logger.warn({ path: displayName(path), attribute: name, code }, `native copy: ${displayName(path)}: extended attribute ${name} not kept (${code})`);
+  }
+
+  /** A warning for the whole job, logged once however often it applies. */
+  once(key: string, message: string): void {
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.logger.warn({}, `native copy: ${message}`);
   }
 
   skipEntry(path: string, kind: string): void {

@@ -50,3 +50,8 @@ export function tempNameFor(name: string, tag: string): string {
 export function isTempName(name: string): boolean {
   return name.endsWith(TEMP_SUFFIX) && /\.robocurse-[0-9a-f]{12}\.tmp$/.test(name);
 }
+
+/** A temp name without the entry's own name: plain ASCII, for a path handed to mkfifo or mknod. */
+export function bareTempName(tag: string): string {
+  return `${TEMP_INFIX}${tag}${TEMP_SUFFIX}`;
+}

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeName, fsPath } from '../../fs/byte-names';
@@ -12,10 +12,13 @@ import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { sameMtime, utimesSeconds } from './times';
+import { sameSetTime, setTimesFd, setTimesPath } from '../../fs/file-times';
+import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } from '../../fs/xattrs';
+import { attributeNotKept } from './copy-batch';
+import { keepOf } from './job-context';
+import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 
 const fchmod = promisify(fs.fchmod);
-const futimes = promisify(fs.futimes);
 
 /** One entry of a directory listing, its name decoded (byte-names.ts). */
 interface Entry {
@@ -38,7 +41,9 @@ interface Sorted {
 }
 
 interface Listing extends Sorted {
-  srcStat: Stats;
+  /** The source directory's status (bigint: times to the nanosecond) and the attributes it keeps. */
+  srcStat: BigIntStats;
+  srcXattrs: Xattrs;
   /** This job made the destination directory (its mode and times are set without looking). */
   made: boolean;
   /** The destination directory as checked; null in a dry run where it does not exist. */
@@ -80,7 +85,7 @@ export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target
     ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
   ]);
   if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return;
-  await setDirectoryAttributes(ctx, listing.dst, listing.srcStat, rel, listing.made);
+  await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made);
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -90,28 +95,48 @@ function keepDestinationCase(listing: Listing, failed: Map<string, string>): voi
 }
 
 /**
- * Gives the destination directory the source's mode and times, on its descriptor. An unchanged
- * re-run finds them equal already (one lstat, by path: it only decides whether to set anything)
- * and sets nothing; a directory this job made is set without looking.
+ * Gives the destination directory the source's owner, extended attributes (a default ACL
+ * included), mode and times, on its descriptor, in that order (chown clears setgid; an ACL
+ * rewrites the group bits; each step moves the ctime only). An unchanged re-run finds them equal
+ * already (one lstat by path, and the attributes read without following: it only decides whether
+ * to set anything) and sets nothing; a directory this job made is set without looking.
  */
-async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, st: Stats, rel: string, made: boolean): Promise<void> {
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean): Promise<void> {
+  const keep = keepOf(ctx);
+  const st = src.srcStat;
+  const perm = Number(st.mode & 0o7777n);
+  const times = ctx.preserve.directoryTimes;
+  const owners = (keep & KEEP.owners) !== 0;
+  const modes = (keep & KEEP.modes) !== 0;
+  let xattrsDiffer = keepsXattrs(keep) && made;
   if (!made) {
-    const now = await fsp.lstat(fsPath(dst.path)).catch(() => undefined);
-    if (now?.isDirectory() && now.ino === dst.ino && now.dev === dst.dev && (now.mode & 0o7777) === (st.mode & 0o7777)
-      && sameMtime(now.mtimeMs, st.mtimeMs)) return;
+    const now = await fsp.lstat(fsPath(dst.path), { bigint: true }).catch(() => undefined);
+    if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return;
+    xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)));
+    if ((!modes || (now.mode & 0o7777n) === (st.mode & 0o7777n))
+      && (!times || sameSetTime(now.mtimeNs, st.mtimeNs))
+      && (!owners || (now.uid === st.uid && now.gid === st.gid))
+      && !xattrsDiffer) return;
   }
   try {
     await withDir(dst, ctx.dirMode, async (dd) => {
-      const atime = utimesSeconds(st.atimeMs);
-      const mtime = utimesSeconds(st.mtimeMs);
+      const target: XattrTarget = dd.fd !== undefined ? { fd: dd.fd } : { path: fsPath(dd.ref.path) };
+      if (owners && (Number(st.uid) !== dd.st.uid || Number(st.gid) !== dd.st.gid)) {
+        if (dd.fd !== undefined) fs.fchownSync(dd.fd, Number(st.uid), Number(st.gid)); else fs.lchownSync(fsPath(dd.ref.path), Number(st.uid), Number(st.gid));
+      }
+      if (xattrsDiffer) {
+        for (const x of writeXattrs(target, src.srcXattrs, xattrChoice(keep), true)) attributeNotKept(ctx, rel || '.', x.name, x.code);
+      }
+      // Modes not kept: a made directory keeps the owner-only mode it was made with, widened like a new one.
+      const mode = modes ? perm : (made ? perm & 0o777 & ~ctx.umask : undefined);
       if (dd.fd !== undefined) {
-        await fchmod(dd.fd, st.mode & 0o7777);
-        await futimes(dd.fd, atime, mtime);
+        if (mode !== undefined) await fchmod(dd.fd, mode);
+        if (times) setTimesFd(dd.fd, st, ctx.preserve.atimes);
         return;
       }
       // `path` mode: checked by lstat just before; the window left is documented (docs/safety.md).
-      await fsp.chmod(fsPath(dd.ref.path), st.mode & 0o7777);
-      await fsp.lutimes(fsPath(dd.ref.path), atime, mtime);
+      if (mode !== undefined) await fsp.chmod(fsPath(dd.ref.path), mode);
+      if (times) setTimesPath(fsPath(dd.ref.path), st, ctx.preserve.atimes);
     });
   } catch (err) {
     ctx.tally.fail(rel || '.', err, 0, false);
@@ -166,11 +191,21 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
     const sorted = sortEntries(ctx, rel, srcEntries, dstEntries);
     const dirs = await identifySubdirs(ctx, sd, rel, sorted.subdirs);
     if (dd && !ctx.dryRun) await removeStaleTemps(dd, dstEntries);
-    return { ...sorted, srcStat: sd.st, made, dst: dd?.ref ?? null, dirs };
+    const { srcStat, srcXattrs } = await sourceDirMeta(ctx, sd);
+    return { ...sorted, srcStat, srcXattrs, made, dst: dd?.ref ?? null, dirs };
   } finally {
     await closeDir(sd);
     await closeDir(dd);
   }
+}
+
+/** The source directory's own status (to the nanosecond) and the attributes the copy keeps. */
+async function sourceDirMeta(ctx: JobContext, sd: OpenDir): Promise<{ srcStat: BigIntStats; srcXattrs: Xattrs }> {
+  const srcStat = sd.fd !== undefined ? fs.fstatSync(sd.fd, { bigint: true }) : await fsp.lstat(fsPath(sd.ref.path), { bigint: true });
+  const keep = keepOf(ctx);
+  if (!keepsXattrs(keep)) return { srcStat, srcXattrs: [] };
+  const target: XattrTarget = sd.fd !== undefined ? { fd: sd.fd } : { path: fsPath(sd.ref.path) };
+  return { srcStat, srcXattrs: readXattrs(target, xattrChoice(keep)) };
 }
 
 /**
@@ -253,13 +288,13 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
     // their place) to other chunks.
     const d = dest.get(k);
     dest.delete(k);
-    if (e.type === 'file') {
-      if (ctx.matcher.excludesFile(e.name)) continue;
-    } else if (e.type === 'dir') {
+    if (e.type === 'dir') {
       if (filesOnly || ctx.matcher.excludesDir(e.name, rootRel(ctx, r))) continue;
     } else {
-      ctx.tally.skipEntry(r, e.type === 'link' ? 'symlink' : 'special');
-      continue;
+      // Links and special files are excluded by name like files (rsync and robocopy /XF do so too).
+      if (ctx.matcher.excludesFile(e.name)) continue;
+      if (e.type === 'link' && !ctx.preserve.symlinks) { ctx.tally.skipEntry(r, 'symlink'); continue; }
+      if (e.type === 'other' && !ctx.preserve.specials) { ctx.tally.skipEntry(r, 'special'); continue; }
     }
     const first = claimed.get(k);
     if (first !== undefined) {
@@ -273,13 +308,13 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
       // Only on a case-insensitive destination: mirror gives it the source's case, else keep it.
       if (ctx.mirror) listing.caseRenames.push({ from: d.name, to: e.name }); else dstName = d.name;
     }
-    if (e.type === 'file') {
+    if (e.type !== 'dir') {
       let kind: DestKind = !d ? 'none' : d.type === 'file' ? 'file' : 'other';
       if (d?.type === 'dir') {
         // With mirror the directory goes as an extra; without, copyOne reports the collision.
         if (ctx.mirror) listing.extras.push({ name: d.name, isDir: true }); else kind = 'dir';
       }
-      listing.files.push({ name: e.name, dstName, dest: kind });
+      listing.files.push({ name: e.name, dstName, dest: kind, kind: e.type === 'file' ? 'file' : e.type === 'link' ? 'link' : 'special' });
     } else {
       if (d && d.type !== 'dir') {
         if (!ctx.mirror) {

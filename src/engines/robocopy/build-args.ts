@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { ChunkKind } from '../../api';
+import type { ChunkKind, Preserve } from '../../api';
 import { assertNotSwitchLike, assertSafeArgument, normaliseDirArgument } from './arg-safety';
 import { RobocopyArgumentError } from './errors';
 import { ipgForBandwidth } from './ipg';
-import { checkUserSwitches } from './switch-policy';
+import { checkUserSwitches, switchName } from './switch-policy';
 
 /** Everything one robocopy invocation depends on. Plain data: the builder is pure. */
 export interface RobocopyArgsInput {
@@ -38,6 +38,8 @@ export interface RobocopyArgsInput {
   maxAge?: string;
   minAge?: string;
   excludeAttributes?: string;
+  /** What to keep besides the data: /COPY and /DCOPY (absent: robocopy's defaults, /COPY:DAT /DCOPY:DA). */
+  preserve?: Preserve;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,6 +55,22 @@ export function robocopyAgeOf(instantMs: number, now: number = Date.now()): stri
     return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
   }
   return String(Math.max(0, Math.round((now - instantMs) / DAY_MS)));
+}
+
+/**
+ * `/COPY:` and `/DCOPY:` for `preserve`: data and mtimes always (D, T), attributes for modes (A),
+ * NTFS security for ACLs (S), the owner for owners (O); directory times with directoryTimes.
+ * Auditing (U) needs the "Manage auditing" right and is left to `switches`. A /COPY, /COPYALL,
+ * /SEC or /NOCOPY among the profile's switches (or /DCOPY, /NODCOPY) replaces ours.
+ */
+export function preserveSwitches(p: Preserve, user: readonly string[]): string[] {
+  const names = new Set(user.map((u) => switchName(u)));
+  const out: string[] = [];
+  if (!['COPY', 'COPYALL', 'SEC', 'NOCOPY'].some((n) => names.has(n))) {
+    out.push(`/COPY:D${p.modes ? 'A' : ''}T${p.acls ? 'S' : ''}${p.owners ? 'O' : ''}`);
+  }
+  if (!names.has('DCOPY') && !names.has('NODCOPY')) out.push(`/DCOPY:D${p.modes ? 'A' : ''}${p.directoryTimes ? 'T' : ''}`);
+  return out;
 }
 
 const ABSOLUTE_PATTERN = /^(?:[A-Za-z]:[\\/]|[\\/])/;
@@ -94,6 +112,7 @@ function excludePatterns(patterns: readonly string[], key: string, absoluteUnder
  *   one there; a link already at a chunk's destination is handled by the chunk-root guard
  *   before robocopy starts (docs/safety.md);
  * - `/R:n /W:n` from the retry policy; `/IPG:n` from the job's bandwidth share; `/L` for dry runs;
+ * - `/COPY:` and `/DCOPY:` from the profile's `preserve` (preserveSwitches);
  * - output shaped for robocurse: `/BYTES /FP /NDL /TEE /UNILOG:<log>`; the job header is kept
  *   (it splits appended logs and records the options for whoever reads the log);
  * - the profile's allowed switches, then `/XF` and `/XD` last (they take every following value).
@@ -117,6 +136,7 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   if (ipg > 0) args.push(`/IPG:${ipg}`);
   if (input.dryRun) args.push('/L');
   args.push('/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${input.logPath}`);
+  if (input.preserve) args.push(...preserveSwitches(input.preserve, userSwitches));
   args.push(...userSwitches);
   // Selection: robocopy's own switches (/IF, /MAX, /MIN, /MAXAGE, /MINAGE, /XA).
   if (input.maxSize !== undefined) args.push(`/MAX:${checkCount(input.maxSize, `${key}.maxSize`)}`);

@@ -10,6 +10,7 @@ import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
 import { buildRobocopyArgs, robocopyAgeOf } from './build-args';
+import { ROBOCOPY_PRESERVE } from './preserve-capabilities';
 import { readRobocopyEngineOptions } from './engine-options';
 import { RobocopyLogParserPool, type RobocopyLogParser } from './log/parser-pool';
 import { RobocopyJob } from './robocopy-job';
@@ -79,6 +80,7 @@ export class RobocopyCopier implements Copier {
       mirror: true,
       dryRun: true,
       liveProgress: true,
+      preserve: ROBOCOPY_PRESERVE,
     };
   }
 
@@ -121,6 +123,7 @@ export class RobocopyCopier implements Copier {
       maxAge: options.sizeAge?.modifiedFromMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedFromMs) : undefined,
       minAge: options.sizeAge?.modifiedUntilMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedUntilMs) : undefined,
       excludeAttributes: options.excludeAttributes,
+      preserve: options.preserve,
     });
     return () => this.spawnJob(chunk, options, { executable, args, env, logPath, eo });
   }
@@ -134,7 +137,7 @@ export class RobocopyCopier implements Copier {
     const logger = options.logger.child({ engine: 'robocopy', chunk: chunk.id });
     // On Windows robocopy receives one string, not an argv: log the exact one it will parse.
     logger.debug({ executable, args, ...(process.platform === 'win32' ? { commandLine: windowsCommandLine([executable, ...args]) } : {}) }, 'starting robocopy');
-    const child = spawnTracked(executable, args, { env });
+    const child = spawnTracked(executable, args, { env, ledger: options.childLedger });
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
       mirror: options.mirror, dryRun: options.dryRun,

@@ -1,11 +1,12 @@
 import type { Chunk, CopyOptions } from '../../api';
 import type { RsyncEngineOptions } from './engine-options';
 import { hasControlChar, RsyncArgumentError } from './errors';
-import { buildFilterRules } from './filter-rules';
+import { buildFilterRules, literalPattern } from './filter-rules';
 import { refuseLinkFollowing } from './link-safety';
+import { preserveFlags } from './preserve-flags';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
-export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'includeFiles'>;
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'includeFiles' | 'preserve'>;
 
 /** Where interrupted files wait for the next attempt (relative: one per destination directory). */
 export const PARTIAL_DIR = '.robocurse-partial';
@@ -88,15 +89,14 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  * - `--delete` removes extras only inside the transfer (the chunk's source dir → its dest dir;
  *   never in the parent named as the target), and rsync never deletes receiver entries that an
  *   exclude rule hides; `--max-delete` is the profile's maxDeletes as resolved for this chunk;
- * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts).
+ * - operands: see chunkOperands; -K, -L, -k and --copy-unsafe-links are refused (link-safety.ts);
+ * - what is kept besides the data comes from `preserve` (preserve-flags.ts), the profile's
+ *   `attributes` after it.
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, selectionRules?: string): string[] {
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string, selectionRules?: string): string[] {
   const { src, dst, top } = chunkOperands(chunk);
   refuseLinkFollowing(engine.attributes);
-  const argv: string[] = [...engine.attributes];
-  if (engine.hardLinks) argv.push('-H');
-  if (engine.acls) argv.push('-A');
-  if (engine.xattrs) argv.push('-X');
+  const argv: string[] = preserveFlags(options.preserve, engine.attributes);
   argv.push('--no-human-readable', '--8-bit-output', '--info=progress2,stats2', `--out-format=${OUT_FORMAT}`);
   if (options.dryRun) argv.push('--dry-run');
   const kib = bwlimitKiB(options.bandwidthBytesPerSec);
@@ -112,6 +112,17 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
     // deletes nothing more and exits 25; 0 means "delete nothing" since rsync 3.0.
     if (options.maxDeletes !== undefined) argv.push(`--max-delete=${options.maxDeletes}`);
   }
+  if (scratchName) {
+    // Temp files in a scratch directory of this job (same file system: renamed into place), not
+    // beside their final names: a killed rsync's temps are then one recorded directory that the
+    // next run removes whole, instead of `.name.XXXXXX` files no one can tell from a user's.
+    // Before every other filter rule, so none can shadow it: --delete must not remove it while
+    // rsync writes there. Its random name cannot occur in the source.
+    // The scratch directory lies inside the chunk's destination directory: below `/<top>/` in the
+    // transfer when the chunk is named as an entry of its parent (chunkOperands).
+    const anchor = top === undefined ? '' : `/${literalPattern(top)}`;
+    argv.push(`--temp-dir=${scratchDirPath(chunk, scratchName)}`, `--filter=P ${anchor}/${scratchName}/`);
+  }
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
@@ -124,4 +135,9 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;
+}
+
+/** Where a job's scratch directory lives: directly inside the chunk's destination directory. */
+export function scratchDirPath(chunk: Chunk, scratchName: string): string {
+  return `${chunk.destinationPath.replace(/\/+$/, '')}/${scratchName}`;
 }

@@ -1,20 +1,18 @@
 import { hasControlChar, RsyncArgumentError } from './errors';
+import { RSYNC_OPTIONS_SCHEMA } from './options-schema';
+
+/** Former rsync options that the profile's `preserve` now decides for every engine. */
+export const MOVED_TO_PRESERVE: Readonly<Record<string, string>> = { hardLinks: 'hardLinks', acls: 'acls', xattrs: 'xattrs' };
 
 /** `engineOptions.rsync` of a profile, with defaults filled in. */
 export interface RsyncEngineOptions {
   /** rsync binary, a name looked up on PATH or an absolute path (default 'rsync'). */
   executable: string;
   /**
-   * Attribute switches from a whitelist (default ['-a']). Recursion is always added when the set
-   * lacks it, because chunk scoping relies on it.
+   * Extra switches from the allow-list, added after those the profile's `preserve` gives (which
+   * decides owners, links, hard links, ACLs, xattrs, sparse files, ...: preserve-flags.ts).
    */
   attributes: string[];
-  /** `-H`: preserve hard links within a chunk. */
-  hardLinks: boolean;
-  /** `-A`: preserve POSIX ACLs (implies perms; both ends must support ACLs). */
-  acls: boolean;
-  /** `-X`: preserve extended attributes. */
-  xattrs: boolean;
   /** With mirror, also delete destination entries that the excludes hide (`--delete-excluded`). */
   deleteExcluded: boolean;
   /**
@@ -84,10 +82,6 @@ function checkAttribute(arg: string): void {
   throw bad('attributes', `'${arg}' is not an allowed attribute switch (see docs/rsync.md for the list)`);
 }
 
-function recursive(attrs: readonly string[]): boolean {
-  return attrs.some((a) => a === '--recursive' || a === '--archive' || (/^-[A-Za-z]+$/.test(a) && /[ar]/.test(a)));
-}
-
 function bool(raw: Record<string, unknown>, field: string): boolean {
   const v = raw[field];
   if (v === undefined) return false;
@@ -112,7 +106,7 @@ export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, d
     executable = raw.executable;
   }
 
-  let attributes: string[] = ['-a'];
+  let attributes: string[] = [];
   if (raw.attributes !== undefined) {
     if (typeof raw.attributes === 'string') attributes = raw.attributes.split(/\s+/).filter((s) => s !== '');
     else if (Array.isArray(raw.attributes) && raw.attributes.every((a) => typeof a === 'string')) attributes = [...raw.attributes as string[]];
@@ -120,7 +114,6 @@ export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, d
     if (attributes.length === 0) throw bad('attributes', 'must name at least one switch');
     attributes.forEach(checkAttribute);
   }
-  if (!recursive(attributes)) attributes.push('-r');
 
   let timeoutSeconds = 0;
   if (raw.timeoutSeconds !== undefined) {
@@ -129,13 +122,15 @@ export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, d
     timeoutSeconds = t;
   }
 
-  const known = new Set(['executable', 'attributes', 'hardLinks', 'acls', 'xattrs', 'deleteExcluded', 'resumePartial', 'timeoutSeconds']);
-  const unknown = Object.keys(raw).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw bad(unknown[0], `unknown option (known: ${[...known].join(', ')})`);
+  const known = Object.keys(RSYNC_OPTIONS_SCHEMA.properties);
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    const moved = MOVED_TO_PRESERVE[unknown[0]];
+    throw bad(unknown[0], moved ? `moved to the profile's preserve.${moved} (shared by every engine)` : `unknown option (known: ${known.join(', ')})`);
+  }
 
   return {
     executable, attributes, timeoutSeconds,
-    hardLinks: bool(raw, 'hardLinks'), acls: bool(raw, 'acls'), xattrs: bool(raw, 'xattrs'),
     deleteExcluded: bool(raw, 'deleteExcluded'), resumePartial: bool(raw, 'resumePartial'),
   };
 }

@@ -1,7 +1,9 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
 import { hasSizeAgeFilter } from '../../api';
+import { newScratchName } from '../../process/scratch-dir';
 import { PreviewGatedJob } from '../preview/preview-gated-job';
-import { buildRsyncArgv, chunkOperands } from './argv';
+import { buildRsyncArgv, chunkOperands, scratchDirPath } from './argv';
+import { RSYNC_PRESERVE } from './preserve-capabilities';
 import { selectionRulesPath, writeSelectionRules } from './selection-rules';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
@@ -34,6 +36,7 @@ export class RsyncCopier implements Copier {
     mirror: true,
     dryRun: true,
     liveProgress: true,
+    preserve: RSYNC_PRESERVE,
   };
 
   private readonly executable: string;
@@ -49,9 +52,12 @@ export class RsyncCopier implements Copier {
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
     const rules = hasSizeAgeFilter(options.sizeAge) ? selectionRulesPath(chunk, options.logPath) : undefined;
-    const argv = buildRsyncArgv(chunk, options, engine, rules);
+    const scratchName = options.dryRun ? undefined : newScratchName();
+    const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules);
     this.checkVersion(engine.executable, options);
-    const launch = (): CopyJob => new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser });
+    const launch = (): CopyJob => new RsyncJob({
+      chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
+    });
     if (rules === undefined) return launch();
     // The size and age filters need a walk of the chunk first (selection-rules.ts): rsync starts after it.
     return new PreviewGatedJob(chunk, options, launch, async () => {

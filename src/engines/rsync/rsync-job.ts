@@ -20,6 +20,8 @@ export interface RsyncJobSpec {
   executable: string;
   argv: string[];
   parser: RsyncOutputParser;
+  /** The job's --temp-dir, made before rsync starts and removed when it has ended. */
+  scratchDir?: string;
 }
 
 /** stderr lines kept for the parser; beyond this a chunk is failing wholesale anyway. */
@@ -51,14 +53,16 @@ export class RsyncJob implements CopyJob {
   private log: fs.WriteStream | undefined;
   private processExited = false;
   private killRequested = false;
+  private forgetScratch?: () => void;
 
   constructor(private readonly spec: RsyncJobSpec) {
     this.chunk = spec.chunk;
     this.logger = spec.options.logger.child({ engine: 'rsync', chunk: spec.chunk.id });
     this.prepareDestination();
+    this.makeScratchDir();
     this.openLog();
     // LC_ALL=C: messages in English and numbers without locale grouping, whatever the host.
-    this.child = spawnTracked(spec.executable, spec.argv, { env: { ...process.env, LC_ALL: 'C' } });
+    this.child = spawnTracked(spec.executable, spec.argv, { env: { ...process.env, LC_ALL: 'C' }, ledger: spec.options.childLedger });
     this.pid = this.child.pid;
     // 'exit' precedes 'close' (which waits for the pipes): a kill() after it is not a kill.
     this.child.child.once('exit', () => { this.processExited = true; });
@@ -69,7 +73,8 @@ export class RsyncJob implements CopyJob {
     this.child.child.stdout?.on('end', () => out.end());
     this.child.child.stderr?.on('data', (b: Buffer) => err.push(b));
     this.child.child.stderr?.on('end', () => err.end());
-    this.done = this.child.exited.then((exit) => this.finish(exit)).catch((e: unknown) => this.internalFailure(e));
+    this.done = this.child.exited.then((exit) => this.finish(exit)).catch((e: unknown) => this.internalFailure(e))
+      .finally(() => this.removeScratchDir());
   }
 
   progress(): CopyProgress {
@@ -113,6 +118,39 @@ export class RsyncJob implements CopyJob {
     } catch (e) {
       // rsync will report the same problem with its own exit code; the log says why.
       this.logger.warn({ err: (e as Error).message, path: this.spec.chunk.destinationPath }, 'cannot create destination directory');
+    }
+  }
+
+  /**
+   * The scratch directory rsync keeps its temp files in, recorded in the ledger before it exists
+   * so a run killed from here on leaves it to the next run's clean-up. Made only inside a real
+   * directory: never through a symlink that stands where the chunk's destination should be.
+   */
+  private makeScratchDir(): void {
+    const dir = this.spec.scratchDir;
+    if (!dir) return;
+    try {
+      const chunkDir = path.dirname(dir);
+      // A new chunk's directory does not exist yet (rsync would make it): make it here, without
+      // following anything (mkdir never does), so the scratch directory can live inside it.
+      try { fs.mkdirSync(chunkDir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
+      if (!fs.lstatSync(chunkDir).isDirectory()) throw new Error(`${chunkDir} is not a directory`);
+      this.forgetScratch = this.spec.options.childLedger?.recordScratchDir(dir);
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+      // rsync then fails this chunk ("mkstemp failed"), saying so in its own words.
+      this.logger.warn({ err: (e as Error).message, path: dir }, 'cannot create the scratch directory for rsync temp files');
+    }
+  }
+
+  private removeScratchDir(): void {
+    const dir = this.spec.scratchDir;
+    if (!dir) return;
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      this.forgetScratch?.();
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message, path: dir }, 'cannot remove the scratch directory of rsync temp files; the next run removes it');
     }
   }
 

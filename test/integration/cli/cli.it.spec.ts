@@ -163,7 +163,12 @@ describe('CLI as a real child process', function () {
   });
 
   it('Ctrl-C drains (exit 3); a second run of the same profile while one runs is refused (exit 4)', async () => {
-    makeTree(dir, { src: { a: { 'f.txt': 'x' }, b: { 'g.txt': 'y' }, c: { 'h.txt': 'z' } } });
+    // Twenty chunks of three seconds, one at a time: the first run is still running (a minute)
+    // when the second starts, however long a busy machine takes to start it; a drain takes at
+    // most one chunk.
+    const src: Record<string, { [name: string]: string }> = {};
+    for (let i = 0; i < 20; i++) src[`d${i}`] = { 'f.txt': `${i}` };
+    makeTree(dir, { src });
     const file = writeConfig(dir, { docs: { source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
       engineOptions: { simulated: { script: { '*': { durationMs: 3000 } } } } } }, { maxConcurrentJobs: 1 });
     const first = startCli(['run', '--config', file, '--all']);

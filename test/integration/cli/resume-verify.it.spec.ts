@@ -37,7 +37,10 @@ describe('resume checks the destination before it skips a chunk (CLI)', function
 
   /** Starts a run and stops it with `robocurse stop` from another process once `n` chunks are done. */
   async function stopAfter(n: number, engine: string): Promise<void> {
-    cfg = writeRailsConfig(dir, { docs: { source: 'src', destination: 'dst', engine, chunking: { maxChunkFiles: 3 } } }, { maxConcurrentJobs: 1, bandwidthLimitMbps: 2 });
+    // Slow (0.5 Mbit/s: ~16 s for the tree), so the `stop` lands before the run ends even when a
+    // loaded machine takes seconds to start the stop command; the resumed run goes at full speed.
+    const profiles = { docs: { source: 'src', destination: 'dst', engine, chunking: { maxChunkFiles: 3 } } };
+    cfg = writeRailsConfig(dir, profiles, { maxConcurrentJobs: 1, bandwidthLimitMbps: 0.5 });
     const running = startCli(['run', '--config', cfg, '--all']);
     const until = Date.now() + 120_000;
     while (completedSoFar(path.join(dir, 'state')) < n && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
@@ -46,6 +49,7 @@ describe('resume checks the destination before it skips a chunk (CLI)', function
     const r = await running.result;
     expect(r.code, r.stderr).to.equal(3);
     expect(completedSoFar(path.join(dir, 'state'))).to.be.at.least(n).and.below(8);
+    writeRailsConfig(dir, profiles, { maxConcurrentJobs: 1 });
   }
 
   const skippedOf = (r: CronResult): number => (r.summary ? Number((r.summary.profiles as Array<{ chunksSkipped: number }>)[0].chunksSkipped)

@@ -9,7 +9,7 @@ import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { runCli, startCli } from '../../helpers/run-cli';
 import { selfSignedCert } from '../../helpers/self-signed-cert';
 
-async function until<T>(get: () => T | Promise<T>, what: string, ms = 30_000): Promise<NonNullable<T>> {
+async function until<T>(get: () => T | Promise<T>, what: string, ms = 60_000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await get();
@@ -37,6 +37,15 @@ function dashboardUrl(stdout: string): URL | undefined {
     try { const j = JSON.parse(l) as { type?: string; url?: string }; if (j.type === 'dashboard' && j.url) return new URL(j.url); } catch { /* not yet a whole line */ }
   }
   return undefined;
+}
+
+/** The URL a dashboard child prints; fails at once, with its stderr, if the child ended instead. */
+function urlOf(c: ReturnType<typeof startCli>, what: string): Promise<URL> {
+  return until(() => {
+    const url = dashboardUrl(c.stdoutSoFar());
+    if (!url && (c.child.exitCode !== null || c.child.signalCode !== null)) throw new Error(`no ${what}: the process ended (${c.child.exitCode ?? c.child.signalCode}): ${c.stderrSoFar()}`);
+    return url;
+  }, what);
 }
 
 async function call(url: URL, p: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
@@ -92,7 +101,7 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
 
   it('with --unsafe-no-tls it warns and serves; with a certificate it serves HTTPS; SIGTERM ends it with 0', async () => {
     const plain = start(['dashboard', '--config', config, '--host', '0.0.0.0', '--unsafe-no-tls', '--json']);
-    const url = await until(() => dashboardUrl(plain.stdoutSoFar()), 'the dashboard URL');
+    const url = await urlOf(plain, 'the dashboard URL');
     expect(plain.stderrSoFar()).to.contain('WARNING').and.to.contain('clear text');
     const local = new URL(url.href.replace(url.hostname, '127.0.0.1'));
     expect((await call(local, '/api/v1/health')).status).to.equal(200);
@@ -101,7 +110,7 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
 
     const cert = await selfSignedCert(dir);
     const tls = start(['dashboard', '--config', config, '--host', '0.0.0.0', '--tls-cert', cert.certFile, '--tls-key', cert.keyFile, '--json']);
-    const turl = await until(() => dashboardUrl(tls.stdoutSoFar()), 'the HTTPS URL');
+    const turl = await urlOf(tls, 'the HTTPS URL');
     expect(turl.protocol).to.equal('https:');
     expect(tls.stderrSoFar()).not.to.contain('WARNING');
     const res = await new Promise<{ status: number; hsts?: string; body: string }>((resolve, reject) => {
@@ -119,8 +128,8 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
     const run = start(['run', '--config', config, '--all', '--json']);
     const dash = start(['dashboard', '--config', config, '--json']);
     const ro = start(['dashboard', '--config', config, '--read-only', '--json']);
-    const url = await until(() => dashboardUrl(dash.stdoutSoFar()), 'the dashboard URL');
-    const roUrl = await until(() => dashboardUrl(ro.stdoutSoFar()), 'the read-only dashboard URL');
+    const url = await urlOf(dash, 'the dashboard URL');
+    const roUrl = await urlOf(ro, 'the read-only dashboard URL');
     const session = await until(async () => {
       const h = await call(url, '/api/v1/health');
       const s = h.json?.defaultSession as string | undefined;
@@ -193,7 +202,7 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
 
   it('run --dashboard prints its URL, serves the run while it lasts, and closes with it', async () => {
     const run = start(['run', '--config', config, '--all', '--json', '--dashboard']);
-    const url = await until(() => dashboardUrl(run.stdoutSoFar()), 'the dashboard line');
+    const url = await urlOf(run, 'the dashboard line');
     expect(url.hostname).to.equal('127.0.0.1');
     expect(url.hash).to.match(/^#t=[A-Za-z0-9_-]{43}$/);
     expect(run.stderrSoFar()).to.contain(`dashboard: ${url.href}`);

@@ -62,11 +62,22 @@ export async function until(what: string, cond: () => boolean, ms = 60_000): Pro
 
 /** Names in `dir` that look like a temp copy of `name` (native `.name.robocurse-…tmp`, rsync `.name.XXXXXX`). */
 export function tempOf(dir: string, name: string): boolean {
-  try {
-    return fs.readdirSync(dir).some((n) => n.startsWith(`.${name}.`));
-  } catch {
-    return false;
+  const has = (d: string, prefixes: string[]): boolean => {
+    try {
+      return fs.readdirSync(d).some((n) => prefixes.some((p) => n.startsWith(p)));
+    } catch {
+      return false; // not there (yet)
+    }
+  };
+  if (has(dir, [`.${name}.`])) return true;
+  // rsync jobs keep their temp files (`name.XXXXXX`, no leading dot with --temp-dir) in a scratch
+  // directory (.robocurse-tmp-*) directly inside the chunk's destination: `dir` or a parent.
+  for (let d = dir, i = 0; i < 3; i++, d = path.dirname(d)) {
+    let scratch: string[] = [];
+    try { scratch = fs.readdirSync(d).filter((n) => n.startsWith('.robocurse-tmp-')); } catch { /* not there (yet) */ }
+    if (scratch.some((s) => has(path.join(d, s), [`${name}.`, `.${name}.`]))) return true;
   }
+  return false;
 }
 
 /** No copier (rsync, worker) left behind that mentions the test's directory. */

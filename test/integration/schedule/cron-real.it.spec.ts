@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
 import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { readCrontab, takeOverCrontab, writeCrontab } from '../../helpers/root-crontab';
+import { sessionEvents } from '../lifecycle/lifecycle-kit';
 import { runCli, startCli } from '../../helpers/run-cli';
 
 /** Foreign crontab lines with bytes that are not UTF-8, tabs, an env line and no final surprises. */
@@ -137,14 +138,18 @@ describe('schedule on this host, for real (crontab, or systemd where it runs)', 
     writeCrontab(null);
     const file = writeConfig(dir, { docs: {
       source: 'src', destination: 'dst', engine: 'simulated', chunking: { maxChunkFiles: 1 },
-      engineOptions: { simulated: { script: { '*': { durationMs: 4000 } } } }, schedule: { frequency: 'daily', time: '23:59' },
+      // Jobs of 10 s: the run still holds the lock when the second command has started, even on a loaded machine.
+      engineOptions: { simulated: { script: { '*': { durationMs: 10_000 } } } }, schedule: { frequency: 'daily', time: '23:59' },
     } });
     expect((await runCliLikeCron(['schedule', 'sync', '--config', file, '--backend', 'cron'])).code).to.equal(0);
     const line = readCrontab()!.toString('utf8').split('\n').find((l) => /^59 23 /.test(l))!;
     // What cron does with the line: unescape \%, then hand the command to /bin/sh.
     const command = line.replace(/^(\S+\s+){5}/, '').replace(/\\%/g, '%');
     const first = startCli(['run', '--config', file, '--profile', 'docs']);
-    await until('the first run to hold the lock and run a job', () => /active [1-9]/.test(first.stderrSoFar()), 60_000);
+    const jobStarted = (): boolean => {
+      try { return sessionEvents(path.join(dir, 'state')).some((e) => e.type === 'ChunkStart'); } catch { return false; /* being created by the run */ }
+    };
+    await until('the first run to hold the lock and run a job', () => /active [1-9]/.test(first.stderrSoFar()) || jobStarted(), 60_000);
     const second = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const c = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', HOME: '/root', SHELL: '/bin/sh', LOGNAME: 'root' } });
       let err = '';

@@ -69,13 +69,28 @@ const SCRIPTS: readonly [string, RegExp][] = [
 const LETTER = /[\p{L}\p{M}]/u;
 const NEUTRAL = /[\p{P}\p{Zs}]/u;
 
+/** What one character says about a word: neutral, bad (symbols, box drawing, U+FFFD), or its script. */
+type CharClass = { kind: 'neutral' } | { kind: 'bad' } | { kind: 'letter'; script: string; kana: boolean };
+
+function classify(ch: string): CharClass {
+  if (NEUTRAL.test(ch)) return { kind: 'neutral' };
+  if (!LETTER.test(ch)) return { kind: 'bad' };
+  const s = SCRIPTS.find(([, re]) => re.test(ch));
+  return { kind: 'letter', script: s ? s[0] : 'other', kana: KANA.test(ch) };
+}
+
 /**
  * How plausible a decoding is as human text: every word made of non-ASCII characters scores
  * +length when its letters all come from one script, −length when scripts mix (cp866 Russian
  * read as cp437 gives "Ω╨╬α"), −2×length when it holds symbols, box drawing or U+FFFD. Full-width
  * kana add a little, so Shift-JIS is preferred over GBK for Japanese on an otherwise equal score.
+ *
+ * Characters are classified once per call: the Unicode property regexps cost tens of
+ * microseconds a test, and a log's samples repeat a few hundred distinct characters thousands of
+ * times (8 candidate code pages × ~200 kB of samples made guessing take seconds of CPU).
  */
 export function textPlausibility(text: string): number {
+  const classes = new Map<string, CharClass>();
   let score = 0;
   for (const word of text.split(/[\u0000-\u0040\u005b-\u0060\u007b-\u007f]+/u)) {
     if (word === '' || !/[^\u0000-\u007f]/u.test(word)) continue;
@@ -83,11 +98,12 @@ export function textPlausibility(text: string): number {
     let bad = false; let len = 0;
     for (const ch of word) {
       len++;
-      if (NEUTRAL.test(ch)) continue;
-      if (!LETTER.test(ch)) { bad = true; break; }
-      const s = SCRIPTS.find(([, re]) => re.test(ch));
-      scripts.add(s ? s[0] : 'other');
-      if (KANA.test(ch)) score += 0.5;
+      let c = classes.get(ch);
+      if (!c) { c = classify(ch); classes.set(ch, c); }
+      if (c.kind === 'neutral') continue;
+      if (c.kind === 'bad') { bad = true; break; }
+      scripts.add(c.script);
+      if (c.kana) score += 0.5;
     }
     score += bad ? -2 * len : scripts.size <= 1 ? len : -len;
   }

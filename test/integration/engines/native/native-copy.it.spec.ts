@@ -236,10 +236,25 @@ describe('native engine end to end', function () {
     expect([...listFiles(dst).keys()].sort()).to.deep.equal(['ok.txt', 'sub/b.txt']);
   });
 
-  it('skips symbolic links and special files without following them, with a Warning', async () => {
-    makeTree(src, { 'real.txt': 'r', realdir: { 'in.txt': 'i' }, 'link-file': { symlink: 'real.txt' }, 'link-dir': { symlink: 'realdir' } });
+  it('copies symbolic links as links and FIFOs as FIFOs by default, following none', async () => {
+    makeTree(src, { 'real.txt': 'r', realdir: { 'in.txt': 'i' }, 'link-file': { symlink: 'real.txt' }, 'link-dir': { symlink: 'realdir' }, dangling: { symlink: '/nonexistent/x' } });
     execFileSync('mkfifo', [path.join(src, 'pipe')]);
     const r = await run(makeChunk(src, dst));
+    expect(r.exitCode).to.equal(1);
+    expect(fs.readdirSync(dst).sort()).to.deep.equal(['dangling', 'link-dir', 'link-file', 'pipe', 'real.txt', 'realdir']);
+    expect(fs.readlinkSync(path.join(dst, 'link-dir'))).to.equal('realdir');
+    expect(fs.readlinkSync(path.join(dst, 'dangling'))).to.equal('/nonexistent/x');
+    expect(fs.lstatSync(path.join(dst, 'pipe')).isFIFO()).to.equal(true);
+    const again = await run(makeChunk(src, dst));
+    expect(again.exitCode).to.equal(0);
+    expect(again.stats.filesSkipped).to.equal(6);
+  });
+
+  it('skips symbolic links and special files without following them, with a Warning, when preserve keeps neither', async () => {
+    makeTree(src, { 'real.txt': 'r', realdir: { 'in.txt': 'i' }, 'link-file': { symlink: 'real.txt' }, 'link-dir': { symlink: 'realdir' } });
+    execFileSync('mkfifo', [path.join(src, 'pipe')]);
+    const preserve = { owners: false, symlinks: false, hardLinks: true, specials: false, sparse: true, xattrs: true, acls: true, modes: true, atimes: false, directoryTimes: true };
+    const r = await run(makeChunk(src, dst), { preserve });
     expect(r.exitCode).to.equal(1 | 4);
     expect(r.exitMeaning.severity).to.equal('Warning');
     expect(r.exitMeaning.message).to.contain('3 symbolic link(s) or special file(s) skipped');

@@ -4,7 +4,8 @@ import { Gate } from '../../../../src/engines/native/gate';
 import { Limiter } from '../../../../src/engines/native/limiter';
 import { resolveNativeOptions, NATIVE_DEFAULTS } from '../../../../src/engines/native/native-options';
 import { isTempName, tagOf, TempTags, tempNameFor } from '../../../../src/engines/native/temp-name';
-import { sameMtime, utimesSeconds } from '../../../../src/engines/native/times';
+import { sameMtime } from '../../../../src/engines/native/times';
+import { microsecondSeconds } from '../../../../src/fs/file-times';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -76,19 +77,24 @@ describe('native engine helpers', () => {
   });
 
   describe('times', () => {
-    it('utimesSeconds survives libuv truncation to the microsecond', () => {
-      fc.assert(fc.property(fc.double({ min: 0, max: 4e12, noNaN: true }), (ms) => {
-        const s = utimesSeconds(ms);
-        // libuv: tv_sec = trunc(s); tv_nsec = trunc((s - tv_sec) * 1e9), rounded down to µs.
-        const sec = Math.trunc(s);
-        const us = Math.trunc(Math.trunc((s - sec) * 1e9) / 1000);
-        return sec * 1_000_000 + us === Math.floor(ms * 1000);
+    it('microsecondSeconds (no helper) survives libuv truncation to the microsecond, before and after 1970', () => {
+      fc.assert(fc.property(fc.bigInt({ min: -4_000_000_000_000_000_000n, max: 4_000_000_000_000_000_000n }), (ns) => {
+        const s = microsecondSeconds(ns);
+        // libuv: tv_sec = trunc(s); tv_nsec = trunc((s - tv_sec) * 1e9), cut to µs toward zero, then borrowed when negative.
+        let sec = Math.trunc(s);
+        let nsec = Math.trunc((s - sec) * 1e9);
+        nsec -= nsec % 1000;
+        if (nsec < 0) { nsec += 1e9; sec -= 1; }
+        const floorUs = ns < 0n && ns % 1000n !== 0n ? ns / 1000n - 1n : ns / 1000n;
+        return BigInt(sec) * 1_000_000n + BigInt(nsec / 1000) === floorUs;
       }));
     });
 
-    it('sameMtime compares to the millisecond, or within a window', () => {
+    it('sameMtime: less than a millisecond apart, or within a window', () => {
       expect(sameMtime(1000.2, 1000.9)).to.equal(true);
-      expect(sameMtime(1000.9, 1001.0)).to.equal(false);
+      expect(sameMtime(1000.9, 1001.0)).to.equal(true);
+      expect(sameMtime(1623745801000, 1623745800999.999)).to.equal(true);
+      expect(sameMtime(1000.5, 1001.5)).to.equal(false);
       expect(sameMtime(1000, 2999, 2000)).to.equal(true);
       expect(sameMtime(1000, 3001, 2000)).to.equal(false);
     });

@@ -3,6 +3,7 @@ import {
   buildRobocopyArgs, checkUserSwitches, ipgForBandwidth, robocopySwitchProblems, RobocopyArgumentError,
   type RobocopyArgsInput,
 } from '../../../../src/engines/robocopy';
+import { preserveSwitches } from '../../../../src/engines/robocopy/build-args';
 
 const LOG = 'C:\\robocurse\\logs\\docs-1.log';
 const OUTPUT = ['/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${LOG}`];
@@ -185,5 +186,17 @@ describe('ipgForBandwidth', () => {
     expect(ipgForBandwidth(32_768_000)).to.equal(2);
     expect(ipgForBandwidth(256 * 1024)).to.equal(250);
     expect(ipgForBandwidth(1000)).to.equal(65_536);
+  });
+});
+
+describe('robocopy /COPY and /DCOPY from preserve', () => {
+  const all = { owners: true, symlinks: true, hardLinks: true, specials: true, sparse: true, xattrs: true, acls: true, modes: true, atimes: false, directoryTimes: true };
+  it('keeps data and times always, attributes for modes, security for ACLs, the owner for owners', () => {
+    expect(preserveSwitches(all, [])).to.deep.equal(['/COPY:DATSO', '/DCOPY:DAT']);
+    expect(preserveSwitches({ ...all, owners: false, acls: false, modes: false, directoryTimes: false }, [])).to.deep.equal(['/COPY:DT', '/DCOPY:D']);
+  });
+  it('a /COPY or /DCOPY of the profile\'s own replaces robocurse\'s', () => {
+    expect(preserveSwitches(all, ['/COPYALL'])).to.deep.equal(['/DCOPY:DAT']);
+    expect(preserveSwitches(all, ['/copy:DAT', '/NODCOPY'])).to.deep.equal([]);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Chunk } from '../../../../src/api';
+import type { Chunk, Preserve } from '../../../../src/api';
 import { buildRsyncArgv, bwlimitKiB, dirOperand, type RsyncArgvOptions } from '../../../../src/engines/rsync/argv';
 import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-options';
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
@@ -13,8 +13,15 @@ function chunk(over: Partial<Chunk> = {}): Chunk {
   };
 }
 
+/** Everything kept but specials (whose --devices depends on the runner's privileges: preserve-flags.spec.ts). */
+const PRESERVE: Preserve = {
+  owners: true, symlinks: true, hardLinks: true, specials: false, sparse: true, xattrs: true, acls: true,
+  modes: true, atimes: false, directoryTimes: true,
+};
+const KEEP = ['-rt', '-l', '-p', '-o', '-g', '--numeric-ids', '-H', '-A', '-X', '-S'];
+
 function opts(over: Partial<RsyncArgvOptions> = {}): RsyncArgvOptions {
-  return { mirror: false, dryRun: false, excludeFiles: [], excludeDirs: [], caseInsensitive: false, ...over };
+  return { mirror: false, dryRun: false, excludeFiles: [], excludeDirs: [], caseInsensitive: false, preserve: PRESERVE, ...over };
 }
 
 const argv = (c: Chunk, o: RsyncArgvOptions, engine: Record<string, unknown> = {}): string[] =>
@@ -24,32 +31,32 @@ const argv = (c: Chunk, o: RsyncArgvOptions, engine: Record<string, unknown> = {
 const COMMON = ['--no-human-readable', '--8-bit-output', '--info=progress2,stats2', '--out-format=%i %l %n'];
 
 describe('buildRsyncArgv (golden)', () => {
-  it('1: a plain tree chunk copies the directory as an entry of its parent (never through a link), with -a', () => {
-    expect(argv(chunk(), opts())).to.deep.equal(['-a', ...COMMON, '--', '/srv/src/data', '/mnt/dst/']);
+  it('1: a plain tree chunk copies the directory as an entry of its parent (never through a link), keeping what preserve says', () => {
+    expect(argv(chunk(), opts())).to.deep.equal([...KEEP, ...COMMON, '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('2: a files-only chunk excludes every directory', () => {
-    expect(argv(chunk({ kind: 'files-only' }), opts())).to.deep.equal(['-a', ...COMMON, '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
+    expect(argv(chunk({ kind: 'files-only' }), opts())).to.deep.equal([...KEEP, ...COMMON, '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('3: mirror on a tree chunk adds --delete, scoped to the chunk directory (never its parent)', () => {
-    expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal(['-a', ...COMMON, '--delete', '--', '/srv/src/data', '/mnt/dst/']);
+    expect(argv(chunk(), opts({ mirror: true }))).to.deep.equal([...KEEP, ...COMMON, '--delete', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('3b: maxDeletes becomes --max-delete (0 included: delete nothing), only with mirror', () => {
-    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 25 }))).to.deep.equal(['-a', ...COMMON, '--delete', '--max-delete=25', '--', '/srv/src/data', '/mnt/dst/']);
+    expect(argv(chunk(), opts({ mirror: true, maxDeletes: 25 }))).to.deep.equal([...KEEP, ...COMMON, '--delete', '--max-delete=25', '--', '/srv/src/data', '/mnt/dst/']);
     expect(argv(chunk(), opts({ mirror: true, maxDeletes: 0 }))).to.include('--max-delete=0');
     expect(argv(chunk(), opts({ mirror: false, maxDeletes: 25 })).some((a) => a.startsWith('--max-delete'))).to.equal(false);
   });
 
   it('4: mirror on a files-only chunk deletes files only (directories stay excluded, hence protected)', () => {
     expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }))).to.deep.equal(
-      ['-a', ...COMMON, '--delete', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
+      [...KEEP, ...COMMON, '--delete', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('5: mirror with deleteExcluded keeps subdirectories of a files-only chunk protected', () => {
     expect(argv(chunk({ kind: 'files-only' }), opts({ mirror: true }), { deleteExcluded: true })).to.deep.equal(
-      ['-a', ...COMMON, '--delete', '--delete-excluded', '--filter=P /data/*/', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
+      [...KEEP, ...COMMON, '--delete', '--delete-excluded', '--filter=P /data/*/', '--filter=- /data/*/', '--', '/srv/src/data', '/mnt/dst/']);
   });
 
   it('6: file wildcards exclude files only; dir names and paths exclude directories', () => {
@@ -57,7 +64,7 @@ describe('buildRsyncArgv (golden)', () => {
       excludeFiles: ['*.tmp', '~$*', 'Thumbs.db'],
       excludeDirs: ['node_modules', 'data/cache/tmp', '/srv/src/data/build', 'other/x', '/elsewhere/y'],
     }));
-    expect(a).to.deep.equal(['-a', ...COMMON,
+    expect(a).to.deep.equal([...KEEP, ...COMMON,
       '--filter=- node_modules/', '--filter=- /data/cache/tmp/', '--filter=- /data/build/',
       '--filter=+ *.tmp/', '--filter=- *.tmp', '--filter=+ ~$*/', '--filter=- ~$*', '--filter=+ Thumbs.db/', '--filter=- Thumbs.db',
       '--', '/srv/src/data', '/mnt/dst/']);
@@ -88,7 +95,7 @@ describe('buildRsyncArgv (golden)', () => {
 
   it('9: dry run and bandwidth limit (bytes/s → KiB/s, rounded down, at least 1)', () => {
     expect(argv(chunk(), opts({ dryRun: true, bandwidthBytesPerSec: 10 * 1024 * 1024 + 500 }))).to.deep.equal(
-      ['-a', ...COMMON, '--dry-run', '--bwlimit=10240', '--', '/srv/src/data', '/mnt/dst/']);
+      [...KEEP, ...COMMON, '--dry-run', '--bwlimit=10240', '--', '/srv/src/data', '/mnt/dst/']);
     expect(argv(chunk(), opts({ bandwidthBytesPerSec: 100 }))).to.include('--bwlimit=1');
     expect(argv(chunk(), opts({ bandwidthBytesPerSec: 0 })).some((x) => x.startsWith('--bwlimit'))).to.equal(false);
   });
@@ -98,17 +105,20 @@ describe('buildRsyncArgv (golden)', () => {
     expect(a.slice(-3)).to.deep.equal(['--', '/srv/my src/Ünïcødé 日本/', './-dst/x y/']);
   });
 
-  it('11: engine options: attribute set, -H -A -X, timeout, resumable partial files', () => {
-    const a = argv(chunk(), opts({ mirror: true }), {
-      attributes: '-rlptD --numeric-ids', hardLinks: true, acls: true, xattrs: true, timeoutSeconds: 600, resumePartial: true,
+  it('11: engine options: extra attributes after preserve\'s, then what preserve keeps off switched off; timeout, resumable partial files', () => {
+    const a = argv(chunk(), opts({ mirror: true, preserve: { ...PRESERVE, owners: false, hardLinks: false } }), {
+      attributes: '-aH --modify-window=1', timeoutSeconds: 600, resumePartial: true,
     });
-    expect(a).to.deep.equal(['-rlptD', '--numeric-ids', '-H', '-A', '-X', ...COMMON, '--timeout=600',
-      '--partial-dir=.robocurse-partial', '--no-whole-file', '--delete', '--filter=-p .robocurse-partial/',
+    expect(a).to.deep.equal(['-rt', '-l', '-p', '-A', '-X', '-S', '-aH', '--modify-window=1',
+      '--no-owner', '--no-group', '--no-specials', '--no-devices', '--no-hard-links', '--no-atimes', '--no-omit-dir-times',
+      ...COMMON, '--timeout=600', '--partial-dir=.robocurse-partial', '--no-whole-file', '--delete', '--filter=-p .robocurse-partial/',
       '--', '/srv/src/data', '/mnt/dst/']);
   });
 
-  it('12: an attribute set without recursion gets -r (chunk scoping needs it)', () => {
-    expect(argv(chunk(), opts(), { attributes: ['-lpt'] }).slice(0, 2)).to.deep.equal(['-lpt', '-r']);
+  it('12: the old rsync keys hardLinks, acls and xattrs are refused, pointing at preserve', () => {
+    for (const key of ['hardLinks', 'acls', 'xattrs']) {
+      expect(() => readRsyncEngineOptions({ rsync: { [key]: true } })).to.throw(RsyncArgumentError, `moved to the profile's preserve.${key}`);
+    }
   });
 
   it('13: control characters in paths or patterns are rejected with a named error', () => {

@@ -3,9 +3,9 @@ import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-opt
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
 
 describe('readRsyncEngineOptions', () => {
-  it('defaults to rsync on PATH with -a and everything optional off', () => {
+  it('defaults to rsync on PATH, no extra attributes (preserve decides) and everything optional off', () => {
     expect(readRsyncEngineOptions({})).to.deep.equal({
-      executable: 'rsync', attributes: ['-a'], hardLinks: false, acls: false, xattrs: false,
+      executable: 'rsync', attributes: [],
       deleteExcluded: false, resumePartial: false, timeoutSeconds: 0,
     });
     expect(readRsyncEngineOptions({}, '/opt/bin/rsync').executable).to.equal('/opt/bin/rsync');
@@ -23,7 +23,8 @@ describe('readRsyncEngineOptions', () => {
     ['a remote-shell switch', { attributes: ['-e', 'ssh'] }, 'attributes'],
     ['a short flag outside the whitelist', { attributes: '-avz' }, 'attributes'],
     ['an empty attribute set', { attributes: '  ' }, 'attributes'],
-    ['a non-boolean flag', { hardLinks: 'yes' }, 'hardLinks'],
+    ['a non-boolean flag', { deleteExcluded: 'yes' }, 'deleteExcluded'],
+    ['a key moved to preserve', { hardLinks: true }, 'hardLinks'],
     ['a negative timeout', { timeoutSeconds: -1 }, 'timeoutSeconds'],
     ['an unknown option (typo)', { xattr: true }, 'xattr'],
     ['an empty executable', { executable: '' }, 'executable'],

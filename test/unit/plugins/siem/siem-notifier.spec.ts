@@ -49,13 +49,16 @@ describe('siem: SiemNotifier', () => {
     const events = sampleEvents('s-b');
     await deliver(n, events);
     expect(sender.sent).to.have.length(events.length);
-    const complete = sender.sent[events.findIndex((e) => e.type === 'ChunkComplete')];
+    const at = events.findIndex((e) => e.type === 'ChunkComplete');
+    const complete = sender.sent[at];
+    expect(events[at].seq).to.equal(at + 1);
     // local3 (19) * 8 + warning (4) = 156
-    expect(complete).to.match(/^<156>1 \S+ fs01 robocurse \d+ ChunkComplete \[robocurse@32473 sessionId="s-b" seq="6" eventType="ChunkComplete" severity="warning" host="fs01" user="backup" profile="docs" /);
+    expect(complete).to.match(new RegExp(`^<156>1 \\S+ fs01 robocurse \\d+ ChunkComplete \\[robocurse@32473 sessionId="s-b" seq="${at + 1}" eventType`));
+    expect(complete).to.match(/^<156>1 \S+ fs01 robocurse \d+ ChunkComplete \[robocurse@32473 sessionId="s-b" seq="\d+" eventType="ChunkComplete" severity="warning" host="fs01" user="backup" profile="docs" /);
     expect(complete).to.include('data_severity="Warning"');
     expect(complete).to.include('message="Some files were copied; \\"quotes\\" \\\\ and \\] brackets"');
     const json = JSON.parse(complete.slice(complete.indexOf('] {') + 2)) as Record<string, unknown>;
-    expect(json).to.include({ eventType: 'ChunkComplete', sessionId: 's-b', seq: 6 });
+    expect(json).to.include({ eventType: 'ChunkComplete', sessionId: 's-b', seq: at + 1 });
   });
 
   it('uses the configured msgId and hostname instead of the event type and the session host', async () => {

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "robocurse_fsx",
+      "sources": ["fsx.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,402 @@
+/*
+ * robocurse's file-system helper: the few POSIX calls Node does not expose and a replica needs.
+ *
+ *   utimens(path, aSec, aNsec, mSec, mNsec)   utimensat(AT_FDCWD, ..., AT_SYMLINK_NOFOLLOW):
+ *                                             nanosecond times, never through a link (Node's
+ *                                             utimes takes a double and libuv cuts to microseconds)
+ *   futimens(fd, aSec, aNsec, mSec, mNsec)    the same on a descriptor; aNsec -1 = leave atime
+ *   utimensFrom(srcFd, path, withAtime, mMs)  the times of the open file srcFd given to path (never
+ *                                             through a link): fstat + utimensat in one call, the
+ *                                             copy's hot path (no BigInt arithmetic in JavaScript).
+ *                                             Only while srcFd's mtime still is mMs (Node's
+ *                                             mtimeMs of the stat taken before the copy): false,
+ *                                             and nothing set, when the file changed meanwhile
+ *   seekData(fd, off) / seekHole(fd, off)     lseek SEEK_DATA / SEEK_HOLE; -1 past the last data
+ *   mknod(path, mode, dev)                    FIFOs, sockets and devices (Node has no mknod)
+ *   lchmod(path, mode)                        fchmodat(AT_SYMLINK_NOFOLLOW): a mode, never through
+ *                                             a link (EOPNOTSUPP for a link itself)
+ *   llistxattr(path) / flistxattr(fd)         the names, as one Buffer of NUL-terminated names
+ *   lgetxattr(path, name) / fgetxattr(fd, name)   a value (Buffer), or null when absent
+ *   lsetxattr(path, name, value) / fsetxattr(fd, name, value)
+ *   lremovexattr(path, name) / fremovexattr(fd, name)
+ *
+ * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
+ * follow a link in the last component. Errors are thrown as Error objects with `code` set to the
+ * errno name (ENOTSUP, EPERM, ...) and `errno`, like Node's own fs errors. Every call is
+ * synchronous: they are metadata calls made from the copy worker threads or once per file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <node_api.h>
+
+#define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
+#define MAX_PATH_BYTES 8192
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EIO: return "EIO";
+    case ENXIO: return "ENXIO";
+    case E2BIG: return "E2BIG";
+    case EBADF: return "EBADF";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EEXIST: return "EEXIST";
+    case EXDEV: return "EXDEV";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case EINVAL: return "EINVAL";
+    case ENOSPC: return "ENOSPC";
+    case EROFS: return "EROFS";
+    case ERANGE: return "ERANGE";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ELOOP: return "ELOOP";
+    case ENOSYS: return "ENOSYS";
+#ifdef ENODATA
+    case ENODATA: return "ENODATA";
+#endif
+#if defined(ENOATTR) && (!defined(ENODATA) || ENOATTR != ENODATA)
+    case ENOATTR: return "ENOATTR";
+#endif
+    case ENOTSUP: return "ENOTSUP";
+#if defined(EOPNOTSUPP) && EOPNOTSUPP != ENOTSUP
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+#endif
+#ifdef EDQUOT
+    case EDQUOT: return "EDQUOT";
+#endif
+    default: return "EUNKNOWN";
+  }
+}
+
+/** Throws an Error like Node's fs errors: "<CODE>: <strerror>, <syscall>", with code and errno. */
+static napi_value throw_errno(napi_env env, int e, const char *syscall) {
+  char msg[256];
+  napi_value err, code, message, num;
+  snprintf(msg, sizeof msg, "%s: %s, %s", errno_name(e), strerror(e), syscall);
+  if (napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code) != napi_ok) return NULL;
+  if (napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) != napi_ok) return NULL;
+  if (napi_create_error(env, code, message, &err) != napi_ok) return NULL;
+  if (napi_create_int32(env, -e, &num) == napi_ok) napi_set_named_property(env, err, "errno", num);
+  if (napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &message) == napi_ok) napi_set_named_property(env, err, "syscall", message);
+  napi_throw(env, err);
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char *what) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", what);
+  return NULL;
+}
+
+/** A string or Buffer argument as a NUL-terminated byte string in `out` (MAX_PATH_BYTES). */
+static int get_bytes(napi_env env, napi_value v, char *out, size_t cap) {
+  bool is_buf = false;
+  napi_is_buffer(env, v, &is_buf);
+  if (is_buf) {
+    void *data;
+    size_t len;
+    if (napi_get_buffer_info(env, v, &data, &len) != napi_ok || len + 1 > cap) return 0;
+    if (memchr(data, 0, len) != NULL) return 0;
+    memcpy(out, data, len);
+    out[len] = 0;
+    return 1;
+  }
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok || len + 1 > cap) return 0;
+  if (napi_get_value_string_utf8(env, v, out, cap, &len) != napi_ok) return 0;
+  return strlen(out) == len;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/** args: (target, aSec, aNsec, mSec, mNsec); target a path or an fd. aNsec < 0: UTIME_OMIT. */
+static int get_times(napi_env env, napi_value *argv, struct timespec ts[2]) {
+  int64_t v[4];
+  for (int i = 0; i < 4; i++) if (!get_i64(env, argv[i + 1], &v[i])) return 0;
+  ts[0].tv_sec = (time_t)v[0];
+  ts[0].tv_nsec = v[1] < 0 ? UTIME_OMIT : (long)v[1];
+  ts[1].tv_sec = (time_t)v[2];
+  ts[1].tv_nsec = v[3] < 0 ? UTIME_OMIT : (long)v[3];
+  return 1;
+}
+
+static napi_value js_utimens(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  char path[MAX_PATH_BYTES];
+  struct timespec ts[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || !get_bytes(env, argv[0], path, sizeof path) || !get_times(env, argv, ts)) return throw_type(env, "utimens(path, aSec, aNsec, mSec, mNsec)");
+  if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
+  return undefined(env);
+}
+
+static napi_value js_futimens(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t fd;
+  struct timespec ts[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_times(env, argv, ts)) return throw_type(env, "futimens(fd, aSec, aNsec, mSec, mNsec)");
+  if (futimens(fd, ts) != 0) return throw_errno(env, errno, "futimens");
+  return undefined(env);
+}
+
+static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], out;
+  int32_t fd;
+  bool with_atime = false;
+  double want_ms, have_ms;
+  char path[MAX_PATH_BYTES];
+  struct stat st;
+  struct timespec ts[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
+    || napi_get_value_bool(env, argv[2], &with_atime) != napi_ok || napi_get_value_double(env, argv[3], &want_ms) != napi_ok)
+    return throw_type(env, "utimensFrom(srcFd, path, withAtime, mtimeMs)");
+  if (fstat(fd, &st) != 0) return throw_errno(env, errno, "fstat");
+#ifdef __APPLE__
+  ts[0] = st.st_atimespec;
+  ts[1] = st.st_mtimespec;
+#else
+  ts[0] = st.st_atim;
+  ts[1] = st.st_mtim;
+#endif
+  /* The same arithmetic as Node's Stats.mtimeMs (sec * 1e3 + nsec / 1e6, in doubles): a source
+   * written during the copy must not lend its new time to the old data, or no re-run would
+   * ever copy it again. */
+  have_ms = (double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6;
+  if (have_ms != want_ms) {
+    CHECK(napi_get_boolean(env, false, &out));
+    return out;
+  }
+  if (!with_atime) ts[0].tv_nsec = UTIME_OMIT;
+  if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
+  CHECK(napi_get_boolean(env, true, &out));
+  return out;
+}
+
+static napi_value seek(napi_env env, napi_callback_info info, int whence, const char *name) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  int32_t fd;
+  int64_t off;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_i64(env, argv[1], &off)) return throw_type(env, "seek(fd, offset)");
+  off_t r = lseek(fd, (off_t)off, whence);
+  if (r < 0) {
+    if (errno == ENXIO) r = -1; /* no data (or hole) at or after offset */
+    else return throw_errno(env, errno, name);
+  }
+  CHECK(napi_create_int64(env, (int64_t)r, &out));
+  return out;
+}
+
+static napi_value js_seek_data(napi_env env, napi_callback_info info) {
+#ifdef SEEK_DATA
+  return seek(env, info, SEEK_DATA, "lseek(SEEK_DATA)");
+#else
+  return throw_errno(env, ENOSYS, "lseek(SEEK_DATA)");
+#endif
+}
+
+static napi_value js_seek_hole(napi_env env, napi_callback_info info) {
+#ifdef SEEK_HOLE
+  return seek(env, info, SEEK_HOLE, "lseek(SEEK_HOLE)");
+#else
+  return throw_errno(env, ENOSYS, "lseek(SEEK_HOLE)");
+#endif
+}
+
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char path[MAX_PATH_BYTES];
+  int64_t mode, dev;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || !get_bytes(env, argv[0], path, sizeof path) || !get_i64(env, argv[1], &mode) || !get_i64(env, argv[2], &dev)) return throw_type(env, "mknod(path, mode, dev)");
+  if (mknod(path, (mode_t)mode, (dev_t)dev) != 0) return throw_errno(env, errno, "mknod");
+  return undefined(env);
+}
+
+static napi_value js_lchmod(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  char path[MAX_PATH_BYTES];
+  int64_t mode;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || !get_bytes(env, argv[0], path, sizeof path) || !get_i64(env, argv[1], &mode)) return throw_type(env, "lchmod(path, mode)");
+  if (fchmodat(AT_FDCWD, path, (mode_t)mode, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "fchmodat");
+  return undefined(env);
+}
+
+/* ---- extended attributes ---------------------------------------------------------------- */
+
+#ifdef __APPLE__
+#define XA_LLIST(p, b, s) listxattr(p, b, s, XATTR_NOFOLLOW)
+#define XA_FLIST(f, b, s) flistxattr(f, b, s, 0)
+#define XA_LGET(p, n, b, s) getxattr(p, n, b, s, 0, XATTR_NOFOLLOW)
+#define XA_FGET(f, n, b, s) fgetxattr(f, n, b, s, 0, 0)
+#define XA_LSET(p, n, v, s) setxattr(p, n, v, s, 0, XATTR_NOFOLLOW)
+#define XA_FSET(f, n, v, s) fsetxattr(f, n, v, s, 0, 0)
+#define XA_LREMOVE(p, n) removexattr(p, n, XATTR_NOFOLLOW)
+#define XA_FREMOVE(f, n) fremovexattr(f, n, 0)
+#define NO_ATTR ENOATTR
+#else
+#define XA_LLIST(p, b, s) llistxattr(p, b, s)
+#define XA_FLIST(f, b, s) flistxattr(f, b, s)
+#define XA_LGET(p, n, b, s) lgetxattr(p, n, b, s)
+#define XA_FGET(f, n, b, s) fgetxattr(f, n, b, s)
+#define XA_LSET(p, n, v, s) lsetxattr(p, n, v, s, 0)
+#define XA_FSET(f, n, v, s) fsetxattr(f, n, v, s, 0)
+#define XA_LREMOVE(p, n) lremovexattr(p, n)
+#define XA_FREMOVE(f, n) fremovexattr(f, n)
+#define NO_ATTR ENODATA
+#endif
+
+/** The target of an xattr call: a path (l* calls) or a descriptor (f* calls). */
+typedef struct { int by_fd; int fd; char path[MAX_PATH_BYTES]; } target_t;
+
+static int get_target(napi_env env, napi_value v, int by_fd, target_t *t) {
+  t->by_fd = by_fd;
+  if (by_fd) return napi_get_value_int32(env, v, &t->fd) == napi_ok;
+  return get_bytes(env, v, t->path, sizeof t->path);
+}
+
+/**
+ * Calls `size_of` then `fill` until the buffer is big enough (a value can grow between the two
+ * calls): returns a Buffer, null for ENODATA when `absent_null`, or throws.
+ */
+typedef ssize_t (*sized_call)(const target_t *, const char *, char *, size_t);
+
+static ssize_t do_list(const target_t *t, const char *name, char *buf, size_t size) {
+  return t->by_fd ? XA_FLIST(t->fd, buf, size) : XA_LLIST(t->path, buf, size);
+}
+
+static ssize_t do_get(const target_t *t, const char *name, char *buf, size_t size) {
+  return t->by_fd ? XA_FGET(t->fd, name, buf, size) : XA_LGET(t->path, name, buf, size);
+}
+
+static napi_value sized(napi_env env, const target_t *t, const char *name, sized_call call, const char *syscall, int absent_null) {
+  for (int round = 0; round < 8; round++) {
+    ssize_t n = call(t, name, NULL, 0);
+    if (n < 0) {
+      if (absent_null && errno == NO_ATTR) { napi_value nul; napi_get_null(env, &nul); return nul; }
+      return throw_errno(env, errno, syscall);
+    }
+    void *data;
+    napi_value buf;
+    if (n == 0) { CHECK(napi_create_buffer(env, 0, &data, &buf)); return buf; }
+    char *tmp = malloc((size_t)n);
+    if (tmp == NULL) return throw_errno(env, ENOMEM, syscall);
+    ssize_t m = call(t, name, tmp, (size_t)n);
+    if (m < 0) {
+      int e = errno;
+      free(tmp);
+      if (e == ERANGE) continue; /* grew meanwhile: ask again */
+      if (absent_null && e == NO_ATTR) { napi_value nul; napi_get_null(env, &nul); return nul; }
+      return throw_errno(env, e, syscall);
+    }
+    napi_status s = napi_create_buffer_copy(env, (size_t)m, tmp, &data, &buf);
+    free(tmp);
+    if (s != napi_ok) return NULL;
+    return buf;
+  }
+  return throw_errno(env, ERANGE, syscall);
+}
+
+static napi_value list_common(napi_env env, napi_callback_info info, int by_fd) {
+  size_t argc = 1;
+  napi_value argv[1];
+  target_t t;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || !get_target(env, argv[0], by_fd, &t)) return throw_type(env, "listxattr(target)");
+  return sized(env, &t, NULL, do_list, by_fd ? "flistxattr" : "llistxattr", 0);
+}
+
+static napi_value get_common(napi_env env, napi_callback_info info, int by_fd) {
+  size_t argc = 2;
+  napi_value argv[2];
+  target_t t;
+  char name[512];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || !get_target(env, argv[0], by_fd, &t) || !get_bytes(env, argv[1], name, sizeof name)) return throw_type(env, "getxattr(target, name)");
+  return sized(env, &t, name, do_get, by_fd ? "fgetxattr" : "lgetxattr", 1);
+}
+
+static napi_value set_common(napi_env env, napi_callback_info info, int by_fd) {
+  size_t argc = 3;
+  napi_value argv[3];
+  target_t t;
+  char name[512];
+  void *data;
+  size_t len;
+  bool is_buf = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 3) napi_is_buffer(env, argv[2], &is_buf);
+  if (argc < 3 || !is_buf || !get_target(env, argv[0], by_fd, &t) || !get_bytes(env, argv[1], name, sizeof name)) return throw_type(env, "setxattr(target, name, value: Buffer)");
+  CHECK(napi_get_buffer_info(env, argv[2], &data, &len));
+  int r = by_fd ? XA_FSET(t.fd, name, data, len) : XA_LSET(t.path, name, data, len);
+  if (r != 0) return throw_errno(env, errno, by_fd ? "fsetxattr" : "lsetxattr");
+  return undefined(env);
+}
+
+static napi_value remove_common(napi_env env, napi_callback_info info, int by_fd) {
+  size_t argc = 2;
+  napi_value argv[2];
+  target_t t;
+  char name[512];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || !get_target(env, argv[0], by_fd, &t) || !get_bytes(env, argv[1], name, sizeof name)) return throw_type(env, "removexattr(target, name)");
+  int r = by_fd ? XA_FREMOVE(t.fd, name) : XA_LREMOVE(t.path, name);
+  if (r != 0 && errno != NO_ATTR) return throw_errno(env, errno, by_fd ? "fremovexattr" : "lremovexattr");
+  return undefined(env);
+}
+
+static napi_value js_llistxattr(napi_env env, napi_callback_info info) { return list_common(env, info, 0); }
+static napi_value js_flistxattr(napi_env env, napi_callback_info info) { return list_common(env, info, 1); }
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) { return get_common(env, info, 0); }
+static napi_value js_fgetxattr(napi_env env, napi_callback_info info) { return get_common(env, info, 1); }
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) { return set_common(env, info, 0); }
+static napi_value js_fsetxattr(napi_env env, napi_callback_info info) { return set_common(env, info, 1); }
+static napi_value js_lremovexattr(napi_env env, napi_callback_info info) { return remove_common(env, info, 0); }
+static napi_value js_fremovexattr(napi_env env, napi_callback_info info) { return remove_common(env, info, 1); }
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+    { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "futimens", NULL, js_futimens, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "utimensFrom", NULL, js_utimens_from, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "seekData", NULL, js_seek_data, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "seekHole", NULL, js_seek_hole, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "lchmod", NULL, js_lchmod, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "flistxattr", NULL, js_flistxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "fgetxattr", NULL, js_fgetxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "fsetxattr", NULL, js_fsetxattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "fremovexattr", NULL, js_fremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../paths';
+
+/**
+ * robocurse's file-system helper (native/fsx.c, built by node-gyp at install): the POSIX calls a
+ * replica needs that Node does not expose. Every path call is the l- variant (never follows a
+ * link in the last component); paths are strings or Buffers (byte-names.ts). Errors carry
+ * `code` (ENOTSUP, EPERM, ...) like Node's fs errors.
+ */
+export interface FsxBinding {
+  /** utimensat(…, AT_SYMLINK_NOFOLLOW); a negative nsec leaves that time as it is. */
+  utimens(p: string | Buffer, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
+  futimens(fd: number, aSec: number, aNsec: number, mSec: number, mNsec: number): void;
+  /**
+   * The times of the open file `srcFd` given to `p` (never through a link; atime only when asked),
+   * only while its mtime still is `mtimeMs` (Node's value from a stat before the copy): false, and
+   * nothing set, when the file changed meanwhile.
+   */
+  utimensFrom(srcFd: number, p: string | Buffer, withAtime: boolean, mtimeMs: number): boolean;
+  /** lseek SEEK_DATA / SEEK_HOLE; -1 when there is no data (no hole) at or after `offset`. */
+  seekData(fd: number, offset: number): number;
+  seekHole(fd: number, offset: number): number;
+  mknod(p: string | Buffer, mode: number, dev: number): void;
+  /** fchmodat(…, AT_SYMLINK_NOFOLLOW): ENOTSUP when `p` is a link (its target is never touched). */
+  lchmod(p: string | Buffer, mode: number): void;
+  /** The attribute names, NUL-terminated, in one Buffer. */
+  llistxattr(p: string | Buffer): Buffer;
+  flistxattr(fd: number): Buffer;
+  /** The value, or null when the file has no such attribute. */
+  lgetxattr(p: string | Buffer, name: string): Buffer | null;
+  fgetxattr(fd: number, name: string): Buffer | null;
+  lsetxattr(p: string | Buffer, name: string, value: Buffer): void;
+  fsetxattr(fd: number, name: string, value: Buffer): void;
+  lremovexattr(p: string | Buffer, name: string): void;
+  fremovexattr(fd: number, name: string): void;
+}
+
+function load(): { binding?: FsxBinding; problem?: string } {
+  // A diagnostic switch: runs as if the helper had not been built (the limits it lifts).
+  if (process.env.ROBOCURSE_FSX === 'off') return { problem: 'disabled by ROBOCURSE_FSX=off' };
+  if (process.platform === 'win32') return { problem: 'not used on Windows' };
+  const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse_fsx.node');
+  if (!fs.existsSync(file)) return { problem: `not built (${file} is missing: run "node scripts/build-native.js")` };
+  let binding: FsxBinding;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    binding = require(file) as FsxBinding;
+  } catch (err) {
+    return { problem: `cannot be loaded: ${(err as Error).message}` };
+  }
+  // A helper built from an older native/fsx.c would fail mid-copy on the call it lacks: refuse it
+  // whole, so the engine takes its documented fallbacks instead.
+  const missing = FSX_CALLS.filter((name) => typeof binding[name] !== 'function');
+  if (missing.length > 0) return { problem: `out of date (${file} lacks ${missing.join(', ')}: run "node scripts/build-native.js")` };
+  return { binding };
+}
+
+/** Every call of FsxBinding, checked when the helper is loaded. */
+const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
+  'utimens', 'futimens', 'utimensFrom', 'seekData', 'seekHole', 'mknod', 'lchmod', 'llistxattr', 'flistxattr',
+  'lgetxattr', 'fgetxattr', 'lsetxattr', 'fsetxattr', 'lremovexattr', 'fremovexattr',
+];
+
+const loaded = load();
+
+/** The helper, when it is built and loads on this host (loaded once per thread, never changes). */
+export const fsx: FsxBinding | undefined = loaded.binding;
+
+/** Why there is no helper (undefined when there is one), for the log and `validate`. */
+export const fsxProblem: string | undefined = loaded.problem;
