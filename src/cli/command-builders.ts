@@ -42,8 +42,8 @@ function filterOptions(y: Argv): Argv {
 /** Each command's own options and positionals, by command name (command-table.ts has the rest). */
 export function commandBuilders(): Record<string, Builder> {
   const control = (y: Argv): Argv => controlOptions(y);
-  const valued = (value: { min: number; integer: boolean }) => (y: Argv): Argv =>
-    controlOptions(y).positional('value', { type: 'number', describe: 'The new value', coerce: numberArg('<value>', value) });
+  // The value's rules are checked by control.ts, before the state database is opened, with a message per command.
+  const valued = (y: Argv): Argv => controlOptions(y).positional('value', { type: 'number', describe: 'The new value' });
   const chunk = (y: Argv): Argv => controlOptions(y).positional('id', { type: 'string', describe: 'Chunk id (robocurse status, the dashboard)' });
   return {
     run: (y) => y
@@ -114,7 +114,7 @@ export function commandBuilders(): Record<string, Builder> {
       .option('mode', { choices: ['meta', 'sample', 'full'] as const, describe: 'meta: size and time (and mode); sample: plus a content hash of --sample % of the files; full (default): a content hash of every file' })
       .option('sample', { type: 'number', describe: "--mode sample: percentage of files hashed (default: the profile's verifySample)" }),
     pause: control, suspend: control, resume: control, drain: control, stop: control,
-    'set-bandwidth': valued({ min: 0, integer: false }), 'set-concurrency': valued({ min: 1, integer: true }),
+    'set-bandwidth': valued, 'set-concurrency': valued,
     'retry-chunk': chunk, 'skip-chunk': chunk,
   };
 }

@@ -54,7 +54,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['robocurse status', 'the run going on now, from any terminal and directory (your last run\'s state folder)'],
       ['robocurse status --watch --config /etc/robocurse.json', 'refresh every 2 s until the run ends'],
-      ['robocurse status --state-dir /var/lib/robocurse --json', 'the newest session of that state database, for scripts'],
       ['robocurse status --check --profile docs --max-age 26h', 'one line and exit 0 healthy, 1 failed, 5 stale, 6 locked'],
     ],
   },
@@ -70,7 +69,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['robocurse log show', 'every file the newest run copied, updated, deleted, skipped or failed'],
       ['robocurse log show --failed --session 20260102-030405-a1b2c3', 'only the files that failed in that session'],
-      ['robocurse log show --json --config /etc/robocurse.json', 'one JSON object per file'],
       ['robocurse log summarize job1.log job2.log', 'totals and failed files of robocopy or rsync logs; no config needed'],
     ],
   },
