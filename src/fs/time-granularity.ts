@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -42,5 +43,33 @@ export async function probeMtimeGranularityMs(root: string, opts: { mayWrite: bo
   } finally {
     await fh.close().catch(() => undefined);
     await fsp.unlink(probe).catch(() => undefined);
+  }
+}
+
+/** statfs f_type magic numbers (linux/magic.h) of file systems whose mtime precision is fixed. */
+const KNOWN_STEP_MS: ReadonlyMap<number, number> = new Map([
+  [0xef53, 0], // ext2/3/4 (256-byte inodes: ns)
+  [0x58465342, 0], // xfs
+  [0x9123683e, 0], // btrfs
+  [0x01021994, 0], // tmpfs
+  [0xf2f52010, 0], // f2fs
+  [0x2fc12fc1, 0], // zfs
+  [0x794c7630, 0], // overlayfs (container roots; its upper layers are local file systems)
+  [0x4d44, 2000], // vfat (FAT keeps even seconds)
+  [0x2011bab0, 10], // exfat, the kernel driver (10 ms)
+]);
+
+/**
+ * The mtime precision of the file system holding `root` when its type alone tells it (local
+ * Linux file systems, FAT, the kernel's exFAT), so no probe file has to be written into a
+ * destination whose re-run should touch nothing; undefined for network, FUSE and unknown types,
+ * whose precision depends on the server or driver and must be probed.
+ */
+export function knownMtimeGranularityMs(root: string): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return KNOWN_STEP_MS.get(Number(fs.statfsSync(root).type) >>> 0);
+  } catch {
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ChildLedger, Chunk, CopyOptions, Logger, Preserve } from '../api';
 import type { ProfileConfig } from '../config/types';
 import { probeCaseSensitivity, type CaseSensitivity } from '../fs/case-sensitivity';
-import { probeMtimeGranularityMs } from '../fs/time-granularity';
+import { knownMtimeGranularityMs, probeMtimeGranularityMs } from '../fs/time-granularity';
 import { profileExcludes } from '../plan/profile-excludes';
 
 /** Mbit/s → bytes/s; 0 stays 0 (unlimited). */
@@ -38,7 +38,8 @@ export async function probeDestinationCase(profile: ProfileConfig, dryRun: boole
     `destination ${profile.destination} compares names ${c.caseInsensitive ? 'ignoring case' : 'case-sensitively'} (${how})`);
   // Only the native engine reads it (rsync and robocopy have their own windows), and the probe
   // writes a file into the destination root: no other engine's run should pay for that trace.
-  const mtimeGranularityMs = profile.engine === 'native' ? await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun }) : undefined;
+  const mtimeGranularityMs = profile.engine !== 'native' ? undefined
+    : knownMtimeGranularityMs(profile.destination) ?? await probeMtimeGranularityMs(profile.destination, { mayWrite: !dryRun });
   if (mtimeGranularityMs) logger.info({ profile: profile.name, mtimeGranularityMs }, `destination ${profile.destination} keeps mtimes to ${mtimeGranularityMs} ms: times that close count as equal`);
   return { ...c, mtimeGranularityMs };
 }

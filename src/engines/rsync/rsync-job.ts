@@ -4,6 +4,7 @@ import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning
 import { emptyStats } from '../../api';
 import { encodeName } from '../../fs/byte-names';
 import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
+import { setTimesPath } from '../../fs/file-times';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { rsyncExitMeaning } from './exit-meaning';
 import { MAX_LINE_CHARS } from '../bounded-lines';
@@ -147,8 +148,13 @@ export class RsyncJob implements CopyJob {
     const dir = this.spec.scratchDir;
     if (!dir) return;
     try {
+      // Removing it changes the chunk directory's times, which rsync has just set to the
+      // source's: put them back, or every re-run would find (and touch) a changed directory.
+      const chunkDir = path.dirname(dir);
+      const before = lstatDirOrUndefined(chunkDir);
       fs.rmSync(dir, { recursive: true, force: true });
       this.forgetScratch?.();
+      if (before) setTimesPath(chunkDir, { atimeNs: before.atimeNs, mtimeNs: before.mtimeNs }, true);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message, path: dir }, 'cannot remove the scratch directory of rsync temp files; the next run removes it');
     }
@@ -308,4 +314,13 @@ export class RsyncJob implements CopyJob {
 /** A line for the chunk log as rsync printed it: its bytes, also those of a name that is not UTF-8. */
 function logLine(line: string): Buffer {
   return Buffer.concat([encodeName(line), Buffer.from('\n')]);
+}
+
+function lstatDirOrUndefined(p: string): fs.BigIntStats | undefined {
+  try {
+    const st = fs.lstatSync(p, { bigint: true });
+    return st.isDirectory() ? st : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -65,6 +65,8 @@ describe('dashboard in a real Chromium (playwright-core, Debian chromium)', func
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // The cut stream shows up as a network error in the console; anything else is a defect.
     page.on('console', (m) => { if (m.type() === 'error' && !/ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONNECTION_REFUSED/.test(m.text())) pageErrors.push(m.text()); });
+    // Waits are for a page driven by a real run on a machine that may be busy with other tests.
+    page.setDefaultTimeout(90_000);
     await page.goto(s.url);
 
     // The token leaves the address bar (and history) and lives in this tab's sessionStorage.

@@ -127,8 +127,9 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
   it('follows a run it did not start and steers it through the commands table, as do retry-chunk and skip-chunk', async () => {
     const run = start(['run', '--config', config, '--all', '--json']);
     const dash = start(['dashboard', '--config', config, '--json']);
-    const ro = start(['dashboard', '--config', config, '--read-only', '--json']);
     const url = await urlOf(dash, 'the dashboard URL');
+    // Read-only opens the state database without creating it: start it once the others have.
+    const ro = start(['dashboard', '--config', config, '--read-only', '--json']);
     const roUrl = await urlOf(ro, 'the read-only dashboard URL');
     const session = await until(async () => {
       const h = await call(url, '/api/v1/health');

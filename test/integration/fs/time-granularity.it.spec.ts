@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import { probeMtimeGranularityMs } from '../../../src/fs/time-granularity';
+import { knownMtimeGranularityMs, probeMtimeGranularityMs } from '../../../src/fs/time-granularity';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 describe('probeMtimeGranularityMs', () => {
@@ -25,5 +25,11 @@ describe('probeMtimeGranularityMs', () => {
     await probeMtimeGranularityMs(dir, { mayWrite: true });
     expect(fs.statSync('/etc/passwd').mtimeMs).to.equal(before);
     expect(fs.readdirSync(dir)).to.deep.equal(['.robocurse-time-probe-planted']);
+  });
+
+  it('knows the precision of local file systems from their type, without writing; a missing root is unknown', () => {
+    expect(knownMtimeGranularityMs(dir)).to.equal(0); // the test's temp dir: ext4, tmpfs, xfs or btrfs
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+    expect(knownMtimeGranularityMs(`${dir}/missing`)).to.equal(undefined);
   });
 });

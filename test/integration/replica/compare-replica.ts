@@ -103,10 +103,11 @@ export function attributeDump(root: string, tool: 'getfattr' | 'getfacl'): strin
 }
 
 /** mtime/ctime/inode of everything under `root`: equal before and after means nothing there was touched. */
-export function touchPrint(root: string): string {
+export function touchPrint(root: string, opts: { dirCtimes?: boolean } = {}): string {
   const lines: string[] = [];
-  for (const [rel, e] of entries(root)) lines.push(`${rel} ${e.ino} ${e.mtimeNs} ${fs.lstatSync(fsPath(path.join(root, rel)), { bigint: true }).ctimeNs}`);
+  const ctimeOf = (st: fs.BigIntStats): string => (st.isDirectory() && opts.dirCtimes === false ? '-' : String(st.ctimeNs));
+  for (const [rel, e] of entries(root)) lines.push(`${rel} ${e.ino} ${e.mtimeNs} ${ctimeOf(fs.lstatSync(fsPath(path.join(root, rel)), { bigint: true }))}`);
   const st = fs.lstatSync(root, { bigint: true });
-  lines.push(`. ${st.ino} ${st.mtimeNs} ${st.ctimeNs}`);
+  lines.push(`. ${st.ino} ${st.mtimeNs} ${ctimeOf(st)}`);
   return lines.join('\n');
 }

@@ -20,6 +20,12 @@ interface EngineCase {
   skipStat: (rel: string, fact: Fact, s: EntryFacts) => boolean;
   /** It keeps xattrs, ACLs and holes (checked with getfattr, getfacl and the allocated blocks). */
   keepsAttributes: boolean;
+  /**
+   * Its jobs make and remove a scratch directory inside each chunk's directory (rsync: temp files
+   * a killed run leaves there are the next run's to clean, docs/engines.md), which changes that
+   * directory's ctime on every run; its mtime is put back to the nanosecond.
+   */
+  scratchInChunkDirs?: boolean;
   /** When mtimes are not kept to the nanosecond: how close they must be. */
   sameMtime?: (src: bigint, dst: bigint) => boolean;
 }
@@ -33,7 +39,7 @@ const item = (line: string): { y: string; x: string; attrs: string } => ({ y: li
 
 const ENGINES: Record<string, EngineCase> = {
   native: { profile: { engine: 'native' }, allowedOracle: nothing, skipStat: nothing, keepsAttributes: true },
-  rsync: { profile: { engine: 'rsync' }, allowedOracle: nothing, skipStat: nothing, keepsAttributes: true },
+  rsync: { profile: { engine: 'rsync' }, allowedOracle: nothing, skipStat: nothing, keepsAttributes: true, scratchInChunkDirs: true },
   // Without robocurse's file-system helper: times to the microsecond, no xattrs or ACLs (documented).
   'native without the helper': {
     profile: { engine: 'native' },
@@ -111,14 +117,14 @@ function checkReplica(src: string, dst: string, c: EngineCase): void {
 /** A re-run over an unchanged tree copies nothing and touches nothing in the destination. */
 async function checkUnchangedRerun(cfg: string, dir: string, dst: string, c: EngineCase): Promise<void> {
   const hash = hashTree(dst);
-  const touched = touchPrint(dst);
+  const touched = touchPrint(dst, { dirCtimes: !c.scratchInChunkDirs });
   const again = await runCliLikeCron(['run', '--config', cfg, '--all', '--json'], { cwd: dir, env: c.env });
   expect(again.code, again.stderr).to.equal(0);
   const p = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
   expect(p.filesCopied, 're-run: files copied').to.equal(0);
   expect(p.extrasRemoved, 're-run: extras removed').to.equal(0);
   expect(hashTree(dst), 're-run: hashTree of the destination').to.equal(hash);
-  expect(touchPrint(dst), 're-run: no inode, mtime or ctime changed').to.equal(touched);
+  expect(touchPrint(dst, { dirCtimes: !c.scratchInChunkDirs }), 're-run: no inode, mtime or ctime changed').to.equal(touched);
 }
 
 describe('a true replica: every engine through the CLI run like cron, as root (issue #22)', function () {
