@@ -1,6 +1,7 @@
 import type { Chunk } from './chunk';
 import type { ChildLedger } from './child-ledger';
 import type { Logger } from './logger';
+import type { SizeAgeFilter } from './selection';
 import type { Preserve, PreserveCapabilities } from './preserve';
 
 /** How bad a finished copy was. Success and Warning count as done; Error and Fatal as failed. */
@@ -85,6 +86,15 @@ export interface CopyOptions {
   excludeFiles: string[];
   excludeDirs: string[];
   caseInsensitive: boolean;
+  /** Only files matching these name wildcards, when not empty (ExcludeRules.includeFiles). */
+  includeFiles?: string[];
+  /**
+   * Files left out by size or age. Left out means: not copied, not counted, and under mirror a
+   * destination file the filter leaves out is never deleted.
+   */
+  sizeAge?: SizeAgeFilter;
+  /** robocopy /XA attribute letters (RASHCNETO): files with any of them are left out (robocopy only). */
+  excludeAttributes?: string;
   /**
    * The destination file system compares names ignoring case (NTFS, APFS, SMB shares, vfat,
    * ext4 casefold), as probed on the destination root by the orchestrator. Mirror and extras
@@ -123,6 +133,12 @@ export interface CopyOptions {
    * many entries went with it (1, or 1 + the contents of a directory when the engine knows them).
    */
   onDeletion?: (deletion: Deletion) => void;
+  /**
+   * Called for each file the job copies (new or update), skips on purpose or fails, or in a dry
+   * run would copy: the per-file log (files.log) and the dry run's listing. Files found up to
+   * date are not reported (their count is in the stats); deletions go to `onDeletion`.
+   */
+  onFileAction?: (action: FileAction) => void;
   /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
   childLedger?: ChildLedger;
   /**
@@ -137,6 +153,26 @@ export interface CopyOptions {
    */
   onWarning?: (code: string, message: string) => void;
   logger: Logger;
+}
+
+/**
+ * What happened to one file. `copy` is a copy the engine did not say was new or an update (a
+ * robocopy log in another language).
+ */
+export type FileActionKind = 'new' | 'update' | 'copy' | 'skip' | 'fail';
+
+/** One file a job reports (see CopyOptions.onFileAction). */
+export interface FileAction {
+  action: FileActionKind;
+  /**
+   * Relative to the chunk's source directory ('/'-separated, names as in byte-names.ts); an
+   * absolute path when the problem is with a chunk root itself.
+   */
+  relPath: string;
+  /** Bytes, when the engine knows them. */
+  size?: number;
+  /** Why it failed, or why it was skipped. */
+  error?: string;
 }
 
 /** One deletion a job reports (see CopyOptions.onDeletion). */

@@ -102,7 +102,11 @@ export interface RunEventPayloads {
   ScanComplete: { profile: string; root: string; dirs: number; files: number; bytes: number; errors: number; skippedLinks: number; chunks: number; durationMs: number };
   ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number; /** Rate fixed for this job (bytes/s) when a budget applies and the engine takes one per job; absent = none of its own. */ bandwidthBytesPerSec?: number };
   ChunkProgress: { profile: string; chunkId: string; bytesCopied: number; filesCopied: number };
-  ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string };
+  /**
+   * One attempt ended. filesCopied / bytesCopied are this attempt's own (summing every
+   * ChunkComplete of a session gives its totals); `attempt` is 1-based.
+   */
+  ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string; attempt?: number };
   ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number };
   ChunkError: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string };
   ProfileComplete: ProfileSummary;

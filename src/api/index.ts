@@ -15,3 +15,5 @@ export * from './notifier';
 export * from './plugin';
 export * from './tokens';
 export * from './errors';
+export * from './units';
+export * from './selection';

@@ -1,3 +1,5 @@
+import type { SizeAgeFilter } from './selection';
+
 /**
  * One directory of a scanned tree. Only directories are held in memory: file records are
  * counted into `ownFiles`/`ownBytes` and discarded, so a 1M-file tree costs one node per
@@ -72,6 +74,13 @@ export interface ExcludeRules {
   excludeDirs: string[];
   /** Match case-insensitively (the default on Windows sources). */
   caseInsensitive: boolean;
+  /**
+   * When not empty, only files whose names match one of these wildcards (robocopy /IF); other
+   * files are left out like excluded ones (and a mirror keeps such destination files).
+   */
+  includeFiles?: string[];
+  /** Files left out by size or age (selection.ts). */
+  sizeAge?: SizeAgeFilter;
 }
 
 export interface ScanOptions {

@@ -1,15 +1,11 @@
 import type { ProfileSummary, VerifySummary } from '../api';
 import type { RunSummary } from '../orchestrator/types';
-import { formatBytes, formatCount, formatDuration } from '../plan';
-
-function rate(bytes: number, ms: number): string {
-  return ms > 0 ? `${formatBytes((bytes * 1000) / ms)}/s` : '-';
-}
+import { formatAverageRate, formatBytes, formatCount, formatDuration } from '../api/units';
 
 function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
   const copied = dryRun
     ? `would copy ${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)}${p.extrasRemoved ? `, would remove ${formatCount(p.extrasRemoved)} extras` : ''}`
-    : `${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${rate(p.bytesCopied, p.durationMs)})` +
+    : `${formatCount(p.filesCopied)} files, ${formatBytes(p.bytesCopied)} copied in ${formatDuration(p.durationMs)} (${formatAverageRate(p.bytesCopied, p.durationMs)})` +
       (p.extrasRemoved ? `, ${formatCount(p.extrasRemoved)} extras removed` : '');
   const lines = [
     `  ${p.profile}: ${p.result}${p.error ? ` (${p.error})` : ''}${p.refused ? ` (${p.refused})` : ''}${p.circuitBreaker ? ` (${p.circuitBreaker})` : ''}`,
@@ -39,9 +35,10 @@ export function verifyLines(v: VerifySummary, indent = '    ', limit = 10): stri
 }
 
 /** The end-of-run summary printed by `robocurse run`. */
-export function renderRunSummary(s: RunSummary, exitCode: number, logFile?: string): string {
+export function renderRunSummary(s: RunSummary, exitCode: number, logFile?: string, filesLog?: string): string {
   const lines = [`robocurse session ${s.sessionId}${s.dryRun ? ' (dry run: nothing was written)' : ''}: ${s.outcome} in ${formatDuration(s.durationMs)} (exit code ${exitCode})`];
   for (const p of s.profiles) lines.push(...profileLines(p, s.dryRun));
   if (logFile) lines.push(`  log: ${logFile}`);
+  if (filesLog) lines.push(`  files: ${filesLog}`);
   return `${lines.join('\n')}\n`;
 }

@@ -29,8 +29,8 @@ function robocopyProblems(prof: ProfileConfig, global: GlobalConfig): EngineProb
     try { check(); } catch (err) { out.push(robocopyProblem(err, segments)); }
   };
   for (const key of ['source', 'destination'] as const) attempt([...base, key], () => normaliseDirArgument(prof[key], `profiles.${prof.name}.${key}`));
-  for (const key of ['excludeFiles', 'excludeDirs'] as const) {
-    prof[key].forEach((pattern, i) => attempt([...base, key, i], () => {
+  for (const key of ['excludeFiles', 'excludeDirs', 'includeFiles'] as const) {
+    (prof[key] ?? []).forEach((pattern, i) => attempt([...base, key, i], () => {
       assertSafeArgument(pattern, `profiles.${prof.name}.${key}[${i}]`);
       assertNotSwitchLike(pattern, `profiles.${prof.name}.${key}[${i}]`);
     }));

@@ -12,6 +12,8 @@ import { privateDirProblems } from './private-dirs';
 import { robocopySwitchProblems } from '../engines/robocopy/switch-policy';
 import { buildSchedule, scheduleProblems } from '../schedule/compile';
 import { engineProblems } from './engine-checks';
+import { parseAge, resolveSizeAge, type SelectionSettings } from './selection';
+import { selectionProblems } from './selection-checks';
 import type { PluginLocation } from '../plugins/plugin-trust';
 import type { GlobalConfig, PluginRef, ProfileConfig, RobocurseConfig } from './types';
 
@@ -32,6 +34,8 @@ export interface LoadConfigOptions {
   pluginChecker: PluginChecker;
   /** Check that sources exist (off for `validate --no-fs` and unit tests of pure rules). */
   checkFilesystem?: boolean;
+  /** The instant ages (maxAge, minAge) are measured from; default now. */
+  now?: number;
 }
 
 type Raw = Record<string, any>;
@@ -62,7 +66,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
   };
 }
 
-function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: string): ProfileConfig {
+function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: string, now: number): ProfileConfig {
   const windowsPaths = isWindowsPath(p.source) || isWindowsPath(p.destination);
   const resolve = (s: string): string => (windowsPaths ? s : resolveConfigPath(configDir, s));
   const c: Raw = p.chunking ?? {};
@@ -98,6 +102,23 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     verify: p.verify ?? 'off',
     verifySample: p.verifySample ?? DEFAULT_VERIFY_SAMPLE,
     verifyMismatch: p.verifyMismatch ?? 'fail',
+    ...selectionOf(p, now),
+  };
+}
+
+/** The profile's selection filters: as configured, and resolved at `now` (once per run). */
+function selectionOf(p: Raw, now: number): Pick<ProfileConfig, 'includeFiles' | 'selection' | 'sizeAge' | 'excludeAttributes'> {
+  const selection: SelectionSettings = {
+    ...(p.maxSize !== undefined ? { maxSize: parseSize(p.maxSize)! } : {}),
+    ...(p.minSize !== undefined ? { minSize: parseSize(p.minSize)! } : {}),
+    ...(p.maxAge !== undefined ? { maxAge: parseAge(p.maxAge)! } : {}),
+    ...(p.minAge !== undefined ? { minAge: parseAge(p.minAge)! } : {}),
+  };
+  const sizeAge = resolveSizeAge(selection, now);
+  return {
+    includeFiles: p.includeFiles ?? [], selection,
+    ...(sizeAge ? { sizeAge } : {}),
+    ...(p.excludeAttributes !== undefined ? { excludeAttributes: String(p.excludeAttributes).toUpperCase() } : {}),
   };
 }
 
@@ -119,6 +140,7 @@ function semanticProblems(cfg: RobocurseConfig, rawProfiles: Raw, names: PluginN
       add([...base, 'snapshot', 'provider'], `unknown snapshot provider '${prof.snapshot.provider}'${providers.size ? ` (loaded: ${[...providers].join(', ')})` : ''}; load it with {"use": "${prof.snapshot.provider}"} in global.plugins`);
     }
     out.push(...scheduleProblems(rawProfiles[prof.name].schedule, [...base, 'schedule']));
+    for (const sp of selectionProblems(prof)) add([...base, ...sp.segments], sp.message);
     const switches = prof.engineOptions.robocopy?.switches;
     if (Array.isArray(switches)) {
       for (const sp of robocopySwitchProblems(switches, `profiles.${prof.name}.engineOptions.robocopy.switches`)) {
@@ -185,7 +207,8 @@ export async function loadConfigText(text: string, file: string, options: LoadCo
 
   const raw = src.value as Raw;
   const global = buildGlobal(raw, configDir);
-  const profiles = Object.entries(raw.profiles as Raw).map(([name, p]) => buildProfile(name, p as Raw, global, configDir));
+  const now = options.now ?? Date.now();
+  const profiles = Object.entries(raw.profiles as Raw).map(([name, p]) => buildProfile(name, p as Raw, global, configDir, now));
   const cfg: RobocurseConfig = { version: 1, configPath, configDir, global, profiles };
 
   const checked = await options.pluginChecker(global.plugins, { configDir, configFile: configPath, pluginPaths: global.pluginPaths });

@@ -5,6 +5,7 @@ import { packageRoot } from '../paths';
 import { ajvProblems, type AjvTranslation, type LocatedProblem } from './ajv-problems';
 import { dottedPath } from './json-source';
 import { parseSize } from './size';
+import { parseAge } from './selection';
 import { parseMaxDeletes } from './max-deletes';
 import { MOVED_TO_PRESERVE } from '../engines/rsync/engine-options';
 
@@ -14,6 +15,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONFIG_TRANSLATION: AjvTranslation = {
   keywords: {
     robocurseSize: (got) => `expected a size like "50GB", "512MiB" or a positive byte count, got ${got}`,
+    robocurseAge: (got) => `expected a whole number of days (30) or a date like "2025-01-31", got ${got}`,
     robocurseMaxDeletes: (got) => `expected a count of entries (a whole number >= 0) or a percentage like "5%" (0-100), got ${got}`,
     robocurseSecret: (got) => `expected a secret reference {"env": "NAME"} or {"file": "path"} (never the secret inline), got ${got}`,
   },
@@ -33,6 +35,10 @@ export function createAjv(): Ajv {
   ajv.addKeyword({
     keyword: 'robocurseSize', schemaType: 'boolean',
     validate: (_s: boolean, data: unknown) => (typeof data === 'string' || typeof data === 'number') && parseSize(data) !== undefined,
+  });
+  ajv.addKeyword({
+    keyword: 'robocurseAge', schemaType: 'boolean',
+    validate: (_s: boolean, data: unknown) => parseAge(data) !== undefined,
   });
   ajv.addKeyword({
     keyword: 'robocurseMaxDeletes', schemaType: 'boolean',

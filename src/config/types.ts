@@ -1,4 +1,5 @@
-import type { ChunkPolicy } from '../api';
+import type { ChunkPolicy, SizeAgeFilter } from '../api';
+import type { SelectionSettings } from './selection';
 import type { ScheduleConfig } from '../schedule/types';
 import type { MaxDeletes } from './max-deletes';
 import type { PreserveSettings } from './preserve';
@@ -78,6 +79,14 @@ export interface ProfileConfig {
   preserve?: PreserveSettings;
   /** Mirror: most destination entries one chunk may delete (count or percentage); null = no limit. */
   maxDeletes?: MaxDeletes | null;
+  /** Only files whose names match these wildcards (empty: every file). */
+  includeFiles?: string[];
+  /** Size and age filters as configured (ages resolved into instants per run: `sizeAge`). */
+  selection?: SelectionSettings;
+  /** The size and age filters resolved when the config was loaded (one instant for scan and copy). */
+  sizeAge?: SizeAgeFilter;
+  /** robocopy /XA letters; only with the robocopy engine. */
+  excludeAttributes?: string;
   /** Check of each chunk's copy before it counts as done (src/verify); absent = 'off'. */
   verify?: VerifyMode;
   /** `sample`: percentage of files whose content is hashed (0 < x <= 100); absent = 10. */

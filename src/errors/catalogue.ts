@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   LOG_DIR_UNUSABLE: { error: 'LogDirError', retryable: false, fatal: true, meaning: 'global.logDir cannot be created or written.' },
   STATE_SCHEMA_TOO_NEW: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database was written by a newer robocurse.' },
   STATE_SCHEMA_OUTDATED: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database must be migrated, and a read-only command may not do it.' },
+  STATE_CORRUPT: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database file is damaged (not a database, malformed); `robocurse state repair` moves it aside and starts a new one.' },
   STATE_OPEN_FAILED: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database cannot be opened (missing directory, permissions, corruption).' },
   STATE_UNSAFE: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state directory or database could be changed by another user.' },
   STATE_UNKNOWN_RUN: { error: 'StateError', retryable: false, fatal: false, meaning: 'No run with that session id is recorded.' },

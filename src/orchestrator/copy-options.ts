@@ -54,6 +54,7 @@ export function buildCopyOptions(profile: ProfileConfig, chunk: Chunk, o: { dryR
     // Absolute excludeDirs are written against the live source; rebased to the source root here
     // so they still match when the chunk is read from a snapshot path.
     ...profileExcludes(profile),
+    ...(profile.excludeAttributes ? { excludeAttributes: profile.excludeAttributes } : {}),
     bandwidthBytesPerSec: o.bandwidthBytesPerSec || undefined,
     logPath: o.logPath,
     engineOptions: profile.engineOptions,

@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import type { Chunk, Logger, Preserve } from '../api';
+import { hasSizeAgeFilter, selectsFile, type Chunk, type Logger, type Preserve } from '../api';
 import { mapRelPath } from '../chunk/dest-paths';
 import { AnchoredDir, type AnchoredEntry } from '../fs/anchored-dir';
 import { displayName } from '../fs/byte-names';
@@ -218,9 +218,11 @@ class FinalizePass {
       return !this.matchers.some((m) => (isDir ? m.excludesDir(e.name, childRel) : m.excludesFile(e.name)));
     });
     if (candidates.length > 0) candidates = await this.notReachedBySourceNames(dst, rel, entries, candidates, srcNames);
+    if (candidates.length > 0 && hasSizeAgeFilter(this.profile.sizeAge)) candidates = await this.selectedBySizeAge(dst, candidates);
     for (const e of candidates) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const isDir = e.isDirectory && !e.isSymbolicLink;
+      if (this.deletions?.listedByChunk(childRel)) continue;
       // maxDeletes: an extra the budget does not admit stays.
       const count = this.deletions ? await this.deletions.admit(mapRelPath(this.profile.destination, childRel, this.profile.windowsPaths), isDir) : 1;
       if (count === 0) continue;
@@ -233,6 +235,16 @@ class FinalizePass {
         this.result.problems.push(`${shown(childRel)}: cannot remove extra (${code(err)})`);
       }
     }
+  }
+
+  /** A mirror never deletes what a filter leaves out: extra files outside the size or age filters stay. */
+  private async selectedBySizeAge(dst: AnchoredDir, candidates: AnchoredEntry[]): Promise<AnchoredEntry[]> {
+    const keep = await Promise.all(candidates.map(async (c) => {
+      if (c.isDirectory || c.isSymbolicLink) return true;
+      const st = await dst.lstat(c.name).catch(() => undefined);
+      return !st?.isFile() || selectsFile(this.profile.sizeAge, Number(st.size), Number(st.mtimeMs));
+    }));
+    return candidates.filter((_, i) => keep[i]);
   }
 
   /** Folded source names; names the destination cannot tell apart are reported. */

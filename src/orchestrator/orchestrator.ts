@@ -1,5 +1,6 @@
 import * as os from 'node:os';
-import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, Logger, Preserve, ProfileSummary, Scanner } from '../api';
+import type { ChildLedger, Chunk, Chunker, Copier, CopyResult, FileAction, Logger, Preserve, ProfileSummary, Scanner } from '../api';
+import { fileReport } from '../files-log/file-report';
 import { emptyStats } from '../api';
 import { outcomeCode } from './outcome-code';
 import type { ProfileConfig } from '../config/types';
@@ -22,6 +23,7 @@ import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
 import { SafetyRails } from './safety-rails';
+import { AttemptLedger } from '../report/chunk-totals';
 import type { VerifyHook } from '../verify/verify-hook';
 import type { RunEta } from '../eta/run-eta';
 import type { ActiveJob, OrchestrationState, OrchestrationStatus, RunCallbacks, RunOptions, RunSummary } from './types';
@@ -86,6 +88,12 @@ export class Orchestrator {
   private readonly chunkBytes = new Map<string, number>();
   private readonly lastProgressEvent = new Map<number, number>();
   private readonly meter = new ThroughputMeter();
+  /** Counts of every attempt of the current profile's chunks (src/report/chunk-totals.ts). */
+  private readonly ledger = new AttemptLedger();
+  /** The current profile's queue ran empty (also under a drain), so its final pass may run. */
+  private profileRanToEnd = false;
+  /** The ended profile's bytes are still in `state` (for the final status) and not yet in doneProfiles*. */
+  private profileToFold = false;
   private maxConcurrentJobs = 4;
   private dryRun = false;
   private resume = true;
@@ -96,6 +104,7 @@ export class Orchestrator {
   private profileDone?: () => void;
   private stopping?: Promise<void>;
   private finishedBytes = 0;
+  private finishedFiles = 0;
   private doneProfilesBytes = 0;
   private doneProfilesTotal = 0;
   private scanErrors = 0;
@@ -128,7 +137,7 @@ export class Orchestrator {
     this.state = {
       sessionId: deps.bus.sessionId, phase: 'Idle', profiles: [], profileIndex: 0,
       activeJobs: new Map(), completedChunks: [], failedChunks: [], skippedChunks: [],
-      totalChunks: 0, completedCount: 0, totalBytes: 0, bytesComplete: 0,
+      totalChunks: 0, completedCount: 0, totalBytes: 0, bytesComplete: 0, totalFiles: 0, filesComplete: 0,
       stopRequested: false, drainRequested: false, pauseRequested: false, suspended: false,
     };
   }
@@ -166,7 +175,8 @@ export class Orchestrator {
     } finally {
       clearInterval(timer);
     }
-    const stopped = s.stopRequested || s.drainRequested;
+    // A drain that let every chunk of every profile finish ends the run as if undisturbed.
+    const stopped = s.stopRequested || (s.drainRequested && summaries.length < profiles.length);
     const outcome = sessionOutcome(summaries, stopped);
     s.phase = stopped ? 'Stopped' : outcome === 'Error' || outcome === 'Failed' ? 'Failed' : 'Complete';
     const durationMs = this.now() - s.startTime;
@@ -188,8 +198,9 @@ export class Orchestrator {
     try {
       const started = await this.startProfileReplication(profile);
       if (started) await finished;
+      this.profileRanToEnd = started && !this.state.stopRequested && this.queue.size === 0;
       await this.rails.settle();
-      if (started && !this.state.stopRequested && !this.state.drainRequested && this.plannedChunks.length > 0) {
+      if (this.profileRanToEnd && this.plannedChunks.length > 0) {
         // Hard links across chunks first: the names it links exist in the source, so the final
         // pass's mirror deletions never see them as extras.
         if (this.preserve && this.state.tree?.hardLinks) {
@@ -309,12 +320,14 @@ export class Orchestrator {
     s.phase = 'Replicating';
     s.totalChunks = chunks.length;
     s.totalBytes = chunks.reduce((a, c) => a + c.estimatedBytes, 0);
+    s.totalFiles = chunks.reduce((a, c) => a + c.estimatedFiles, 0);
     const now = this.now();
     for (const chunk of this.deps.eta?.orderChunks(profile, chunks) ?? chunks) {
       if (alreadyDone.has(chunk.id)) {
         s.skippedChunks.push(chunk);
         s.completedCount++;
         this.finishedBytes += chunk.estimatedBytes;
+        this.finishedFiles += chunk.estimatedFiles;
       } else {
         this.queue.enqueue({ chunk, retryCount: 0, notBefore: now }, now);
       }
@@ -323,17 +336,31 @@ export class Orchestrator {
 
   private resetProfileState(profile: ProfileConfig): void {
     const s = this.state;
+    this.foldEndedProfile();
     s.currentProfile = profile;
     s.profileStartTime = this.now();
     s.completedChunks = []; s.failedChunks = []; s.skippedChunks = [];
-    s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0;
+    s.totalChunks = 0; s.completedCount = 0; s.totalBytes = 0; s.bytesComplete = 0; s.totalFiles = 0; s.filesComplete = 0;
     s.snapshot = undefined; s.tree = undefined;
-    this.finishedBytes = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
-    this.plannedChunks = []; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
+    this.finishedBytes = 0; this.finishedFiles = 0; this.scanErrors = 0; this.profileError = undefined; this.profileRefusal = undefined;
+    this.plannedChunks = []; this.profileRanToEnd = false; this.sourceRoot = profile.source; this.finalExtrasRemoved = 0; this.destinationCase = undefined; this.preserve = undefined;
     this.replicaProblems = [];
     this.chunkBytes.clear();
+    this.ledger.clear();
     this.queue.clear();
     this.breaker = new CircuitBreaker(profile);
+  }
+
+  /**
+   * Moves the ended profile's bytes into the overall figures, once, when the next profile starts:
+   * until then they stay in the profile's own figures, and counting them in both doubled the
+   * overall totals of the final status.
+   */
+  private foldEndedProfile(): void {
+    if (!this.profileToFold) return;
+    this.profileToFold = false;
+    this.doneProfilesBytes += this.state.bytesComplete;
+    this.doneProfilesTotal += this.state.totalBytes;
   }
 
   /** Makes the tick run soon, once, however many jobs finish at the same moment. */
@@ -406,6 +433,7 @@ export class Orchestrator {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
         onWarning: (code: string, message: string) => this.deps.bus.emit('Warning', { profile: profile.name, code, message }),
+        onFileAction: (a: FileAction) => this.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, this.dryRun, this.now())),
       };
       job = startChunk(copier, q.chunk, options, roots, startFailure);
     } catch (err) {
@@ -451,12 +479,13 @@ export class Orchestrator {
     const status = sev === 'Success' ? 'Complete' : sev === 'Warning' ? 'CompleteWithWarnings' : 'Failed';
     const durationMs = result.durationMs || this.now() - active.startedAt;
     const line = `chunk ${active.chunk.id} (${active.chunk.relPath || '.'}) ${status}: ${result.exitMeaning.message}`;
+    this.bookAttempt(active, result);
     if (sev === 'Success') this.deps.logger.info({ chunkId: active.chunk.id, exitCode: result.exitCode }, line);
     else this.deps.logger.warn({ chunkId: active.chunk.id, exitCode: result.exitCode, errors: result.errors.slice(0, 5) }, line);
     this.deps.bus.emit('ChunkComplete', {
       profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, destination: active.chunk.destinationPath,
       exitCode: result.exitCode, severity: sev, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied,
-      durationMs, message: result.exitMeaning.message,
+      durationMs, message: result.exitMeaning.message, attempt: active.attempt,
     });
     if (status === 'Failed') {
       this.handleFailedChunk(active, result);
@@ -467,12 +496,28 @@ export class Orchestrator {
       this.chunkBytes.delete(active.chunk.id);
       s.completedCount++;
       this.finishedBytes += active.chunk.estimatedBytes;
-      this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt);
+      this.finishedFiles += active.chunk.estimatedFiles;
+      this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt, this.ledger.get(active.chunk.id));
       this.rails.chunkCompleted(profile, active.chunk);
       this.breaker?.chunkCompleted();
     }
     this.redistributeBandwidth();
     return result;
+  }
+
+  /** Adds one attempt's counts to its chunk's totals, in memory and in the journal. */
+  private bookAttempt(active: Pick<ActiveJob, 'chunk' | 'attempt' | 'startedAt'>, result: CopyResult): void {
+    const totals = this.ledger.add(active.chunk.id, result.stats);
+    this.journal.attemptFinished?.(this.state.currentProfile!.name, active.chunk, { attempt: active.attempt, startedAt: active.startedAt, result, totals });
+  }
+
+  /**
+   * A stop kills running jobs; what they copied before they died was copied all the same and
+   * counts (in the summary and in history), as an attempt that was killed.
+   */
+  private async bookKilledAttempts(jobs: ActiveJob[]): Promise<void> {
+    const results = await Promise.all(jobs.map((a) => a.job.done.then((r) => r, () => undefined)));
+    jobs.forEach((a, i) => { const r = results[i]; if (r && this.state.currentProfile) this.bookAttempt(a, r); });
   }
 
   /** Retries a failed chunk (with backoff) while attempts remain and the failure is retryable; else fails it for good. */
@@ -514,12 +559,13 @@ export class Orchestrator {
     this.chunkBytes.delete(chunk.id);
     s.completedCount++;
     this.finishedBytes += chunk.estimatedBytes;
+    this.finishedFiles += chunk.estimatedFiles;
     this.deps.logger.error({ chunkId: chunk.id, exitCode: result.exitCode }, `chunk ${chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
     this.deps.bus.emit('ChunkError', {
       profile: profile.name, chunkId: chunk.id, source: chunk.sourcePath, retryCount,
       exitCode: result.exitCode, message: result.exitMeaning.message,
     });
-    this.journal.chunkFinished(profile.name, chunk, 'Failed', result, attempt);
+    this.journal.chunkFinished(profile.name, chunk, 'Failed', result, attempt, this.ledger.get(chunk.id));
   }
 
   /**
@@ -542,7 +588,9 @@ export class Orchestrator {
       // Its bytes are no longer processed: progress steps back by them (it is monotonic otherwise,
       // and would stand still until the new attempt had made them up again, rate 0 meanwhile).
       this.finishedBytes -= failed.chunk.estimatedBytes;
+      this.finishedFiles -= failed.chunk.estimatedFiles;
       s.bytesComplete = Math.max(0, s.bytesComplete - failed.chunk.estimatedBytes);
+      s.filesComplete = Math.max(0, s.filesComplete - failed.chunk.estimatedFiles);
       item = { chunk: failed.chunk, retryCount: failed.retryCount, notBefore: 0 };
     }
     this.queue.enqueueFront({ ...item, notBefore: this.now() });
@@ -599,6 +647,8 @@ export class Orchestrator {
         this.deps.logger.error({ chunkId: a.chunk.id, err: k.reason }, message);
         this.deps.bus.emit('Warning', { profile: s.currentProfile?.name, code: 'KILL_FAILED', message });
       });
+      // Only jobs that died settle their `done`: one that survived its kill would hold the stop up.
+      await this.bookKilledAttempts(jobs.filter((_, i) => kills[i].status === 'fulfilled'));
       s.activeJobs.clear();
       this.bandwidth.clear();
       this.finishedJobs.splice(0);
@@ -686,6 +736,7 @@ export class Orchestrator {
   private updateProgress(): void {
     const s = this.state;
     let live = 0;
+    let liveFiles = 0;
     const now = this.now();
     for (const a of s.activeJobs.values()) {
       const p = a.job.progress();
@@ -693,6 +744,7 @@ export class Orchestrator {
       const hw = Math.min(Math.max(this.chunkBytes.get(a.chunk.id) ?? 0, p.bytesCopied), a.chunk.estimatedBytes);
       this.chunkBytes.set(a.chunk.id, hw);
       live += hw;
+      liveFiles += Math.min(p.filesCopied, a.chunk.estimatedFiles);
       const last = this.lastProgressEvent.get(a.id) ?? a.startedAt;
       if (now - last >= PROGRESS_EVENT_INTERVAL_MS) {
         this.lastProgressEvent.set(a.id, now);
@@ -700,6 +752,7 @@ export class Orchestrator {
       }
     }
     s.bytesComplete = Math.max(s.bytesComplete, this.finishedBytes + live);
+    s.filesComplete = Math.max(s.filesComplete, this.finishedFiles + liveFiles);
     this.meter.sample(now, this.doneProfilesBytes + s.bytesComplete);
     this.callbacks.onProgress?.(this.getStatus());
   }
@@ -730,14 +783,14 @@ export class Orchestrator {
     const s = this.state;
     const base = summarizeProfile({
       profile: profile.name, completed: s.completedChunks, failed: s.failedChunks, skipped: s.skippedChunks.length,
+      totals: [...this.ledger.all()].map(([, t]) => t),
       totalChunks: s.totalChunks, bytesTotal: s.totalBytes, durationMs: this.now() - (s.profileStartTime ?? this.now()),
-      stopped: s.stopRequested || s.drainRequested || this.queue.size > 0, error: this.profileError, scanErrors: this.scanErrors,
+      stopped: s.stopRequested || this.queue.size > 0 || (s.drainRequested && !this.profileRanToEnd), error: this.profileError, scanErrors: this.scanErrors,
       extrasRemoved: this.finalExtrasRemoved, refused: this.profileRefusal, replicaProblems: this.replicaProblems, circuitBreaker: this.breaker?.tripped,
     });
     const summary = this.deps.verifier?.summarize(base) ?? base;
     this.rails.profileFinished(profile, summary);
-    this.doneProfilesBytes += s.bytesComplete;
-    this.doneProfilesTotal += s.totalBytes;
+    this.profileToFold = true;
     this.deps.bus.emit('ProfileComplete', summary);
     this.journal.endProfile(summary);
     return summary;

@@ -1,5 +1,6 @@
 import type { FailedChunkSummary, ProfileResult, ProfileSummary } from '../api';
 import { displayNames } from '../fs/display-names';
+import type { ChunkTotals } from '../report/chunk-totals';
 import type { FinishedChunk } from './types';
 
 const MAX_ERRORS_PER_CHUNK = 5;
@@ -8,6 +9,11 @@ const MAX_REPLICA_PROBLEMS = 20;
 /** Totals of one profile from its finished chunks. */
 export function summarizeProfile(input: {
   profile: string; completed: FinishedChunk[]; failed: FinishedChunk[]; skipped: number; totalChunks: number;
+  /**
+   * Every chunk's counts over all its attempts (retried, failed, killed included). Without
+   * them, the finished chunks' last results are used (tests that build results by hand).
+   */
+  totals?: ChunkTotals[];
   bytesTotal: number; durationMs: number; stopped: boolean; error?: string; scanErrors: number;
   /** Extras removed by the final pass over split directories. */
   extrasRemoved?: number;
@@ -19,7 +25,8 @@ export function summarizeProfile(input: {
   circuitBreaker?: string;
 }): ProfileSummary {
   const warn = input.completed.filter((c) => c.status === 'CompleteWithWarnings').length;
-  const all = [...input.completed, ...input.failed];
+  const counts = input.totals ?? [...input.completed, ...input.failed].map((c) => c.result?.stats);
+  const sum = (k: 'filesCopied' | 'bytesCopied' | 'filesSkipped' | 'extrasRemoved'): number => counts.reduce((s, c) => s + (c?.[k] ?? 0), 0);
   const failedChunks: FailedChunkSummary[] = input.failed.map((f) => ({
     chunkId: f.chunk.id,
     source: f.chunk.sourcePath,
@@ -42,10 +49,10 @@ export function summarizeProfile(input: {
     chunksWarning: warn,
     chunksFailed: input.failed.length,
     chunksSkipped: input.skipped,
-    filesCopied: all.reduce((s, c) => s + (c.result?.stats.filesCopied ?? 0), 0),
-    bytesCopied: all.reduce((s, c) => s + (c.result?.stats.bytesCopied ?? 0), 0),
-    filesSkipped: all.reduce((s, c) => s + (c.result?.stats.filesSkipped ?? 0), 0),
-    extrasRemoved: all.reduce((s, c) => s + (c.result?.stats.extrasRemoved ?? 0), 0) + (input.extrasRemoved ?? 0),
+    filesCopied: sum('filesCopied'),
+    bytesCopied: sum('bytesCopied'),
+    filesSkipped: sum('filesSkipped'),
+    extrasRemoved: sum('extrasRemoved') + (input.extrasRemoved ?? 0),
     bytesTotal: input.bytesTotal,
     durationMs: input.durationMs,
     failedChunks,

@@ -1,6 +1,16 @@
 import type { Chunk, CopyResult, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig } from '../config/types';
 import type { SourceDevice } from './source-device';
+import type { ChunkTotals } from '../report/chunk-totals';
+
+/** One finished (or killed) attempt of a chunk, with the chunk's totals after it. */
+export interface AttemptRecord {
+  attempt: number;
+  /** Epoch ms. */
+  startedAt: number;
+  result: CopyResult;
+  totals: ChunkTotals;
+}
 
 /**
  * Where the orchestrator checkpoints a run (the SQLite state store in production). Every method
@@ -12,7 +22,10 @@ export interface RunJournal {
   beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string };
   /** `logPath`: the engine log this attempt writes, when it writes one. */
   chunkStarted(profile: string, chunk: Chunk, attempt: number, logPath?: string): void;
-  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number): void;
+  /** `totals`: the chunk's counts over all its attempts in this run (undefined: it never ran). */
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number, totals?: ChunkTotals): void;
+  /** Every attempt's own counts, also of attempts that are retried or killed. */
+  attemptFinished?(profile: string, chunk: Chunk, a: AttemptRecord): void;
   endProfile(summary: ProfileSummary): void;
   recordEvent(event: RunEvent): void;
   endRun(info: { outcome: string; exitCode: number }): void;

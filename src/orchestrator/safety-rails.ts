@@ -31,6 +31,11 @@ export interface FinalPassDeletions {
   /** Reserves the deletion of `abs`: its entry count, or 0 when maxDeletes forbids it. */
   admit(abs: string, isDir: boolean): Promise<number>;
   removed(relPath: string, isDir: boolean, entries: number): void;
+  /**
+   * In a dry run: a chunk already listed this deletion (its extras are still there, so the final
+   * pass would find and list them a second time; in a real run the chunk removed them).
+   */
+  listedByChunk(relPath: string): boolean;
 }
 
 /**
@@ -52,6 +57,8 @@ export class SafetyRails {
   private device?: SourceDevice;
   private finalUsed = 0;
   private finalHeld = 0;
+  /** Dry run: deletions listed by files-only chunks, whose directories the final pass visits again. */
+  private readonly dryListed = new Set<string>();
   private readonly probes = new Set<Promise<void>>();
 
   constructor(private readonly deps: { journal: RunJournal; bus: EventBus; logger: Logger }) {}
@@ -70,6 +77,7 @@ export class SafetyRails {
     this.limits = undefined;
     this.finalUsed = 0;
     this.finalHeld = 0;
+    this.dryListed.clear();
     this.device = await probeSourceDevice(profile.source).catch(() => undefined);
     if (profile.mirror) await this.checkMirror(profile, i);
     return this.verifyResume(profile, i.chunks, i.completedChunkIds);
@@ -110,7 +118,9 @@ export class SafetyRails {
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       onDeletion: (d: Deletion) => {
         this.limits?.noteDeleted(chunk.id, d.entries);
-        this.report(profile, chunk.relPath ? `${chunk.relPath}/${d.relPath}` : d.relPath, d, chunk.id);
+        const relPath = chunk.relPath ? `${chunk.relPath}/${d.relPath}` : d.relPath;
+        if (this.dryRun && chunk.kind === 'files-only') this.dryListed.add(relPath);
+        this.report(profile, relPath, d, chunk.id);
       },
     };
   }
@@ -149,6 +159,7 @@ export class SafetyRails {
         return entries;
       },
       removed: (relPath, isDir, entries) => this.report(profile, relPath, { isDir, entries }),
+      listedByChunk: (relPath) => this.dryRun && this.dryListed.has(relPath),
     };
   }
 

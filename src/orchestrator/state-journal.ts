@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import type { Chunk, CopyResult, Logger, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { profileFingerprint, type StateStore } from '../state';
+import type { ChunkTotals } from '../report/chunk-totals';
 import type { ChunkHistoryRow } from '../state/chunk-history';
-import type { RunJournal } from './run-journal';
+import type { AttemptRecord, RunJournal } from './run-journal';
 import type { SourceDevice } from './source-device';
 
 /** Events are written in batches: one transaction per event would cost an fsync each. */
@@ -37,7 +38,7 @@ export class StateJournal implements RunJournal {
   beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void {
     this.sessionId = info.sessionId;
     const configHash = createHash('sha256').update(this.cfg.sourceText ?? fs.readFileSync(this.cfg.configPath)).digest('hex').slice(0, 16);
-    this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun });
+    this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun, logDir: this.cfg.global.logDir });
   }
 
   beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string } {
@@ -59,11 +60,24 @@ export class StateJournal implements RunJournal {
     this.queueChunkWrite(() => this.store.markChunkRunning(id, chunk.id, attempt, logPath));
   }
 
-  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult): void {
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, _attempts?: number, totals?: ChunkTotals): void {
     const id = this.runId(profile);
-    const base = { exitCode: result.exitCode, severity: result.exitMeaning.severity, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied, durationMs: result.durationMs };
+    const base = {
+      exitCode: result.exitCode, severity: result.exitMeaning.severity, durationMs: result.durationMs,
+      filesCopied: totals?.filesCopied ?? result.stats.filesCopied, bytesCopied: totals?.bytesCopied ?? result.stats.bytesCopied,
+      attemptFilesCopied: result.stats.filesCopied, attemptBytesCopied: result.stats.bytesCopied,
+    };
     if (status === 'Failed') this.queueChunkWrite(() => this.store.markChunkFailed(id, chunk.id, { ...base, message: result.exitMeaning.message }));
     else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message, engine: this.cfg.profiles.find((p) => p.name === profile)?.engine }));
+  }
+
+  attemptFinished(profile: string, chunk: Chunk, a: AttemptRecord): void {
+    const id = this.runId(profile);
+    const r = a.result;
+    this.queueChunkWrite(() => this.store.recordAttempt(id, chunk.id, {
+      attempt: a.attempt, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date().toISOString(), durationMs: r.durationMs, exitCode: r.exitCode,
+      severity: r.exitMeaning.severity, killed: r.killed, message: r.exitMeaning.message, stats: r.stats, totals: a.totals,
+    }));
   }
 
   private queueChunkWrite(write: () => void): void {

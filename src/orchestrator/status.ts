@@ -29,6 +29,7 @@ export function buildStatus(s: OrchestrationState, x: StatusInputs): Orchestrati
     overallProgress: overallTotal > 0 ? percent(overallDone, overallTotal) : 0,
     chunksComplete: s.completedCount, chunksTotal: s.totalChunks, chunksFailed: s.failedChunks.length,
     bytesComplete: s.bytesComplete, bytesTotal: s.totalBytes,
+    filesComplete: s.filesComplete, filesTotal: s.totalFiles,
     overallBytesComplete: overallDone, overallBytesTotal: overallTotal,
     bytesPerSecond: x.bytesPerSecond,
     elapsedMs: s.startTime !== undefined ? x.now - s.startTime : 0,

@@ -1,6 +1,7 @@
 import type { Chunk, CopyJob, CopyResult, DirTree, ProfileResult, ProfileSummary, SnapshotInfo } from '../api';
 import type { ProfileConfig } from '../config/types';
 import type { DeletionReport } from './safety-rails';
+import type { FileReport } from '../files-log/file-report';
 
 export type Phase = 'Idle' | 'Snapshot' | 'Scanning' | 'Replicating' | 'Complete' | 'Stopped' | 'Failed';
 
@@ -42,6 +43,9 @@ export interface OrchestrationState {
   completedCount: number;
   totalBytes: number;
   bytesComplete: number;
+  /** Estimated files of the current profile's plan, and of them those processed (live, monotonic). */
+  totalFiles: number;
+  filesComplete: number;
   startTime?: number;
   profileStartTime?: number;
   stopRequested: boolean;
@@ -68,6 +72,9 @@ export interface OrchestrationStatus {
   chunksFailed: number;
   bytesComplete: number;
   bytesTotal: number;
+  /** Files of the current profile processed (finished chunks' estimates plus live counts) and planned. */
+  filesComplete: number;
+  filesTotal: number;
   overallBytesComplete: number;
   overallBytesTotal: number;
   bytesPerSecond?: number;
@@ -99,6 +106,8 @@ export interface RunCallbacks {
   onProfileComplete?: (summary: ProfileSummary) => void;
   /** Every destination entry deleted (or, in a dry run, that would be), as it happens. */
   onDeletion?: (deletion: DeletionReport) => void;
+  /** Every file copied, skipped on purpose or failed (or, in a dry run, that would be copied), as engines report them. */
+  onFileAction?: (report: FileReport) => void;
 }
 
 export interface RunOptions extends RunCallbacks {

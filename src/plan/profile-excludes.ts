@@ -18,5 +18,10 @@ export function profileExcludes(profile: ProfileConfig): ExcludeRules {
       if (rel) excludeDirs.push(rel);
     }
   }
-  return { excludeFiles: [...profile.excludeFiles], excludeDirs, caseInsensitive: ci };
+  return {
+    excludeFiles: [...profile.excludeFiles], excludeDirs, caseInsensitive: ci,
+    // Selection filters travel with the excludes: the scan and every engine apply them alike.
+    ...(profile.includeFiles?.length ? { includeFiles: [...profile.includeFiles] } : {}),
+    ...(profile.sizeAge ? { sizeAge: { ...profile.sizeAge } } : {}),
+  };
 }

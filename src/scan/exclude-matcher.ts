@@ -6,7 +6,7 @@ import { compileWildcards } from './wildcard';
  * Pure and cheap to call per entry: all patterns are compiled once.
  */
 export interface ExcludeMatcher {
-  /** True when a file with this name (not path) is excluded. */
+  /** True when a file with this name (not path) is excluded, or not among `includeFiles`. */
   excludesFile(name: string): boolean;
   /**
    * True when the directory `name`, at `relPath` ('/'-separated, relative to the source root),
@@ -64,10 +64,11 @@ export function makeExcludeMatcher(rules: ExcludeRules, opts: ExcludeMatcherOpti
     (p.includes('/') ? pathPatterns : namePatterns).push(p);
   }
   const files = compileWildcards(rules.excludeFiles.filter((p) => p !== ''), ci);
+  const included = compileWildcards((rules.includeFiles ?? []).filter((p) => p !== ''), ci);
   const dirNames = compileWildcards(namePatterns, ci);
   const dirPaths = compileWildcards(pathPatterns, ci, '/');
   return {
-    excludesFile: (name) => files !== null && files.test(name),
+    excludesFile: (name) => (files !== null && files.test(name)) || (included !== null && !included.test(name)),
     excludesDir: (name, relPath) =>
       (dirNames !== null && dirNames.test(name)) || (dirPaths !== null && dirPaths.test(relPath)),
   };

@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import type { ScanError, SkippedLink } from '../api';
+import { selectsFile, type ScanError, type SizeAgeFilter, type SkippedLink } from '../api';
 import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
@@ -69,7 +69,7 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
       continue;
     }
     const subdirs: string[] = [];
-    const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io };
+    const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io, sizeAge: task.excludes.sizeAge };
     let lossy = false;
     try {
       const r = walkListing(listing, ctx);
@@ -90,7 +90,7 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
 /** One directory being listed, and where its findings go. */
 interface ListingContext {
   rel: string; relPrefix: string; absPrefix: string; summary: DirSummary; subdirs: string[];
-  out: ScanTaskResult; matcher: ExcludeMatcher; io: ScanIo;
+  out: ScanTaskResult; matcher: ExcludeMatcher; io: ScanIo; sizeAge?: SizeAgeFilter;
 }
 
 /**
@@ -145,6 +145,8 @@ function visitEntry(d: Dirent<string | Buffer>, name: string, ctx: ListingContex
     if (kind === 'file') {
       if (matcher.excludesFile(name)) return;
       const fst = st ?? io.lstat(ctx.absPrefix + name);
+      // Left out by size or age: not part of the plan, as the engines will not copy it.
+      if (!selectsFile(ctx.sizeAge, fst.size, fst.mtimeMs)) return;
       summary.ownFiles++;
       summary.ownBytes += fst.size;
       // Only files with other names cost more: their exact identity, for the hard-link groups.

@@ -80,7 +80,7 @@ export function markChunkDone(ctx: StoreContext, profileRunId: number, chunkId: 
     ).get(chunkId, profileRunId) as { profile: string; dry_run: number; estimated_bytes: number; estimated_files: number };
     if (owner.dry_run === 0) {
       recordChunkHistory(ctx, owner.profile, chunkId, {
-        bytes: r.bytesCopied, files: r.filesCopied, durationMs: r.durationMs, finishedAt, engine: r.engine,
+        bytes: r.attemptBytesCopied ?? r.bytesCopied, files: r.attemptFilesCopied ?? r.filesCopied, durationMs: r.durationMs, finishedAt, engine: r.engine,
         estBytes: owner.estimated_bytes, estFiles: owner.estimated_files,
       });
     }

@@ -5,6 +5,8 @@ export type StateErrorCode =
   | 'STATE_SCHEMA_TOO_NEW'
   | 'STATE_SCHEMA_OUTDATED'
   | 'STATE_OPEN_FAILED'
+  /** The file is not a (readable) SQLite database: `robocurse state repair` moves it aside. */
+  | 'STATE_CORRUPT'
   /** The state directory or database could be changed by another user: refused, not trusted. */
   | 'STATE_UNSAFE'
   | 'STATE_UNKNOWN_RUN'

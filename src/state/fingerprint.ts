@@ -37,6 +37,7 @@ function canonicalJson(value: unknown): string {
  * reused only when this is equal, so a changed config can never make a resumed run skip a chunk
  * that the new config would copy differently. Engine options are included on purpose: their
  * switches can exclude or include files too, and a needless full copy is cheaper than a silent gap.
+ * Selection filters (includeFiles, ages as configured, sizes, attributes) decide what is copied too.
  * Bandwidth, retries and the snapshot are left out: they change how, not what, is copied.
  */
 export function profileFingerprint(profile: ProfileConfig): string {
@@ -52,6 +53,10 @@ export function profileFingerprint(profile: ProfileConfig): string {
     mirror: profile.mirror,
     engine: profile.engine,
     engineOptions: profile.engineOptions[profile.engine] ?? {},
+    // Only when set, so checkpoints of profiles without filters keep their fingerprint.
+    ...(profile.includeFiles?.length ? { includeFiles: [...profile.includeFiles].sort() } : {}),
+    ...(profile.selection && Object.keys(profile.selection).length ? { selection: profile.selection } : {}),
+    ...(profile.excludeAttributes ? { excludeAttributes: profile.excludeAttributes } : {}),
     // What is kept besides the data changes the replica too; absent when it is all defaults, so
     // checkpoints made before `preserve` existed still match.
     ...(profile.preserve && Object.keys(profile.preserve).length > 0 ? { preserve: profile.preserve } : {}),

@@ -6,8 +6,6 @@ export { StateError, ProfileLockedError, type StateErrorCode, type LockHolder } 
 export { normalizeForFingerprint, profileFingerprint } from './fingerprint';
 export type { ProfileLock } from './profile-lock';
 export type { SessionStatus, SessionState, HistoryEntry, ProfileRunStatus } from './status-query';
-export { renderHistoryText, renderHistoryJson } from './render-history';
-export { renderStatusText, renderStatusJson } from './render-status';
 export * from './types';
 export { CHUNK_SORTS, type ChunkSort, type ChunkPageQuery, type ChunkPage, type SessionChunk } from './dashboard-queries';
 export { sessionState } from './status-query';

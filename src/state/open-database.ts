@@ -62,9 +62,29 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
   } catch (err) {
     db.close();
     if (err instanceof StateError) throw err;
+    const corrupt = corruptionError(err, file);
+    if (corrupt) throw corrupt;
     // A file that opens but cannot be written (read-only mount, a db file owned by another user).
     throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}`);
   }
+}
+
+/** SQLite's codes for a file that is not a database, or a damaged one. */
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/** True when `err` says the database file itself is unusable (not a lock, not a permission). */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/** The user-facing error for a damaged database: names the file and the way out. */
+export function corruptionError(err: unknown, file: string): StateError | undefined {
+  if (!isCorruption(err)) return undefined;
+  return new StateError('STATE_CORRUPT',
+    `the state database ${file} is damaged or not a robocurse database (${(err as Error).message}). ` +
+    'Run `robocurse state repair` with the same --config (or --state-dir) to move it aside (it is kept, never deleted) ' +
+    'and start a new one; or point global.stateDir at another folder. Runs of this config resume nothing until then.');
 }
 
 /**

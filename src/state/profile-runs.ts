@@ -8,7 +8,7 @@ import type { BeginProfileRunOptions, BeginProfileRunResult, ProfileRunEnd, Prof
 interface ProfileRunRow {
   id: number; session_id: string; profile: string; fingerprint: string; started_at: string; ended_at: string | null;
   result: string | null; chunks_total: number; bytes_total: number; files_total: number; bytes_copied: number;
-  files_copied: number; resumed_from: number | null; error: string | null; extras_removed: number;
+  files_copied: number; resumed_from: number | null; error: string | null; extras_removed: number; files_skipped?: number;
 }
 
 /** Maps a `profile_runs` row to its record. */
@@ -17,7 +17,7 @@ export function toProfileRunRecord(r: ProfileRunRow): ProfileRunRecord {
     id: r.id, sessionId: r.session_id, profile: r.profile, fingerprint: r.fingerprint, startedAt: r.started_at,
     endedAt: r.ended_at, result: r.result as ProfileResult | null, chunksTotal: r.chunks_total, bytesTotal: r.bytes_total,
     filesTotal: r.files_total, bytesCopied: r.bytes_copied, filesCopied: r.files_copied, resumedFrom: r.resumed_from,
-    error: r.error ?? null, extrasRemoved: r.extras_removed ?? 0,
+    error: r.error ?? null, extrasRemoved: r.extras_removed ?? 0, filesSkipped: r.files_skipped ?? 0,
   };
 }
 
@@ -110,17 +110,29 @@ export function beginProfileRun(
   });
 }
 
+/** What a profile run copied so far, from its chunk rows (carried chunks excluded, as at its end). */
+export function copiedSoFar(ctx: StoreContext, profileRunId: number): { bytes: number; files: number; skipped: number } {
+  return ctx.stmt(
+    `SELECT COALESCE(SUM(bytes_copied), 0) AS bytes, COALESCE(SUM(files_copied), 0) AS files, COALESCE(SUM(files_skipped), 0) AS skipped
+     FROM chunks WHERE profile_run_id = ? AND status != 'Skipped'`).get(profileRunId) as { bytes: number; files: number; skipped: number };
+}
+
+/** A profile run with its counts so far when it has not ended (killed runs never record them). */
+export function withCountsSoFar(ctx: StoreContext, p: ProfileRunRecord): ProfileRunRecord {
+  if (p.endedAt !== null) return p;
+  const c = copiedSoFar(ctx, p.id);
+  return { ...p, bytesCopied: c.bytes, filesCopied: c.files, filesSkipped: c.skipped };
+}
+
 /**
  * Ends a profile run: stores its result and the totals copied by this run (carried chunks
  * excluded: their bytes were copied by the run named in carriedFrom).
  */
 export function endProfileRun(ctx: StoreContext, profileRunId: number, result: ProfileResult, end: ProfileRunEnd = {}): ProfileRunRecord {
   return ctx.write(() => {
-    const sums = ctx.stmt(
-      `SELECT COALESCE(SUM(bytes_copied), 0) AS bytes, COALESCE(SUM(files_copied), 0) AS files
-       FROM chunks WHERE profile_run_id = ? AND status != 'Skipped'`).get(profileRunId) as { bytes: number; files: number };
-    const info = ctx.stmt('UPDATE profile_runs SET ended_at = ?, result = ?, bytes_copied = ?, files_copied = ?, error = ?, extras_removed = ? WHERE id = ?')
-      .run(ctx.now(), result, sums.bytes, sums.files, end.error ?? null, end.extrasRemoved ?? 0, profileRunId);
+    const sums = copiedSoFar(ctx, profileRunId);
+    const info = ctx.stmt('UPDATE profile_runs SET ended_at = ?, result = ?, bytes_copied = ?, files_copied = ?, files_skipped = ?, error = ?, extras_removed = ? WHERE id = ?')
+      .run(ctx.now(), result, sums.bytes, sums.files, sums.skipped, end.error ?? null, end.extrasRemoved ?? 0, profileRunId);
     if (info.changes !== 1) throw new StateError('STATE_UNKNOWN_RUN', `no profile run ${profileRunId} in the state database`);
     return getProfileRun(ctx, profileRunId)!;
   });

@@ -6,6 +6,7 @@ import type { BeginRunInput, ProcessOwner, RunRecord } from './types';
 interface RunRow {
   session_id: string; config_hash: string; config_path: string; started_at: string; ended_at: string | null;
   outcome: string | null; exit_code: number | null; pid: number; host: string; proc_identity: string | null; dry_run: number;
+  log_dir?: string | null;
 }
 
 /** Maps a `runs` row to its record. */
@@ -13,7 +14,7 @@ export function toRunRecord(r: RunRow): RunRecord {
   return {
     sessionId: r.session_id, configHash: r.config_hash, configPath: r.config_path, startedAt: r.started_at,
     endedAt: r.ended_at, outcome: r.outcome as SessionOutcome | null, exitCode: r.exit_code,
-    pid: r.pid, host: r.host, identity: r.proc_identity, dryRun: r.dry_run === 1,
+    pid: r.pid, host: r.host, identity: r.proc_identity, dryRun: r.dry_run === 1, logDir: r.log_dir ?? null,
   };
 }
 
@@ -21,9 +22,9 @@ export function toRunRecord(r: RunRow): RunRecord {
 export function beginRun(ctx: StoreContext, input: BeginRunInput, owner: ProcessOwner): RunRecord {
   const startedAt = ctx.now();
   ctx.write(() => ctx.stmt(
-    `INSERT INTO runs(session_id, config_hash, config_path, started_at, pid, host, proc_identity, dry_run)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(input.sessionId, input.configHash, input.configPath, startedAt, owner.pid, owner.host, owner.identity, input.dryRun ? 1 : 0));
+    `INSERT INTO runs(session_id, config_hash, config_path, started_at, pid, host, proc_identity, dry_run, log_dir)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(input.sessionId, input.configHash, input.configPath, startedAt, owner.pid, owner.host, owner.identity, input.dryRun ? 1 : 0, input.logDir ?? null));
   return getRun(ctx, input.sessionId)!;
 }
 

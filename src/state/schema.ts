@@ -179,6 +179,39 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE chunk_history ADD COLUMN est_files INTEGER;
     `,
   },
+  {
+    // After main's chunk-history migration (4): versions are applied in order, each once.
+    version: 5,
+    description: 'chunk attempts: the counts of every attempt (retried, failed, killed), the source of every total',
+    sql: `
+      -- One row per attempt of a chunk in a profile run. A chunk row's files_copied / bytes_copied
+      -- are the sums over its attempts (src/report/chunk-totals.ts), so a chunk that copied files
+      -- and was then retried, or killed by a stop, still counts them.
+      CREATE TABLE chunk_attempts (
+        profile_run_id INTEGER NOT NULL,
+        chunk_id       TEXT NOT NULL,
+        attempt        INTEGER NOT NULL,
+        started_at     TEXT,
+        finished_at    TEXT NOT NULL,
+        duration_ms    INTEGER,
+        exit_code      INTEGER,
+        severity       TEXT,
+        killed         INTEGER NOT NULL DEFAULT 0,
+        files_copied   INTEGER NOT NULL DEFAULT 0,
+        bytes_copied   INTEGER NOT NULL DEFAULT 0,
+        files_skipped  INTEGER NOT NULL DEFAULT 0,
+        bytes_skipped  INTEGER NOT NULL DEFAULT 0,
+        files_failed   INTEGER NOT NULL DEFAULT 0,
+        extras_removed INTEGER NOT NULL DEFAULT 0,
+        message        TEXT,
+        PRIMARY KEY (profile_run_id, chunk_id, attempt)
+      ) WITHOUT ROWID;
+      ALTER TABLE chunks ADD COLUMN files_skipped INTEGER NOT NULL DEFAULT 0;
+      -- Where the session's logs are (files.log for robocurse log show, from any directory).
+      ALTER TABLE runs ADD COLUMN log_dir TEXT;
+      ALTER TABLE profile_runs ADD COLUMN files_skipped INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Chunk, ProfileResult, RunEvent, SessionOutcome, SnapshotInfo } from '../api';
+import * as attempts from './attempt-records';
 import * as chunkHistory from './chunk-history';
 import * as chunks from './chunk-records';
 import * as commands from './command-queue';
@@ -16,7 +17,7 @@ import * as sourceDevices from './source-devices';
 import * as status from './status-query';
 import { createStoreContext, type StoreContext } from './store-context';
 import type {
-  BeginProfileRunOptions, BeginProfileRunResult, BeginRunInput, ChunkDurationStats, ChunkFailure, ChunkRecord,
+  AttemptInput, AttemptRecordRow, BeginProfileRunOptions, BeginProfileRunResult, BeginRunInput, ChunkDurationStats, ChunkFailure, ChunkRecord,
   ChunkStatus, ChunkSuccess, CommandTarget, ControlCommand, ProfileRunEnd, ProfileRunRecord, RunRecord, SnapshotRecord,
   SourceDeviceRecord, StoredCommand,
 } from './types';
@@ -95,6 +96,12 @@ export class StateStore {
 
   /** Records a failed attempt (retried later with markChunkRunning, or final). */
   markChunkFailed(profileRunId: number, chunkId: string, failure: ChunkFailure): void { chunks.markChunkFailed(this.ctx, profileRunId, chunkId, failure); }
+
+  /** Records one attempt of a chunk and sets the chunk's counts to its totals over its attempts. */
+  recordAttempt(profileRunId: number, chunkId: string, attempt: AttemptInput): void { attempts.recordAttempt(this.ctx, profileRunId, chunkId, attempt); }
+
+  /** The attempts of a profile run (of one chunk, when given), in order. */
+  listAttempts(profileRunId: number, chunkId?: string): AttemptRecordRow[] { return attempts.listAttempts(this.ctx, profileRunId, chunkId); }
 
   /** Stores what a completed chunk's destination looked like, for the resume check. */
   recordDestinationProbe(profileRunId: number, chunkId: string, probe: string): void { chunks.recordDestinationProbe(this.ctx, profileRunId, chunkId, probe); }

@@ -1,9 +1,10 @@
 import type { RunEvent } from '../api';
+import { lastRecordAt } from './attempt-records';
 import { chunkCounts, listChunks } from './chunk-records';
-import { doneBytes } from './dashboard-queries';
+import { doneBytes, readRunStatus } from './dashboard-queries';
 import { lastEventSeq, readEventsSince } from './event-log';
 import { ownerLiveness } from './process-identity';
-import { profileRunsOfSession } from './profile-runs';
+import { profileRunsOfSession, withCountsSoFar } from './profile-runs';
 import { getRun, lastRun, recentRuns } from './run-records';
 import type { StoreContext } from './store-context';
 import type { ChunkRecord, ChunkStatus, ProfileRunRecord, RunRecord } from './types';
@@ -29,12 +30,29 @@ export interface SessionStatus {
   profiles: ProfileRunStatus[];
   lastEventSeq: number;
   lastEvent?: RunEvent;
+  /** The newest live status the session published (run_status, about once a second), parsed. */
+  live?: { updatedAt: string; status: Record<string, unknown> };
+  /** When a session that never ended was last seen alive (its duration ends there). */
+  lastRecordAt?: string;
 }
 
 export interface HistoryEntry {
   run: RunRecord;
   state: SessionState;
   profiles: { profileRun: ProfileRunRecord; counts: Record<ChunkStatus, number> }[];
+  /** When a session that never ended was last seen alive (its duration ends there). */
+  lastRecordAt?: string;
+}
+
+function liveOf(ctx: StoreContext, sessionId: string): SessionStatus['live'] {
+  const row = readRunStatus(ctx, sessionId);
+  if (!row) return undefined;
+  try {
+    const status = JSON.parse(row.json) as unknown;
+    return status && typeof status === 'object' ? { updatedAt: row.updatedAt, status: status as Record<string, unknown> } : undefined;
+  } catch {
+    return undefined; // a torn or foreign row: the chunk table still tells the story
+  }
 }
 
 /** Running, ended or interrupted, judged from the row and the liveness of its process. */
@@ -45,7 +63,7 @@ export function sessionState(run: RunRecord): SessionState {
 
 function profileStatus(ctx: StoreContext, p: ProfileRunRecord): ProfileRunStatus {
   return {
-    profileRun: p,
+    profileRun: withCountsSoFar(ctx, p),
     counts: chunkCounts(ctx, p.id),
     bytesDone: doneBytes(ctx, p.id),
     running: listChunks(ctx, p.id, 'Running'),
@@ -69,6 +87,8 @@ export function sessionStatus(ctx: StoreContext, sessionId?: string): SessionSta
       profiles: profileRunsOfSession(ctx, run.sessionId).map((p) => profileStatus(ctx, p)),
       lastEventSeq: seq,
       lastEvent,
+      live: liveOf(ctx, run.sessionId),
+      lastRecordAt: run.endedAt === null ? lastRecordAt(ctx, run.sessionId) : undefined,
     };
   }).deferred();
 }
@@ -78,6 +98,7 @@ export function runHistory(ctx: StoreContext, limit: number): HistoryEntry[] {
   return ctx.db.transaction(() => recentRuns(ctx, limit).map((run) => ({
     run,
     state: sessionState(run),
-    profiles: profileRunsOfSession(ctx, run.sessionId).map((p) => ({ profileRun: p, counts: chunkCounts(ctx, p.id) })),
+    profiles: profileRunsOfSession(ctx, run.sessionId).map((p) => ({ profileRun: withCountsSoFar(ctx, p), counts: chunkCounts(ctx, p.id) })),
+    lastRecordAt: run.endedAt === null ? lastRecordAt(ctx, run.sessionId) : undefined,
   }))).deferred();
 }

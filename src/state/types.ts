@@ -37,6 +37,8 @@ export interface BeginRunInput {
   configHash: string;
   configPath: string;
   dryRun: boolean;
+  /** The session's log folder (global.logDir), for `robocurse log show`. */
+  logDir?: string;
 }
 
 export interface RunRecord extends ProcessOwner {
@@ -48,6 +50,8 @@ export interface RunRecord extends ProcessOwner {
   outcome: SessionOutcome | null;
   exitCode: number | null;
   dryRun: boolean;
+  /** The session's log folder; null for sessions recorded before it was kept. */
+  logDir: string | null;
 }
 
 export interface BeginProfileRunOptions {
@@ -83,6 +87,8 @@ export interface ProfileRunRecord {
   error: string | null;
   /** Destination entries the run removed (mirror), as the summary counted them. */
   extrasRemoved: number;
+  /** Files found up to date (not copied), over the chunks this run copied. */
+  filesSkipped: number;
 }
 
 /** The outcome of a chunk attempt the engine reported as a success (Success or Warning). */
@@ -94,6 +100,9 @@ export interface ChunkSuccess {
   durationMs: number;
   /** Engine's message, kept for warnings. */
   message?: string;
+  /** The last attempt's own counts, for the learnt durations (default: filesCopied / bytesCopied). */
+  attemptFilesCopied?: number;
+  attemptBytesCopied?: number;
   /** The engine that copied it (the learnt ETA is per engine). */
   engine?: string;
 }
@@ -200,4 +209,41 @@ export interface SourceDeviceRecord {
 export interface ProfileRunEnd {
   error?: string;
   extrasRemoved?: number;
+}
+
+/** One attempt of a chunk as the run reports it, with the chunk's totals after it. */
+export interface AttemptInput {
+  attempt: number;
+  /** ISO 8601. */
+  startedAt?: string;
+  /** ISO 8601; default now. */
+  finishedAt?: string;
+  durationMs: number;
+  exitCode: number;
+  severity: Severity;
+  killed: boolean;
+  message?: string;
+  /** This attempt's own counts. */
+  stats: { filesCopied: number; bytesCopied: number; filesSkipped: number; bytesSkipped: number; filesFailed: number; extrasRemoved: number };
+  /** The chunk's counts over all its attempts so far (src/report/chunk-totals.ts). */
+  totals: { filesCopied: number; bytesCopied: number; filesSkipped: number };
+}
+
+/** A stored attempt (`chunk_attempts`). */
+export interface AttemptRecordRow {
+  chunkId: string;
+  attempt: number;
+  startedAt: string | null;
+  finishedAt: string;
+  durationMs: number | null;
+  exitCode: number | null;
+  severity: string | null;
+  killed: boolean;
+  filesCopied: number;
+  bytesCopied: number;
+  filesSkipped: number;
+  bytesSkipped: number;
+  filesFailed: number;
+  extrasRemoved: number;
+  message: string | null;
 }

@@ -1,10 +1,11 @@
 import { CHUNK_COMMANDS, CHUNK_ID_PATTERN, StateStore, type CommandTarget, type ControlCommand } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { CliIo, CommonArgs } from '../io';
-import { loadCliConfig, UsageError } from '../load-cli-config';
+import type { CliIo } from '../io';
+import { UsageError } from '../load-cli-config';
+import { locateState, type StateDirArgs } from '../locate-state';
 import { handleCommandError } from './validate';
 
-interface ControlArgs extends CommonArgs { session?: string; value?: number; id?: string; wait: number }
+interface ControlArgs extends StateDirArgs { session?: string; value?: number; id?: string; wait: number }
 
 /**
  * `robocurse pause|suspend|resume|drain|stop|set-bandwidth|set-concurrency`: writes the command
@@ -14,19 +15,17 @@ interface ControlArgs extends CommonArgs { session?: string; value?: number; id?
 export function controlCommand(command: ControlCommand) {
   return async (args: ControlArgs, io: CliIo): Promise<ExitCode> => {
     try {
-      const cfg = await loadCliConfig(args, io);
+      checkValue(command, args.value);
       const names = args.profile ?? [];
-      for (const n of names) if (!cfg.profiles.some((p) => p.name === n)) throw new UsageError(`--profile ${n}: no such profile in ${cfg.configPath}`);
+      if (!args.session && names.length === 0) throw new UsageError(`${command}: name the run with --profile NAME or --session ID`);
+      const { stateDir, cfg } = await locateState(args, io);
+      if (cfg) for (const n of names) if (!cfg.profiles.some((p) => p.name === n)) throw new UsageError(`--profile ${n}: no such profile in ${cfg.configPath}`);
       const targets: CommandTarget[] = args.session ? [{ sessionId: args.session }] : names.map((profile) => ({ profile }));
-      if (targets.length === 0) throw new UsageError(`${command}: name the run with --profile NAME or --session ID`);
-      if ((command === 'set-bandwidth' || command === 'set-concurrency') && (args.value === undefined || !Number.isFinite(args.value))) {
-        throw new UsageError(`${command}: give the new value, e.g. robocurse ${command} 200 --profile NAME`);
-      }
       const chunkCommand = CHUNK_COMMANDS.includes(command);
       if (chunkCommand && (args.id === undefined || !CHUNK_ID_PATTERN.test(String(args.id)))) {
         throw new UsageError(`${command}: ${JSON.stringify(args.id)} is not a chunk id (16 hex digits, as robocurse status and the dashboard show them)`);
       }
-      const store = StateStore.open(cfg.global.stateDir);
+      const store = StateStore.open(stateDir);
       try {
         const ids = targets.map((t) => store.enqueueCommand(t, command, chunkCommand ? String(args.id) : args.value));
         const deadline = Date.now() + args.wait * 1000;
@@ -48,4 +47,13 @@ export function controlCommand(command: ControlCommand) {
       return handleCommandError(e, args, io);
     }
   };
+}
+
+/** The value of set-bandwidth (Mbit/s, >= 0) and set-concurrency (a whole number >= 1), checked before anything is queued. */
+function checkValue(command: ControlCommand, value: number | undefined): void {
+  if (command !== 'set-bandwidth' && command !== 'set-concurrency') return;
+  const example = `e.g. robocurse ${command} ${command === 'set-bandwidth' ? 200 : 4} --profile NAME`;
+  if (value === undefined || !Number.isFinite(value)) throw new UsageError(`${command}: give the new value as a number, ${example}`);
+  if (command === 'set-bandwidth' && value < 0) throw new UsageError(`set-bandwidth ${value}: the budget is in Mbit/s and cannot be negative (0 = unlimited), ${example}`);
+  if (command === 'set-concurrency' && (!Number.isInteger(value) || value < 1)) throw new UsageError(`set-concurrency ${value}: expected a whole number of jobs >= 1, ${example}`);
 }

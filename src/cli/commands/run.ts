@@ -20,12 +20,12 @@ import type { ProgressView } from '../progress/progress-view';
 import { holdEventLoop } from '../keep-alive';
 import { installSignalControl } from '../signal-control';
 import { renderRunSummary } from '../summary';
-import { dryRunDeletionPrinter } from '../deletion-lines';
+import { openRunRecords, type RunRecords } from '../run-records';
 import { handleCommandError } from './validate';
 import { healthFilePath, HealthReporter, RunMetrics } from '../../health';
 import { checkMetricsFile } from '../metrics-file';
 
-interface RunArgs extends CommonArgs {
+export interface RunArgs extends CommonArgs {
   maxJobs?: number;
   metricsFile?: string;
   dryRun: boolean;
@@ -87,7 +87,7 @@ export async function retryFailedCommand(args: RunArgs, io: CliIo): Promise<Exit
   return executeRun(cfg, profiles, { ...args, resume: false }, io, onlyChunks);
 }
 
-async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
+export async function executeRun(cfg: RobocurseConfig, profiles: ProfileConfig[], args: RunArgs, io: CliIo, onlyChunks?: Map<string, Set<string>>): Promise<ExitCode> {
   // The run owns the event loop until its summary is out, its notifiers flushed and its locks released.
   const release = holdEventLoop();
   try {
@@ -123,6 +123,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
   let stopStatus = (): void => undefined;
   let dashboard: { close(): Promise<void> } | undefined;
   let run: ComposedRun | undefined;
+  let records: RunRecords | undefined;
   let health: HealthReporter | undefined;
   try {
     run = await composeRun(cfg, profiles, { sessionId, logger: log.logger, dryRun: args.dryRun, afterPlugins: () => dropSecretEnv(cfg, io.env) });
@@ -161,18 +162,20 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
       io.stderr.write(`dashboard: ${started.url}\n`);
       if (args.json) io.stdout.write(`${JSON.stringify({ type: 'dashboard', url: started.url })}\n`);
     }
-    log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile }, `session ${sessionId} starting`);
+    records = openRunRecords(cfg, sessionId, args, io, log.logger);
+    log.logger.info({ profiles: profiles.map((p) => p.name), logFile: log.logFile, filesLog: records.filesLog }, `session ${sessionId} starting`);
     const summary = await orch.startReplicationRun(profiles, {
       maxConcurrentJobs: args.maxJobs ?? cfg.global.maxConcurrentJobs,
       dryRun: args.dryRun, resume: args.resume, onlyChunks, allowMassDelete: args.allowMassDelete,
-      onProgress: (s) => view.update(s), onDeletion: dryRunDeletionPrinter(args, io),
+      onProgress: (s) => view.update(s), ...records.callbacks,
     });
     signals.detach();
     view.finish(orch.getStatus());
+    await records.close();
     const exitCode = exitCodeForOutcome(summary.outcome);
     await health.finish(summary.outcome, exitCode);
     if (args.json) io.stdout.write(`${JSON.stringify({ type: 'summary', exitCode, ...summary })}\n`);
-    else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile));
+    else io.stdout.write(renderRunSummary(summary, exitCode, log.logFile, records.filesLog));
     return exitCode;
   } catch (e) {
     signals.detach();
@@ -191,6 +194,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
     stopPolling();
     try { stopStatus(); } catch (err) { log.logger.warn({ err }, 'cannot publish the final live status'); }
     await dashboard?.close();
+    await records?.close();
     removeEmergency();
     // Notifiers are flushed (bounded by the hub's time limit) before the process may exit.
     await run?.close();

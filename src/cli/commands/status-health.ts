@@ -29,9 +29,12 @@ export function healthText(h: HealthRecord): string {
     `rate ${p.bytesPerSecond ? `${formatBytes(p.bytesPerSecond)}/s` : '-'}; eta ${formatEta(p.liveEtaSeconds ?? undefined)} live, ${formatEta(p.learnedEtaSeconds ?? undefined)} learnt from history\n`;
 }
 
-/** `status --json` with the running session's last health record as `live` (null when there is none). */
+/**
+ * `status --json` with the running session's last health record as `health` (null when there is
+ * none); `live` is the state database's own live figures (render-status.ts).
+ */
 export function withHealthJson(json: string, h: HealthRecord | undefined): string {
   const doc = JSON.parse(json) as { session: Record<string, unknown> | null };
-  if (doc.session) doc.session.live = h ?? null;
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  if (doc.session) doc.session.health = h ?? null;
+  return `${JSON.stringify(doc)}\n`;
 }

@@ -5,6 +5,7 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliIo, CommonArgs } from '../io';
 import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '../load-cli-config';
 import { scheduleWarnings } from '../../schedule/config-warnings';
+import { recordTrace } from '../error-trace';
 import { preserveWarnings } from '../../config/preserve-warnings';
 
 /** `robocurse validate`: exit 0 and a summary when the config is usable, else 2 and every problem. */
@@ -27,7 +28,7 @@ export async function validateCommand(args: CommonArgs, io: CliIo): Promise<Exit
 }
 
 /** The shared mapping of expected failures to messages and exit codes. */
-export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): ExitCode {
+export function handleCommandError(e: unknown, args: CommonArgs & { command?: string }, io: CliIo): ExitCode {
   if (e instanceof ConfigError) {
     if (args.json) io.stdout.write(`${JSON.stringify({ valid: false, config: e.file, problems: e.problems })}\n`);
     reportConfigError(e, io);
@@ -43,6 +44,8 @@ export function handleCommandError(e: unknown, args: CommonArgs, io: CliIo): Exi
     io.stderr.write(`robocurse: ${e.message}\n`);
     return EXIT.Fatal;
   }
-  io.stderr.write(`robocurse: fatal: ${(e as Error)?.stack ?? String(e)}\n`);
+  // Never a stack trace at the user: one sentence here, the trace in a private file.
+  const traced = recordTrace(io.env, e, { command: args.command });
+  io.stderr.write(`robocurse: fatal: ${(e as Error)?.message ?? String(e)}${traced ? ` (the full error is in ${traced})` : ''}\n`);
   return EXIT.Fatal;
 }

@@ -1,13 +1,12 @@
-import { formatBytes } from '../../plan';
+import { formatBytes, formatPercent, formatRate } from '../../api/units';
 import type { OrchestrationStatus } from '../../orchestrator/types';
 import { formatEta, type ProgressView } from './progress-view';
 
 function line(s: OrchestrationStatus): string {
-  const rate = s.bytesPerSecond ? `${formatBytes(s.bytesPerSecond)}/s` : '-';
   return `[${s.phase}${s.paused ? s.suspended ? ', suspended' : ', paused' : ''}] ${s.currentProfile ?? '-'} ` +
-    `${s.profileProgress.toFixed(1)}% ${formatBytes(s.bytesComplete)}/${formatBytes(s.bytesTotal)} ` +
+    `${formatPercent(s.bytesComplete, s.bytesTotal)} ${formatBytes(s.bytesComplete)}/${formatBytes(s.bytesTotal)} ` +
     `chunks ${s.chunksComplete}/${s.chunksTotal} (failed ${s.chunksFailed}, active ${s.activeCount}, queued ${s.queuedCount}) ` +
-    `rate ${rate} eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})` + (s.profileCount > 1 ? ` (all profiles ${s.overallProgress.toFixed(1)}%, eta ${formatEta(s.overallEtaSeconds)})` : '');
+    `rate ${formatRate(s.bytesPerSecond)} eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})` + (s.profileCount > 1 ? ` (all profiles ${formatPercent(s.overallBytesComplete, s.overallBytesTotal)}, eta ${formatEta(s.overallEtaSeconds)})` : '');
 }
 
 /** Writes one rendered line per status, at most every `intervalMs` (and always at the end). */

@@ -1,5 +1,5 @@
 import type { MultiBar, SingleBar } from 'cli-progress';
-import { formatBytes } from '../../plan';
+import { formatBytes, formatRate } from '../../api/units';
 import type { OrchestrationStatus } from '../../orchestrator/types';
 import { formatEta, type ProgressView } from './progress-view';
 
@@ -26,7 +26,7 @@ export class TtyBarsView implements ProgressView {
     this.overall.setTotal(Math.max(1, s.bytesTotal));
     this.overall.update(s.bytesComplete, {
       label: `${(s.currentProfile ?? '').slice(0, 18).padEnd(18)}`, done_h: formatBytes(s.bytesComplete), total_h: formatBytes(s.bytesTotal),
-      rate: s.bytesPerSecond ? `${formatBytes(s.bytesPerSecond)}/s` : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : `eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})`,
+      rate: s.bytesPerSecond ? formatRate(s.bytesPerSecond) : '', eta_h: s.suspended ? 'suspended' : s.paused ? 'paused' : `eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})`,
     });
     const seen = new Set<string>();
     for (const a of s.active) {

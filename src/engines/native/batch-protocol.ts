@@ -1,4 +1,5 @@
 import type { DirMode, DirRef } from '../../fs/dir-ref';
+import type { SizeAgeFilter } from '../../api/selection';
 import type { DestKind } from './copy-one';
 
 /** Indices into a job's shared control flags (an Int32Array over a SharedArrayBuffer). */
@@ -36,6 +37,8 @@ export interface BatchTask {
   /** Temp-name tags reserved for this batch: file i uses tagOf(tagPrefix, tagFirst + i). */
   tagPrefix: string;
   tagFirst: number;
+  /** Files the size or age filters leave out (api/selection.ts): neither copied nor counted. */
+  sizeAge?: SizeAgeFilter;
 }
 
 export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir: 'd', other: 'o' };
@@ -45,9 +48,9 @@ export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir:
  * `errors`), notFile (changed type since the listing), dirInWay (a destination directory has its
  * name), handBack (not copied: the main thread copies it — large, sparse, a name of a hard-linked
  * inode, or unchanged data whose owner, mode or attributes differ), notStarted (not touched:
- * killed or suspended first).
+ * killed or suspended first), filtered (left out by the size or age filters).
  */
-export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, HandBack = 5, NotStarted = 6 }
+export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, HandBack = 5, NotStarted = 6, Filtered = 7 }
 
 export interface BatchResult {
   /** One Outcome per file, in the task's order. */

@@ -47,7 +47,7 @@ async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, 
     const tags = ctx.tempTags.reserve(files.length);
     const result = await ctx.pool!.run({
       src, dst, mode: ctx.dirMode, names: files.map((f) => f.name), dests, flags: ctx.flags, tagPrefix: tags.prefix, tagFirst: tags.first,
-      streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs, keep: keepOf(ctx), umask: ctx.umask,
+      streamThresholdBytes: ctx.opts.streamThresholdBytes, mtimeWindowMs: ctx.opts.mtimeWindowMs, keep: keepOf(ctx), umask: ctx.umask, sizeAge: ctx.sizeAge,
       ...(renamed ? { dstNames: files.map((f) => f.dstName) } : {}),
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure
@@ -67,7 +67,7 @@ function record(ctx: JobContext, rel: string, files: FileEntry[], r: BatchResult
   for (let i = 0; i < files.length; i++) {
     const size = r.sizes[i];
     switch (r.outcomes[i]) {
-      case Outcome.Copied: copied++; bytes += size; break;
+      case Outcome.Copied: copied++; bytes += size; ctx.tally.copied(joinRel(rel, files[i].name), size, files[i].dest === 'none'); break;
       case Outcome.UpToDate: stats.filesSkipped++; stats.bytesSkipped += size; break;
       case Outcome.NotFile: ctx.tally.skipEntry(joinRel(rel, files[i].name), 'changed type during copy'); break;
       case Outcome.DirInWay: ctx.tally.dirInWay(joinRel(rel, files[i].name), size); break;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp, type Stats } from 'node:fs';
 import { at, closeDir, FILE_READ_FLAGS, openDir, shownPath, type DirRef, type OpenDir } from '../../fs/dir-ref';
+import { selectsFile } from '../../api/selection';
 import { readXattrs, sameXattrs, writeXattrs } from '../../fs/xattrs';
 import { attributeNotKept } from './copy-batch';
 import { copyFileAtomically } from './file-copy';
@@ -69,6 +70,7 @@ async function copyIn(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, rel
     return;
   }
   if (!st.isFile()) { ctx.tally.skipEntry(rel, 'changed type during copy'); return; }
+  if (!selectsFile(ctx.sizeAge, st.size, st.mtimeMs)) return; // left out by the size or age filters
   if (f.dest === 'dir') { ctx.tally.dirInWay(rel, st.size); return; }
   if (!ctx.preserve.hardLinks || st.nlink < 2) { await copyPlain(ctx, sd, dd, rel, f, st); return; }
 
@@ -122,6 +124,7 @@ async function linkTo(ctx: JobContext, placed: Placed, dd: OpenDir, rel: string,
     await closeDir(pd);
   }
   ctx.tally.stats.filesCopied++;
+  ctx.tally.copied(rel, st.size, cur === undefined);
   ctx.progress.fileDone();
   return true;
 }
@@ -143,6 +146,7 @@ async function copyPlain(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, 
     ctx.logger.info({ file: shown, bytes: st.size }, `would copy ${shown} (${st.size} bytes)`);
     ctx.tally.stats.filesCopied++;
     ctx.tally.stats.bytesCopied += st.size;
+    ctx.tally.copied(rel, st.size, f.dest === 'none');
     return true;
   }
   let fh: fsp.FileHandle;
@@ -162,6 +166,7 @@ async function copyPlain(ctx: JobContext, sd: OpenDir, dd: OpenDir | undefined, 
     });
     ctx.tally.stats.filesCopied++;
     ctx.tally.stats.bytesCopied += bytes;
+    ctx.tally.copied(rel, bytes, f.dest === 'none');
     ctx.progress.fileDone();
     return true;
   } catch (err) {

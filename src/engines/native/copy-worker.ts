@@ -25,6 +25,7 @@ import { applyMeta, creatorOf, metaOfOpen } from './entry-meta';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tagOf, tempNameFor } from './temp-name';
 import { attributesDiffer, sameFile, sameMtime } from './times';
+import { selectsFile } from '../../api/selection';
 
 const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
 const WRITE_BLOCK = 256 * 1024;
@@ -105,6 +106,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     }
     r.sizes[i] = seen.size;
     if (!seen.isFile()) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (!selectsFile(task.sizeAge, seen.size, seen.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
     if (dest === 'd') { r.outcomes[i] = Outcome.DirInWay; return true; }
     if ((keep & KEEP.hardLinks) !== 0 && seen.nlink > 1) { r.outcomes[i] = Outcome.HandBack; return true; }
     if (dest === 'f') {
@@ -132,6 +134,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     const st = fs.fstatSync(fd);
     r.sizes[i] = st.size;
     if (!st.isFile() || (seen !== undefined && !sameFile(st, seen))) { r.outcomes[i] = Outcome.NotFile; return true; }
+    if (!seen && !selectsFile(task.sizeAge, st.size, st.mtimeMs)) { r.outcomes[i] = Outcome.Filtered; return true; }
     if (st.size > task.streamThresholdBytes
       || ((keep & KEEP.hardLinks) !== 0 && st.nlink > 1)
       || ((keep & KEEP.sparse) !== 0 && st.size > 0 && st.blocks * 512 < st.size)) {

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { displayName } from '../../fs/byte-names';
+import { hasSizeAgeFilter, selectsFile } from '../../api/selection';
+import { displayName, fsPath } from '../../fs/byte-names';
 import { at, shownPath, withDir, type DirRef, type OpenDir } from '../../fs/dir-ref';
 import { removeTree } from '../../fs/remove-tree';
 import type { JobContext } from './job-context';
@@ -24,8 +25,9 @@ export interface CaseRename {
  * them. Everything happens through the checked directory: links are removed as links, never
  * followed, and a directory swapped for a link meanwhile is never entered (remove-tree.ts).
  */
-export async function removeExtras(ctx: JobContext, dst: DirRef | null, rel: string, extras: Extra[]): Promise<void> {
-  if (extras.length === 0 || dst === null) return;
+export async function removeExtras(ctx: JobContext, dst: DirRef | null, rel: string, all: Extra[]): Promise<void> {
+  if (all.length === 0 || dst === null) return;
+  const extras = await withoutFilteredFiles(ctx, dst, all);
   if (!ctx.mirror) { ctx.tally.extras += extras.length; return; }
   if (ctx.dryRun) {
     for (const e of extras) {
@@ -49,6 +51,20 @@ export async function removeExtras(ctx: JobContext, dst: DirRef | null, rel: str
     ctx.deletions.removed(r, x.isDir, entries);
     ctx.logger.debug({ path: displayName(r) }, 'native copy: extra removed');
   }, (x) => joinRel(rel, x.name));
+}
+
+/**
+ * A mirror never deletes what a filter leaves out: extra files the size or age filters would not
+ * select stay (looked at by path: a count of what to leave, nothing is written through it).
+ */
+async function withoutFilteredFiles(ctx: JobContext, dst: DirRef, extras: Extra[]): Promise<Extra[]> {
+  if (!hasSizeAgeFilter(ctx.sizeAge)) return extras;
+  const keep = await Promise.all(extras.map(async (e) => {
+    if (e.isDir) return true;
+    const st = await fsp.lstat(fsPath(path.join(dst.path, e.name))).catch(() => undefined);
+    return !st?.isFile() || selectsFile(ctx.sizeAge, st.size, st.mtimeMs);
+  }));
+  return extras.filter((_, i) => keep[i]);
 }
 
 /**

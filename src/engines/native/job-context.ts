@@ -1,4 +1,4 @@
-import type { Chunk, Logger, Preserve } from '../../api';
+import type { Chunk, Logger, Preserve, SizeAgeFilter } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
@@ -40,6 +40,8 @@ export interface JobContext {
   readonly tempTags: TempTags;
   /** Mirror deletions: counted against maxDeletes and reported (deletion-budget.ts). */
   readonly deletions: DeletionBudget;
+  /** Files the size or age filters leave out (not copied, and as extras not deleted). */
+  readonly sizeAge?: SizeAgeFilter;
   /** What is kept besides the data (CopyOptions.preserve, or the defaults). */
   readonly preserve: Preserve;
   /** What this job learnt about its two file systems as it went. */

@@ -35,10 +35,11 @@ function skipped(ctx: JobContext): void {
   ctx.tally.stats.filesSkipped++;
 }
 
-function wouldCopy(ctx: JobContext, sd: OpenDir, f: FileEntry, what: string): void {
+function wouldCopy(ctx: JobContext, sd: OpenDir, rel: string, f: FileEntry, what: string): void {
   const shown = shownPath(sd.ref, f.name);
   ctx.logger.info({ file: shown }, `would copy ${what} ${shown}`);
   ctx.tally.stats.filesCopied++;
+  ctx.tally.copied(rel, 0, f.dest === 'none');
 }
 
 /** Creates the entry at a temp name with `make`, sets its metadata and renames it into place. */
@@ -59,6 +60,7 @@ async function place(ctx: JobContext, dd: OpenDir, f: FileEntry, rel: string, tm
     await fsp.rename(tmp, at(dd, f.dstName));
     made = false;
     ctx.tally.stats.filesCopied++;
+    ctx.tally.copied(rel, 0, f.dest === 'none');
     ctx.progress.fileDone();
   } catch (err) {
     ctx.tally.fail(rel, err, 0);
@@ -85,7 +87,7 @@ export async function copyLink(ctx: JobContext, sd: OpenDir, dd: OpenDir | undef
     const curTarget = await fsp.readlink(at(dd!, f.dstName), { encoding: 'buffer' }).catch(() => undefined);
     if (curTarget?.equals(target)) { skipped(ctx); return; }
   }
-  if (ctx.dryRun || !dd) { wouldCopy(ctx, sd, f, 'symbolic link'); return; }
+  if (ctx.dryRun || !dd) { wouldCopy(ctx, sd, rel, f, 'symbolic link'); return; }
   await place(ctx, dd, f, rel, tempNameFor(f.dstName, ctx.tempTags.next()), st, 'link', async (tmp) => {
     await fsp.symlink(target, tmp);
     return true;
@@ -118,7 +120,7 @@ export async function copySpecial(ctx: JobContext, sd: OpenDir, dd: OpenDir | un
   const cur = await destinationState(dd, f);
   if (cur && specialKind(cur)?.type === kind.type && cur.rdev === st.rdev && sameSetTime(cur.mtimeNs, st.mtimeNs)
     && sameOwner(ctx, cur, st) && (!ctx.preserve.modes || (cur.mode & 0o7777n) === (st.mode & 0o7777n))) { skipped(ctx); return; }
-  if (ctx.dryRun || !dd) { wouldCopy(ctx, sd, f, kind.word); return; }
+  if (ctx.dryRun || !dd) { wouldCopy(ctx, sd, rel, f, kind.word); return; }
   const perm = Number(st.mode & 0o7777n);
   const tmpName = bareTempName(ctx.tempTags.next());
   await place(ctx, dd, f, rel, tmpName, st, 'special', async (tmp) => {

@@ -1,4 +1,4 @@
-import { emptyStats, type CopyStats, type FileError, type Logger } from '../../api';
+import { emptyStats, type CopyStats, type FileAction, type FileError, type Logger } from '../../api';
 import { displayName } from '../../fs/byte-names';
 import { inTheWayMessage, type Replaced } from '../../fs/dir-chain';
 
@@ -20,7 +20,17 @@ export class Tally {
   /** What was said once per job already (the destination lacks xattrs: said once, not per file). */
   private readonly said = new Set<string>();
 
-  constructor(private readonly maxErrors: number, private readonly logger: Logger) {}
+  /** `onAction`: the job's per-file report (CopyOptions.onFileAction); a throwing one is ignored. */
+  constructor(private readonly maxErrors: number, private readonly logger: Logger, private readonly onAction?: (a: FileAction) => void) {}
+
+  private report(a: FileAction): void {
+    try { this.onAction?.(a); } catch { /* a report must never fail a copy */ }
+  }
+
+  /** A file copied (or, in a dry run, to be copied): `isNew` when the destination had none. */
+  copied(rel: string, size: number, isNew: boolean): void {
+    this.report({ action: isNew ? 'new' : 'update', relPath: rel, size });
+  }
 
   /**
    * Records a failed path (relative to the chunk, or absolute for a root); `bytes` is the size
@@ -34,6 +44,7 @@ export class Tally {
     this.failures++;
     if (isFile) { this.stats.filesFailed++; this.stats.bytesFailed += bytes; }
     if (this.errors.length < this.maxErrors) this.errors.push({ path, code, message });
+    this.report({ action: 'fail', relPath: rawPath, ...(isFile && bytes > 0 ? { size: bytes } : {}), error: `${code}: ${message}` });
     this.logger.warn({ path, code, err: message }, 'native copy: failed');
   }
 
@@ -59,6 +70,7 @@ export class Tally {
 
   skipEntry(path: string, kind: string): void {
     this.skippedEntries++;
+    this.report({ action: 'skip', relPath: path, error: kind === 'symlink' ? 'symbolic link (not copied)' : kind === 'special' ? 'special file (not copied)' : kind });
     this.logger.warn({ path: displayName(path), kind }, 'native copy: not a regular file or directory, skipped');
   }
 

@@ -5,7 +5,7 @@ import { countEntriesBelow } from '../../fs/count-entries';
 import { decodeName, fsPath } from '../../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../../scan/exclude-matcher';
 
-type Options = Pick<CopyOptions, 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'destinationCaseInsensitive'>;
+type Options = Pick<CopyOptions, 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'includeFiles' | 'destinationCaseInsensitive'>;
 
 async function list(dir: string): Promise<Dirent<Buffer>[]> {
   try {
@@ -26,7 +26,7 @@ async function list(dir: string): Promise<Dirent<Buffer>[]> {
  * meantime) are not in it.
  */
 export async function countMirrorDeletions(chunk: Chunk, options: Options): Promise<number> {
-  const matcher = makeExcludeMatcher({ excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive });
+  const matcher = makeExcludeMatcher({ excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive, includeFiles: options.includeFiles });
   const key = options.destinationCaseInsensitive ? (n: string): string => n.toLowerCase() : (n: string): string => n;
   return countIn(chunk.sourcePath, chunk.destinationPath, chunk.relPath, chunk.kind === 'files-only', matcher, key);
 }

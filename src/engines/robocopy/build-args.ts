@@ -34,8 +34,31 @@ export interface RobocopyArgsInput {
   logPath: string;
   /** The profile's extra switches (`engineOptions.robocopy.switches`), checked by the allow-list. */
   userSwitches?: readonly unknown[];
+  /** /IF: only files matching these names. */
+  includeFiles?: readonly string[];
+  /** /MAX:n, /MIN:n in bytes; /MAXAGE:, /MINAGE: as days or YYYYMMDD (robocopyAgeOf); /XA: letters. */
+  maxSize?: number;
+  minSize?: number;
+  maxAge?: string;
+  minAge?: string;
+  excludeAttributes?: string;
   /** What to keep besides the data: /COPY and /DCOPY (absent: robocopy's defaults, /COPY:DAT /DCOPY:DA). */
   preserve?: Preserve;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The robocopy form of an instant a profile's age resolved to: a date (YYYYMMDD) when it is a
+ * local midnight (the profile gave a date), else whole days before `now` (robocopy counts from
+ * its own start, moments later; the boundary moves by those moments at most).
+ */
+export function robocopyAgeOf(instantMs: number, now: number = Date.now()): string {
+  const d = new Date(instantMs);
+  if (d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0 && d.getMilliseconds() === 0) {
+    return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+  }
+  return String(Math.max(0, Math.round((now - instantMs) / DAY_MS)));
 }
 
 /**
@@ -60,6 +83,11 @@ function checkCount(value: number, key: string): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new RobocopyArgumentError('ROBOCOPY_INVALID_VALUE', String(value), key, 'must be a whole number >= 0');
   }
+  return value;
+}
+
+function ageArgument(value: string, key: string): string {
+  if (!/^\d{1,8}$/.test(value)) throw new RobocopyArgumentError('ROBOCOPY_INVALID_VALUE', value, key, 'must be days or a date as YYYYMMDD');
   return value;
 }
 
@@ -114,8 +142,20 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   args.push('/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${input.logPath}`);
   if (input.preserve) args.push(...preserveSwitches(input.preserve, userSwitches));
   args.push(...userSwitches);
+  // Selection: robocopy's own switches (/IF, /MAX, /MIN, /MAXAGE, /MINAGE, /XA).
+  if (input.maxSize !== undefined) args.push(`/MAX:${checkCount(input.maxSize, `${key}.maxSize`)}`);
+  if (input.minSize !== undefined) args.push(`/MIN:${checkCount(input.minSize, `${key}.minSize`)}`);
+  if (input.maxAge !== undefined) args.push(`/MAXAGE:${ageArgument(input.maxAge, `${key}.maxAge`)}`);
+  if (input.minAge !== undefined) args.push(`/MINAGE:${ageArgument(input.minAge, `${key}.minAge`)}`);
+  if (input.excludeAttributes) {
+    if (!/^[RASHCNETO]+$/i.test(input.excludeAttributes)) throw new RobocopyArgumentError('ROBOCOPY_INVALID_VALUE', input.excludeAttributes, `${key}.excludeAttributes`, 'must be letters of RASHCNETO');
+    args.push(`/XA:${input.excludeAttributes.toUpperCase()}`);
+  }
   const files = excludePatterns(input.excludeFiles, `${key}.excludeFiles`);
   const dirs = excludePatterns(input.excludeDirs, `${key}.excludeDirs`, input.sourceRoot);
+  const includes = excludePatterns(input.includeFiles ?? [], `${key}.includeFiles`);
+  // /IF, /XF and /XD take every value that follows them: each list ends where the next switch starts.
+  if (includes.length > 0) args.push('/IF', ...includes);
   if (files.length > 0) args.push('/XF', ...files);
   if (dirs.length > 0) args.push('/XD', ...dirs);
   return args;

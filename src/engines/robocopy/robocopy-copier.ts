@@ -9,7 +9,7 @@ import { spawnTracked } from '../../process/tracked-child';
 import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
-import { buildRobocopyArgs } from './build-args';
+import { buildRobocopyArgs, robocopyAgeOf } from './build-args';
 import { ROBOCOPY_PRESERVE } from './preserve-capabilities';
 import { DEFAULT_THREADS } from './bandwidth-switches';
 import { robocopyHasIoRate } from './io-rate-probe';
@@ -128,6 +128,12 @@ export class RobocopyCopier implements Copier {
       hasIoRate,
       logPath,
       userSwitches: eo.switches,
+      includeFiles: options.includeFiles,
+      maxSize: options.sizeAge?.maxSize,
+      minSize: options.sizeAge?.minSize,
+      maxAge: options.sizeAge?.modifiedFromMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedFromMs) : undefined,
+      minAge: options.sizeAge?.modifiedUntilMs !== undefined ? robocopyAgeOf(options.sizeAge.modifiedUntilMs) : undefined,
+      excludeAttributes: options.excludeAttributes,
       preserve: options.preserve,
     });
     if (budgeted && !hasIoRate && threads > 1) this.reportMtDropped(executable, threads, options);
@@ -161,6 +167,7 @@ export class RobocopyCopier implements Copier {
     return new RobocopyJob({
       chunk, child, logPath, parser: this.parser,
       mirror: options.mirror, dryRun: options.dryRun,
+      report: { onFileAction: options.onFileAction, onDeletion: options.onDeletion },
       codePage: eo.codePage ?? this.options.codePage,
       mismatchSeverity: eo.mismatchSeverity ?? this.options.mismatchSeverity,
       killGraceMs: this.options.killGraceMs ?? 2000,

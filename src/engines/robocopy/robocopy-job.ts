@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Chunk, CopyJob, CopyProgress, CopyResult, ExitMeaning } from '../../api';
+import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning } from '../../api';
 import type { TrackedChild } from '../../process/tracked-child';
 import { MAX_LINE_CHARS } from '../bounded-lines';
 import { robocopyExitMeaning, type MismatchSeverity } from '../exit-meaning';
 import type { RobocopyLogParser } from './log/parser-pool';
+import { RobocopyFileReporter } from './file-actions';
 import { errorsFromLog, statsFromLog, statsFromProgress } from './result-mapping';
 import { RobocopyStdoutProgress } from './stdout-progress';
 
@@ -16,6 +17,8 @@ export interface RobocopyJobSetup {
   parser: RobocopyLogParser;
   mirror: boolean;
   dryRun: boolean;
+  /** Per-file reports from the log at the end (files.log, the dry run's listing). */
+  report?: Pick<CopyOptions, 'onFileAction' | 'onDeletion'>;
   codePage?: number | string;
   mismatchSeverity?: MismatchSeverity;
   killGraceMs: number;
@@ -48,12 +51,14 @@ export class RobocopyJob implements CopyJob {
   private readonly tracker: RobocopyStdoutProgress;
   private killRequested = false;
   private stderr = '';
+  private readonly files: RobocopyFileReporter;
 
   constructor(private readonly setup: RobocopyJobSetup) {
     this.chunk = setup.chunk;
     this.pid = setup.child.pid;
+    this.files = new RobocopyFileReporter(setup.chunk, { mirror: setup.mirror, ...setup.report });
     // In a dry run robocopy lists files it does not copy: no bytes move, so none are reported.
-    this.tracker = new RobocopyStdoutProgress((p) => { if (!setup.dryRun) this.notify(p); }, setup.codePage);
+    this.tracker = new RobocopyStdoutProgress((p) => { if (!setup.dryRun) this.notify(p); }, setup.codePage, this.files);
     const { child } = setup.child;
     child.stdout?.on('data', (b: Buffer) => this.tracker.write(b));
     child.stderr?.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-STDERR_KEEP); });
@@ -105,6 +110,7 @@ export class RobocopyJob implements CopyJob {
     const exitCode = exit.code ?? -1;
     const log = await setup.parser.parse(setup.logPath, { codePage: setup.codePage });
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
+    this.files.finish(killed, log.errors, log.nameLines);
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });
     if (!killed && exitCode >= 16 && this.stderr.trim() !== '') meaning.message += `; robocopy said: ${this.stderr.trim().split(/\r?\n/).pop()}`;
     const stats = log.jobs.length > 0 ? statsFromLog(log, setup.mirror && !setup.dryRun) : statsFromProgress(this.progress());

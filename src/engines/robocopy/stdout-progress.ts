@@ -9,9 +9,17 @@ import { detectLogEncoding } from './log/encoding';
 // After the tabs only spaces may pad the size: `\t+\s*` would let both quantifiers claim the same
 // tabs, and a line of tabs would cost quadratic time.
 const FILE_LINE = /^\t[^\t]*\t+[ \u00a0]*(\d+(?:[.,]\d+)?)(?:\s?([kmgt]))?\t(.+)$/i;
+/** `\t*EXTRA Dir        -1\tD:\\old\\`: an extra directory, its size (-1) inside the class column. */
+const EXTRA_DIR_LINE = /^\t *\*[^\t]*?[ \u00a0](-1)()\t(.+)$/;
 const PERCENT = /^\s*(\d{1,3}(?:[.,]\d+)?)%\s*$/;
 const ERROR_LINE = /^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\S.*?\s\d+\s+\(0x[0-9A-Fa-f]{8}\)/;
 const SUFFIX: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** Hears the console's per-file lines (class as written, size, full path) and ERROR lines. */
+export interface ConsoleLineListener {
+  onFile(cls: string, size: number, path: string): void;
+  onError(): void;
+}
 
 interface CurrentFile {
   path: string;
@@ -39,8 +47,9 @@ export class RobocopyStdoutProgress {
   /**
    * @param onChange called with the new counters whenever they grow (or the current file changes)
    * @param codePage OEM code page of the console output when it is neither UTF-16 nor UTF-8
+   * @param lines per-file lines and ERROR lines as they come (file-actions.ts)
    */
-  constructor(private readonly onChange: (p: CopyProgress) => void, private readonly codePage?: number | string) {}
+  constructor(private readonly onChange: (p: CopyProgress) => void, private readonly codePage?: number | string, private readonly lines?: ConsoleLineListener) {}
 
   /** Latest counters (monotonic). */
   progress(): CopyProgress { return { ...this.last }; }
@@ -91,15 +100,16 @@ export class RobocopyStdoutProgress {
       if (this.current) this.current.percent = Math.min(100, Math.max(this.current.percent, Number(pct[1].replace(',', '.'))));
       return;
     }
-    if (ERROR_LINE.test(line)) { this.current = null; return; }
-    const file = FILE_LINE.exec(line);
+    if (ERROR_LINE.test(line)) { this.current = null; this.lines?.onError(); return; }
+    const file = FILE_LINE.exec(line) ?? EXTRA_DIR_LINE.exec(line);
     if (!file) return;
-    const cls = line.split('\t')[1].trim();
+    const cls = line.split('\t')[1].trim().replace(/\s+-?\d+$/, '');
     const filePath = file[3].trim();
-    this.finishCurrent();
-    if (cls.startsWith('*') || /[\\/]$/.test(filePath)) return;
     const n = Number(file[1].replace(',', '.'));
     const size = file[2] ? Math.round(n * SUFFIX[file[2].toLowerCase()]) : n;
+    this.finishCurrent();
+    this.lines?.onFile(cls, size, filePath);
+    if (cls.startsWith('*') || /[\\/]$/.test(filePath)) return;
     this.current = { path: filePath, size, percent: 0 };
   }
 

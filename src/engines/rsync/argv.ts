@@ -6,13 +6,13 @@ import { refuseLinkFollowing } from './link-safety';
 import { preserveFlags } from './preserve-flags';
 
 /** What the argv is built from: the job's options without the runtime parts (logger). */
-export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'preserve'>;
+export type RsyncArgvOptions = Pick<CopyOptions, 'mirror' | 'dryRun' | 'excludeFiles' | 'excludeDirs' | 'caseInsensitive' | 'bandwidthBytesPerSec' | 'maxDeletes' | 'includeFiles' | 'preserve'>;
 
 /** Where interrupted files wait for the next attempt (relative: one per destination directory). */
 export const PARTIAL_DIR = '.robocurse-partial';
 
-/** Per-file lines on stdout: 11-character itemize code, a space, the name. */
-export const OUT_FORMAT = '%i %n';
+/** Per-file lines on stdout: 11-character itemize code, the size in bytes, the name (spaces between). */
+export const OUT_FORMAT = '%i %l %n';
 
 /**
  * rsync's `--bwlimit` value for a rate in bytes per second: KiB/s (rsync's default unit), rounded
@@ -93,7 +93,7 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  * - what is kept besides the data comes from `preserve` (preserve-flags.ts), the profile's
  *   `attributes` after it.
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string): string[] {
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string, selectionRules?: string): string[] {
   const { src, dst, top } = chunkOperands(chunk);
   refuseLinkFollowing(engine.attributes);
   const argv: string[] = preserveFlags(options.preserve, engine.attributes);
@@ -126,9 +126,12 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   // rsync appends its own rule for the partial dir after ours, where an include of ours (`+ pat/`)
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
+  // The size and age filters' rules file is NUL-separated: a name may hold a newline.
+  if (selectionRules !== undefined) argv.push('--from0');
   for (const rule of buildFilterRules(chunk, {
     excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs,
     caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded, top,
+    includeFiles: options.includeFiles, mergeFile: selectionRules,
   })) argv.push(`--filter=${rule}`);
   argv.push('--', src, dst);
   return argv;

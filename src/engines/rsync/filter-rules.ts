@@ -16,6 +16,10 @@ export interface FilterInput {
    * chunkOperands): anchored rules then start below `/<top>/`. Undefined for the root chunk.
    */
   top?: string;
+  /** Only files matching these wildcards: after the excludes, every directory, then `+ pat` per pattern, then `- *`. */
+  includeFiles?: readonly string[];
+  /** A NUL-separated rules file of the size and age filters (selection-rules.ts), merged before the includes. */
+  mergeFile?: string;
 }
 
 /** Characters rsync's wildmatch gives a meaning to, when the pattern is a wildcard pattern. */
@@ -145,6 +149,18 @@ export function buildFilterRules(chunk: Chunk, input: FilterInput): string[] {
     if (raw === '' || raw.includes('/')) continue;
     const pat = toRsyncPattern(raw, ci);
     rules.push(`+ ${pat}/`, `- ${pat}`);
+  }
+  if (input.mergeFile !== undefined) {
+    checkPattern(input.mergeFile);
+    rules.push(`merge ${input.mergeFile}`);
+  }
+  const includes = (input.includeFiles ?? []).filter((raw) => raw !== '' && !raw.includes('/'));
+  if (includes.length > 0) {
+    // Directories stay in (the excludes above had their turn); files only when a pattern names
+    // them. What `- *` leaves out is also never deleted on the receiver: a mirror keeps it.
+    rules.push('+ */');
+    for (const raw of includes) { checkPattern(raw); rules.push(`+ ${toRsyncPattern(raw, ci)}`); }
+    rules.push('- *');
   }
   return rules;
 }

@@ -23,13 +23,26 @@ export function parseProgress2Line(line: string): Progress2Line | undefined {
   return { bytes, percent: Number(m[2]), transfers: m[3] === undefined ? undefined : Number(m[3]) };
 }
 
-/** `%i %n` lines: `>f+++++++++ dir/name`, `cd+++++++++ dir/`, `*deleting   name`. */
-const ITEMIZE = /^([<>ch.][fdLDS][^ ]{9}|\*deleting  ) (.*)$/;
+/** `%i %l %n` lines: `>f+++++++++ 12 dir/name`, `cd+++++++++ 4096 dir/`, `*deleting   0 name`. */
+const ITEMIZE = /^([<>ch.][fdLDS][^ ]{9}|\*deleting  ) (\d+) (.*)$/;
 
-/** A per-file line: its itemize code and the name; undefined for any other line. */
-export function parseItemizeLine(line: string): { code: string; name: string } | undefined {
+/** A per-file line: its itemize code, size (bytes) and name; undefined for any other line. */
+export function parseItemizeLine(line: string): { code: string; size: number; name: string } | undefined {
   const m = line.match(ITEMIZE);
-  return m ? { code: m[1], name: unescapeRsyncName(m[2]) } : undefined;
+  return m ? { code: m[1], size: Number(m[2]), name: unescapeRsyncName(m[3]) } : undefined;
+}
+
+/**
+ * What an itemize line means for the per-file log: a regular file (or link) sent is new when
+ * every attribute column is '+', else an update; directories, attribute-only changes and
+ * deletions (reported as deletions) are not file actions.
+ */
+export function itemizeAction(code: string): 'new' | 'update' | undefined {
+  if (code.startsWith('*')) return undefined;
+  const [what, type] = [code[0], code[1]];
+  if (type === 'd') return undefined;
+  if (what === '<' || what === '>' || (what === 'c' && type !== 'd') || what === 'h') return /^\++$/.test(code.slice(2)) ? 'new' : 'update';
+  return undefined;
 }
 
 /**

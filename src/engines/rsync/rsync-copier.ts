@@ -1,7 +1,10 @@
 import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '../../api';
+import { hasSizeAgeFilter } from '../../api';
 import { newScratchName } from '../../process/scratch-dir';
-import { buildRsyncArgv, scratchDirPath } from './argv';
+import { PreviewGatedJob } from '../preview/preview-gated-job';
+import { buildRsyncArgv, chunkOperands, scratchDirPath } from './argv';
 import { RSYNC_PRESERVE } from './preserve-capabilities';
+import { selectionRulesPath, writeSelectionRules } from './selection-rules';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
@@ -48,10 +51,20 @@ export class RsyncCopier implements Copier {
 
   start(chunk: Chunk, options: CopyOptions): CopyJob {
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
+    const rules = hasSizeAgeFilter(options.sizeAge) ? selectionRulesPath(chunk, options.logPath) : undefined;
     const scratchName = options.dryRun ? undefined : newScratchName();
-    const argv = buildRsyncArgv(chunk, options, engine, scratchName);
+    const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules);
     this.checkVersion(engine.executable, options);
-    return new RsyncJob({ chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName) });
+    const launch = (): CopyJob => new RsyncJob({
+      chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
+    });
+    if (rules === undefined) return launch();
+    // The size and age filters need a walk of the chunk first (selection-rules.ts): rsync starts after it.
+    return new PreviewGatedJob(chunk, options, launch, async () => {
+      const n = await writeSelectionRules(chunk, options, rules, chunkOperands(chunk).top);
+      options.logger.debug({ chunkId: chunk.id, rules: n, file: rules }, `rsync: ${n} file(s) left out by the size and age filters`);
+      return undefined;
+    });
   }
 
   private checkVersion(executable: string, options: CopyOptions): void {

@@ -11,7 +11,7 @@ import { MAX_LINE_CHARS } from '../bounded-lines';
 import { LineSplitter } from './line-splitter';
 import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
-import { parseItemizeLine, ProgressTracker } from './progress-parser';
+import { itemizeAction, parseItemizeLine, ProgressTracker } from './progress-parser';
 import { deleteLimitExitMeaning } from '../delete-limit';
 
 /** Everything a job needs, decided by the copier before the process starts. */
@@ -186,19 +186,53 @@ export class RsyncJob implements CopyJob {
       return;
     }
     this.log?.write(logLine(line));
-    if (kind === 'item' && line.startsWith('*deleting')) this.onDeleting(line);
+    if (kind === 'item') this.onItem(line);
     if (kind === undefined && this.stdoutLines.length < MAX_STDOUT_LINES) this.stdoutLines.push(line);
   }
 
-  /** `*deleting   dir/name` (a directory ends in '/'): one entry, its contents have lines of their own. */
-  private onDeleting(line: string): void {
+  /**
+   * A per-file line. `*deleting   0 dir/name` (a directory ends in '/') is one entry deleted, its
+   * contents have lines of their own; a file sent is a new file or an update (files.log, the dry
+   * run's listing). Names are relative to the transfer root, which for a chunk below the root is
+   * its parent: they start with the chunk directory's own name.
+   */
+  private onItem(line: string): void {
     const item = parseItemizeLine(line);
     if (!item) return;
-    this.deletions++;
-    const isDir = item.name.endsWith('/');
+    const rel = this.chunkRelative(item.name);
+    if (rel === undefined) return;
     try {
-      this.spec.options.onDeletion?.({ relPath: isDir ? item.name.slice(0, -1) : item.name, isDir, entries: 1 });
-    } catch (e) { this.logger.warn({ err: (e as Error)?.message }, 'deletion listener threw'); }
+      if (item.code.startsWith('*deleting')) {
+        this.deletions++;
+        const isDir = rel.endsWith('/');
+        this.spec.options.onDeletion?.({ relPath: isDir ? rel.slice(0, -1) : rel, isDir, entries: 1 });
+        return;
+      }
+      const action = itemizeAction(item.code);
+      if (action) this.spec.options.onFileAction?.({ action, relPath: rel, size: item.size });
+    } catch (e) { this.logger.warn({ err: (e as Error)?.message }, 'file action listener threw'); }
+  }
+
+  /** Each path rsync could not copy (a vanished file is not a failure), for the per-file log. */
+  private reportFailures(report: RsyncReport): void {
+    const roots = [this.chunk.sourcePath, this.chunk.destinationPath].map((r) => `${r.replace(/\/+$/, '')}/`);
+    for (const e of report.errors) {
+      if (e.vanished) continue;
+      const root = roots.find((r) => e.path.startsWith(r));
+      try {
+        // Absolute (the sender's open errors) or relative to the transfer root (the generator's).
+        const rel = root ? e.path.slice(root.length) : e.path.startsWith('/') ? e.path : this.chunkRelative(e.path) ?? e.path;
+        this.spec.options.onFileAction?.({ action: 'fail', relPath: rel, error: `${e.code}: ${e.message}` });
+      } catch (err) { this.logger.warn({ err: (err as Error)?.message }, 'file action listener threw'); }
+    }
+  }
+
+  /** A name from rsync made relative to the chunk directory; undefined for the directory itself. */
+  private chunkRelative(name: string): string | undefined {
+    if (this.chunk.relPath === '') return name;
+    const top = `${this.chunk.sourcePath.replace(/\/+$/, '').split('/').pop()}/`;
+    if (!name.startsWith(top)) return undefined;
+    return name.slice(top.length) || undefined;
   }
 
   private onStderr(line: string): void {
@@ -246,6 +280,7 @@ export class RsyncJob implements CopyJob {
       });
     }
     const errors = report.errors.map(({ path: p, code, message }) => ({ path: p, code, message }));
+    this.reportFailures(report);
     return this.result({ ...base, exitCode: exit.code ?? -1, exitMeaning: meaning, stats: report.stats, errors });
   }
 

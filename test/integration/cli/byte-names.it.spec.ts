@@ -106,7 +106,7 @@ describe('names that are not UTF-8 and other odd names, replicated exactly by ev
       expect(profile.extrasRemoved).to.equal(0);
 
       const status = await runCliLikeCron(['status', '--config', file], { cwd: dir });
-      // One pretty-printed document, not JSON lines: runCliLikeCron would take each line for one.
+      // One JSON document each, read whole.
       const statusJson = await runCli(['status', '--config', file, '--json'], { cwd: dir, env: { TERM: 'dumb' } });
       const history = await runCliLikeCron(['history', '--config', file], { cwd: dir });
       const historyJson = await runCli(['history', '--config', file, '--json'], { cwd: dir, env: { TERM: 'dumb' } });

@@ -96,7 +96,7 @@ describe('health file, status --check and --metrics-file (real CLI, like cron)',
     expect(idle.stdout).to.match(/^ROBOCURSE LOCKED - profile docs is locked by pid \d+/);
     // `status` shows what the running session last reported.
     const status = await runCli(['status', '--config', cfg, '--json'], { cwd: dir, env: { TERM: 'dumb' } });
-    expect(((JSON.parse(status.stdout) as { session: { live: { state: string; phase: string } } }).session.live)).to.include({ state: 'running', phase: 'Replicating' });
+    expect(((JSON.parse(status.stdout) as { session: { health: { state: string; phase: string } } }).session.health)).to.include({ state: 'running', phase: 'Replicating' });
 
     const text = await until('the metrics file', () => (fs.existsSync(metricsFile) ? fs.readFileSync(metricsFile, 'utf8') : undefined));
     const parsed = parsePrometheusTextFormat(text) as Metric[];

@@ -18,7 +18,7 @@ describe('RunMetrics: the Prometheus text of a session from its status and event
     const status = {
       sessionId: 's1', phase: 'Replicating', currentProfile: 'docs', profileIndex: 0, profileCount: 1, profileProgress: 42.5, overallProgress: 42.5,
       chunksComplete: 2, chunksTotal: 5, chunksFailed: 0, bytesComplete: 500, bytesTotal: 1000, overallBytesComplete: 500, overallBytesTotal: 1000,
-      bytesPerSecond: 100, elapsedMs: 5000, etaSeconds: 5, learnedEtaSeconds: 8, bestEtaSeconds: 6, activeCount: 2, queuedCount: 1, paused: false, suspended: false, active: [],
+      filesComplete: 5, filesTotal: 10, bytesPerSecond: 100, elapsedMs: 5000, etaSeconds: 5, learnedEtaSeconds: 8, bestEtaSeconds: 6, activeCount: 2, queuedCount: 1, paused: false, suspended: false, active: [],
     } as OrchestrationStatus;
     const text = await renderMetricsText({ status, events }, '9.9.9');
     const fams = parsePrometheusTextFormat(text) as Family[];

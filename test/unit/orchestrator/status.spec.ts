@@ -7,7 +7,7 @@ function state(o: Partial<OrchestrationState> = {}): OrchestrationState {
   return {
     sessionId: 's', phase: 'Replicating', profiles: [makeProfile('a'), makeProfile('b')], profileIndex: 0, currentProfile: makeProfile('a'),
     activeJobs: new Map(), completedChunks: [], failedChunks: [], skippedChunks: [], totalChunks: 4, completedCount: 1,
-    totalBytes: 1000, bytesComplete: 250, startTime: 0, stopRequested: false, drainRequested: false, pauseRequested: false, suspended: false, ...o,
+    totalBytes: 1000, bytesComplete: 250, totalFiles: 10, filesComplete: 2, startTime: 0, stopRequested: false, drainRequested: false, pauseRequested: false, suspended: false, ...o,
   };
 }
 const inputs = (o: Partial<StatusInputs> = {}): StatusInputs => ({

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { renderHistoryJson, renderHistoryText } from '../../../src/state/render-history';
-import { renderStatusJson, renderStatusText } from '../../../src/state/render-status';
+import { renderHistoryJson, renderHistoryText } from '../../../src/report/render-history';
+import { renderStatusJson, renderStatusText } from '../../../src/report/render-status';
 import type { StateStore } from '../../../src/state/state-store';
 import { chunk, deadPid, ok, StateKit } from './state-test-kit';
 
@@ -51,7 +51,7 @@ describe('status and history views', () => {
     expect(text).to.contain('Session second: running');
     expect(text).to.match(/Profile docs \(run #2, resumed from #1\): in progress/);
     expect(text).to.contain('1/3 done (1 from earlier runs');
-    expect(text).to.contain('3.00 GiB of 4.00 GiB estimated (75.0%)');
+    expect(text).to.contain('3.00 GiB of 4.00 GiB estimated in finished chunks (74.9%)');
     expect(text).to.match(/running: b \[tree\] attempt 2/);
     expect(text).to.match(/failed: +c \[tree\] exit 8 .*Access is denied\./);
     expect(text).to.contain('Last event #7 ChunkError');

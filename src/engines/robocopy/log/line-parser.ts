@@ -1,5 +1,20 @@
 import { matchSpeed, parseLocalisedNumber, parseSizeColumns, parseTimeColumns } from './numbers';
-import type { RobocopyJobSummary, RobocopyLogError, SummaryRow } from './types';
+import type { RobocopyJobSummary, RobocopyLogError, RobocopyNameLine, SummaryRow } from './types';
+
+/**
+ * File lines kept from one log: only names that are not ASCII (or hold a '?') may need their
+ * exact name (file-actions.ts), so an ASCII tree costs nothing however large; a bound keeps a
+ * huge non-ASCII one flat too.
+ */
+export const MAX_NAME_LINES = 100_000;
+/**
+ * A per-file line: a tab, the class (words, an `*EXTRA` marker), the size, a tab, the full path.
+ * Recognised by structure, like the rest of the log: the class words are localised.
+ */
+const FILE_LINE = /^\t\s*(\*?[^\s\d][^\t]*?)\s*(?:\t+\s*|\s+)(-?\d+)\t(.+)$/;
+/** Non-ASCII, or a '?' (what a console shows for a character its code page lacks). */
+// eslint-disable-next-line no-control-regex
+const NAME_LINE = /[^\x00-\x7f]|\?/;
 
 /** The job banner. "ROBOCOPY" and "::" are never localised (the rest of the line may be). */
 const BANNER = /^\s*ROBOCOPY\s+::/;
@@ -18,10 +33,12 @@ const ACTION_PATH = /^(.*?)\s*((?:[A-Za-z]:[\\/]|\\\\|\/).*)$/;
 /**
  * A copy of `s` that does not pin its source. Lines are slices of a decoded chunk of ~1 MB, and
  * V8 keeps the whole chunk alive for as long as any slice of it lives: keeping a few hundred
- * error paths as slices would hold hundreds of MB of a large log.
+ * error paths as slices would hold hundreds of MB of a large log. Through UTF-16 code units, not
+ * UTF-8: a lone surrogate (a Windows name may hold one; on POSIX the byte-names.ts escape of a
+ * byte that is not UTF-8) stays itself instead of turning into U+FFFD.
  */
 function detach(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** How far a summary has got: the table is Dirs, Files, Bytes, Times, then Speed lines, Ended. */
@@ -76,6 +93,10 @@ export class RobocopyLogLineParser {
     }
     const err = ERROR_LINE.exec(line);
     if (err) { this.recordError(err); return; }
+    if (!this.table && NAME_LINE.test(line)) {
+      const file = FILE_LINE.exec(line);
+      if (file) this.recordName(file);
+    }
     if (this.table) { this.continueTable(line); return; }
     if (this.sinceDashes >= 0) {
       this.sinceDashes++;
@@ -158,6 +179,14 @@ export class RobocopyLogLineParser {
 
   /** Errors of jobs that never printed a summary (a killed or truncated run). */
   readonly orphanErrors: RobocopyLogError[] = [];
+
+  /** Non-ASCII file lines of every job (a killed job's too), up to MAX_NAME_LINES. */
+  readonly nameLines: RobocopyNameLine[] = [];
+
+  private recordName(m: RegExpExecArray): void {
+    this.jobOpen = true;
+    if (this.nameLines.length < MAX_NAME_LINES && NAME_LINE.test(m[3])) this.nameLines.push({ cls: detach(m[1].trim()), path: detach(m[3]) });
+  }
 
   private recordError(m: RegExpExecArray): void {
     this.jobOpen = true;

@@ -22,13 +22,14 @@ export function unparsedLog(warning: string, bytesRead = 0): ParsedRobocopyLog {
   return {
     parsed: false, encoding: null, encodingReason: 'none', jobs: [],
     totals: { dirs: zeroRow(), files: zeroRow(), bytes: zeroRow() },
-    errors: [], warnings: [warning], bytesRead, lines: 0,
+    errors: [], nameLines: [], warnings: [warning], bytesRead, lines: 0,
   };
 }
 
 function assemble(
   out: { jobs: RobocopyJobSummary[]; warnings: string[]; lines: number },
   orphanErrors: ParsedRobocopyLog['errors'],
+  nameLines: ParsedRobocopyLog['nameLines'],
   choice: EncodingChoice,
   bytesRead: number,
 ): ParsedRobocopyLog {
@@ -44,6 +45,7 @@ function assemble(
     parsed: out.jobs.length > 0 && out.warnings.length === 0,
     encoding: choice.encoding, encodingReason: choice.reason, jobs: out.jobs, totals,
     errors: [...out.jobs.flatMap((j) => j.errors), ...orphanErrors],
+    nameLines,
     warnings, bytesRead, lines: out.lines,
   };
 }
@@ -65,7 +67,7 @@ export async function parseRobocopyLogChunks(chunks: AsyncIterable<Buffer> | Ite
   }
   splitter.push(decoder.end(), feed);
   splitter.flush(feed);
-  const log = assemble(parser.finish(), parser.orphanErrors, choice, bytes);
+  const log = assemble(parser.finish(), parser.orphanErrors, parser.nameLines, choice, bytes);
   if (splitter.truncatedLines > 0) log.warnings.push(`${splitter.truncatedLines} log line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
   return log;
 }

@@ -57,6 +57,18 @@ export interface RobocopyJobSummary {
 /** Encodings the detector can report (iconv-lite names for OEM code pages). */
 export type LogEncoding = 'utf16le' | 'utf16be' | 'utf8' | `cp${number}`;
 
+/**
+ * A per-file line of the log whose path is not plain ASCII: the one kind of name a console in an
+ * OEM code page may show mangled ('?', U+FFFD) while /UNILOG, UTF-16 like Windows names, has it
+ * exactly. `\tNew File  \t\t  1234\tC:\\src\\caf\u00e9.txt`, `\t*EXTRA Dir  -1\tD:\\old\\`.
+ */
+export interface RobocopyNameLine {
+  /** The class as written (localised: "New File", "*EXTRA File", "Neue Datei", ...). */
+  cls: string;
+  /** Full path (/FP): the source file, or for an extra the destination entry. */
+  path: string;
+}
+
 export interface ParsedRobocopyLog {
   /** True when at least one complete summary was found and no job was left without one. */
   parsed: boolean;
@@ -69,6 +81,8 @@ export interface ParsedRobocopyLog {
   totals: { dirs: SummaryRow; files: SummaryRow; bytes: SummaryRow };
   /** Every job's errors, flattened, deduplicated per job by path. */
   errors: RobocopyLogError[];
+  /** File lines with a path that is not ASCII or holds a '?', in log order (at most MAX_NAME_LINES). */
+  nameLines: RobocopyNameLine[];
   /** Why the log could not be (fully) used: missing, empty, truncated, no summary. */
   warnings: string[];
   bytesRead: number;

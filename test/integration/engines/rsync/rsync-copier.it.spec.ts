@@ -237,7 +237,7 @@ describe('RsyncCopier with the real rsync (integration)', function () {
     expect(r.logPath).to.equal(logPath);
     const log = fs.readFileSync(logPath, 'utf8');
     expect(log).to.match(/^# \S+ \["rsync","-rt",/);
-    expect(log).to.contain('>f+++++++++ sub/b.txt');
+    expect(log).to.contain('>f+++++++++ 1 sub/b.txt'); // --out-format '%i %l %n': code, size, name
     expect(log).to.contain('Number of regular files transferred: 2');
     expect(log, 'progress redraws are not logged').to.not.match(/\d+%/);
   });

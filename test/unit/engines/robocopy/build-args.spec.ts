@@ -29,6 +29,10 @@ describe('buildRobocopyArgs golden argv', () => {
     ['plain tree copy', {}, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['mirrored tree', { mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/MIR', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['files-only chunk', { kind: 'files-only' }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
+    ['selection filters: sizes, ages, attributes, includes before excludes', {
+      maxSize: 5_000_000, minSize: 1000, maxAge: '30', minAge: '20240131', excludeAttributes: 'hs', includeFiles: ['*.pdf', '*.docx'], excludeFiles: ['~*'],
+    }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT,
+      '/MAX:5000000', '/MIN:1000', '/MAXAGE:30', '/MINAGE:20240131', '/XA:HS', '/IF', '*.pdf', '*.docx', '/XF', '~*']],
     ['mirrored files-only chunk: /PURGE limited to one level, never /E',
       { kind: 'files-only', mirror: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/LEV:1', '/PURGE', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]],
     ['dry run', { dryRun: true }, ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', '/E', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', '/L', ...OUTPUT]],
@@ -132,6 +136,8 @@ describe('buildRobocopyArgs refuses injections', () => {
   }
 
   it('refuses relative and drive-relative paths, and wildcards in paths', () => {
+    expect(rejected({ excludeAttributes: 'H /MIR' }).code).to.equal('ROBOCOPY_INVALID_VALUE');
+    expect(rejected({ maxAge: '30 /PURGE' }).code).to.equal('ROBOCOPY_INVALID_VALUE');
     expect(rejected({ source: 'Data\\Docs' }).code).to.equal('ROBOCOPY_RELATIVE_PATH');
     expect(rejected({ source: 'C:Docs' }).code).to.equal('ROBOCOPY_RELATIVE_PATH');
     expect(rejected({ destination: '\\Docs' }).code).to.equal('ROBOCOPY_RELATIVE_PATH');

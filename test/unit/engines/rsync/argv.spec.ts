@@ -28,7 +28,7 @@ const argv = (c: Chunk, o: RsyncArgvOptions, engine: Record<string, unknown> = {
   buildRsyncArgv(c, o, readRsyncEngineOptions({ rsync: engine }));
 
 /** The switches every job carries, between the attributes and the job-specific part. */
-const COMMON = ['--no-human-readable', '--8-bit-output', '--info=progress2,stats2', '--out-format=%i %n'];
+const COMMON = ['--no-human-readable', '--8-bit-output', '--info=progress2,stats2', '--out-format=%i %l %n'];
 
 describe('buildRsyncArgv (golden)', () => {
   it('1: a plain tree chunk copies the directory as an entry of its parent (never through a link), keeping what preserve says', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { LineSplitter } from '../../../../src/engines/rsync/line-splitter';
-import { parseItemizeLine, parseProgress2Line, ProgressTracker } from '../../../../src/engines/rsync/progress-parser';
+import { itemizeAction, parseItemizeLine, parseProgress2Line, ProgressTracker } from '../../../../src/engines/rsync/progress-parser';
 import { fixture } from './fixtures';
 
 function lines(text: string): string[] {
@@ -29,11 +29,21 @@ describe('parseProgress2Line', () => {
 
 describe('parseItemizeLine', () => {
   it('reads transfers, directories and deletions, unescaping names', () => {
-    expect(parseItemizeLine('>f+++++++++ sub/b.txt')).to.deep.equal({ code: '>f+++++++++', name: 'sub/b.txt' });
-    expect(parseItemizeLine('cd+++++++++ sub/')).to.deep.equal({ code: 'cd+++++++++', name: 'sub/' });
-    expect(parseItemizeLine('*deleting   extra.txt')).to.deep.equal({ code: '*deleting  ', name: 'extra.txt' });
-    expect(parseItemizeLine('>f+++++++++ new\\#012line.txt')?.name).to.equal('new\nline.txt');
+    expect(parseItemizeLine('>f+++++++++ 12 sub/b.txt')).to.deep.equal({ code: '>f+++++++++', size: 12, name: 'sub/b.txt' });
+    expect(parseItemizeLine('cd+++++++++ 4096 sub/')).to.deep.equal({ code: 'cd+++++++++', size: 4096, name: 'sub/' });
+    expect(parseItemizeLine('*deleting   0 extra.txt')).to.deep.equal({ code: '*deleting  ', size: 0, name: 'extra.txt' });
+    expect(parseItemizeLine('>f+++++++++ 3 new\\#012line.txt')?.name).to.equal('new\nline.txt');
+    expect(parseItemizeLine('>f+++++++++ 3 12 starts with digits')?.name).to.equal('12 starts with digits');
     expect(parseItemizeLine('Number of files: 3')).to.equal(undefined);
+  });
+
+  it('tells new files from updates; directories, attribute changes and deletions are no file actions', () => {
+    expect(itemizeAction('>f+++++++++')).to.equal('new');
+    expect(itemizeAction('>f.st......')).to.equal('update');
+    expect(itemizeAction('cL+++++++++')).to.equal('new');
+    expect(itemizeAction('cd+++++++++')).to.equal(undefined);
+    expect(itemizeAction('.f..t......')).to.equal(undefined);
+    expect(itemizeAction('*deleting  ')).to.equal(undefined);
   });
 });
 
