@@ -44,9 +44,9 @@ export function msToNs(ms: number): bigint {
 }
 
 /**
- * Sets the times of the open file `fd` (atime left alone unless `withAtime`): to the nanosecond
- * with the file-system helper (futimens), else to the microsecond (Node's futimes, which always
- * sets both: the atime is the source's then).
+ * Sets the times of the open file `fd` (the atime: the source's with `withAtime`, else now,
+ * see nowParts): to the nanosecond with the file-system helper (futimens), else to the
+ * microsecond (Node's futimes, which always sets both: the atime is the source's then).
  */
 export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void {
   if (fsx) {
