@@ -44,7 +44,8 @@ export function installSecurity(app: FastifyInstance, o: SecurityOptions): void 
       return sendError(reply, 421, 'DASHBOARD_FOREIGN_HOST', `this dashboard answers only to ${[...hosts].join(', ')}`);
     }
     // The API and the Prometheus endpoint (a scraper sends the token as `authorization: Bearer`).
-    const needsToken = req.url.startsWith('/api/') || req.url === '/metrics' || req.url.startsWith('/metrics?');
+    // Decided by the route matched too, so no other spelling of the URL reaches it without the token.
+    const needsToken = req.url.startsWith('/api/') || req.url === '/metrics' || req.url.startsWith('/metrics?') || req.routeOptions?.url === '/metrics';
     if (needsToken) {
       const presented = bearerToken(req.headers.authorization);
       if (presented === undefined || !tokenMatches(presented, o.token)) {
