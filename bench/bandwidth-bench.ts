@@ -12,24 +12,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { median } from './lib/timing';
+import { bytesOnDisk } from '../test/helpers/make-tree';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-function bytesUnder(root: string): number {
-  let total = 0;
-  const walk = (d: string): void => {
-    let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      try { if (e.isDirectory()) walk(p); else total += fs.lstatSync(p).size; } catch { /* renamed meanwhile */ }
-    }
-  };
-  walk(root);
-  return total;
 }
 
 async function once(mbps: number, chunks: number, chunkBytes: number): Promise<{ bytesPerSec: number; budget: number; ratio: number; seconds: number }> {
@@ -49,7 +36,7 @@ async function once(mbps: number, chunks: number, chunkBytes: number): Promise<{
     const cli = path.resolve(__dirname, '..', '..', 'bin', 'robocurse.js');
     const t0 = Date.now();
     const samples: { t: number; bytes: number }[] = [];
-    const sampler = setInterval(() => samples.push({ t: Date.now() - t0, bytes: bytesUnder(path.join(dir, 'dst')) }), 100);
+    const sampler = setInterval(() => samples.push({ t: Date.now() - t0, bytes: bytesOnDisk(path.join(dir, 'dst')) }), 100);
     const code = await new Promise<number | null>((resolve) => {
       spawn(process.execPath, [cli, 'run', '--config', 'robocurse.json', '--all', '--log-level', 'warn'], { cwd: dir, stdio: 'ignore' }).on('close', resolve);
     });

@@ -88,3 +88,18 @@ export function diffTrees(a: string, b: string, opts: { mtime?: boolean; mode?: 
   for (const rel of tb.keys()) if (!ta.has(rel)) diffs.push(`extra in ${b}: ${rel}`);
   return diffs;
 }
+
+/** Bytes under `root` right now, temp files included (what really reached the disk). */
+export function bytesOnDisk(root: string): number {
+  let total = 0;
+  const walk = (d: string): void => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      try { if (e.isDirectory()) walk(p); else total += fs.lstatSync(p).size; } catch { /* renamed meanwhile */ }
+    }
+  };
+  walk(root);
+  return total;
+}

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
 import type { Copier, RunEvent } from '../../../src/api';
@@ -10,23 +9,8 @@ import { SimulatedCopier } from '../../../src/engines/simulated';
 import { EventBus } from '../../../src/orchestrator/event-bus';
 import { Orchestrator, type OrchestratorDeps } from '../../../src/orchestrator/orchestrator';
 import { createScanner, type WorkerScanner } from '../../../src/scan';
-import { diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { bytesOnDisk, diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { makeProfile } from '../../helpers/profiles';
-
-/** Bytes under `root` right now, temp files included (what really reached the disk). */
-function bytesOnDisk(root: string): number {
-  let total = 0;
-  const walk = (d: string): void => {
-    let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      try { if (e.isDirectory()) walk(p); else total += fs.lstatSync(p).size; } catch { /* renamed meanwhile */ }
-    }
-  };
-  walk(root);
-  return total;
-}
 
 function bigTree(dirs: number, fileBytes: number): TreeSpec {
   const spec: TreeSpec = {};
