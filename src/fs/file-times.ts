@@ -50,10 +50,7 @@ export function msToNs(ms: number): bigint {
  */
 export function setTimesFd(fd: number, t: ExactTimes, withAtime: boolean): void {
   if (fsx) {
-    const [as, an] = splitNs(t.atimeNs);
-    const [ms, mn] = splitNs(t.mtimeNs);
-    const [at, atn] = withAtime ? [as, an] : nowParts();
-    fsx.futimens(fd, at, atn, ms, mn);
+    fsx.futimens(fd, ...helperTimes(t, withAtime));
     return;
   }
   fs.futimesSync(fd, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
@@ -82,10 +79,7 @@ export function setTimesPath(p: string | Buffer, t: TimesSource, withAtime: bool
     return;
   }
   if (fsx) {
-    const [as, an] = splitNs(t.atimeNs);
-    const [ms, mn] = splitNs(t.mtimeNs);
-    const [at, atn] = withAtime ? [as, an] : nowParts();
-    fsx.utimens(p, at, atn, ms, mn);
+    fsx.utimens(p, ...helperTimes(t, withAtime));
     return;
   }
   fs.lutimesSync(p, utimesArg(t.atimeNs), utimesArg(t.mtimeNs));
@@ -100,6 +94,11 @@ export function sameSetTime(have: bigint, want: bigint): boolean {
   if (fsx) return have === want;
   const us = (ns: bigint): bigint => (ns < 0n && ns % 1000n !== 0n ? ns / 1000n - 1n : ns / 1000n);
   return us(have) === us(want);
+}
+
+/** The helper's (aSec, aNsec, mSec, mNsec) for `t`: the atime the source's with `withAtime`, else now. */
+function helperTimes(t: ExactTimes, withAtime: boolean): [number, number, number, number] {
+  return [...(withAtime ? splitNs(t.atimeNs) : nowParts()), ...splitNs(t.mtimeNs)];
 }
 
 /**
