@@ -98,6 +98,9 @@ function App() {
         setEvents(s.recent);
         // The tables load on their own at first; a later snapshot (after a gap) reloads them.
         if (!fresh) { setTableTick((t) => t + 1); setProblemTick((t) => t + 1); }
+        // The first snapshot may already hold problem events whose chunk rows the run has not
+        // written yet when the errors view first loads: read them again once they have settled.
+        else bumpProblems();
       },
       onEvent: (e) => {
         // Replays after a reconnect start exactly after the last seq seen; anything at or below it is already shown.
