@@ -17,4 +17,6 @@ export const TOKENS = {
   StateJournal: Symbol.for('robocurse.StateJournal'),
   SnapshotLifecycle: Symbol.for('robocurse.SnapshotLifecycle'),
   Orchestrator: Symbol.for('robocurse.Orchestrator'),
+  /** Where chunk attempts run (src/orchestrator/chunk-dispatcher.ts); default in process. */
+  ChunkDispatcher: Symbol.for('robocurse.ChunkDispatcher'),
 } as const;

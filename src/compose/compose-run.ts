@@ -8,6 +8,7 @@ import type { CopierFactory, CopierRegistry } from '../engines/copier-registry';
 import { UsageError } from '../errors/usage-error';
 import { RunEta } from '../eta';
 import { EventBus } from '../orchestrator/event-bus';
+import { InProcessDispatcher, type ChunkDispatcher } from '../orchestrator/chunk-dispatcher';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { StateJournal } from '../orchestrator/state-journal';
 import { packageRoot } from '../paths';
@@ -98,9 +99,10 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;
+  let dispatcher: ChunkDispatcher | undefined;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closed ??= Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close()]).then(() => undefined);
+    closed ??= Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close(), dispatcher?.close?.()]).then(() => undefined);
     return closed;
   };
   try {
@@ -127,8 +129,10 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !dryRun ? new VerifyPool() : undefined;
     const version = robocurseVersion();
     const pool = verifyPool;
+    const copierFor = (name: string) => registry.get(name);
+    dispatcher = provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor));
     const orchestrator = provide(c, TOKENS.Orchestrator, () => new Orchestrator({
-      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: (name) => registry.get(name),
+      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor, dispatcher,
       snapshots, journal, logger, now, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version,

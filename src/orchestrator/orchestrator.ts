@@ -9,7 +9,7 @@ import { BandwidthBudget } from './bandwidth-budget';
 import { CircuitBreaker } from './circuit-breaker';
 import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadable } from './preflight';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
-import { startChunk } from './chunk-root-guard';
+import { InProcessDispatcher, type ChunkDispatcher } from './chunk-dispatcher';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { linkHardLinkGroups } from './link-pass';
 import { preserveForRun } from './preserve-for-run';
@@ -57,6 +57,8 @@ export interface OrchestratorDeps {
   eta?: Pick<RunEta, 'orderChunks' | 'annotate'>;
   /** Handed to engines: where they note child processes for the next run's clean-up. */
   childLedger?: ChildLedger;
+  /** Where chunk attempts run; default: in this process, on `copierFor(profile.engine)`. */
+  dispatcher?: ChunkDispatcher;
 }
 
 /** How often a running job's progress is sent as a ChunkProgress event (SIEM volume). */
@@ -128,11 +130,13 @@ export class Orchestrator {
   private readonly bandwidth: BandwidthBudget;
   /** The current profile's count of chunks failed for good in a row. */
   private breaker?: CircuitBreaker;
+  private readonly dispatcher: ChunkDispatcher;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.journal = deps.journal ?? new NullJournal();
     this.now = deps.now ?? Date.now;
     this.bandwidth = new BandwidthBudget(deps.globalBandwidthMbps ?? 0, deps.copierFor);
+    this.dispatcher = deps.dispatcher ?? new InProcessDispatcher(deps.copierFor);
     this.rails = new SafetyRails({ journal: this.journal, bus: deps.bus, logger: deps.logger });
     this.state = {
       sessionId: deps.bus.sessionId, phase: 'Idle', profiles: [], profileIndex: 0,
@@ -427,7 +431,6 @@ export class Orchestrator {
     this.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
     let job;
     try {
-      const copier = this.deps.copierFor(profile.engine);
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
       const options = {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
@@ -435,7 +438,7 @@ export class Orchestrator {
         onWarning: (code: string, message: string) => this.deps.bus.emit('Warning', { profile: profile.name, code, message }),
         onFileAction: (a: FileAction) => this.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, this.dryRun, this.now())),
       };
-      job = startChunk(copier, q.chunk, options, roots, startFailure);
+      job = this.dispatcher.start({ sessionId: s.sessionId, profile, chunk: q.chunk, attempt, options, roots }, startFailure);
     } catch (err) {
       const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);
