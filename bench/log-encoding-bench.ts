@@ -1,0 +1,48 @@
+/**
+ * Code-page detection accuracy of robocopy logs: every fixture (real and synthetic) and the
+ * synthetic matrix of test/helpers/robocopy-log-samples.ts, each detected from its bytes alone.
+ * A detection counts as right when the chosen page decodes the log to exactly its text (pages
+ * that agree on every byte of a log are equally right). Prints a table and the totals.
+ *   node dist/bench/log-encoding-bench.js
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as iconv from 'iconv-lite';
+import { detectLogEncoding } from '../src/engines/robocopy/log/encoding';
+import { packageRoot } from '../src/paths';
+import { sampleLogs } from '../test/helpers/robocopy-log-samples';
+
+const HEAD = 64 * 1024;
+
+function detect(bytes: Buffer): string {
+  const head = bytes.subarray(0, HEAD);
+  const others = bytes.length > HEAD ? [bytes.subarray(Math.max(HEAD, bytes.length - HEAD))] : [];
+  return detectLogEncoding(head, others).encoding;
+}
+
+/** Fixture files whose name says their page ("...-cp932...", "...cp850.log"). */
+function fixtures(): { name: string; page: number; bytes: Buffer }[] {
+  const dirs = [path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-real'), path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-synthetic')];
+  const out: { name: string; page: number; bytes: Buffer }[] = [];
+  for (const d of dirs) {
+    for (const f of fs.readdirSync(d).filter((x) => x.endsWith('.log'))) {
+      const m = /cp(\d{3,4})/.exec(f);
+      if (m) out.push({ name: f, page: Number(m[1]), bytes: fs.readFileSync(path.join(d, f)) });
+    }
+  }
+  return out;
+}
+
+function main(): void {
+  const rows: { name: string; page: number; got: string; ok: boolean }[] = [];
+  for (const c of [...fixtures(), ...sampleLogs()]) {
+    const got = detect(c.bytes);
+    const ok = got === `cp${c.page}` || iconv.decode(c.bytes, got) === iconv.decode(c.bytes, `cp${c.page}`);
+    rows.push({ name: c.name, page: c.page, got, ok });
+  }
+  for (const r of rows) process.stdout.write(`${r.ok ? 'ok   ' : 'WRONG'} ${r.name.padEnd(48)} cp${r.page} -> ${r.got}\n`);
+  const right = rows.filter((r) => r.ok).length;
+  process.stdout.write(`\n${right}/${rows.length} right (${((100 * right) / rows.length).toFixed(1)} %)\n`);
+}
+
+main();
