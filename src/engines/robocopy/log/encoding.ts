@@ -147,19 +147,30 @@ function hasSummary(lines: readonly string[]): boolean {
 /** Most of a log is ASCII and decodes alike in every page: only lines with other bytes are scored. */
 const SCORED_BYTES = 48 * 1024;
 
+/**
+ * The whole lines of `windows` that hold a byte above 0x7F, up to SCORED_BYTES. A window cut from
+ * the middle of the log starts and ends inside a line, maybe inside a double-byte character: its
+ * first piece and any unterminated last piece are left out (the last window ends at the end of
+ * the log, so its last line is whole), or the right page would be charged for the cut.
+ */
 function nonAsciiLines(windows: readonly Buffer[]): Buffer {
   const kept: Buffer[] = [];
   let size = 0;
-  for (const w of windows) {
-    let start = 0;
+  windows.forEach((w, index) => {
+    // A window without any line break is one piece of a long line: scored whole, as better than nothing.
+    const whole = index > 0 && w.indexOf(0x0a) < 0;
+    let start = index === 0 || whole ? 0 : w.indexOf(0x0a) + 1;
     while (start < w.length && size < SCORED_BYTES) {
       let end = w.indexOf(0x0a, start);
-      if (end < 0) end = w.length;
+      if (end < 0) {
+        if (index < windows.length - 1 && !whole) break;
+        end = w.length;
+      }
       const line = w.subarray(start, end + 1);
       if (hasNonAscii(line)) { kept.push(line); size += line.length; }
       start = end + 1;
     }
-  }
+  });
   return Buffer.concat(kept);
 }
 
@@ -169,7 +180,7 @@ function splitLines(text: string): string[] {
 
 /**
  * Scores one candidate page. A summary that parses is worth most (the table is found by its
- * numbers, so any page that keeps ASCII finds it); the rest is decodingScore's evidence.
+ * numbers, so any page that keeps ASCII finds it); the rest is the evidence of decoding-score.ts.
  */
 function candidateScore(encoding: LogEncoding, tail: Buffer, scored: Buffer): number {
   const tailLines = splitLines(iconv.decode(tail, encoding));
