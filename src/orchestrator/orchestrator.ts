@@ -792,11 +792,11 @@ export class Orchestrator {
     return this.deps.eta?.annotate(status, this.state, this.now(), this.maxConcurrentJobs) ?? status;
   }
 
-  /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */
+  /** Bytes of the profiles after the current one (last run, or sized up front); undefined if any is unknown. */
   private laterProfilesBytes(): number | undefined {
     let later = 0;
-    for (const p of this.state.profiles.slice(this.state.profileIndex + 1)) {
-      const bytes = this.journal.expectedBytes?.(p.name);
+    for (let i = this.state.profileIndex + 1; i < this.state.profiles.length; i++) {
+      const bytes = this.overall.estimate(i);
       if (bytes === undefined) return undefined;
       later += bytes;
     }

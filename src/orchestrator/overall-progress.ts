@@ -48,6 +48,10 @@ export class OverallProgress {
     return this.estimates.has(index);
   }
 
+  estimate(index: number): number | undefined {
+    return this.estimates.get(index);
+  }
+
   figures(x: OverallInputs): OverallFigures {
     let later = 0;
     let unknown = false;
