@@ -20,10 +20,16 @@ function detect(bytes: Buffer): string {
   return detectLogEncoding(head, others).encoding;
 }
 
-/** Fixture files whose name says their page ("...-cp932...", "...cp850.log"). */
+/** The shared real logs in an OEM page (their sidecars name it); the others there are UTF-16 or ASCII. */
+const SHARED_PAGES: Record<string, number> = { 'CjFlash1_FujiMir_robocopy_log.log': 866 };
+
+/** Fixture files whose name says their page ("...-cp932...", "...cp850.log"), and the shared ones. */
 function fixtures(): { name: string; page: number; bytes: Buffer }[] {
   const dirs = [path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-real'), path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-synthetic')];
-  const out: { name: string; page: number; bytes: Buffer }[] = [];
+  const shared = path.join(packageRoot(), '..', 'shared', 'fixtures', 'robocopy-logs');
+  const out: { name: string; page: number; bytes: Buffer }[] = Object.entries(SHARED_PAGES)
+    .filter(([f]) => fs.existsSync(path.join(shared, f)))
+    .map(([f, page]) => ({ name: f, page, bytes: fs.readFileSync(path.join(shared, f)) }));
   for (const d of dirs) {
     for (const f of fs.readdirSync(d).filter((x) => x.endsWith('.log'))) {
       const m = /cp(\d{3,4})/.exec(f);
