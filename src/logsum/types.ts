@@ -56,4 +56,6 @@ export interface SummarizeTask {
   file: string;
   /** Absolute path to read (the file as given, resolved against the cwd). */
   path: string;
+  /** The code page of logs that are neither UTF-16 nor UTF-8 (`--code-page`); detected when absent. */
+  codePage?: string;
 }
