@@ -59,7 +59,7 @@ export function nextAttemptScope(copier: Pick<Copier, 'capabilities' | 'fileList
   const files = failed.map((f) => f.relPath).sort();
   const problem = copier.fileListProblem?.(chunk, files);
   if (problem) return { reason: problem };
-  return { files, reason: `${files.length} failed file(s) only` };
+  return { files, reason: `${files.length} failed file(s)` };
 }
 
 /**
