@@ -18,7 +18,7 @@ export function renderHtml(r: RunReport, maxListed: number): string {
       + '</td></tr>' : '')).join('\n');
   const failures = r.failures.slice(0, maxListed).map((f) => (f.path === undefined
     ? `<li><b>[${h(f.profile)}] ${h(f.source)}</b> (exit ${f.exitCode}, ${f.retryCount} retries): ${h(f.message)}</li>`
-    : `<li style="margin-left:2em"><code>${h(f.path)}</code> ${h(f.code ?? '')} ${h(f.message)}</li>`)).join('\n');
+    : `<li style="margin-left:2em">${f.severity === 'Warning' ? '(warning) ' : ''}<code>${h(f.path)}</code> ${h(f.code ?? '')} ${h(f.message)}</li>`)).join('\n');
   const more = r.failures.length > maxListed
     ? `<p>${r.failures.length - maxListed} more not shown; the full list is attached as failed-files.csv.</p>` : '';
   return `<!DOCTYPE html>

@@ -4,7 +4,7 @@ import type { FailureRow, RunReport } from './report-model';
 function failureLine(f: FailureRow): string {
   return f.path === undefined
     ? `- [${f.profile}] chunk ${f.source} (exit ${f.exitCode}, ${f.retryCount} retries): ${f.message}`
-    : `    ${f.path}: ${f.code ?? ''} ${f.message}`.trimEnd();
+    : `    ${f.severity === 'Warning' ? '(warning) ' : ''}${f.path}: ${f.code ?? ''} ${f.message}`.trimEnd();
 }
 
 /** Plain-text body of the completion report. */
