@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { needsRootReason, NOBODY } from '../../helpers/other-user';
+import { selfSignedCert } from '../../helpers/self-signed-cert';
+import { startSmtpServer } from '../../helpers/smtp';
 import { ENGINE_KEYS, expectNoStack, testEnv, writeConfig } from '../figures/figures-kit';
 import { sessionEvents } from '../snapshot/cli-run';
 
@@ -166,6 +168,57 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
       expect(a.map((x) => x.onlyFiles)).to.deep.equal([null, null, null]);
       expect(r.stderr).to.contain("the whole chunk (robocopy can retry only files directly in the chunk's directory");
     });
+  });
+
+  it('30 files failing: the summary shows 20 and the total; history --failed-files and the e-mail CSV (real SMTP server) have all 30', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `lock${String(i).padStart(2, '0')}.txt`);
+    makeTree(path.join(dir, 'src'), { docs: { ...Object.fromEntries(names.map((n) => [n, n])), 'ok.txt': 'fine' } });
+    const cert = await selfSignedCert(dir);
+    const smtp = await startSmtpServer({ cert: cert.cert, key: cert.key, user: 'robo', pass: 'pw' });
+    try {
+      fs.writeFileSync(path.join(dir, 'smtp-pass'), 'pw\n');
+      const file = writeConfig(dir, { data: profile('robocopy') }, {
+        maxConcurrentJobs: 1,
+        plugins: [{ use: 'email', options: { from: 'r@example.com', to: ['ops@example.com'], host: '127.0.0.1', port: smtp.port, starttls: 'required', tls: { caFile: cert.certFile }, auth: { user: 'robo', password: { file: 'smtp-pass' } }, maxListedFailures: 5 } }],
+      });
+      const env = testEnv(dir, { FAKE_ROBOCOPY_LOCKED_FILES: 'lock*.txt' });
+      const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+      expect(r.code, r.stderr).to.equal(1);
+      const summary = r.summary as unknown as Summary;
+      const p = summary.profiles[0];
+      expect(p.failedFilesTotal).to.equal(30);
+      expect(p.failedFiles).to.have.length(20);
+      const expected = names.map((n) => `docs/${n}`);
+
+      const text = await runCliLikeCron(['history', '--failed-files', '--config', file], { cwd: dir, env });
+      expect(text.code, text.stderr).to.equal(0);
+      const lines = text.stdout.trim().split('\n');
+      expect(lines[0]).to.equal(`session ${summary.sessionId}: 30 file(s) still failing after their chunk's last attempt`);
+      expect(lines.slice(1).map((l) => l.split(/\s+/)[2])).to.deep.equal(expected);
+      const json = await runCliLikeCron(['history', '--failed-files', summary.sessionId, '--config', file, '--json'], { cwd: dir, env });
+      const doc = JSON.parse(json.stdout) as { total: number; files: { path: string; severity: string; attempts: number }[] };
+      expect(doc.total).to.equal(30);
+      expect(doc.files.map((f) => f.path)).to.deep.equal(expected);
+      expect(doc.files.every((f) => f.severity === 'Error' && f.attempts === 3)).to.equal(true);
+      const bad = await runCliLikeCron(['history', '--failed-files', 'no-such-session', '--config', file], { cwd: dir, env });
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.contain('--failed-files no-such-session: no such session');
+      expectNoStack(bad.stderr);
+
+      // The text summary: the first 20, then how many more and where they are.
+      const plain = await runCliLikeCron(['run', '--config', file, '--all', '--no-resume'], { cwd: dir, env });
+      expect(plain.stdout).to.contain('30 file(s) still failing after the last attempt:').and.to.contain('... and 10 more (robocurse history --failed-files)');
+      expect(plain.stdout.match(/^ {6}FAILED docs\/lock/gm)).to.have.length(20);
+
+      const [mail] = await smtp.waitForMessages(1);
+      const att = mail.attachments.find((a) => a.filename === 'failed-files.csv')!;
+      const csv = att.content.toString('utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+      const fileRows = csv.slice(1).filter((l) => l.includes('"docs/lock'));
+      expect(fileRows.map((l) => /"(docs\/lock\d+\.txt)"/.exec(l)![1])).to.deep.equal(expected);
+      expect(fileRows[0]).to.match(/"32","The process cannot access the file because it is being used by another process\.","Error"$/);
+    } finally {
+      await smtp.stop();
+    }
   });
 
   describe('native and rsync: a file nobody can read, the run as nobody', () => {
