@@ -221,6 +221,17 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
     }
   });
 
+  it('a failedFilesSeverity typo is a config error (exit 2) naming the key; nothing runs', async () => {
+    tree();
+    const file = writeConfig(dir, { data: profile('native', { failedFilesSeverity: 'warn' }) });
+    const before = hashTree(path.join(dir, 'dst'));
+    const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env: testEnv(dir) });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('profiles.data.failedFilesSeverity: expected one of "error", "warning", got string "warn"');
+    expectNoStack(r.stderr);
+    expect(hashTree(path.join(dir, 'dst'))).to.equal(before);
+  });
+
   describe('native and rsync: a file nobody can read, the run as nobody', () => {
     const reason = needsRootReason();
     // Why skipped: acting as another user needs root (runuser); this machine and CI run as root.
