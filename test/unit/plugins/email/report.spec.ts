@@ -91,6 +91,8 @@ describe('email: completion report', () => {
     expect(csv).to.have.length(1 + 33);
     expect(csv[33]).to.equal('"docs","docs:tree:w","/srv/data/w","8","3","d/f1.txt","32","being used by another process 1","Warning"');
     expect(renderText(r, 100)).to.include('    (warning) d/f1.txt: 32 being used by another process 1');
+    expect(renderText(r, 100)).to.include('  Warning: chunk /srv/data/w (exit 8): 2 file(s) still failing');
+    expect(renderHtml(r, 100)).to.include('warning: /srv/data/w (exit 8): 2 file(s) still failing');
   });
 
   it('when: always, failure, warningOrFailure', () => {
