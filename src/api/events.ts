@@ -130,7 +130,8 @@ export interface RunEventPayloads {
    * ChunkComplete of a session gives its totals); `attempt` is 1-based.
    */
   ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string; attempt?: number };
-  ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number };
+  /** `onlyFiles`: the next attempt copies only this many files, the ones this attempt failed (absent: the whole chunk). */
+  ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number; onlyFiles?: number };
   ChunkError: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string };
   ProfileComplete: ProfileSummary;
   Paused: { suspend: boolean; activeJobs: number };

@@ -545,7 +545,7 @@ export class Orchestrator {
       this.deps.logger.warn({ chunkId: active.chunk.id, onlyFiles: scope.files?.length }, `chunk ${active.chunk.id} failed, retrying (${retryCount}/${profile.retry.maxAttempts - 1}) in ${Math.round(backoffMs / 1000)} s: ${scope.files ? `only its ${scope.reason}` : `the whole chunk (${scope.reason})`}`);
       this.deps.bus.emit('ChunkRetry', {
         profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, retryCount,
-        exitCode: result.exitCode, message: result.exitMeaning.message, backoffMs,
+        exitCode: result.exitCode, message: result.exitMeaning.message, backoffMs, ...(scope.files ? { onlyFiles: scope.files.length } : {}),
       });
       return;
     }

@@ -90,6 +90,7 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
     const events = sessionEvents(path.join(dir, 'state'), summary.sessionId);
     const starts = events.filter((e) => e.type === 'ChunkStart' && String(e.data.source).endsWith('/docs'));
     expect(starts.map((e) => e.data.onlyFiles)).to.deep.equal([undefined, 1, 1]);
+    expect(events.filter((e) => e.type === 'ChunkRetry').map((e) => e.data.onlyFiles)).to.deep.equal([1, 1]);
     const failed = events.filter((e) => e.type === 'FileFailed');
     expect(failed.map((e) => [e.data.path, e.data.attempts])).to.deep.equal([['docs/locked.db', 3]]);
     expect(p.filesCopied).to.equal(4);
