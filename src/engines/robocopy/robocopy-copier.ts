@@ -131,8 +131,10 @@ export class RobocopyCopier implements Copier {
       excludeFiles: options.excludeFiles,
       excludeDirs: options.excludeDirs,
       sourceRoot: sourceRootOf(chunk),
-      engineRetries: eo.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
-      engineWaitSeconds: eo.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
+      // The profile's retry.engineRetries / engineWaitSeconds arrive as CopyOptions (copy-options.ts):
+      // without them a locked file cost robocopy's default /R:3 /W:10 on every attempt, whatever the profile said.
+      engineRetries: eo.engineRetries ?? options.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
+      engineWaitSeconds: eo.engineWaitSeconds ?? options.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
       threads,
       hasIoRate,

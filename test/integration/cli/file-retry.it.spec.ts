@@ -112,6 +112,8 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
       const h = robocopyHeaders(path.join(dir, 'logs'), summary.sessionId, String(failed[0].data.chunkId));
       expect(h.map((x) => x.files)).to.deep.equal(['*.*', 'locked.db', 'locked.db']);
       expect(h[0].options.split(' ')).to.include('/MIR');
+      // The profile's retry.engineRetries and engineWaitSeconds reach robocopy (/R:1 /W:0), every attempt.
+      for (const v of h) expect(v.options.split(' ')).to.include.members(['/R:1', '/W:0']);
       for (const v of h.slice(1)) {
         const sw = v.options.split(' ');
         expect(sw).to.include('/LEV:1');
