@@ -2,7 +2,7 @@
  * Every benchmark of issue #10, in one run, with medians, ratios and the targets:
  *   npm run bench                       (builds, then runs everything; ~20-30 min on 2 cores)
  *   node dist/bench/run-all.js --only startup,orch --reps 5
- * Parts: startup, scan, copy, rerun, memory, orch. Flags:
+ * Parts: startup, scan, copy, rerun, changed (1 % changed, mirror), memory, orch. Flags:
  *   --only a,b        parts to run (default all)
  *   --reps N          repetitions per contender (default 5; copy and rerun default 3)
  *   --dest tmpfs,disk destinations of the copy parts (default both)
@@ -17,14 +17,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanUp, fullCopies, unchangedReruns, WORK, type DestKind, type TreeKind } from './copy-bench';
+import { changedReruns, cleanUp, fullCopies, unchangedReruns, WORK, type DestKind, type TreeKind } from './copy-bench';
 import { median } from './lib/timing';
 import { markdownTable, type ResultRow } from './lib/report';
 import type { OrchestrationRun } from './orchestration-bench';
 import { memoryRows, scanRows } from './scan-and-memory';
 import { startupRows } from './startup-bench';
 
-const PARTS = ['startup', 'scan', 'copy', 'rerun', 'memory', 'orch'] as const;
+const PARTS = ['startup', 'scan', 'copy', 'rerun', 'changed', 'memory', 'orch'] as const;
 type Part = typeof PARTS[number];
 
 function flag(name: string): string | undefined {
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     step('memory', () => memoryRows(cli, log));
     step('copy', () => fullCopies({ ...copyOpts, reps: reps(3) }));
     step('rerun', () => unchangedReruns({ ...copyOpts, trees: flag('--trees') ? copyOpts.trees : ['small'], reps: reps(5) }));
+    step('changed', () => changedReruns({ ...copyOpts, reps: reps(5) }));
   } finally {
     cleanUp();
   }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { groupRows, type ResultRow } from './lib/report';
+import { groupRows, withTarget, type ResultRow } from './lib/report';
 import { timeCommand } from './lib/timing';
 import { WORK } from './copy-bench';
 
@@ -34,6 +34,10 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void)
     }
   }
   const rows = groupRows('CLI start-up', samples, 'node -e 0');
+  // Issue #17's targets, as ratios to a bare node measured alternately in the same run.
+  for (const [label, max] of [['robocurse --help', 1.3], ['robocurse validate', 1.8], ['robocurse run (empty tree)', 2.5]] as const) {
+    withTarget(rows.find((r) => r.label === label), max, `≤ ${max}× node -e 0`);
+  }
   for (const r of rows) log(`  ${r.label.padEnd(28)} ${r.value.toFixed(0).padStart(6)} ms`);
   fs.rmSync(dir, { recursive: true, force: true });
   return rows;
