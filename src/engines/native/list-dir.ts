@@ -59,6 +59,12 @@ export type ListResult =
     subdirs: Record<string, SubdirSeen>;
     srcMeta: DirMeta;
     srcXattrs: Xattrs;
+    /**
+     * The destination directory as the listing left it (after its own temp removal), when it
+     * was there already: an unchanged directory is then compared with the source without
+     * looking at it again (tree-walk.ts, setDirectoryAttributes).
+     */
+    dstSeen?: { meta: DirMeta; xattrs: Xattrs };
   };
 
 const TYPE_LETTERS = { file: 'f', dir: 'd', link: 'l', other: 'o' } as const;
@@ -135,6 +141,12 @@ function writable(task: ListTask, dir: OpenDir, made: boolean, created: string[]
   return { dir, made, created, replaced };
 }
 
+/** A checked directory's status, on its descriptor (by path in `path` mode). */
+function metaOf(dir: OpenDir): DirMeta {
+  const st = dir.fd !== undefined ? fs.fstatSync(dir.fd, { bigint: true }) : fs.lstatSync(fsPath(dir.ref.path), { bigint: true });
+  return { mode: st.mode, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
+}
+
 /** Lists one directory of a copy, both sides (see the top of this file). Never throws. */
 export function listDirectory(task: ListTask): ListResult {
   let sd: OpenDir | undefined;
@@ -174,13 +186,23 @@ export function listDirectory(task: ListTask): ListResult {
     let srcMeta: DirMeta;
     let srcXattrs: Xattrs;
     try {
-      const st = sd.fd !== undefined ? fs.fstatSync(sd.fd, { bigint: true }) : fs.lstatSync(fsPath(sd.ref.path), { bigint: true });
-      srcMeta = { mode: st.mode, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
+      srcMeta = metaOf(sd);
       srcXattrs = keepsXattrs(task.keep) ? readXattrs(sd.fd !== undefined ? { fd: sd.fd } : { path: fsPath(sd.ref.path) }, xattrChoice(task.keep)) : [];
     } catch (err) {
       return failure('src', err);
     }
-    return { ok: true, src, ...(dst ? { dst } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs };
+    let dstSeen: { meta: DirMeta; xattrs: Xattrs } | undefined;
+    if (dd && !reached.made) {
+      try {
+        dstSeen = { meta: metaOf(dd), xattrs: keepsXattrs(task.keep) ? readXattrs(dd.fd !== undefined ? { fd: dd.fd } : { path: fsPath(dd.ref.path) }, xattrChoice(task.keep)) : [] };
+      } catch {
+        dstSeen = undefined; // looked at again at the end, as without this
+      }
+    }
+    return {
+      ok: true, src, ...(dst ? { dst } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs,
+      ...(dstSeen ? { dstSeen } : {}),
+    };
   } finally {
     closeDirSync(sd);
     closeDirSync(dd);

@@ -50,6 +50,10 @@ interface Listing extends Sorted {
   dst: DirRef | null;
   /** The subdirectories to copy, each with the identity its listing must find again. */
   dirs: Array<SubDir & { src: DirRef }>;
+  /** The destination directory as the listing saw it (list-dir.ts); absent when made or unknown. */
+  dstSeen?: { meta: DirMeta; xattrs: Xattrs };
+  /** The listing made this directory or replaced what was in its way: its parent changed. */
+  changedParent: boolean;
 }
 
 /** Where a directory's copy goes: a checked directory (a chunk root, `made` by this job or not), or a name inside one. */
@@ -69,10 +73,11 @@ function rootRel(ctx: JobContext, rel: string): string {
  * bumps a directory's mtime). Failures are recorded in the tally; only a problem with the
  * chunk's own root is fatal.
  */
-export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<void> {
-  if (ctx.signal.aborted) return;
+export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<boolean> {
+  if (ctx.signal.aborted) return true;
   const listing = await ctx.limiter.run(() => list(ctx, src, target, rel));
-  if (!listing || ctx.signal.aborted) return;
+  // Unknown whether a failed listing made or replaced anything: the parent is looked at again.
+  if (!listing || ctx.signal.aborted) return true;
 
   // Extras first: with mirror, a destination directory in the way of a source file (or the
   // other way round) must be gone before the copy of that name starts.
@@ -80,12 +85,15 @@ export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target
   const failedRenames = await applyCaseRenames(ctx, listing.dst, rel, listing.caseRenames);
   if (failedRenames.size > 0) keepDestinationCase(listing, failedRenames);
 
-  await Promise.all([
+  const wrote = await Promise.all([
     copyFilesOf(ctx, src, listing.dst, rel, listing.files),
     ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
   ]);
-  if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return;
-  await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made);
+  if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return listing.changedParent;
+  // Nothing written, removed, renamed or made in it since the listing: its status is the one seen then.
+  const touched = wrote.includes(true) || listing.extras.length > 0 || listing.caseRenames.length > 0;
+  await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made, touched);
+  return listing.changedParent;
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -94,14 +102,24 @@ function keepDestinationCase(listing: Listing, failed: Map<string, string>): voi
   for (const d of listing.dirs) d.dstName = failed.get(d.dstName) ?? d.dstName;
 }
 
+/** The destination directory's status and attributes now; undefined when it is no longer the one checked. */
+async function lookAgain(dst: DirRef, keep: number): Promise<(DirMeta & { xattrs: Xattrs }) | undefined> {
+  const now = await fsp.lstat(fsPath(dst.path), { bigint: true }).catch(() => undefined);
+  if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return undefined;
+  const xattrs = keepsXattrs(keep) ? readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)) : [];
+  return { mode: now.mode, uid: now.uid, gid: now.gid, atimeNs: now.atimeNs, mtimeNs: now.mtimeNs, xattrs };
+}
+
 /**
  * Gives the destination directory the source's owner, extended attributes (a default ACL
  * included), mode and times, on its descriptor, in that order (chown clears setgid; an ACL
  * rewrites the group bits; each step moves the ctime only). An unchanged re-run finds them equal
- * already (one lstat by path, and the attributes read without following: it only decides whether
- * to set anything) and sets nothing; a directory this job made is set without looking.
+ * already and sets nothing: an `untouched` directory (nothing written in it since its listing)
+ * is compared as the listing saw it, on its descriptor; another one by one lstat by path, and
+ * the attributes read without following (it only decides whether to set anything). A directory
+ * this job made is set without looking.
  */
-async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean): Promise<void> {
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean, touched: boolean): Promise<void> {
   const keep = keepOf(ctx);
   const st = src.srcStat;
   const perm = Number(st.mode & 0o7777n);
@@ -110,9 +128,9 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
   const modes = (keep & KEEP.modes) !== 0;
   let xattrsDiffer = keepsXattrs(keep) && made;
   if (!made) {
-    const now = await fsp.lstat(fsPath(dst.path), { bigint: true }).catch(() => undefined);
-    if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return;
-    xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)));
+    const now = !touched && src.dstSeen ? { ...src.dstSeen.meta, xattrs: src.dstSeen.xattrs } : await lookAgain(dst, keep);
+    if (!now) return;
+    xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, now.xattrs);
     if ((!modes || (now.mode & 0o7777n) === (st.mode & 0o7777n))
       && (!times || sameSetTime(now.mtimeNs, st.mtimeNs))
       && (!owners || (now.uid === st.uid && now.gid === st.gid))
@@ -143,6 +161,11 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
   }
 }
 
+/** Attribute values cross the thread as Uint8Array; the compare and the writes want Buffers. */
+function asBuffers(x: Xattrs): Xattrs {
+  return x.map(([name, v]: [string, Uint8Array]) => [name, Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)]);
+}
+
 /** Entries as the listing's letters say (list-dir.ts). */
 function entriesOf(l: EntryList): Entry[] {
   return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other' }));
@@ -170,9 +193,11 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
   ctx.tally.stats.dirsCreated += raw.created.length;
   ctx.tally.replacedEntries(raw.replaced);
   const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : []);
-  // Attribute values cross the thread as Uint8Array; the compare and the writes want Buffers.
-  const srcXattrs: Xattrs = raw.srcXattrs.map(([name, v]) => [name, Buffer.from(v.buffer, v.byteOffset, v.byteLength)]);
-  return { ...sorted, srcStat: raw.srcMeta, srcXattrs, made: raw.made, dst: raw.dstRef, dirs: identifySubdirs(ctx, src, rel, sorted.subdirs, raw.subdirs) };
+  const dstSeen = raw.dstSeen ? { meta: raw.dstSeen.meta, xattrs: asBuffers(raw.dstSeen.xattrs) } : undefined;
+  return {
+    ...sorted, srcStat: raw.srcMeta, srcXattrs: asBuffers(raw.srcXattrs), made: raw.made, dst: raw.dstRef, dirs: identifySubdirs(ctx, src, rel, sorted.subdirs, raw.subdirs),
+    ...(dstSeen ? { dstSeen } : {}), changedParent: raw.made || raw.replaced.length > 0,
+  };
 }
 
 /**
