@@ -28,6 +28,8 @@ export interface CopyBenchOptions {
   cli: string;
   /** Contenders to leave out (e.g. fpsync). */
   skip: string[];
+  /** Another build's CLI (`--before PATH`): the re-run parts run it too, alternating, as "robocurse before". */
+  before?: string;
   log: (line: string) => void;
 }
 
@@ -210,24 +212,30 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
       rmrf(stateRoot);
       const cfg = writeConfig(tree.root, dst, stateRoot);
       rmrf(dst);
-      const rc = (): number => run(process.execPath, [o.cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
-      rc(); // the first, real copy
+      const rc = (cli: string) => (): number => run(process.execPath, [cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
+      rc(o.cli)(); // the first, real copy
       // rsync must see it as in sync too, or the comparison is void.
       const check = timeCommand('rsync', ['-ai', '--dry-run', `${tree.root}/`, `${dst}/`]);
       const pending = check.stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
       if (pending > 0) o.log(`  warning: rsync would still transfer ${pending} entries after robocurse's copy`);
-      const samples = new Map<string, number[]>([['rsync -a', []], ['robocurse run', []]]);
+      const list: Array<[string, () => number]> = [
+        ['rsync -a', () => run('rsync', ['-a', `${tree.root}/`, `${dst}/`])],
+        ['robocurse run', rc(o.cli)],
+        ...(o.before ? [['robocurse run, before', rc(o.before)] as [string, () => number]] : []),
+      ];
+      const samples = new Map(list.map(([l]) => [l, [] as number[]]));
       for (let i = 0; i < o.reps; i++) {
-        const order = i % 2 === 0 ? ['rsync -a', 'robocurse run'] : ['robocurse run', 'rsync -a'];
-        for (const label of order) {
-          const ms = label === 'rsync -a' ? run('rsync', ['-a', `${tree.root}/`, `${dst}/`]) : rc();
+        for (let k = 0; k < list.length; k++) {
+          const [label, go] = list[(i + k) % list.length];
+          const ms = go();
           samples.get(label)!.push(ms);
-          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms`);
+          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(22)} ${ms.toFixed(0).padStart(7)} ms`);
         }
       }
       rmrf(dst);
       const group = groupRows(`unchanged re-run, ${tree.name} on ${destKind}`, samples, 'rsync -a');
       withTarget(group.find((r) => r.label === 'robocurse run'), 1.0, '≤ 1.0× rsync -a');
+      withTarget(group.find((r) => r.label === 'robocurse run, before'), 1.0, '≤ 1.0× rsync -a');
       rows.push(...group);
     }
   }
@@ -297,11 +305,15 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       rmrf(stateRoot);
       cfgs.set(engine, writeConfig(changed.root, dst, stateRoot, { mirror: true, engine }));
     }
-    const rc = (engine: string) => (): number => run(process.execPath, [o.cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
+    const rc = (engine: string, cli = o.cli) => (): number => run(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
     const list: Array<[string, () => number]> = [
       ['rsync -a --delete', () => run('rsync', ['-a', '--delete', `${changed.root}/`, `${dst}/`])],
       ['robocurse run, native engine', rc('native')],
       ['robocurse run, rsync engine', rc('rsync')],
+      ...(o.before ? [
+        ['robocurse run, native engine, before', rc('native', o.before)],
+        ['robocurse run, rsync engine, before', rc('rsync', o.before)],
+      ] as Array<[string, () => number]> : []),
     ];
     const samples = new Map(list.map(([l]) => [l, [] as number[]]));
     for (let i = 0; i < o.reps; i++) {
@@ -314,13 +326,15 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
           const left = timeCommand('rsync', ['-ain', '--delete', `${changed.root}/`, `${dst}/`]).stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
           if (left > 0) throw new Error(`${label} left ${left} differences behind (rsync -ain --delete)`);
         }
-        o.log(`  1% changed ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(30)} ${ms.toFixed(0).padStart(7)} ms`);
+        o.log(`  1% changed ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(38)} ${ms.toFixed(0).padStart(7)} ms`);
       }
     }
     rmrf(dst);
     const group = groupRows(`1 % changed re-run (1,000 modified, 1,000 new, 1,000 deleted; mirror), ${tree.name} on ${destKind}`, samples, 'rsync -a --delete');
-    withTarget(group.find((r) => r.label === 'robocurse run, native engine'), 1.0, '≤ 1.0× rsync -a --delete');
-    withTarget(group.find((r) => r.label === 'robocurse run, rsync engine'), 1.1, '≤ 1.1× rsync -a --delete');
+    for (const when of ['', ', before']) {
+      withTarget(group.find((r) => r.label === `robocurse run, native engine${when}`), 1.0, '≤ 1.0× rsync -a --delete');
+      withTarget(group.find((r) => r.label === `robocurse run, rsync engine${when}`), 1.1, '≤ 1.1× rsync -a --delete');
+    }
     rows.push(...group);
   }
   return rows;

@@ -9,6 +9,7 @@
  *   --trees small,large  trees of the copy parts (default both; rerun uses small unless given)
  *   --skip fpsync     leave contenders out (prefix match)
  *   --cli PATH        the CLI script (default bin/robocurse.js, or this build's launcher)
+ *   --before PATH     another build's CLI, run alternately by startup, rerun and changed ("before")
  *   --out FILE        also write the rows as JSON (default bench/.work/results/<date>.json)
  * Trees are generated once under bench/.work/ and reused. Read ratios, not absolutes: the
  * contenders alternate within one run, so load from other processes hits them alike.
@@ -74,12 +75,13 @@ async function main(): Promise<void> {
   const repsFlag = flag('--reps');
   const reps = (dflt: number): number => (repsFlag ? Number(repsFlag) : dflt);
   const cli = flag('--cli') ?? defaultCli();
+  const before = flag('--before');
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const copyOpts = {
     dests: list<DestKind>('--dest', ['tmpfs', 'disk'], ['tmpfs', 'disk']),
     trees: list<TreeKind>('--trees', ['small', 'large'], ['small', 'large']),
     skip: (flag('--skip') ?? '').split(',').filter(Boolean),
-    cli, log,
+    cli, log, ...(before ? { before } : {}),
   };
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
   log(`robocurse benchmarks: ${parts.join(', ')}; CLI ${cli}\nmachine: ${machine}`);
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     log(`   (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   };
   try {
-    step('startup', () => startupRows(cli, reps(10), log));
+    step('startup', () => startupRows(cli, reps(10), log, before));
     step('orch', () => orchestrationRows(reps(5), log));
     step('scan', () => scanRows(reps(7), log));
     step('memory', () => memoryRows(cli, log));
