@@ -67,15 +67,8 @@ export type ListResult =
     dstSeen?: { meta: DirMeta; xattrs: Xattrs };
   };
 
-const TYPE_LETTERS = { file: 'f', dir: 'd', link: 'l', other: 'o' } as const;
-
 function typeLetter(d: fs.Dirent<string | Buffer>): string {
   return d.isFile() ? 'f' : d.isDirectory() ? 'd' : d.isSymbolicLink() ? 'l' : 'o';
-}
-
-/** The letter of an entry type, for the asynchronous path to build the same lists. */
-export function typeLetterOf(type: keyof typeof TYPE_LETTERS): string {
-  return TYPE_LETTERS[type];
 }
 
 /**

@@ -175,15 +175,16 @@ const ENTRY_TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'li
 
 /**
  * Reads both sides of one directory; null when it cannot be copied (already recorded). The file
- * system work (list-dir.ts) runs on a copy thread: one round trip per directory. Without copy
- * threads (`copyThreads: 0`) it runs here, synchronously.
+ * system work (list-dir.ts) runs on a copy thread: one round trip per directory. The chunk's own
+ * root is listed here, synchronously (a dozen calls): a chunk with nothing in it, or only large
+ * files, never boots the copy threads. So is every directory without copy threads (`copyThreads: 0`).
  */
 async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<Listing | null> {
   const isRoot = rel === '';
   if (ctx.gate.isClosed) await ctx.gate.wait();
   if (ctx.signal.aborted) return null;
   const task: ListTask = { src, target, mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, removeTemps: !ctx.dryRun, keep: keepOf(ctx) };
-  const raw = ctx.pool ? await ctx.pool.list(task) : listDirectory(task);
+  const raw = ctx.pool && !isRoot ? await ctx.pool.list(task) : listDirectory(task);
   if (!raw.ok) {
     // Source unreadable, or destination root unusable: nothing of the directory can be copied.
     const err = fsError(raw.code, raw.message);
