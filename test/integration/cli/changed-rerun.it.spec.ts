@@ -141,4 +141,38 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
     });
   }
+
+  it('native engine: a re-run sets nothing on unchanged directories, and puts back the mode and times of one changed in the destination or written in', async () => {
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(src, sourceTree());
+    fs.chmodSync(path.join(src, 'd1', 's1'), 0o750);
+    const file = writeConfig(dir, ENGINES.native);
+    const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(first.code, first.stderr + first.stdout).to.equal(0);
+
+    // Someone changed one destination directory's mode and times (its files are as they were).
+    const meddled = path.join(dst, 'd2', 's0');
+    fs.chmodSync(meddled, 0o700);
+    fs.utimesSync(meddled, new Date('2001-02-03'), new Date('2001-02-03'));
+    // And a file rewritten and one added: writing in those directories moves their mtimes, which the re-run puts back.
+    fs.writeFileSync(path.join(src, 'd0', 's0', 'f2.dat'), 'rewritten, longer than before\n');
+    fs.writeFileSync(path.join(src, 'd3', 's1', 'added.dat'), 'added');
+    const ctime = (p: string): bigint => fs.lstatSync(p, { bigint: true }).ctimeNs;
+    const untouched = ['d0', 'd0/s1', 'd1/s1', 'd3/s2'].map((r) => [r, ctime(path.join(dst, r))] as const);
+
+    const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(again.code, again.stderr + again.stdout).to.equal(0);
+    expect((again.summary!.profiles as Array<Record<string, unknown>>)[0].filesCopied).to.equal(2);
+    for (const rel of ['d0/s0', 'd3/s1']) {
+      expect(fs.lstatSync(path.join(dst, rel), { bigint: true }).mtimeNs, `${rel}: written in, its mtime is the source's again`).to.equal(fs.lstatSync(path.join(src, rel), { bigint: true }).mtimeNs);
+    }
+    const want = fs.lstatSync(path.join(src, 'd2', 's0'), { bigint: true });
+    const got = fs.lstatSync(meddled, { bigint: true });
+    expect(Number(got.mode & 0o7777n).toString(8), 'the mode is the source\'s again').to.equal(Number(want.mode & 0o7777n).toString(8));
+    expect(got.mtimeNs, 'the mtime is the source\'s again').to.equal(want.mtimeNs);
+    for (const [rel, before] of untouched) expect(ctime(path.join(dst, rel)), `${rel}: nothing set on an unchanged directory`).to.equal(before);
+    expect((fs.lstatSync(path.join(dst, 'd1', 's1')).mode & 0o7777).toString(8)).to.equal('750');
+    expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp'])).to.deep.equal([]);
+  });
 });
