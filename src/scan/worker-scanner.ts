@@ -6,6 +6,7 @@ import { HardLinkCollector } from './hard-link-groups';
 import { AbortError } from './abort-error';
 import type { ScanTask, ScanTaskResult } from './scan-protocol';
 import { TreeBuilder } from './tree-builder';
+import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 
 export { ScanRootError };
@@ -60,7 +61,6 @@ export class WorkerScanner implements Scanner {
     if (signal?.aborted) return Promise.reject(new AbortError('scan aborted', { cause: signal.reason }));
     const started = performance.now();
     const absRoot = path.resolve(root);
-    const pool = this.getPool();
     const builder = new TreeBuilder();
     const errors: ScanError[] = [];
     const links: SkippedLink[] = [];
@@ -125,12 +125,11 @@ export class WorkerScanner implements Scanner {
           const task: ScanTask = {
             root: absRoot,
             dirs: queue.splice(0, n),
-            // The root task is small so its subdirectories reach the other threads quickly.
-            budget: rootSeen ? this.budget : Math.min(this.budget, 256),
+            budget: this.budget,
             excludes: options.excludes,
           };
           inFlight++;
-          pool.run(task, { signal: cancel.signal }).then((r: ScanTaskResult) => {
+          this.getPool().run(task, { signal: cancel.signal }).then((r: ScanTaskResult) => {
             try {
               onResult(r);
             } catch (e) {
@@ -139,7 +138,15 @@ export class WorkerScanner implements Scanner {
           }, fail);
         }
       };
-      pump();
+      // The root task runs here, synchronously: a small tree (an empty or nearly empty source,
+      // a files-only profile) is done without booting any worker thread (~150 ms of CPU each);
+      // a larger one hands what this task left pending to the pool, as before.
+      inFlight++;
+      try {
+        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes }));
+      } catch (e) {
+        fail(e);
+      }
     });
   }
 

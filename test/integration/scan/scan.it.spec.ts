@@ -185,6 +185,27 @@ describe('WorkerScanner on real trees', function () {
     }
   });
 
+  it('scans a tree that fits its first task without starting a worker thread, and a larger one with them, to the same totals', async () => {
+    const small = createScanner({ threads: 2 });
+    const large = createScanner({ threads: 2 });
+    try {
+      makeTree(root, { a: { b: 3 }, c: 4 });
+      expect((await small.scan(root, { excludes: none })).rootNode.totalBytes).to.equal(7);
+      expect(Reflect.get(small, 'pool'), 'no pool for a tree of three entries').to.equal(undefined);
+      // 300 directories of one file: more than the first task's 256 entries.
+      const spec: Record<string, Record<string, number>> = {};
+      for (let i = 0; i < 300; i++) spec[`d${i}`] = { f: i + 1 };
+      makeTree(path.join(root, 'many'), spec);
+      const tree = await large.scan(root, { excludes: none });
+      expect(Reflect.get(large, 'pool'), 'the rest went to the threads').to.not.equal(undefined);
+      expect(tree.rootNode.totalFiles).to.equal(302);
+      expect(tree.rootNode.totalBytes).to.equal(7 + (300 * 301) / 2);
+    } finally {
+      await small.close();
+      await large.close();
+    }
+  });
+
   it('runs concurrent scans of different roots independently', async () => {
     const other = tempDir();
     try {
