@@ -14,6 +14,7 @@ import { StateJournal } from '../orchestrator/state-journal';
 import { packageRoot } from '../paths';
 import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
+import { remoteCopierView } from '../scaleout/remote-copier-view';
 import type { WorkerScanner } from '../scan';
 import { SnapshotLifecycle } from '../snapshot';
 import { VerifyHook, VerifyPool } from '../verify';
@@ -148,8 +149,9 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     dispatcher = c.isRegistered(TOKENS.ChunkDispatcher) || !cfg.global.queue
       ? provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor))
       : await openQueueDispatcher(c, cfg.global.queue, sessionId, logger);
+    const remote = cfg.global.queue && !(dispatcher instanceof InProcessDispatcher);
     const orchestrator = provide(c, TOKENS.Orchestrator, () => new Orchestrator({
-      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor, dispatcher,
+      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: remote ? (n: string) => remoteCopierView(copierFor(n)) : copierFor, dispatcher,
       snapshots, journal, logger, now, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version,

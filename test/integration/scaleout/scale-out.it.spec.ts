@@ -1,0 +1,118 @@
+import { expect } from 'chai';
+import { diffTrees } from '../../helpers/make-tree';
+import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { startCli } from '../../helpers/run-cli';
+import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
+import { TestRedis } from '../../helpers/redis-server';
+import { ScaleOutPool, scaleTree, until, TEST_LOCK_SECONDS, TEST_STALLED_SECONDS } from '../../helpers/scale-out-pool';
+
+/**
+ * Scale-out over BullMQ with a real redis-server and real `robocurse worker` processes (each in
+ * its own process group, standing for a host), the coordinator run the way cron runs it. Every
+ * case ends with the destination identical to the source, every chunk recorded once, and no
+ * copier process (rsync) left.
+ */
+describe('scale-out: robocurse run --queue with robocurse worker processes', function () {
+  this.timeout(240_000);
+  let redis: TestRedis;
+  let pool: ScaleOutPool | undefined;
+
+  before(async () => { redis = await new TestRedis().start(); });
+  after(async () => { await redis?.stop(); });
+  afterEach(async () => {
+    if (!pool) return;
+    await pool.stopWorkers('SIGKILL');
+    pool.cleanup();
+    pool = undefined;
+  });
+
+  /** The end every case must reach: exit 0, destination = source, each chunk once, no copier left. */
+  async function expectCompleteRun(p: ScaleOutPool, r: { code: number | null; stdout: string; stderr: string; summary?: Record<string, unknown> }): Promise<void> {
+    expectRunEnded(r, p.stateDir, 0, true);
+    expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
+    p.expectEveryChunkOnce(11, r.summary!.sessionId as string);
+    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+  }
+
+  it('copies a tree on three workers: destination = source, each chunk once, the workers listed', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 24, maxJobs: 6 });
+    const p = pool;
+    const workers = ['w1', 'w2', 'w3'].map((n) => p.startWorker(n, 2));
+    await until('three workers are listed', async () => {
+      const l = await runCliLikeCron(['workers', '--queue', redis.url, '--json']);
+      return l.code === 0 && (l.lines[0]?.workers as unknown[] | undefined)?.length === 3;
+    });
+    const listed = await runCliLikeCron(['workers', '--queue', redis.url, '--json']);
+    const ws = listed.lines[0].workers as Array<{ slots: number; running: string[]; lastHeartbeat: string; host: string }>;
+    expect(ws.map((w) => w.slots)).to.deep.equal([2, 2, 2]);
+    expect(ws.every((w) => w.host && !Number.isNaN(Date.parse(w.lastHeartbeat)))).to.equal(true);
+    const r = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json']);
+    await expectCompleteRun(p, r);
+    const ran = workers.filter((w) => w.started().length > 0);
+    expect(ran.length, workers.map((w) => w.stderr()).join('\n')).to.be.at.least(2);
+    expect(workers.flatMap((w) => w.started()).length).to.equal(11);
+  });
+
+  it('a worker SIGKILLed mid-chunk: its copier dies with it and the chunk is re-run on another worker', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 8, maxJobs: 4 });
+    const p = pool;
+    const a = p.startWorker('a', 2);
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('worker a copies', () => a.started().length > 0 && p.copiers().length > 0);
+    const b = p.startWorker('b', 2);
+    const lost = a.started();
+    a.child.kill('SIGKILL'); // the Node process only: its rsync must not outlive it
+    await a.exited;
+    await until('the lost chunk runs on worker b', () => lost.some((id) => b.started().includes(id)), 120_000);
+    const res = await run.result;
+    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+  });
+
+  it('stop from another terminal while three workers copy: copiers killed, run exits 3; the next run completes', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 6 });
+    const p = pool;
+    const ws = ['w1', 'w2', 'w3'].map((n) => p.startWorker(n, 2));
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('all three workers copy', () => ws.every((w) => w.started().length > 0));
+    const stop = await runCliLikeCron(['stop', '-c', p.config, '--profile', 'p', '--json']);
+    expect(stop.code, stop.stderr).to.equal(0);
+    const res = await run.result;
+    expectRunEnded({ ...res, summary: jsonSummary(res.stdout) }, p.stateDir, 3, true);
+    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(ws.every((w) => w.child.exitCode === null), 'workers keep running after a stop').to.equal(true);
+    const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], {});
+    expectRunEnded(again, p.stateDir, 0, true);
+    expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
+    expect(p.copiers()).to.deep.equal([]);
+  });
+
+  it('a worker started after the run began joins it', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 8, maxJobs: 4 });
+    const p = pool;
+    const first = p.startWorker('first', 1);
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('the first worker copies', () => first.started().length > 0);
+    const late = p.startWorker('late', 2);
+    await until('the late worker takes a chunk', () => late.started().length > 0, 120_000);
+    const res = await run.result;
+    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+  });
+
+  it('a worker frozen (SIGSTOP) past its lock: the chunk runs elsewhere; thawed, it kills its copier and its result is not counted', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 2 });
+    const p = pool;
+    const a = p.startWorker('a', 1);
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('worker a copies', () => a.started().length > 0);
+    const b = p.startWorker('b', 1);
+    const frozen = a.started()[0];
+    process.kill(a.child.pid!, 'SIGSTOP');
+    // The lock lapses after TEST_LOCK_SECONDS, the next stall check (every TEST_STALLED_SECONDS) frees the chunk for b.
+    await until('the frozen chunk runs on worker b', () => b.started().includes(frozen), 120_000);
+    process.kill(a.child.pid!, 'SIGCONT');
+    await until('worker a kills its copier', () => /killing the copier of/.test(a.stderr()), 60_000);
+    const res = await run.result;
+    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    expect(TEST_LOCK_SECONDS).to.be.greaterThan(TEST_STALLED_SECONDS);
+  });
+});
