@@ -144,20 +144,25 @@ export class QueueDispatcher implements ChunkDispatcher {
     const job = this.tracked.get(id);
     if (!job || job.isSettled || !this.added.has(id)) return;
     try {
+      // The state first, then the job: read the other way round, a job that finishes in between
+      // would be 'completed' with the returnvalue of the moment before (none).
+      const state = await this.queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
       const j = await this.queue.getJob(id);
-      if (!j) {
+      if (!j || state === 'unknown') {
         job.settle(noResult(`the job of this attempt disappeared from the queue at ${this.o.address.display} (Redis lost data?)`, job.startedAt));
         return;
       }
-      const state = await j.getState();
-      if (state === 'completed') job.settle(j.returnvalue as CopyResult);
-      else if (state === 'failed') {
-        const reason = j.failedReason ?? 'unknown reason';
-        const where = j.processedBy ? ` on worker ${j.processedBy}` : '';
-        job.settle(noResult(STALLED_REASON.test(reason)
-          ? `the worker running this chunk was lost more than ${this.lock.maxStalledCount} time(s)${where}`
-          : `the attempt failed${where}: ${reason}`, job.startedAt));
+      const where = j.processedBy ? ` on worker ${j.processedBy}` : '';
+      if (state === 'completed') {
+        const r = j.returnvalue as CopyResult | null;
+        job.settle(r && typeof r === 'object' && r.exitMeaning && r.stats ? r : noResult(`the worker${where} returned no copy result`, job.startedAt));
+        return;
       }
+      const reason = j.failedReason ?? 'unknown reason';
+      job.settle(noResult(STALLED_REASON.test(reason)
+        ? `the worker running this chunk was lost more than ${this.lock.maxStalledCount} time(s)${where}`
+        : `the attempt failed${where}: ${reason}`, job.startedAt));
     } catch (err) {
       this.o.logger.debug({ err, attemptId: id }, 'cannot read a job back from the queue (will try again)');
     }

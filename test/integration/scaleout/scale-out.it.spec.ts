@@ -64,6 +64,9 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     a.child.kill('SIGKILL'); // the Node process only: its rsync must not outlive it
     await a.exited;
     await until('the lost chunk runs on worker b', () => lost.some((id) => b.started().includes(id)), 120_000);
+    // Restarted on its host (systemd would), worker a first reaps what its killed incarnation left: scratch directories, copiers.
+    const again = p.startWorker('a', 2);
+    await until('worker a is back', () => /takes chunks from/.test(again.stderr()));
     const res = await run.result;
     await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
   });
@@ -74,7 +77,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     const ws = ['w1', 'w2', 'w3'].map((n) => p.startWorker(n, 2));
     const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
     await until('all three workers copy', () => ws.every((w) => w.started().length > 0));
-    const stop = await runCliLikeCron(['stop', '-c', p.config, '--profile', 'p', '--json']);
+    const stop = await runCliLikeCron(['stop', '-c', p.config, '--profile', 'p']);
     expect(stop.code, stop.stderr).to.equal(0);
     const res = await run.result;
     expectRunEnded({ ...res, summary: jsonSummary(res.stdout) }, p.stateDir, 3, true);
