@@ -118,4 +118,34 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
     expect(TEST_LOCK_SECONDS).to.be.greaterThan(TEST_STALLED_SECONDS);
   });
+
+  it('the coordinator SIGKILLed mid-run, then started again: it clears the dead run\'s jobs and finishes', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
+    const p = pool;
+    const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
+    const first = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('chunks are copied', () => ws.flatMap((w) => w.started()).length >= 3);
+    first.child.kill('SIGKILL');
+    await first.result;
+    const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json']);
+    expectRunEnded(again, p.stateDir, 0, true);
+    expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
+    p.expectEveryChunkOnce(11, again.summary!.sessionId as string);
+    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(ws.every((w) => w.child.exitCode === null), 'workers outlive the coordinator').to.equal(true);
+  });
+
+  it('Redis killed and restarted mid-run (AOF): workers and coordinator reconnect and the run finishes', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
+    const p = pool;
+    const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('chunks are copied', () => ws.flatMap((w) => w.started()).length >= 2);
+    await redis.kill();
+    await new Promise((r) => setTimeout(r, 1500));
+    await redis.start();
+    const res = await run.result;
+    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    expect(ws.every((w) => w.child.exitCode === null), 'workers survive the Redis restart').to.equal(true);
+  });
 });
