@@ -49,6 +49,8 @@ export class QueueDispatcher implements ChunkDispatcher {
   private readonly added = new Set<string>();
   private reconcileTimer?: NodeJS.Timeout;
   private closed?: Promise<void>;
+  /** Set when another process took the pool's lease: then two runs would share one queue, so nothing more is added. */
+  private leaseLost?: string;
   private readonly keys: PoolKeys;
   private readonly lock: LockSettings;
 
@@ -94,7 +96,7 @@ export class QueueDispatcher implements ChunkDispatcher {
     queue.on('error', (err) => o.logger.warn({ err }, `queue: ${err.message}`));
     events.on('error', (err) => o.logger.warn({ err }, `queue events: ${err.message}`));
     const d = new QueueDispatcher(o, queue, events, redis, lease);
-    lease.onLost((why) => o.logger.error(`${why}: this coordinator starts no more chunks`));
+    lease.onLost((why) => { d.leaseLost = why; o.logger.error(`${why}: this coordinator starts no more chunks`); });
     await events.waitUntilReady();
     await d.clearLeftovers();
     d.listen();
@@ -127,6 +129,10 @@ export class QueueDispatcher implements ChunkDispatcher {
     const job = new RemoteCopyJob(a.chunk, id, { cancel: (i) => this.cancel(i), control: (i, f) => this.control(i, f) });
     this.tracked.set(id, job);
     void job.done.then(() => { this.tracked.delete(id); this.added.delete(id); });
+    if (this.leaseLost) {
+      job.settle(startFailure(new Error(this.leaseLost)));
+      return job;
+    }
     const data = toJobData(a, id);
     const bw = a.options.bandwidthBytesPerSec;
     // The control hash first: a worker that fetches the job at once reads the right share.

@@ -80,6 +80,15 @@ export class ScaleOutPool {
     return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => `${p.pid} ${p.cmdline.join(' ')}`);
   }
 
+  /** The copier processes of this pool with their state letter from /proc/<pid>/stat (T = stopped). */
+  copierStates(): Array<{ pid: number; state: string }> {
+    return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => {
+      let state = '?';
+      try { state = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0); } catch { /* exited */ }
+      return { pid: p.pid, state };
+    });
+  }
+
   /** The chunk rows of the newest session (or of `sessionId`), read from the state database. */
   chunks(sessionId?: string): ChunkRecord[] {
     const db = new Database(path.join(this.stateDir, 'robocurse.db'), { readonly: true, fileMustExist: true });

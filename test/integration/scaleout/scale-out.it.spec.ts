@@ -148,4 +148,26 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
     expect(ws.every((w) => w.child.exitCode === null), 'workers survive the Redis restart').to.equal(true);
   });
+
+  it('suspend from another terminal freezes the copiers on every worker, past the lock time without a re-run; resume finishes', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
+    const p = pool;
+    const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
+    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    await until('both workers copy', () => ws.every((w) => w.started().length > 0) && p.copiers().length > 0);
+    const sus = await runCliLikeCron(['suspend', '-c', p.config, '--profile', 'p']);
+    expect(sus.code, sus.stderr).to.equal(0);
+    await until('every copier is stopped (state T)', () => { const c = p.copierStates(); return c.length > 0 && c.every((x) => x.state === 'T'); });
+    const frozen = ws.flatMap((w) => w.started());
+    // Longer than a lock and a stall check: the workers keep renewing their locks, so nothing is re-run elsewhere.
+    await new Promise((r) => setTimeout(r, (TEST_LOCK_SECONDS + 2 * TEST_STALLED_SECONDS) * 1000));
+    expect(ws.flatMap((w) => w.started())).to.deep.equal(frozen);
+    expect(p.copierStates().every((x) => x.state === 'T')).to.equal(true);
+    const res1 = await runCliLikeCron(['resume', '-c', p.config, '--profile', 'p']);
+    expect(res1.code, res1.stderr).to.equal(0);
+    const res = await run.result;
+    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    const all = ws.flatMap((w) => w.started());
+    expect(new Set(all).size, 'no attempt started twice').to.equal(all.length);
+  });
 });
