@@ -3,8 +3,9 @@
  * `robocurse worker` processes on a real redis-server, with the simulated engine at a fixed
  * duration per chunk (latency-bound: the workers' CPU is not what is measured), and at least 10×
  * more chunks than slots. Reports the run time (the summary's durationMs: scan to last chunk),
- * the speed-up over one worker, and the coordinator's overhead per chunk: (run time − chunks ×
- * duration ÷ slots) ÷ chunks, i.e. everything that is not the chunks' own duration.
+ * the speed-up over one worker, and the coordinator's overhead per chunk two ways: of the run's
+ * wall time, (run time − chunks × duration ÷ slots) ÷ chunks; and of slot time, (run time ×
+ * slots − chunks × duration) ÷ chunks, the time a slot idles between two chunks.
  *   node dist/bench/scale-out-bench.js [--chunks 80] [--chunk-ms 500] [--slots 2] [--reps 2]
  * Prints one JSON line per run and a summary line. Not a test: its figures depend on the machine.
  */
@@ -32,7 +33,9 @@ function startWorker(url: string, slots: number, stateDir: string): { child: Chi
   return { child, ready };
 }
 
-async function once(redis: TestRedis, workers: number, chunks: number, chunkMs: number, slots: number): Promise<{ workers: number; ms: number; overheadMsPerChunk: number }> {
+interface Sample { workers: number; ms: number; overheadMsPerChunk: number; slotIdleMsPerChunk: number }
+
+async function once(redis: TestRedis, workers: number, chunks: number, chunkMs: number, slots: number): Promise<Sample> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robocurse-scalebench-'));
   const procs: ChildProcess[] = [];
   try {
@@ -60,7 +63,9 @@ async function once(redis: TestRedis, workers: number, chunks: number, chunkMs: 
     const p = summary.profiles[0];
     if (p.chunksOk + p.chunksWarning !== p.chunksTotal || p.chunksTotal < chunks) throw new Error(`expected ${p.chunksTotal} (>= ${chunks}) chunks done, got ${p.chunksOk + p.chunksWarning}`);
     const ideal = (p.chunksTotal * chunkMs) / (workers * slots);
-    return { workers, ms: summary.durationMs, overheadMsPerChunk: (summary.durationMs - ideal) / p.chunksTotal };
+    // Slot time not spent in a chunk, per chunk: from a chunk's end to the next start on that slot (result read, journalled, next job added and fetched).
+    const slotIdle = (summary.durationMs * workers * slots - p.chunksTotal * chunkMs) / p.chunksTotal;
+    return { workers, ms: summary.durationMs, overheadMsPerChunk: (summary.durationMs - ideal) / p.chunksTotal, slotIdleMsPerChunk: slotIdle };
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(undefined) : p.once('exit', r)))));
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
   const counts = [1, 2, 4];
   if (chunks < 10 * slots * Math.max(...counts)) console.error(`note: ${chunks} chunks is fewer than 10 × the ${slots * Math.max(...counts)} slots of 4 workers`);
   const redis = await new TestRedis().start();
-  const by = new Map<number, Array<{ ms: number; overheadMsPerChunk: number }>>();
+  const by = new Map<number, Sample[]>();
   try {
     for (let r = 0; r < reps; r++) {
       for (const w of r % 2 === 0 ? counts : [...counts].reverse()) {
@@ -88,13 +93,14 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  const med = (w: number, k: 'ms' | 'overheadMsPerChunk'): number => median((by.get(w) ?? []).map((x) => x[k]));
+  const med = (w: number, k: 'ms' | 'overheadMsPerChunk' | 'slotIdleMsPerChunk'): number => median((by.get(w) ?? []).map((x) => x[k]));
   const one = med(1, 'ms');
   console.log(JSON.stringify({
     summary: true, chunks, chunkMs, slotsPerWorker: slots,
     medianMs: Object.fromEntries(counts.map((w) => [w, Math.round(med(w, 'ms'))])),
     speedup: Object.fromEntries(counts.map((w) => [w, Number((one / med(w, 'ms')).toFixed(2))])),
     overheadMsPerChunk: Object.fromEntries(counts.map((w) => [w, Number(med(w, 'overheadMsPerChunk').toFixed(1))])),
+    slotIdleMsPerChunk: Object.fromEntries(counts.map((w) => [w, Math.round(med(w, 'slotIdleMsPerChunk'))])),
   }));
 }
 

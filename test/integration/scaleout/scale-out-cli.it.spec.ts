@@ -61,4 +61,10 @@ describe('scale-out CLI: bad input and an unreachable queue', function () {
     expect(down.stderr).to.include(`cannot reach the queue at redis://127.0.0.1:${port}`);
     expect(fs.existsSync(path.join(root, 'dst'))).to.equal(false);
   });
+
+  it('the bundled scale-out example config is valid', async () => {
+    const r = await runCliLikeCron(['validate', '--config', 'config/scale-out.example.json']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('config OK');
+  });
 });

@@ -34,6 +34,16 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
   }
 
+  /** The coordinator as cron starts it, left running while the test acts on the pool. */
+  function startCoordinator(p: ScaleOutPool): ReturnType<typeof startCli> {
+    return startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+  }
+
+  async function ended(run: ReturnType<typeof startCli>): Promise<Awaited<ReturnType<typeof startCli>['result']> & { summary?: Record<string, unknown> }> {
+    const res = await run.result;
+    return { ...res, summary: jsonSummary(res.stdout) };
+  }
+
   it('copies a tree on three workers: destination = source, each chunk once, the workers listed', async () => {
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 24, maxJobs: 6 });
     const p = pool;
@@ -57,7 +67,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 8, maxJobs: 4 });
     const p = pool;
     const a = p.startWorker('a', 2);
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('worker a copies', () => a.started().length > 0 && p.copiers().length > 0);
     const b = p.startWorker('b', 2);
     const lost = a.started();
@@ -67,20 +77,18 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     // Restarted on its host (systemd would), worker a first reaps what its killed incarnation left: scratch directories, copiers.
     const again = p.startWorker('a', 2);
     await until('worker a is back', () => /takes chunks from/.test(again.stderr()));
-    const res = await run.result;
-    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    await expectCompleteRun(p, await ended(run));
   });
 
   it('stop from another terminal while three workers copy: copiers killed, run exits 3; the next run completes', async () => {
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 6 });
     const p = pool;
     const ws = ['w1', 'w2', 'w3'].map((n) => p.startWorker(n, 2));
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('all three workers copy', () => ws.every((w) => w.started().length > 0));
     const stop = await runCliLikeCron(['stop', '-c', p.config, '--profile', 'p']);
     expect(stop.code, stop.stderr).to.equal(0);
-    const res = await run.result;
-    expectRunEnded({ ...res, summary: jsonSummary(res.stdout) }, p.stateDir, 3, true);
+    expectRunEnded(await ended(run), p.stateDir, 3, true);
     expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
     expect(ws.every((w) => w.child.exitCode === null), 'workers keep running after a stop').to.equal(true);
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], {});
@@ -93,19 +101,18 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 8, maxJobs: 4 });
     const p = pool;
     const first = p.startWorker('first', 1);
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('the first worker copies', () => first.started().length > 0);
     const late = p.startWorker('late', 2);
     await until('the late worker takes a chunk', () => late.started().length > 0, 120_000);
-    const res = await run.result;
-    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    await expectCompleteRun(p, await ended(run));
   });
 
   it('a worker frozen (SIGSTOP) past its lock: the chunk runs elsewhere; thawed, it kills its copier and its result is not counted', async () => {
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 2 });
     const p = pool;
     const a = p.startWorker('a', 1);
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('worker a copies', () => a.started().length > 0);
     const b = p.startWorker('b', 1);
     const frozen = a.started()[0];
@@ -114,8 +121,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     await until('the frozen chunk runs on worker b', () => b.started().includes(frozen), 120_000);
     process.kill(a.child.pid!, 'SIGCONT');
     await until('worker a kills its copier', () => /killing the copier of/.test(a.stderr()), 60_000);
-    const res = await run.result;
-    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    await expectCompleteRun(p, await ended(run));
     expect(TEST_LOCK_SECONDS).to.be.greaterThan(TEST_STALLED_SECONDS);
   });
 
@@ -123,7 +129,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
     const p = pool;
     const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
-    const first = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const first = startCoordinator(p);
     await until('chunks are copied', () => ws.flatMap((w) => w.started()).length >= 3);
     first.child.kill('SIGKILL');
     await first.result;
@@ -139,13 +145,12 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
     const p = pool;
     const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('chunks are copied', () => ws.flatMap((w) => w.started()).length >= 2);
     await redis.kill();
     await new Promise((r) => setTimeout(r, 1500));
     await redis.start();
-    const res = await run.result;
-    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    await expectCompleteRun(p, await ended(run));
     expect(ws.every((w) => w.child.exitCode === null), 'workers survive the Redis restart').to.equal(true);
   });
 
@@ -153,7 +158,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
     const p = pool;
     const ws = [p.startWorker('w1', 2), p.startWorker('w2', 2)];
-    const run = startCli(['run', '-c', p.config, '--all', '--queue', redis.url, '--json'], { env: { TERM: 'dumb' } });
+    const run = startCoordinator(p);
     await until('both workers copy', () => ws.every((w) => w.started().length > 0) && p.copiers().length > 0);
     const sus = await runCliLikeCron(['suspend', '-c', p.config, '--profile', 'p']);
     expect(sus.code, sus.stderr).to.equal(0);
@@ -165,9 +170,24 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     expect(p.copierStates().every((x) => x.state === 'T')).to.equal(true);
     const res1 = await runCliLikeCron(['resume', '-c', p.config, '--profile', 'p']);
     expect(res1.code, res1.stderr).to.equal(0);
-    const res = await run.result;
-    await expectCompleteRun(p, { ...res, summary: jsonSummary(res.stdout) });
+    await expectCompleteRun(p, await ended(run));
     const all = ws.flatMap((w) => w.started());
     expect(new Set(all).size, 'no attempt started twice').to.equal(all.length);
+  });
+
+  it('a worker stopped with SIGTERM mid-chunk hands its chunks back at once and exits 0; another worker finishes them', async () => {
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 4, maxJobs: 4 });
+    const p = pool;
+    const a = p.startWorker('a', 2);
+    const run = startCoordinator(p);
+    await until('worker a copies', () => a.started().length > 0 && p.copiers().length > 0);
+    const handed = a.started();
+    a.child.kill('SIGTERM');
+    expect(await a.exited).to.equal(0);
+    expect(a.stderr()).to.match(/handed back/);
+    expect(p.copiers(), 'worker a left no copier').to.deep.equal([]);
+    const b = p.startWorker('b', 2);
+    await until('worker b takes a handed-back chunk', () => handed.some((id) => b.started().includes(id)), 120_000);
+    await expectCompleteRun(p, await ended(run));
   });
 });
