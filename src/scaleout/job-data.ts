@@ -52,25 +52,28 @@ export function toJobData(a: ChunkAttempt, id: string): ChunkJobData {
   };
 }
 
-/** Why a job's data cannot be run here (a newer coordinator, a damaged job): the attempt fails, naming it. */
-export class BadJobDataError extends Error {}
+/** A job's data checked, with names decoded and the roots mapped to this host's mounts. */
+export type ParsedJob = { ok: true; data: ChunkJobData; chunk: Chunk; roots: ChunkRoots; options: PlainCopyOptions };
 
-/** The job data checked, with names decoded and the roots mapped to this host's mounts. */
-export function fromJobData(raw: unknown, mapRoot: (root: string) => string): { data: ChunkJobData; chunk: Chunk; roots: ChunkRoots; options: PlainCopyOptions } {
+/** Why a job's data cannot be run here (a newer coordinator, a damaged job): the attempt fails, naming it. */
+export type JobRefusal = { ok: false; problem: string };
+
+export function fromJobData(raw: unknown, mapRoot: (root: string) => string): ParsedJob | JobRefusal {
   const d = raw as ChunkJobData;
-  if (!d || typeof d !== 'object' || d.v !== 1) throw new BadJobDataError(`job data of version ${String((d as { v?: unknown })?.v)} (this worker understands 1): upgrade the worker`);
+  const refuse = (problem: string): JobRefusal => ({ ok: false, problem });
+  if (!d || typeof d !== 'object' || d.v !== 1) return refuse(`job data of version ${String((d as { v?: unknown })?.v)} (this worker understands 1): upgrade the worker`);
   for (const k of ['attemptId', 'sessionId', 'engine', 'profile', 'sourceRoot', 'destinationRoot'] as const) {
-    if (typeof d[k] !== 'string' || d[k] === '') throw new BadJobDataError(`job data lacks ${k}`);
+    if (typeof d[k] !== 'string' || d[k] === '') return refuse(`job data lacks ${k}`);
   }
-  if (!d.chunk || typeof d.chunk.relPath !== 'string' || typeof d.chunk.id !== 'string') throw new BadJobDataError('job data lacks the chunk');
+  if (!d.chunk || typeof d.chunk.relPath !== 'string' || typeof d.chunk.id !== 'string') return refuse('job data lacks the chunk');
   const relPath = loadName(d.chunk.relPath);
-  if (relPath.split('/').some((p) => p === '..')) throw new BadJobDataError(`chunk path '${d.chunk.relPath}' climbs out of its root`);
+  if (relPath.split('/').some((p) => p === '..')) return refuse(`chunk path '${d.chunk.relPath}' climbs out of its root`);
   const roots: ChunkRoots = { sourceRoot: mapRoot(loadName(d.sourceRoot)), destinationRoot: mapRoot(loadName(d.destinationRoot)), windowsPaths: d.windowsPaths };
   const chunk: Chunk = {
     ...d.chunk, relPath, profile: d.profile,
     sourcePath: mapRelPath(roots.sourceRoot, relPath, roots.windowsPaths),
     destinationPath: mapRelPath(roots.destinationRoot, relPath, roots.windowsPaths),
   };
-  const options = { ...d.options, excludeFiles: (d.options.excludeFiles ?? []).map(loadName), excludeDirs: (d.options.excludeDirs ?? []).map(loadName) };
-  return { data: d, chunk, roots, options };
+  const options = { ...d.options, excludeFiles: (d.options?.excludeFiles ?? []).map(loadName), excludeDirs: (d.options?.excludeDirs ?? []).map(loadName) };
+  return { ok: true, data: d, chunk, roots, options };
 }

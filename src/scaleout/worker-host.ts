@@ -9,7 +9,7 @@ import type { CopierRegistry } from '../engines/copier-registry';
 import { startChunk } from '../orchestrator/chunk-root-guard';
 import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
-import { BadJobDataError, fromJobData } from './job-data';
+import { fromJobData } from './job-data';
 import { selfFenceAfterMs, type LockSettings } from './lock-settings';
 import { DEFAULT_PREFIX, poolKeys, QUEUE_NAME, type PoolKeys } from './names';
 import { mapRoot, type PathMapping } from './path-map';
@@ -122,13 +122,8 @@ export class WorkerHost {
   private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<CopyResult> {
     const id = job.id!;
     const log = this.o.logger;
-    let parsed;
-    try {
-      parsed = fromJobData(job.data, (r) => mapRoot(this.o.pathMaps, r));
-    } catch (err) {
-      if (err instanceof BadJobDataError) throw new UnrecoverableError(`worker ${this.id}: ${err.message}`);
-      throw err;
-    }
+    const parsed = fromJobData(job.data, (r) => mapRoot(this.o.pathMaps, r));
+    if (!parsed.ok) throw new UnrecoverableError(`worker ${this.id}: ${parsed.problem}`);
     const { data, chunk, roots, options } = parsed;
     const ctl = await readControl(this.redis!, this.keys.control(id));
     if (ctl.cancel) return { ...failedToStart('cancelled before it started'), killed: true };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Chunk, CopyOptions } from '../../../src/api';
 import { decodeName } from '../../../src/fs/byte-names';
 import type { ProfileConfig } from '../../../src/config/types';
-import { BadJobDataError, fromJobData, toJobData } from '../../../src/scaleout/job-data';
+import { fromJobData, toJobData } from '../../../src/scaleout/job-data';
 import { attemptId } from '../../../src/scaleout/names';
 
 const odd = decodeName(Buffer.from([0x66, 0xff, 0x6f]));
@@ -30,7 +30,9 @@ describe('scaleout/job data', () => {
   it('survives JSON with non-UTF-8 names, carries only plain options, and is rebuilt on the worker\'s mounts', () => {
     const data = JSON.parse(JSON.stringify(toJobData(attempt(), 'id1'))) as unknown;
     expect(JSON.stringify(data)).to.not.include('/coordinator/only.log');
-    const { chunk, roots, options } = fromJobData(data, (r) => r.replace('/srv/src', '/net/src'));
+    const parsed = fromJobData(data, (r) => r.replace('/srv/src', '/net/src'));
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const { chunk, roots, options } = parsed;
     expect(roots.sourceRoot).to.equal('/net/src');
     expect(chunk.relPath).to.equal(`a/${odd}`);
     expect(chunk.sourcePath).to.equal(`/net/src/a/${odd}`);
@@ -43,8 +45,10 @@ describe('scaleout/job data', () => {
 
   it('refuses data of another version and a chunk path that climbs out of its root', () => {
     const d = toJobData(attempt(), 'id1');
-    expect(() => fromJobData({ ...d, v: 2 }, (r) => r)).to.throw(BadJobDataError, /version 2/);
-    expect(() => fromJobData({ ...d, chunk: { ...d.chunk, relPath: 'a/../../etc' } }, (r) => r)).to.throw(BadJobDataError, /climbs out/);
-    expect(() => fromJobData(null, (r) => r)).to.throw(BadJobDataError);
+    const problem = (raw: unknown): string => { const r = fromJobData(raw, (x) => x); return r.ok ? 'accepted' : r.problem; };
+    expect(problem({ ...d, v: 2 })).to.match(/version 2/);
+    expect(problem({ ...d, chunk: { ...d.chunk, relPath: 'a/../../etc' } })).to.match(/climbs out/);
+    expect(problem(null)).to.match(/version undefined/);
+    expect(problem({ ...d, engine: '' })).to.equal('job data lacks engine');
   });
 });
