@@ -74,6 +74,8 @@ export class QueueDispatcher implements ChunkDispatcher {
     const prefix = o.prefix ?? DEFAULT_PREFIX;
     const connection = redisOptions(o.address);
     const redis = new Redis({ ...connection, lazyConnect: true });
+    // While Redis restarts every command waits (maxRetriesPerRequest null); the errors are only news of that.
+    redis.on('error', (err) => o.logger.debug({ err }, `redis: ${err.message}`));
     try {
       await redis.connect();
       await redis.ping();

@@ -69,13 +69,16 @@ export async function probeRedis(a: QueueAddress): Promise<string | undefined> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Redis } = require('ioredis') as typeof import('ioredis');
   const r = new Redis({ ...redisOptions(a), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5000, enableOfflineQueue: false });
-  r.on('error', () => undefined);
+  // The connection's own error says why (NOAUTH, ECONNREFUSED); the failed command only that it closed.
+  let cause: Error | undefined;
+  r.on('error', (e: Error) => { cause ??= e; });
   try {
     await r.connect();
     await r.ping();
   } catch (err) {
     r.disconnect();
-    throw new Error(`cannot reach the queue at ${a.display}: ${(err as Error).message}`);
+    const why = cause && cause.message !== (err as Error).message ? `${cause.message} (${(err as Error).message})` : (err as Error).message;
+    throw new Error(`cannot reach the queue at ${a.display}: ${why}`);
   }
   try {
     const policy = await r.config('GET', 'maxmemory-policy').catch(() => undefined) as string[] | undefined;

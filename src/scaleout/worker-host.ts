@@ -105,6 +105,8 @@ export class WorkerHost {
     });
     this.worker.on('lockRenewalFailed', (jobIds) => { for (const id of jobIds) this.fence(id, 'its lock could not be renewed'); });
     this.timers.push(setInterval(() => this.pollControls(), this.o.controlPollMs ?? 1000));
+    // Its own, finer timer: the fence must fire between 0.8 × lockDuration and the lock's expiry.
+    this.timers.push(setInterval(() => this.fenceStale(), Math.max(50, Math.floor(lockDurationMs / 20))));
     this.timers.push(setInterval(() => void this.heartbeat(), this.o.heartbeatMs ?? 2000));
     await this.heartbeat();
     void this.worker.run().catch((err: unknown) => logger.error({ err }, `worker stopped: ${(err as Error).message}`));
@@ -185,11 +187,22 @@ export class WorkerHost {
     void s.copy?.kill();
   }
 
-  /** Applies each running chunk's control hash, and fences chunks whose lock is stale. */
-  private pollControls(): void {
+  /**
+   * Kills the copier of every chunk whose lock was not renewed for 0.8 × lockDuration. During a
+   * partition BullMQ reports no failed renewal (the call just waits), so silence is the signal.
+   */
+  private fenceStale(): void {
     const fenceAfter = selfFenceAfterMs(this.o.lock);
     for (const [id, s] of this.slots) {
-      if (Date.now() - s.lastRenewal > fenceAfter) { this.fence(id, `no lock renewal for ${Math.round((Date.now() - s.lastRenewal) / 1000)} s`); continue; }
+      const silent = Date.now() - s.lastRenewal;
+      if (silent > fenceAfter) this.fence(id, `no lock renewal for ${(silent / 1000).toFixed(1)} s`);
+    }
+  }
+
+  /** Applies each running chunk's control hash. */
+  private pollControls(): void {
+    for (const [id, s] of this.slots) {
+      if (s.fenced) continue;
       void readControl(this.redis!, this.keys.control(id)).then((c) => {
         const copy = s.copy;
         if (!copy || s.fenced) return;

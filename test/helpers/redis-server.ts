@@ -17,15 +17,15 @@ export function freePort(): Promise<number> {
 }
 
 /** One PING over a fresh socket; true when the server answers PONG. */
-function ping(port: number): Promise<boolean> {
+function ping(port: number, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let buf = '';
     const end = (ok: boolean): void => { s.destroy(); resolve(ok); };
     s.setTimeout(1000, () => end(false));
     s.once('error', () => end(false));
-    s.on('data', (d) => { buf += d.toString(); if (buf.includes('\r\n')) end(buf.startsWith('+PONG')); });
-    s.write('PING\r\n');
+    s.on('data', (d) => { buf += d.toString(); if (buf.includes('+PONG') || buf.startsWith('-')) end(buf.includes('+PONG')); });
+    s.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n');
   });
 }
 
@@ -39,7 +39,8 @@ export class TestRedis {
   readonly dir: string;
   port = 0;
 
-  constructor() {
+  /** `bind`: addresses besides 127.0.0.1 (veth ends of test network namespaces); `password`: requirepass. */
+  constructor(private readonly opts: { bind?: string[]; password?: string } = {}) {
     this.dir = tempDir('robocurse-redis-');
   }
 
@@ -47,7 +48,7 @@ export class TestRedis {
 
   async start(): Promise<this> {
     if (this.port === 0) this.port = await freePort();
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes',
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', ...(this.opts.bind ?? []), ...(this.opts.password ? ['--requirepass', this.opts.password] : []), '--dir', this.dir, '--save', '', '--appendonly', 'yes',
       '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--protected-mode', 'yes'];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
@@ -55,7 +56,7 @@ export class TestRedis {
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     for (let i = 0; i < 200; i++) {
       if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode}: ${stderr}`);
-      if (await ping(this.port)) return this;
+      if (await ping(this.port, this.opts.password)) return this;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not answer PING on port ${this.port}: ${stderr}`);

@@ -7,6 +7,7 @@ import { packageRoot } from '../../src/paths';
 import { processesMentioning } from './cli-child';
 import { makeTree, tempDir, type TreeSpec } from './make-tree';
 import { cliPath } from './run-cli';
+import type { NetnsHost } from './netns-host';
 import type { TestRedis } from './redis-server';
 
 /** Test timings for the workers' locks (docs/scale-out.md has the production ones). */
@@ -48,10 +49,13 @@ export class ScaleOutPool {
     }));
   }
 
-  startWorker(name: string, slots = 2, extra: string[] = []): WorkerProc {
-    const args = [cliPath(), 'worker', '--queue', this.redis.url, '--slots', String(slots), '--state-dir', path.join(this.root, 'workers', name),
-      '--lock-duration', String(TEST_LOCK_SECONDS), '--stalled-interval', String(TEST_STALLED_SECONDS), '--json', ...extra];
-    const child = spawn(process.execPath, args, { cwd: packageRoot(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
+  /** `host`: run it inside that network namespace, reaching Redis at `queue` over its veth link. */
+  startWorker(name: string, slots = 2, o: { host?: NetnsHost; queue?: string; env?: NodeJS.ProcessEnv } = {}): WorkerProc {
+    const args = [cliPath(), 'worker', '--queue', o.queue ?? this.redis.url, '--slots', String(slots), '--state-dir', path.join(this.root, 'workers', name),
+      '--lock-duration', String(TEST_LOCK_SECONDS), '--stalled-interval', String(TEST_STALLED_SECONDS), '--json'];
+    // `ip netns exec` enters the namespace and execs node: the pid is the worker's own.
+    const [cmd, argv] = o.host ? ['ip', [...o.host.exec().slice(1), process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(cmd, argv, { cwd: packageRoot(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', ...o.env } });
     let err = '';
     child.stderr!.on('data', (b: Buffer) => { err += b.toString('utf8'); });
     child.stdout!.resume();

@@ -45,7 +45,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
   }
 
   it('copies a tree on three workers: destination = source, each chunk once, the workers listed', async () => {
-    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 24, maxJobs: 6 });
+    pool = new ScaleOutPool(redis, scaleTree(10, 400_000), { bandwidthMbps: 12, maxJobs: 6 });
     const p = pool;
     const workers = ['w1', 'w2', 'w3'].map((n) => p.startWorker(n, 2));
     await until('three workers are listed', async () => {
@@ -58,6 +58,9 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     expect(ws.every((w) => w.host && !Number.isNaN(Date.parse(w.lastHeartbeat)))).to.equal(true);
     const r = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json']);
     await expectCompleteRun(p, r);
+    // Progress flows back live: the coordinator's status lines show bytes of chunks still running on workers.
+    const live = r.lines.filter((l) => l.type === 'status' && (l.active as Array<{ bytesCopied: number }> | undefined)?.some((a) => a.bytesCopied > 0));
+    expect(live.length, 'status lines with live bytes of running chunks').to.be.greaterThan(0);
     const ran = workers.filter((w) => w.started().length > 0);
     expect(ran.length, workers.map((w) => w.stderr()).join('\n')).to.be.at.least(2);
     expect(workers.flatMap((w) => w.started()).length).to.equal(11);
