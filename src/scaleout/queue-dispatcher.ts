@@ -99,8 +99,13 @@ export class QueueDispatcher implements ChunkDispatcher {
     events.on('error', (err) => o.logger.warn({ err }, `queue events: ${err.message}`));
     const d = new QueueDispatcher(o, queue, events, redis, lease);
     lease.onLost((why) => { d.leaseLost = why; o.logger.error(`${why}: this coordinator starts no more chunks`); });
-    await events.waitUntilReady();
-    await d.clearLeftovers();
+    try {
+      await events.waitUntilReady();
+      await d.clearLeftovers();
+    } catch (err) {
+      await d.close();
+      throw err;
+    }
     d.listen();
     return d;
   }

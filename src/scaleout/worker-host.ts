@@ -129,6 +129,11 @@ export class WorkerHost {
     const { data, chunk, roots, options } = parsed;
     const ctl = await readControl(this.redis!, this.keys.control(id));
     if (ctl.cancel) return { ...failedToStart('cancelled before it started'), killed: true };
+    if (this.shuttingDown && token) {
+      // Fetched while this worker began to stop: straight back to the queue, nothing started.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     const slot: Slot = { startedAt: Date.now(), lastRenewal: Date.now(), suspended: false, bandwidth: ctl.bandwidth, cancelled: false };
     this.slots.set(id, slot);
     const engine = this.o.engine ?? data.engine;

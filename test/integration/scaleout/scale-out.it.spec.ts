@@ -137,10 +137,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes', fun
     first.child.kill('SIGKILL');
     await first.result;
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', redis.url, '--json']);
-    expectRunEnded(again, p.stateDir, 0, true);
-    expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
-    p.expectEveryChunkOnce(11, again.summary!.sessionId as string);
-    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    await expectCompleteRun(p, again);
     expect(ws.every((w) => w.child.exitCode === null), 'workers outlive the coordinator').to.equal(true);
   });
 
