@@ -48,6 +48,21 @@ interface Slot {
   fenced?: string;
 }
 
+/** How long a stopping worker waits for Redis to take its chunks back. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
+/** True when `p` settled within `ms` (the timer never holds the process up). */
+async function within(p: Promise<boolean> | undefined, ms: number): Promise<boolean> {
+  if (!p) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); timer.unref(); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
 function failedToStart(err: unknown): CopyResult {
   return {
     exitCode: -1, exitMeaning: { severity: 'Error', shouldRetry: true, message: `failed to start on worker ${os.hostname()}: ${(err as Error)?.message ?? String(err)}` },
@@ -227,10 +242,15 @@ export class WorkerHost {
     this.shuttingDown = true;
     this.o.logger.warn(`worker ${this.id} stopping (${reason}): ${this.slots.size} running chunk(s) handed back`);
     for (const t of this.timers) clearInterval(t);
-    const closing = this.worker?.close();
+    const closing = this.worker?.close().then(() => true, () => true);
     await Promise.allSettled([...this.slots.values()].map((s) => { s.copy?.resume?.(); return s.copy?.kill(); }));
-    await closing?.catch(() => undefined);
-    if (this.redis) await removeHeartbeat(this.redis, this.keys, this.id).catch(() => undefined);
+    // With Redis away, close() would wait for it forever; the copiers are dead by now, so leave
+    // anyway: a chunk that could not be handed back is re-run elsewhere once its lock lapses.
+    if (!(await within(closing, SHUTDOWN_WAIT_MS))) {
+      this.o.logger.warn(`Redis at ${this.o.address.display} does not answer: leaving without handing the chunks back (they run again elsewhere once their locks lapse)`);
+      await within(this.worker?.disconnect().then(() => true), 2000);
+    }
+    if (this.redis) await within(removeHeartbeat(this.redis, this.keys, this.id).then(() => true, () => true), 2000);
     this.redis?.disconnect();
     await this.o.registry.closeAll();
   }
