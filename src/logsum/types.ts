@@ -3,6 +3,8 @@
  * is built on a worker thread and crosses to the main thread by structured clone.
  */
 import type { SummaryRow } from '../engines/robocopy/log/types';
+import * as path from 'node:path';
+import type { PoolKind } from '../workers';
 
 /** One row of counts in robocopy's columns (rsync fills what it reports). */
 export type CountRow = SummaryRow;
@@ -56,4 +58,9 @@ export interface SummarizeTask {
   file: string;
   /** Absolute path to read (the file as given, resolved against the cwd). */
   path: string;
+}
+
+/** `log summarize`'s workers (summarize-worker.ts): one file per task, several at once. */
+export function summaryPoolKind(maxThreads: number): PoolKind {
+  return { kind: 'log-summary', filename: path.join(__dirname, 'summarize-worker.js'), minThreads: 0, maxThreads };
 }

@@ -1,7 +1,6 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Piscina } from 'piscina';
-import type { BatchResult, BatchTask } from './batch-protocol';
+import { poolFor, type WorkerPool, type WorkerPools } from '../../workers';
+import { nativeCopyPoolKind, type BatchResult, type BatchTask } from './batch-protocol';
 
 /**
  * The worker threads that copy batches of small files (copy-worker.ts), shared by every job of
@@ -10,18 +9,17 @@ import type { BatchResult, BatchTask } from './batch-protocol';
  * the middle of a copy and leave its temp file): jobs stop them with their shared flags.
  */
 export class BatchPool {
-  private pool: Piscina | undefined;
+  private readonly pool: WorkerPool;
 
-  constructor(private readonly threads = Math.max(2, os.availableParallelism())) {}
+  constructor(threads = Math.max(2, os.availableParallelism()), pools?: WorkerPools) {
+    this.pool = poolFor(pools, nativeCopyPoolKind(threads));
+  }
 
   run(task: BatchTask): Promise<BatchResult> {
-    this.pool ??= new Piscina({ filename: path.join(__dirname, 'copy-worker.js'), minThreads: this.threads, maxThreads: this.threads });
-    return this.pool.run(task) as Promise<BatchResult>;
+    return this.pool.run<BatchResult>(task);
   }
 
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    await this.pool.close();
   }
 }

@@ -54,4 +54,24 @@ describe('import boundaries (the core, the CLI, the plugin API)', () => {
     const bad = relativeImports('src/api').filter(([, target]) => !under(target, 'src/api'));
     expect(bad).to.deep.equal([]);
   });
+
+  /** [file, specifier] of every import of a bare module name (`piscina`, `node:child_process`) under `dir`. */
+  function packageImports(dir: string, names: string[]): [string, string][] {
+    const root = packageRoot();
+    return tsFiles(path.join(root, dir)).flatMap((file) => specifiersOf(fs.readFileSync(file, 'utf8'))
+      .filter((s) => names.includes(s))
+      .map((s): [string, string] => [path.relative(root, file).split(path.sep).join('/'), s]));
+  }
+
+  it('only src/workers makes piscina pools (one injected pool per kind, closed by the composition root)', () => {
+    const users = [...packageImports('src', ['piscina']), ...packageImports('plugins', ['piscina'])].map(([file]) => file);
+    expect(users).to.deep.equal(['src/workers/worker-pool.ts']);
+  });
+
+  it('child processes are spawned only by src/process (the one runner: argv arrays, kill tree, parent death, ledger) and two synchronous probes', () => {
+    const users = [...packageImports('src', ['node:child_process', 'child_process']), ...packageImports('plugins', ['node:child_process', 'child_process'])]
+      .map(([file]) => file).filter((f) => !f.startsWith('src/process/')).sort();
+    // Both probe a tool's version with spawnSync and an argv array before any copy starts.
+    expect(users).to.deep.equal(['src/engines/robocopy/io-rate-probe.ts', 'src/engines/rsync/link-safety.ts']);
+  });
 });
