@@ -5,6 +5,7 @@ import { emptyStats } from '../api';
 import { outcomeCode } from './outcome-code';
 import type { ProfileConfig } from '../config/types';
 import type { SnapshotLifecycle } from '../snapshot';
+import { capabilitiesOf } from './copier-capabilities';
 import { BandwidthBudget } from './bandwidth-budget';
 import { CircuitBreaker } from './circuit-breaker';
 import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadable } from './preflight';
@@ -686,7 +687,7 @@ export class Orchestrator {
     s.pauseRequested = true;
     this.pausedAt ??= this.now();
     if (opts.suspend) {
-      for (const a of s.activeJobs.values()) a.job.suspend?.();
+      if (this.engineCanSuspend()) for (const a of s.activeJobs.values()) a.job.suspend?.();
       s.suspended = true;
       this.meter.pause();
     }
@@ -697,6 +698,13 @@ export class Orchestrator {
       // The run's tick timer holds the loop while a run is pending; this one must not outlive it.
       this.pauseTimer.unref();
     }
+  }
+
+  /** Whether the running profile's engine declares suspend/resume (its capabilities, never a probe). */
+  private engineCanSuspend(): boolean {
+    const profile = this.state.currentProfile;
+    if (!profile) return false;
+    try { return capabilitiesOf(this.deps.copierFor(profile.engine)).suspend; } catch { return false; }
   }
 
   /** A forgotten pause must not hold a nightly run (and its snapshot) forever. */
@@ -716,7 +724,7 @@ export class Orchestrator {
     if (!s.pauseRequested) return;
     if (this.pauseTimer) { clearTimeout(this.pauseTimer); this.pauseTimer = undefined; }
     if (s.suspended) {
-      for (const a of s.activeJobs.values()) a.job.resume?.();
+      if (this.engineCanSuspend()) for (const a of s.activeJobs.values()) a.job.resume?.();
       s.suspended = false;
       this.meter.resume();
     }

@@ -36,7 +36,7 @@ export interface NativeCopierOptions extends NativeEngineOptions {
 export class NativeCopier implements Copier {
   readonly name = 'native';
   readonly capabilities: CopierCapabilities = {
-    suspend: true, liveBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
+    suspend: true, liveBandwidth: true, sharedBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
   };
   /** The engine-wide bandwidth budget every job takes from (rate 0 = unlimited). */
   readonly sharedBandwidth: TokenBucket;
