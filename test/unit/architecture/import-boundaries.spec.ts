@@ -74,4 +74,11 @@ describe('import boundaries (the core, the CLI, the plugin API)', () => {
     // Both probe a tool's version with spawnSync and an argv array before any copy starts.
     expect(users).to.deep.equal(['src/engines/robocopy/io-rate-probe.ts', 'src/engines/rsync/link-safety.ts']);
   });
+
+  it('robocurse itself never loads the contract suites (src/testing needs mocha and chai, optional peers of robocurse/plugin/testing only)', () => {
+    const bad = [...relativeImports('src'), ...relativeImports('plugins')].filter(([file, target]) => !under(file, 'src/testing') && under(target, 'src/testing'));
+    expect(bad).to.deep.equal([]);
+    const chaiUsers = [...packageImports('src', ['chai', 'mocha']), ...packageImports('plugins', ['chai', 'mocha'])].map(([file]) => file).filter((f) => !under(f, 'src/testing'));
+    expect(chaiUsers).to.deep.equal([]);
+  });
 });
