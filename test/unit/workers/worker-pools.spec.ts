@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TOKENS } from '../../../src/api';
 import { createContainer } from '../../../src/di/container';
+import type { CopierRegistry } from '../../../src/engines/copier-registry';
 import { PiscinaRsyncOutputParser } from '../../../src/engines/rsync/output-parser';
+import { makeChunk, makeOptions } from '../../../src/testing';
 import type { WorkerScanner } from '../../../src/scan';
 import { poolFor, WorkerPool, WorkerPools, type PoolKind } from '../../../src/workers';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
@@ -77,6 +79,13 @@ describe('worker pools (src/workers)', () => {
       const parser = new PiscinaRsyncOutputParser({ pools });
       await parser.parse({ stdout: '', stderr: '' });
       expect(pools.startedKinds().sort()).to.deep.equal(['rsync-parse', 'scan']);
+      // The native engine the registry made copies its small files on the same pools' threads.
+      const native = c.resolve<CopierRegistry>(TOKENS.CopierRegistry).get('native');
+      makeTree(path.join(dir, 'many'), Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
+      const r = await native.start(makeChunk(path.join(dir, 'many'), path.join(dir, 'copy')), makeOptions()).done;
+      expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
+      expect(r.stats.filesCopied).to.equal(20);
+      expect(pools.startedKinds().sort()).to.deep.equal(['native-copy', 'rsync-parse', 'scan']);
       await pools.closeAll();
       expect(pools.startedKinds()).to.deep.equal([]);
     } finally {
