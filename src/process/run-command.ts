@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildLedger } from '../api/child-ledger';
 import { assertCleanArgv, spawnTracked } from './tracked-child';
 
@@ -73,4 +73,28 @@ export function spawnDetached(argv: readonly string[], cwd: string): Promise<num
     child.once('error', reject);
     child.once('spawn', () => { child.unref(); resolve(child.pid!); });
   });
+}
+
+/** What a probe run by runCommandSync printed and how it ended. */
+export interface SyncOutcome {
+  code: number | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Could not be started, or ran past its time (ETIMEDOUT). */
+  error?: Error;
+}
+
+/**
+ * Runs a short probe to its end, blocking (a tool's `--version` or usage text, looked at once per
+ * run before any copy starts): argv array, never a shell, control characters refused, killed
+ * after `timeoutMs` (default 10 s), output capped at `maxBuffer` bytes (default 1 MiB).
+ */
+export function runCommandSync(argv: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; maxBuffer?: number } = {}): SyncOutcome {
+  const [command, ...args] = argv;
+  assertCleanArgv(command, args);
+  const r = spawnSync(command, args, {
+    env: options.env ?? process.env, timeout: options.timeoutMs ?? 10_000, maxBuffer: options.maxBuffer ?? 1 << 20,
+    shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: r.status, stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr ?? Buffer.alloc(0), ...(r.error ? { error: r.error } : {}) };
 }

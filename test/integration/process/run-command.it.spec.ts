@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChildLedger } from '../../../src/api/child-ledger';
-import { runCommand } from '../../../src/process/run-command';
+import { runCommand, runCommandSync } from '../../../src/process/run-command';
 import { processesMentioning, waitForNoProcesses } from '../../helpers/cli-child';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
@@ -94,5 +94,17 @@ describe('runCommand (the shared process runner)', () => {
       parent.kill('SIGKILL');
     }
     expect(await waitForNoProcesses(dir, 10_000)).to.deep.equal([]);
+  });
+
+  it('runCommandSync (version probes): the argument as it is, no shell; a probe past its time is killed and says so', () => {
+    const hostile = `$(touch ${path.join(dir, 'pwned')}) ; *`;
+    const r = runCommandSync(['printf', '%s', hostile]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout.toString('utf8')).to.equal(hostile);
+    expect(fs.existsSync(path.join(dir, 'pwned'))).to.equal(false);
+    const slow = runCommandSync(['sleep', '30'], { timeoutMs: 200 });
+    expect((slow.error as NodeJS.ErrnoException).code).to.equal('ETIMEDOUT');
+    expect(slow.code).to.equal(null);
+    expect(() => runCommandSync(['printf', 'a\rb'])).to.throw(/control character/);
   });
 });

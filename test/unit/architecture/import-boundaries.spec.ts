@@ -68,11 +68,10 @@ describe('import boundaries (the core, the CLI, the plugin API)', () => {
     expect(users).to.deep.equal(['src/workers/worker-pool.ts']);
   });
 
-  it('child processes are spawned only by src/process (the one runner: argv arrays, kill tree, parent death, ledger) and two synchronous probes', () => {
+  it('child processes are spawned only by src/process (the one runner: argv arrays, kill tree, parent death, ledger)', () => {
     const users = [...packageImports('src', ['node:child_process', 'child_process']), ...packageImports('plugins', ['node:child_process', 'child_process'])]
       .map(([file]) => file).filter((f) => !f.startsWith('src/process/')).sort();
-    // Both probe a tool's version with spawnSync and an argv array before any copy starts.
-    expect(users).to.deep.equal(['src/engines/robocopy/io-rate-probe.ts', 'src/engines/rsync/link-safety.ts']);
+    expect(users).to.deep.equal([]);
   });
 
   it('robocurse itself never loads the contract suites (src/testing needs mocha and chai, optional peers of robocurse/plugin/testing only)', () => {
