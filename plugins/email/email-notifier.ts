@@ -17,6 +17,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   attachments: { filename: string; content: string; contentType: string }[];
+  /** nodemailer writes 'high' as X-Priority: 1 (Highest), X-MSMail-Priority: High, Importance: High. */
+  priority?: 'high';
 }
 
 /** Sends one message; rejects when the server refuses it or cannot be reached. */
@@ -71,6 +73,8 @@ export class EmailNotifier implements Notifier {
       attachments: report.failures.length > max
         ? [{ filename: 'failed-files.csv', content: failuresCsv(report.failures), contentType: 'text/csv; charset=utf-8' }]
         : [],
+      // A failed night should stand out in the inbox; the same test as `when: failure`.
+      ...(this.options.priorityOnFailure && wantsReport('failure', event.data.outcome) ? { priority: 'high' as const } : {}),
     };
     const sending = this.deliver(mail, event.sessionId);
     this.pending.add(sending);

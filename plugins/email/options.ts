@@ -20,6 +20,8 @@ export interface EmailOptions {
   maxListedFailures: number;
   /** Connection, greeting and socket timeout of the SMTP client. */
   timeoutMs: number;
+  /** Mark the report of a Failed/Error run high priority (X-Priority: 1, Importance: High). */
+  priorityOnFailure: boolean;
 }
 
 // Header fields must never carry CR or LF: a newline in a subject or address would let a
@@ -69,5 +71,6 @@ export const emailOptionsSchema = {
     },
     maxListedFailures: { type: 'integer', minimum: 0, default: 20 },
     timeoutMs: { type: 'integer', minimum: 1, default: 30000 },
+    priorityOnFailure: { type: 'boolean', default: true },
   },
 } as const;

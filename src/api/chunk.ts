@@ -30,11 +30,11 @@ export type ChunkMode = 'smart' | 'flat';
 
 export interface ChunkPolicy {
   mode: ChunkMode;
-  /** smart: a directory whose subtree exceeds this is split. */
+  /** smart and flat: a directory whose subtree exceeds this is split. */
   maxChunkBytes: number;
-  /** smart: a directory whose subtree holds more files than this is split. */
+  /** smart and flat: a directory whose subtree holds more files than this is split. */
   maxChunkFiles: number;
-  /** flat: split down to this depth (0 = the whole tree is one chunk). */
+  /** flat: split down to this depth (0 = no cut by depth), and further where a subtree exceeds the limits. */
   maxDepth: number;
 }
 

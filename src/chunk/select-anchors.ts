@@ -9,7 +9,10 @@ function fits(n: DirNode, policy: ChunkPolicy): boolean {
 }
 
 /**
- * Whether a directory is split into its children (instead of being one `tree` chunk).
+ * Whether a directory is split into its children (instead of being one `tree` chunk). Both modes
+ * honour maxChunkBytes/maxChunkFiles; `flat` also splits everything above maxDepth. What can still
+ * exceed the limits is what cannot be split: a directory without subdirectories, the own files of
+ * a split directory (a `files-only` chunk), and a directory kept whole for a non-UTF-8 child name.
  * A directory with a subdirectory whose name is not valid UTF-8 is never split: that child would
  * become a chunk root, and engines that take their paths as arguments (rsync, robocopy) cannot
  * be given such a name (Node passes argv as UTF-8). Kept whole, the name stays below the chunk
@@ -23,7 +26,8 @@ function shouldSplit(n: DirNode, policy: ChunkPolicy, keepWhole: ReadonlySet<str
   // The smallest directory holding every name of a hard-linked file stays one chunk when it fits
   // (flat plans would cut it by depth), so the engine links the names itself.
   if (keepWhole.has(n.relPath) && fits(n, policy)) return false;
-  return policy.mode === 'flat' ? n.depth < policy.maxDepth : !fits(n, policy);
+  // flat cuts every directory down to maxDepth, and below it still splits what exceeds the limits.
+  return (policy.mode === 'flat' && n.depth < policy.maxDepth) || !fits(n, policy);
 }
 
 /**

@@ -33,3 +33,17 @@ export function stringArg(label: string): (v: unknown) => string {
     return v;
   };
 }
+
+/** A code page iconv-lite can decode: `850`, `cp932`, `1252` → `cp850`, `cp932`, `cp1252`. */
+export function codePageArg(label: string): (v: unknown) => string {
+  return (raw) => {
+    const v = single(label, raw);
+    try {
+      // Loaded only when the option is given: iconv-lite's tables cost every other command's start-up.
+      const { codePageName } = require('../engines/robocopy/log/encoding') as typeof import('../engines/robocopy/log/encoding');
+      return codePageName(String(v));
+    } catch {
+      throw new Error(`${label}: expected a code page number such as 850, 932 or 1252, got ${String(v)}`);
+    }
+  };
+}

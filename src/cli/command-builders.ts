@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { numberArg, stringArg } from './arg-checks';
+import { codePageArg, numberArg, stringArg } from './arg-checks';
 import type { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 
@@ -87,6 +87,7 @@ export function commandBuilders(): Record<string, Builder> {
       .positional('files', { type: 'string', array: true, describe: 'summarize: the log files' })
       .option('session', { ...SESSION, describe: 'Session id (default: the newest)' })
       .option('failed', { type: 'boolean', default: false, describe: 'Only the files that failed' })
+      .option('code-page', { type: 'string', requiresArg: true, coerce: codePageArg('--code-page'), describe: 'summarize: read logs that are neither UTF-16 nor UTF-8 in this code page (e.g. 1255) instead of detecting it' })
       .option('state-dir', STATE_DIR),
     state: (y) => y
       .positional('action', { choices: ['repair'] as const, describe: 'repair: move an unusable state database aside (kept) and start a new one' })

@@ -2,8 +2,8 @@ import { parseRobocopyLogFile } from '../engines/robocopy/log/parse-log';
 import type { FailedEntry, LogJob } from './types';
 
 /** A robocopy log (any locale, code page or UTF-16, jobs appended with /LOG+) in the summary's terms. */
-export async function summarizeRobocopyLog(file: string): Promise<{ encoding: string | null; jobs: LogJob[]; failed: FailedEntry[]; warnings: string[] }> {
-  const log = await parseRobocopyLogFile(file);
+export async function summarizeRobocopyLog(file: string, codePage?: string): Promise<{ encoding: string | null; jobs: LogJob[]; failed: FailedEntry[]; warnings: string[] }> {
+  const log = await parseRobocopyLogFile(file, { codePage });
   const failed: FailedEntry[] = [];
   const jobs: LogJob[] = log.jobs.map((j, i) => {
     for (const e of j.errors) failed.push({ path: e.path, code: String(e.code), message: `${e.action}: ${e.message}${e.occurrences > 1 ? ` (${e.occurrences} times)` : ''}`, job: i + 1 });

@@ -34,9 +34,9 @@ export async function summarizeLog(task: SummarizeTask): Promise<LogFileSummary>
     return { ...base, tool: null, encoding: null, unusable: `cannot read ${task.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
   if (head[0].length === 0) return { ...base, tool: null, encoding: null, unusable: `${task.file} is empty` };
-  const { tool, encoding } = detectTool(head);
+  const { tool, encoding } = detectTool(head, task.codePage);
   try {
-    if (tool === 'robocopy') return { file: task.file, tool, ...(await summarizeRobocopyLog(task.path)) };
+    if (tool === 'robocopy') return { file: task.file, tool, ...(await summarizeRobocopyLog(task.path, task.codePage)) };
     if (tool === 'rsync') return { file: task.file, tool, encoding, ...(await summarizeRsyncLog(task.path)) };
   } catch (e) {
     return { ...base, tool, encoding, unusable: `cannot read ${task.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };

@@ -58,6 +58,8 @@ export interface SummarizeTask {
   file: string;
   /** Absolute path to read (the file as given, resolved against the cwd). */
   path: string;
+  /** The code page of logs that are neither UTF-16 nor UTF-8 (`--code-page`); detected when absent. */
+  codePage?: string;
 }
 
 /** `log summarize`'s workers (summarize-worker.ts): one file per task, several at once. */

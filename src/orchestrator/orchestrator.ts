@@ -20,6 +20,7 @@ import type { CaseSensitivity } from '../fs/case-sensitivity';
 import type { EventBus } from './event-bus';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
 import { buildStatus } from './status';
+import { OverallProgress, sizeUnknownProfiles } from './overall-progress';
 import { NullJournal, type RunJournal } from './run-journal';
 import { ThroughputMeter } from './throughput';
 import { MirrorRefusedError } from './mirror-guard';
@@ -110,6 +111,7 @@ export class Orchestrator {
   private finishedFiles = 0;
   private doneProfilesBytes = 0;
   private doneProfilesTotal = 0;
+  private overall = new OverallProgress();
   private scanErrors = 0;
   private pausedAt?: number;
   private pauseTimer?: NodeJS.Timeout;
@@ -167,6 +169,7 @@ export class Orchestrator {
     // work left is a retry waiting out its backoff (or a pause) never ends by the loop running dry.
     const timer = setInterval(() => this.tick(), opts.tickIntervalMs ?? 500);
     const summaries: ProfileSummary[] = [];
+    const sizing = this.startSizingProfiles(profiles);
     try {
       // After the session is recorded (journal.beginRun): orphans are snapshots of sessions that ended or died.
       await this.deps.snapshots?.cleanupOrphans();
@@ -179,6 +182,8 @@ export class Orchestrator {
       }
     } finally {
       clearInterval(timer);
+      sizing.abort.abort();
+      await sizing.done;
     }
     // A drain that let every chunk of every profile finish ends the run as if undisturbed.
     const stopped = s.stopRequested || (s.drainRequested && summaries.length < profiles.length);
@@ -195,6 +200,19 @@ export class Orchestrator {
     });
     this.journal.endRun({ outcome, exitCode });
     return { sessionId: s.sessionId, outcome, profiles: summaries, durationMs, dryRun: this.dryRun };
+  }
+
+  /**
+   * Sizes of the profiles after the first for the overall percentage (overall-progress.ts): from
+   * their last run, else scanned in the background while the first profile runs.
+   */
+  private startSizingProfiles(profiles: ProfileConfig[]): { abort: AbortController; done: Promise<void> } {
+    this.overall = new OverallProgress();
+    for (let i = 1; i < profiles.length; i++) this.overall.setEstimate(i, this.journal.expectedBytes?.(profiles[i].name));
+    const abort = new AbortController();
+    const done = sizeUnknownProfiles(profiles, 1, (i) => this.overall.hasEstimate(i), { scanner: this.deps.scanner, logger: this.deps.logger, signal: abort.signal },
+      (i, bytes) => this.overall.setEstimate(i, bytes));
+    return { abort, done };
   }
 
   /** One profile from snapshot to its summary; the snapshot is released whatever happens. */
@@ -775,15 +793,21 @@ export class Orchestrator {
       doneProfilesBytes: this.doneProfilesBytes, doneProfilesTotal: this.doneProfilesTotal,
       bytesPerSecond: this.meter.bytesPerSecond(), etaFor: (bytes) => this.meter.etaSeconds(bytes),
       laterProfilesBytes: this.laterProfilesBytes(),
+      overall: this.overall.figures({
+        profileIndex: this.state.profileIndex, profileCount: this.state.profiles.length,
+        doneBytes: this.doneProfilesBytes, doneTotal: this.doneProfilesTotal,
+        currentBytes: this.state.bytesComplete, currentTotal: this.state.totalBytes,
+        currentSized: !['Idle', 'Snapshot', 'Scanning'].includes(this.state.phase),
+      }),
     });
     return this.deps.eta?.annotate(status, this.state, this.now(), this.maxConcurrentJobs) ?? status;
   }
 
-  /** Bytes of the profiles after the current one, as of their last run; undefined if any is unknown. */
+  /** Bytes of the profiles after the current one (last run, or sized up front); undefined if any is unknown. */
   private laterProfilesBytes(): number | undefined {
     let later = 0;
-    for (const p of this.state.profiles.slice(this.state.profileIndex + 1)) {
-      const bytes = this.journal.expectedBytes?.(p.name);
+    for (let i = this.state.profileIndex + 1; i < this.state.profiles.length; i++) {
+      const bytes = this.overall.estimate(i);
       if (bytes === undefined) return undefined;
       later += bytes;
     }

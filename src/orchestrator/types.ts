@@ -65,8 +65,13 @@ export interface OrchestrationStatus {
   profileCount: number;
   /** Percent of the current profile's bytes processed (0-100). */
   profileProgress: number;
-  /** Percent of the bytes of all profiles scanned so far (0-100). */
+  /**
+   * Percent of the bytes of all profiles (0-100), the profiles not yet scanned counted with their
+   * estimated size; never falls during a run (overall-progress.ts).
+   */
   overallProgress: number;
+  /** True while overallBytesTotal includes estimates (profiles not yet scanned). */
+  overallTotalEstimated?: boolean;
   chunksComplete: number;
   chunksTotal: number;
   chunksFailed: number;

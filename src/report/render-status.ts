@@ -34,7 +34,7 @@ function liveLines(l: LiveStatus, updatedAt: string): string[] {
     `  rate:    ${formatRate(l.minuteBytesPerSecond)} over the last minute; ETA ${l.suspended ? 'none while suspended' : formatEta(eta.profileSeconds)}` +
       `${l.profileCount > 1 ? ` for this profile, ${formatEta(eta.overallSeconds)} for all profiles` : ''}${eta.profileSeconds !== undefined ? ` (from the ${eta.basis})` : ''}`,
   ];
-  if (l.profileCount > 1) lines.push(`  overall: ${formatBytes(l.overallBytesComplete)} of ${formatBytes(l.overallBytesTotal)} (${formatPercent(l.overallBytesComplete, l.overallBytesTotal)})`);
+  if (l.profileCount > 1) lines.push(`  overall: ${formatBytes(l.overallBytesComplete)} of ${l.overallTotalEstimated ? 'an estimated ' : ''}${formatBytes(l.overallBytesTotal)} (${formatPercent(l.overallProgress, 100)})`);
   for (const a of l.active.slice(0, LIST_LIMIT)) {
     lines.push(`  running: ${displayName(a.relPath) || '(root)'} ${formatBytes(a.bytesCopied)} of ${formatBytes(a.estimatedBytes)} ` +
       `(${formatPercent(a.bytesCopied, a.estimatedBytes)}), attempt ${a.attempt}, ${formatRate(a.bytesPerSecond)}  [${a.chunkId}]`);

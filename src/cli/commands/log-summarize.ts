@@ -6,6 +6,8 @@ import type { CliIo, CommonArgs } from '../io';
 interface LogArgs extends CommonArgs {
   action: 'summarize';
   files: string[];
+  /** Already checked and normalised by codePageArg ('cp1255'). */
+  codePage?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ interface LogArgs extends CommonArgs {
  * is no robocopy or rsync log (the others are still summarized).
  */
 export async function logSummarizeCommand(args: LogArgs, io: CliIo): Promise<ExitCode> {
-  const results = await summarizeLogsInPool(args.files.map((file) => ({ file, path: path.resolve(io.cwd, file) })));
+  const results = await summarizeLogsInPool(args.files.map((file) => ({ file, path: path.resolve(io.cwd, file), codePage: args.codePage })));
   let status = 0;
   for (const r of results) {
     const s = logExitStatus(r);

@@ -6,7 +6,7 @@ function line(s: OrchestrationStatus): string {
   return `[${s.phase}${s.paused ? s.suspended ? ', suspended' : ', paused' : ''}] ${s.currentProfile ?? '-'} ` +
     `${formatPercent(s.bytesComplete, s.bytesTotal)} ${formatBytes(s.bytesComplete)}/${formatBytes(s.bytesTotal)} ` +
     `chunks ${s.chunksComplete}/${s.chunksTotal} (failed ${s.chunksFailed}, active ${s.activeCount}, queued ${s.queuedCount}) ` +
-    `rate ${formatRate(s.bytesPerSecond)} eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})` + (s.profileCount > 1 ? ` (all profiles ${formatPercent(s.overallBytesComplete, s.overallBytesTotal)}, eta ${formatEta(s.overallEtaSeconds)})` : '');
+    `rate ${formatRate(s.bytesPerSecond)} eta ${formatEta(s.bestEtaSeconds ?? s.etaSeconds)} (live ${formatEta(s.etaSeconds)}, learnt ${formatEta(s.learnedEtaSeconds)})` + (s.profileCount > 1 ? ` (all profiles ${formatPercent(s.overallProgress, 100)}${s.overallTotalEstimated ? ' of an estimate' : ''}, eta ${formatEta(s.overallEtaSeconds)})` : '');
 }
 
 /** Writes one rendered line per status, at most every `intervalMs` (and always at the end). */

@@ -108,7 +108,8 @@ export class RobocopyJob implements CopyJob {
     }
     if (killed) await this.removeUnfinishedFile();
     const exitCode = exit.code ?? -1;
-    const log = await setup.parser.parse(setup.logPath, { codePage: setup.codePage });
+    // build-args.ts always writes /UNILOG: the chunk log is UTF-16LE, never guessed at.
+    const log = await setup.parser.parse(setup.logPath, { encoding: 'utf16le' });
     if (!log.parsed && !killed) setup.warn('robocopy log not fully parsed; stats from console output', { logPath: setup.logPath, warnings: log.warnings });
     this.files.finish(killed, log.errors, log.nameLines);
     const meaning: ExitMeaning = robocopyExitMeaning(killed ? -1 : exitCode, { mismatchSeverity: setup.mismatchSeverity });

@@ -6,9 +6,11 @@ import { packageRoot } from '../../../src/paths';
 import { runCliLikeCron } from '../../helpers/cli-child';
 import { expectGolden } from '../../helpers/golden';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
+import { sampleLogs } from '../../helpers/robocopy-log-samples';
 
 /** Every log fixture, by folder; the shared ones are read from shared/ beside the checkout. */
 const FOLDERS: Record<string, { dir: string; pattern: RegExp }> = {
+  'robocopy-logs-real': { dir: path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-real'), pattern: /\.log$/ },
   'robocopy-logs-synthetic': { dir: path.join(packageRoot(), 'test', 'fixtures', 'robocopy-logs-synthetic'), pattern: /\.log$/ },
   rsync: { dir: path.join(packageRoot(), 'test', 'fixtures', 'rsync'), pattern: /\.txt$/ },
   'shared-robocopy-logs': { dir: path.join(packageRoot(), '..', 'shared', 'fixtures', 'robocopy-logs'), pattern: /\.log$/ },
@@ -27,7 +29,7 @@ describe('robocurse log summarize (real CLI, like cron)', function () {
   for (const [name, { dir, pattern }] of Object.entries(FOLDERS)) {
     it(`every log in ${name}: text and JSON match their golden outputs`, async () => {
       const files = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
-      expect(files.length).to.be.above(2);
+      expect(files.length).to.be.above(1);
       const text = await runCliLikeCron(['log', 'summarize', ...files], { cwd: dir });
       const json = await runCliLikeCron(['log', 'summarize', '--json', ...files], { cwd: dir });
       expect(json.code).to.equal(text.code);
@@ -47,6 +49,26 @@ describe('robocurse log summarize (real CLI, like cron)', function () {
       expect(text.stderr.trim().split('\n').filter(Boolean)).to.have.length(unusable);
     });
   }
+
+  describe('--code-page', () => {
+    let dir: string;
+    beforeEach(() => { dir = tempDir('robocurse-logsum-cp-'); });
+    afterEach(() => removeTemp(dir));
+
+    it('reads a log in the given page where detection cannot tell (Hebrew cp1255), and refuses a page it does not know (exit 2)', async () => {
+      const sample = sampleLogs().find((s) => s.name === 'he-cp1255-long')!;
+      fs.writeFileSync(path.join(dir, 'he.log'), sample.bytes);
+      const forced = await runCliLikeCron(['log', 'summarize', '--json', '--code-page', '1255', 'he.log'], { cwd: dir });
+      expect(forced.code, forced.stderr).to.equal(0);
+      const log = forced.lines.find((l) => l.type === 'log')!;
+      expect(log).to.include({ tool: 'robocopy', encoding: 'cp1255' });
+      expect((log.jobs as Array<{ ended: string }>)[0].ended).to.equal('יום שלישי 05 מרץ 2024 10:15:42');
+      const bad = await runCliLikeCron(['log', 'summarize', '--code-page', 'klingon', 'he.log'], { cwd: dir });
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.match(/--code-page: expected a code page number/);
+      expect(bad.stdout).to.equal('');
+    });
+  });
 
   describe('logs of rsync runs robocurse did not start', () => {
     let dir: string;

@@ -88,6 +88,30 @@ describe('email → SMTP server (integration)', function () {
     }
   });
 
+  it('a failed run\'s report arrives high priority, a successful one and priorityOnFailure: false do not (headers as received)', async () => {
+    const server = await startSmtpServer({ cert: cert.cert, key: cert.key, user: 'robocurse', pass: PASS });
+    try {
+      const send = async (sessionId: string, over: Record<string, unknown>, outcome: 'Failed' | 'Success'): Promise<void> => {
+        const { notifier, logger } = await emailNotifier(options(server.port, over), dir);
+        const hub = new NotifierHub([notifier], { timeoutMs: 5000, logger });
+        const events = failedRun(sessionId);
+        const end = events[events.length - 1] as typeof events[number] & { data: { outcome: string } };
+        if (outcome === 'Success') end.data.outcome = 'Success';
+        for (const e of events) hub.publish(e);
+        await hub.flush();
+      };
+      await send('s-prio-failed', {}, 'Failed');
+      await send('s-prio-success', {}, 'Success');
+      await send('s-prio-off', { priorityOnFailure: false }, 'Failed');
+      const mails = await server.waitForMessages(3);
+      // The raw header lines as the server received them (mailparser folds the three into one 'priority').
+      const prio = mails.map((m) => m.headerLines.filter((h) => /^(x-priority|x-msmail-priority|importance)$/.test(h.key)).map((h) => h.line));
+      expect(prio).to.deep.equal([['X-Priority: 1 (Highest)', 'X-Msmail-Priority: High', 'Importance: High'], [], []]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('logs a refused login without the password, and flush still resolves', async () => {
     const server = await startSmtpServer({ cert: cert.cert, key: cert.key, user: 'robocurse', pass: PASS, refuseAuth: true });
     try {

@@ -41,7 +41,7 @@ describe('one bandwidth budget and true pause (real engines, real trees)', funct
     makeTree(path.join(dir, 'src'), bigTree(8, 3 * 1024 * 1024));
     const copier = new NativeCopier();
     const { orch } = orchestrator(copier, { globalBandwidthMbps: 40 }); // 5,000,000 B/s
-    const profile = makeProfile('bw', { engine: 'native', source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1, maxChunkFiles: 1 } });
+    const profile = makeProfile('bw', { engine: 'native', source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1e12, maxChunkFiles: 1e9 } });
     const samples: { t: number; bytes: number }[] = [];
     const t0 = Date.now();
     const sampler = setInterval(() => samples.push({ t: Date.now() - t0, bytes: bytesOnDisk(path.join(dir, 'dst')) }), 100);
@@ -66,7 +66,7 @@ describe('one bandwidth budget and true pause (real engines, real trees)', funct
       const copier: Copier = engine === 'native' ? new NativeCopier() : new RsyncCopier();
       // Slow the copy down so the pause lands in the middle of it.
       const { orch, events } = orchestrator(copier, { globalBandwidthMbps: 24 });
-      const profile = makeProfile('p', { engine, source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1, maxChunkFiles: 1 } });
+      const profile = makeProfile('p', { engine, source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1e12, maxChunkFiles: 1e9 } });
       const run = orch.startReplicationRun([profile], { maxConcurrentJobs: 4 });
       const dst = path.join(dir, 'dst');
       const deadline = Date.now() + 10_000;
@@ -97,7 +97,7 @@ describe('one bandwidth budget and true pause (real engines, real trees)', funct
       makeTree(path.join(dir, 'src'), { a: { f: 'x' }, b: { g: 'y' }, c: { h: 'z' } });
       const copier = new SimulatedCopier({ script: { '*': { durationMs: 100 } } });
       const { orch, events } = orchestrator(copier, { pauseTimeout: { ms: 300, action } });
-      const profile = makeProfile('p', { source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1, maxChunkFiles: 1 } });
+      const profile = makeProfile('p', { source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1e12, maxChunkFiles: 1e9 } });
       let paused = false;
       const summary = await orch.startReplicationRun([profile], {
         maxConcurrentJobs: 1, tickIntervalMs: 20,

@@ -39,7 +39,7 @@ describe('Orchestrator: retry-chunk and skip-chunk', function () {
     const orch = new Orchestrator({ bus, scanner, chunker: createChunker(), copierFor: () => copier, logger: pino({ level: 'silent' }) });
     const profile = makeProfile('p', {
       source: path.join(dir, 'src'), destination: path.join(dir, 'dst'), retry: { maxAttempts, backoffSeconds: 0, maxBackoffSeconds: 0, engineRetries: 0, engineWaitSeconds: 0 },
-      chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1, maxChunkFiles: 1 },
+      chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1e12, maxChunkFiles: 1e9 },
     });
     return { orch, events, copier, profile };
   }

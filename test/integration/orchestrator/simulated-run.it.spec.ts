@@ -33,7 +33,7 @@ describe('Orchestrator with the simulated engine (real scanner, real trees)', fu
     const copier = new SimulatedCopier({ script: { '*': { durationMs: 30 }, ...script }, progressIntervalMs: 10 });
     const orch = new Orchestrator({ bus, scanner, chunker: createChunker(), copierFor: () => copier, logger: pino({ level: 'silent' }) });
     // Small chunks: every top-level directory of a profile is its own chunk.
-    const profiles = names.map((n) => makeProfile(n, { source: path.join(dir, n), destination: path.join(dir, 'out', n), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1, maxChunkFiles: 1 } }));
+    const profiles = names.map((n) => makeProfile(n, { source: path.join(dir, n), destination: path.join(dir, 'out', n), chunking: { mode: 'flat', maxDepth: 1, maxChunkBytes: 1e12, maxChunkFiles: 1e9 } }));
     const run = (opts: RunOptions = {}) => orch.startReplicationRun(profiles, { maxConcurrentJobs: 2, tickIntervalMs: 20, ...opts });
     return { orch, events, run, copier };
   }

@@ -65,7 +65,7 @@ describe('planProfile + renderPlan', function () {
 
   it('renders a table with sizes, totals, errors, links and time; or JSON', async () => {
     const live = path.join(root, 'live');
-    const chunking: ChunkPolicy = { mode: 'flat', maxChunkBytes: 0, maxChunkFiles: 0, maxDepth: 1 };
+    const chunking: ChunkPolicy = { mode: 'flat', maxChunkBytes: 1e12, maxChunkFiles: 1e9, maxDepth: 1 };
     const r = await planProfile(profile({ source: live, chunking }), { scanner, chunker: createChunker() });
     r.tree.errors.push({ relPath: 'small/gone', code: 'ENOENT', message: 'vanished' });
     const text = renderPlan([r, { ...r, profile: { ...r.profile, name: 'two' } }], { json: false });

@@ -10,8 +10,10 @@ function isAncestorOrSelf(anc: string, p: string): boolean {
 /**
  * Asserts the Chunker contract on one plan: every directory's own files in exactly one chunk,
  * every leaf directory inside one tree chunk, estimates summing to the tree totals, no tree
- * chunk containing another chunk, thresholds kept except by leaves (and by directories with a
- * subdirectory whose name is not UTF-8, which are never split), largest first, unique ids, and
+ * chunk containing another chunk, thresholds kept (smart and flat) except by what cannot be split:
+ * leaves, files-only chunks (a directory's own files), and directories with a subdirectory whose
+ * name is not UTF-8 (never split); flat: nothing split above maxDepth is kept whole, and nothing
+ * is cut below it unless its parent exceeded a limit; largest first, unique ids, and
  * no chunk rooted at a path that carries such a name (engines take chunk roots as argv).
  */
 export function assertChunkInvariants(tree: DirTree, chunks: Chunk[], policy: ChunkPolicy): void {
@@ -37,14 +39,18 @@ export function assertChunkInvariants(tree: DirTree, chunks: Chunk[], policy: Ch
     const node = byPath.get(t.relPath)!;
     if (node.children.length === 0) continue;
     if (node.children.some((c) => hasEscapedBytes(c.name))) continue;
-    if (policy.mode === 'smart') {
-      expect(t.estimatedBytes, `bytes of '${t.relPath}'`).to.be.at.most(policy.maxChunkBytes);
-      expect(t.estimatedFiles, `files of '${t.relPath}'`).to.be.at.most(policy.maxChunkFiles);
-    } else {
-      expect(t.depth, `depth of '${t.relPath}'`).to.equal(policy.maxDepth);
+    // Both modes keep the limits for every tree chunk that could have been split further.
+    expect(t.estimatedBytes, `bytes of '${t.relPath}'`).to.be.at.most(policy.maxChunkBytes);
+    expect(t.estimatedFiles, `files of '${t.relPath}'`).to.be.at.most(policy.maxChunkFiles);
+    if (policy.mode === 'flat' && !(tree.hardLinks ?? []).length) expect(t.depth, `depth of '${t.relPath}'`).to.be.at.least(policy.maxDepth);
+  }
+  // A chunk deeper than maxDepth exists only because its parent exceeded a limit.
+  if (policy.mode === 'flat') {
+    for (const c of chunks.filter((x) => x.depth > policy.maxDepth)) {
+      const parent = byPath.get(c.relPath.split('/').slice(0, -1).join('/'))!;
+      expect(parent.totalBytes > policy.maxChunkBytes || parent.totalFiles > policy.maxChunkFiles, `'${c.relPath}' cut below maxDepth without a reason`).to.equal(true);
     }
   }
-  if (policy.mode === 'flat') for (const c of chunks) expect(c.depth).to.be.at.most(policy.maxDepth);
   for (let i = 1; i < chunks.length; i++) expect(chunks[i - 1].estimatedBytes).to.be.at.least(chunks[i].estimatedBytes);
   expect(new Set(chunks.map((c) => c.id)).size, 'unique ids').to.equal(chunks.length);
   for (const c of chunks) {

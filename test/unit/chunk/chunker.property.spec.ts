@@ -13,11 +13,16 @@ const policyArb: fc.Arbitrary<ChunkPolicy> = fc.oneof(
     maxChunkFiles: fc.integer({ min: 0, max: 5000 }),
     maxDepth: fc.constant(0),
   }),
-  fc.record({ mode: fc.constant('flat' as const), maxChunkBytes: fc.constant(0), maxChunkFiles: fc.constant(0), maxDepth: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({
+    mode: fc.constant('flat' as const),
+    maxChunkBytes: fc.oneof(fc.integer({ min: 0, max: 3_000_000 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+    maxChunkFiles: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+    maxDepth: fc.integer({ min: 0, max: 6 }),
+  }),
 );
 
 describe('TreeChunker properties', () => {
-  it('covers every file once, sums to the totals, nests no tree chunk, keeps thresholds', () => {
+  it('covers every file once, sums to the totals, nests no tree chunk, keeps the size and file limits (smart and flat)', () => {
     fc.assert(fc.property(shapeArb(), policyArb, (shape, policy) => {
       const tree = treeFromShape(shape);
       assertChunkInvariants(tree, createChunker().plan(tree, policy, target), policy);

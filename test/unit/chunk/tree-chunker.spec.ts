@@ -5,7 +5,8 @@ import { treeFromShape, type Shape } from './dir-tree-fixtures';
 
 const target: ChunkTarget = { profile: 'p', sourceRoot: '/src', destinationRoot: '/dst', windowsPaths: false };
 const smart = (maxChunkBytes: number, maxChunkFiles: number): ChunkPolicy => ({ mode: 'smart', maxChunkBytes, maxChunkFiles, maxDepth: 0 });
-const flat = (maxDepth: number): ChunkPolicy => ({ mode: 'flat', maxChunkBytes: 0, maxChunkFiles: 0, maxDepth });
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+const flat = (maxDepth: number, maxChunkBytes = NO_LIMIT, maxChunkFiles = NO_LIMIT): ChunkPolicy => ({ mode: 'flat', maxChunkBytes, maxChunkFiles, maxDepth });
 const plan = (shape: Shape, policy: ChunkPolicy, t: ChunkTarget = target): Chunk[] =>
   createChunker().plan(treeFromShape(shape, t.sourceRoot), policy, t);
 const brief = (cs: Chunk[]): string[] => cs.map((c) => `${c.kind}:${c.relPath}`);
@@ -91,8 +92,19 @@ describe('TreeChunker (flat)', () => {
     expect(cs.find((c) => c.relPath === 'a/x')).to.include({ depth: 2, sourcePath: '/src/a/x', destinationPath: '/dst/a/x' });
   });
 
-  it('ignores size limits', () => {
-    expect(brief(plan(sample, { mode: 'flat', maxChunkBytes: 1, maxChunkFiles: 1, maxDepth: 0 }))).to.deep.equal(['tree:']);
+  it('splits below maxDepth what exceeds maxChunkBytes (a: 1500 B > 1000 B), and no further', () => {
+    expect(brief(plan(sample, flat(1, 1000)))).to.deep.equal(['files-only:a', 'tree:a/x', 'tree:b', 'files-only:']);
+  });
+
+  it('splits below maxDepth what exceeds maxChunkFiles, even at maxDepth 0', () => {
+    expect(brief(plan(sample, flat(0, NO_LIMIT, 14)))).to.deep.equal(['files-only:a', 'tree:a/x', 'tree:b', 'files-only:']);
+  });
+
+  it('what cannot be split stays over the limits: a directory without subdirectories, a directory\'s own files', () => {
+    const cs = plan(sample, flat(0, 1, 1));
+    expect(brief(cs)).to.deep.equal(['files-only:a', 'tree:a/x', 'tree:b/y', 'files-only:']);
+    expect(cs.find((c) => c.relPath === 'a/x')).to.include({ kind: 'tree', estimatedFiles: 5 });
+    expect(cs.find((c) => c.relPath === 'a')).to.include({ kind: 'files-only', estimatedFiles: 10 });
   });
 });
 

@@ -3,7 +3,7 @@ import { MAX_LINE_CHARS } from '../../bounded-lines';
 import { createStreamDecoder, LineSplitter } from './decoder';
 import { detectLogEncoding, type EncodingChoice } from './encoding';
 import { RobocopyLogLineParser } from './line-parser';
-import { zeroRow, type ParsedRobocopyLog, type ParseLogOptions, type RobocopyJobSummary, type SummaryRow } from './types';
+import { zeroRow, type LogEncoding, type ParsedRobocopyLog, type ParseLogOptions, type RobocopyJobSummary, type SummaryRow } from './types';
 
 const HEAD_BYTES = 64 * 1024;
 const TAIL_BYTES = 64 * 1024;
@@ -75,15 +75,36 @@ export async function parseRobocopyLogChunks(chunks: AsyncIterable<Buffer> | Ite
 /** Detects the encoding of an in-memory log and parses it (tests, small logs). */
 export async function parseRobocopyLogBuffer(buf: Buffer, opts: ParseLogOptions = {}): Promise<ParsedRobocopyLog> {
   if (buf.length === 0) return unparsedLog('log is empty');
+  if (opts.encoding) return parseRobocopyLogChunks([buf], knownEncoding(opts.encoding));
   const tail = buf.subarray(Math.max(0, buf.length - TAIL_BYTES));
   const choice = detectLogEncoding(buf.subarray(0, HEAD_BYTES), buf.length > HEAD_BYTES ? [tail] : [], opts);
   return parseRobocopyLogChunks([buf], choice);
+}
+
+function knownEncoding(encoding: LogEncoding): EncodingChoice {
+  return { encoding, bomLength: 0, reason: 'known' };
 }
 
 async function readWindow(fh: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   const { bytesRead } = await fh.read(buf, 0, length, position);
   return buf.subarray(0, bytesRead);
+}
+
+/** Reads the head, a few windows between and the tail, and detects the encoding from them. */
+async function sampleAndDetect(fh: fs.promises.FileHandle, size: number, opts: ParseLogOptions): Promise<EncodingChoice> {
+  const head = await readWindow(fh, 0, Math.min(HEAD_BYTES, size));
+  const others: Buffer[] = [];
+  if (size > HEAD_BYTES + TAIL_BYTES) {
+    const span = size - HEAD_BYTES - TAIL_BYTES;
+    for (let i = 1; i <= MIDDLE_WINDOWS; i++) {
+      // Even offsets keep UTF-16 code units aligned in every window.
+      const at = (HEAD_BYTES + Math.floor((span * i) / (MIDDLE_WINDOWS + 1))) & ~1;
+      others.push(await readWindow(fh, at, MIDDLE_BYTES));
+    }
+  }
+  if (size > HEAD_BYTES) others.push(await readWindow(fh, Math.max(HEAD_BYTES, size - TAIL_BYTES) & ~1, TAIL_BYTES));
+  return detectLogEncoding(head, others, opts);
 }
 
 /**
@@ -103,18 +124,7 @@ export async function parseRobocopyLogFile(logPath: string, opts: ParseLogOption
   try {
     const { size } = await fh.stat();
     if (size === 0) return unparsedLog(`log is empty: ${logPath}`);
-    const head = await readWindow(fh, 0, Math.min(HEAD_BYTES, size));
-    const others: Buffer[] = [];
-    if (size > HEAD_BYTES + TAIL_BYTES) {
-      const span = size - HEAD_BYTES - TAIL_BYTES;
-      for (let i = 1; i <= MIDDLE_WINDOWS; i++) {
-        // Even offsets keep UTF-16 code units aligned in every window.
-        const at = (HEAD_BYTES + Math.floor((span * i) / (MIDDLE_WINDOWS + 1))) & ~1;
-        others.push(await readWindow(fh, at, MIDDLE_BYTES));
-      }
-    }
-    if (size > HEAD_BYTES) others.push(await readWindow(fh, Math.max(HEAD_BYTES, size - TAIL_BYTES) & ~1, TAIL_BYTES));
-    choice = detectLogEncoding(head, others, opts);
+    choice = opts.encoding ? knownEncoding(opts.encoding) : await sampleAndDetect(fh, size, opts);
   } catch (err) {
     return unparsedLog(`log cannot be read: ${(err as Error).message}`);
   } finally {

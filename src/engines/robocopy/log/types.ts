@@ -75,7 +75,7 @@ export interface ParsedRobocopyLog {
   /** True when at least one complete summary was found and no job was left without one. */
   parsed: boolean;
   encoding: LogEncoding | null;
-  /** How the encoding was chosen: 'bom', 'nul-pattern', 'utf8-valid', 'option', 'guessed'. */
+  /** How the encoding was chosen: 'bom', 'nul-pattern', 'utf8-valid', 'option', 'known', 'guessed'. */
   encodingReason: string;
   /** Complete job summaries, in log order. */
   jobs: RobocopyJobSummary[];
@@ -92,6 +92,11 @@ export interface ParsedRobocopyLog {
 }
 
 export interface ParseLogOptions {
+  /**
+   * The encoding the log is known to be in: no detection at all. robocurse's own chunk logs are
+   * always /UNILOG (UTF-16LE), so they are never guessed at.
+   */
+  encoding?: LogEncoding;
   /** OEM code page to use when the log is neither UTF-16 nor UTF-8 (e.g. 850, 'cp866'). */
   codePage?: number | string;
   /** Candidates tried, best-scoring first, when no code page is given. */

@@ -12,7 +12,7 @@ import { recordingLogger } from '../../../helpers/recording-logger';
 
 const options: EmailOptions = {
   when: 'always', from: 'robocurse@example.com', to: ['ops@example.com'], subjectPrefix: '[rc]', host: 'smtp.example.com',
-  secure: false, starttls: 'required', tls: { rejectUnauthorized: true }, maxListedFailures: 1, timeoutMs: 1000,
+  secure: false, starttls: 'required', tls: { rejectUnauthorized: true }, maxListedFailures: 1, timeoutMs: 1000, priorityOnFailure: true,
 };
 
 describe('email: EmailNotifier', () => {
@@ -28,6 +28,20 @@ describe('email: EmailNotifier', () => {
     // The run's Warning events are in the report.
     expect(sent[0].text).to.include('Warnings (1):\n- [docs] SNAPSHOT_FALLBACK: cannot create a btrfs snapshot; copying from the live tree');
     expect(sent[0].html).to.include('<b>SNAPSHOT_FALLBACK</b>');
+  });
+
+  it('marks the report high priority for a Failed or Error run only, unless priorityOnFailure is off', async () => {
+    const end = (outcome: 'Success' | 'Warning' | 'Failed' | 'Error' | 'Stopped') =>
+      makeEvent('SessionEnd', { outcome, exitCode: 0, durationMs: 1, filesCopied: 0, bytesCopied: 0, chunksFailed: 0, profiles: [] }, `s-${outcome}`, 1, 0);
+    const priorities = async (o: EmailOptions): Promise<Array<string | undefined>> => {
+      const sent: OutgoingMail[] = [];
+      const n = new EmailNotifier(o, async (m) => { sent.push(m); }, recordingLogger());
+      await deliver(n, (['Success', 'Warning', 'Failed', 'Error', 'Stopped'] as const).map(end));
+      await n.flush();
+      return sent.map((m) => m.priority);
+    };
+    expect(await priorities(options)).to.deep.equal([undefined, undefined, 'high', 'high', undefined]);
+    expect(await priorities({ ...options, priorityOnFailure: false })).to.deep.equal([undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('sends nothing when `when` does not ask for this outcome', async () => {
