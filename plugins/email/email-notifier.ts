@@ -4,10 +4,15 @@ import { failuresCsv } from './failures-csv';
 import type { EmailOptions } from './options';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
-import { buildReport, subjectOf, wantsReport, type RunOrigin, type RunWarning } from './report-model';
+import { buildReport, subjectOf, wantsReport, type FailedFileEvent, type RunOrigin, type RunWarning } from './report-model';
 import { scrubValue } from './scrubber';
 
 const MAX_WARNINGS = 100;
+/**
+ * Failed files kept for the CSV per session (~200 bytes each): enough for any run an admin would
+ * read a list of; past it the CSV says how many more there are (history --failed-files has all).
+ */
+const MAX_FAILED_FILES = 1_000_000;
 
 /** A message as handed to the SMTP client (the subset of nodemailer's options we use). */
 export interface OutgoingMail {
@@ -33,6 +38,7 @@ export class EmailNotifier implements Notifier {
   readonly name = 'email';
   private readonly origins = new Map<string, RunOrigin>();
   private readonly warnings = new Map<string, RunWarning[]>();
+  private readonly failedFiles = new Map<string, { files: FailedFileEvent[]; dropped: number }>();
   private readonly pending = new Set<Promise<void>>();
 
   /**
@@ -53,16 +59,26 @@ export class EmailNotifier implements Notifier {
     this.warnings.set(event.sessionId, list);
   }
 
+  /** Every file still failing at the end of its chunk, for the CSV attachment (all of them, up to MAX_FAILED_FILES). */
+  onFileFailed(event: RunEvent<'FileFailed'>): void {
+    const kept = this.failedFiles.get(event.sessionId) ?? { files: [], dropped: 0 };
+    if (kept.files.length < MAX_FAILED_FILES) kept.files.push({ ...event.data }); else kept.dropped++;
+    this.failedFiles.set(event.sessionId, kept);
+  }
+
   onSessionEnd(event: RunEvent<'SessionEnd'>): void {
     const origin = this.origins.get(event.sessionId);
     const warnings = this.warnings.get(event.sessionId) ?? [];
+    const failed = this.failedFiles.get(event.sessionId) ?? { files: [], dropped: 0 };
     this.origins.delete(event.sessionId);
     this.warnings.delete(event.sessionId);
+    this.failedFiles.delete(event.sessionId);
     if (!wantsReport(this.options.when, event.data.outcome)) {
       this.logger.debug({ outcome: event.data.outcome, when: this.options.when }, 'no e-mail report for this outcome');
       return;
     }
-    const report = buildReport(event.sessionId, event.timestamp, event.data, os.hostname(), origin, warnings);
+    const report = buildReport(event.sessionId, event.timestamp, event.data, os.hostname(), origin, warnings, failed.files);
+    if (failed.dropped > 0) report.failures.push({ profile: '', chunkId: '', source: '', exitCode: 0, retryCount: 0, message: `... and ${failed.dropped} more failed files: robocurse history --failed-files ${event.sessionId}` });
     const max = this.options.maxListedFailures;
     const mail: OutgoingMail = {
       from: this.options.from,
@@ -70,7 +86,8 @@ export class EmailNotifier implements Notifier {
       subject: subjectOf(this.options.subjectPrefix, report),
       text: renderText(report, max),
       html: renderHtml(report, max),
-      attachments: report.failures.length > max
+      // Every failed file is in the CSV, also when the body lists them all.
+      attachments: report.failures.length > max || report.fileRows > 0
         ? [{ filename: 'failed-files.csv', content: failuresCsv(report.failures), contentType: 'text/csv; charset=utf-8' }]
         : [],
       // A failed night should stand out in the inbox; the same test as `when: failure`.

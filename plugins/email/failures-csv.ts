@@ -12,7 +12,7 @@ function field(v: string | number | undefined): string {
 
 /** Every failure row as CSV (RFC 4180, CRLF line ends, UTF-8 with BOM for spreadsheets). */
 export function failuresCsv(rows: FailureRow[]): string {
-  const header = ['profile', 'chunkId', 'chunkSource', 'exitCode', 'retryCount', 'path', 'code', 'message'];
-  const lines = rows.map((r) => [r.profile, r.chunkId, r.source, r.exitCode, r.retryCount, r.path, r.code, r.message].map(field).join(','));
+  const header = ['profile', 'chunkId', 'chunkSource', 'exitCode', 'retryCount', 'path', 'code', 'message', 'severity'];
+  const lines = rows.map((r) => [r.profile, r.chunkId, r.source, r.exitCode, r.retryCount, r.path, r.code, r.message, r.path === undefined ? undefined : r.severity ?? 'Error'].map(field).join(','));
   return `\ufeff${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }

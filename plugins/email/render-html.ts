@@ -12,13 +12,14 @@ export function renderHtml(r: RunReport, maxListed: number): string {
     + `<td>${h(formatThroughput(p.bytesCopied, p.durationMs))}</td><td>${h(successRate(p.chunksOk, p.chunksWarning, p.chunksFailed))}</td></tr>`
     + (p.error ? `<tr><td colspan="11" style="color:#cf222e">${h(p.error)}</td></tr>` : '')
     + (p.refused ? `<tr><td colspan="11" style="color:#cf222e">${h(p.refused)}</td></tr>` : '')
+    + (p.warningChunks ?? []).slice(0, maxListed).map((w) => `<tr><td colspan="11" style="color:#9a6700">warning: ${h(w.source)} (exit ${w.exitCode}): ${h(w.message)}</td></tr>`).join('')
     + (p.verify ? `<tr><td colspan="11">Verification (${h(p.verify.mode)}): ${p.verify.filesChecked} files checked, ${p.verify.filesHashed} hashed; `
       + `<b${p.verify.mismatches ? ' style="color:#cf222e"' : ''}>${p.verify.mismatches} mismatch(es)</b>, ${p.verify.changedInSource} changed in the source`
       + p.verify.listed.slice(0, maxListed).map((f) => `<br>&nbsp;&nbsp;${f.kind === 'changed-in-source' ? 'changed in source' : `<b>MISMATCH ${h(f.kind)}</b>`}: <code>${h(f.path)}</code> ${h(f.detail)}`).join('')
       + '</td></tr>' : '')).join('\n');
   const failures = r.failures.slice(0, maxListed).map((f) => (f.path === undefined
     ? `<li><b>[${h(f.profile)}] ${h(f.source)}</b> (exit ${f.exitCode}, ${f.retryCount} retries): ${h(f.message)}</li>`
-    : `<li style="margin-left:2em"><code>${h(f.path)}</code> ${h(f.code ?? '')} ${h(f.message)}</li>`)).join('\n');
+    : `<li style="margin-left:2em">${f.severity === 'Warning' ? '(warning) ' : ''}<code>${h(f.path)}</code> ${h(f.code ?? '')} ${h(f.message)}</li>`)).join('\n');
   const more = r.failures.length > maxListed
     ? `<p>${r.failures.length - maxListed} more not shown; the full list is attached as failed-files.csv.</p>` : '';
   return `<!DOCTYPE html>

@@ -4,7 +4,7 @@ import type { FailureRow, RunReport } from './report-model';
 function failureLine(f: FailureRow): string {
   return f.path === undefined
     ? `- [${f.profile}] chunk ${f.source} (exit ${f.exitCode}, ${f.retryCount} retries): ${f.message}`
-    : `    ${f.path}: ${f.code ?? ''} ${f.message}`.trimEnd();
+    : `    ${f.severity === 'Warning' ? '(warning) ' : ''}${f.path}: ${f.code ?? ''} ${f.message}`.trimEnd();
 }
 
 /** Plain-text body of the completion report. */
@@ -26,6 +26,7 @@ export function renderText(r: RunReport, maxListed: number): string {
     if (p.scanErrors) lines.push(`  Scan errors: ${p.scanErrors}`);
     if (p.error) lines.push(`  Error: ${p.error}`);
     if (p.refused) lines.push(`  Refused: ${p.refused}`);
+    for (const w of (p.warningChunks ?? []).slice(0, maxListed)) lines.push(`  Warning: chunk ${w.source} (exit ${w.exitCode}): ${w.message}`);
     if (p.extrasRemoved) lines.push(`  Extras removed from the destination: ${p.extrasRemoved}`);
     if (p.verify) {
       const v = p.verify;

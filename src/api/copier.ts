@@ -82,11 +82,23 @@ export interface CopierCapabilities {
   liveProgress: boolean;
   /** What of a file besides its data the engine keeps (`CopyOptions.preserve`); absent: data and mtimes only. */
   preserve?: PreserveCapabilities;
+  /**
+   * Honours `CopyOptions.onlyFiles` (a retry of just the files an attempt failed). Absent or
+   * false: the orchestrator retries the whole chunk.
+   */
+  fileList?: boolean;
 }
 
 export interface CopyOptions {
   /** Remove destination entries missing from the source, within the chunk's scope. */
   mirror: boolean;
+  /**
+   * Copy only these files of the chunk (relative to its source directory, '/'-separated, names
+   * as in byte-names.ts): the retry of the files an earlier attempt failed
+   * (`capabilities.fileList`). Every other entry of the chunk is left alone; `mirror` is always
+   * false with it (the chunk's extras were handled by its full attempt). Undefined: the whole chunk.
+   */
+  onlyFiles?: readonly string[];
   /** List what would be copied; write nothing. */
   dryRun: boolean;
   excludeFiles: string[];
@@ -223,6 +235,12 @@ export interface Copier {
   readonly name: string;
   readonly capabilities: CopierCapabilities;
   start(chunk: Chunk, options: CopyOptions): CopyJob;
+  /**
+   * Why this engine cannot be given `relPaths` as `onlyFiles` for `chunk` (robocopy takes only
+   * names in the chunk's own directory, and only names it can carry on a command line);
+   * undefined when it can. Absent: every list is fine (with `capabilities.fileList`).
+   */
+  fileListProblem?(chunk: Chunk, relPaths: readonly string[]): string | undefined;
   /**
    * One bandwidth budget (bytes/s, 0 = unlimited) shared by all of this copier's running jobs,
    * changeable while they run. Declared by `capabilities.sharedBandwidth`: the orchestrator then

@@ -18,6 +18,20 @@ export interface FailedChunkSummary {
   errors: { path: string; code: string; message: string }[];
 }
 
+/**
+ * A file still failing after its chunk's last attempt (a locked or unreadable file), as reported
+ * at the end of a profile. Names read as \xNN where they are not UTF-8 (byte-names.ts).
+ */
+export interface FailedFileSummary {
+  chunkId: string;
+  /** Relative to the profile's source root, '/'-separated. */
+  path: string;
+  /** The engine's reason, `CODE: message`. */
+  error: string;
+  /** `Warning` when the profile's failedFilesSeverity is "warning" and files were the chunk's only problem. */
+  severity: 'Error' | 'Warning';
+}
+
 /** Per-profile totals, as sent at ProfileComplete and repeated in SessionEnd. */
 export interface ProfileSummary {
   profile: string;
@@ -37,6 +51,15 @@ export interface ProfileSummary {
   bytesTotal: number;
   durationMs: number;
   failedChunks: FailedChunkSummary[];
+  /**
+   * Files still failing after their chunk's last attempt: the first 20 (of failed chunks and of
+   * chunks that ended CompleteWithWarnings because of them); `failedFilesTotal` counts them all.
+   * Every one is a FileFailed event and a row of the state database (`history --failed-files`).
+   */
+  failedFiles?: FailedFileSummary[];
+  failedFilesTotal?: number;
+  /** Chunks that ended CompleteWithWarnings, with their engine's message (the first 20; chunksWarning counts them all). */
+  warningChunks?: { chunkId: string; source: string; exitCode: number; message: string }[];
   /** Why the profile could not run at all (snapshot, scan root, engine start), when it could not. */
   error?: string;
   /**
@@ -100,14 +123,15 @@ export interface RunEventPayloads {
   SessionStart: { profiles: string[]; host: string; user: string; version: string; dryRun: boolean; maxConcurrentJobs: number };
   ProfileStart: { profile: string; index: number; source: string; destination: string; engine: string; mirror: boolean };
   ScanComplete: { profile: string; root: string; dirs: number; files: number; bytes: number; errors: number; skippedLinks: number; chunks: number; durationMs: number };
-  ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number; /** Rate fixed for this job (bytes/s) when a budget applies and the engine takes one per job; absent = none of its own. */ bandwidthBytesPerSec?: number };
+  ChunkStart: { profile: string; chunkId: string; kind: ChunkKind; source: string; destination: string; estimatedFiles: number; estimatedBytes: number; attempt: number; /** Rate fixed for this job (bytes/s) when a budget applies and the engine takes one per job; absent = none of its own. */ bandwidthBytesPerSec?: number; /** A retry of only the files the previous attempt failed: how many. */ onlyFiles?: number };
   ChunkProgress: { profile: string; chunkId: string; bytesCopied: number; filesCopied: number };
   /**
    * One attempt ended. filesCopied / bytesCopied are this attempt's own (summing every
    * ChunkComplete of a session gives its totals); `attempt` is 1-based.
    */
   ChunkComplete: { profile: string; chunkId: string; source: string; destination: string; exitCode: number; severity: Severity; filesCopied: number; bytesCopied: number; durationMs: number; message: string; attempt?: number };
-  ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number };
+  /** `onlyFiles`: the next attempt copies only this many files, the ones this attempt failed (absent: the whole chunk). */
+  ChunkRetry: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string; backoffMs: number; onlyFiles?: number };
   ChunkError: { profile: string; chunkId: string; source: string; retryCount: number; exitCode: number; message: string };
   ProfileComplete: ProfileSummary;
   Paused: { suspend: boolean; activeJobs: number };
@@ -129,6 +153,12 @@ export interface RunEventPayloads {
   SessionEnd: { outcome: SessionOutcome; exitCode: number; durationMs: number; filesCopied: number; bytesCopied: number; chunksFailed: number; profiles: ProfileSummary[] };
   /** A chunk's verification found a file whose copy does not match its source (or that changed in the source). */
   VerifyMismatch: VerifyMismatchPayload;
+  /**
+   * One file still failing after its chunk's last attempt, one event per file (a SIEM record
+   * stays small however many fail). `attempts` is the chunk's attempt count; `severity` Warning
+   * when the profile's failedFilesSeverity is "warning" and the chunk ended CompleteWithWarnings.
+   */
+  FileFailed: { profile: string; chunkId: string; path: string; source: string; error: string; attempts: number; severity: 'Error' | 'Warning' };
 }
 
 /** The closed set of event type names. */
@@ -137,7 +167,7 @@ export type RunEventType = keyof RunEventPayloads;
 /** Every event type, in the order a run can emit them; useful for exhaustive checks. */
 export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'SessionStart', 'ProfileStart', 'ScanComplete', 'ChunkStart', 'ChunkProgress', 'VerifyMismatch', 'ChunkComplete',
-  'ChunkRetry', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
+  'ChunkRetry', 'FileFailed', 'ChunkError', 'ProfileComplete', 'Paused', 'Resumed', 'StopRequested', 'Stopped',
   'SnapshotCreated', 'SnapshotDeleted', 'Warning', 'CommandApplied', 'SessionEnd',
 ];
 
@@ -158,6 +188,7 @@ export function eventLevel(event: RunEvent): EventLevel {
     case 'ChunkError': return 'error';
     case 'ChunkRetry': case 'StopRequested': case 'Stopped': case 'Warning': return 'warning';
     case 'VerifyMismatch': return event.data.kind === 'changed-in-source' ? 'warning' : 'error';
+    case 'FileFailed': return event.data.severity === 'Warning' ? 'warning' : 'error';
     case 'ChunkComplete':
       return event.data.severity === 'Success' ? 'info' : event.data.severity === 'Warning' ? 'warning' : 'error';
     case 'ProfileComplete':

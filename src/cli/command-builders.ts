@@ -81,6 +81,7 @@ export function commandBuilders(): Record<string, Builder> {
       .option('interval', { type: 'number', describe: 'Seconds between refreshes of --watch (default 2)' }),
     history: (y) => y
       .option('limit', { type: 'number', default: 20, requiresArg: true, coerce: numberArg('--limit', { min: 1, integer: true }), describe: 'How many sessions' })
+      .option('failed-files', { type: 'string', describe: 'Every file still failing at the end of session SESSION (default: the newest), instead of the list of sessions' })
       .option('state-dir', STATE_DIR),
     log: (y) => y
       .positional('action', { type: 'string', describe: 'show: the per-file log (files.log) of a session | summarize FILE...: totals and failed files of robocopy or rsync logs' })

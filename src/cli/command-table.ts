@@ -62,6 +62,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['robocurse history', 'the last 20 sessions with durations, outcomes and what they copied'],
       ['robocurse history --limit 5 --json', 'the last 5 for scripts'],
+      ['robocurse history --failed-files', 'every file the newest session could not copy (all of them; the summary shows the first 20)'],
     ],
   },
   {

@@ -18,9 +18,23 @@ function profileLines(p: ProfileSummary, dryRun: boolean): string[] {
     for (const e of f.errors.slice(0, 3)) lines.push(`      ${e.code} ${e.path}: ${e.message}`);
   }
   if (p.failedChunks.length > 10) lines.push(`    ... and ${p.failedChunks.length - 10} more failed chunks (see the session log)`);
+  for (const w of (p.warningChunks ?? []).slice(0, 10)) lines.push(`    WARNING ${w.source}, exit ${w.exitCode}: ${w.message}`);
+  if (p.chunksWarning > Math.min(10, p.warningChunks?.length ?? 0)) lines.push(`    ... and ${p.chunksWarning - Math.min(10, p.warningChunks?.length ?? 0)} more chunks with warnings (see the session log)`);
+  lines.push(...failedFileLines(p));
   // What the replica lacks though it was asked for: a Warning an admin must see, not only the log.
   for (const r of (p.replicaProblems ?? []).slice(0, 5)) lines.push(`    NOT KEPT ${r}`);
   if ((p.replicaProblems?.length ?? 0) > 5) lines.push(`    ... and more not kept (see the session log)`);
+  return lines;
+}
+
+/** Files still failing after their chunk's last attempt: the first ones listed, all counted. */
+function failedFileLines(p: ProfileSummary): string[] {
+  const total = p.failedFilesTotal ?? 0;
+  if (total === 0) return [];
+  const listed = p.failedFiles ?? [];
+  const lines = [`    ${formatCount(total)} file(s) still failing after the last attempt${listed.some((f) => f.severity === 'Warning') ? ' (failedFilesSeverity "warning": listed, not failed)' : ''}:`];
+  for (const f of listed) lines.push(`      ${f.severity === 'Warning' ? 'WARNING' : 'FAILED'} ${f.path}: ${f.error}`);
+  if (total > listed.length) lines.push(`      ... and ${formatCount(total - listed.length)} more (robocurse history --failed-files)`);
   return lines;
 }
 

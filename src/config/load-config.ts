@@ -102,6 +102,7 @@ function buildProfile(name: string, p: Raw, global: GlobalConfig, configDir: str
     verify: p.verify ?? 'off',
     verifySample: p.verifySample ?? DEFAULT_VERIFY_SAMPLE,
     verifyMismatch: p.verifyMismatch ?? 'fail',
+    failedFilesSeverity: p.failedFilesSeverity ?? 'error',
     ...selectionOf(p, now),
   };
 }

@@ -93,6 +93,8 @@ export interface ProfileConfig {
   verifySample?: number;
   /** What a verification mismatch does to the chunk: fail it (default) or only warn. */
   verifyMismatch?: 'fail' | 'warn';
+  /** Files still failing after their chunk's last attempt, when they are its only problem: fail it, or end it with warnings. */
+  failedFilesSeverity?: 'error' | 'warning';
 }
 
 /** How much of a chunk's copy is checked: nothing, size+time(+mode), plus a content hash of a sample, or of every file. */

@@ -9,6 +9,8 @@ export interface QueuedChunk {
   notBefore: number;
   lastExitCode?: number;
   lastMessage?: string;
+  /** The next attempt copies only these files of the chunk: the ones the last attempt failed (file-retry.ts). */
+  onlyFiles?: string[];
 }
 
 /**

@@ -11,6 +11,8 @@ import { CircuitBreaker } from './circuit-breaker';
 import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadable } from './preflight';
 import { ChunkQueue, type QueuedChunk } from './chunk-queue';
 import { InProcessDispatcher, type ChunkDispatcher } from './chunk-dispatcher';
+import { FailedFileCollector, filesOnlyWarning, nextAttemptScope, onlyFilesFailed, type FailedFile } from './file-retry';
+import { reportFailedFiles } from './failed-file-report';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { linkHardLinkGroups } from './link-pass';
 import { preserveForRun } from './preserve-for-run';
@@ -446,8 +448,10 @@ export class Orchestrator {
       profile: profile.name, chunkId: q.chunk.id, kind: q.chunk.kind, source: q.chunk.sourcePath,
       destination: q.chunk.destinationPath, estimatedFiles: q.chunk.estimatedFiles, estimatedBytes: q.chunk.estimatedBytes, attempt,
       ...(share > 0 ? { bandwidthBytesPerSec: share } : {}),
+      ...(q.onlyFiles ? { onlyFiles: q.onlyFiles.length } : {}),
     });
     this.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
+    const failedFiles = new FailedFileCollector();
     let job;
     try {
       const roots = this.deps.guardChunkRoots === false ? undefined : { sourceRoot: this.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
@@ -455,17 +459,19 @@ export class Orchestrator {
         ...buildCopyOptions(profile, q.chunk, { dryRun: this.dryRun, bandwidthBytesPerSec: share, logPath, logger: this.deps.logger, destinationCase: this.destinationCase, childLedger: this.deps.childLedger, preserve: this.preserve }),
         ...this.rails.copyOptions(profile, q.chunk),
         onWarning: (code: string, message: string) => this.deps.bus.emit('Warning', { profile: profile.name, code, message }),
-        onFileAction: (a: FileAction) => this.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, this.dryRun, this.now())),
+        onFileAction: (a: FileAction) => { failedFiles.note(a); this.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, this.dryRun, this.now())); },
+        // A file-only attempt never deletes: the chunk's extras were handled by its full attempt.
+        ...(q.onlyFiles ? { onlyFiles: q.onlyFiles, mirror: false } : {}),
       };
       job = this.dispatcher.start({ sessionId: s.sessionId, profile, chunk: q.chunk, attempt, options, roots }, startFailure);
     } catch (err) {
-      const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
+      const active: ActiveJob = { id, job: undefined as never, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath, onlyFiles: q.onlyFiles };
       this.deps.logger.warn({ chunkId: q.chunk.id, err }, `chunk ${q.chunk.id} failed to start`);
       this.finishedJobs.push({ active, result: startFailure(err) });
       this.scheduleTick();
       return;
     }
-    const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath };
+    const active: ActiveJob = { id, job, chunk: q.chunk, retryCount: q.retryCount, attempt, startedAt: this.now(), logPath, onlyFiles: q.onlyFiles, failedFiles };
     s.activeJobs.set(id, active);
     this.bandwidth.started(id, job, profile, share);
     this.redistributeBandwidth();
@@ -509,28 +515,33 @@ export class Orchestrator {
       exitCode: result.exitCode, severity: sev, filesCopied: result.stats.filesCopied, bytesCopied: result.stats.bytesCopied,
       durationMs, message: result.exitMeaning.message, attempt: active.attempt,
     });
-    if (status === 'Failed') {
-      this.handleFailedChunk(active, result);
-    } else {
-      s.completedChunks.push({ chunk: active.chunk, status, result, retryCount: active.retryCount });
-      // Its high-water mark is done with; dropped here, not by a scan of every finished chunk
-      // per tick (that was O(chunks²): seconds of CPU for 10,000 chunks).
-      this.chunkBytes.delete(active.chunk.id);
-      s.completedCount++;
-      this.finishedBytes += active.chunk.estimatedBytes;
-      this.finishedFiles += active.chunk.estimatedFiles;
-      this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt, this.ledger.get(active.chunk.id));
-      this.rails.chunkCompleted(profile, active.chunk);
-      this.breaker?.chunkCompleted();
-    }
+    if (status === 'Failed') this.handleFailedChunk(active, result);
+    else this.completeChunk(active, status, result);
     this.redistributeBandwidth();
     return result;
   }
 
+  /** Records a chunk as done (with warnings: `failedFiles` are files still failing that the profile lets pass). */
+  private completeChunk(active: ActiveJob, status: 'Complete' | 'CompleteWithWarnings', result: CopyResult, failedFiles?: FailedFile[]): void {
+    const s = this.state;
+    const profile = s.currentProfile!;
+    s.completedChunks.push({ chunk: active.chunk, status, result, retryCount: active.retryCount, ...(failedFiles ? { failedFiles } : {}) });
+    // Its high-water mark is done with; dropped here, not by a scan of every finished chunk
+    // per tick (that was O(chunks²): seconds of CPU for 10,000 chunks).
+    this.chunkBytes.delete(active.chunk.id);
+    s.completedCount++;
+    this.finishedBytes += active.chunk.estimatedBytes;
+    this.finishedFiles += active.chunk.estimatedFiles;
+    this.journal.chunkFinished(profile.name, active.chunk, status, result, active.attempt, this.ledger.get(active.chunk.id), failedFiles);
+    if (failedFiles) reportFailedFiles(this.deps.bus, profile.name, active.chunk, failedFiles, active.attempt, 'Warning');
+    this.rails.chunkCompleted(profile, active.chunk);
+    this.breaker?.chunkCompleted();
+  }
+
   /** Adds one attempt's counts to its chunk's totals, in memory and in the journal. */
-  private bookAttempt(active: Pick<ActiveJob, 'chunk' | 'attempt' | 'startedAt'>, result: CopyResult): void {
-    const totals = this.ledger.add(active.chunk.id, result.stats);
-    this.journal.attemptFinished?.(this.state.currentProfile!.name, active.chunk, { attempt: active.attempt, startedAt: active.startedAt, result, totals });
+  private bookAttempt(active: Pick<ActiveJob, 'chunk' | 'attempt' | 'startedAt' | 'onlyFiles'>, result: CopyResult): void {
+    const totals = this.ledger.add(active.chunk.id, result.stats, active.onlyFiles !== undefined);
+    this.journal.attemptFinished?.(this.state.currentProfile!.name, active.chunk, { attempt: active.attempt, startedAt: active.startedAt, result, totals, ...(active.onlyFiles ? { onlyFiles: active.onlyFiles.length } : {}) });
   }
 
   /**
@@ -547,18 +558,24 @@ export class Orchestrator {
     const s = this.state;
     const profile = s.currentProfile!;
     const retryCount = active.retryCount + 1;
+    const failed = active.failedFiles?.list() ?? [];
     if (retryCount < profile.retry.maxAttempts && result.exitMeaning.shouldRetry && !this.breaker?.tripped) {
       const backoffMs = Math.min(profile.retry.backoffSeconds * 1000 * 2 ** (retryCount - 1), profile.retry.maxBackoffSeconds * 1000);
       const now = this.now();
-      this.queue.enqueue({ chunk: active.chunk, retryCount, notBefore: now + backoffMs, lastExitCode: result.exitCode, lastMessage: result.exitMeaning.message }, now);
-      this.deps.logger.warn({ chunkId: active.chunk.id }, `chunk ${active.chunk.id} failed, retrying (${retryCount}/${profile.retry.maxAttempts - 1}) in ${Math.round(backoffMs / 1000)} s`);
+      const scope = nextAttemptScope(this.deps.copierFor(profile.engine), active.chunk, result, failed);
+      this.queue.enqueue({ chunk: active.chunk, retryCount, notBefore: now + backoffMs, lastExitCode: result.exitCode, lastMessage: result.exitMeaning.message, ...(scope.files ? { onlyFiles: scope.files } : {}) }, now);
+      this.deps.logger.warn({ chunkId: active.chunk.id, onlyFiles: scope.files?.length }, `chunk ${active.chunk.id} failed, retrying (${retryCount}/${profile.retry.maxAttempts - 1}) in ${Math.round(backoffMs / 1000)} s: ${scope.files ? `only its ${scope.reason}` : `the whole chunk (${scope.reason})`}`);
       this.deps.bus.emit('ChunkRetry', {
         profile: profile.name, chunkId: active.chunk.id, source: active.chunk.sourcePath, retryCount,
-        exitCode: result.exitCode, message: result.exitMeaning.message, backoffMs,
+        exitCode: result.exitCode, message: result.exitMeaning.message, backoffMs, ...(scope.files ? { onlyFiles: scope.files.length } : {}),
       });
       return;
     }
-    this.failForGood(active.chunk, result, retryCount, active.attempt);
+    if (profile.failedFilesSeverity === 'warning' && onlyFilesFailed(result, failed)) {
+      this.completeChunk(active, 'CompleteWithWarnings', filesOnlyWarning(result, failed, active.attempt), failed);
+      return;
+    }
+    this.failForGood(active.chunk, result, retryCount, active.attempt, failed.length > 0 ? failed : undefined);
     const tripped = this.breaker?.chunkFailed(result.exitMeaning.message);
     if (tripped) this.tripProfile(tripped);
   }
@@ -574,20 +591,21 @@ export class Orchestrator {
   }
 
   /** Records a chunk as failed for good: counted, reported (ChunkError) and journaled. */
-  private failForGood(chunk: Chunk, result: CopyResult, retryCount: number, attempt: number): void {
+  private failForGood(chunk: Chunk, result: CopyResult, retryCount: number, attempt: number, failedFiles?: FailedFile[]): void {
     const s = this.state;
     const profile = s.currentProfile!;
-    s.failedChunks.push({ chunk, status: 'Failed', result, retryCount });
+    s.failedChunks.push({ chunk, status: 'Failed', result, retryCount, ...(failedFiles ? { failedFiles } : {}) });
     this.chunkBytes.delete(chunk.id);
     s.completedCount++;
     this.finishedBytes += chunk.estimatedBytes;
     this.finishedFiles += chunk.estimatedFiles;
     this.deps.logger.error({ chunkId: chunk.id, exitCode: result.exitCode }, `chunk ${chunk.id} failed permanently after ${retryCount} attempt(s): ${result.exitMeaning.message}`);
+    if (failedFiles) reportFailedFiles(this.deps.bus, profile.name, chunk, failedFiles, attempt, 'Error');
     this.deps.bus.emit('ChunkError', {
       profile: profile.name, chunkId: chunk.id, source: chunk.sourcePath, retryCount,
       exitCode: result.exitCode, message: result.exitMeaning.message,
     });
-    this.journal.chunkFinished(profile.name, chunk, 'Failed', result, attempt, this.ledger.get(chunk.id));
+    this.journal.chunkFinished(profile.name, chunk, 'Failed', result, attempt, this.ledger.get(chunk.id), failedFiles);
   }
 
   /**

@@ -2,9 +2,11 @@ import type { FailedChunkSummary, ProfileResult, ProfileSummary } from '../api';
 import { displayNames } from '../fs/display-names';
 import type { ChunkTotals } from '../report/chunk-totals';
 import type { FinishedChunk } from './types';
+import { failedFilesOf } from './failed-file-report';
 
 const MAX_ERRORS_PER_CHUNK = 5;
 const MAX_REPLICA_PROBLEMS = 20;
+const MAX_WARNING_CHUNKS = 20;
 
 /** Totals of one profile from its finished chunks. */
 export function summarizeProfile(input: {
@@ -35,6 +37,7 @@ export function summarizeProfile(input: {
     message: f.result?.exitMeaning.message ?? 'failed',
     errors: (f.result?.errors ?? []).slice(0, MAX_ERRORS_PER_CHUNK),
   }));
+  const failedFiles = failedFilesOf([...input.failed, ...input.completed]);
   let result: ProfileResult;
   if (input.error || input.refused || input.circuitBreaker || input.failed.length > 0) result = 'Failed';
   else if (input.stopped) result = 'Stopped';
@@ -56,12 +59,21 @@ export function summarizeProfile(input: {
     bytesTotal: input.bytesTotal,
     durationMs: input.durationMs,
     failedChunks,
+    ...(failedFiles.total > 0 ? { failedFiles: failedFiles.listed, failedFilesTotal: failedFiles.total } : {}),
+    ...(warn > 0 ? { warningChunks: warningChunksOf(input.completed) } : {}),
     scanErrors: input.scanErrors,
     ...(input.error ? { error: input.error } : {}),
     ...(input.refused ? { refused: input.refused } : {}),
     ...(input.replicaProblems?.length ? { replicaProblems: input.replicaProblems.slice(0, MAX_REPLICA_PROBLEMS) } : {}),
     ...(input.circuitBreaker ? { circuitBreaker: input.circuitBreaker } : {}),
   });
+}
+
+/** The first MAX_WARNING_CHUNKS chunks that ended with warnings, with their messages. */
+function warningChunksOf(completed: FinishedChunk[]): NonNullable<ProfileSummary['warningChunks']> {
+  return completed.filter((c) => c.status === 'CompleteWithWarnings').slice(0, MAX_WARNING_CHUNKS).map((c) => ({
+    chunkId: c.chunk.id, source: c.chunk.sourcePath, exitCode: c.result?.exitCode ?? 0, message: c.result?.exitMeaning.message ?? 'completed with warnings',
+  }));
 }
 
 /** Session outcome from its profiles: a fatal profile error outranks failures, which outrank stops. */

@@ -2,6 +2,7 @@ import type { Chunk, CopyResult, ProfileSummary, RunEvent } from '../api';
 import type { ProfileConfig } from '../config/types';
 import type { SourceDevice } from './source-device';
 import type { ChunkTotals } from '../report/chunk-totals';
+import type { FailedFile } from './file-retry';
 
 /** One finished (or killed) attempt of a chunk, with the chunk's totals after it. */
 export interface AttemptRecord {
@@ -10,6 +11,8 @@ export interface AttemptRecord {
   startedAt: number;
   result: CopyResult;
   totals: ChunkTotals;
+  /** A file-only attempt: how many files it was limited to. */
+  onlyFiles?: number;
 }
 
 /**
@@ -22,8 +25,11 @@ export interface RunJournal {
   beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string };
   /** `logPath`: the engine log this attempt writes, when it writes one. */
   chunkStarted(profile: string, chunk: Chunk, attempt: number, logPath?: string): void;
-  /** `totals`: the chunk's counts over all its attempts in this run (undefined: it never ran). */
-  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number, totals?: ChunkTotals): void;
+  /**
+   * `totals`: the chunk's counts over all its attempts in this run (undefined: it never ran);
+   * `failedFiles`: every file its last attempt still failed (kept in full: history --failed-files).
+   */
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number, totals?: ChunkTotals, failedFiles?: readonly FailedFile[]): void;
   /** Every attempt's own counts, also of attempts that are retried or killed. */
   attemptFinished?(profile: string, chunk: Chunk, a: AttemptRecord): void;
   endProfile(summary: ProfileSummary): void;

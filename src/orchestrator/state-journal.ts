@@ -7,6 +7,8 @@ import type { ChunkTotals } from '../report/chunk-totals';
 import type { ChunkHistoryRow } from '../state/chunk-history';
 import type { AttemptRecord, RunJournal } from './run-journal';
 import type { SourceDevice } from './source-device';
+import type { FailedFile } from './file-retry';
+import { rootRelative } from './failed-file-report';
 
 /** Events are written in batches: one transaction per event would cost an fsync each. */
 const EVENT_FLUSH_MS = 250;
@@ -60,7 +62,7 @@ export class StateJournal implements RunJournal {
     this.queueChunkWrite(() => this.store.markChunkRunning(id, chunk.id, attempt, logPath));
   }
 
-  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, _attempts?: number, totals?: ChunkTotals): void {
+  chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts?: number, totals?: ChunkTotals, failedFiles?: readonly FailedFile[]): void {
     const id = this.runId(profile);
     const base = {
       exitCode: result.exitCode, severity: result.exitMeaning.severity, durationMs: result.durationMs,
@@ -69,6 +71,10 @@ export class StateJournal implements RunJournal {
     };
     if (status === 'Failed') this.queueChunkWrite(() => this.store.markChunkFailed(id, chunk.id, { ...base, message: result.exitMeaning.message }));
     else this.queueChunkWrite(() => this.store.markChunkDone(id, chunk.id, { ...base, message: result.exitMeaning.message, engine: this.cfg.profiles.find((p) => p.name === profile)?.engine }));
+    // Also with none: a chunk retried by hand (retry-chunk) that now completes has none left.
+    const severity = status === 'Failed' ? 'Error' : 'Warning';
+    const rows = (failedFiles ?? []).map((f) => ({ path: rootRelative(chunk, f), error: f.error, severity, attempts: attempts ?? totals?.attempts ?? 1 } as const));
+    this.queueChunkWrite(() => this.store.replaceFailedFiles(id, chunk.id, rows));
   }
 
   attemptFinished(profile: string, chunk: Chunk, a: AttemptRecord): void {
@@ -77,6 +83,7 @@ export class StateJournal implements RunJournal {
     this.queueChunkWrite(() => this.store.recordAttempt(id, chunk.id, {
       attempt: a.attempt, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date().toISOString(), durationMs: r.durationMs, exitCode: r.exitCode,
       severity: r.exitMeaning.severity, killed: r.killed, message: r.exitMeaning.message, stats: r.stats, totals: a.totals,
+      ...(a.onlyFiles !== undefined ? { onlyFiles: a.onlyFiles } : {}),
     }));
   }
 

@@ -2,6 +2,7 @@ import type { Chunk, CopyJob, CopyResult, DirTree, ProfileResult, ProfileSummary
 import type { ProfileConfig } from '../config/types';
 import type { DeletionReport } from './safety-rails';
 import type { FileReport } from '../files-log/file-report';
+import type { FailedFile, FailedFileCollector } from './file-retry';
 
 export type Phase = 'Idle' | 'Snapshot' | 'Scanning' | 'Replicating' | 'Complete' | 'Stopped' | 'Failed';
 
@@ -17,6 +18,10 @@ export interface ActiveJob {
   attempt: number;
   startedAt: number;
   logPath?: string;
+  /** This attempt copies only these files (a file-only retry, file-retry.ts). */
+  onlyFiles?: string[];
+  /** The files this attempt fails, as its engine reports them. */
+  failedFiles?: FailedFileCollector;
 }
 
 /** A finished chunk (complete, with warnings, or failed for good). */
@@ -25,6 +30,8 @@ export interface FinishedChunk {
   status: ChunkStatus;
   result?: CopyResult;
   retryCount: number;
+  /** Files its last attempt failed (failed chunks, and chunks that are warnings because of them). */
+  failedFiles?: FailedFile[];
 }
 
 /** The spec's OrchestrationState, in TypeScript form. */

@@ -20,9 +20,19 @@ export function noTotals(): ChunkTotals {
   };
 }
 
-/** The totals after one more attempt with `stats`. Pure. */
-export function addAttempt(prev: ChunkTotals | undefined, stats: CopyStats): ChunkTotals {
+/**
+ * The totals after one more attempt with `stats`. Pure. A file-only attempt (`fileOnly`: the
+ * retry of just the files the previous attempt failed) looked at those files alone, so what it
+ * found up to date adds to what the chunk's earlier attempts found, instead of replacing it.
+ */
+export function addAttempt(prev: ChunkTotals | undefined, stats: CopyStats, fileOnly = false): ChunkTotals {
   const p = prev ?? noTotals();
+  if (fileOnly && prev) {
+    return {
+      ...sumOf(p, stats, ['filesCopied', 'bytesCopied', 'filesSkipped', 'bytesSkipped', 'extrasRemoved', 'dirsCreated']),
+      attempts: p.attempts + 1, filesFailed: stats.filesFailed, bytesFailed: stats.bytesFailed,
+    };
+  }
   return {
     attempts: p.attempts + 1,
     filesCopied: p.filesCopied + stats.filesCopied,
@@ -36,13 +46,21 @@ export function addAttempt(prev: ChunkTotals | undefined, stats: CopyStats): Chu
   };
 }
 
+type Counter = Exclude<keyof ChunkTotals, 'attempts'>;
+
+function sumOf(p: ChunkTotals, stats: CopyStats, keys: Counter[]): Record<Counter, number> {
+  const out = { ...p } as Record<Counter, number>;
+  for (const k of keys) out[k] = p[k] + stats[k];
+  return out;
+}
+
 /** Keeps each chunk's totals while a profile runs; one per profile run, nothing global. */
 export class AttemptLedger {
   private readonly totals = new Map<string, ChunkTotals>();
 
-  /** Books one finished (or killed) attempt of `chunkId`; returns the chunk's new totals. */
-  add(chunkId: string, stats: CopyStats): ChunkTotals {
-    const t = addAttempt(this.totals.get(chunkId), stats);
+  /** Books one finished (or killed) attempt of `chunkId` (`fileOnly`: see addAttempt); returns the chunk's new totals. */
+  add(chunkId: string, stats: CopyStats, fileOnly = false): ChunkTotals {
+    const t = addAttempt(this.totals.get(chunkId), stats, fileOnly);
     this.totals.set(chunkId, t);
     return t;
   }

@@ -26,11 +26,11 @@ export function recordAttempt(ctx: StoreContext, profileRunId: number, chunkId: 
   ctx.write(() => {
     ctx.stmt(
       `INSERT OR REPLACE INTO chunk_attempts(profile_run_id, chunk_id, attempt, started_at, finished_at, duration_ms, exit_code,
-         severity, killed, files_copied, bytes_copied, files_skipped, bytes_skipped, files_failed, extras_removed, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         severity, killed, files_copied, bytes_copied, files_skipped, bytes_skipped, files_failed, extras_removed, message, only_files)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(profileRunId, chunkId, a.attempt, a.startedAt ?? null, a.finishedAt ?? ctx.now(), Math.round(a.durationMs), a.exitCode, a.severity,
       a.killed ? 1 : 0, a.stats.filesCopied, a.stats.bytesCopied, a.stats.filesSkipped, a.stats.bytesSkipped, a.stats.filesFailed,
-      a.stats.extrasRemoved, a.message === undefined ? null : displayName(a.message));
+      a.stats.extrasRemoved, a.message === undefined ? null : displayName(a.message), a.onlyFiles ?? null);
     ctx.stmt('UPDATE chunks SET files_copied = ?, bytes_copied = ?, files_skipped = ? WHERE profile_run_id = ? AND chunk_id = ?')
       .run(a.totals.filesCopied, a.totals.bytesCopied, a.totals.filesSkipped, profileRunId, chunkId);
   });
@@ -39,7 +39,7 @@ export function recordAttempt(ctx: StoreContext, profileRunId: number, chunkId: 
 interface Row {
   chunk_id: string; attempt: number; started_at: string | null; finished_at: string; duration_ms: number | null; exit_code: number | null;
   severity: string | null; killed: number; files_copied: number; bytes_copied: number; files_skipped: number; bytes_skipped: number;
-  files_failed: number; extras_removed: number; message: string | null;
+  files_failed: number; extras_removed: number; message: string | null; only_files: number | null;
 }
 
 /** The attempts of a profile run (of one chunk, when given), in order. */
@@ -51,6 +51,6 @@ export function listAttempts(ctx: StoreContext, profileRunId: number, chunkId?: 
     chunkId: r.chunk_id, attempt: r.attempt, startedAt: r.started_at, finishedAt: r.finished_at, durationMs: r.duration_ms,
     exitCode: r.exit_code, severity: r.severity, killed: r.killed === 1, filesCopied: r.files_copied, bytesCopied: r.bytes_copied,
     filesSkipped: r.files_skipped, bytesSkipped: r.bytes_skipped, filesFailed: r.files_failed, extrasRemoved: r.extras_removed,
-    message: r.message,
+    message: r.message, ...(r.only_files !== null ? { onlyFiles: r.only_files } : {}),
   }));
 }

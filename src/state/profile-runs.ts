@@ -102,6 +102,14 @@ export function beginProfileRun(
          FROM (SELECT * FROM chunks WHERE profile_run_id = ? AND status IN ('Complete', 'CompleteWithWarnings', 'Skipped')) AS o
          WHERE chunks.profile_run_id = ? AND chunks.chunk_id = o.chunk_id`,
       ).run(base.id, id);
+      // A carried chunk that ended with warnings keeps the files it could not copy (failedFilesSeverity
+      // "warning"): history --failed-files of the resumed session lists them too.
+      ctx.stmt(
+        `INSERT INTO failed_files(profile_run_id, chunk_id, path, error, severity, attempts)
+         SELECT ?, f.chunk_id, f.path, f.error, f.severity, f.attempts FROM failed_files f
+           JOIN chunks c ON c.profile_run_id = ? AND c.chunk_id = f.chunk_id AND c.status = 'Skipped'
+          WHERE f.profile_run_id = ?`,
+      ).run(id, id, base.id);
       for (const r of ctx.stmt("SELECT chunk_id FROM chunks WHERE profile_run_id = ? AND status = 'Skipped'").all(id) as { chunk_id: string }[]) {
         completedChunkIds.add(r.chunk_id);
       }

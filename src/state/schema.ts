@@ -212,6 +212,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE profile_runs ADD COLUMN files_skipped INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    description: 'failed files: every file still failing after its chunk\'s last attempt; file-only attempts',
+    sql: `
+      -- Every file a chunk's last attempt could not copy (a failed chunk, or one that ended
+      -- CompleteWithWarnings under failedFilesSeverity "warning"): the complete list behind
+      -- robocurse history --failed-files, where summaries show only the first ones.
+      CREATE TABLE failed_files (
+        profile_run_id INTEGER NOT NULL,
+        chunk_id       TEXT NOT NULL,
+        path           TEXT NOT NULL,
+        error          TEXT NOT NULL,
+        severity       TEXT NOT NULL,
+        attempts       INTEGER NOT NULL,
+        PRIMARY KEY (profile_run_id, chunk_id, path)
+      ) WITHOUT ROWID;
+      -- How many files an attempt was limited to (a retry of only the files the previous one failed).
+      ALTER TABLE chunk_attempts ADD COLUMN only_files INTEGER;
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

@@ -7,6 +7,7 @@ import * as commands from './command-queue';
 import * as dashboard from './dashboard-queries';
 import type { LockHolder } from './errors';
 import * as events from './event-log';
+import * as failedFiles from './failed-files';
 import { openDatabase, type OpenDatabaseOptions } from './open-database';
 import { currentOwner } from './process-identity';
 import * as locks from './profile-lock';
@@ -99,6 +100,12 @@ export class StateStore {
 
   /** Records one attempt of a chunk and sets the chunk's counts to its totals over its attempts. */
   recordAttempt(profileRunId: number, chunkId: string, attempt: AttemptInput): void { attempts.recordAttempt(this.ctx, profileRunId, chunkId, attempt); }
+
+  /** Sets the files a chunk's last attempt still failed (none: clears them). */
+  replaceFailedFiles(profileRunId: number, chunkId: string, files: Parameters<typeof failedFiles.replaceFailedFiles>[3]): void { failedFiles.replaceFailedFiles(this.ctx, profileRunId, chunkId, files); }
+
+  /** Every file still failing at the end of a session's chunks. */
+  listFailedFiles(sessionId: string): failedFiles.FailedFileRow[] { return failedFiles.listFailedFiles(this.ctx, sessionId); }
 
   /** The attempts of a profile run (of one chunk, when given), in order. */
   listAttempts(profileRunId: number, chunkId?: string): AttemptRecordRow[] { return attempts.listAttempts(this.ctx, profileRunId, chunkId); }

@@ -227,6 +227,8 @@ export interface AttemptInput {
   stats: { filesCopied: number; bytesCopied: number; filesSkipped: number; bytesSkipped: number; filesFailed: number; extrasRemoved: number };
   /** The chunk's counts over all its attempts so far (src/report/chunk-totals.ts). */
   totals: { filesCopied: number; bytesCopied: number; filesSkipped: number };
+  /** The attempt copied only this many files (a retry of the files the previous attempt failed). */
+  onlyFiles?: number;
 }
 
 /** A stored attempt (`chunk_attempts`). */
@@ -246,4 +248,6 @@ export interface AttemptRecordRow {
   filesFailed: number;
   extrasRemoved: number;
   message: string | null;
+  /** A file-only attempt: how many files it was limited to. */
+  onlyFiles?: number;
 }

@@ -319,6 +319,27 @@ export function runCopierContract(name: string, setup: () => Promise<CopierContr
       if (mirror) expect(files).to.include.members(['kept.log', 'skip/kept.txt']);
     });
 
+    for (const below of [true, false]) {
+      it(`onlyFiles copies just the listed files and deletes nothing, also under mirror (capabilities.fileList; ${below ? 'a chunk below the root' : 'the root chunk'})`, async function () {
+        // Skipped for engines that declare no file list (their retries copy the whole chunk) and for
+        // engines without real I/O (simulated): there is nothing to list.
+        if (!copier.capabilities.fileList || !subject.supportsRealIo) this.skip();
+        const [from, to] = below ? [path.join(src, 'part'), path.join(dst, 'part')] : [src, dst];
+        makeTree(from, BASIC);
+        makeTree(to, { 'extra.txt': 'x', 'a.txt': 'stale' });
+        const chunk = makeChunk(from, to, 'tree', below ? 'part' : '');
+        // Nested names where the engine takes them (robocopy names only files of the chunk's own directory).
+        const nested = ['a.txt', 'nested/deeper/c.bin'];
+        const list = copier.fileListProblem?.(chunk, nested) ? ['a.txt', 'with space é.bin'] : nested;
+        const r = await start(chunk, makeOptions({ mirror: true, onlyFiles: list })).done;
+        expectOk(r);
+        expect([...listFiles(to).keys()].sort()).to.deep.equal([...list, 'extra.txt'].sort());
+        for (const f of list) expect(fs.readFileSync(path.join(to, f)).equals(fs.readFileSync(path.join(from, f))), f).to.equal(true);
+        expect(r.stats.filesCopied).to.equal(list.length);
+        expect(r.stats.extrasRemoved).to.equal(0);
+      });
+    }
+
     it('a missing source gives an Error or Fatal result, not a rejection', async function () {
       // Skipped only for engines without real I/O (simulated): they never read the source, so a missing one cannot fail them.
       if (!subject.supportsRealIo) this.skip();

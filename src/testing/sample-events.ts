@@ -30,6 +30,7 @@ export function samplePayloads(): RunEventPayloads {
     ChunkComplete: { profile: 'docs', chunkId: 'docs:tree:hr', source: `${src}/hr`, destination: `${dst}/hr`, exitCode: 1, severity: 'Warning', filesCopied: 10, bytesCopied: 2048, durationMs: 1200, message: 'Some files were copied; "quotes" \\ and ] brackets' },
     ChunkRetry: { profile: 'docs', chunkId: 'docs:tree:finance', source: `${src}/finance`, retryCount: 1, exitCode: 8, message: 'Some files could not be copied\nsecond line', backoffMs: 5000 },
     ChunkError: { profile: 'docs', chunkId: 'docs:tree:finance', source: `${src}/finance`, retryCount: 3, exitCode: 16, message: 'Fatal error' },
+    FileFailed: { profile: 'docs', chunkId: 'docs:tree:finance', path: 'finance/locked "q4".xlsx', source: `${src}/finance/locked "q4".xlsx`, error: 'ERROR 32: The process cannot access the file because it is being used by another process.', attempts: 3, severity: 'Error' },
     ProfileComplete: sampleProfileSummary('docs'),
     Paused: { suspend: false, activeJobs: 2 },
     Resumed: { activeJobs: 2, pausedMs: 1500 },

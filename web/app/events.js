@@ -9,11 +9,12 @@ export function describe(e) {
     case 'SessionStart': return `Session started: ${(d.profiles ?? []).join(', ')} (${d.maxConcurrentJobs} jobs${d.dryRun ? ', dry run' : ''})`;
     case 'ProfileStart': return `Profile ${d.profile}: ${d.source} → ${d.destination} (${d.engine})`;
     case 'ScanComplete': return `Scanned ${d.profile}: ${d.files} files, ${bytes(d.bytes)} in ${d.chunks} chunks${d.errors ? `, ${d.errors} unreadable` : ''}`;
-    case 'ChunkStart': return `Started ${d.source} (attempt ${d.attempt})`;
+    case 'ChunkStart': return `Started ${d.source} (attempt ${d.attempt}${d.onlyFiles ? `, only its ${d.onlyFiles} failed file(s)` : ''})`;
     case 'ChunkProgress': return `Progress ${d.chunkId}: ${bytes(d.bytesCopied)}`;
     case 'ChunkComplete': return `${d.severity === 'Success' ? 'Copied' : d.severity} ${d.source}: ${d.filesCopied} files, ${bytes(d.bytesCopied)} in ${duration(d.durationMs)}${d.severity !== 'Success' ? ` — ${d.message}` : ''}`;
     case 'ChunkRetry': return `Retry ${d.retryCount} of ${d.source} in ${duration(d.backoffMs)}: ${d.message}`;
     case 'ChunkError': return `Failed ${d.source} after ${d.retryCount} attempt(s): ${d.message}`;
+    case 'FileFailed': return `${d.severity === 'Warning' ? 'Still failing (warning)' : 'Still failing'} after ${d.attempts} attempt(s): ${d.path}: ${d.error}`;
     case 'ProfileComplete': return `Profile ${d.profile}: ${d.result} (${d.chunksOk} ok, ${d.chunksWarning} warnings, ${d.chunksFailed} failed)`;
     case 'Paused': return d.suspend ? 'Suspended: running chunks frozen' : 'Paused: no new chunks start';
     case 'Resumed': return `Resumed after ${duration(d.pausedMs)}`;

@@ -1,4 +1,5 @@
 import { renderHistoryJson, renderHistoryText } from '../../report/render-history';
+import { renderFailedFilesJson, renderFailedFilesText } from '../../report/render-failed-files';
 import { renderStatusJson, renderStatusText } from '../../report/render-status';
 import { StateStore } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -18,9 +19,16 @@ export async function withStore<T>(args: StateDirArgs, io: CliIo, f: (store: Sta
 }
 
 /** `robocurse history`: recent sessions and their outcomes. */
-export async function historyCommand(args: StateDirArgs & { limit: number }, io: CliIo): Promise<ExitCode> {
+export async function historyCommand(args: StateDirArgs & { limit: number; failedFiles?: string }, io: CliIo): Promise<ExitCode> {
   try {
-    const out = await withStore(args, io, (s) => {
+    const out = await withStore(args, io, (s, stateDir) => {
+      if (args.failedFiles !== undefined) {
+        const wanted = args.failedFiles.trim();
+        const run = wanted ? s.getRun(wanted) : s.lastRun();
+        if (!run) throw new UsageError(wanted ? `--failed-files ${wanted}: no such session in ${stateDir}` : `no runs recorded yet in ${stateDir}`);
+        const rows = s.listFailedFiles(run.sessionId);
+        return args.json ? renderFailedFilesJson(run.sessionId, rows) : renderFailedFilesText(run.sessionId, rows);
+      }
       const entries = s.history(args.limit);
       return args.json ? renderHistoryJson(entries) : renderHistoryText(entries);
     });

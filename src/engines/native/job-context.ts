@@ -8,6 +8,7 @@ import type { Gate } from './gate';
 import type { HardLinkTracker } from './hard-links';
 import { keepBits } from './keep-flags';
 import type { Limiter } from './limiter';
+import type { OnlyFiles } from './only-files';
 import type { ResolvedNativeOptions } from './native-options';
 import type { ProgressMeter } from './progress-meter';
 import type { Tally } from './tally';
@@ -40,6 +41,8 @@ export interface JobContext {
   readonly tempTags: TempTags;
   /** Mirror deletions: counted against maxDeletes and reported (deletion-budget.ts). */
   readonly deletions: DeletionBudget;
+  /** A file-only attempt: the files it copies (CopyOptions.onlyFiles); it lists no extras and deletes nothing. */
+  readonly only?: OnlyFiles;
   /** Files the size or age filters leave out (not copied, and as extras not deleted). */
   readonly sizeAge?: SizeAgeFilter;
   /** What is kept besides the data (CopyOptions.preserve, or the defaults). */

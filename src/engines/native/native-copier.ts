@@ -37,6 +37,8 @@ export class NativeCopier implements Copier {
   readonly name = 'native';
   readonly capabilities: CopierCapabilities = {
     suspend: true, liveBandwidth: true, sharedBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
+    // onlyFiles: the walk opens only the listed files' directories (only-files.ts).
+    fileList: true,
   };
   /** The engine-wide bandwidth budget every job takes from (rate 0 = unlimited). */
   readonly sharedBandwidth: TokenBucket;

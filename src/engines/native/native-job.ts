@@ -19,6 +19,7 @@ import { DeletionBudget } from './deletion-budget';
 import { HardLinkTracker } from './hard-links';
 import { sourceKeepsXattrs, processUmask } from './job-facts';
 import { defaultPreserve } from '../../config/preserve';
+import { OnlyFiles } from './only-files';
 import { canChown, canMknod } from '../../fs/privilege';
 
 /** One running native copy of one chunk. */
@@ -39,7 +40,9 @@ export class NativeJob implements CopyJob {
     const logger = options.logger.child({ engine: 'native', chunk: chunk.id });
     const ctx: JobContext = {
       chunk, opts, logger,
-      mirror: options.mirror,
+      // A file-only attempt never deletes, whatever it is given (the chunk's full attempt did).
+      mirror: options.mirror && options.onlyFiles === undefined,
+      ...(options.onlyFiles ? { only: new OnlyFiles(options.onlyFiles) } : {}),
       dryRun: options.dryRun,
       matcher: makeExcludeMatcher(
         { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive, includeFiles: options.includeFiles },

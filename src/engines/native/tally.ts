@@ -44,7 +44,9 @@ export class Tally {
     this.failures++;
     if (isFile) { this.stats.filesFailed++; this.stats.bytesFailed += bytes; }
     if (this.errors.length < this.maxErrors) this.errors.push({ path, code, message });
-    this.report({ action: 'fail', relPath: rawPath, ...(isFile && bytes > 0 ? { size: bytes } : {}), error: `${code}: ${message}` });
+    // Node's messages start with the code already ("EACCES: permission denied, ...").
+    const error = message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
+    this.report({ action: 'fail', relPath: rawPath, ...(isFile && bytes > 0 ? { size: bytes } : {}), error });
     this.logger.warn({ path, code, err: message }, 'native copy: failed');
   }
 

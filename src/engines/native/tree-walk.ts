@@ -282,6 +282,9 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
   const listing: Sorted = { files: [], subdirs: [], extras: [], caseRenames: [] };
   for (const e of srcEntries) {
     const r = joinRel(rel, e.name);
+    // A file-only attempt: only the listed files and the directories on their way.
+    const pick = ctx.only?.pick(r);
+    if (pick === 'none' || (pick === 'some' && e.type !== 'dir')) continue;
     const k = key(e.name);
     // Whatever the destination holds under a source name is never an extra of this directory:
     // an excluded name is kept, and a files-only chunk leaves subdirectories (and what is in
@@ -328,7 +331,8 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
   }
   // What is left in `dest` has no source counterpart: extras, unless excluded (robocopy keeps
   // excluded destination entries under /MIR) or, for files-only chunks, a directory. Our own
-  // stale temp files are removed separately.
+  // stale temp files are removed separately. A file-only attempt looks at its files alone.
+  if (ctx.only) return listing;
   for (const d of dest.values()) {
     if (d.type === 'file' && isTempName(d.name)) continue;
     if (d.type === 'dir') {

@@ -44,6 +44,11 @@ export interface RobocopyArgsInput {
   excludeAttributes?: string;
   /** What to keep besides the data: /COPY and /DCOPY (absent: robocopy's defaults, /COPY:DAT /DCOPY:DA). */
   preserve?: Preserve;
+  /**
+   * A file-only attempt (CopyOptions.onlyFiles): names of files directly in the chunk's source
+   * directory, given after source and destination (robocopyFileListProblem says which lists can be).
+   */
+  onlyFiles?: readonly string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -78,6 +83,34 @@ export function preserveSwitches(p: Preserve, user: readonly string[]): string[]
 }
 
 const ABSOLUTE_PATTERN = /^(?:[A-Za-z]:[\\/]|[\\/])/;
+
+/**
+ * Checks one name for robocopy's file list and returns it. robocopy reads the arguments after
+ * source and destination as file specs matched at every level it visits: a wildcard would match
+ * other files, a separator cannot be in a spec, and the usual argument safety applies.
+ */
+function fileNameArgument(name: string, key: string): string {
+  assertSafeArgument(name, key);
+  assertNotSwitchLike(name, key);
+  if (/[*?]/.test(name)) throw new RobocopyArgumentError('ROBOCOPY_UNSAFE_ARGUMENT', name, key, 'contains a wildcard (* or ?), which robocopy would read as a pattern');
+  if (/[\\/]/.test(name) || name === '' || name === '.' || name === '..') throw new RobocopyArgumentError('ROBOCOPY_UNSAFE_ARGUMENT', name, key, 'is not a name of a file in the chunk\'s own directory');
+  return name;
+}
+
+/**
+ * Why robocopy cannot be given `relPaths` as a file list (a retry of only the files an attempt
+ * failed), or undefined. Only files directly in the chunk's directory: robocopy matches names
+ * at every level it visits, so a file in a subdirectory could only be named by copying that
+ * whole level again; such a retry copies the whole chunk instead (docs/engines.md).
+ */
+export function robocopyFileListProblem(relPaths: readonly string[]): string | undefined {
+  for (const p of relPaths) {
+    try { fileNameArgument(p, 'onlyFiles'); } catch (err) {
+      return `robocopy can retry only files directly in the chunk's directory, given by names it can take (${(err as Error).message})`;
+    }
+  }
+  return relPaths.length === 0 ? 'no files to retry' : undefined;
+}
 
 function checkCount(value: number, key: string): number {
   if (!Number.isInteger(value) || value < 0) {
@@ -134,7 +167,11 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   const userSwitches = checkUserSwitches(input.userSwitches ?? [], `${key}.engineOptions.robocopy.switches`);
 
   const args = [source, destination];
-  if (input.kind === 'files-only') args.push('/LEV:1', ...(input.mirror ? ['/PURGE'] : []));
+  if (input.onlyFiles) {
+    // A file-only attempt: these files of the chunk's own directory, never a deletion (the
+    // chunk's full attempt handled its extras), whatever `mirror` says.
+    args.push(...input.onlyFiles.map((n, i) => fileNameArgument(n, `onlyFiles[${i}]`)), '/LEV:1');
+  } else if (input.kind === 'files-only') args.push('/LEV:1', ...(input.mirror ? ['/PURGE'] : []));
   else args.push(input.mirror ? '/MIR' : '/E');
   args.push('/XJD', '/XJF', `/R:${retries}`, `/W:${wait}`);
   args.push(...bandwidthSwitches(input.threads ?? DEFAULT_THREADS, input.bandwidthBytesPerSec, input.hasIoRate ?? false, `${key}.engineOptions.robocopy.threads`).args);
@@ -153,7 +190,8 @@ export function buildRobocopyArgs(input: RobocopyArgsInput): string[] {
   }
   const files = excludePatterns(input.excludeFiles, `${key}.excludeFiles`);
   const dirs = excludePatterns(input.excludeDirs, `${key}.excludeDirs`, input.sourceRoot);
-  const includes = excludePatterns(input.includeFiles ?? [], `${key}.includeFiles`);
+  // /IF adds file specs: in a file-only attempt it would add files the list does not name.
+  const includes = input.onlyFiles ? [] : excludePatterns(input.includeFiles ?? [], `${key}.includeFiles`);
   // /IF, /XF and /XD take every value that follows them: each list ends where the next switch starts.
   if (includes.length > 0) args.push('/IF', ...includes);
   if (files.length > 0) args.push('/XF', ...files);

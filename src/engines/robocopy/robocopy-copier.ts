@@ -10,7 +10,7 @@ import { spawnTracked } from '../../process/tracked-child';
 import { windowsSystemExecutable } from '../../process/system-executables';
 import { windowsCommandLine } from '../../process/windows-command-line';
 import type { MismatchSeverity } from '../exit-meaning';
-import { buildRobocopyArgs, robocopyAgeOf } from './build-args';
+import { buildRobocopyArgs, robocopyAgeOf, robocopyFileListProblem } from './build-args';
 import { ROBOCOPY_PRESERVE } from './preserve-capabilities';
 import { DEFAULT_THREADS } from './bandwidth-switches';
 import { robocopyHasIoRate } from './io-rate-probe';
@@ -90,7 +90,13 @@ export class RobocopyCopier implements Copier {
       dryRun: true,
       liveProgress: true,
       preserve: ROBOCOPY_PRESERVE,
+      // Names after source and destination; only files of the chunk's own directory (fileListProblem).
+      fileList: true,
     };
+  }
+
+  fileListProblem(_chunk: Chunk, relPaths: readonly string[]): string | undefined {
+    return robocopyFileListProblem(relPaths);
   }
 
   /**
@@ -98,7 +104,9 @@ export class RobocopyCopier implements Copier {
    * robocopy has no deletion limit: with maxDeletes, a mirror first counts what it would delete
    * and starts robocopy only within the limit (PreviewGatedJob; docs/safety.md).
    */
-  start(chunk: Chunk, options: CopyOptions): CopyJob {
+  start(chunk: Chunk, given: CopyOptions): CopyJob {
+    // A file-only attempt never deletes, whatever it is given (the chunk's full attempt did).
+    const options = given.onlyFiles ? { ...given, mirror: false } : given;
     const launch = this.prepare(chunk, options);
     const limit = options.maxDeletes;
     if (options.mirror && limit !== undefined) return new PreviewGatedJob(chunk, { ...options, maxDeletes: limit }, launch);
@@ -111,6 +119,7 @@ export class RobocopyCopier implements Copier {
     const env = this.options.env ?? process.env;
     const executable = eo.executable ?? this.options.executable ?? (env.ROBOCURSE_ROBOCOPY || defaultRobocopyExecutable(process.platform, env));
     const logPath = options.logPath ?? this.defaultLogPath(chunk);
+    const fileOnly = options.onlyFiles !== undefined;
     const budgeted = (options.bandwidthBytesPerSec ?? 0) > 0;
     const threads = eo.threads ?? DEFAULT_THREADS;
     const hasIoRate = budgeted && this.hasIoRate(executable, env);
@@ -121,11 +130,14 @@ export class RobocopyCopier implements Copier {
       kind: chunk.kind,
       mirror: options.mirror,
       dryRun: options.dryRun,
+      ...(fileOnly ? { onlyFiles: options.onlyFiles } : {}),
       excludeFiles: options.excludeFiles,
       excludeDirs: options.excludeDirs,
       sourceRoot: sourceRootOf(chunk),
-      engineRetries: eo.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
-      engineWaitSeconds: eo.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
+      // The profile's retry.engineRetries / engineWaitSeconds arrive as CopyOptions (copy-options.ts):
+      // without them a locked file cost robocopy's default /R:3 /W:10 on every attempt, whatever the profile said.
+      engineRetries: eo.engineRetries ?? options.engineRetries ?? this.options.retry?.engineRetries ?? DEFAULT_ENGINE_RETRIES,
+      engineWaitSeconds: eo.engineWaitSeconds ?? options.engineWaitSeconds ?? this.options.retry?.engineWaitSeconds ?? DEFAULT_ENGINE_WAIT_SECONDS,
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
       threads,
       hasIoRate,

@@ -93,8 +93,11 @@ export function chunkOperands(chunk: Chunk): { src: string; dst: string; top: st
  * - what is kept besides the data comes from `preserve` (preserve-flags.ts), the profile's
  *   `attributes` after it.
  */
-export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string, selectionRules?: string): string[] {
-  const { src, dst, top } = chunkOperands(chunk);
+export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: RsyncEngineOptions, scratchName?: string, selectionRules?: string, filesFrom?: string): string[] {
+  const { src: chunkSrc, dst, top } = chunkOperands(chunk);
+  // A file-only attempt (files-from.ts): the list names `<top>/<path>` below the chunk's parent,
+  // so names in rsync's output start with the chunk directory's name as in a full attempt.
+  const src = filesFrom === undefined || top === undefined ? chunkSrc : dirOperand(splitLast(chunk.sourcePath).parent, 'source');
   refuseLinkFollowing(engine.attributes);
   const argv: string[] = preserveFlags(options.preserve, engine.attributes);
   argv.push('--no-human-readable', '--8-bit-output', '--info=progress2,stats2', `--out-format=${OUT_FORMAT}`);
@@ -105,7 +108,12 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   // Local copies imply --whole-file, which discards partial files instead of resuming from
   // them; resuming therefore needs the delta algorithm switched back on.
   if (engine.resumePartial) argv.push(`--partial-dir=${PARTIAL_DIR}`, '--no-whole-file');
-  if (options.mirror) {
+  if (filesFrom !== undefined) {
+    if (hasControlChar(filesFrom)) throw new RsyncArgumentError('RSYNC_UNSAFE_PATH', `file list path contains a control character: ${JSON.stringify(filesFrom)}`);
+    argv.push(`--files-from=${filesFrom}`);
+  }
+  // Never with a file list: a file-only attempt deletes nothing (the chunk's full attempt did).
+  if (options.mirror && filesFrom === undefined) {
     argv.push('--delete');
     if (engine.deleteExcluded) argv.push('--delete-excluded');
     // rsync counts every deleted entry (a directory's contents included) and, at the limit,
@@ -127,7 +135,8 @@ export function buildRsyncArgv(chunk: Chunk, options: RsyncArgvOptions, engine: 
   // could shadow it and let --delete remove the data we meant to resume from.
   if (engine.resumePartial) argv.push(`--filter=-p ${PARTIAL_DIR}/`);
   // The size and age filters' rules file is NUL-separated: a name may hold a newline.
-  if (selectionRules !== undefined) argv.push('--from0');
+  // The file list too: a name may hold a newline.
+  if (selectionRules !== undefined || filesFrom !== undefined) argv.push('--from0');
   for (const rule of buildFilterRules(chunk, {
     excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs,
     caseInsensitive: options.caseInsensitive, deleteExcluded: options.mirror && engine.deleteExcluded, top,

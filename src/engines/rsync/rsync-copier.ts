@@ -10,6 +10,7 @@ import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
 import type { WorkerPools } from '../../workers';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
 import { RsyncJob } from './rsync-job';
+import { filesFromPath, writeFilesFrom } from './files-from';
 
 export interface RsyncCopierOptions {
   /** rsync binary when a profile names none in engineOptions.rsync.executable (default 'rsync'). */
@@ -40,6 +41,8 @@ export class RsyncCopier implements Copier {
     dryRun: true,
     liveProgress: true,
     preserve: RSYNC_PRESERVE,
+    // --files-from (files-from.ts).
+    fileList: true,
   };
 
   private readonly executable: string;
@@ -52,11 +55,15 @@ export class RsyncCopier implements Copier {
     this.parser = opts.parser ?? new PiscinaRsyncOutputParser({ pools: opts.pools });
   }
 
-  start(chunk: Chunk, options: CopyOptions): CopyJob {
+  start(chunk: Chunk, given: CopyOptions): CopyJob {
+    // A file-only attempt never deletes, whatever it is given (the chunk's full attempt did).
+    const options = given.onlyFiles ? { ...given, mirror: false } : given;
     const engine = readRsyncEngineOptions(options.engineOptions, this.executable);
     const rules = hasSizeAgeFilter(options.sizeAge) ? selectionRulesPath(chunk, options.logPath) : undefined;
     const scratchName = options.dryRun ? undefined : newScratchName();
-    const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules);
+    const filesFrom = options.onlyFiles ? filesFromPath(chunk, options.logPath) : undefined;
+    const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules, filesFrom);
+    if (filesFrom) writeFilesFrom(filesFrom, options.onlyFiles!, chunkOperands(chunk).top);
     this.checkVersion(engine.executable, options);
     const launch = (): CopyJob => new RsyncJob({
       chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),

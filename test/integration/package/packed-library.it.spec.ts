@@ -173,6 +173,8 @@ describe('the packed package: require/import, types, a programmatic run with its
       'dryRun writes nothing (capabilities.dryRun)',
       'mirror on a files-only chunk removes extra files but never a subdirectory',
       'mirror removes extras in the destination (capabilities.mirror)',
+      'onlyFiles copies just the listed files and deletes nothing, also under mirror (capabilities.fileList; a chunk below the root)',
+      'onlyFiles copies just the listed files and deletes nothing, also under mirror (capabilities.fileList; the root chunk)',
       'suspend() freezes progress and resume() thaws it (capabilities.suspend)',
     ]);
     expect(titles(report.passes, 'acme-engine')).to.include.members([

@@ -50,6 +50,29 @@ describe('StateStore resume rule', () => {
     expect(byId.get(PLAN[3].id)).to.include({ status: 'Pending' });
   });
 
+  it('keeps every failed file of a session (exact names), and a resume carries those of the chunks it carries', () => {
+    const s = kit.open();
+    start(s, 's1');
+    const r1 = s.beginProfileRun('s1', 'p', FP, PLAN, { resume: true }).profileRunId;
+    complete(s, r1, PLAN[0].id, 'Warning');
+    s.replaceFailedFiles(r1, PLAN[0].id, [{ path: 'a/locked\udc80.db', error: '32: in use', severity: 'Warning', attempts: 3 }]);
+    s.markChunkRunning(r1, PLAN[1].id, 1);
+    s.markChunkFailed(r1, PLAN[1].id, { exitCode: 8, severity: 'Error', message: 'access denied' });
+    s.replaceFailedFiles(r1, PLAN[1].id, [{ path: 'b/x', error: 'EACCES: denied', severity: 'Error', attempts: 3 }, { path: 'b/y', error: 'EACCES: denied', severity: 'Error', attempts: 3 }]);
+    expect(s.listFailedFiles('s1').map((f) => [f.chunkId, f.path, f.severity])).to.deep.equal([
+      [PLAN[0].id, 'a/locked\udc80.db', 'Warning'], [PLAN[1].id, 'b/x', 'Error'], [PLAN[1].id, 'b/y', 'Error'],
+    ]);
+    // None left: a chunk that later completes clears its list.
+    s.replaceFailedFiles(r1, PLAN[1].id, []);
+    s.replaceFailedFiles(r1, PLAN[1].id, [{ path: 'b/y', error: 'EACCES: denied', severity: 'Error', attempts: 4 }]);
+
+    start(s, 's2');
+    s.beginProfileRun('s2', 'p', FP, PLAN, { resume: true });
+    // The warning chunk is carried with its file; the failed chunk runs again and has none yet.
+    expect(s.listFailedFiles('s2').map((f) => [f.chunkId, f.path, f.attempts])).to.deep.equal([[PLAN[0].id, 'a/locked\udc80.db', 3]]);
+    expect(s.listFailedFiles('s1').map((f) => f.path)).to.deep.equal(['a/locked\udc80.db', 'b/y']);
+  });
+
   it('resumes a run that ended Stopped or Failed with chunks left, not one that finished every chunk', () => {
     const s = kit.open();
     start(s, 's1');

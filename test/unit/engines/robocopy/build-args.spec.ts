@@ -3,7 +3,7 @@ import {
   buildRobocopyArgs, checkUserSwitches, ipgForBandwidth, robocopySwitchProblems, RobocopyArgumentError,
   type RobocopyArgsInput,
 } from '../../../../src/engines/robocopy';
-import { preserveSwitches } from '../../../../src/engines/robocopy/build-args';
+import { preserveSwitches, robocopyFileListProblem } from '../../../../src/engines/robocopy/build-args';
 
 const LOG = 'C:\\robocurse\\logs\\docs-1.log';
 const OUTPUT = ['/BYTES', '/FP', '/NDL', '/TEE', `/UNILOG:${LOG}`];
@@ -232,5 +232,22 @@ describe('robocopy /COPY and /DCOPY from preserve', () => {
   it('a /COPY or /DCOPY of the profile\'s own replaces robocurse\'s', () => {
     expect(preserveSwitches(all, ['/COPYALL'])).to.deep.equal(['/DCOPY:DAT']);
     expect(preserveSwitches(all, ['/copy:DAT', '/NODCOPY'])).to.deep.equal([]);
+  });
+});
+
+describe('robocopy file-only attempts (the files an attempt failed, named after the paths)', () => {
+  it('names the files after source and destination, one level, never a deletion or an /IF that would add files', () => {
+    expect(buildRobocopyArgs(input({ onlyFiles: ['Q3 report.xlsx', 'R&D.txt'], mirror: true, includeFiles: ['*.xlsx'] }))).to.deep.equal(
+      ['D:\\Data\\Docs', '\\\\nas01\\backup\\Docs', 'Q3 report.xlsx', 'R&D.txt', '/LEV:1', '/XJD', '/XJF', '/R:3', '/W:10', '/MT:8', ...OUTPUT]);
+    expect(buildRobocopyArgs(input({ onlyFiles: ['a.txt'], kind: 'files-only', mirror: true }))).to.not.include('/PURGE');
+  });
+
+  it('takes only names it can pass safely, of files directly in the chunk directory', () => {
+    expect(robocopyFileListProblem(['a.txt', '-dash.txt'])).to.match(/can retry only files directly in the chunk's directory.*switch/);
+    for (const bad of [['sub/a.txt'], ['a*.txt'], ['a?.txt'], ['/MOVE'], ['a"b'], ['a\u0007b'], ['..'], []]) {
+      expect(robocopyFileListProblem(bad), JSON.stringify(bad)).to.be.a('string');
+    }
+    expect(robocopyFileListProblem(['Q3 report.xlsx', 'R&D %PATH%.txt', 'ünïcode.txt'])).to.equal(undefined);
+    expect(rejected({ onlyFiles: ['sub\\a.txt'] }).message).to.contain('onlyFiles[0]');
   });
 });

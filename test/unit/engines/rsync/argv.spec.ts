@@ -210,3 +210,17 @@ describe('rsync versions and mid-run link safety', () => {
     expect(rsyncVersion('/nonexistent/rsync')).to.equal(undefined);
   });
 });
+
+describe('rsync file-only attempts (--files-from)', () => {
+  it('below the root: the chunk\'s parent as the source, the list NUL-separated, no --delete even under mirror', () => {
+    const a = buildRsyncArgv(chunk(), opts({ mirror: true, maxDeletes: 5 }), readRsyncEngineOptions({ rsync: {} }), undefined, undefined, '/var/log/rc/s/chunks/x-a2.files');
+    expect(a).to.deep.equal([...KEEP, ...COMMON, '--files-from=/var/log/rc/s/chunks/x-a2.files', '--from0', '--', '/srv/src/', '/mnt/dst/']);
+  });
+
+  it('the root chunk: its own directories as source and destination', () => {
+    const root = chunk({ relPath: '', sourcePath: '/srv/src', destinationPath: '/mnt/dst' });
+    const a = buildRsyncArgv(root, opts(), readRsyncEngineOptions({ rsync: {} }), undefined, undefined, '/l/x.files');
+    expect(a.slice(-4)).to.deep.equal(['--from0', '--', '/srv/src/', '/mnt/dst/']);
+    expect(() => buildRsyncArgv(root, opts(), readRsyncEngineOptions({ rsync: {} }), undefined, undefined, '/l/x\n.files')).to.throw(RsyncArgumentError);
+  });
+});

@@ -70,9 +70,29 @@ describe('email: completion report', () => {
     const r = buildReport('s1', 't', sessionEnd({ profiles: [sampleProfileSummary('=cmd')] }), 'h');
     const csv = failuresCsv(r.failures);
     const lines = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
-    expect(lines[0]).to.equal('profile,chunkId,chunkSource,exitCode,retryCount,path,code,message');
+    expect(lines[0]).to.equal('profile,chunkId,chunkSource,exitCode,retryCount,path,code,message,severity');
     expect(lines).to.have.length(1 + r.failures.length);
-    expect(lines[1]).to.equal(`"'=cmd","'=cmd:tree:finance","/srv/data/finance ""Q3"" [draft]","16","3","","","Fatal: cannot read /srv/data/finance ""Q3"" [draft]"`);
+    expect(lines[1]).to.equal(`"'=cmd","'=cmd:tree:finance","/srv/data/finance ""Q3"" [draft]","16","3","","","Fatal: cannot read /srv/data/finance ""Q3"" [draft]",""`);
+  });
+
+  it('every FileFailed file is a row (not only the few a chunk summary keeps), warning chunks\' files too, tagged in the bodies', () => {
+    const ff = (chunkId: string, n: number, severity: 'Error' | 'Warning'): RunEventPayloads['FileFailed'][] => Array.from({ length: n }, (_, i) => ({
+      profile: 'docs', chunkId, path: `d/f${i}.txt`, source: `/srv/data/d/f${i}.txt`, error: `32: being used by another process ${i}`, attempts: 3, severity,
+    }));
+    const warningChunks = [{ chunkId: 'docs:tree:w', source: '/srv/data/w', exitCode: 8, message: '2 file(s) still failing' }];
+    const end = sessionEnd({ profiles: [sampleProfileSummary('docs', { warningChunks })] });
+    const r = buildReport('s1', 't', end, 'h', undefined, [], [...ff('docs:tree:finance', 30, 'Error'), ...ff('docs:tree:w', 2, 'Warning')]);
+    // The failed chunk's own row, its 30 files (instead of the 2 its summary names), then the warning chunk's 2 files.
+    expect(r.failures).to.have.length(1 + 30 + 2);
+    expect(r.fileRows).to.equal(32);
+    expect(r.failures[1]).to.include({ chunkId: 'docs:tree:finance', path: 'd/f0.txt', code: '32', message: 'being used by another process 0', severity: 'Error', exitCode: 16 });
+    expect(r.failures[32]).to.include({ chunkId: 'docs:tree:w', source: '/srv/data/w', exitCode: 8, retryCount: 3, severity: 'Warning', path: 'd/f1.txt' });
+    const csv = failuresCsv(r.failures).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    expect(csv).to.have.length(1 + 33);
+    expect(csv[33]).to.equal('"docs","docs:tree:w","/srv/data/w","8","3","d/f1.txt","32","being used by another process 1","Warning"');
+    expect(renderText(r, 100)).to.include('    (warning) d/f1.txt: 32 being used by another process 1');
+    expect(renderText(r, 100)).to.include('  Warning: chunk /srv/data/w (exit 8): 2 file(s) still failing');
+    expect(renderHtml(r, 100)).to.include('warning: /srv/data/w (exit 8): 2 file(s) still failing');
   });
 
   it('when: always, failure, warningOrFailure', () => {
