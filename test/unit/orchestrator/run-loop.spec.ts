@@ -10,7 +10,7 @@ import { removeTemp, tempDir } from '../../helpers/make-tree';
 import { makeChunks, makeProfile } from '../../helpers/profiles';
 
 /** The run loop and profile transitions, over a scanner and chunker that make up a plan (real source and destination directories, for the pre-flight). */
-describe('orchestrator: run loop and profile transitions', () => {
+describe('orchestrator part: run loop and profile transitions', () => {
   let dir: string;
   beforeEach(() => { dir = tempDir(); });
   afterEach(() => removeTemp(dir));
