@@ -28,6 +28,8 @@ export interface CopyBenchOptions {
   cli: string;
   /** Contenders to leave out (e.g. fpsync). */
   skip: string[];
+  /** Another build's CLI (`--before PATH`): the re-run parts run it too, alternating, as "robocurse before". */
+  before?: string;
   log: (line: string) => void;
 }
 
@@ -117,13 +119,13 @@ function countFiles(dir: string): number {
 }
 
 /** A config with one profile src → dst, everything else default; state and logs on disk. */
-function writeConfig(src: string, dst: string, stateRoot: string): string {
+function writeConfig(src: string, dst: string, stateRoot: string, profile: Record<string, unknown> = {}): string {
   fs.mkdirSync(stateRoot, { recursive: true });
   const file = path.join(stateRoot, 'robocurse.json');
   fs.writeFileSync(file, `${JSON.stringify({
     version: 1,
     global: { logDir: path.join(stateRoot, 'logs'), stateDir: path.join(stateRoot, 'state') },
-    profiles: { bench: { source: src, destination: dst } },
+    profiles: { bench: { source: src, destination: dst, ...profile } },
   }, null, 2)}\n`);
   return file;
 }
@@ -210,26 +212,130 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
       rmrf(stateRoot);
       const cfg = writeConfig(tree.root, dst, stateRoot);
       rmrf(dst);
-      const rc = (): number => run(process.execPath, [o.cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
-      rc(); // the first, real copy
+      const rc = (cli: string) => (): number => run(process.execPath, [cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
+      rc(o.cli)(); // the first, real copy
       // rsync must see it as in sync too, or the comparison is void.
       const check = timeCommand('rsync', ['-ai', '--dry-run', `${tree.root}/`, `${dst}/`]);
       const pending = check.stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
       if (pending > 0) o.log(`  warning: rsync would still transfer ${pending} entries after robocurse's copy`);
-      const samples = new Map<string, number[]>([['rsync -a', []], ['robocurse run', []]]);
+      const list: Array<[string, () => number]> = [
+        ['rsync -a', () => run('rsync', ['-a', `${tree.root}/`, `${dst}/`])],
+        ['robocurse run', rc(o.cli)],
+        ...(o.before ? [['robocurse run, before', rc(o.before)] as [string, () => number]] : []),
+      ];
+      const samples = new Map(list.map(([l]) => [l, [] as number[]]));
       for (let i = 0; i < o.reps; i++) {
-        const order = i % 2 === 0 ? ['rsync -a', 'robocurse run'] : ['robocurse run', 'rsync -a'];
-        for (const label of order) {
-          const ms = label === 'rsync -a' ? run('rsync', ['-a', `${tree.root}/`, `${dst}/`]) : rc();
+        for (let k = 0; k < list.length; k++) {
+          const [label, go] = list[(i + k) % list.length];
+          const ms = go();
           samples.get(label)!.push(ms);
-          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(14)} ${ms.toFixed(0).padStart(7)} ms`);
+          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(22)} ${ms.toFixed(0).padStart(7)} ms`);
         }
       }
       rmrf(dst);
       const group = groupRows(`unchanged re-run, ${tree.name} on ${destKind}`, samples, 'rsync -a');
       withTarget(group.find((r) => r.label === 'robocurse run'), 1.0, '≤ 1.0× rsync -a');
+      withTarget(group.find((r) => r.label === 'robocurse run, before'), 1.0, '≤ 1.0× rsync -a');
       rows.push(...group);
     }
+  }
+  return rows;
+}
+
+/** Every regular file under `dir`, relative, in a stable order. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r); else if (e.isFile()) out.push(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/**
+ * `tree-100k` with 1 % of it changed: 1,000 files rewritten (other size, newer mtime), 1,000 new
+ * ones and 1,000 removed, picked with a fixed stride so every machine gets the same tree.
+ * Made once with `cp -a` and reused (marker file).
+ */
+export function prepareChangedTree(base: Tree, log: (s: string) => void): { root: string; modified: number; added: number; removed: number } {
+  const root = `${base.root}-1pct`;
+  const marker = `${root}.done.json`;
+  const facts = { modified: 1000, added: 1000, removed: 1000 };
+  if (fs.existsSync(marker)) return { root, ...facts };
+  rmrf(root);
+  run('cp', ['-a', base.root, root]);
+  const files = listFiles(root);
+  const stride = Math.floor(files.length / 3000);
+  const later = new Date(Date.UTC(2026, 0, 2));
+  for (let i = 0; i < 1000; i++) {
+    const mod = path.join(root, files[i * 3 * stride]);
+    fs.writeFileSync(mod, `changed ${i}\n`);
+    fs.utimesSync(mod, later, later);
+    fs.rmSync(path.join(root, files[(i * 3 + 1) * stride]));
+    const near = path.dirname(path.join(root, files[(i * 3 + 2) * stride]));
+    fs.writeFileSync(path.join(near, `new-${i}.dat`), Buffer.alloc(1 + ((i * 37) % 8192), 0x62));
+  }
+  fs.writeFileSync(marker, JSON.stringify(facts));
+  log(`tree ${path.basename(root)}: ${base.name} with ${facts.modified} files modified, ${facts.added} added, ${facts.removed} removed`);
+  return { root, ...facts };
+}
+
+/**
+ * The nightly case: a destination holding last night's copy of `tree-100k`, a source with 1 %
+ * changed, mirror on. robocurse (native engine, and the rsync engine) against one
+ * `rsync -a --delete`. Before each contender the destination is put back to last night's state
+ * with an untimed `rsync -a --delete` from the original tree, so each one does the same work.
+ */
+export function changedReruns(o: CopyBenchOptions): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const tree = prepareTree('small', o.log);
+  const changed = prepareChangedTree(tree, o.log);
+  for (const destKind of o.dests) {
+    const base = destRoot(destKind);
+    fs.mkdirSync(base, { recursive: true });
+    const dst = path.join(base, 'dst');
+    rmrf(dst);
+    run('cp', ['-a', tree.root, dst]);
+    const cfgs = new Map<string, string>();
+    for (const engine of ['native', 'rsync']) {
+      const stateRoot = path.join(WORK, `changed-${engine}-${destKind}`);
+      rmrf(stateRoot);
+      cfgs.set(engine, writeConfig(changed.root, dst, stateRoot, { mirror: true, engine }));
+    }
+    const rc = (engine: string, cli = o.cli) => (): number => run(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
+    const list: Array<[string, () => number]> = [
+      ['rsync -a --delete', () => run('rsync', ['-a', '--delete', `${changed.root}/`, `${dst}/`])],
+      ['robocurse run, native engine', rc('native')],
+      ['robocurse run, rsync engine', rc('rsync')],
+      ...(o.before ? [
+        ['robocurse run, native engine, before', rc('native', o.before)],
+        ['robocurse run, rsync engine, before', rc('rsync', o.before)],
+      ] as Array<[string, () => number]> : []),
+    ];
+    const samples = new Map(list.map(([l]) => [l, [] as number[]]));
+    for (let i = 0; i < o.reps; i++) {
+      for (let k = 0; k < list.length; k++) {
+        const [label, go] = list[(i + k) % list.length];
+        run('rsync', ['-a', '--delete', `${tree.root}/`, `${dst}/`]); // last night's copy again
+        const ms = go();
+        samples.get(label)!.push(ms);
+        if (i === 0) {
+          const left = timeCommand('rsync', ['-ain', '--delete', `${changed.root}/`, `${dst}/`]).stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
+          if (left > 0) throw new Error(`${label} left ${left} differences behind (rsync -ain --delete)`);
+        }
+        o.log(`  1% changed ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(38)} ${ms.toFixed(0).padStart(7)} ms`);
+      }
+    }
+    rmrf(dst);
+    const group = groupRows(`1 % changed re-run (1,000 modified, 1,000 new, 1,000 deleted; mirror), ${tree.name} on ${destKind}`, samples, 'rsync -a --delete');
+    for (const when of ['', ', before']) {
+      withTarget(group.find((r) => r.label === `robocurse run, native engine${when}`), 1.0, '≤ 1.0× rsync -a --delete');
+      withTarget(group.find((r) => r.label === `robocurse run, rsync engine${when}`), 1.1, '≤ 1.1× rsync -a --delete');
+    }
+    rows.push(...group);
   }
   return rows;
 }

@@ -2,13 +2,14 @@
  * Every benchmark of issue #10, in one run, with medians, ratios and the targets:
  *   npm run bench                       (builds, then runs everything; ~20-30 min on 2 cores)
  *   node dist/bench/run-all.js --only startup,orch --reps 5
- * Parts: startup, scan, copy, rerun, memory, orch. Flags:
+ * Parts: startup, scan, copy, rerun, changed (1 % changed, mirror), memory, orch. Flags:
  *   --only a,b        parts to run (default all)
  *   --reps N          repetitions per contender (default 5; copy and rerun default 3)
  *   --dest tmpfs,disk destinations of the copy parts (default both)
  *   --trees small,large  trees of the copy parts (default both; rerun uses small unless given)
  *   --skip fpsync     leave contenders out (prefix match)
  *   --cli PATH        the CLI script (default bin/robocurse.js, or this build's launcher)
+ *   --before PATH     another build's CLI, run alternately by startup, rerun and changed ("before")
  *   --out FILE        also write the rows as JSON (default bench/.work/results/<date>.json)
  * Trees are generated once under bench/.work/ and reused. Read ratios, not absolutes: the
  * contenders alternate within one run, so load from other processes hits them alike.
@@ -17,14 +18,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanUp, fullCopies, unchangedReruns, WORK, type DestKind, type TreeKind } from './copy-bench';
+import { changedReruns, cleanUp, fullCopies, unchangedReruns, WORK, type DestKind, type TreeKind } from './copy-bench';
 import { median } from './lib/timing';
 import { markdownTable, type ResultRow } from './lib/report';
 import type { OrchestrationRun } from './orchestration-bench';
 import { memoryRows, scanRows } from './scan-and-memory';
 import { startupRows } from './startup-bench';
 
-const PARTS = ['startup', 'scan', 'copy', 'rerun', 'memory', 'orch'] as const;
+const PARTS = ['startup', 'scan', 'copy', 'rerun', 'changed', 'memory', 'orch'] as const;
 type Part = typeof PARTS[number];
 
 function flag(name: string): string | undefined {
@@ -74,12 +75,13 @@ async function main(): Promise<void> {
   const repsFlag = flag('--reps');
   const reps = (dflt: number): number => (repsFlag ? Number(repsFlag) : dflt);
   const cli = flag('--cli') ?? defaultCli();
+  const before = flag('--before');
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const copyOpts = {
     dests: list<DestKind>('--dest', ['tmpfs', 'disk'], ['tmpfs', 'disk']),
     trees: list<TreeKind>('--trees', ['small', 'large'], ['small', 'large']),
     skip: (flag('--skip') ?? '').split(',').filter(Boolean),
-    cli, log,
+    cli, log, ...(before ? { before } : {}),
   };
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
   log(`robocurse benchmarks: ${parts.join(', ')}; CLI ${cli}\nmachine: ${machine}`);
@@ -92,12 +94,13 @@ async function main(): Promise<void> {
     log(`   (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   };
   try {
-    step('startup', () => startupRows(cli, reps(10), log));
+    step('startup', () => startupRows(cli, reps(10), log, before));
     step('orch', () => orchestrationRows(reps(5), log));
     step('scan', () => scanRows(reps(7), log));
     step('memory', () => memoryRows(cli, log));
     step('copy', () => fullCopies({ ...copyOpts, reps: reps(3) }));
     step('rerun', () => unchangedReruns({ ...copyOpts, trees: flag('--trees') ? copyOpts.trees : ['small'], reps: reps(5) }));
+    step('changed', () => changedReruns({ ...copyOpts, reps: reps(5) }));
   } finally {
     cleanUp();
   }

@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { groupRows, type ResultRow } from './lib/report';
+import { groupRows, withTarget, type ResultRow } from './lib/report';
 import { timeCommand } from './lib/timing';
 import { WORK } from './copy-bench';
 
-export function startupRows(cli: string, reps: number, log: (s: string) => void): ResultRow[] {
+export function startupRows(cli: string, reps: number, log: (s: string) => void, before?: string): ResultRow[] {
   const dir = path.join(WORK, 'startup');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'empty-src'), { recursive: true });
@@ -24,6 +24,11 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void)
     ['robocurse --help', [cli, '--help']],
     ['robocurse validate', [cli, 'validate', '--config', cfg]],
     ['robocurse run (empty tree)', [cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']],
+    ...(before ? [
+      ['robocurse --help, before', [before, '--help']],
+      ['robocurse validate, before', [before, 'validate', '--config', cfg]],
+      ['robocurse run (empty tree), before', [before, 'run', '--config', cfg, '--all', '--log-level', 'warn']],
+    ] as Array<[string, string[]]> : []),
   ];
   const samples = new Map(cases.map(([l]) => [l, [] as number[]]));
   for (let i = 0; i < reps; i++) {
@@ -34,7 +39,11 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void)
     }
   }
   const rows = groupRows('CLI start-up', samples, 'node -e 0');
-  for (const r of rows) log(`  ${r.label.padEnd(28)} ${r.value.toFixed(0).padStart(6)} ms`);
+  // Issue #17's targets, as ratios to a bare node measured alternately in the same run.
+  for (const [label, max] of [['robocurse --help', 1.3], ['robocurse validate', 1.8], ['robocurse run (empty tree)', 2.5]] as const) {
+    for (const when of ['', ', before']) withTarget(rows.find((r) => r.label === `${label}${when}`), max, `≤ ${max}× node -e 0`);
+  }
+  for (const r of rows) log(`  ${r.label.padEnd(36)} ${r.value.toFixed(0).padStart(6)} ms`);
   fs.rmSync(dir, { recursive: true, force: true });
   return rows;
 }

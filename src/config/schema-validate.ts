@@ -1,15 +1,10 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../paths';
 import { ajvProblems, type AjvTranslation, type LocatedProblem } from './ajv-problems';
 import { dottedPath } from './json-source';
-import { parseSize } from './size';
-import { parseAge } from './selection';
-import { parseMaxDeletes } from './max-deletes';
 import { MOVED_TO_PRESERVE } from '../engines/rsync/engine-options';
-
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The config's own keywords and formats, in words. */
 const CONFIG_TRANSLATION: AjvTranslation = {
@@ -27,42 +22,50 @@ const CONFIG_TRANSLATION: AjvTranslation = {
   },
 };
 
-/** Shared ajv setup: the size and secret keywords and the no-control-character formats. */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-  ajv.addFormat('safe-path', (s: string) => !CONTROL.test(s));
-  ajv.addFormat('safe-pattern', (s: string) => !CONTROL.test(s));
-  ajv.addKeyword({
-    keyword: 'robocurseSize', schemaType: 'boolean',
-    validate: (_s: boolean, data: unknown) => (typeof data === 'string' || typeof data === 'number') && parseSize(data) !== undefined,
-  });
-  ajv.addKeyword({
-    keyword: 'robocurseAge', schemaType: 'boolean',
-    validate: (_s: boolean, data: unknown) => parseAge(data) !== undefined,
-  });
-  ajv.addKeyword({
-    keyword: 'robocurseMaxDeletes', schemaType: 'boolean',
-    validate: (_s: boolean, data: unknown) => parseMaxDeletes(data) !== undefined,
-  });
-  ajv.addKeyword({
-    keyword: 'robocurseSecret', schemaType: 'boolean',
-    validate: (_s: boolean, data: unknown) => {
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
-      const keys = Object.keys(data);
-      const v = (data as Record<string, unknown>)[keys[0]];
-      return keys.length === 1 && ((keys[0] === 'env' && typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v)) || (keys[0] === 'file' && typeof v === 'string' && v.length > 0));
-    },
-  });
-  return ajv;
+/** The config schema's text, as shipped. */
+export function configSchemaText(): string {
+  return fs.readFileSync(path.join(packageRoot(), 'config', 'robocurse.schema.json'), 'utf8');
 }
 
-/** Compiles config/robocurse.schema.json. */
-export function compileConfigSchema(): ValidateFunction {
-  const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'config', 'robocurse.schema.json'), 'utf8')) as object;
-  return createAjv().compile(schema);
+/**
+ * FNV-1a of the schema text: the generated validator records the one it was made from, so a
+ * build whose schema changed after the validator was generated compiles the schema instead of
+ * validating against an old one.
+ */
+export function schemaDigest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  return `${text.length}:${h.toString(16)}`;
+}
+
+/** A validator function as ajv's standalone code exports it. */
+export type ConfigValidateFunction = ValidateFunction | ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * The config schema's validator: the one generated at build time (config-validator.js, no ajv
+ * and no compiling at start-up) when it was made from this schema, else compiled now.
+ */
+export function compileConfigSchema(): ConfigValidateFunction {
+  const text = configSchemaText();
+  let generated: { digest?: string; validate?: ConfigValidateFunction } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    generated = require('./config-validator') as typeof generated;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+  }
+  if (generated?.validate && generated.digest === schemaDigest(text)) return generated.validate;
+  return compileSchemaText(text);
+}
+
+/** Compiles the schema in memory (ajv loaded on demand: start-up does not need it). */
+export function compileSchemaText(text: string): ValidateFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createConfigAjv } = require('./config-ajv') as typeof import('./config-ajv');
+  return createConfigAjv().compile(JSON.parse(text) as object);
 }
 
 /** Validates against the schema; one problem per distinct path+message, in document order. */
-export function validateSchema(validate: ValidateFunction, value: unknown): LocatedProblem[] {
+export function validateSchema(validate: ConfigValidateFunction, value: unknown): LocatedProblem[] {
   return validate(value) ? [] : ajvProblems(validate.errors, CONFIG_TRANSLATION);
 }

@@ -1,7 +1,7 @@
-import { lstatSync, promises as fsp, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, rmdirSync, unlinkSync, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { displayName, fsPath } from './byte-names';
-import { at, closeDir, openChildDir, openRootDir, type DirMode, type DirRef, type OpenDir } from './dir-ref';
+import { at, closeDir, openChildDir, openChildDirSync, openRootDir, type DirMode, type DirRef, type OpenDir } from './dir-ref';
 
 /** What stood where a directory belongs. */
 export type InTheWay = 'symbolic link' | 'file' | 'special file';
@@ -141,6 +141,69 @@ export async function descend(from: OpenDir, parts: readonly string[], opts: Cha
     return { status: 'ok', dir: cur, created, replaced };
   } finally {
     if (!done) await closeDir(cur);
+  }
+}
+
+/**
+ * descend by one component, with synchronous calls, for a worker thread (tree listing in
+ * list-dir.ts): the same rounds, the same replace-never-follow rule. Does not take ownership of
+ * `from`; on success the child is open (the caller closes it).
+ */
+export function descendOneSync(from: OpenDir, name: string, opts: ChainOptions & { lastMode?: number }): DescendResult {
+  const replaced: Replaced[] = [];
+  const p = path.join(from.ref.path, name);
+  const created: string[] = [];
+  for (let round = 0; ; round++) {
+    try {
+      return { status: 'ok', dir: openChildDirSync(from, name, opts.mode), created, replaced };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (round >= 3) throw err;
+      if (code === 'ENOENT') {
+        if (!opts.create) return { status: 'missing', path: p, replaced };
+        try {
+          mkdirSync(at(from, name), opts.lastMode);
+          created.push(p);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+        continue;
+      }
+      if (code !== 'ENOTDIR' && code !== 'ELOOP') throw err;
+      const what = describeSync(from, name);
+      if (what === null) continue;
+      if (!opts.replace) return { status: 'blocked', path: p, kind: what.kind, target: what.target, replaced };
+      removeEntrySync(from, name);
+      replaced.push(what.target === undefined ? { path: p, kind: what.kind } : { path: p, kind: what.kind, target: what.target });
+    }
+  }
+}
+
+/** describe, synchronously. */
+function describeSync(dir: OpenDir, name: string): { kind: InTheWay; target?: string } | null {
+  let st: Stats;
+  try {
+    st = lstatSync(at(dir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if (st.isDirectory()) return null;
+  if (!st.isSymbolicLink()) return { kind: kindOf(st) };
+  let target: string | undefined;
+  try { target = readlinkSync(at(dir, name), 'utf8'); } catch { target = undefined; }
+  return { kind: 'symbolic link', target };
+}
+
+/** removeEntry, synchronously. */
+function removeEntrySync(dir: OpenDir, name: string): void {
+  try {
+    unlinkSync(at(dir, name));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (process.platform !== 'win32' || (code !== 'EPERM' && code !== 'EISDIR')) throw err;
+    rmdirSync(at(dir, name));
   }
 }
 

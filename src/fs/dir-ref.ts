@@ -190,6 +190,24 @@ export async function openChildDir(parent: OpenDir, name: string, mode: DirMode)
   }
 }
 
+/** openChildDir for worker threads (synchronous fs: one thread round trip per directory). */
+export function openChildDirSync(parent: OpenDir, name: string, mode: DirMode): OpenDir {
+  const p = path.join(parent.ref.path, name);
+  if (mode === 'path') {
+    const st = fs.lstatSync(at(parent, name));
+    if (!st.isDirectory()) throw fsError(st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR', `${displayName(p)} is not a directory`);
+    return opened(refOf(p, st), undefined, st);
+  }
+  const fd = fs.openSync(at(parent, name), DIR_FLAGS);
+  try {
+    const st = fs.fstatSync(fd);
+    return opened(refOf(p, st), fd, st);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
 /** Opens the directory at an absolute path the admin chose (a link there is followed on purpose). */
 export async function openRootDir(p: string, mode: DirMode): Promise<OpenDir> {
   if (mode === 'path') {

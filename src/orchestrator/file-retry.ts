@@ -1,4 +1,5 @@
 import type { Chunk, Copier, CopyResult, FileAction } from '../api';
+import { SCRATCH_NAME } from '../process/scratch-dir';
 
 /** A file one attempt could not copy, as its engine reported it. */
 export interface FailedFile {
@@ -25,10 +26,15 @@ export class FailedFileCollector {
   }
 }
 
-/** A path below the chunk's directory: relative, without empty, `.` or `..` segments. */
+/**
+ * A path below the chunk's directory: relative, without empty, `.` or `..` segments, and not in
+ * an engine's scratch directory. A failure there (rsync's temp file gone because the chunk's
+ * destination directory was swapped or removed under it) is a problem of the chunk: naming the
+ * temp file in a file-only retry would copy nothing and fail again.
+ */
 export function isInsideChunk(relPath: string): boolean {
   if (relPath === '' || relPath.startsWith('/') || /^[A-Za-z]:/.test(relPath)) return false;
-  return relPath.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+  return relPath.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && !SCRATCH_NAME.test(seg));
 }
 
 /**

@@ -1,4 +1,3 @@
-import * as semver from 'semver';
 import { API_VERSION, type PluginDeclaration } from '../api';
 
 const KINDS = ['notifier', 'snapshot', 'copier'];
@@ -34,6 +33,9 @@ export function checkDeclaration(entry: unknown, index: number): string[] {
   if (typeof entry.version !== 'string' || !entry.version) problems.push(`${label}: version must be a non-empty string`);
   if (typeof entry.optionsSchema !== 'object' || entry.optionsSchema === null || Array.isArray(entry.optionsSchema)) problems.push(`${label}: optionsSchema must be a JSON Schema object ({} accepts any options)`);
   if (typeof entry.create !== 'function') problems.push(`${label}: create must be a function (the plugin factory)`);
+  // semver is loaded here, not at import: only a config that names plugins gets this far.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const semver = require('semver') as typeof import('semver');
   if (typeof entry.apiVersion !== 'string' || semver.validRange(entry.apiVersion) === null) {
     problems.push(`${label}: apiVersion must be a semver range such as '^1.0.0'`);
   } else if (!semver.satisfies(API_VERSION, entry.apiVersion)) {

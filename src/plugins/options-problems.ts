@@ -1,32 +1,37 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajvProblems, MESSAGE_KEYWORD } from '../config/ajv-problems';
 import type { ConfigProblem } from '../config/problems';
 
 export { MESSAGE_KEYWORD };
 
-/** Compiles option schemas. One per load, so no compiled-schema cache outlives a config. */
+/**
+ * Compiles option schemas. One per load, so no compiled-schema cache outlives a config. ajv is
+ * loaded and set up on the first schema: a config without plugins (most) never pays for it.
+ */
 export class OptionsValidator {
-  private readonly draft07: Ajv;
-  private readonly draft2020: Ajv2020;
-
-  constructor() {
-    // useDefaults: a plugin's factory gets its defaults filled in; strict off: third-party
-    // schemas may carry keywords we do not know, which must not stop a run.
-    const opts = { allErrors: true, verbose: true, useDefaults: true, strict: false, logger: false } as const;
-    this.draft07 = new Ajv(opts);
-    this.draft2020 = new Ajv2020(opts);
-    for (const ajv of [this.draft07, this.draft2020]) {
-      addFormats(ajv as Ajv);
-      ajv.addKeyword({ keyword: MESSAGE_KEYWORD, schemaType: 'string' });
-    }
-  }
+  private readonly instances = new Map<'07' | '2020', Ajv>();
 
   /** Throws with ajv's message when the schema itself is invalid. */
   compile(schema: Record<string, unknown>): ValidateFunction {
     const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
-    return (is2020 ? this.draft2020 : this.draft07).compile(schema);
+    return this.ajv(is2020 ? '2020' : '07').compile(schema);
+  }
+
+  private ajv(draft: '07' | '2020'): Ajv {
+    let ajv = this.instances.get(draft);
+    if (ajv) return ajv;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const Ctor = (draft === '2020' ? require('ajv/dist/2020').default : require('ajv').default) as typeof Ajv;
+    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    // useDefaults: a plugin's factory gets its defaults filled in; strict off: third-party
+    // schemas may carry keywords we do not know, which must not stop a run.
+    ajv = new Ctor({ allErrors: true, verbose: true, useDefaults: true, strict: false, logger: false });
+    addFormats(ajv);
+    ajv.addKeyword({ keyword: MESSAGE_KEYWORD, schemaType: 'string' });
+    this.instances.set(draft, ajv);
+    return ajv;
   }
 }
 

@@ -1,6 +1,6 @@
-import pino from 'pino';
 import type { PluginChecker } from '../config/load-config';
 import { loadPlugins } from './loader';
+import { silentLogger } from '../logging/silent-logger';
 
 /**
  * Checks `global.plugins` for config validation: every plugin module is found, its exports and
@@ -8,7 +8,7 @@ import { loadPlugins } from './loader';
  * plugins add, so profiles may use them.
  */
 export const pluginChecker: PluginChecker = async (refs, location) => {
-  const { plugins, problems } = await loadPlugins(refs, { ...location, logger: pino({ level: 'silent' }), signal: new AbortController().signal });
+  const { plugins, problems } = await loadPlugins(refs, { ...location, logger: silentLogger(), signal: new AbortController().signal });
   return {
     problems,
     names: {

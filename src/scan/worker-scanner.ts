@@ -6,6 +6,7 @@ import { AbortError } from './abort-error';
 import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protocol';
 import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
+import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 
 export { ScanRootError };
@@ -52,7 +53,6 @@ export class WorkerScanner implements Scanner {
     if (signal?.aborted) return Promise.reject(new AbortError('scan aborted', { cause: signal.reason }));
     const started = performance.now();
     const absRoot = path.resolve(root);
-    const pool = this.pool;
     const builder = new TreeBuilder();
     const errors: ScanError[] = [];
     const links: SkippedLink[] = [];
@@ -117,12 +117,11 @@ export class WorkerScanner implements Scanner {
           const task: ScanTask = {
             root: absRoot,
             dirs: queue.splice(0, n),
-            // The root task is small so its subdirectories reach the other threads quickly.
-            budget: rootSeen ? this.budget : Math.min(this.budget, 256),
+            budget: this.budget,
             excludes: options.excludes,
           };
           inFlight++;
-          pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
+          this.pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
             try {
               onResult(r);
             } catch (e) {
@@ -131,7 +130,15 @@ export class WorkerScanner implements Scanner {
           }, fail);
         }
       };
-      pump();
+      // The root task runs here, synchronously: a small tree (an empty or nearly empty source,
+      // a files-only profile) is done without booting any worker thread (~150 ms of CPU each);
+      // a larger one hands what this task left pending to the pool, as before.
+      inFlight++;
+      try {
+        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes }));
+      } catch (e) {
+        fail(e);
+      }
     });
   }
 

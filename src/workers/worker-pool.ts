@@ -14,6 +14,8 @@ export interface PoolKind {
   readonly maxThreads: number;
   /** An idle thread above minThreads exits after this long (piscina's default when unset). */
   readonly idleTimeoutMs?: number;
+  /** Tasks handed to one thread at a time (piscina's default 1 when unset). */
+  readonly concurrentTasksPerWorker?: number;
 }
 
 export interface PoolRunOptions {
@@ -61,10 +63,11 @@ export class WorkerPool {
   }
 
   private piscina(): Piscina {
-    const { filename, minThreads, maxThreads, idleTimeoutMs } = this.spec;
+    const { filename, minThreads, maxThreads, idleTimeoutMs, concurrentTasksPerWorker } = this.spec;
     this.pool ??= new Piscina({
       filename, minThreads, maxThreads: Math.max(1, maxThreads, minThreads),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeout: idleTimeoutMs }),
+      ...(concurrentTasksPerWorker === undefined ? {} : { concurrentTasksPerWorker }),
     });
     return this.pool;
   }

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { poolFor, type WorkerPool, type WorkerPools } from '../../workers';
 import { nativeCopyPoolKind, type BatchResult, type BatchTask } from './batch-protocol';
+import type { ListResult, ListTask } from './list-dir';
 
 /**
  * The worker threads that copy batches of small files (copy-worker.ts), shared by every job of
@@ -17,6 +18,11 @@ export class BatchPool {
 
   run(task: BatchTask): Promise<BatchResult> {
     return this.pool.run<BatchResult>(task);
+  }
+
+  /** Lists one directory of the tree walk on a thread (list-dir.ts). */
+  list(task: ListTask): Promise<ListResult> {
+    return this.pool.run<ListResult>(task, { name: 'listDirectory' });
   }
 
   async close(): Promise<void> {

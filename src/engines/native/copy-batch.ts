@@ -18,22 +18,32 @@ export function canBatch(ctx: JobContext): boolean {
  * the async path (no bandwidth limit, not a dry run), else one by one with copyOne. Large files
  * found by a batch are streamed by copyOne afterwards (live progress, suspend between blocks).
  * `dst` is null only in a dry run whose destination directory does not exist yet.
+ * Resolves false only when nothing can have been written in the destination directory (every
+ * file found up to date, left out by a filter, or not a file any more), true otherwise.
  */
-export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | null, rel: string, files: FileEntry[]): Promise<void> {
+export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | null, rel: string, files: FileEntry[]): Promise<boolean> {
+  if (files.length === 0) return false;
   if (dst === null || !canBatch(ctx)) {
     await Promise.all(files.map((f) => copyOne(ctx, src, dst, rel, f)));
-    return;
+    return true;
   }
   // Links and special files are rare and need the main thread's calls (readlink, mknod).
   const regular = files.filter((f) => f.kind === 'file');
   const others = regular.length === files.length ? [] : files.filter((f) => f.kind !== 'file');
-  const work: Promise<void>[] = others.map((f) => copyOne(ctx, src, dst, rel, f));
+  const work: Promise<boolean>[] = others.map((f) => copyOne(ctx, src, dst, rel, f).then(() => true));
   for (let i = 0; i < regular.length; i += BATCH_FILES) work.push(runBatch(ctx, src, dst, rel, regular.slice(i, i + BATCH_FILES)));
-  await Promise.all(work);
+  return (await Promise.all(work)).includes(true);
 }
 
-/** One batch in one limiter slot; what it hands back (large, or not started) goes on afterwards. */
-async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, files: FileEntry[]): Promise<void> {
+/** Outcomes after which the destination directory was not written: the file was only looked at. */
+const ONLY_LOOKED = new Set<Outcome>([Outcome.UpToDate, Outcome.Filtered, Outcome.NotFile, Outcome.DirInWay]);
+
+/**
+ * One batch in one limiter slot; what it hands back (large, or not started) goes on afterwards.
+ * Resolves whether it may have written in the destination directory (copyFilesOf).
+ */
+async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, files: FileEntry[]): Promise<boolean> {
+  let wrote = true;
   const rest = await ctx.limiter.run(async (): Promise<FileEntry[]> => {
     if (ctx.gate.isClosed) await ctx.gate.wait();
     if (ctx.signal.aborted) return [];
@@ -51,11 +61,13 @@ async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, 
       ...(renamed ? { dstNames: files.map((f) => f.dstName) } : {}),
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure
+    wrote = !result.outcomes.every((o) => ONLY_LOOKED.has(o));
     return record(ctx, rel, files, result);
   });
-  if (rest.length === 0 || ctx.signal.aborted) return;
+  if (rest.length === 0 || ctx.signal.aborted) return wrote;
   // Outside the slot: copyOne takes its own, and a nested take could starve the limiter.
   await Promise.all(rest.map((f) => copyOne(ctx, src, dst, rel, f)));
+  return true;
 }
 
 /** Books a batch's outcomes in the tally and progress; returns the files still to copy. */

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import { promises as fsp, type BigIntStats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { decodeName, fsPath } from '../../fs/byte-names';
-import { descend, inTheWayMessage } from '../../fs/dir-chain';
-import { at, closeDir, fsError, openDir, refOf, withDir, type DirRef, type OpenDir } from '../../fs/dir-ref';
+import { fsPath } from '../../fs/byte-names';
+import { fsError, refOf, withDir, type DirRef } from '../../fs/dir-ref';
 import type { JobContext } from './job-context';
 import { foldCase } from './case-fold';
 import { copyFilesOf } from './copy-batch';
@@ -17,6 +16,7 @@ import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } fr
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
+import { listDirectory, type DirMeta, type EntryList, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
 const fchmod = promisify(fs.fchmod);
 
@@ -42,7 +42,7 @@ interface Sorted {
 
 interface Listing extends Sorted {
   /** The source directory's status (bigint: times to the nanosecond) and the attributes it keeps. */
-  srcStat: BigIntStats;
+  srcStat: DirMeta;
   srcXattrs: Xattrs;
   /** This job made the destination directory (its mode and times are set without looking). */
   made: boolean;
@@ -50,10 +50,14 @@ interface Listing extends Sorted {
   dst: DirRef | null;
   /** The subdirectories to copy, each with the identity its listing must find again. */
   dirs: Array<SubDir & { src: DirRef }>;
+  /** The destination directory as the listing saw it (list-dir.ts); absent when made or unknown. */
+  dstSeen?: { meta: DirMeta; xattrs: Xattrs };
+  /** The listing made this directory or replaced what was in its way: its parent changed. */
+  changedParent: boolean;
 }
 
 /** Where a directory's copy goes: a checked directory (a chunk root, `made` by this job or not), or a name inside one. */
-export type Target = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
+export type Target = ListTarget;
 
 /** Path relative to the profile's source root, as the exclude matcher expects. */
 function rootRel(ctx: JobContext, rel: string): string {
@@ -69,10 +73,11 @@ function rootRel(ctx: JobContext, rel: string): string {
  * bumps a directory's mtime). Failures are recorded in the tally; only a problem with the
  * chunk's own root is fatal.
  */
-export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<void> {
-  if (ctx.signal.aborted) return;
+export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<boolean> {
+  if (ctx.signal.aborted) return true;
   const listing = await ctx.limiter.run(() => list(ctx, src, target, rel));
-  if (!listing || ctx.signal.aborted) return;
+  // Unknown whether a failed listing made or replaced anything: the parent is looked at again.
+  if (!listing || ctx.signal.aborted) return true;
 
   // Extras first: with mirror, a destination directory in the way of a source file (or the
   // other way round) must be gone before the copy of that name starts.
@@ -80,12 +85,15 @@ export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target
   const failedRenames = await applyCaseRenames(ctx, listing.dst, rel, listing.caseRenames);
   if (failedRenames.size > 0) keepDestinationCase(listing, failedRenames);
 
-  await Promise.all([
+  const wrote = await Promise.all([
     copyFilesOf(ctx, src, listing.dst, rel, listing.files),
     ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
   ]);
-  if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return;
-  await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made);
+  if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return listing.changedParent;
+  // Nothing written, removed, renamed or made in it since the listing: its status is the one seen then.
+  const touched = wrote.includes(true) || listing.extras.length > 0 || listing.caseRenames.length > 0;
+  await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made, touched);
+  return listing.changedParent;
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -94,14 +102,24 @@ function keepDestinationCase(listing: Listing, failed: Map<string, string>): voi
   for (const d of listing.dirs) d.dstName = failed.get(d.dstName) ?? d.dstName;
 }
 
+/** The destination directory's status and attributes now; undefined when it is no longer the one checked. */
+async function lookAgain(dst: DirRef, keep: number): Promise<(DirMeta & { xattrs: Xattrs }) | undefined> {
+  const now = await fsp.lstat(fsPath(dst.path), { bigint: true }).catch(() => undefined);
+  if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return undefined;
+  const xattrs = keepsXattrs(keep) ? readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)) : [];
+  return { mode: now.mode, uid: now.uid, gid: now.gid, atimeNs: now.atimeNs, mtimeNs: now.mtimeNs, xattrs };
+}
+
 /**
  * Gives the destination directory the source's owner, extended attributes (a default ACL
  * included), mode and times, on its descriptor, in that order (chown clears setgid; an ACL
  * rewrites the group bits; each step moves the ctime only). An unchanged re-run finds them equal
- * already (one lstat by path, and the attributes read without following: it only decides whether
- * to set anything) and sets nothing; a directory this job made is set without looking.
+ * already and sets nothing: an `untouched` directory (nothing written in it since its listing)
+ * is compared as the listing saw it, on its descriptor; another one by one lstat by path, and
+ * the attributes read without following (it only decides whether to set anything). A directory
+ * this job made is set without looking.
  */
-async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean): Promise<void> {
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean, touched: boolean): Promise<void> {
   const keep = keepOf(ctx);
   const st = src.srcStat;
   const perm = Number(st.mode & 0o7777n);
@@ -110,9 +128,9 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
   const modes = (keep & KEEP.modes) !== 0;
   let xattrsDiffer = keepsXattrs(keep) && made;
   if (!made) {
-    const now = await fsp.lstat(fsPath(dst.path), { bigint: true }).catch(() => undefined);
-    if (!now?.isDirectory() || Number(now.ino) !== dst.ino || Number(now.dev) !== dst.dev) return;
-    xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, readXattrs({ path: fsPath(dst.path) }, xattrChoice(keep)));
+    const now = !touched && src.dstSeen ? { ...src.dstSeen.meta, xattrs: src.dstSeen.xattrs } : await lookAgain(dst, keep);
+    if (!now) return;
+    xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, now.xattrs);
     if ((!modes || (now.mode & 0o7777n) === (st.mode & 0o7777n))
       && (!times || sameSetTime(now.mtimeNs, st.mtimeNs))
       && (!owners || (now.uid === st.uid && now.gid === st.gid))
@@ -143,134 +161,61 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing
   }
 }
 
+/** Attribute values cross the thread as Uint8Array; the compare and the writes want Buffers. */
+function asBuffers(x: Xattrs): Xattrs {
+  return x.map(([name, v]: [string, Uint8Array]) => [name, Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)]);
+}
+
+/** Entries as the listing's letters say (list-dir.ts). */
+function entriesOf(l: EntryList): Entry[] {
+  return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other' }));
+}
+
+const ENTRY_TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'link', o: 'other' };
+
 /**
- * The directory's entries. Names are read as strings (fast); only a directory where one came
- * back with U+FFFD (bytes that are not UTF-8, or a real U+FFFD) is read again as bytes, so such
- * names reach the file system exactly (byte-names.ts).
+ * Reads both sides of one directory; null when it cannot be copied (already recorded). The file
+ * system work (list-dir.ts) runs on a copy thread: one round trip per directory. The chunk's own
+ * root is listed here, synchronously (a dozen calls): a chunk with nothing in it, or only large
+ * files, never boots the copy threads. So is every directory without copy threads (`copyThreads: 0`).
  */
-async function readEntries(dir: OpenDir): Promise<Entry[]> {
-  const self = fsPath(dir.self);
-  const dirents = await fsp.readdir(self, { withFileTypes: true });
-  if (dirents.some((d) => d.name.includes('\ufffd'))) {
-    const raw = await fsp.readdir(self, { withFileTypes: true, encoding: 'buffer' });
-    return raw.map((d) => ({ name: decodeName(d.name), type: typeOf(d) }));
-  }
-  return dirents.map((d) => ({ name: d.name, type: typeOf(d) }));
-}
-
-function typeOf(d: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): Entry['type'] {
-  return d.isFile() ? 'file' : d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'link' : 'other';
-}
-
-/** Reads both sides of one directory; null when it cannot be copied (already recorded). */
 async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<Listing | null> {
   const isRoot = rel === '';
   if (ctx.gate.isClosed) await ctx.gate.wait();
   if (ctx.signal.aborted) return null;
-  let sd: OpenDir | undefined;
-  let dd: OpenDir | undefined;
-  try {
-    let srcEntries: Entry[];
-    try {
-      sd = await openDir(src, ctx.dirMode);
-      srcEntries = await readEntries(sd);
-    } catch (err) {
-      if (isRoot) ctx.tally.fatalError(src.path, err); else ctx.tally.fail(rel, err, 0, false);
-      return null;
-    }
-    let dstEntries: Entry[] = [];
-    let made = false;
-    try {
-      ({ dir: dd, made } = await prepareDestination(ctx, target));
-      if (dd) dstEntries = await readEntries(dd);
-    } catch (err) {
-      // Destination root unusable: nothing of the chunk can be copied.
-      if (isRoot) ctx.tally.fatalError(ctx.chunk.destinationPath, err); else ctx.tally.fail(rel, err, 0, false);
-      return null;
-    }
-    const sorted = sortEntries(ctx, rel, srcEntries, dstEntries);
-    const dirs = await identifySubdirs(ctx, sd, rel, sorted.subdirs);
-    if (dd && !ctx.dryRun) await removeStaleTemps(dd, dstEntries);
-    const { srcStat, srcXattrs } = await sourceDirMeta(ctx, sd);
-    return { ...sorted, srcStat, srcXattrs, made, dst: dd?.ref ?? null, dirs };
-  } finally {
-    await closeDir(sd);
-    await closeDir(dd);
+  const task: ListTask = { src, target, mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, removeTemps: !ctx.dryRun, keep: keepOf(ctx) };
+  const raw = ctx.pool && !isRoot ? await ctx.pool.list(task) : listDirectory(task);
+  if (!raw.ok) {
+    // Source unreadable, or destination root unusable: nothing of the directory can be copied.
+    const err = fsError(raw.code, raw.message);
+    if (isRoot) ctx.tally.fatalError(raw.side === 'src' ? src.path : ctx.chunk.destinationPath, err); else ctx.tally.fail(rel, err, 0, false);
+    return null;
   }
-}
-
-/** The source directory's own status (to the nanosecond) and the attributes the copy keeps. */
-async function sourceDirMeta(ctx: JobContext, sd: OpenDir): Promise<{ srcStat: BigIntStats; srcXattrs: Xattrs }> {
-  const srcStat = sd.fd !== undefined ? fs.fstatSync(sd.fd, { bigint: true }) : await fsp.lstat(fsPath(sd.ref.path), { bigint: true });
-  const keep = keepOf(ctx);
-  if (!keepsXattrs(keep)) return { srcStat, srcXattrs: [] };
-  const target: XattrTarget = sd.fd !== undefined ? { fd: sd.fd } : { path: fsPath(sd.ref.path) };
-  return { srcStat, srcXattrs: readXattrs(target, xattrChoice(keep)) };
+  ctx.tally.stats.dirsCreated += raw.created.length;
+  ctx.tally.replacedEntries(raw.replaced);
+  const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : []);
+  const dstSeen = raw.dstSeen ? { meta: raw.dstSeen.meta, xattrs: asBuffers(raw.dstSeen.xattrs) } : undefined;
+  return {
+    ...sorted, srcStat: raw.srcMeta, srcXattrs: asBuffers(raw.srcXattrs), made: raw.made, dst: raw.dstRef, dirs: identifySubdirs(ctx, src, rel, sorted.subdirs, raw.subdirs),
+    ...(dstSeen ? { dstSeen } : {}), changedParent: raw.made || raw.replaced.length > 0,
+  };
 }
 
 /**
- * The identity of each source subdirectory, read through its open parent: the subdirectory's own
- * listing reopens it by path and must find that same directory (not a link swapped in since).
+ * The identity of each source subdirectory, as the listing read it through its open parent: the
+ * subdirectory's own listing reopens it by path and must find that same directory (not a link
+ * swapped in since).
  */
-async function identifySubdirs(ctx: JobContext, sd: OpenDir, rel: string, subdirs: SubDir[]): Promise<Listing['dirs']> {
-  const seen = await Promise.all(subdirs.map((d) => fsp.lstat(at(sd, d.name)).catch((err: unknown) => err as Error)));
+function identifySubdirs(ctx: JobContext, src: DirRef, rel: string, subdirs: SubDir[], seen: Record<string, SubdirSeen>): Listing['dirs'] {
   const kept: Listing['dirs'] = [];
-  subdirs.forEach((d, i) => {
-    const st = seen[i];
+  for (const d of subdirs) {
+    const st = seen[d.name];
     const r = joinRel(rel, d.name);
-    if (st instanceof Error) ctx.tally.fail(r, st, 0, false);
-    else if (!st.isDirectory()) ctx.tally.skipEntry(r, 'changed type during copy');
-    else kept.push({ ...d, src: refOf(path.join(sd.ref.path, d.name), st) });
-  });
+    if (st === undefined || 'code' in st) ctx.tally.fail(r, fsError(st?.code ?? 'ENOENT', st?.message ?? `${r} vanished during the copy`), 0, false);
+    else if ('notDir' in st) ctx.tally.skipEntry(r, 'changed type during copy');
+    else kept.push({ ...d, src: refOf(path.join(src.path, d.name), st) });
+  }
   return kept;
-}
-
-/** Our own temp files left by a copy that was SIGKILLed (no other job writes this directory). */
-async function removeStaleTemps(dd: OpenDir, entries: Entry[]): Promise<void> {
-  await Promise.all(entries.filter((e) => e.type === 'file' && isTempName(e.name)).map((e) => fsp.unlink(at(dd, e.name)).catch(() => undefined)));
-}
-
-/**
- * Makes sure the destination directory exists as a real directory we can write into, opened and
- * checked. A chunk root was resolved by the job already; a subdirectory is reached through its
- * checked parent, created when missing (owner-only until its final mode is set after its
- * contents), and a link or file in its place is replaced under mirror or refused: never followed.
- * A directory left read-only by an earlier run gets owner write back until its final mode is set.
- * Returns undefined in a dry run where the directory does not exist.
- */
-async function prepareDestination(ctx: JobContext, target: Target): Promise<{ dir: OpenDir | undefined; made: boolean }> {
-  let dir: OpenDir;
-  let made = false;
-  if ('ref' in target) {
-    if (target.ref === null) return { dir: undefined, made };
-    dir = await openDir(target.ref, ctx.dirMode);
-    made = target.made === true;
-  } else {
-    if (target.parent === null) return { dir: undefined, made };
-    const parent = await openDir(target.parent, ctx.dirMode);
-    const r = await descend(parent, [target.name], {
-      mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, lastMode: 0o700,
-    });
-    if (r.status === 'missing') return { dir: undefined, made };
-    if (r.status === 'blocked') {
-      if (ctx.dryRun) return { dir: undefined, made }; // the parent's listing already reported what is in the way
-      throw fsError(r.kind === 'symbolic link' ? 'ELOOP' : 'ENOTDIR', `${inTheWayMessage(r.path, r.kind, r.target)}: not written through (it appeared during the copy)`);
-    }
-    ctx.tally.stats.dirsCreated += r.created.length;
-    ctx.tally.replacedEntries(r.replaced);
-    made = r.created.length > 0;
-    dir = r.dir;
-  }
-  try {
-    if (!ctx.dryRun && (dir.st.mode & 0o200) === 0) {
-      if (dir.fd !== undefined) await fchmod(dir.fd, (dir.st.mode & 0o7777) | 0o700);
-      else await fsp.chmod(fsPath(dir.ref.path), (dir.st.mode & 0o7777) | 0o700);
-    }
-  } catch (err) {
-    await closeDir(dir);
-    throw err;
-  }
-  return { dir, made };
 }
 
 function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[]): Sorted {

@@ -69,12 +69,13 @@ describe('worker pools (src/workers)', () => {
     expect(c.resolve(TOKENS.WorkerPools)).to.equal(pools);
     const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
     try {
-      makeTree(dir, { a: { 'f.txt': 'x' } });
+      // More entries than the scanner's first task (run on the calling thread) takes: the rest goes to threads.
+      makeTree(dir, Object.fromEntries(Array.from({ length: 6 }, (_, d) => [`d${d}`, Object.fromEntries(Array.from({ length: 60 }, (_, f) => [`f${f}.txt`, 'x']))])));
       // Resolving everything, engines included, starts no thread (start-up time of every command).
       c.resolve(TOKENS.CopierRegistry);
       expect(pools.startedKinds()).to.deep.equal([]);
       const tree = await scanner.scan(dir, { excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false } });
-      expect(tree.rootNode.totalFiles).to.equal(1);
+      expect(tree.rootNode.totalFiles).to.equal(360);
       expect(pools.startedKinds()).to.deep.equal(['scan']);
       const parser = new PiscinaRsyncOutputParser({ pools });
       await parser.parse({ stdout: '', stderr: '' });

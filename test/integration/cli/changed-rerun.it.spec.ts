@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../../../src/paths';
+import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
+import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+
+/**
+ * The nightly case (#17): last night's replica is in place and a little of the source changed.
+ * A re-run must copy exactly the files that changed or are new and delete exactly the entries
+ * that are gone, and nothing else: `rsync -ain --delete` (a dry run, the same size-and-mtime
+ * check) says which, before robocurse runs. What robocurse wrote is seen in the destination
+ * itself: a file written or touched has a new inode or ctime; a file left alone keeps both.
+ */
+
+const FAKE_ROBOCOPY = path.join(packageRoot(), 'test', 'fixtures', 'fake-robocopy', 'robocopy');
+
+const ENGINES: Record<string, Record<string, unknown>> = {
+  native: { engine: 'native' },
+  rsync: { engine: 'rsync' },
+  robocopy: { engine: 'robocopy', engineOptions: { robocopy: { executable: FAKE_ROBOCOPY, switches: ['/COPY:DAT'] } } },
+};
+
+/** 12 directories of 8 files, two levels deep, and files at the root: several chunks. */
+function sourceTree(): TreeSpec {
+  const tree: TreeSpec = { 'root-a.txt': 'root a', 'root-b.txt': 'root b', 'keep.tmp': 'excluded' };
+  for (let d = 0; d < 4; d++) {
+    const top: TreeSpec = {};
+    for (let s = 0; s < 3; s++) {
+      const sub: TreeSpec = {};
+      for (let f = 0; f < 8; f++) sub[`f${f}.dat`] = `d${d} s${s} f${f}\n`;
+      top[`s${s}`] = sub;
+    }
+    top['top.txt'] = `top ${d}`;
+    tree[`d${d}`] = top;
+  }
+  return tree;
+}
+
+function writeConfig(dir: string, settings: Record<string, unknown>): string {
+  const file = path.join(dir, 'robocurse.json');
+  fs.writeFileSync(file, JSON.stringify({
+    version: 1, global: { logDir: 'logs', stateDir: 'state' },
+    profiles: {
+      nightly: {
+        source: 'src', destination: 'dst', mirror: true, excludeFiles: ['*.tmp'],
+        chunking: { maxChunkFiles: 10 }, retry: { maxAttempts: 1 }, ...settings,
+      },
+    },
+  }, null, 2));
+  return file;
+}
+
+/**
+ * Inode and ctime of every regular file under `root`, by relative path: a file written by any
+ * means (temp + rename, or in place as robocopy does) or whose attributes were set has another.
+ */
+function inodes(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r); else if (e.isFile()) { const st = fs.lstatSync(path.join(root, r), { bigint: true }); out.set(r, `${st.ino}@${st.ctimeNs}`); }
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** What `rsync -ain --delete` would do: files to transfer and entries to delete (dirs with a trailing /). */
+function rsyncPlan(src: string, dst: string, excludes: string[]): { transfer: string[]; deleted: string[] } {
+  const r = spawnSync('rsync', ['-ain', '--delete', ...excludes.flatMap((x) => ['--exclude', x]), `${src}/`, `${dst}/`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`rsync -ain failed (${r.status}): ${r.stderr}`);
+  const transfer: string[] = [];
+  const deleted: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('*deleting ')) deleted.push(line.slice('*deleting '.length).trim());
+    else if (line.startsWith('>f')) transfer.push(line.slice(12));
+  }
+  return { transfer: transfer.sort(), deleted: deleted.sort() };
+}
+
+/** Tonight's changes: rewritten (other size; same size with a newer mtime), new (also in a new directory), deleted (a file, a whole directory). */
+function changeSource(src: string): void {
+  fs.writeFileSync(path.join(src, 'd0', 's0', 'f1.dat'), 'rewritten, longer than before\n');
+  fs.writeFileSync(path.join(src, 'd2', 's1', 'f4.dat'), 'D2 S1 F4\n'); // same size as before
+  const later = new Date(Date.now() + 120_000);
+  fs.utimesSync(path.join(src, 'd2', 's1', 'f4.dat'), later, later);
+  fs.writeFileSync(path.join(src, 'root-b.txt'), 'root b, changed');
+  fs.writeFileSync(path.join(src, 'd1', 's2', 'new.dat'), 'new file');
+  makeTree(path.join(src, 'd3', 'fresh'), { 'x.dat': 'x', deeper: { 'y.dat': 'y' } });
+  fs.rmSync(path.join(src, 'd1', 's0', 'f7.dat'));
+  fs.rmSync(path.join(src, 'd2', 's2'), { recursive: true });
+  fs.rmSync(path.join(src, 'root-a.txt'));
+}
+
+describe('a slightly changed re-run copies exactly what changed and deletes exactly what is gone (rsync -ain --delete as the oracle; CLI like cron)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  beforeEach(() => { dir = tempDir('robocurse-changed-'); });
+  afterEach(() => removeTemp(dir));
+
+  for (const [engine, settings] of Object.entries(ENGINES)) {
+    it(`${engine} engine`, async () => {
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      makeTree(src, sourceTree());
+      makeTree(dst, { 'excluded-extra.tmp': 'an excluded name in the destination: kept' });
+      makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
+      const beside = hashTree(path.join(dir, 'beside'));
+      const file = writeConfig(dir, settings);
+
+      const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+      expect(first.code, first.stderr + first.stdout).to.equal(0);
+      expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp']), 'the first run left differences').to.deep.equal([]);
+
+      changeSource(src);
+      const oracle = rsyncPlan(src, dst, ['*.tmp']);
+      expect(oracle.transfer).to.deep.equal(['d0/s0/f1.dat', 'd1/s2/new.dat', 'd2/s1/f4.dat', 'd3/fresh/deeper/y.dat', 'd3/fresh/x.dat', 'root-b.txt']);
+      expect(oracle.deleted).to.include.members(['d1/s0/f7.dat', 'd2/s2/', 'root-a.txt']);
+      const before = inodes(dst);
+
+      const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+      expect(again.code, again.stderr + again.stdout).to.equal(0);
+      const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
+      expect(profile.result).to.equal('Success');
+      expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
+      expect(profile.extrasRemoved as number, 'entries removed, as the summary says').to.be.greaterThan(0);
+
+      const after = inodes(dst);
+      const rewritten = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
+      expect(rewritten, 'the files written are exactly the ones rsync would transfer').to.deep.equal(oracle.transfer);
+      const gone = [...before.keys()].filter((rel) => !after.has(rel)).sort();
+      const deletedFiles = oracle.deleted.filter((d) => !d.endsWith('/')).sort();
+      expect(gone, 'the files deleted are exactly the ones rsync would delete').to.deep.equal(deletedFiles);
+      for (const d of oracle.deleted.filter((x) => x.endsWith('/'))) expect(fs.existsSync(path.join(dst, d)), d).to.equal(false);
+
+      expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp']), 'rsync -rlcn --delete finds nothing left').to.deep.equal([]);
+      expect(fs.readFileSync(path.join(dst, 'excluded-extra.tmp'), 'utf8')).to.equal('an excluded name in the destination: kept');
+      expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
+    });
+  }
+
+  it('native engine: a re-run sets nothing on unchanged directories, and puts back the mode and times of one changed in the destination or written in', async () => {
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(src, sourceTree());
+    fs.chmodSync(path.join(src, 'd1', 's1'), 0o750);
+    const file = writeConfig(dir, ENGINES.native);
+    const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(first.code, first.stderr + first.stdout).to.equal(0);
+
+    // Someone changed one destination directory's mode and times (its files are as they were).
+    const meddled = path.join(dst, 'd2', 's0');
+    fs.chmodSync(meddled, 0o700);
+    fs.utimesSync(meddled, new Date('2001-02-03'), new Date('2001-02-03'));
+    // And a file rewritten and one added: writing in those directories moves their mtimes, which the re-run puts back.
+    fs.writeFileSync(path.join(src, 'd0', 's0', 'f2.dat'), 'rewritten, longer than before\n');
+    fs.writeFileSync(path.join(src, 'd3', 's1', 'added.dat'), 'added');
+    const ctime = (p: string): bigint => fs.lstatSync(p, { bigint: true }).ctimeNs;
+    const untouched = ['d0', 'd0/s1', 'd1/s1', 'd3/s2'].map((r) => [r, ctime(path.join(dst, r))] as const);
+
+    const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(again.code, again.stderr + again.stdout).to.equal(0);
+    expect((again.summary!.profiles as Array<Record<string, unknown>>)[0].filesCopied).to.equal(2);
+    for (const rel of ['d0/s0', 'd3/s1']) {
+      expect(fs.lstatSync(path.join(dst, rel), { bigint: true }).mtimeNs, `${rel}: written in, its mtime is the source's again`).to.equal(fs.lstatSync(path.join(src, rel), { bigint: true }).mtimeNs);
+    }
+    const want = fs.lstatSync(path.join(src, 'd2', 's0'), { bigint: true });
+    const got = fs.lstatSync(meddled, { bigint: true });
+    expect(Number(got.mode & 0o7777n).toString(8), 'the mode is the source\'s again').to.equal(Number(want.mode & 0o7777n).toString(8));
+    expect(got.mtimeNs, 'the mtime is the source\'s again').to.equal(want.mtimeNs);
+    for (const [rel, before] of untouched) expect(ctime(path.join(dst, rel)), `${rel}: nothing set on an unchanged directory`).to.equal(before);
+    expect((fs.lstatSync(path.join(dst, 'd1', 's1')).mode & 0o7777).toString(8)).to.equal('750');
+    expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp'])).to.deep.equal([]);
+  });
+});
