@@ -17,6 +17,9 @@ const ALLOW_MASS_DELETE = {
 const MAX_JOBS = { type: 'number', requiresArg: true, coerce: numberArg('--max-jobs', { min: 1, integer: true }) } as const;
 const SESSION = { type: 'string', requiresArg: true, coerce: stringArg('--session') } as const;
 
+const QUEUE = { type: 'string', requiresArg: true, coerce: stringArg('--queue') } as const;
+const PREFIX = { type: 'string', requiresArg: true, coerce: stringArg('--prefix'), describe: 'Key prefix of the worker pool in Redis (default robocurse)' } as const;
+
 const STATE_DIR = { type: 'string', describe: 'The state folder to read (instead of the one of --config, or of your last run)' } as const;
 
 /** Options of the commands that act on a running session from another process. */
@@ -53,7 +56,20 @@ export function commandBuilders(): Record<string, Builder> {
       .option('allow-mass-delete', ALLOW_MASS_DELETE)
       .option('dashboard', { type: 'boolean', default: false, describe: 'Serve the live dashboard of this run on 127.0.0.1 (the URL with its token is printed)' })
       .option('dashboard-port', { type: 'number', describe: 'Port of --dashboard (default: any free port)' })
-      .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' }),
+      .option('metrics-file', { type: 'string', describe: 'Rewrite this file with the run\'s Prometheus metrics every health interval (node_exporter textfile collector)' })
+      .option('queue', { ...QUEUE, describe: 'Run the chunks on `robocurse worker` hosts through this Redis queue (overrides global.queue; docs/scale-out.md)' }),
+    worker: (y) => y
+      .option('queue', { ...QUEUE, demandOption: true, describe: 'The Redis queue of the coordinator (password: ROBOCURSE_REDIS_PASSWORD)' })
+      .option('slots', { type: 'number', requiresArg: true, demandOption: true, coerce: numberArg('--slots', { min: 1, integer: true }), describe: 'Chunks copied at once on this host' })
+      .option('engine', { type: 'string', requiresArg: true, coerce: stringArg('--engine'), describe: "Copy every chunk with this engine (default: the profile's)" })
+      .option('path-map', { type: 'string', array: true, requiresArg: true, describe: "SRC=LOCAL: the coordinator's root SRC is mounted at LOCAL on this host; repeatable" })
+      .option('state-dir', { type: 'string', requiresArg: true, coerce: stringArg('--state-dir'), describe: "This worker's folder for its child ledger and engine logs (default: ~/.local/state/robocurse/worker)" })
+      .option('prefix', PREFIX)
+      .option('lock-duration', { type: 'number', requiresArg: true, coerce: numberArg('--lock-duration', { min: 1, integer: false }), describe: 'Seconds a chunk stays this worker\'s without a lock renewal (default 120; the same on every worker)' })
+      .option('stalled-interval', { type: 'number', requiresArg: true, coerce: numberArg('--stalled-interval', { min: 0.1, integer: false }), describe: 'Seconds between checks for chunks of lost workers (default 30; the same on every worker)' }),
+    workers: (y) => y
+      .option('queue', { ...QUEUE, demandOption: true, describe: 'The Redis queue to look at' })
+      .option('prefix', PREFIX),
     copy: (y) => filterOptions(y
       .positional('source', { type: 'string', describe: 'The tree to copy' })
       .positional('destination', { type: 'string', describe: 'Where to copy it (created when missing)' })
@@ -143,6 +159,8 @@ export function commandHandlers(run: (lazy: Lazy) => (args: Record<string, unkno
     verify: run(async () => (await import('./commands/verify')).verifyCommand),
     prune: run(async () => (await import('./commands/prune')).pruneCommand),
     plugins: run(async () => (await import('./commands/plugins')).pluginsCommand),
+    worker: run(async () => (await import('./commands/worker')).workerCommand),
+    workers: run(async () => (await import('./commands/workers')).workersCommand),
     pause: control('pause'), suspend: control('suspend'), resume: control('resume'), drain: control('drain'), stop: control('stop'),
     'set-bandwidth': control('set-bandwidth'), 'set-concurrency': control('set-concurrency'),
     'retry-chunk': control('retry-chunk'), 'skip-chunk': control('skip-chunk'),

@@ -126,6 +126,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    usage: 'worker', summary: 'Copy the chunks a coordinator (run --queue) puts on a Redis queue, on this host (docs/scale-out.md)',
+    examples: [
+      ['robocurse worker --queue redis://10.0.0.5:6379 --slots 4', 'take up to 4 chunks at once until SIGTERM, which hands running chunks back'],
+      ['robocurse worker --queue redis://q:6379/2 --slots 2 --path-map /srv/share=/mnt/share', 'the coordinator\'s /srv/share is mounted at /mnt/share here'],
+    ],
+  },
+  {
+    usage: 'workers', summary: 'List the workers connected to a queue: host, slots, running chunks, last heartbeat',
+    examples: [
+      ['robocurse workers --queue redis://10.0.0.5:6379', 'one line per connected worker, and the coordinator holding the queue'],
+      ['robocurse workers --queue redis://10.0.0.5:6379 --json', 'the same for scripts'],
+    ],
+  },
+  {
     usage: 'pause', summary: 'Pause a running session: nothing new starts (from another terminal)',
     examples: [
       ['robocurse pause --profile docs', 'running jobs go on, no new ones start'],

@@ -14,6 +14,7 @@ import { StateJournal } from '../orchestrator/state-journal';
 import { packageRoot } from '../paths';
 import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
+import { remoteCopierView } from '../scaleout/remote-copier-view';
 import type { WorkerScanner } from '../scan';
 import { SnapshotLifecycle } from '../snapshot';
 import { VerifyHook, VerifyPool } from '../verify';
@@ -66,6 +67,21 @@ function provide<T>(c: DependencyContainer, token: InjectionToken<T>, make: () =
   const value = make();
   c.registerInstance(token, value);
   return value;
+}
+
+/**
+ * global.queue (or run --queue): chunks run on `robocurse worker` hosts through Redis and this run
+ * is the pool's coordinator. Loaded only then, so runs without a queue never load BullMQ.
+ */
+async function openQueueDispatcher(c: DependencyContainer, url: string, sessionId: string, logger: Logger): Promise<ChunkDispatcher> {
+  const { parseQueueUrl, probeRedis } = await import('../scaleout/redis-url');
+  const { QueueDispatcher } = await import('../scaleout/queue-dispatcher');
+  const address = parseQueueUrl(url, 'global.queue (--queue)');
+  const warning = await probeRedis(address);
+  if (warning) logger.warn(warning);
+  const d = await QueueDispatcher.open({ address, sessionId, logger });
+  c.registerInstance(TOKENS.ChunkDispatcher, d);
+  return d;
 }
 
 /** A dry run needs engines that can do one; a mirror needs engines that can mirror. */
@@ -134,9 +150,12 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     const version = robocurseVersion();
     const pool = verifyPool;
     const copierFor = (name: string) => registry.get(name);
-    dispatcher = provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor));
+    dispatcher = c.isRegistered(TOKENS.ChunkDispatcher) || !cfg.global.queue
+      ? provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor))
+      : await openQueueDispatcher(c, cfg.global.queue, sessionId, logger);
+    const remote = cfg.global.queue && !(dispatcher instanceof InProcessDispatcher);
     const orchestrator = provide(c, TOKENS.Orchestrator, () => new Orchestrator({
-      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor, dispatcher,
+      bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: remote ? (n: string) => remoteCopierView(copierFor(n)) : copierFor, dispatcher,
       snapshots, journal, logger, now, logDir: cfg.global.logDir, globalBandwidthMbps: cfg.global.bandwidthLimitMbps, childLedger,
       pauseTimeout: { ms: cfg.global.pauseTimeoutSeconds * 1000, action: cfg.global.pauseTimeoutAction },
       version,

@@ -57,6 +57,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     stateDir: resolveConfigPath(configDir, g.stateDir ?? 'state'),
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
+    ...(g.queue !== undefined ? { queue: g.queue } : {}),
     healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     circuitBreaker: { consecutiveFailures: g.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
     preflight: { requireFreeSpace: g.preflight?.requireFreeSpace ?? false },

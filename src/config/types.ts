@@ -124,6 +124,8 @@ export interface GlobalConfig {
   pluginPaths: string[];
   /** A pause longer than this (s) ends by itself with pauseTimeoutAction; 0 = never. */
   pauseTimeoutSeconds: number;
+  /** Redis URL of the worker pool (docs/scale-out.md); absent = chunks run in this process. */
+  queue?: string;
   pauseTimeoutAction: 'resume' | 'stop';
   /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
   healthIntervalSeconds?: number;

@@ -33,6 +33,8 @@ export interface RunArgs extends CommonArgs {
   allowMassDelete?: boolean;
   dashboard?: boolean;
   dashboardPort?: number;
+  /** Redis URL of the worker pool (overrides global.queue). */
+  queue?: string;
 }
 
 function chooseView(args: RunArgs, io: CliIo): ProgressView {
@@ -57,6 +59,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
       throw new UsageError(`--dashboard-port: expected a port number 0-65535 (0 = any free port), got ${args.dashboardPort}`);
     }
     if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, io.cwd);
+    if (args.queue !== undefined) cfg = { ...cfg, global: { ...cfg.global, queue: args.queue } };
+    // The per-file listing of a dry run is written by the engine's callbacks, which stay on the worker.
+    if (cfg.global.queue && args.dryRun) throw new UsageError('--dry-run runs on this host only: leave out --queue (or global.queue) for a dry run');
   } catch (e) {
     return handleCommandError(e, args, io);
   }

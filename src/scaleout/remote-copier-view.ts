@@ -1,0 +1,15 @@
+import type { Copier } from '../api';
+
+/**
+ * The engine as the coordinator's orchestrator must see it when its jobs run on workers: a
+ * shared bandwidth bucket (native's setTotalBandwidth) would throttle a copier in this process
+ * that copies nothing, so it is hidden and the budget is divided into per-job shares instead,
+ * which reach each worker's job through its control hash (native jobs change their rate live).
+ */
+export function remoteCopierView(c: Copier): Copier {
+  return {
+    name: c.name,
+    capabilities: { ...c.capabilities, liveBandwidth: c.capabilities.liveBandwidth || c.setTotalBandwidth !== undefined },
+    start: (chunk, options) => c.start(chunk, options),
+  };
+}
