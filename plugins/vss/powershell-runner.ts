@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCommand } from '../../src/plugin';
 
 /** One PowerShell invocation: the script and the values it reads from its environment. */
 export interface PowerShellCall {
@@ -37,25 +37,16 @@ export function scriptOf(argv: readonly string[]): string {
   return i < 0 ? '' : Buffer.from(argv[i + 1] ?? '', 'base64').toString('utf16le');
 }
 
-/** The real runner: spawns with an argv array (no shell), hidden window, killed at the time limit. */
+/**
+ * The real runner: robocurse's own (robocurse/plugin runCommand: argv array, no shell, hidden
+ * window, the process tree killed at the time limit).
+ */
 export function spawnPowerShellRunner(): PowerShellRunner {
   return {
-    run(call) {
-      return new Promise((resolve) => {
-        const child = spawn(call.argv[0], call.argv.slice(1), {
-          shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...call.env },
-        });
-        const out: Buffer[] = []; const err: Buffer[] = [];
-        let timedOut = false;
-        const timer = setTimeout(() => { timedOut = true; child.kill(); }, call.timeoutMs);
-        child.stdout.on('data', (b: Buffer) => out.push(b));
-        child.stderr.on('data', (b: Buffer) => err.push(b));
-        child.once('error', (e) => { clearTimeout(timer); resolve({ exitCode: null, stdout: '', stderr: '', spawnError: e }); });
-        child.once('close', (code) => {
-          clearTimeout(timer);
-          resolve({ exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
-        });
-      });
+    async run(call) {
+      const r = await runCommand(call.argv, { env: { ...process.env, ...call.env }, timeoutMs: call.timeoutMs });
+      if (r.spawnError) return { exitCode: null, stdout: '', stderr: '', spawnError: r.spawnError };
+      return { exitCode: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), timedOut: r.timedOut };
     },
   };
 }

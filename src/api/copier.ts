@@ -68,6 +68,12 @@ export interface CopierCapabilities {
   suspend: boolean;
   /** setBandwidth() changes a running job's limit. */
   liveBandwidth: boolean;
+  /**
+   * setTotalBandwidth() sets one budget shared by all of the copier's running jobs, changeable
+   * while they run; the orchestrator then gives jobs no shares of their own. Absent: the copier
+   * has it when it has the method (copiers written before this flag).
+   */
+  sharedBandwidth?: boolean;
   /** Honours `mirror` (removes extras within the chunk's scope). */
   mirror: boolean;
   /** Honours `dryRun` (writes nothing). */
@@ -237,8 +243,9 @@ export interface Copier {
   fileListProblem?(chunk: Chunk, relPaths: readonly string[]): string | undefined;
   /**
    * One bandwidth budget (bytes/s, 0 = unlimited) shared by all of this copier's running jobs,
-   * changeable while they run. When present the orchestrator uses it instead of dividing the
-   * budget into per-job shares, so a job slowed by small files leaves its share to the others.
+   * changeable while they run. Declared by `capabilities.sharedBandwidth`: the orchestrator then
+   * uses it instead of dividing the budget into per-job shares, so a job slowed by small files
+   * leaves its share to the others.
    */
   setTotalBandwidth?(bytesPerSec: number): void;
   /** Release shared resources (worker pools); idempotent. */

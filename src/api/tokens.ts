@@ -19,4 +19,6 @@ export const TOKENS = {
   Orchestrator: Symbol.for('robocurse.Orchestrator'),
   /** Where chunk attempts run (src/orchestrator/chunk-dispatcher.ts); default in process. */
   ChunkDispatcher: Symbol.for('robocurse.ChunkDispatcher'),
+  /** The worker pools of a run, one per kind (src/workers); closed with the run. */
+  WorkerPools: Symbol.for('robocurse.WorkerPools'),
 } as const;

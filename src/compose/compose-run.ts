@@ -18,6 +18,7 @@ import { remoteCopierView } from '../scaleout/remote-copier-view';
 import type { WorkerScanner } from '../scan';
 import { SnapshotLifecycle } from '../snapshot';
 import { VerifyHook, VerifyPool } from '../verify';
+import type { WorkerPools } from '../workers';
 import { openRunServices, type RunServices } from './run-services';
 
 /** What a front end may replace or add when it asks for a run. */
@@ -113,12 +114,15 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   for (const [name, factory] of Object.entries(opts.overrides?.copiers ?? {})) registry.register(name, factory);
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
+  const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;
   let dispatcher: ChunkDispatcher | undefined;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closed ??= Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close(), dispatcher?.close?.()]).then(() => undefined);
+    // The pools go last: the scanner, engines and verifier have stopped using them by then.
+    closed ??= Promise.allSettled([scanner.close(), registry.closeAll(), services?.close(), verifyPool?.close(), dispatcher?.close?.()])
+      .then(() => pools.closeAll()).then(() => undefined, () => undefined);
     return closed;
   };
   try {
@@ -142,7 +146,7 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
       logger.debug({ event: ev.type, seq: ev.seq, data: ev.data }, `event ${ev.type}`);
     });
     const snapshots = provide(c, TOKENS.SnapshotLifecycle, () => new SnapshotLifecycle({ providers: snapshotProviders, store, emit: bus.emit.bind(bus), sessionId, logger, dryRun }));
-    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !dryRun ? new VerifyPool() : undefined;
+    verifyPool = profiles.some((p) => (p.verify ?? 'off') !== 'off') && !dryRun ? new VerifyPool(undefined, undefined, pools) : undefined;
     const version = robocurseVersion();
     const pool = verifyPool;
     const copierFor = (name: string) => registry.get(name);

@@ -5,6 +5,7 @@ import { createChunker } from '../chunk';
 import { builtInCopierFactories } from '../engines/built-in-engines';
 import { CopierRegistry } from '../engines/copier-registry';
 import { createScanner } from '../scan';
+import { WorkerPools } from '../workers';
 
 /**
  * The one composition root. Everything is registered by explicit token (never by reflected
@@ -13,9 +14,11 @@ import { createScanner } from '../scan';
  */
 export function createContainer(overrides?: (c: DependencyContainer) => void): DependencyContainer {
   const c = rootContainer.createChildContainer();
-  c.register(TOKENS.Scanner, { useFactory: instanceCachingFactory(() => createScanner()) });
+  // Pools are objects only until a task needs threads: registering every kind boots nothing.
+  c.register(TOKENS.WorkerPools, { useFactory: instanceCachingFactory(() => new WorkerPools()) });
+  c.register(TOKENS.Scanner, { useFactory: instanceCachingFactory((d) => createScanner({ pools: d.resolve<WorkerPools>(TOKENS.WorkerPools) })) });
   c.register(TOKENS.Chunker, { useFactory: instanceCachingFactory(() => createChunker()) });
-  c.register(TOKENS.CopierRegistry, { useFactory: instanceCachingFactory(() => new CopierRegistry(builtInCopierFactories())) });
+  c.register(TOKENS.CopierRegistry, { useFactory: instanceCachingFactory((d) => new CopierRegistry(builtInCopierFactories(d.resolve<WorkerPools>(TOKENS.WorkerPools)))) });
   overrides?.(c);
   return c;
 }

@@ -3,6 +3,8 @@
  * is built on a worker thread and crosses to the main thread by structured clone.
  */
 import type { SummaryRow } from '../engines/robocopy/log/types';
+import * as path from 'node:path';
+import type { PoolKind } from '../workers';
 
 /** One row of counts in robocopy's columns (rsync fills what it reports). */
 export type CountRow = SummaryRow;
@@ -58,4 +60,9 @@ export interface SummarizeTask {
   path: string;
   /** The code page of logs that are neither UTF-16 nor UTF-8 (`--code-page`); detected when absent. */
   codePage?: string;
+}
+
+/** `log summarize`'s workers (summarize-worker.ts): one file per task, several at once. */
+export function summaryPoolKind(maxThreads: number): PoolKind {
+  return { kind: 'log-summary', filename: path.join(__dirname, 'summarize-worker.js'), minThreads: 0, maxThreads };
 }

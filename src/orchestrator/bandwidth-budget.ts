@@ -1,5 +1,6 @@
 import type { Copier, CopyJob } from '../api';
 import type { ProfileConfig } from '../config/types';
+import { capabilitiesOf } from './copier-capabilities';
 import { profileBudget } from './copy-options';
 
 /** How a copier takes its part of the budget. */
@@ -13,7 +14,7 @@ export type StartShare = { wait: false; bytesPerSec: number } | { wait: true; re
  * set-bandwidth command replaces both for the rest of the session.
  *
  * Invariant: the rates given to running jobs never add up to more than the budget.
- * - `shared` copiers (native) take the whole budget as one token bucket for all their jobs.
+ * - `shared` copiers (capabilities.sharedBandwidth: native) take the whole budget as one token bucket for all their jobs.
  * - `live` jobs (capabilities.liveBandwidth) share what fixed jobs leave, re-divided at every start
  *   and end.
  * - `fixed` jobs (rsync `--bwlimit`, robocopy `/IPG` or `/IORATE`) keep the rate they started with,
@@ -115,7 +116,8 @@ export class BandwidthBudget {
   private modeOf(profile: ProfileConfig): Mode {
     let copier: Copier;
     try { copier = this.copierFor(profile.engine); } catch { return 'fixed'; }
-    if (copier.setTotalBandwidth) return 'shared';
-    return copier.capabilities.liveBandwidth ? 'live' : 'fixed';
+    const caps = capabilitiesOf(copier);
+    if (caps.sharedBandwidth) return 'shared';
+    return caps.liveBandwidth ? 'live' : 'fixed';
   }
 }

@@ -1,4 +1,5 @@
 import type { Copier } from '../api';
+import { capabilitiesOf } from '../orchestrator/copier-capabilities';
 
 /**
  * The engine as the coordinator's orchestrator must see it when its jobs run on workers: a
@@ -9,7 +10,7 @@ import type { Copier } from '../api';
 export function remoteCopierView(c: Copier): Copier {
   return {
     name: c.name,
-    capabilities: { ...c.capabilities, liveBandwidth: c.capabilities.liveBandwidth || c.setTotalBandwidth !== undefined },
+    capabilities: { ...c.capabilities, sharedBandwidth: false, liveBandwidth: c.capabilities.liveBandwidth || capabilitiesOf(c).sharedBandwidth },
     start: (chunk, options) => c.start(chunk, options),
   };
 }

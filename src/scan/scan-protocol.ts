@@ -6,6 +6,8 @@
  * surrogates (src/fs/byte-names); structured clone keeps them as they are.
  */
 import type { ExcludeRules, ScanError, SkippedLink } from '../api';
+import * as path from 'node:path';
+import type { PoolKind } from '../workers';
 
 /** Work for one worker call: walk these directories (depth first) until the budget is spent. */
 export interface ScanTask {
@@ -46,4 +48,9 @@ export interface ScanTaskResult {
   hardLinked: Array<{ relPath: string; id: string }>;
   /** Directories found but not walked (budget spent): the main thread hands them out again. */
   pending: string[];
+}
+
+/** The scanner's workers: min = max, so all threads boot at once and none is torn down between a scan's bursts. */
+export function scanPoolKind(threads: number): PoolKind {
+  return { kind: 'scan', filename: path.join(__dirname, 'scan-worker.js'), minThreads: threads, maxThreads: threads };
 }

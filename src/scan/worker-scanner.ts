@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Piscina } from 'piscina';
 import type { DirTree, ScanError, Scanner, ScanOptions, SkippedLink } from '../api';
 import { HardLinkCollector } from './hard-link-groups';
 import { AbortError } from './abort-error';
-import type { ScanTask, ScanTaskResult } from './scan-protocol';
+import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protocol';
+import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
@@ -17,6 +17,8 @@ export interface WorkerScannerOptions {
   threads?: number;
   /** Entries a worker examines per task before handing unvisited directories back (default 2000). */
   budget?: number;
+  /** The run's pools (the composition root's); default a pool of this scanner's own. */
+  pools?: WorkerPools;
 }
 
 
@@ -28,24 +30,14 @@ export interface WorkerScannerOptions {
  * process alive.
  */
 export class WorkerScanner implements Scanner {
-  private pool: Piscina | undefined;
+  private readonly pool: WorkerPool;
   private readonly threads: number;
   private readonly budget: number;
 
   constructor(opts: WorkerScannerOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
     this.budget = Math.max(1, opts.budget ?? 2000);
-  }
-
-  private getPool(): Piscina {
-    // min = max: both threads start at once (they load in parallel with the first task), and
-    // none is torn down between the bursts of a scan.
-    this.pool ??= new Piscina({
-      filename: path.join(__dirname, 'scan-worker.js'),
-      minThreads: this.threads,
-      maxThreads: this.threads,
-    });
-    return this.pool;
+    this.pool = poolFor(opts.pools, scanPoolKind(this.threads));
   }
 
   /**
@@ -53,7 +45,7 @@ export class WorkerScanner implements Scanner {
    * such as creating a snapshot, instead of at the start of the first scan. Optional.
    */
   warmUp(): void {
-    this.getPool();
+    this.pool.warmUp();
   }
 
   scan(root: string, options: ScanOptions): Promise<DirTree> {
@@ -129,7 +121,7 @@ export class WorkerScanner implements Scanner {
             excludes: options.excludes,
           };
           inFlight++;
-          this.getPool().run(task, { signal: cancel.signal }).then((r: ScanTaskResult) => {
+          this.pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
             try {
               onResult(r);
             } catch (e) {
@@ -152,9 +144,7 @@ export class WorkerScanner implements Scanner {
 
   /** Destroys the worker pool; the scanner may still be used (a new pool is made). Idempotent. */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    await this.pool.close();
   }
 }
 

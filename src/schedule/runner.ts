@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { assertCleanArgv, spawnTracked } from '../process/tracked-child';
+import { runCommand, spawnDetached } from '../process/run-command';
 
 /** What one external command did. Output is bytes: a crontab may hold any bytes. */
 export interface CommandResult {
@@ -33,28 +32,12 @@ const TIMEOUT_MS = 120_000;
 
 export class SpawnCommandRunner implements CommandRunner {
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const [cmd, ...args] = argv;
-    const child = spawnTracked(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-    const out: Buffer[] = []; const err: Buffer[] = [];
-    child.child.stdout?.on('data', (b: Buffer) => out.push(b));
-    child.child.stderr?.on('data', (b: Buffer) => err.push(b));
-    // EPIPE when the tool exits without reading its stdin: its exit code tells what happened.
-    child.child.stdin?.on('error', () => undefined);
-    child.child.stdin?.end(options.stdin ?? '');
-    const timer = setTimeout(() => { void child.killTree(); }, TIMEOUT_MS);
-    const exit = await child.exited;
-    clearTimeout(timer);
-    return { code: exit.code, stdout: Buffer.concat(out), stderr: Buffer.concat(err), spawnError: exit.spawnError ? String(exit.spawnError.message) : undefined };
+    const r = await runCommand(argv, { stdin: options.stdin ?? '', env: options.env ?? process.env, timeoutMs: TIMEOUT_MS });
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, spawnError: r.spawnError ? String(r.spawnError.message) : undefined };
   }
 
   startDetached(argv: readonly string[], cwd: string): Promise<number> {
-    const [cmd, ...args] = argv;
-    assertCleanArgv(cmd, args);
-    return new Promise((resolve, reject) => {
-      const child = spawn(cmd, args, { cwd, detached: true, stdio: 'ignore', shell: false, windowsHide: true });
-      child.once('error', reject);
-      child.once('spawn', () => { child.unref(); resolve(child.pid!); });
-    });
+    return spawnDetached(argv, cwd);
   }
 }
 

@@ -4,6 +4,8 @@
  * (src/fs/byte-names), relative paths '/'-separated and relative to the chunk's directory.
  */
 import type { ExcludeRules, VerifyFindingKind } from '../api';
+import * as path from 'node:path';
+import type { PoolKind } from '../workers';
 
 /** What a verification compares besides presence, type and size. */
 export interface CompareRules {
@@ -80,4 +82,9 @@ export interface HashOutcome {
 
 export interface HashPairsResult {
   results: { rel: string; source: HashOutcome; destination: HashOutcome }[];
+}
+
+/** The verifier's workers (verify-worker.ts): hashing is CPU-bound once the data is in the page cache. */
+export function verifyPoolKind(maxThreads: number, idleTimeoutMs = 10_000): PoolKind {
+  return { kind: 'verify', filename: path.join(__dirname, 'verify-worker.js'), minThreads: 0, maxThreads, idleTimeoutMs };
 }

@@ -7,6 +7,7 @@ import { newSessionId } from '../../logging/session-id';
 import { formatBytes, formatCount, formatDuration, planProfile } from '../../plan';
 import { profileExcludes } from '../../plan/profile-excludes';
 import type { WorkerScanner } from '../../scan';
+import type { WorkerPools } from '../../workers';
 import { ProfileLockedError, StateStore, type ProfileLock } from '../../state';
 import { preservedAttributes, verifyChunk, VerifyPool, type ChunkVerification, type VerifyFinding, type VerifyLevel } from '../../verify';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -85,7 +86,8 @@ export async function verifyCommand(args: VerifyArgs, io: CliIo): Promise<ExitCo
   }
   const c = createContainer();
   const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
-  const pool = new VerifyPool();
+  const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
+  const pool = new VerifyPool(undefined, undefined, pools);
   let store: StateStore | undefined;
   const locks: ProfileLock[] = [];
   try {
@@ -119,6 +121,6 @@ export async function verifyCommand(args: VerifyArgs, io: CliIo): Promise<ExitCo
   } finally {
     for (const l of locks) l.release();
     store?.close();
-    await Promise.allSettled([scanner.close(), pool.close()]);
+    await pools.closeAll();
   }
 }

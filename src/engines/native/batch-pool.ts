@@ -1,10 +1,7 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Piscina } from 'piscina';
-import type { BatchResult, BatchTask } from './batch-protocol';
+import { poolFor, type WorkerPool, type WorkerPools } from '../../workers';
+import { nativeCopyPoolKind, type BatchResult, type BatchTask } from './batch-protocol';
 import type { ListResult, ListTask } from './list-dir';
-
-const TASKS_PER_THREAD = 4;
 
 /**
  * The worker threads that copy batches of small files (copy-worker.ts), shared by every job of
@@ -13,32 +10,22 @@ const TASKS_PER_THREAD = 4;
  * the middle of a copy and leave its temp file): jobs stop them with their shared flags.
  */
 export class BatchPool {
-  private pool: Piscina | undefined;
+  private readonly pool: WorkerPool;
 
-  constructor(private readonly threads = Math.max(2, os.availableParallelism())) {}
+  constructor(threads = Math.max(2, os.availableParallelism()), pools?: WorkerPools) {
+    this.pool = poolFor(pools, nativeCopyPoolKind(threads));
+  }
 
   run(task: BatchTask): Promise<BatchResult> {
-    return this.threadsPool().run(task) as Promise<BatchResult>;
+    return this.pool.run<BatchResult>(task);
   }
 
   /** Lists one directory of the tree walk on a thread (list-dir.ts). */
   list(task: ListTask): Promise<ListResult> {
-    return this.threadsPool().run(task, { name: 'listDirectory' }) as Promise<ListResult>;
-  }
-
-  private threadsPool(): Piscina {
-    // Several tasks queued per thread: a thread that finishes one starts the next at once instead
-    // of sleeping until the main thread has taken its result and handed it another (two thread
-    // wake-ups per task, which left both sides half idle on a loaded machine).
-    this.pool ??= new Piscina({
-      filename: path.join(__dirname, 'copy-worker.js'), minThreads: this.threads, maxThreads: this.threads, concurrentTasksPerWorker: TASKS_PER_THREAD,
-    });
-    return this.pool;
+    return this.pool.run<ListResult>(task, { name: 'listDirectory' });
   }
 
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    await this.pool.close();
   }
 }

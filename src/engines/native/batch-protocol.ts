@@ -1,6 +1,8 @@
 import type { DirMode, DirRef } from '../../fs/dir-ref';
 import type { SizeAgeFilter } from '../../api/selection';
 import type { DestKind } from './copy-one';
+import * as path from 'node:path';
+import type { PoolKind } from '../../workers';
 
 /** Indices into a job's shared control flags (an Int32Array over a SharedArrayBuffer). */
 export const FLAG_KILLED = 0;
@@ -61,4 +63,14 @@ export interface BatchResult {
   errors: Array<{ index: number; code: string; message: string }>;
   /** Extended attributes a copied file did not get (it was copied): which, and the errno code. */
   notKept: Array<{ index: number; name: string; code: string }>;
+}
+
+/**
+ * The native engine's copy workers (copy-worker.ts): a fixed number, shared by every job of the
+ * copier. Several tasks queued per thread: a thread that finishes one starts the next at once
+ * instead of sleeping until the main thread has taken its result and handed it another (two
+ * thread wake-ups per task, which left both sides half idle on a loaded machine).
+ */
+export function nativeCopyPoolKind(threads: number): PoolKind {
+  return { kind: 'native-copy', filename: path.join(__dirname, 'copy-worker.js'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 4 };
 }

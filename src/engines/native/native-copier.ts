@@ -2,6 +2,7 @@ import type { Chunk, Copier, CopierCapabilities, CopyJob, CopyOptions } from '..
 import { TokenBucket } from '../../bandwidth/token-bucket';
 import { HOST_DIR_MODE, type DirMode } from '../../fs/dir-ref';
 import { BatchPool } from './batch-pool';
+import type { WorkerPools } from '../../workers';
 import { nativePreserveCapabilities } from './preserve-capabilities';
 import { NativeJob } from './native-job';
 import { resolveNativeOptions, type NativeEngineOptions } from './native-options';
@@ -23,6 +24,8 @@ export interface NativeCopierOptions extends NativeEngineOptions {
    * Linux). Tests set `path` to exercise the fallback of macOS and Windows.
    */
   dirMode?: DirMode;
+  /** Worker pools the copy threads come from (the composition root's); default its own. */
+  pools?: WorkerPools;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface NativeCopierOptions extends NativeEngineOptions {
 export class NativeCopier implements Copier {
   readonly name = 'native';
   readonly capabilities: CopierCapabilities = {
-    suspend: true, liveBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
+    suspend: true, liveBandwidth: true, sharedBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
     // onlyFiles: the walk opens only the listed files' directories (only-files.ts).
     fileList: true,
   };
@@ -44,9 +47,9 @@ export class NativeCopier implements Copier {
   private readonly dirMode: DirMode;
 
   constructor(options: NativeCopierOptions = {}) {
-    const { sharedBandwidth, totalBandwidthBytesPerSec, copyThreads, dirMode, ...defaults } = options;
+    const { sharedBandwidth, totalBandwidthBytesPerSec, copyThreads, dirMode, pools, ...defaults } = options;
     this.dirMode = dirMode ?? HOST_DIR_MODE;
-    this.pool = copyThreads === 0 ? undefined : new BatchPool(copyThreads);
+    this.pool = copyThreads === 0 ? undefined : new BatchPool(copyThreads, pools);
     this.sharedBandwidth = sharedBandwidth ?? new TokenBucket({ bytesPerSec: totalBandwidthBytesPerSec ?? 0 });
     this.defaults = defaults;
     resolveNativeOptions(defaults, undefined); // fail fast on bad constructor options

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCommandSync } from '../../process/run-command';
 
 /**
  * Whether this robocopy has /IORATE (newer Windows builds): its `robocopy /?` usage lists it.
@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
  */
 export function robocopyHasIoRate(executable: string, env: NodeJS.ProcessEnv): boolean {
   try {
-    const r = spawnSync(executable, ['/?'], { env, timeout: 10_000, windowsHide: true, maxBuffer: 1 << 20 });
-    const text = Buffer.concat([r.stdout ?? Buffer.alloc(0), r.stderr ?? Buffer.alloc(0)]);
+    const r = runCommandSync([executable, '/?'], { env, timeoutMs: 10_000, maxBuffer: 1 << 20 });
+    const text = Buffer.concat([r.stdout, r.stderr]);
     // UTF-16 output (a console set to Unicode) holds the name with NULs between the letters.
     return /\/IORATE/i.test(text.toString('latin1')) || /\/IORATE/i.test(text.toString('utf16le'));
   } catch {

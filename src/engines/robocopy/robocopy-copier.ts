@@ -1,3 +1,4 @@
+import type { WorkerPools } from '../../workers';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +28,8 @@ export interface RobocopyCopierOptions {
   mismatchSeverity?: MismatchSeverity;
   /** Log parser; default a RobocopyLogParserPool owned (and closed) by this copier. */
   logParser?: RobocopyLogParser;
+  /** Worker pools the default log parser takes its threads from (the composition root's). */
+  pools?: WorkerPools;
   /** Where per-chunk logs go when CopyOptions.logPath is not given (default: OS temp dir). */
   logDir?: string;
   /** OEM code page of console output and non-Unicode logs (default: detected). */
@@ -76,7 +79,7 @@ export class RobocopyCopier implements Copier {
   private readonly mtDropReported = new Set<string>();
 
   constructor(private readonly options: RobocopyCopierOptions = {}) {
-    this.parser = options.logParser ?? new RobocopyLogParserPool();
+    this.parser = options.logParser ?? new RobocopyLogParserPool({ pools: options.pools });
     this.ownsParser = options.logParser === undefined;
     this.capabilities = {
       // SIGSTOP/SIGCONT of the process group; Windows has no equivalent that spawnTracked offers.

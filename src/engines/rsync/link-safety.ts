@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCommandSync } from '../../process/run-command';
 import { RsyncArgumentError } from './errors';
 
 /**
@@ -34,8 +34,13 @@ const SAFE_FROM = [3, 4, 0] as const;
 
 /** The version `rsync --version` prints first, or undefined when it cannot be run or read. */
 export function rsyncVersion(executable: string): [number, number, number] | undefined {
-  const r = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, LC_ALL: 'C' } });
-  const m = /rsync\s+version\s+v?(\d+)\.(\d+)\.(\d+)/.exec(r.stdout ?? '');
+  let out: string;
+  try {
+    out = runCommandSync([executable, '--version'], { timeoutMs: 10_000, env: { ...process.env, LC_ALL: 'C' } }).stdout.toString('utf8');
+  } catch {
+    return undefined; // a path with a control character: not a program that could be run
+  }
+  const m = /rsync\s+version\s+v?(\d+)\.(\d+)\.(\d+)/.exec(out);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 

@@ -1,6 +1,5 @@
-import * as path from 'node:path';
-import { Piscina } from 'piscina';
-import type { RsyncParseRequest, RsyncReport } from './parse-protocol';
+import { poolFor, type WorkerPool, type WorkerPools } from '../../workers';
+import { rsyncParsePoolKind, type RsyncParseRequest, type RsyncReport } from './parse-protocol';
 import { parseRsyncOutput } from './report';
 
 /** Turns a finished job's output into a report. Injected into the copier so tests can swap it. */
@@ -26,6 +25,8 @@ export interface PiscinaRsyncOutputParserOptions {
   maxThreads?: number;
   /** Idle milliseconds before a thread exits (default 5000). */
   idleTimeout?: number;
+  /** The run's pools (the composition root's); default a pool of this parser's own. */
+  pools?: WorkerPools;
 }
 
 /**
@@ -35,21 +36,17 @@ export interface PiscinaRsyncOutputParserOptions {
  * parsed inline instead: a job's `done` must resolve whatever happens here.
  */
 export class PiscinaRsyncOutputParser implements RsyncOutputParser {
-  private pool: Piscina | undefined;
+  private readonly pool: WorkerPool;
   private closed = false;
 
-  constructor(private readonly opts: PiscinaRsyncOutputParserOptions = {}) {}
+  constructor(opts: PiscinaRsyncOutputParserOptions = {}) {
+    this.pool = poolFor(opts.pools, rsyncParsePoolKind(opts.maxThreads, opts.idleTimeout));
+  }
 
   async parse(req: RsyncParseRequest): Promise<RsyncReport> {
     if (this.closed) return parseRsyncOutput(req);
-    this.pool ??= new Piscina({
-      filename: path.join(__dirname, 'parse-worker.js'),
-      minThreads: 0,
-      maxThreads: Math.max(1, this.opts.maxThreads ?? 1),
-      idleTimeout: this.opts.idleTimeout ?? 5000,
-    });
     try {
-      return (await this.pool.run({ ...req, statFailedSources: true })) as RsyncReport;
+      return await this.pool.run<RsyncReport>({ ...req, statFailedSources: true });
     } catch {
       return parseRsyncOutput(req);
     }
@@ -57,8 +54,6 @@ export class PiscinaRsyncOutputParser implements RsyncOutputParser {
 
   async close(): Promise<void> {
     this.closed = true;
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    await this.pool.close();
   }
 }

@@ -3,6 +3,8 @@
  * its output. Plain data only: it crosses a thread boundary by structured clone.
  */
 import type { CopyStats, FileError } from '../../api';
+import * as path from 'node:path';
+import type { PoolKind } from '../../workers';
 
 /** rsync's output for one job. */
 export interface RsyncParseRequest {
@@ -49,4 +51,9 @@ export interface RsyncReport {
   errors: RsyncFileError[];
   /** Conditions worth a line in the result message ("IO error ... skipping file deletion"). */
   notes: string[];
+}
+
+/** The rsync output parser's workers (parse-worker.ts): few, and gone when idle. */
+export function rsyncParsePoolKind(maxThreads = 1, idleTimeoutMs = 5000): PoolKind {
+  return { kind: 'rsync-parse', filename: path.join(__dirname, 'parse-worker.js'), minThreads: 0, maxThreads: Math.max(1, maxThreads), idleTimeoutMs };
 }

@@ -7,6 +7,7 @@ import { RSYNC_PRESERVE } from './preserve-capabilities';
 import { selectionRulesPath, writeSelectionRules } from './selection-rules';
 import { readRsyncEngineOptions } from './engine-options';
 import { isMidRunLinkSafe, rsyncVersion } from './link-safety';
+import type { WorkerPools } from '../../workers';
 import { PiscinaRsyncOutputParser, type RsyncOutputParser } from './output-parser';
 import { RsyncJob } from './rsync-job';
 import { filesFromPath, writeFilesFrom } from './files-from';
@@ -16,6 +17,8 @@ export interface RsyncCopierOptions {
   executable?: string;
   /** Output parser (default: piscina worker threads, created on first use). */
   parser?: RsyncOutputParser;
+  /** Worker pools the default parser takes its threads from (the composition root's). */
+  pools?: WorkerPools;
 }
 
 /**
@@ -49,7 +52,7 @@ export class RsyncCopier implements Copier {
 
   constructor(opts: RsyncCopierOptions = {}) {
     this.executable = opts.executable ?? 'rsync';
-    this.parser = opts.parser ?? new PiscinaRsyncOutputParser();
+    this.parser = opts.parser ?? new PiscinaRsyncOutputParser({ pools: opts.pools });
   }
 
   start(chunk: Chunk, given: CopyOptions): CopyJob {

@@ -44,12 +44,14 @@ describe('the packed package: require/import, types, a programmatic run with its
     // The third-party notifier: its own package (robocurse only a peer), installed by name.
     fs.cpSync(path.join(root, 'test', 'fixtures', 'acme-notifier'), path.join(modules, 'acme-robocurse-notifier'), { recursive: true });
     for (const f of ['main.ts', 'tsconfig.json', 'esm-check.mjs']) fs.copyFileSync(path.join(root, 'test', 'fixtures', 'library-app', f), path.join(app, f));
+    // A third-party engine and its conformance spec, as a plugin author's repository holds them.
+    fs.cpSync(path.join(root, 'test', 'fixtures', 'contract-engine'), path.join(app, 'contract-engine'), { recursive: true });
   });
   after(() => { if (dir) removeTemp(dir); });
 
   it('ships the compiled library, the plugin entry, the CLI launcher, the config schema and the dashboard page', () => {
     const pkg = path.join(app, 'node_modules', 'robocurse');
-    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/plugin.js', 'dist/src/plugin.d.ts', 'bin/robocurse.js', 'config/robocurse.schema.json', 'web/index.html', 'dist/plugins/siem/index.js', 'README.md']) {
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/plugin.js', 'dist/src/plugin.d.ts', 'dist/src/testing/index.js', 'dist/src/testing/index.d.ts', 'bin/robocurse.js', 'config/robocurse.schema.json', 'web/index.html', 'dist/plugins/siem/index.js', 'README.md']) {
       expect(fs.existsSync(path.join(pkg, f)), f).to.equal(true);
     }
     // Tests are not part of the package.
@@ -154,5 +156,39 @@ describe('the packed package: require/import, types, a programmatic run with its
       expect(store.chunkCounts(profileRun.id).Complete).to.equal(out.chunkStarts);
     } finally { store.close(); }
     expect(fs.readdirSync(path.join(dir, 'logs')).some((f) => f.includes(out.sessionId))).to.equal(true);
+  });
+
+  it('a third-party engine runs the exported copier contract suite (robocurse/plugin/testing), which fails the build that ignores excludes', () => {
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const built = node([tsc, '-p', path.join('contract-engine', 'tsconfig.json')]);
+    expect(built.code, built.stdout + built.stderr).to.equal(0);
+    const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const r = node([mocha, '--no-config', '--reporter', 'json', '--timeout', '60000', path.join('contract-engine', 'out', 'acme-engine.contract.spec.js')]);
+    type Test = { fullTitle: string; err: { message?: string } };
+    const report = JSON.parse(r.stdout) as { stats: { passes: number; failures: number; pending: number }; passes: Test[]; failures: Test[]; pending: Test[] };
+    const titles = (ts: Test[], engine: string): string[] => ts.filter((t) => t.fullTitle.startsWith(`Copier contract: ${engine} `)).map((t) => t.fullTitle.slice(`Copier contract: ${engine} `.length)).sort();
+    // The honest engine passes everything it declares; what it does not declare is skipped, not passed.
+    expect(titles(report.failures, 'acme-engine'), JSON.stringify(report.failures.map((f) => [f.fullTitle, f.err.message]))).to.deep.equal([]);
+    expect(titles(report.pending, 'acme-engine')).to.deep.equal([
+      'dryRun writes nothing (capabilities.dryRun)',
+      'mirror on a files-only chunk removes extra files but never a subdirectory',
+      'mirror removes extras in the destination (capabilities.mirror)',
+      'onlyFiles copies just the listed files and deletes nothing, also under mirror (capabilities.fileList; a chunk below the root)',
+      'onlyFiles copies just the listed files and deletes nothing, also under mirror (capabilities.fileList; the root chunk)',
+      'suspend() freezes progress and resume() thaws it (capabilities.suspend)',
+    ]);
+    expect(titles(report.passes, 'acme-engine')).to.include.members([
+      'a successful tree copy makes the destination equal to the source',
+      'after kill() resolves, the destination stands still and holds no partial file under a real name',
+      'excludes are honoured, and excluded destination entries survive a mirror',
+      'a files-only chunk copies only the directory\'s own files',
+    ]);
+    // Both builds ran the whole suite.
+    const broken = 'broken acme-engine (ignores excludes)';
+    const all = (engine: string): number => titles(report.passes, engine).length + titles(report.pending, engine).length + titles(report.failures, engine).length;
+    expect(all('acme-engine')).to.equal(all(broken)).and.to.be.greaterThan(12);
+    // The broken build fails exactly the test of what it gets wrong.
+    expect(titles(report.failures, broken)).to.deep.equal(['excludes are honoured, and excluded destination entries survive a mirror']);
+    expect(r.code).to.equal(1);
   });
 });

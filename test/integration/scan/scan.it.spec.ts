@@ -1,3 +1,4 @@
+import { WorkerPools } from '../../../src/workers';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -186,18 +187,21 @@ describe('WorkerScanner on real trees', function () {
   });
 
   it('scans a tree that fits its first task without starting a worker thread, and a larger one with them, to the same totals', async () => {
-    const small = createScanner({ threads: 2 });
-    const large = createScanner({ threads: 2 });
+    // Each with pools of its own, which say which kinds of worker have threads.
+    const smallPools = new WorkerPools();
+    const largePools = new WorkerPools();
+    const small = createScanner({ threads: 2, pools: smallPools });
+    const large = createScanner({ threads: 2, pools: largePools });
     try {
       makeTree(root, { a: { b: 3 }, c: 4 });
       expect((await small.scan(root, { excludes: none })).rootNode.totalBytes).to.equal(7);
-      expect(Reflect.get(small, 'pool'), 'no pool for a tree of three entries').to.equal(undefined);
+      expect(smallPools.startedKinds(), 'no thread for a tree of three entries').to.deep.equal([]);
       // 300 directories of one file: more than the first task's 256 entries.
       const spec: Record<string, Record<string, number>> = {};
       for (let i = 0; i < 300; i++) spec[`d${i}`] = { f: i + 1 };
       makeTree(path.join(root, 'many'), spec);
       const tree = await large.scan(root, { excludes: none });
-      expect(Reflect.get(large, 'pool'), 'the rest went to the threads').to.not.equal(undefined);
+      expect(largePools.startedKinds(), 'the rest went to the threads').to.deep.equal(['scan']);
       expect(tree.rootNode.totalFiles).to.equal(302);
       expect(tree.rootNode.totalBytes).to.equal(7 + (300 * 301) / 2);
     } finally {

@@ -54,4 +54,30 @@ describe('import boundaries (the core, the CLI, the plugin API)', () => {
     const bad = relativeImports('src/api').filter(([, target]) => !under(target, 'src/api'));
     expect(bad).to.deep.equal([]);
   });
+
+  /** [file, specifier] of every import of a bare module name (`piscina`, `node:child_process`) under `dir`. */
+  function packageImports(dir: string, names: string[]): [string, string][] {
+    const root = packageRoot();
+    return tsFiles(path.join(root, dir)).flatMap((file) => specifiersOf(fs.readFileSync(file, 'utf8'))
+      .filter((s) => names.includes(s))
+      .map((s): [string, string] => [path.relative(root, file).split(path.sep).join('/'), s]));
+  }
+
+  it('only src/workers makes piscina pools (one injected pool per kind, closed by the composition root)', () => {
+    const users = [...packageImports('src', ['piscina']), ...packageImports('plugins', ['piscina'])].map(([file]) => file);
+    expect(users).to.deep.equal(['src/workers/worker-pool.ts']);
+  });
+
+  it('child processes are spawned only by src/process (the one runner: argv arrays, kill tree, parent death, ledger)', () => {
+    const users = [...packageImports('src', ['node:child_process', 'child_process']), ...packageImports('plugins', ['node:child_process', 'child_process'])]
+      .map(([file]) => file).filter((f) => !f.startsWith('src/process/')).sort();
+    expect(users).to.deep.equal([]);
+  });
+
+  it('robocurse itself never loads the contract suites (src/testing needs mocha and chai, optional peers of robocurse/plugin/testing only)', () => {
+    const bad = [...relativeImports('src'), ...relativeImports('plugins')].filter(([file, target]) => !under(file, 'src/testing') && under(target, 'src/testing'));
+    expect(bad).to.deep.equal([]);
+    const chaiUsers = [...packageImports('src', ['chai', 'mocha']), ...packageImports('plugins', ['chai', 'mocha'])].map(([file]) => file).filter((f) => !under(f, 'src/testing'));
+    expect(chaiUsers).to.deep.equal([]);
+  });
 });

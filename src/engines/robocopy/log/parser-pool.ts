@@ -1,7 +1,6 @@
-import * as path from 'node:path';
-import { Piscina } from 'piscina';
+import { poolFor, type WorkerPool, type WorkerPools } from '../../../workers';
 import { unparsedLog } from './parse-log';
-import type { ParsedRobocopyLog, ParseLogOptions, ParseLogTask } from './types';
+import { robocopyParsePoolKind, type ParsedRobocopyLog, type ParseLogOptions, type ParseLogTask } from './types';
 
 /** Something that turns a robocopy log file into counts (a worker pool, or inline in tests). */
 export interface RobocopyLogParser {
@@ -15,24 +14,28 @@ export interface RobocopyLogParserPoolOptions {
   maxThreads?: number;
   /** A worker idle this long exits (default 30 s), so an idle robocurse holds no threads. */
   idleTimeoutMs?: number;
+  /** The run's pools (the composition root's); default a pool of this parser's own. */
+  pools?: WorkerPools;
 }
 
 /**
  * Parses robocopy logs on piscina worker threads, so a log of hundreds of MB never blocks the
- * orchestrator's event loop. The pool starts on first use; `close()` is idempotent and waits for
+ * orchestrator's event loop. The pool (src/workers) starts on first use; `close()` is idempotent and waits for
  * running parses.
  */
 export class RobocopyLogParserPool implements RobocopyLogParser {
-  private pool: Piscina | null = null;
+  private readonly pool: WorkerPool;
   private closed = false;
 
-  constructor(private readonly options: RobocopyLogParserPoolOptions = {}) {}
+  constructor(options: RobocopyLogParserPoolOptions = {}) {
+    this.pool = poolFor(options.pools, robocopyParsePoolKind(options.maxThreads, options.idleTimeoutMs));
+  }
 
   async parse(logPath: string, options?: ParseLogOptions): Promise<ParsedRobocopyLog> {
     if (this.closed) return unparsedLog(`log parser pool is closed; not parsed: ${logPath}`);
     try {
       const task: ParseLogTask = { logPath, options };
-      return (await this.getPool().run(task, { name: 'parseLogTask' })) as ParsedRobocopyLog;
+      return await this.pool.run<ParsedRobocopyLog>(task, { name: 'parseLogTask' });
     } catch (err) {
       return unparsedLog(`log parser worker failed on ${logPath}: ${(err as Error).message}`);
     }
@@ -40,18 +43,6 @@ export class RobocopyLogParserPool implements RobocopyLogParser {
 
   async close(): Promise<void> {
     this.closed = true;
-    const pool = this.pool;
-    this.pool = null;
-    if (pool) await pool.destroy();
-  }
-
-  private getPool(): Piscina {
-    this.pool ??= new Piscina({
-      filename: path.join(__dirname, 'parser-worker.js'),
-      minThreads: 0,
-      maxThreads: this.options.maxThreads ?? 1,
-      idleTimeout: this.options.idleTimeoutMs ?? 30_000,
-    });
-    return this.pool;
+    await this.pool.close();
   }
 }

@@ -2,6 +2,8 @@
  * The message protocol between RobocopyLogParserPool and its worker, and the parser's output.
  * Plain data only (structured-clone safe).
  */
+import * as path from 'node:path';
+import type { PoolKind } from '../../../workers';
 
 /** One row of the summary table, by column position (robocopy's order). */
 export interface SummaryRow {
@@ -109,4 +111,9 @@ export interface ParseLogTask {
 
 export function zeroRow(): SummaryRow {
   return { total: 0, copied: 0, skipped: 0, mismatch: 0, failed: 0, extras: 0 };
+}
+
+/** The log parser's workers (parser-worker.ts): parsing is I/O-bound and the copies need the CPU more. */
+export function robocopyParsePoolKind(maxThreads = 1, idleTimeoutMs = 30_000): PoolKind {
+  return { kind: 'robocopy-parse', filename: path.join(__dirname, 'parser-worker.js'), minThreads: 0, maxThreads, idleTimeoutMs };
 }

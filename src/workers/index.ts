@@ -1,0 +1,2 @@
+export { WorkerPool, type PoolKind, type PoolRunOptions } from './worker-pool';
+export { WorkerPools, poolFor } from './worker-pools';

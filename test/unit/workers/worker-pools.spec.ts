@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { TOKENS } from '../../../src/api';
+import { createContainer } from '../../../src/di/container';
+import type { CopierRegistry } from '../../../src/engines/copier-registry';
+import { PiscinaRsyncOutputParser } from '../../../src/engines/rsync/output-parser';
+import { makeChunk, makeOptions } from '../../../src/testing';
+import type { WorkerScanner } from '../../../src/scan';
+import { poolFor, WorkerPool, WorkerPools, type PoolKind } from '../../../src/workers';
+import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
+
+const echoKind = (kind = 'echo', threads = 1): PoolKind => ({ kind, filename: path.join(__dirname, 'fixtures', 'echo-worker.js'), minThreads: 0, maxThreads: threads });
+
+describe('worker pools (src/workers)', () => {
+  it('a pool boots no thread until its first task, runs tasks on worker threads, and restarts after close', async () => {
+    const pool = new WorkerPool(echoKind());
+    try {
+      expect(pool.started).to.equal(false);
+      expect(pool.threadCount).to.equal(0);
+      const r = await pool.run<{ value: number; threadId: number }>({ value: 7 });
+      expect(r.value).to.equal(7);
+      expect(r.threadId).to.not.equal(threadId);
+      expect(pool.started).to.equal(true);
+      expect(await pool.run<number>({ value: 21 }, { name: 'double' })).to.equal(42);
+      await pool.close();
+      expect(pool.started).to.equal(false);
+      expect(pool.threadCount).to.equal(0);
+      await pool.close(); // idempotent
+      expect(await pool.run<number>({ value: 2 }, { name: 'double' })).to.equal(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('one pool per kind; the first request of a kind sizes it; closeAll closes every started pool', async () => {
+    const pools = new WorkerPools();
+    try {
+      const a = pools.pool(echoKind('a', 1));
+      expect(pools.pool(echoKind('a', 4))).to.equal(a);
+      expect(a.spec.maxThreads).to.equal(1);
+      const b = pools.pool(echoKind('b'));
+      expect(b).to.not.equal(a);
+      expect(pools.startedKinds()).to.deep.equal([]);
+      await b.run({ value: 1 });
+      expect(pools.startedKinds()).to.deep.equal(['b']);
+      await a.run({ value: 1 });
+      expect(pools.startedKinds().sort()).to.deep.equal(['a', 'b']);
+      await pools.closeAll();
+      expect(pools.startedKinds()).to.deep.equal([]);
+      expect(a.threadCount + b.threadCount).to.equal(0);
+    } finally {
+      await pools.closeAll();
+    }
+  });
+
+  it('poolFor takes the shared pool when there are pools, else makes one of the caller\'s own', () => {
+    const pools = new WorkerPools();
+    expect(poolFor(pools, echoKind('x'))).to.equal(pools.pool(echoKind('x')));
+    const own = poolFor(undefined, echoKind('x'));
+    expect(own).to.not.equal(pools.pool(echoKind('x')));
+    expect(own.started).to.equal(false);
+  });
+
+  it('the composition root injects one set of pools: the scanner and an engine use it, and only what ran has threads', async () => {
+    const dir = tempDir();
+    const c = createContainer();
+    const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
+    expect(c.resolve(TOKENS.WorkerPools)).to.equal(pools);
+    const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
+    try {
+      // More entries than the scanner's first task (run on the calling thread) takes: the rest goes to threads.
+      makeTree(dir, Object.fromEntries(Array.from({ length: 6 }, (_, d) => [`d${d}`, Object.fromEntries(Array.from({ length: 60 }, (_, f) => [`f${f}.txt`, 'x']))])));
+      // Resolving everything, engines included, starts no thread (start-up time of every command).
+      c.resolve(TOKENS.CopierRegistry);
+      expect(pools.startedKinds()).to.deep.equal([]);
+      const tree = await scanner.scan(dir, { excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false } });
+      expect(tree.rootNode.totalFiles).to.equal(360);
+      expect(pools.startedKinds()).to.deep.equal(['scan']);
+      const parser = new PiscinaRsyncOutputParser({ pools });
+      await parser.parse({ stdout: '', stderr: '' });
+      expect(pools.startedKinds().sort()).to.deep.equal(['rsync-parse', 'scan']);
+      // The native engine the registry made copies its small files on the same pools' threads.
+      const native = c.resolve<CopierRegistry>(TOKENS.CopierRegistry).get('native');
+      makeTree(path.join(dir, 'many'), Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
+      const r = await native.start(makeChunk(path.join(dir, 'many'), path.join(dir, 'copy')), makeOptions()).done;
+      expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
+      expect(r.stats.filesCopied).to.equal(20);
+      expect(pools.startedKinds().sort()).to.deep.equal(['native-copy', 'rsync-parse', 'scan']);
+      await pools.closeAll();
+      expect(pools.startedKinds()).to.deep.equal([]);
+    } finally {
+      await pools.closeAll();
+      removeTemp(dir);
+    }
+  });
+});
