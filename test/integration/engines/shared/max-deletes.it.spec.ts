@@ -40,6 +40,10 @@ for (const engine of ENGINES) {
       makeTree(src, SOURCE);
       makeTree(dst, { ...SOURCE, ...EXTRAS, sub: { ...(SOURCE.sub as TreeSpec), ...(EXTRAS.sub as TreeSpec) } });
       makeTree(src, { 'new.txt': 'only in the source' });
+      // The destination already holds the source's files: same data and the same time. Written
+      // apart, the two copies can straddle a millisecond, which the engines rightly take for
+      // "unchanged" (< 1 ms) while diffTrees compares whole milliseconds.
+      for (const rel of ['keep.txt', 'sub/keep2.txt']) for (const side of [src, dst]) fs.utimesSync(path.join(side, rel), 1_700_000_000, 1_700_000_000);
     });
     afterEach(async () => { await copier?.close?.(); removeTemp(root); });
 
