@@ -25,7 +25,7 @@ export function parseQueueUrl(raw: string, what: string, env: NodeJS.ProcessEnv 
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) throw new UsageError(`${what}: the Redis URL contains a control character`);
   let u: URL;
-  try { u = new URL(raw); } catch { throw new UsageError(`${what}: expected redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB], got '${raw}'`); }
+  try { u = new URL(raw); } catch { throw new UsageError(`${what}: expected redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB], got '${raw.replace(/\/\/[^/]*@/, '//***@')}'`); }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
     throw new UsageError(`${what}: expected a redis:// or rediss:// URL, got '${u.protocol}' (${redact(u)})`);
   }

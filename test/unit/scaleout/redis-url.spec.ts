@@ -31,5 +31,7 @@ describe('scaleout/parseQueueUrl', () => {
     } catch (e) {
       expect((e as Error).message).to.not.include('topsecret');
     }
+    // Not even when the URL does not parse (a port out of range): the credentials are masked.
+    expect(() => parseQueueUrl('redis://u:topsecret@q:99999', '--queue', {})).to.throw(UsageError).that.satisfies((e: Error) => !e.message.includes('topsecret') && e.message.includes('//***@q:99999'));
   });
 });
