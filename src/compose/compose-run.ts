@@ -73,13 +73,13 @@ function provide<T>(c: DependencyContainer, token: InjectionToken<T>, make: () =
  * global.queue (or run --queue): chunks run on `robocurse worker` hosts through Redis and this run
  * is the pool's coordinator. Loaded only then, so runs without a queue never load BullMQ.
  */
-async function openQueueDispatcher(c: DependencyContainer, url: string, sessionId: string, logger: Logger): Promise<ChunkDispatcher> {
+async function openQueueDispatcher(c: DependencyContainer, url: string, outageSeconds: number, sessionId: string, logger: Logger): Promise<ChunkDispatcher> {
   const { parseQueueUrl, probeRedis } = await import('../scaleout/redis-url');
   const { QueueDispatcher } = await import('../scaleout/queue-dispatcher');
   const address = parseQueueUrl(url, 'global.queue (--queue)');
   const warning = await probeRedis(address);
   if (warning) logger.warn(warning);
-  const d = await QueueDispatcher.open({ address, sessionId, logger });
+  const d = await QueueDispatcher.open({ address, sessionId, logger, outageLimitMs: outageSeconds * 1000 });
   c.registerInstance(TOKENS.ChunkDispatcher, d);
   return d;
 }
@@ -152,7 +152,7 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     const copierFor = (name: string) => registry.get(name);
     dispatcher = c.isRegistered(TOKENS.ChunkDispatcher) || !cfg.global.queue
       ? provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor))
-      : await openQueueDispatcher(c, cfg.global.queue, sessionId, logger);
+      : await openQueueDispatcher(c, cfg.global.queue, cfg.global.queueOutageSeconds ?? 600, sessionId, logger);
     const remote = cfg.global.queue && !(dispatcher instanceof InProcessDispatcher);
     const orchestrator = provide(c, TOKENS.Orchestrator, () => new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: remote ? (n: string) => remoteCopierView(copierFor(n)) : copierFor, dispatcher,

@@ -58,6 +58,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     ...(g.queue !== undefined ? { queue: g.queue } : {}),
+    queueOutageSeconds: g.queueOutageSeconds ?? 600,
     healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     circuitBreaker: { consecutiveFailures: g.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
     preflight: { requireFreeSpace: g.preflight?.requireFreeSpace ?? false },

@@ -126,6 +126,11 @@ export interface GlobalConfig {
   pauseTimeoutSeconds: number;
   /** Redis URL of the worker pool (docs/scale-out.md); absent = chunks run in this process. */
   queue?: string;
+  /**
+   * With a queue: how long (s) Redis may stay unreachable before the coordinator gives up on the
+   * chunks its workers hold (they end not done, exit 1); 0 = wait however long it takes.
+   */
+  queueOutageSeconds?: number;
   pauseTimeoutAction: 'resume' | 'stop';
   /** How often a run rewrites its health file (and `--metrics-file`), seconds; absent = 10. */
   healthIntervalSeconds?: number;

@@ -27,6 +27,12 @@ export interface ChunkAttempt {
  */
 export interface ChunkDispatcher {
   start(attempt: ChunkAttempt, startFailure: (err: unknown) => CopyResult): CopyJob;
+  /**
+   * The run was paused (true) or resumed (false). Attempts handed over but not yet begun (waiting
+   * in another host's queue) must not begin while paused; running ones are the orchestrator's
+   * (suspend). In process there is no such wait, so the default dispatcher has nothing to do.
+   */
+  setPaused?(paused: boolean): void;
   /** Releases what the dispatcher holds (connections); idempotent. */
   close?(): Promise<void>;
 }

@@ -71,6 +71,7 @@ export class RunControl {
     if (s.pauseRequested && (s.suspended || !opts.suspend)) return;
     s.pauseRequested = true;
     this.pausedAt ??= this.ctx.now();
+    this.ctx.dispatcher.setPaused?.(true);
     if (opts.suspend) {
       if (this.engineCanSuspend()) for (const a of s.activeJobs.values()) a.job.suspend?.();
       s.suspended = true;
@@ -96,6 +97,7 @@ export class RunControl {
       this.progress.meter.resume();
     }
     s.pauseRequested = false;
+    this.ctx.dispatcher.setPaused?.(false);
     const pausedMs = this.pausedAt !== undefined ? this.ctx.now() - this.pausedAt : 0;
     this.pausedAt = undefined;
     deps.bus.emit('Resumed', { activeJobs: s.activeJobs.size, pausedMs });

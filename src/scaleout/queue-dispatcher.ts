@@ -21,6 +21,11 @@ export interface QueueDispatcherOptions {
   lock?: LockSettings;
   /** How often every tracked attempt's job state is read back (a net under best-effort events); ms. */
   reconcileMs?: number;
+  /**
+   * How long Redis may stay unreachable before the coordinator gives up on the attempts it handed
+   * over (global.queueOutageSeconds); ms, 0 = wait for Redis however long it takes.
+   */
+  outageLimitMs?: number;
 }
 
 const DAY_S = 24 * 3600;
@@ -32,6 +37,14 @@ function noResult(message: string, startedAt: Date, killed = false): CopyResult 
     exitCode: KILLED_EXIT_CODE, exitMeaning: killed ? killedExitMeaning() : { severity: 'Error', shouldRetry: true, message },
     stats: emptyStats(), errors: [], durationMs: Date.now() - startedAt.getTime(), killed,
   };
+}
+
+/** How long close() waits for Redis when it is unreachable: closing must not hold a finished run. */
+const CLOSE_WAIT_MS = 3000;
+
+/** A result for attempts given up on because the queue stayed unreachable: not retried (the next attempt would wait the same). */
+function outageResult(message: string, startedAt: Date): CopyResult {
+  return { exitCode: KILLED_EXIT_CODE, exitMeaning: { severity: 'Error', shouldRetry: false, message }, stats: emptyStats(), errors: [], durationMs: Date.now() - startedAt.getTime(), killed: false };
 }
 
 /**
@@ -53,6 +66,12 @@ export class QueueDispatcher implements ChunkDispatcher {
   private leaseLost?: string;
   private readonly keys: PoolKeys;
   private readonly lock: LockSettings;
+  /** Since when Redis has been unreachable (epoch ms), as the connection's state tells. */
+  private unreachableSince?: number;
+  /** Set once the outage outlasted outageLimitMs: every attempt ends, and no new one is added. */
+  private outage?: string;
+  /** Pause and resume of the queue, in the order they were asked for. */
+  private pauseChain: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly o: QueueDispatcherOptions,
@@ -102,6 +121,8 @@ export class QueueDispatcher implements ChunkDispatcher {
     try {
       await events.waitUntilReady();
       await d.clearLeftovers();
+      // A coordinator killed while its run was paused left the queue paused.
+      await queue.resume();
     } catch (err) {
       await d.close();
       throw err;
@@ -127,8 +148,35 @@ export class QueueDispatcher implements ChunkDispatcher {
     this.events.on('progress', ({ jobId, data }) => { this.tracked.get(jobId)?.accept(data); });
     this.events.on('completed', ({ jobId }) => { void this.settleFromRedis(jobId); });
     this.events.on('failed', ({ jobId }) => { void this.settleFromRedis(jobId); });
-    this.reconcileTimer = setInterval(() => { for (const id of this.added) void this.settleFromRedis(id); }, this.o.reconcileMs ?? 2000);
+    this.reconcileTimer = setInterval(() => {
+      if (this.checkOutage()) return;
+      for (const id of this.added) void this.settleFromRedis(id);
+    }, this.o.reconcileMs ?? 2000);
     this.reconcileTimer.unref();
+  }
+
+  /**
+   * Follows the connection's state; true once Redis has been unreachable for longer than
+   * outageLimitMs. Then every attempt handed over ends as a failure that is not retried (its
+   * worker, cut off as well, loses its lock and kills its copier: docs/scale-out.md), so the run
+   * ends with those chunks not done instead of waiting for ever.
+   */
+  private checkOutage(): boolean {
+    if (this.outage) return true;
+    const limit = this.o.outageLimitMs ?? 0;
+    if (this.redis.status === 'ready') { this.unreachableSince = undefined; return false; }
+    this.unreachableSince ??= Date.now();
+    if (limit <= 0 || Date.now() - this.unreachableSince < limit) return false;
+    this.outage = `the queue at ${this.o.address.display} was unreachable for more than ${Math.round(limit / 1000)} s (global.queueOutageSeconds): this chunk is not done`;
+    this.o.logger.error(`${this.outage}; giving up on ${this.tracked.size} attempt(s)`);
+    for (const job of this.tracked.values()) if (!job.isSettled) job.settle(outageResult(this.outage, job.startedAt));
+    return true;
+  }
+
+  setPaused(paused: boolean): void {
+    this.pauseChain = this.pauseChain
+      .then(() => (paused ? this.queue.pause() : this.queue.resume()))
+      .catch((err: unknown) => this.o.logger.warn({ err }, `cannot ${paused ? 'pause' : 'resume'} the queue at ${this.o.address.display}: ${(err as Error)?.message ?? String(err)}`));
   }
 
   start(a: ChunkAttempt, startFailure: (err: unknown) => CopyResult): CopyJob {
@@ -138,6 +186,10 @@ export class QueueDispatcher implements ChunkDispatcher {
     void job.done.then(() => { this.tracked.delete(id); this.added.delete(id); });
     if (this.leaseLost) {
       job.settle(startFailure(new Error(this.leaseLost)));
+      return job;
+    }
+    if (this.outage) {
+      job.settle(outageResult(this.outage, job.startedAt));
       return job;
     }
     const data = toJobData(a, id);
@@ -217,8 +269,13 @@ export class QueueDispatcher implements ChunkDispatcher {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.reconcileTimer) clearInterval(this.reconcileTimer);
-      await this.lease.release();
-      await Promise.allSettled([this.events.close(), this.queue.close()]);
+      // Commands wait while Redis is away: bounded here, so a run the outage ended still exits.
+      const bounded = (p: Promise<unknown>): Promise<unknown> => Promise.race([p, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
+      // A run stopped while paused must not leave the queue paused for the next one.
+      await bounded(this.pauseChain.then(() => this.queue.resume()).catch(() => undefined));
+      await bounded(this.lease.release());
+      await bounded(Promise.allSettled([this.events.close(), this.queue.close()]));
+      await bounded(Promise.allSettled([this.events.disconnect(), this.queue.disconnect()]));
       this.redis.disconnect();
     })();
     return this.closed;

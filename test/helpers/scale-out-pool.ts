@@ -40,11 +40,11 @@ export class ScaleOutPool {
   readonly config = path.join(this.root, 'rc.json');
   private readonly workers: WorkerProc[] = [];
 
-  constructor(readonly redis: TestRedis, spec: TreeSpec, opts: { bandwidthMbps: number; engine?: string; maxJobs?: number }) {
+  constructor(readonly redis: TestRedis, spec: TreeSpec, opts: { bandwidthMbps: number; engine?: string; maxJobs?: number; global?: Record<string, unknown> }) {
     makeTree(this.src, spec);
     fs.writeFileSync(this.config, JSON.stringify({
       version: 1,
-      global: { maxConcurrentJobs: opts.maxJobs ?? 4, engine: opts.engine ?? 'rsync', logDir: 'logs', stateDir: 'state', bandwidthLimitMbps: opts.bandwidthMbps, healthIntervalSeconds: 1 },
+      global: { maxConcurrentJobs: opts.maxJobs ?? 4, engine: opts.engine ?? 'rsync', logDir: 'logs', stateDir: 'state', bandwidthLimitMbps: opts.bandwidthMbps, healthIntervalSeconds: 1, ...opts.global },
       profiles: { p: { source: 'src', destination: 'dst', chunking: { mode: 'flat', maxDepth: 1 } } },
     }));
   }
