@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { TOKENS, type Chunker, type Logger } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
+import { DEFAULT_QUEUE_OUTAGE_SECONDS } from '../config/defaults';
 import { createContainer } from '../di/container';
 import type { CopierFactory, CopierRegistry } from '../engines/copier-registry';
 import { UsageError } from '../errors/usage-error';
@@ -152,7 +153,7 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     const copierFor = (name: string) => registry.get(name);
     dispatcher = c.isRegistered(TOKENS.ChunkDispatcher) || !cfg.global.queue
       ? provide<ChunkDispatcher>(c, TOKENS.ChunkDispatcher, () => new InProcessDispatcher(copierFor))
-      : await openQueueDispatcher(c, cfg.global.queue, cfg.global.queueOutageSeconds ?? 600, sessionId, logger);
+      : await openQueueDispatcher(c, cfg.global.queue, cfg.global.queueOutageSeconds ?? DEFAULT_QUEUE_OUTAGE_SECONDS, sessionId, logger);
     const remote = cfg.global.queue && !(dispatcher instanceof InProcessDispatcher);
     const orchestrator = provide(c, TOKENS.Orchestrator, () => new Orchestrator({
       bus, scanner, chunker: c.resolve<Chunker>(TOKENS.Chunker), copierFor: remote ? (n: string) => remoteCopierView(copierFor(n)) : copierFor, dispatcher,

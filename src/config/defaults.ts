@@ -33,5 +33,8 @@ export const DEFAULT_VERIFY_SAMPLE = 10;
 /** Chunks failed for good in a row that stop a profile (the predecessor's value). */
 export const DEFAULT_CIRCUIT_BREAKER_FAILURES = 10;
 
+/** `global.queueOutageSeconds`: how long a coordinator waits for an unreachable Redis. */
+export const DEFAULT_QUEUE_OUTAGE_SECONDS = 600;
+
 /** `global.retention` when the config leaves a key out. */
 export const DEFAULT_RETENTION = { logsDays: 90, compressAfterDays: 7, eventsDays: 90, sessionsKeep: 10 } as const;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChunkPolicy } from '../api';
-import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_CIRCUIT_BREAKER_FAILURES, DEFAULT_RETENTION, DEFAULT_VERIFY_SAMPLE, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
+import { BUILT_IN_ENGINES, DEFAULT_CHUNKING, DEFAULT_CIRCUIT_BREAKER_FAILURES, DEFAULT_QUEUE_OUTAGE_SECONDS, DEFAULT_RETENTION, DEFAULT_VERIFY_SAMPLE, DEFAULT_MAX_CONCURRENT_JOBS, DEFAULT_RETRY, defaultEngine } from './defaults';
 import { dottedPath, parseJsonSource, type JsonSource } from './json-source';
 import { isSameOrInside, isWindowsPath, realPathLoose, resolveConfigPath } from './path-checks';
 import { ConfigError, type ConfigProblem } from './problems';
@@ -58,7 +58,7 @@ function buildGlobal(raw: Raw, configDir: string): GlobalConfig {
     pauseTimeoutSeconds: g.pauseTimeoutSeconds ?? 0,
     pauseTimeoutAction: g.pauseTimeoutAction ?? 'resume',
     ...(g.queue !== undefined ? { queue: g.queue } : {}),
-    queueOutageSeconds: g.queueOutageSeconds ?? 600,
+    queueOutageSeconds: g.queueOutageSeconds ?? DEFAULT_QUEUE_OUTAGE_SECONDS,
     healthIntervalSeconds: g.healthIntervalSeconds ?? 10,
     circuitBreaker: { consecutiveFailures: g.circuitBreaker?.consecutiveFailures ?? DEFAULT_CIRCUIT_BREAKER_FAILURES },
     preflight: { requireFreeSpace: g.preflight?.requireFreeSpace ?? false },

@@ -31,21 +31,21 @@ export interface QueueDispatcherOptions {
 const DAY_S = 24 * 3600;
 const STALLED_REASON = /stalled more than allowable limit/i;
 
-/** A result for an attempt that ended without an engine result (worker lost, job gone, bad data). */
-function noResult(message: string, startedAt: Date, killed = false): CopyResult {
+/**
+ * A result for an attempt that ended without an engine result: worker lost, job gone, bad data
+ * (retried), cancelled (`killed`), or given up on in a long outage (`retry: false`: the next
+ * attempt would wait the same).
+ */
+function noResult(message: string, startedAt: Date, o: { killed?: boolean; retry?: boolean } = {}): CopyResult {
+  const killed = o.killed ?? false;
   return {
-    exitCode: KILLED_EXIT_CODE, exitMeaning: killed ? killedExitMeaning() : { severity: 'Error', shouldRetry: true, message },
+    exitCode: KILLED_EXIT_CODE, exitMeaning: killed ? killedExitMeaning() : { severity: 'Error', shouldRetry: o.retry ?? true, message },
     stats: emptyStats(), errors: [], durationMs: Date.now() - startedAt.getTime(), killed,
   };
 }
 
 /** How long close() waits for Redis when it is unreachable: closing must not hold a finished run. */
 const CLOSE_WAIT_MS = 3000;
-
-/** A result for attempts given up on because the queue stayed unreachable: not retried (the next attempt would wait the same). */
-function outageResult(message: string, startedAt: Date): CopyResult {
-  return { exitCode: KILLED_EXIT_CODE, exitMeaning: { severity: 'Error', shouldRetry: false, message }, stats: emptyStats(), errors: [], durationMs: Date.now() - startedAt.getTime(), killed: false };
-}
 
 /**
  * Runs chunk attempts on `robocurse worker` processes through one BullMQ queue: one job per
@@ -169,7 +169,7 @@ export class QueueDispatcher implements ChunkDispatcher {
     if (limit <= 0 || Date.now() - this.unreachableSince < limit) return false;
     this.outage = `the queue at ${this.o.address.display} was unreachable for more than ${Math.round(limit / 1000)} s (global.queueOutageSeconds): this chunk is not done`;
     this.o.logger.error(`${this.outage}; giving up on ${this.tracked.size} attempt(s)`);
-    for (const job of this.tracked.values()) if (!job.isSettled) job.settle(outageResult(this.outage, job.startedAt));
+    for (const job of this.tracked.values()) if (!job.isSettled) job.settle(noResult(this.outage, job.startedAt, { retry: false }));
     return true;
   }
 
@@ -189,7 +189,7 @@ export class QueueDispatcher implements ChunkDispatcher {
       return job;
     }
     if (this.outage) {
-      job.settle(outageResult(this.outage, job.startedAt));
+      job.settle(noResult(this.outage, job.startedAt, { retry: false }));
       return job;
     }
     const data = toJobData(a, id);
@@ -252,7 +252,7 @@ export class QueueDispatcher implements ChunkDispatcher {
       const state = await j.getState();
       if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
         // remove() refuses a job a worker locked in between; then the worker sees the cancel.
-        if (await j.remove().then(() => true, () => false)) job.settle(noResult('', job.startedAt, true));
+        if (await j.remove().then(() => true, () => false)) job.settle(noResult('', job.startedAt, { killed: true }));
       }
     }
     if (!job || job.isSettled) return;
