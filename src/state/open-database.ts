@@ -131,6 +131,10 @@ function checkVersion(db: Database.Database, file: string, readonly: boolean): n
 }
 
 function migrate(db: Database.Database, file: string): void {
+  // A current schema needs no write lock: a plain read never waits for a writer in WAL mode, so
+  // `status --check` still answers while a hung run holds the write lock (a monitor must then
+  // see STALE, not a busy-timeout error).
+  if (checkVersion(db, file, false) === SCHEMA_VERSION) return;
   // IMMEDIATE takes the write lock before reading the version, so two processes opening a new
   // file at the same moment cannot both apply migration 1.
   db.transaction(() => {

@@ -122,6 +122,31 @@ describe('health file, status --check and --metrics-file (real CLI, like cron)',
     expect(gone.stdout).to.match(/^ROBOCURSE FAILED - session \S+ .* was interrupted: its process is gone/);
   });
 
+  it('a run hung in the middle of a commit (the write lock held): status --check still answers STALE at once, status too', async () => {
+    const cfg = writeConfig(dir, { durationMs: 600_000 });
+    const run = startCli(['run', '--config', cfg, '--all', '--json'], { cwd: dir, env: { TERM: 'dumb' } });
+    child = run.child;
+    await until('a healthy running session', async () => ((await check(cfg, '--profile', 'docs')).code === 0 ? true : undefined));
+    run.child.kill('SIGSTOP');
+    const holder = spawn(process.execPath, [path.join(packageRoot(), 'dist', 'test', 'fixtures', 'state', 'write-holder.js'), path.join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, 2500));
+      // Before the fix every open took the write lock: 15 s of busy timeout, then an error (exit 3).
+      const started = Date.now();
+      const stale = await check(cfg, '--profile', 'docs', '--stale-after', '2');
+      expect([stale.code, stale.stderr]).to.deep.equal([5, '']);
+      expect(stale.stdout).to.match(/^ROBOCURSE STALE - session \S+ \(pid \d+ on .*\) has not reported progress/);
+      const status = await runCliLikeCron(['status', '--config', cfg, '--json'], { cwd: dir });
+      expect(status.code, status.stderr).to.equal(0);
+      expect(Date.now() - started).to.be.below(12_000);
+    } finally {
+      holder.kill('SIGKILL');
+      run.child.kill('SIGKILL');
+      await run.result;
+    }
+  });
+
   it('a lock held by a live process that is no run: locked (6), also with --idle', async () => {
     const cfg = writeConfig(dir, {});
     expect((await runCliLikeCron(['run', '--config', cfg, '--all'], { cwd: dir })).code).to.equal(0);
