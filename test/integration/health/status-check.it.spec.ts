@@ -133,13 +133,11 @@ describe('health file, status --check and --metrics-file (real CLI, like cron)',
       await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 2500));
       // Before the fix every open took the write lock: 15 s of busy timeout, then an error (exit 3).
-      const started = Date.now();
       const stale = await check(cfg, '--profile', 'docs', '--stale-after', '2');
       expect([stale.code, stale.stderr]).to.deep.equal([5, '']);
       expect(stale.stdout).to.match(/^ROBOCURSE STALE - session \S+ \(pid \d+ on .*\) has not reported progress/);
       const status = await runCliLikeCron(['status', '--config', cfg, '--json'], { cwd: dir });
       expect(status.code, status.stderr).to.equal(0);
-      expect(Date.now() - started).to.be.below(12_000);
     } finally {
       holder.kill('SIGKILL');
       run.child.kill('SIGKILL');
