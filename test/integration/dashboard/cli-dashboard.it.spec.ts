@@ -223,8 +223,10 @@ describe('robocurse dashboard, run --dashboard, retry-chunk and skip-chunk as re
       return m.text();
     };
     const info = new RegExp(`^robocurse_session_info\\{session_id="${health.json.defaultSession}",version="[^"]*"\\} 1$`, 'm');
-    const text = await until(async () => { const t = await scrape(); return info.test(t) ? t : undefined; }, 'the session gauges in /metrics');
-    expect(text).to.match(/^robocurse_events_total\{type="SessionStart"\} 1$/m);
+    // Gauges come from the live status, counters from the events the run commits in batches:
+    // either may show first, so wait for both.
+    const started = /^robocurse_events_total\{type="SessionStart"\} 1$/m;
+    await until(async () => { const t = await scrape(); return info.test(t) && started.test(t) ? t : undefined; }, 'the session gauges and event counters in /metrics');
     const r = await run.result;
     expect(r.code).to.equal(1); // d5 fails for good (exit 16, not retried)
     expect(await refused(Number(url.port))).to.equal(true);
