@@ -28,6 +28,7 @@
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const { isBuiltin } = require('node:module');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
@@ -44,15 +45,17 @@ const tmp = `${out}.${process.pid}.tmp`;
  * locales there, pino's transports (never used by robocurse) their worker file. They resolve as
  * Node resolves them (`main`, no `module` condition), except jsonc-parser, whose `main` is a UMD
  * build that requires its parts through a parameter: its ESM build (the same code, `module` in
- * its package.json) is taken instead. thread-stream (pino's transport threads) stays outside, and
- * so does require-directory (yargs' commandDir, unused: it edits require.cache by __filename).
+ * its package.json) is taken instead. An external require must name robocurse's own dependency
+ * or a Node built-in (a build error otherwise): a package only another package depends on may be
+ * installed where the bundle cannot see it.
  */
 const INLINED = new Set([
   'tsyringe', 'tslib', 'reflect-metadata', 'jsonc-parser',
   'pino', 'pino-std-serializers', '@pinojs/redact', 'quick-format-unescaped', 'sonic-boom', 'atomic-sleep',
   'on-exit-leak-free', 'safe-stable-stringify', 'process-warning',
   'yargs', 'y18n', 'yargs-parser', 'cliui', 'string-width', 'strip-ansi', 'ansi-regex', 'is-fullwidth-code-point',
-  'emoji-regex', 'wrap-ansi', 'ansi-styles', 'escalade', 'get-caller-file',
+  'emoji-regex', 'wrap-ansi', 'ansi-styles', 'escalade', 'get-caller-file', 'require-directory', 'color-convert',
+  'color-name', 'thread-stream', 'real-require',
 ]);
 const ESM_ENTRY = { 'jsonc-parser': path.join(root, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') };
 
@@ -64,7 +67,10 @@ const externalPackages = {
       // filenameExpression's require.resolve(...) runs where the bundle runs.
       if (args.kind === 'require-resolve') return { path: args.path, external: true };
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-      if (!INLINED.has(name)) return { path: args.path, external: true };
+      if (!INLINED.has(name)) {
+        if (!DEPENDENCIES.has(name) && !isBuiltin(name)) throw new Error(`${args.importer} requires ${args.path}, not a dependency of robocurse: add it to INLINED`);
+        return { path: args.path, external: true };
+      }
       return ESM_ENTRY[args.path] ? { path: ESM_ENTRY[args.path] } : undefined;
     });
   },
@@ -73,12 +79,55 @@ const externalPackages = {
 const DEPENDENCIES = new Set(Object.keys(require('../package.json').dependencies));
 const NODE_MODULES = path.join(root, 'node_modules') + path.sep;
 
+/** The package.json of an installed package (here, at build time). */
+function manifest(name) {
+  return JSON.parse(fs.readFileSync(path.join(NODE_MODULES, name, 'package.json'), 'utf8'));
+}
+
+/**
+ * How robocurse reaches package `name`: [a dependency of robocurse, its dependency, ..., name],
+ * following the dependencies in the package.json files installed here.
+ */
+function dependencyChain(name) {
+  const queue = [...DEPENDENCIES].map((d) => [d]);
+  const seen = new Set(DEPENDENCIES);
+  while (queue.length > 0) {
+    const chain = queue.shift();
+    const last = chain[chain.length - 1];
+    if (last === name) return chain;
+    let deps = {};
+    try { deps = { ...manifest(last).dependencies, ...manifest(last).optionalDependencies }; } catch { /* not installed here */ }
+    for (const d of Object.keys(deps)) if (!seen.has(d)) { seen.add(d); queue.push([...chain, d]); }
+  }
+  throw new Error(`${name} is not a dependency of robocurse, direct or indirect`);
+}
+
+/**
+ * An expression for the folder of installed package `name` where the bundle runs: each package
+ * of its dependencyChain resolved from the one before it (`require.resolve(main, {paths})`), as
+ * Node would find it from that package's own code, in whatever layout npm (or another package
+ * manager) installed them.
+ */
+function packageDirExpression(name) {
+  let dir = null;
+  let buildDir = root;
+  for (const pkg of dependencyChain(name)) {
+    const main = require.resolve(pkg, { paths: [buildDir] });
+    const pkgDir = path.join(NODE_MODULES, pkg);
+    if (!main.startsWith(pkgDir + path.sep)) throw new Error(`${pkg} resolves to ${main}, outside ${pkgDir}: install it at the top of node_modules`);
+    const up = JSON.stringify(path.relative(path.dirname(main), pkgDir).split(path.sep).join('/') || '.');
+    const from = dir === null ? '' : `, { paths: [${dir}] }`;
+    dir = `require("node:path").join(require("node:path").dirname(require.resolve(${JSON.stringify(pkg)}${from})), ${up})`;
+    buildDir = pkgDir;
+  }
+  return dir;
+}
+
 /**
  * The `__filename` of a bundled module, as an expression evaluated where the bundle runs. A
- * file of dist/ keeps its place relative to the bundle. A file of an inlined package is found
- * through its package at run time (`require.resolve('<name>/package.json')` from the bundle), so
- * it holds wherever npm put the package; for that the package must be one of robocurse's own
- * dependencies, installed at the top of node_modules here (a build error otherwise).
+ * file of dist/ keeps its place relative to the bundle; a file of an inlined package is found
+ * through its installed package (packageDirExpression), so yargs reads its own locales and
+ * pino's transports would find their worker files.
  */
 function filenameExpression(file) {
   const posix = (p) => JSON.stringify(p.split(path.sep).join('/'));
@@ -86,10 +135,8 @@ function filenameExpression(file) {
   const inside = file.slice(NODE_MODULES.length).split(path.sep);
   const name = inside[0].startsWith('@') ? `${inside[0]}/${inside[1]}` : inside[0];
   const rest = inside.slice(name.split('/').length);
-  if (!DEPENDENCIES.has(name) || rest.includes('node_modules')) {
-    throw new Error(`${file} uses __dirname or __filename: inline only robocurse's own dependencies' files that do`);
-  }
-  return `require("node:path").join(require("node:path").dirname(require.resolve(${JSON.stringify(`${name}/package.json`)})), ${posix(rest.join(path.sep))})`;
+  if (rest.includes('node_modules')) throw new Error(`${file} is a nested copy: inline only packages installed at the top of node_modules`);
+  return `require("node:path").join(${packageDirExpression(name)}, ${posix(rest.join(path.sep))})`;
 }
 
 /** Gives each bundled module its own __dirname and __filename, as Node's module wrapper did. */
