@@ -102,7 +102,9 @@ async function main(): Promise<void> {
     step('rerun', () => unchangedReruns({ ...copyOpts, trees: flag('--trees') ? copyOpts.trees : ['small'], reps: reps(5) }));
     step('changed', () => changedReruns({ ...copyOpts, reps: reps(5) }));
   } finally {
-    cleanUp();
+    // Only the copy parts write there (/dev/shm is shared: a start-up run must not remove the
+    // destination of another checkout's copy bench that runs at the same time).
+    if (parts.some((p) => p === 'copy' || p === 'rerun' || p === 'changed')) cleanUp();
   }
   const date = new Date().toISOString();
   const out = flag('--out') ?? path.join(WORK, 'results', `${date.replace(/[:.]/g, '-')}.json`);

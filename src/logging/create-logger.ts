@@ -25,8 +25,7 @@ export interface CreateLoggerOptions {
 
 /**
  * pino with two outputs: the per-session JSON file (everything, for audits) and human lines on
- * stderr at the chosen level. Every line carries the session id. pino-pretty is loaded only here,
- * so commands that log nothing keep start-up lean.
+ * stderr at the chosen level. Every line carries the session id.
  */
 export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
   const streams: pino.StreamEntry[] = [];
@@ -41,20 +40,7 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
     fileDest = pino.destination({ fd: opened.fd, sync: false });
     streams.push({ level: 'debug', stream: guardedFileStream(fileDest, logFile, opts.stderr) });
   }
-  if (opts.level !== 'silent') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('pino-pretty') as { default?: PrettyFactory } & PrettyFactory;
-    const pretty: PrettyFactory = mod.default ?? mod;
-    const human = pretty({
-      destination: opts.stderr,
-      colorize: Boolean(opts.stderr.isTTY),
-      sync: true,
-      ignore: 'pid,hostname,sessionId',
-      translateTime: 'SYS:HH:MM:ss',
-      singleLine: true,
-    });
-    streams.push({ level: opts.level, stream: human });
-  }
+  if (opts.level !== 'silent') streams.push({ level: opts.level, stream: lazyPrettyStream(opts.stderr) });
   const minLevel = streams.length ? (fileDest ? 'debug' : opts.level) : 'silent';
   const logger = pino(
     {
@@ -69,6 +55,32 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
     logFile,
     flush(): void {
       try { fileDest?.flushSync?.(); } catch { /* not yet open: nothing to flush */ }
+    },
+  };
+}
+
+/**
+ * The human lines on stderr. pino-pretty (30 modules) is loaded with the first line at this
+ * level, so a run that logs nothing on stderr (a quiet cron run) never pays for it; the lines
+ * are the same whenever it loads, and it writes synchronously, so their order is kept.
+ */
+function lazyPrettyStream(stderr: NodeJS.WriteStream): pino.DestinationStream {
+  let human: NodeJS.WritableStream | undefined;
+  return {
+    write(chunk: string): void {
+      if (!human) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require('pino-pretty') as { default?: PrettyFactory } & PrettyFactory;
+        human = (mod.default ?? mod)({
+          destination: stderr,
+          colorize: Boolean(stderr.isTTY),
+          sync: true,
+          ignore: 'pid,hostname,sessionId',
+          translateTime: 'SYS:HH:MM:ss',
+          singleLine: true,
+        });
+      }
+      human.write(chunk);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 
 /**
  * One kind of worker: the module its threads run and how many of them. The module that owns a
@@ -29,7 +29,8 @@ export interface PoolRunOptions {
  * A piscina pool of one kind that boots its threads on first use, never before: a command that
  * does not need a kind of worker pays nothing for it at start-up. close() releases the threads;
  * a later run starts a new pool, so a closed pool is never a trap for a late caller. Idle
- * threads do not keep the process alive (piscina unrefs them).
+ * threads do not keep the process alive (piscina unrefs them). piscina itself (14 modules) is
+ * loaded with the first pool that boots, for the same reason.
  */
 export class WorkerPool {
   private pool: Piscina | undefined;
@@ -64,7 +65,8 @@ export class WorkerPool {
 
   private piscina(): Piscina {
     const { filename, minThreads, maxThreads, idleTimeoutMs, concurrentTasksPerWorker } = this.spec;
-    this.pool ??= new Piscina({
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.pool ??= new (require('piscina') as typeof import('piscina')).Piscina({
       filename, minThreads, maxThreads: Math.max(1, maxThreads, minThreads),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeout: idleTimeoutMs }),
       ...(concurrentTasksPerWorker === undefined ? {} : { concurrentTasksPerWorker }),

@@ -58,6 +58,27 @@ describe('the packed package: require/import, types, a programmatic run with its
     expect(fs.existsSync(path.join(pkg, 'dist', 'test'))).to.equal(false);
   });
 
+  it('the packed CLI (one bundle and its code caches) runs from the installed package, with a built-in plugin', () => {
+    const bin = path.join(app, 'node_modules', 'robocurse', 'bin', 'robocurse.js');
+    const version = node([bin, '--version']);
+    expect(version.code, version.stderr).to.equal(0);
+    expect(version.stdout.trim()).to.equal((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
+    const work = path.join(dir, 'cli-run');
+    makeTree(path.join(work, 'src'), { a: { 'one.txt': '1' }, 'two.txt': '22' });
+    fs.writeFileSync(path.join(work, 'robocurse.json'), JSON.stringify({
+      version: 1,
+      global: { logDir: 'logs', stateDir: 'state', plugins: [{ use: 'siem', options: { jsonl: { dir: 'siem' } } }] },
+      profiles: { docs: { source: 'src', destination: 'dst' } },
+    }));
+    const r = node([bin, 'run', '--config', 'robocurse.json', '--all', '--json'], work);
+    expect(r.code, r.stderr).to.equal(0);
+    const summary = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string }).find((l) => l.type === 'summary');
+    expect(summary?.outcome).to.equal('Success');
+    expect(diffTrees(path.join(work, 'src'), path.join(work, 'dst'))).to.deep.equal([]);
+    // The siem plugin (dist/plugins, found beside the bundle) wrote the run's events.
+    expect(fs.readdirSync(path.join(work, 'siem')).length).to.be.greaterThan(0);
+  });
+
   it('require() and import() resolve both names through the exports map', () => {
     const cjs = node(['-e', "const r = require('robocurse'); const p = require('robocurse/plugin'); console.log(JSON.stringify({ Robocurse: typeof r.Robocurse, UsageError: typeof r.UsageError, declareCopier: typeof p.declareCopier, API_VERSION: p.API_VERSION }))"]);
     expect(cjs.code, cjs.stderr).to.equal(0);

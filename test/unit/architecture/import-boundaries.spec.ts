@@ -64,8 +64,9 @@ describe('import boundaries (the core, the CLI, the plugin API)', () => {
   }
 
   it('only src/workers makes piscina pools (one injected pool per kind, closed by the composition root)', () => {
-    const users = [...packageImports('src', ['piscina']), ...packageImports('plugins', ['piscina'])].map(([file]) => file);
-    expect(users).to.deep.equal(['src/workers/worker-pool.ts']);
+    // worker-pool.ts names it more than once (its type, and the require that loads it with the first pool).
+    const users = new Set([...packageImports('src', ['piscina']), ...packageImports('plugins', ['piscina'])].map(([file]) => file));
+    expect([...users]).to.deep.equal(['src/workers/worker-pool.ts']);
   });
 
   it('child processes are spawned only by src/process (the one runner: argv arrays, kill tree, parent death, ledger)', () => {

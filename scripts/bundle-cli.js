@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Writes dist/src/cli/cli-bundle.js: the compiled CLI (dist/src/cli/main.js and launch.js, and
+ * every robocurse module they reach, lazy requires included) as one file, which bin/robocurse.js
+ * loads. One file instead of ~260 saves the CJS loader's resolving, reading and wrapping per
+ * module at every start (issue #17). Run by `npm run build` after tsc and the config validator.
+ *
+ * The bundle's first line names its build (a digest of the rest); then `--help`, `validate` and
+ * a run over an empty tree (scripts/train-cli-cache.js, each in a child process) write V8's code
+ * caches for it, cli-bundle.{help,validate,run}.cache, which bin/robocurse.js hands to the
+ * compiler (src/cli/bundle-loader.ts).
+ *
+ * The pure-JavaScript packages every start loads (INLINED) are bundled too. What stays outside,
+ * loaded by path as before:
+ * - the other npm packages: some start worker files of their own (piscina, thread-stream), load
+ *   native addons (better-sqlite3) or are rarely used (fastify, bullmq, nodemailer...);
+ * - worker-thread entry files (scan, copy, log parsers, verify): piscina starts them by file
+ *   name in dist/, each thread with its own module graph, as before;
+ * - plugins (plugins/*, third-party): the loader `require`s them by path; they import
+ *   src/plugin.js from dist, whose errors and contracts are matched by traits, not identity;
+ * - the native fs helper and better-sqlite3's addon (required by absolute path).
+ *
+ * Each bundled module keeps its own `__dirname` and `__filename` (rewritten to the path of its
+ * dist/ file, relative to the bundle), so paths computed from them (worker files, the package
+ * root, built-in plugins) are what they were.
+ */
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const { isBuiltin } = require('node:module');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.join(__dirname, '..');
+const cliDir = path.join(root, 'dist', 'src', 'cli');
+const out = path.join(cliDir, 'cli-bundle.js');
+const tmp = `${out}.${process.pid}.tmp`;
+
+/**
+ * npm packages inlined: CommonJS, pure JavaScript, no UMD-style require and no require of a
+ * computed path on the paths robocurse uses (checked when this list was made; yargs-parser's
+ * config-file require is for yargs' .config(), which robocurse does not use). Their
+ * __dirname/__filename are those of their installed files (filenameExpression): yargs reads its
+ * locales there, pino's transports (never used by robocurse) their worker file. They resolve as
+ * Node resolves them (`main`, no `module` condition), except jsonc-parser, whose `main` is a UMD
+ * build that requires its parts through a parameter: its ESM build (the same code, `module` in
+ * its package.json) is taken instead. An external require must name robocurse's own dependency
+ * or a Node built-in (a build error otherwise): a package only another package depends on may be
+ * installed where the bundle cannot see it.
+ */
+const INLINED = new Set([
+  'tsyringe', 'tslib', 'reflect-metadata', 'jsonc-parser',
+  'pino', 'pino-std-serializers', '@pinojs/redact', 'quick-format-unescaped', 'sonic-boom', 'atomic-sleep',
+  'on-exit-leak-free', 'safe-stable-stringify', 'process-warning',
+  'yargs', 'y18n', 'yargs-parser', 'cliui', 'string-width', 'strip-ansi', 'ansi-regex', 'is-fullwidth-code-point',
+  'emoji-regex', 'wrap-ansi', 'ansi-styles', 'escalade', 'get-caller-file', 'require-directory', 'color-convert',
+  'color-name', 'thread-stream', 'real-require',
+]);
+const ESM_ENTRY = { 'jsonc-parser': path.join(root, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') };
+
+/** Every other bare import (npm package or node: built-in) stays a runtime require. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      // filenameExpression's require.resolve(...) runs where the bundle runs.
+      if (args.kind === 'require-resolve') return { path: args.path, external: true };
+      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      if (!INLINED.has(name)) {
+        if (!DEPENDENCIES.has(name) && !isBuiltin(name)) throw new Error(`${args.importer} requires ${args.path}, not a dependency of robocurse: add it to INLINED`);
+        return { path: args.path, external: true };
+      }
+      return ESM_ENTRY[args.path] ? { path: ESM_ENTRY[args.path] } : undefined;
+    });
+  },
+};
+
+const DEPENDENCIES = new Set(Object.keys(require('../package.json').dependencies));
+const NODE_MODULES = path.join(root, 'node_modules') + path.sep;
+
+/** The package.json of an installed package (here, at build time). */
+function manifest(name) {
+  return JSON.parse(fs.readFileSync(path.join(NODE_MODULES, name, 'package.json'), 'utf8'));
+}
+
+/**
+ * How robocurse reaches package `name`: [a dependency of robocurse, its dependency, ..., name],
+ * following the dependencies in the package.json files installed here.
+ */
+function dependencyChain(name) {
+  const queue = [...DEPENDENCIES].map((d) => [d]);
+  const seen = new Set(DEPENDENCIES);
+  while (queue.length > 0) {
+    const chain = queue.shift();
+    const last = chain[chain.length - 1];
+    if (last === name) return chain;
+    let deps = {};
+    try { deps = { ...manifest(last).dependencies, ...manifest(last).optionalDependencies }; } catch { /* not installed here */ }
+    for (const d of Object.keys(deps)) if (!seen.has(d)) { seen.add(d); queue.push([...chain, d]); }
+  }
+  throw new Error(`${name} is not a dependency of robocurse, direct or indirect`);
+}
+
+/**
+ * An expression for the folder of installed package `name` where the bundle runs: each package
+ * of its dependencyChain resolved from the one before it (`require.resolve(main, {paths})`), as
+ * Node would find it from that package's own code, in whatever layout npm (or another package
+ * manager) installed them.
+ */
+function packageDirExpression(name) {
+  let dir = null;
+  let buildDir = root;
+  for (const pkg of dependencyChain(name)) {
+    const main = require.resolve(pkg, { paths: [buildDir] });
+    const pkgDir = path.join(NODE_MODULES, pkg);
+    if (!main.startsWith(pkgDir + path.sep)) throw new Error(`${pkg} resolves to ${main}, outside ${pkgDir}: install it at the top of node_modules`);
+    const up = JSON.stringify(path.relative(path.dirname(main), pkgDir).split(path.sep).join('/') || '.');
+    const from = dir === null ? '' : `, { paths: [${dir}] }`;
+    dir = `require("node:path").join(require("node:path").dirname(require.resolve(${JSON.stringify(pkg)}${from})), ${up})`;
+    buildDir = pkgDir;
+  }
+  return dir;
+}
+
+/**
+ * The `__filename` of a bundled module, as an expression evaluated where the bundle runs. A
+ * file of dist/ keeps its place relative to the bundle; a file of an inlined package is found
+ * through its installed package (packageDirExpression), so yargs reads its own locales and
+ * pino's transports would find their worker files.
+ */
+function filenameExpression(file) {
+  const posix = (p) => JSON.stringify(p.split(path.sep).join('/'));
+  if (!file.startsWith(NODE_MODULES)) return `require("node:path").join(__robocurseBundleDir, ${posix(path.relative(cliDir, file))})`;
+  const inside = file.slice(NODE_MODULES.length).split(path.sep);
+  const name = inside[0].startsWith('@') ? `${inside[0]}/${inside[1]}` : inside[0];
+  const rest = inside.slice(name.split('/').length);
+  if (rest.includes('node_modules')) throw new Error(`${file} is a nested copy: inline only packages installed at the top of node_modules`);
+  return `require("node:path").join(${packageDirExpression(name)}, ${posix(rest.join(path.sep))})`;
+}
+
+/** Gives each bundled module its own __dirname and __filename, as Node's module wrapper did. */
+const ownDirname = {
+  name: 'own-dirname',
+  setup(build) {
+    build.onLoad({ filter: /\.c?js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(text)) return { contents: text, loader: 'js' };
+      const prologue = `var __filename = ${filenameExpression(args.path)}, __dirname = require("node:path").dirname(__filename);`;
+      // After the module's "use strict" (a directive only as the first statement), on the same
+      // line, so the module keeps its mode and its line numbers.
+      const directive = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\1;?/.exec(text);
+      const at = directive ? directive[0].length : 0;
+      const end = directive && !directive[0].endsWith(';') ? ';' : '';
+      return { contents: `${text.slice(0, at)}${end}${prologue}${text.slice(at)}`, loader: 'js' };
+    });
+  },
+};
+
+const entry = `module.exports = { main: require('./main.js').main, launch: require('./launch.js').launch };`;
+
+/** The bundle's text as it is written, id line included: the same dist/ gives the same text. */
+async function bundleText() {
+  const result = await esbuild.build({
+    stdin: { contents: entry, resolveDir: cliDir, sourcefile: 'cli-entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['main'],
+    conditions: [],
+    write: false,
+    outfile: out,
+    // No "use strict" here: each module keeps its own mode (tsc's output and most packages have
+    // the directive, inside their wrapper), as under Node's loader.
+    banner: { js: '// Generated by scripts/bundle-cli.js from dist/: do not edit.\nconst __robocurseBundleDir = __dirname;' },
+    plugins: [externalPackages, ownDirname],
+    logLevel: 'warning',
+    // Class and function names appear in logs, errors and `new.target.name` (RobocurseError).
+    keepNames: true,
+    minify: false,
+  });
+  const body = result.outputFiles[0].text;
+  const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 32);
+  return `// robocurse-cli-bundle ${id}\n${body}`;
+}
+
+async function main() {
+  const text = await bundleText();
+  // Old caches go first: a cache never lies beside a bundle of another build (and the loader
+  // offers none whose first line names another build).
+  for (const name of fs.readdirSync(cliDir)) if (/^cli-bundle\..*cache$/.test(name)) fs.rmSync(path.join(cliDir, name), { force: true });
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, out);
+  const { CACHE_KINDS } = require(path.join(cliDir, 'bundle-loader.js'));
+  for (const kind of CACHE_KINDS) {
+    // Its output is the commands' own (help text, a run's lines): shown only when it fails.
+    const trained = spawnSync(process.execPath, [path.join(__dirname, 'train-cli-cache.js'), kind], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (trained.status !== 0) throw new Error(`train-cli-cache.js ${kind} exited ${trained.status ?? trained.signal}:\n${trained.stdout}${trained.stderr}`);
+  }
+}
+
+module.exports = { bundleText, bundleFile: out };
+
+if (require.main === module) {
+  main().catch((err) => {
+    fs.rmSync(tmp, { force: true });
+    process.stderr.write(`bundle-cli: ${err.message}\n`);
+    process.exit(1);
+  });
+}

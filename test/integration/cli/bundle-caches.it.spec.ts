@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CACHE_KINDS } from '../../../src/cli/bundle-loader';
+import { packageRoot } from '../../../src/paths';
+import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
+
+/**
+ * The CLI's code caches (dist/src/cli/cli-bundle.<kind>.cache) only make a start faster: without
+ * them, or with caches of another build or garbage, the same bundle runs and does the same
+ * work. Checked on a copy of the package whose dist/src/cli/ holds the bundle and those caches
+ * (everything else linked to this checkout), run the way cron runs it.
+ */
+describe('CLI bundle: a run is the same with its code caches missing, stale or garbage (real CLI, like cron)', function () {
+  this.timeout(180_000);
+  const root = packageRoot();
+  let dir: string;
+  let pkg: string;
+  before(() => {
+    dir = tempDir('robocurse-caches-');
+    pkg = path.join(dir, 'pkg');
+    fs.mkdirSync(path.join(pkg, 'dist', 'src', 'cli'), { recursive: true });
+    for (const name of fs.readdirSync(root)) {
+      if (name !== 'dist' && name !== 'bin') fs.symlinkSync(path.join(root, name), path.join(pkg, name));
+    }
+    fs.cpSync(path.join(root, 'bin'), path.join(pkg, 'bin'), { recursive: true });
+    for (const name of fs.readdirSync(path.join(root, 'dist'))) {
+      if (name !== 'src') fs.symlinkSync(path.join(root, 'dist', name), path.join(pkg, 'dist', name));
+    }
+    for (const name of fs.readdirSync(path.join(root, 'dist', 'src'))) {
+      if (name !== 'cli') fs.symlinkSync(path.join(root, 'dist', 'src', name), path.join(pkg, 'dist', 'src', name));
+    }
+    for (const name of fs.readdirSync(path.join(root, 'dist', 'src', 'cli'))) {
+      if (!name.endsWith('.cache')) fs.symlinkSync(path.join(root, 'dist', 'src', 'cli', name), path.join(pkg, 'dist', 'src', 'cli', name));
+    }
+  });
+  after(() => { if (dir) removeTemp(dir); });
+
+  const cacheFile = (kind: string): string => path.join(pkg, 'dist', 'src', 'cli', `cli-bundle.${kind}.cache`);
+  const setCaches = (make: (kind: string) => Buffer | undefined): void => {
+    for (const kind of CACHE_KINDS) {
+      fs.rmSync(cacheFile(kind), { force: true });
+      const data = make(kind);
+      if (data) fs.writeFileSync(cacheFile(kind), data);
+    }
+  };
+  const cli = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'robocurse.js'), ...args], {
+      cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', FORCE_COLOR: '0' },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  const realCache = (kind: string): Buffer => fs.readFileSync(path.join(root, 'dist', 'src', 'cli', `cli-bundle.${kind}.cache`));
+  const headerLength = (data: Buffer): number => data.indexOf(0x0a) + 1;
+  const variants: Array<[string, (kind: string) => Buffer | undefined]> = [
+    ['missing', () => undefined],
+    // Another build's caches (their first line names another build): never offered to V8.
+    ['of another build', (kind) => Buffer.concat([Buffer.from('robocurse-cli-cache 00000000000000000000000000000000\n'), realCache(kind).subarray(headerLength(realCache(kind)))])],
+    // This build's first line, then bytes V8 rejects.
+    ['garbage after the right header', (kind) => Buffer.concat([realCache(kind).subarray(0, headerLength(realCache(kind))), Buffer.alloc(4096, 0x5a)])],
+  ];
+  for (const [what, make] of variants) {
+    it(`caches ${what}: --help, validate and a --json run give the same exit codes and results`, () => {
+      setCaches(make);
+      const work = path.join(dir, what.replace(/\W+/g, '-'));
+      makeTree(path.join(work, 'src'), { a: { 'one.txt': '1', b: { 'two.txt': '22' } }, 'three.txt': '333' });
+      fs.writeFileSync(path.join(work, 'robocurse.json'), JSON.stringify({ version: 1, global: { logDir: 'logs', stateDir: 'state' }, profiles: { p: { source: 'src', destination: 'dst' } } }));
+      const help = cli(['--help'], work);
+      expect(help.code, help.stderr).to.equal(0);
+      expect(help.stdout).to.contain('robocurse <command> [options]');
+      const bad = cli(['validate', '--config', 'robocurse.json', '--bogus'], work);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.contain('Unknown argument: bogus');
+      const ok = cli(['validate', '--config', 'robocurse.json'], work);
+      expect(ok.code, ok.stderr).to.equal(0);
+      const run = cli(['run', '--config', 'robocurse.json', '--all', '--json'], work);
+      expect(run.code, run.stderr).to.equal(0);
+      const summary = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string; profiles?: Array<{ filesCopied: number }> }).find((l) => l.type === 'summary');
+      expect(summary?.outcome).to.equal('Success');
+      expect(summary?.profiles?.[0].filesCopied).to.equal(3);
+      expect(diffTrees(path.join(work, 'src'), path.join(work, 'dst'))).to.deep.equal([]);
+      // Nothing beside the tree, the state and the logs.
+      expect(fs.readdirSync(work).sort()).to.deep.equal(['dst', 'logs', 'robocurse.json', 'src', 'state']);
+    });
+  }
+});
