@@ -10,7 +10,9 @@
  * calls, their order and the never-follow checks are those of the asynchronous path.
  */
 import * as fs from 'node:fs';
-import { decodeName, fsPath } from '../../fs/byte-names';
+import * as path from 'node:path';
+import { fsPath } from '../../fs/byte-names';
+import { F, LIST_FIELDS, listStat, lstatError, type StatListing } from '../../fs/list-stat';
 import { descendOneSync, inTheWayMessage, type Replaced } from '../../fs/dir-chain';
 import { at, closeDirSync, fsError, openDirSync, type DirMode, type DirRef, type OpenDir } from '../../fs/dir-ref';
 import { readXattrs, type Xattrs } from '../../fs/xattrs';
@@ -34,8 +36,8 @@ export interface ListTask {
   keep: number;
 }
 
-/** A directory's entries: names (surrogate-escaped where not UTF-8) and one type letter each. */
-export interface EntryList { names: string[]; types: string }
+/** A directory's entries: names (surrogate-escaped where not UTF-8), one type letter and the lstat numbers of each. */
+export type EntryList = StatListing;
 
 /** A directory's status as a copy uses it (bigint: times to the nanosecond). */
 export interface DirMeta { mode: bigint; uid: bigint; gid: bigint; atimeNs: bigint; mtimeNs: bigint }
@@ -67,26 +69,13 @@ export type ListResult =
     dstSeen?: { meta: DirMeta; xattrs: Xattrs };
   };
 
-function typeLetter(d: fs.Dirent<string | Buffer>): string {
-  return d.isFile() ? 'f' : d.isDirectory() ? 'd' : d.isSymbolicLink() ? 'l' : 'o';
-}
-
 /**
- * The directory's entries. Names are read as strings (fast); only a directory where one came
- * back with U+FFFD (bytes that are not UTF-8, or a real U+FFFD) is read again as bytes, so such
- * names reach the file system exactly (byte-names.ts).
+ * The directory's entries with an lstat of each (list-stat.ts: one call of the helper). Names
+ * reach the file system exactly (byte-names.ts); the numbers let the walk find unchanged files
+ * without a batch (tree-walk.ts).
  */
 function readEntriesSync(dir: OpenDir): EntryList {
-  const self = fsPath(dir.self);
-  const dirents = fs.readdirSync(self, { withFileTypes: true });
-  let types = '';
-  if (dirents.some((d) => d.name.includes('\ufffd'))) {
-    const raw = fs.readdirSync(self, { withFileTypes: true, encoding: 'buffer' });
-    for (const d of raw) types += typeLetter(d);
-    return { names: raw.map((d) => decodeName(d.name)), types };
-  }
-  for (const d of dirents) types += typeLetter(d);
-  return { names: dirents.map((d) => d.name), types };
+  return listStat(dir.self);
 }
 
 function codeOf(err: unknown): string {
@@ -140,6 +129,17 @@ function metaOf(dir: OpenDir): DirMeta {
   return { mode: st.mode, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
 }
 
+/** A source subdirectory's identity, from the lstat of its listing (relative to the open directory). */
+function subdirSeen(src: EntryList, i: number, sd: OpenDir): SubdirSeen {
+  const o = i * LIST_FIELDS;
+  const errno = src.stats[o + F.errno];
+  if (errno !== 0) {
+    const err = lstatError(`${sd.ref.path}${path.sep}${src.names[i]}`, errno);
+    return { code: err.code ?? 'UNKNOWN', message: err.message };
+  }
+  return (src.stats[o + F.mode] & fs.constants.S_IFMT) === fs.constants.S_IFDIR ? { dev: src.stats[o + F.dev], ino: src.stats[o + F.ino] } : { notDir: true };
+}
+
 /** Lists one directory of a copy, both sides (see the top of this file). Never throws. */
 export function listDirectory(task: ListTask): ListResult {
   let sd: OpenDir | undefined;
@@ -168,13 +168,7 @@ export function listDirectory(task: ListTask): ListResult {
     }
     const subdirs: Record<string, SubdirSeen> = {};
     src.names.forEach((name, i) => {
-      if (src.types[i] !== 'd') return;
-      try {
-        const st = fs.lstatSync(at(sd!, name));
-        subdirs[name] = st.isDirectory() ? { dev: st.dev, ino: st.ino } : { notDir: true };
-      } catch (err) {
-        subdirs[name] = { code: codeOf(err), message: err instanceof Error ? err.message : String(err) };
-      }
+      if (src.types[i] === 'd') subdirs[name] = subdirSeen(src, i, sd!);
     });
     let srcMeta: DirMeta;
     let srcXattrs: Xattrs;

@@ -6,7 +6,9 @@ import { fsPath } from '../../fs/byte-names';
 import { fsError, refOf, withDir, type DirRef } from '../../fs/dir-ref';
 import type { JobContext } from './job-context';
 import { foldCase } from './case-fold';
-import { copyFilesOf } from './copy-batch';
+import { canBatch, copyFilesOf } from './copy-batch';
+import { upToDateAsListed } from './listed-compare';
+import { statAt } from '../../fs/list-stat';
 import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
@@ -24,7 +26,12 @@ const fchmod = promisify(fs.fchmod);
 interface Entry {
   name: string;
   type: 'file' | 'dir' | 'link' | 'other';
+  /** Its index in the listing (for its lstat numbers). */
+  i: number;
 }
+
+/** The size of a file both listings show up to date (listed-compare.ts), by source and destination index. */
+type ListedDecision = (srcIndex: number, dstIndex: number) => number | undefined;
 
 interface SubDir {
   name: string;
@@ -168,7 +175,7 @@ function asBuffers(x: Xattrs): Xattrs {
 
 /** Entries as the listing's letters say (list-dir.ts). */
 function entriesOf(l: EntryList): Entry[] {
-  return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other' }));
+  return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other', i }));
 }
 
 const ENTRY_TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'link', o: 'other' };
@@ -193,7 +200,7 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
   }
   ctx.tally.stats.dirsCreated += raw.created.length;
   ctx.tally.replacedEntries(raw.replaced);
-  const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : []);
+  const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : [], raw.dst && canBatch(ctx) ? listedDecision(ctx, raw.src, raw.dst) : undefined);
   const dstSeen = raw.dstSeen ? { meta: raw.dstSeen.meta, xattrs: asBuffers(raw.dstSeen.xattrs) } : undefined;
   return {
     ...sorted, srcStat: raw.srcMeta, srcXattrs: asBuffers(raw.srcXattrs), made: raw.made, dst: raw.dstRef, dirs: identifySubdirs(ctx, src, rel, sorted.subdirs, raw.subdirs),
@@ -218,7 +225,18 @@ function identifySubdirs(ctx: JobContext, src: DirRef, rel: string, subdirs: Sub
   return kept;
 }
 
-function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[]): Sorted {
+/**
+ * Files whose listings show them up to date are decided here, without a copy batch (an unchanged
+ * re-run then posts one task per directory, its listing). Only where the files would go to the
+ * batches (copy-batch.ts canBatch): a dry run or a bandwidth-limited job compares one by one.
+ */
+function listedDecision(ctx: JobContext, src: EntryList, dst: EntryList): ListedDecision {
+  const keep = keepOf(ctx);
+  const windowMs = ctx.opts.mtimeWindowMs;
+  return (si, di) => upToDateAsListed(keep, ctx.sizeAge, windowMs, statAt(src.stats, si), statAt(dst.stats, di));
+}
+
+function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[], decide?: ListedDecision): Sorted {
   const filesOnly = ctx.chunk.kind === 'files-only';
   const key = ctx.destinationCaseInsensitive ? foldCase : (s: string): string => s;
   const dest = new Map(dstEntries.map((d) => [key(d.name), d]));
@@ -262,7 +280,12 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
         // With mirror the directory goes as an extra; without, copyOne reports the collision.
         if (ctx.mirror) listing.extras.push({ name: d.name, isDir: true }); else kind = 'dir';
       }
-      listing.files.push({ name: e.name, dstName, dest: kind, kind: e.type === 'file' ? 'file' : e.type === 'link' ? 'link' : 'special' });
+      const file: FileEntry = { name: e.name, dstName, dest: kind, kind: e.type === 'file' ? 'file' : e.type === 'link' ? 'link' : 'special' };
+      if (decide && kind === 'file' && e.type === 'file') {
+        const size = decide(e.i, d!.i);
+        if (size !== undefined) file.upToDateSize = size;
+      }
+      listing.files.push(file);
     } else {
       if (d && d.type !== 'dir') {
         if (!ctx.mirror) {
