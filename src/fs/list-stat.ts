@@ -106,15 +106,3 @@ export function listStatJs(dir: string): StatListing {
   });
   return { names, types, stats };
 }
-
-/** The numbers of entry `i` the up-to-date compare uses (times.ts), or undefined when its lstat failed. */
-export interface ListedStat { mode: number; nlink: number; uid: number; gid: number; size: number; mtimeMs: number; ctimeMs: number }
-
-export function statAt(stats: Float64Array, i: number): ListedStat | undefined {
-  const o = i * LIST_FIELDS;
-  if (stats[o + F.errno] !== 0) return undefined;
-  return {
-    mode: stats[o + F.mode], nlink: stats[o + F.nlink], uid: stats[o + F.uid], gid: stats[o + F.gid],
-    size: stats[o + F.size], mtimeMs: stats[o + F.mtimeMs], ctimeMs: stats[o + F.ctimeMs],
-  };
-}

@@ -195,3 +195,11 @@ export function listDirectory(task: ListTask): ListResult {
     closeDirSync(dd);
   }
 }
+
+/**
+ * Lists several directories in one task (the subdirectories of one directory, tree-walk.ts): one
+ * thread round trip for all of them. Each result is what listDirectory gives for it alone.
+ */
+export function listDirectories(tasks: ListTask[]): ListResult[] {
+  return tasks.map(listDirectory);
+}

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeName } from '../../../src/fs/byte-names';
 import { fsx } from '../../../src/fs/fsx';
-import { F, LIST_FIELDS, listStat, listStatJs, statAt, type StatListing } from '../../../src/fs/list-stat';
+import { F, LIST_FIELDS, listStat, listStatJs, type StatListing } from '../../../src/fs/list-stat';
 import { packageRoot } from '../../../src/paths';
 import { needsRootReason, runAsNobody } from '../../helpers/other-user';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
@@ -15,6 +15,13 @@ import { removeTemp, tempDir } from '../../helpers/make-tree';
 function nativeListing(dir: string): StatListing {
   expect(fsx?.listStat, 'robocurse\'s file-system helper must be built here with listStat').to.be.a('function');
   return listStat(dir);
+}
+
+/** Entry `i`'s numbers the up-to-date compare reads; undefined when its lstat failed. */
+function statAt(stats: Float64Array, i: number): Record<string, number> | undefined {
+  const o = i * LIST_FIELDS;
+  if (stats[o + F.errno] !== 0) return undefined;
+  return { mode: stats[o + F.mode], nlink: stats[o + F.nlink], uid: stats[o + F.uid], gid: stats[o + F.gid], size: stats[o + F.size], mtimeMs: stats[o + F.mtimeMs], ctimeMs: stats[o + F.ctimeMs] };
 }
 
 function plain(l: StatListing): { names: string[]; types: string; stats: number[] } {

@@ -1,8 +1,27 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import type { ListedStat } from '../../../../src/fs/list-stat';
+import * as os from 'node:os';
+import { F, LIST_FIELDS } from '../../../../src/fs/list-stat';
 import { KEEP } from '../../../../src/engines/native/keep-flags';
-import { upToDateAsListed } from '../../../../src/engines/native/listed-compare';
+import { upToDateAsListed as decide } from '../../../../src/engines/native/listed-compare';
+import type { SizeAgeFilter } from '../../../../src/api/selection';
+
+/** What a listing holds of one entry; undefined: its lstat failed (ENOENT). */
+interface ListedStat { mode: number; nlink: number; uid: number; gid: number; size: number; mtimeMs: number; ctimeMs: number }
+
+/** A listing's numbers (list-stat.ts layout) with one entry, at index 1 (index 0 is another file). */
+function listing(st: ListedStat | undefined): Float64Array {
+  const a = new Float64Array(2 * LIST_FIELDS);
+  const o = LIST_FIELDS;
+  a[F.mode] = fs.constants.S_IFREG | 0o600;
+  if (!st) { a[o + F.errno] = os.constants.errno.ENOENT; return a; }
+  Object.entries(st).forEach(([k, v]) => { a[o + F[k as keyof typeof F]] = v; });
+  return a;
+}
+
+function upToDateAsListed(keep: number, sizeAge: SizeAgeFilter | undefined, windowMs: number, src: ListedStat | undefined, dst: ListedStat | undefined): number | undefined {
+  return decide(keep, sizeAge, windowMs, listing(src), 1, listing(dst), 1);
+}
 
 const FILE = fs.constants.S_IFREG | 0o644;
 const base: ListedStat = { mode: FILE, nlink: 1, uid: 1000, gid: 1000, size: 10, mtimeMs: 1_700_000_000_123.4567, ctimeMs: 1_700_000_000_500 };
