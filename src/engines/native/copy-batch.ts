@@ -35,9 +35,13 @@ export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | nu
   return (await Promise.all(work)).includes(true);
 }
 
-/** A file the listings showed up to date (tree-walk.ts): booked as a batch books Outcome.UpToDate. */
+/**
+ * A file the listings showed up to date (tree-walk.ts): booked as a batch books Outcome.UpToDate,
+ * and, like a batch of a killed job, not at all once the job is killed.
+ */
 function skippedAsListed(ctx: JobContext, f: FileEntry): boolean {
   if (f.upToDateSize === undefined) return false;
+  if (ctx.signal.aborted) return true;
   ctx.tally.stats.filesSkipped++;
   ctx.tally.stats.bytesSkipped += f.upToDateSize;
   return true;
