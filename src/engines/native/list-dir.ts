@@ -10,6 +10,7 @@
  * calls, their order and the never-follow checks are those of the asynchronous path.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fsPath } from '../../fs/byte-names';
 import { F, LIST_FIELDS, listStat, lstatError, type StatListing } from '../../fs/list-stat';
@@ -77,6 +78,8 @@ export type ListResult =
 function readEntriesSync(dir: OpenDir): EntryList {
   return listStat(dir.self);
 }
+
+const ENOENT = os.constants.errno.ENOENT;
 
 function codeOf(err: unknown): string {
   const c = (err as NodeJS.ErrnoException | null)?.code;
@@ -163,7 +166,10 @@ export function listDirectory(task: ListTask): ListResult {
     }
     if (dd && dst && task.removeTemps) {
       dst.names.forEach((name, i) => {
-        if (dst.types[i] === 'f' && isTempName(name)) { try { fs.unlinkSync(at(dd!, name)); } catch { /* gone already */ } }
+        if (dst.types[i] !== 'f' || !isTempName(name)) return;
+        try { fs.unlinkSync(at(dd!, name)); } catch { /* gone already */ }
+        // Gone now: never "up to date" for a source file of that name (tree-walk.ts), which is copied again.
+        dst.stats[i * LIST_FIELDS + F.errno] = ENOENT;
       });
     }
     const subdirs: Record<string, SubdirSeen> = {};

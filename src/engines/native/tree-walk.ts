@@ -210,9 +210,9 @@ const ENTRY_TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'li
 /**
  * Reads both sides of one directory; null when it cannot be copied (already recorded). The file
  * system work (list-dir.ts) runs on a copy thread: one round trip per directory, or per group of
- * sibling directories (copySubdirs). The chunk's own
- * root is listed here, synchronously (a dozen calls): a chunk with nothing in it, or only large
- * files, never boots the copy threads. So is every directory without copy threads (`copyThreads: 0`).
+ * sibling directories (copySubdirs). The chunk's own root is listed here, synchronously (a dozen
+ * calls): a chunk with nothing in it, or only large files, never boots the copy threads. So is
+ * every directory without copy threads (`copyThreads: 0`).
  */
 async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<Listing | null> {
   if (ctx.gate.isClosed) await ctx.gate.wait();

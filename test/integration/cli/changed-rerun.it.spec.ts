@@ -184,6 +184,26 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
     });
   }
 
+  for (const engine of ['native', 'native, without the helper']) {
+    it(`${engine}: a source file named like robocurse's own temp files is in the destination after every re-run`, async () => {
+      // Each listing removes stale temp files from the destination (a SIGKILLed run's): the copy of
+      // such a source file goes with them, and the re-run must copy it again, not find it up to date.
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      const odd = 'backup.robocurse-0123456789ab.tmp';
+      makeTree(src, { [odd]: 'looks like a temp file', sub: { [odd]: 'in a subdirectory too', 'plain.txt': 'plain' } });
+      const file = writeConfig(dir, { ...ENGINES[engine], excludeFiles: [] });
+      const env = ENGINE_ENV[engine];
+      for (const run of ['first', 'second', 'third']) {
+        const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+        expect(r.code, `${run} run: ${r.stderr}${r.stdout}`).to.equal(0);
+        expect(fs.readFileSync(path.join(dst, odd), 'utf8'), `${run} run`).to.equal('looks like a temp file');
+        expect(fs.readFileSync(path.join(dst, 'sub', odd), 'utf8'), `${run} run`).to.equal('in a subdirectory too');
+        expect(rsyncDifferences(src, dst), `${run} run`).to.deep.equal([]);
+      }
+    });
+  }
+
   it('native engine: a re-run sets nothing on unchanged directories, and puts back the mode and times of one changed in the destination or written in', async () => {
     const src = path.join(dir, 'src');
     const dst = path.join(dir, 'dst');
