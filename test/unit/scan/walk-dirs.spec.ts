@@ -14,6 +14,14 @@ const none: ExcludeRules = { excludeFiles: [], excludeDirs: [], caseInsensitive:
 /** The walk without the helper's listStat: directories streamed, each file lstat'ed (these seams act on those calls). */
 const streamed: ScanIo = { ...nodeScanIo, listStat: undefined };
 
+const denied = (p: string): Error => Object.assign(new Error(`EACCES: permission denied, opendir '${p}'`), { code: 'EACCES' });
+
+/** opendir as the file system's, but the directory `a` cannot be listed. */
+const aUnlistable: ScanIo['opendir'] = (p) => {
+  if (p.endsWith('/a')) throw denied(p);
+  return nodeScanIo.opendir(p);
+};
+
 /** Directory listings come in file-system order: compare as sets, sorted by relPath. */
 const sorted = <T extends { relPath: string } | string>(xs: T[]): T[] =>
   [...xs].sort((a, b) => {
@@ -115,13 +123,7 @@ describe('walkDirs (worker function)', () => {
   });
 
   it('reports an unlistable directory as unreadable with its error code', () => {
-    const io: ScanIo = {
-      ...streamed,
-      opendir: (p) => {
-        if (p.endsWith('/a')) throw Object.assign(new Error(`EACCES: permission denied, opendir '${p}'`), { code: 'EACCES' });
-        return nodeScanIo.opendir(p);
-      },
-    };
+    const io: ScanIo = { ...streamed, opendir: aUnlistable };
     const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none }, io);
     expect(r.dirs.find((d) => d.relPath === 'a')).to.deep.equal({ relPath: 'a', ownFiles: 0, ownBytes: 0, state: 'unreadable' });
     expect(r.errors.map((e) => [e.relPath, e.code])).to.deep.equal([['a', 'EACCES']]);
@@ -222,14 +224,7 @@ describe('walkDirs (worker function)', () => {
     });
 
     it('a directory the call cannot read is walked the streamed way, which records what fails as before', () => {
-      const io: ScanIo = {
-        ...nodeScanIo,
-        listStat: (p) => { throw Object.assign(new Error(`EACCES: permission denied, opendir '${p}'`), { code: 'EACCES' }); },
-        opendir: (p) => {
-          if (p.endsWith('/a')) throw Object.assign(new Error(`EACCES: permission denied, opendir '${p}'`), { code: 'EACCES' });
-          return nodeScanIo.opendir(p);
-        },
-      };
+      const io: ScanIo = { ...nodeScanIo, listStat: (p) => { throw denied(p); }, opendir: aUnlistable };
       const r = walkDirs({ root, dirs: [''], budget: 1e9, excludes: none }, io);
       expect(r.dirs.find((d) => d.relPath === 'a')).to.deep.equal({ relPath: 'a', ownFiles: 0, ownBytes: 0, state: 'unreadable' });
       expect(r.errors.map((e) => [e.relPath, e.code])).to.deep.equal([['a', 'EACCES']]);
