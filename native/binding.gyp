@@ -3,7 +3,7 @@
     {
       "target_name": "robocurse_fsx",
       "sources": ["fsx.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags": ["-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"]
     }
   ]

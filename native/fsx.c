@@ -19,12 +19,20 @@
  *   lgetxattr(path, name) / fgetxattr(fd, name)   a value (Buffer), or null when absent
  *   lsetxattr(path, name, value) / fsetxattr(fd, name, value)
  *   lremovexattr(path, name) / fremovexattr(fd, name)
+ *   listStat(dirPath)                         readdir + fstatat(AT_SYMLINK_NOFOLLOW) of every entry
+ *                                             in one call, names sorted by bytes as Node's readdir
+ *                                             (libuv's scandir) sorts them: [names, stats], names one
+ *                                             Buffer of NUL-terminated byte names, stats a
+ *                                             Float64Array of LIST_FIELDS numbers per entry (layout
+ *                                             in src/fs/list-stat.ts): no JavaScript Stats object
+ *                                             and no Date per entry, the unchanged re-run's hot path
  *
  * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
  * follow a link in the last component. Errors are thrown as Error objects with `code` set to the
  * errno name (ENOTSUP, EPERM, ...) and `errno`, like Node's own fs errors. Every call is
  * synchronous: they are metadata calls made from the copy worker threads or once per file.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -382,6 +390,139 @@ static napi_value js_fsetxattr(napi_env env, napi_callback_info info) { return s
 static napi_value js_lremovexattr(napi_env env, napi_callback_info info) { return remove_common(env, info, 0); }
 static napi_value js_fremovexattr(napi_env env, napi_callback_info info) { return remove_common(env, info, 1); }
 
+/* listStat: one entry's numbers, in the order src/fs/list-stat.ts reads them. */
+enum { F_TYPE, F_ERRNO, F_MODE, F_NLINK, F_UID, F_GID, F_SIZE, F_MTIME_MS, F_CTIME_MS, F_INO, F_DEV, LIST_FIELDS };
+/* Type codes: what readdir's d_type said (as Node's Dirent), from the lstat when it said nothing. */
+enum { T_UNKNOWN = 0, T_FILE = 1, T_DIR = 2, T_LINK = 3, T_OTHER = 4 };
+
+typedef struct { size_t off; const char *name; unsigned char type; } list_ent_t;
+
+/* Byte order, as libuv's scandir sorts (strcmp): the same order as fs.readdirSync. */
+static int by_bytes(const void *a, const void *b) {
+  return strcmp(((const list_ent_t *)a)->name, ((const list_ent_t *)b)->name);
+}
+
+static int type_of_dirent(unsigned char d) {
+  switch (d) {
+    case DT_REG: return T_FILE;
+    case DT_DIR: return T_DIR;
+    case DT_LNK: return T_LINK;
+    case DT_UNKNOWN: return T_UNKNOWN;
+    default: return T_OTHER;
+  }
+}
+
+static int type_of_mode(mode_t m) {
+  return S_ISREG(m) ? T_FILE : S_ISDIR(m) ? T_DIR : S_ISLNK(m) ? T_LINK : T_OTHER;
+}
+
+/* Node's Stats.mtimeMs arithmetic (sec * 1e3 + nsec / 1e6, two roundings: -ffp-contract=off). */
+static double ms_of(const struct timespec *t) {
+  return (double)t->tv_sec * 1e3 + (double)t->tv_nsec / 1e6;
+}
+
+/* Reads the directory: names into *names (NUL-terminated, back to back), entries into *ents. 0 or an errno. */
+static int read_names(DIR *d, char **names, size_t *used, list_ent_t **ents, size_t *n) {
+  size_t cap = 4096, ecap = 64;
+  *names = malloc(cap);
+  *ents = malloc(ecap * sizeof **ents);
+  if (*names == NULL || *ents == NULL) return ENOMEM;
+  for (;;) {
+    errno = 0;
+    struct dirent *e = readdir(d);
+    if (e == NULL) return errno;
+    if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) continue;
+    size_t len = strlen(e->d_name) + 1;
+    if (*used + len > cap) {
+      while (*used + len > cap) cap *= 2;
+      char *grown = realloc(*names, cap);
+      if (grown == NULL) return ENOMEM;
+      *names = grown;
+    }
+    if (*n == ecap) {
+      list_ent_t *grown = realloc(*ents, (ecap *= 2) * sizeof **ents);
+      if (grown == NULL) return ENOMEM;
+      *ents = grown;
+    }
+    memcpy(*names + *used, e->d_name, len);
+    (*ents)[*n].off = *used;
+    (*ents)[*n].type = (unsigned char)type_of_dirent(e->d_type);
+    *used += len;
+    (*n)++;
+  }
+}
+
+/* One entry's numbers from an lstat relative to the open directory (errno in F_ERRNO when it failed). */
+static void stat_entry(int dfd, const list_ent_t *e, double *r) {
+  struct stat st;
+  memset(r, 0, LIST_FIELDS * sizeof(double));
+  r[F_TYPE] = e->type;
+  if (fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) != 0) { r[F_ERRNO] = errno; return; }
+  if (e->type == T_UNKNOWN) r[F_TYPE] = type_of_mode(st.st_mode);
+  r[F_MODE] = st.st_mode;
+  r[F_NLINK] = (double)st.st_nlink;
+  r[F_UID] = st.st_uid;
+  r[F_GID] = st.st_gid;
+  r[F_SIZE] = (double)st.st_size;
+#ifdef __APPLE__
+  r[F_MTIME_MS] = ms_of(&st.st_mtimespec);
+  r[F_CTIME_MS] = ms_of(&st.st_ctimespec);
+#else
+  r[F_MTIME_MS] = ms_of(&st.st_mtim);
+  r[F_CTIME_MS] = ms_of(&st.st_ctim);
+#endif
+  r[F_INO] = (double)st.st_ino;
+  r[F_DEV] = (double)st.st_dev;
+}
+
+/* The sorted names as one Buffer and the numbers as one Float64Array: [names, stats]. NULL on a N-API failure. */
+static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size_t n, size_t used) {
+  napi_value names_buf, ab, stats, out;
+  void *nb_data;
+  void *f_data;
+  if (napi_create_buffer(env, used, &nb_data, &names_buf) != napi_ok) return NULL;
+  if (napi_create_arraybuffer(env, n * LIST_FIELDS * sizeof(double), &f_data, &ab) != napi_ok) return NULL;
+  if (napi_create_typedarray(env, napi_float64_array, n * LIST_FIELDS, ab, 0, &stats) != napi_ok) return NULL;
+  char *nb = nb_data;
+  double *f = f_data;
+  int dfd = dirfd(d);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(ents[i].name) + 1;
+    memcpy(nb, ents[i].name, len);
+    nb += len;
+    stat_entry(dfd, &ents[i], f + i * LIST_FIELDS);
+  }
+  if (napi_create_array_with_length(env, 2, &out) != napi_ok) return NULL;
+  if (napi_set_element(env, out, 0, names_buf) != napi_ok || napi_set_element(env, out, 1, stats) != napi_ok) return NULL;
+  return out;
+}
+
+static napi_value js_list_stat(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char path[MAX_PATH_BYTES];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || !get_bytes(env, argv[0], path, sizeof path)) return throw_type(env, "listStat(dirPath)");
+  DIR *d = opendir(path);
+  if (d == NULL) return throw_errno(env, errno, "opendir");
+  char *names = NULL;
+  list_ent_t *ents = NULL;
+  size_t used = 0, n = 0;
+  int fail = read_names(d, &names, &used, &ents, &n);
+  napi_value out = NULL;
+  if (fail == 0) {
+    /* Pointers only now: the names buffer no longer moves. */
+    for (size_t i = 0; i < n; i++) ents[i].name = names + ents[i].off;
+    qsort(ents, n, sizeof *ents, by_bytes);
+    out = list_result(env, d, ents, n, used);
+  }
+  closedir(d);
+  free(names);
+  free(ents);
+  if (fail != 0) return throw_errno(env, fail, "readdir");
+  return out;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -399,6 +540,7 @@ NAPI_MODULE_INIT() {
     { "fsetxattr", NULL, js_fsetxattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "fremovexattr", NULL, js_fremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "listStat", NULL, js_list_stat, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

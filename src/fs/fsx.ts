@@ -34,6 +34,11 @@ export interface FsxBinding {
   fsetxattr(fd: number, name: string, value: Buffer): void;
   lremovexattr(p: string | Buffer, name: string): void;
   fremovexattr(fd: number, name: string): void;
+  /**
+   * readdir + fstatat(AT_SYMLINK_NOFOLLOW) of every entry (list-stat.ts reads the result). Optional:
+   * a helper built before it has every other call, and list-stat.ts falls back to Node's calls.
+   */
+  listStat?(dir: string | Buffer): [Buffer, Float64Array];
 }
 
 function load(): { binding?: FsxBinding; problem?: string } {

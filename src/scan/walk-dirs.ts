@@ -3,6 +3,7 @@ import { selectsFile, type ScanError, type SizeAgeFilter, type SkippedLink } fro
 import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
+import { F, LIST_FIELDS, lstatError, type StatListing } from '../fs/list-stat';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 
 function errCode(e: unknown): string {
@@ -59,32 +60,81 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     const abs = rel === '' ? task.root : rootPrefix + rel;
     const summary: DirSummary = { relPath: rel, ownFiles: 0, ownBytes: 0, state: 'ok' };
     out.dirs.push(summary);
-    let listing: DirListing;
-    try {
-      listing = io.opendir(abs);
-    } catch (e) {
-      const code = errCode(e);
-      summary.state = isGone(code) ? 'gone' : 'unreadable';
-      out.errors.push({ relPath: rel, code, message: errMessage(e) });
-      continue;
-    }
     const subdirs: string[] = [];
     const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io, sizeAge: task.excludes.sizeAge };
-    let lossy = false;
-    try {
-      const r = walkListing(listing, ctx);
-      spent += 1 + r.seen;
-      lossy = r.lossy;
-    } catch (e) {
-      // Listing failed part-way (EIO, directory removed): what was counted stays, and says so.
-      out.errors.push({ relPath: rel, code: errCode(e), message: errMessage(e) });
-    } finally {
-      listing.closeSync();
-    }
-    if (lossy) spent += walkUndecodable(abs, ctx);
+    const listed = listWhole(io, abs);
+    spent += listed ? 1 + walkStatListing(listed, ctx) : walkStreamed(abs, ctx);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   return out;
+}
+
+/**
+ * The directory read whole with its lstats (ScanIo.listStat), or undefined: no helper, or the
+ * call failed (an unreadable or vanished directory, an entry without a type whose lstat failed),
+ * and the streamed walk then meets the failure and records it exactly as it always did.
+ */
+function listWhole(io: ScanIo, abs: string): StatListing | undefined {
+  if (!io.listStat) return undefined;
+  try {
+    return io.listStat(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts one directory read whole (listWhole); returns how many entries it examined. */
+function walkStatListing(l: StatListing, ctx: ListingContext): number {
+  const { names, types, stats } = l;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const o = i * LIST_FIELDS;
+    try {
+      switch (types[i]) {
+        case 'f': {
+          if (ctx.matcher.excludesFile(name)) break;
+          // Its lstat failed after the readdir (it vanished): the error the streamed walk records.
+          if (stats[o + F.errno] !== 0) throw lstatError(ctx.absPrefix + name, stats[o + F.errno]);
+          countFile(name, stats[o + F.size], stats[o + F.mtimeMs], stats[o + F.nlink], ctx);
+          break;
+        }
+        case 'd': visitDir(name, ctx); break;
+        case 'l': visitLink(name, ctx); break;
+        default: break;
+      }
+    } catch (e) {
+      ctx.out.errors.push({ relPath: ctx.relPrefix + name, code: errCode(e), message: errMessage(e) });
+    }
+  }
+  return names.length;
+}
+
+/** Streams the directory (opendir) and lstats each file; returns what it spent of the budget. */
+function walkStreamed(abs: string, ctx: ListingContext): number {
+  const { rel, summary, out, io } = ctx;
+  let listing: DirListing;
+  try {
+    listing = io.opendir(abs);
+  } catch (e) {
+    const code = errCode(e);
+    summary.state = isGone(code) ? 'gone' : 'unreadable';
+    out.errors.push({ relPath: rel, code, message: errMessage(e) });
+    return 0;
+  }
+  let spent = 0;
+  let lossy = false;
+  try {
+    const r = walkListing(listing, ctx);
+    spent += 1 + r.seen;
+    lossy = r.lossy;
+  } catch (e) {
+    // Listing failed part-way (EIO, directory removed): what was counted stays, and says so.
+    out.errors.push({ relPath: rel, code: errCode(e), message: errMessage(e) });
+  } finally {
+    listing.closeSync();
+  }
+  if (lossy) spent += walkUndecodable(abs, ctx);
+  return spent;
 }
 
 /** One directory being listed, and where its findings go. */
@@ -134,7 +184,7 @@ function walkUndecodable(abs: string, ctx: ListingContext): number {
 
 /** Counts, queues or records one entry; a file-system problem becomes an error of that entry. */
 function visitEntry(d: Dirent<string | Buffer>, name: string, ctx: ListingContext): void {
-  const { io, matcher, summary, out } = ctx;
+  const { io, matcher } = ctx;
   let kind = kindOf(d);
   let st: Stats | undefined;
   try {
@@ -145,21 +195,34 @@ function visitEntry(d: Dirent<string | Buffer>, name: string, ctx: ListingContex
     if (kind === 'file') {
       if (matcher.excludesFile(name)) return;
       const fst = st ?? io.lstat(ctx.absPrefix + name);
-      // Left out by size or age: not part of the plan, as the engines will not copy it.
-      if (!selectsFile(ctx.sizeAge, fst.size, fst.mtimeMs)) return;
-      summary.ownFiles++;
-      summary.ownBytes += fst.size;
-      // Only files with other names cost more: their exact identity, for the hard-link groups.
-      if (fst.nlink > 1) out.hardLinked.push({ relPath: ctx.relPrefix + name, id: io.identity(ctx.absPrefix + name) });
+      countFile(name, fst.size, fst.mtimeMs, fst.nlink, ctx);
     } else if (kind === 'dir') {
-      const childRel = ctx.relPrefix + name;
-      if (!matcher.excludesDir(name, childRel)) ctx.subdirs.push(childRel);
+      visitDir(name, ctx);
     } else if (kind === 'link') {
-      out.links.push({ relPath: ctx.relPrefix + name, target: linkTarget(io, ctx.absPrefix + name) });
+      visitLink(name, ctx);
     }
   } catch (e) {
-    out.errors.push({ relPath: ctx.relPrefix + name, code: errCode(e), message: errMessage(e) });
+    ctx.out.errors.push({ relPath: ctx.relPrefix + name, code: errCode(e), message: errMessage(e) });
   }
+}
+
+/** A regular file, not excluded by name: counted unless the size or age filters leave it out. */
+function countFile(name: string, size: number, mtimeMs: number, nlink: number, ctx: ListingContext): void {
+  // Left out by size or age: not part of the plan, as the engines will not copy it.
+  if (!selectsFile(ctx.sizeAge, size, mtimeMs)) return;
+  ctx.summary.ownFiles++;
+  ctx.summary.ownBytes += size;
+  // Only files with other names cost more: their exact identity, for the hard-link groups.
+  if (nlink > 1) ctx.out.hardLinked.push({ relPath: ctx.relPrefix + name, id: ctx.io.identity(ctx.absPrefix + name) });
+}
+
+function visitDir(name: string, ctx: ListingContext): void {
+  const childRel = ctx.relPrefix + name;
+  if (!ctx.matcher.excludesDir(name, childRel)) ctx.subdirs.push(childRel);
+}
+
+function visitLink(name: string, ctx: ListingContext): void {
+  ctx.out.links.push({ relPath: ctx.relPrefix + name, target: linkTarget(ctx.io, ctx.absPrefix + name) });
 }
 
 function linkTarget(io: ScanIo, abs: string): SkippedLink['target'] {

@@ -25,6 +25,11 @@ export class BatchPool {
     return this.pool.run<ListResult>(task, { name: 'listDirectory' });
   }
 
+  /** Lists several directories of the tree walk in one task (list-dir.ts, listDirectories). */
+  listMany(tasks: ListTask[]): Promise<ListResult[]> {
+    return this.pool.run<ListResult[]>(tasks, { name: 'listDirectories' });
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }

@@ -28,11 +28,23 @@ export async function copyFilesOf(ctx: JobContext, src: DirRef, dst: DirRef | nu
     return true;
   }
   // Links and special files are rare and need the main thread's calls (readlink, mknod).
-  const regular = files.filter((f) => f.kind === 'file');
-  const others = regular.length === files.length ? [] : files.filter((f) => f.kind !== 'file');
+  const regular = files.filter((f) => f.kind === 'file' && !skippedAsListed(ctx, f));
+  const others = files.filter((f) => f.kind !== 'file');
   const work: Promise<boolean>[] = others.map((f) => copyOne(ctx, src, dst, rel, f).then(() => true));
   for (let i = 0; i < regular.length; i += BATCH_FILES) work.push(runBatch(ctx, src, dst, rel, regular.slice(i, i + BATCH_FILES)));
   return (await Promise.all(work)).includes(true);
+}
+
+/**
+ * A file the listings showed up to date (tree-walk.ts): booked as a batch books Outcome.UpToDate,
+ * and, like a batch of a killed job, not at all once the job is killed.
+ */
+function skippedAsListed(ctx: JobContext, f: FileEntry): boolean {
+  if (f.upToDateSize === undefined) return false;
+  if (ctx.signal.aborted) return true;
+  ctx.tally.stats.filesSkipped++;
+  ctx.tally.stats.bytesSkipped += f.upToDateSize;
+  return true;
 }
 
 /** Outcomes after which the destination directory was not written: the file was only looked at. */

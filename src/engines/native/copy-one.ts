@@ -24,6 +24,11 @@ export interface FileEntry {
   dest: DestKind;
   /** A regular file, a symbolic link, or a FIFO, socket or device. */
   kind: 'file' | 'link' | 'special';
+  /**
+   * Both directory listings showed this file up to date (listed-compare.ts): its size. Only set
+   * for files that would go to a copy batch, which then books it as skipped without a batch.
+   */
+  upToDateSize?: number;
 }
 
 /**

@@ -32,8 +32,8 @@ const WRITE_BLOCK = 256 * 1024;
 
 type Fail = (i: number, err: unknown) => void;
 
-/** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`. */
-export { listDirectory } from './list-dir';
+/** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`, or 'listDirectories'. */
+export { listDirectories, listDirectory } from './list-dir';
 
 export default function copyBatch(task: BatchTask): BatchResult {
   const n = task.names.length;

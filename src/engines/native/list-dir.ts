@@ -10,7 +10,10 @@
  * calls, their order and the never-follow checks are those of the asynchronous path.
  */
 import * as fs from 'node:fs';
-import { decodeName, fsPath } from '../../fs/byte-names';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fsPath } from '../../fs/byte-names';
+import { F, LIST_FIELDS, listStat, lstatError, type StatListing } from '../../fs/list-stat';
 import { descendOneSync, inTheWayMessage, type Replaced } from '../../fs/dir-chain';
 import { at, closeDirSync, fsError, openDirSync, type DirMode, type DirRef, type OpenDir } from '../../fs/dir-ref';
 import { readXattrs, type Xattrs } from '../../fs/xattrs';
@@ -34,8 +37,8 @@ export interface ListTask {
   keep: number;
 }
 
-/** A directory's entries: names (surrogate-escaped where not UTF-8) and one type letter each. */
-export interface EntryList { names: string[]; types: string }
+/** A directory's entries: names (surrogate-escaped where not UTF-8), one type letter and the lstat numbers of each. */
+export type EntryList = StatListing;
 
 /** A directory's status as a copy uses it (bigint: times to the nanosecond). */
 export interface DirMeta { mode: bigint; uid: bigint; gid: bigint; atimeNs: bigint; mtimeNs: bigint }
@@ -67,27 +70,16 @@ export type ListResult =
     dstSeen?: { meta: DirMeta; xattrs: Xattrs };
   };
 
-function typeLetter(d: fs.Dirent<string | Buffer>): string {
-  return d.isFile() ? 'f' : d.isDirectory() ? 'd' : d.isSymbolicLink() ? 'l' : 'o';
-}
-
 /**
- * The directory's entries. Names are read as strings (fast); only a directory where one came
- * back with U+FFFD (bytes that are not UTF-8, or a real U+FFFD) is read again as bytes, so such
- * names reach the file system exactly (byte-names.ts).
+ * The directory's entries with an lstat of each (list-stat.ts: one call of the helper). Names
+ * reach the file system exactly (byte-names.ts); the numbers let the walk find unchanged files
+ * without a batch (tree-walk.ts).
  */
 function readEntriesSync(dir: OpenDir): EntryList {
-  const self = fsPath(dir.self);
-  const dirents = fs.readdirSync(self, { withFileTypes: true });
-  let types = '';
-  if (dirents.some((d) => d.name.includes('\ufffd'))) {
-    const raw = fs.readdirSync(self, { withFileTypes: true, encoding: 'buffer' });
-    for (const d of raw) types += typeLetter(d);
-    return { names: raw.map((d) => decodeName(d.name)), types };
-  }
-  for (const d of dirents) types += typeLetter(d);
-  return { names: dirents.map((d) => d.name), types };
+  return listStat(dir.self);
 }
+
+const ENOENT = os.constants.errno.ENOENT;
 
 function codeOf(err: unknown): string {
   const c = (err as NodeJS.ErrnoException | null)?.code;
@@ -140,6 +132,17 @@ function metaOf(dir: OpenDir): DirMeta {
   return { mode: st.mode, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs };
 }
 
+/** A source subdirectory's identity, from the lstat of its listing (relative to the open directory). */
+function subdirSeen(src: EntryList, i: number, sd: OpenDir): SubdirSeen {
+  const o = i * LIST_FIELDS;
+  const errno = src.stats[o + F.errno];
+  if (errno !== 0) {
+    const err = lstatError(`${sd.ref.path}${path.sep}${src.names[i]}`, errno);
+    return { code: err.code ?? 'UNKNOWN', message: err.message };
+  }
+  return (src.stats[o + F.mode] & fs.constants.S_IFMT) === fs.constants.S_IFDIR ? { dev: src.stats[o + F.dev], ino: src.stats[o + F.ino] } : { notDir: true };
+}
+
 /** Lists one directory of a copy, both sides (see the top of this file). Never throws. */
 export function listDirectory(task: ListTask): ListResult {
   let sd: OpenDir | undefined;
@@ -163,18 +166,15 @@ export function listDirectory(task: ListTask): ListResult {
     }
     if (dd && dst && task.removeTemps) {
       dst.names.forEach((name, i) => {
-        if (dst.types[i] === 'f' && isTempName(name)) { try { fs.unlinkSync(at(dd!, name)); } catch { /* gone already */ } }
+        if (dst.types[i] !== 'f' || !isTempName(name)) return;
+        try { fs.unlinkSync(at(dd!, name)); } catch { /* gone already */ }
+        // Gone now: never "up to date" for a source file of that name (tree-walk.ts), which is copied again.
+        dst.stats[i * LIST_FIELDS + F.errno] = ENOENT;
       });
     }
     const subdirs: Record<string, SubdirSeen> = {};
     src.names.forEach((name, i) => {
-      if (src.types[i] !== 'd') return;
-      try {
-        const st = fs.lstatSync(at(sd!, name));
-        subdirs[name] = st.isDirectory() ? { dev: st.dev, ino: st.ino } : { notDir: true };
-      } catch (err) {
-        subdirs[name] = { code: codeOf(err), message: err instanceof Error ? err.message : String(err) };
-      }
+      if (src.types[i] === 'd') subdirs[name] = subdirSeen(src, i, sd!);
     });
     let srcMeta: DirMeta;
     let srcXattrs: Xattrs;
@@ -200,4 +200,12 @@ export function listDirectory(task: ListTask): ListResult {
     closeDirSync(sd);
     closeDirSync(dd);
   }
+}
+
+/**
+ * Lists several directories in one task (the subdirectories of one directory, tree-walk.ts): one
+ * thread round trip for all of them. Each result is what listDirectory gives for it alone.
+ */
+export function listDirectories(tasks: ListTask[]): ListResult[] {
+  return tasks.map(listDirectory);
 }

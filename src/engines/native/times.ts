@@ -24,7 +24,12 @@ export function sameFile(opened: Stats | BigIntStats, seen: Stats): boolean {
  * chown or setfattr since), which is when the attributes are compared.
  */
 export function attributesDiffer(keep: number, src: Stats, dst: Stats): boolean {
-  if ((keep & KEEP.modes) !== 0 && (src.mode & 0o7777) !== (dst.mode & 0o7777)) return true;
-  if ((keep & KEEP.owners) !== 0 && (src.uid !== dst.uid || src.gid !== dst.gid)) return true;
-  return keepsXattrs(keep) && src.ctimeMs > dst.ctimeMs;
+  return metaDiffers(keep, src.mode, src.uid, src.gid, src.ctimeMs, dst.mode, dst.uid, dst.gid, dst.ctimeMs);
+}
+
+/** attributesDiffer on plain numbers (a listing's: listed-compare.ts), source first, then destination. */
+export function metaDiffers(keep: number, sMode: number, sUid: number, sGid: number, sCtimeMs: number, dMode: number, dUid: number, dGid: number, dCtimeMs: number): boolean {
+  if ((keep & KEEP.modes) !== 0 && (sMode & 0o7777) !== (dMode & 0o7777)) return true;
+  if ((keep & KEEP.owners) !== 0 && (sUid !== dUid || sGid !== dGid)) return true;
+  return keepsXattrs(keep) && sCtimeMs > dCtimeMs;
 }

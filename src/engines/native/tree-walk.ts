@@ -6,7 +6,8 @@ import { fsPath } from '../../fs/byte-names';
 import { fsError, refOf, withDir, type DirRef } from '../../fs/dir-ref';
 import type { JobContext } from './job-context';
 import { foldCase } from './case-fold';
-import { copyFilesOf } from './copy-batch';
+import { canBatch, copyFilesOf } from './copy-batch';
+import { upToDateAsListed } from './listed-compare';
 import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
@@ -16,7 +17,7 @@ import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } fr
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
-import { listDirectory, type DirMeta, type EntryList, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
+import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
 const fchmod = promisify(fs.fchmod);
 
@@ -24,7 +25,12 @@ const fchmod = promisify(fs.fchmod);
 interface Entry {
   name: string;
   type: 'file' | 'dir' | 'link' | 'other';
+  /** Its index in the listing (for its lstat numbers). */
+  i: number;
 }
+
+/** The size of a file both listings show up to date (listed-compare.ts), by source and destination index. */
+type ListedDecision = (srcIndex: number, dstIndex: number) => number | undefined;
 
 interface SubDir {
   name: string;
@@ -73,9 +79,9 @@ function rootRel(ctx: JobContext, rel: string): string {
  * bumps a directory's mtime). Failures are recorded in the tally; only a problem with the
  * chunk's own root is fatal.
  */
-export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<boolean> {
+export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target, rel: string, listed?: ListResult): Promise<boolean> {
   if (ctx.signal.aborted) return true;
-  const listing = await ctx.limiter.run(() => list(ctx, src, target, rel));
+  const listing = listed ? toListing(ctx, src, rel, listed) : await ctx.limiter.run(() => list(ctx, src, target, rel));
   // Unknown whether a failed listing made or replaced anything: the parent is looked at again.
   if (!listing || ctx.signal.aborted) return true;
 
@@ -87,13 +93,41 @@ export async function copyDirectory(ctx: JobContext, src: DirRef, target: Target
 
   const wrote = await Promise.all([
     copyFilesOf(ctx, src, listing.dst, rel, listing.files),
-    ...listing.dirs.map((d) => copyDirectory(ctx, d.src, { parent: listing.dst, name: d.dstName }, joinRel(rel, d.name))),
+    ...subdirGroups(listing.dirs).map((group) => copySubdirs(ctx, listing.dst, rel, group)),
   ]);
   if (ctx.dryRun || ctx.signal.aborted || listing.dst === null) return listing.changedParent;
   // Nothing written, removed, renamed or made in it since the listing: its status is the one seen then.
   const touched = wrote.includes(true) || listing.extras.length > 0 || listing.caseRenames.length > 0;
   await setDirectoryAttributes(ctx, listing.dst, listing, rel, listing.made, touched);
   return listing.changedParent;
+}
+
+/** Subdirectories listed per copy-thread task: few enough that both threads share a wide directory. */
+const LIST_GROUP = 16;
+
+function subdirGroups<T>(dirs: T[]): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < dirs.length; i += LIST_GROUP) groups.push(dirs.slice(i, i + LIST_GROUP));
+  return groups;
+}
+
+/**
+ * Copies some subdirectories of one directory; with copy threads, they are listed together in
+ * one task first (one thread round trip instead of one per directory: the main thread's cost of
+ * an unchanged re-run), at the point where each would have been listed on its own: after the
+ * parent's extras and case renames. Resolves whether any of them changed the parent.
+ */
+async function copySubdirs(ctx: JobContext, dst: DirRef | null, rel: string, group: Listing['dirs']): Promise<boolean> {
+  let listed: Array<ListResult | undefined> = [];
+  if (ctx.pool && group.length > 1) {
+    listed = await ctx.limiter.run(async () => {
+      if (ctx.gate.isClosed) await ctx.gate.wait();
+      if (ctx.signal.aborted) return [];
+      return ctx.pool!.listMany(group.map((d) => listTask(ctx, d.src, { parent: dst, name: d.dstName })));
+    });
+  }
+  const changed = await Promise.all(group.map((d, i) => copyDirectory(ctx, d.src, { parent: dst, name: d.dstName }, joinRel(rel, d.name), listed[i])));
+  return changed.includes(true);
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -168,23 +202,32 @@ function asBuffers(x: Xattrs): Xattrs {
 
 /** Entries as the listing's letters say (list-dir.ts). */
 function entriesOf(l: EntryList): Entry[] {
-  return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other' }));
+  return l.names.map((name, i) => ({ name, type: ENTRY_TYPES[l.types[i]] ?? 'other', i }));
 }
 
 const ENTRY_TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'link', o: 'other' };
 
 /**
  * Reads both sides of one directory; null when it cannot be copied (already recorded). The file
- * system work (list-dir.ts) runs on a copy thread: one round trip per directory. The chunk's own
- * root is listed here, synchronously (a dozen calls): a chunk with nothing in it, or only large
- * files, never boots the copy threads. So is every directory without copy threads (`copyThreads: 0`).
+ * system work (list-dir.ts) runs on a copy thread: one round trip per directory, or per group of
+ * sibling directories (copySubdirs). The chunk's own root is listed here, synchronously (a dozen
+ * calls): a chunk with nothing in it, or only large files, never boots the copy threads. So is
+ * every directory without copy threads (`copyThreads: 0`).
  */
 async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): Promise<Listing | null> {
-  const isRoot = rel === '';
   if (ctx.gate.isClosed) await ctx.gate.wait();
   if (ctx.signal.aborted) return null;
-  const task: ListTask = { src, target, mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, removeTemps: !ctx.dryRun, keep: keepOf(ctx) };
-  const raw = ctx.pool && !isRoot ? await ctx.pool.list(task) : listDirectory(task);
+  const task = listTask(ctx, src, target);
+  return toListing(ctx, src, rel, ctx.pool && rel !== '' ? await ctx.pool.list(task) : listDirectory(task));
+}
+
+function listTask(ctx: JobContext, src: DirRef, target: Target): ListTask {
+  return { src, target, mode: ctx.dirMode, create: !ctx.dryRun, replace: ctx.mirror && !ctx.dryRun, removeTemps: !ctx.dryRun, keep: keepOf(ctx) };
+}
+
+/** A listing's result sorted into what the job does; null when the directory cannot be copied (recorded). */
+function toListing(ctx: JobContext, src: DirRef, rel: string, raw: ListResult): Listing | null {
+  const isRoot = rel === '';
   if (!raw.ok) {
     // Source unreadable, or destination root unusable: nothing of the directory can be copied.
     const err = fsError(raw.code, raw.message);
@@ -193,7 +236,7 @@ async function list(ctx: JobContext, src: DirRef, target: Target, rel: string): 
   }
   ctx.tally.stats.dirsCreated += raw.created.length;
   ctx.tally.replacedEntries(raw.replaced);
-  const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : []);
+  const sorted = sortEntries(ctx, rel, entriesOf(raw.src), raw.dst ? entriesOf(raw.dst) : [], raw.dst && canBatch(ctx) ? listedDecision(ctx, raw.src, raw.dst) : undefined);
   const dstSeen = raw.dstSeen ? { meta: raw.dstSeen.meta, xattrs: asBuffers(raw.dstSeen.xattrs) } : undefined;
   return {
     ...sorted, srcStat: raw.srcMeta, srcXattrs: asBuffers(raw.srcXattrs), made: raw.made, dst: raw.dstRef, dirs: identifySubdirs(ctx, src, rel, sorted.subdirs, raw.subdirs),
@@ -218,7 +261,18 @@ function identifySubdirs(ctx: JobContext, src: DirRef, rel: string, subdirs: Sub
   return kept;
 }
 
-function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[]): Sorted {
+/**
+ * Files whose listings show them up to date are decided here, without a copy batch (an unchanged
+ * re-run then posts one task per directory, its listing). Only where the files would go to the
+ * batches (copy-batch.ts canBatch): a dry run or a bandwidth-limited job compares one by one.
+ */
+function listedDecision(ctx: JobContext, src: EntryList, dst: EntryList): ListedDecision {
+  const keep = keepOf(ctx);
+  const windowMs = ctx.opts.mtimeWindowMs;
+  return (si, di) => upToDateAsListed(keep, ctx.sizeAge, windowMs, src.stats, si, dst.stats, di);
+}
+
+function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntries: Entry[], decide?: ListedDecision): Sorted {
   const filesOnly = ctx.chunk.kind === 'files-only';
   const key = ctx.destinationCaseInsensitive ? foldCase : (s: string): string => s;
   const dest = new Map(dstEntries.map((d) => [key(d.name), d]));
@@ -226,7 +280,8 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
   const claimed = new Map<string, string>();
   const listing: Sorted = { files: [], subdirs: [], extras: [], caseRenames: [] };
   for (const e of srcEntries) {
-    const r = joinRel(rel, e.name);
+    // Its path is needed for most entries but a file (the hot loop of a large directory).
+    const r = ctx.only || e.type !== 'file' ? joinRel(rel, e.name) : '';
     // A file-only attempt: only the listed files and the directories on their way.
     const pick = ctx.only?.pick(r);
     if (pick === 'none' || (pick === 'some' && e.type !== 'dir')) continue;
@@ -244,12 +299,16 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
       if (e.type === 'link' && !ctx.preserve.symlinks) { ctx.tally.skipEntry(r, 'symlink'); continue; }
       if (e.type === 'other' && !ctx.preserve.specials) { ctx.tally.skipEntry(r, 'special'); continue; }
     }
-    const first = claimed.get(k);
-    if (first !== undefined) {
-      ctx.tally.fail(r, fsError('ECASECOLLISION', `${r} differs from ${joinRel(rel, first)} only in case; the case-insensitive destination cannot hold both`), 0, e.type === 'file');
-      continue;
+    if (ctx.destinationCaseInsensitive) {
+      // Names in one directory are unique: only folded names can collide.
+      const first = claimed.get(k);
+      if (first !== undefined) {
+        const rf = joinRel(rel, e.name);
+        ctx.tally.fail(rf, fsError('ECASECOLLISION', `${rf} differs from ${joinRel(rel, first)} only in case; the case-insensitive destination cannot hold both`), 0, e.type === 'file');
+        continue;
+      }
+      claimed.set(k, e.name);
     }
-    claimed.set(k, e.name);
     const sameType = d !== undefined && d.type === e.type;
     let dstName = e.name;
     if (d && d.name !== e.name && sameType) {
@@ -262,7 +321,12 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
         // With mirror the directory goes as an extra; without, copyOne reports the collision.
         if (ctx.mirror) listing.extras.push({ name: d.name, isDir: true }); else kind = 'dir';
       }
-      listing.files.push({ name: e.name, dstName, dest: kind, kind: e.type === 'file' ? 'file' : e.type === 'link' ? 'link' : 'special' });
+      const file: FileEntry = { name: e.name, dstName, dest: kind, kind: e.type === 'file' ? 'file' : e.type === 'link' ? 'link' : 'special' };
+      if (decide && kind === 'file' && e.type === 'file') {
+        const size = decide(e.i, d!.i);
+        if (size !== undefined) file.upToDateSize = size;
+      }
+      listing.files.push(file);
     } else {
       if (d && d.type !== 'dir') {
         if (!ctx.mirror) {

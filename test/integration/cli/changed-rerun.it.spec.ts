@@ -18,6 +18,8 @@ const FAKE_ROBOCOPY = path.join(packageRoot(), 'test', 'fixtures', 'fake-robocop
 
 const ENGINES: Record<string, Record<string, unknown>> = {
   native: { engine: 'native' },
+  // The helper's listStat finds unchanged files from the listings; without it Node's calls do (list-stat.ts).
+  'native, without the helper': { engine: 'native' },
   rsync: { engine: 'rsync' },
   robocopy: { engine: 'robocopy', engineOptions: { robocopy: { executable: FAKE_ROBOCOPY, switches: ['/COPY:DAT'] } } },
 };
@@ -37,6 +39,9 @@ function sourceTree(): TreeSpec {
   }
   return tree;
 }
+
+/** The environment of an engine's runs. */
+const ENGINE_ENV: Record<string, NodeJS.ProcessEnv> = { 'native, without the helper': { ROBOCURSE_FSX: 'off' } };
 
 function writeConfig(dir: string, settings: Record<string, unknown>): string {
   const file = path.join(dir, 'robocurse.json');
@@ -111,7 +116,8 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       const beside = hashTree(path.join(dir, 'beside'));
       const file = writeConfig(dir, settings);
 
-      const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+      const env = ENGINE_ENV[engine];
+      const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
       expect(first.code, first.stderr + first.stdout).to.equal(0);
       expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp']), 'the first run left differences').to.deep.equal([]);
 
@@ -121,11 +127,13 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(oracle.deleted).to.include.members(['d1/s0/f7.dat', 'd2/s2/', 'root-a.txt']);
       const before = inodes(dst);
 
-      const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+      const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
       expect(again.code, again.stderr + again.stdout).to.equal(0);
       const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
       expect(profile.result).to.equal('Success');
       expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
+      // Every source file (keep.tmp is excluded) not copied is booked unchanged: exact totals.
+      if (engine.startsWith('native')) expect(profile.filesSkipped, 'files unchanged, as the summary says').to.equal(inodes(src).size - 1 - oracle.transfer.length);
       expect(profile.extrasRemoved as number, 'entries removed, as the summary says').to.be.greaterThan(0);
 
       const after = inodes(dst);
@@ -139,6 +147,60 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp']), 'rsync -rlcn --delete finds nothing left').to.deep.equal([]);
       expect(fs.readFileSync(path.join(dst, 'excluded-extra.tmp'), 'utf8')).to.equal('an excluded name in the destination: kept');
       expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
+    });
+  }
+
+  for (const engine of ['native', 'native, without the helper']) {
+    it(`${engine}: an unchanged re-run writes no file, and puts back a destination file's mode and owner changed alone (same size and mtime)`, async () => {
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      makeTree(src, sourceTree());
+      fs.linkSync(path.join(src, 'd0', 's0', 'f0.dat'), path.join(src, 'd0', 's0', 'hard-link.dat'));
+      const file = writeConfig(dir, { ...ENGINES[engine], preserve: { owners: true, modes: true, hardLinks: true } });
+      const env = ENGINE_ENV[engine];
+      const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+      expect(first.code, first.stderr + first.stdout).to.equal(0);
+      // Someone changed a destination file's mode, another one's owner: sizes and times as they were.
+      const moded = path.join(dst, 'd1', 's2', 'f3.dat');
+      const owned = path.join(dst, 'd3', 's0', 'f5.dat');
+      fs.chmodSync(moded, 0o600);
+      fs.chownSync(owned, 65534, 65534);
+      const before = inodes(dst);
+
+      const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+      expect(again.code, again.stderr + again.stdout).to.equal(0);
+      const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
+      expect(profile.filesCopied, 'nothing copied').to.equal(0);
+      expect(profile.filesSkipped, 'every file booked unchanged').to.equal(inodes(src).size - 1);
+      const st = (p: string): fs.Stats => fs.lstatSync(p);
+      expect((st(moded).mode & 0o7777).toString(8), 'the mode is the source\'s again').to.equal((st(path.join(src, 'd1', 's2', 'f3.dat')).mode & 0o7777).toString(8));
+      expect([st(owned).uid, st(owned).gid], 'the owner is the source\'s again').to.deep.equal([st(path.join(src, 'd3', 's0', 'f5.dat')).uid, st(path.join(src, 'd3', 's0', 'f5.dat')).gid]);
+      const after = inodes(dst);
+      const changed = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
+      expect(changed, 'only the two fixed files were touched (their ctime), none rewritten').to.deep.equal(['d1/s2/f3.dat', 'd3/s0/f5.dat']);
+      for (const rel of changed) expect(after.get(rel)!.split('@')[0], `${rel} is the same inode`).to.equal(before.get(rel)!.split('@')[0]);
+      expect(st(path.join(dst, 'd0', 's0', 'hard-link.dat')).ino, 'the hard link is kept').to.equal(st(path.join(dst, 'd0', 's0', 'f0.dat')).ino);
+      expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp'])).to.deep.equal([]);
+    });
+  }
+
+  for (const engine of ['native', 'native, without the helper']) {
+    it(`${engine}: a source file named like robocurse's own temp files is in the destination after every re-run`, async () => {
+      // Each listing removes stale temp files from the destination (a SIGKILLed run's): the copy of
+      // such a source file goes with them, and the re-run must copy it again, not find it up to date.
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      const odd = 'backup.robocurse-0123456789ab.tmp';
+      makeTree(src, { [odd]: 'looks like a temp file', sub: { [odd]: 'in a subdirectory too', 'plain.txt': 'plain' } });
+      const file = writeConfig(dir, { ...ENGINES[engine], excludeFiles: [] });
+      const env = ENGINE_ENV[engine];
+      for (const run of ['first', 'second', 'third']) {
+        const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+        expect(r.code, `${run} run: ${r.stderr}${r.stdout}`).to.equal(0);
+        expect(fs.readFileSync(path.join(dst, odd), 'utf8'), `${run} run`).to.equal('looks like a temp file');
+        expect(fs.readFileSync(path.join(dst, 'sub', odd), 'utf8'), `${run} run`).to.equal('in a subdirectory too');
+        expect(rsyncDifferences(src, dst), `${run} run`).to.deep.equal([]);
+      }
     });
   }
 
