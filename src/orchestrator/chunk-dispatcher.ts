@@ -33,6 +33,13 @@ export interface ChunkDispatcher {
    * (suspend). In process there is no such wait, so the default dispatcher has nothing to do.
    */
   setPaused?(paused: boolean): void;
+  /**
+   * The run drains: attempts handed over but not yet begun (waiting in another host's queue) are
+   * taken back, so none begins after the drain. `withdrawn` hears of each before its handle
+   * settles: the chunk stays to run later (Pending), it is not a failed attempt. In process every
+   * attempt has begun when start() returns, so the default dispatcher has nothing to take back.
+   */
+  withdrawWaiting?(withdrawn: (job: CopyJob) => void): void;
   /** Releases what the dispatcher holds (connections); idempotent. */
   close?(): Promise<void>;
 }

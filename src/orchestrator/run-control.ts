@@ -62,6 +62,7 @@ export class RunControl {
     s.drainRequested = true;
     this.ctx.deps.bus.emit('StopRequested', { mode: 'drain', reason });
     this.ctx.scanAbort?.abort();
+    this.ctx.dispatcher.withdrawWaiting?.((job) => this.jobs.withdraw(job));
     this.ctx.tick();
   }
 

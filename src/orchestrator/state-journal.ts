@@ -77,6 +77,11 @@ export class StateJournal implements RunJournal {
     this.queueChunkWrite(() => this.store.replaceFailedFiles(id, chunk.id, rows));
   }
 
+  chunkWithdrawn(profile: string, chunk: Chunk, attempt: number): void {
+    const id = this.runId(profile);
+    this.queueChunkWrite(() => this.store.markChunkPending(id, chunk.id, attempt - 1));
+  }
+
   attemptFinished(profile: string, chunk: Chunk, a: AttemptRecord): void {
     const id = this.runId(profile);
     const r = a.result;

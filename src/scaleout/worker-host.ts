@@ -168,7 +168,7 @@ export class WorkerHost {
     }
     slot.copy = copy;
     signal?.addEventListener('abort', () => this.fence(id, 'BullMQ cancelled it'));
-    log.info({ attemptId: id, chunkId: chunk.id }, `chunk ${chunk.id} (${chunk.relPath || '.'}) started with ${engine}`);
+    log.info({ attemptId: id, chunkId: chunk.id, bytesPerSec: copyOptions.bandwidthBytesPerSec ?? 0 }, `chunk ${chunk.id} (${chunk.relPath || '.'}) started with ${engine}`);
     const epoch = job.attemptsStarted;
     let latest: CopyProgress | undefined;
     const stopProgress = copy.onProgress((p) => { latest = p; });
@@ -228,7 +228,11 @@ export class WorkerHost {
         if (!copy || s.fenced) return;
         if (c.cancel && !s.cancelled) { s.cancelled = true; this.o.logger.warn({ attemptId: id }, `stopping ${id}: cancelled by the coordinator`); void copy.kill(); return; }
         if (c.suspend !== s.suspended) { s.suspended = c.suspend; if (c.suspend) copy.suspend?.(); else copy.resume?.(); }
-        if (c.bandwidth !== undefined && c.bandwidth !== s.bandwidth) { s.bandwidth = c.bandwidth; copy.setBandwidth?.(c.bandwidth); }
+        if (c.bandwidth !== undefined && c.bandwidth !== s.bandwidth) {
+          s.bandwidth = c.bandwidth;
+          copy.setBandwidth?.(c.bandwidth);
+          this.o.logger.info({ attemptId: id, bytesPerSec: c.bandwidth, live: typeof copy.setBandwidth === 'function' }, `bandwidth of ${id}: ${c.bandwidth === 0 ? 'unlimited' : `${c.bandwidth} B/s`}`);
+        }
       }, (err: unknown) => this.o.logger.debug({ err }, 'control not read'));
     }
   }
