@@ -34,12 +34,13 @@ export interface ChunkDispatcher {
    */
   setPaused?(paused: boolean): void;
   /**
-   * The run drains: attempts handed over but not yet begun (waiting in another host's queue) are
-   * taken back, so none begins after the drain. `withdrawn` hears of each before its handle
-   * settles: the chunk stays to run later (Pending), it is not a failed attempt. In process every
-   * attempt has begun when start() returns, so the default dispatcher has nothing to take back.
+   * Takes back attempts handed over but not yet begun (waiting in another host's queue): all of
+   * them, also those still being handed over, when the run drains; at most `most` when the job
+   * cap was lowered. `withdrawn` hears of each before its handle settles: the chunk goes back to
+   * the queue (Pending), it is not a failed attempt. In process every attempt has begun when
+   * start() returns, so the default dispatcher has nothing to take back.
    */
-  withdrawWaiting?(withdrawn: (job: CopyJob) => void): void;
+  withdrawWaiting?(withdrawn: (job: CopyJob) => void, most?: number): void;
   /** Releases what the dispatcher holds (connections); idempotent. */
   close?(): Promise<void>;
 }

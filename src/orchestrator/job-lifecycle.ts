@@ -26,7 +26,7 @@ function startFailure(err: unknown): CopyResult {
 export class JobLifecycle {
   private readonly finishedJobs: { active: ActiveJob; result: CopyResult }[] = [];
   private nextJobId = 1;
-  /** Attempts a drain took back before they began (ChunkDispatcher.withdrawWaiting). */
+  /** Attempts taken back before they began (ChunkDispatcher.withdrawWaiting). */
   private readonly withdrawn = new WeakSet<CopyJob>();
 
   constructor(private readonly ctx: RunContext, private readonly progress: ProgressTracker) {}
@@ -49,7 +49,7 @@ export class JobLifecycle {
     }
   }
 
-  /** A drain took `job` back before it began: when it settles, its chunk goes back to the queue, not to the retry logic. */
+  /** A drain or a lower job cap took `job` back before it began: when it settles, its chunk goes back to the queue, not to the retry logic. */
   withdraw(job: CopyJob): void {
     this.withdrawn.add(job);
   }
@@ -59,7 +59,7 @@ export class JobLifecycle {
     const { state: s, deps, queue } = this.ctx;
     this.ctx.journal.chunkWithdrawn?.(s.currentProfile!.name, active.chunk, active.attempt);
     queue.enqueueFront({ chunk: active.chunk, retryCount: active.retryCount, notBefore: 0, ...(active.onlyFiles ? { onlyFiles: active.onlyFiles } : {}) });
-    deps.logger.info({ chunkId: active.chunk.id }, `chunk ${active.chunk.id}: attempt ${active.attempt} taken back before it began (drain); the chunk stays pending`);
+    deps.logger.info({ chunkId: active.chunk.id }, `chunk ${active.chunk.id}: attempt ${active.attempt} taken back before it began; the chunk is pending again`);
   }
 
   /** Forgets ended jobs not yet collected (a stop: stopAllJobs owns them). */

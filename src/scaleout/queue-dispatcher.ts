@@ -205,34 +205,45 @@ export class QueueDispatcher implements ChunkDispatcher {
         if (job.isSettled) return;
         this.added.add(id);
         // Added while a drain began: it must not begin either.
-        if (this.withdrawing) void this.withdraw(id);
+        if (this.withdrawing) void this.withdraw(id, this.withdrawing);
       })
       .catch((err: unknown) => job.settle(startFailure(new Error(`cannot add chunk ${a.chunk.id} to the queue at ${this.o.address.display}: ${(err as Error)?.message ?? String(err)}`))));
     return job;
   }
 
-  withdrawWaiting(withdrawn: (job: CopyJob) => void): void {
-    this.withdrawing = withdrawn;
-    for (const id of this.added) void this.withdraw(id);
+  withdrawWaiting(withdrawn: (job: CopyJob) => void, most?: number): void {
+    if (most === undefined) {
+      // A drain: also what is still being added.
+      this.withdrawing = withdrawn;
+      for (const id of this.added) void this.withdraw(id, withdrawn);
+      return;
+    }
+    // A lower job cap: the newest first, they are the likeliest to wait still.
+    const ids = [...this.added].reverse();
+    void (async () => {
+      let taken = 0;
+      for (const id of ids) if (taken < most && (await this.withdraw(id, withdrawn))) taken++;
+    })();
   }
 
   /**
    * Takes one attempt back from the queue if no worker has taken it yet. BullMQ refuses to remove
    * a job a worker has locked, so an attempt fetched in between runs to its end like the others.
    */
-  private async withdraw(id: string): Promise<void> {
+  private async withdraw(id: string, withdrawn: (job: CopyJob) => void): Promise<boolean> {
     const job = this.tracked.get(id);
-    const withdrawn = this.withdrawing;
-    if (!job || job.isSettled || !withdrawn) return;
+    if (!job || job.isSettled) return false;
     try {
       const j = await this.queue.getJob(id);
       const state = await j?.getState();
-      if (!j || (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized')) return;
-      if (!(await j.remove().then(() => true, () => false))) return;
+      if (!j || (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized')) return false;
+      if (!(await j.remove().then(() => true, () => false))) return false;
       withdrawn(job);
-      job.settle(noResult('taken back from the queue before any worker began it (drain)', job.startedAt, { killed: true }));
+      job.settle(noResult('taken back from the queue before any worker began it', job.startedAt, { killed: true }));
+      return true;
     } catch (err) {
       this.o.logger.warn({ err, attemptId: id }, `cannot take attempt ${id} back from the queue at ${this.o.address.display}: ${(err as Error).message}; it may still run`);
+      return false;
     }
   }
 

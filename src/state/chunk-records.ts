@@ -54,7 +54,7 @@ export function markChunkRunning(ctx: StoreContext, profileRunId: number, chunkI
 }
 
 /**
- * Takes back markChunkRunning for an attempt that never began (a drain took it back from the
+ * Takes back markChunkRunning for an attempt that never began (a drain or a lower job cap took it back from the
  * queue of a scale-out run): the chunk waits again, as if that attempt had not been started.
  */
 export function markChunkPending(ctx: StoreContext, profileRunId: number, chunkId: string, attempts: number): void {
