@@ -48,7 +48,10 @@ interface Slot {
   fenced?: string;
 }
 
-/** How long a stopping worker waits for Redis to take its chunks back. */
+/**
+ * How long a stopping worker waits for Redis to take its chunks back. Without Redis it then
+ * leaves anyway, about 2 s later (docs/scale-out.md: SIGTERM while Redis is unreachable).
+ */
 const SHUTDOWN_WAIT_MS = 10_000;
 
 /** True when `p` settled within `ms` (the timer never holds the process up). */
@@ -254,7 +257,8 @@ export class WorkerHost {
       this.o.logger.warn(`Redis at ${this.o.address.display} does not answer: leaving without handing the chunks back (they run again elsewhere once their locks lapse)`);
       await within(this.worker?.disconnect().then(() => true), 2000);
     }
-    if (this.redis) await within(removeHeartbeat(this.redis, this.keys, this.id).then(() => true, () => true), 2000);
+    // Without Redis the entry cannot go; it expires on its own (a few heartbeats).
+    if (this.redis?.status === 'ready') await within(removeHeartbeat(this.redis, this.keys, this.id).then(() => true, () => true), 2000);
     this.redis?.disconnect();
     await this.o.registry.closeAll();
   }
