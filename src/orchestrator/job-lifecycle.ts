@@ -161,7 +161,14 @@ export class JobLifecycle {
    */
   async bookKilledAttempts(jobs: ActiveJob[]): Promise<void> {
     const results = await Promise.all(jobs.map((a) => a.job.done.then((r) => r, () => undefined)));
-    jobs.forEach((a, i) => { const r = results[i]; if (r && this.ctx.state.currentProfile) this.bookAttempt(a, r); });
+    const profile = this.ctx.state.currentProfile;
+    jobs.forEach((a, i) => {
+      const r = results[i];
+      if (!r || !profile) return;
+      // A stop right after a drain: an attempt the drain took back never ran, so it was not killed.
+      if (this.withdrawn.has(a.job)) this.ctx.journal.chunkWithdrawn?.(profile.name, a.chunk, a.attempt);
+      else this.bookAttempt(a, r);
+    });
   }
 
   /** Retries a failed chunk (with backoff) while attempts remain and the failure is retryable; else fails it for good. */

@@ -5,6 +5,7 @@ import { SimulatedCopier } from '../../../src/engines/simulated';
 import { EventBus } from '../../../src/orchestrator/event-bus';
 import { Orchestrator } from '../../../src/orchestrator/orchestrator';
 import { InProcessDispatcher, type ChunkAttempt, type ChunkDispatcher } from '../../../src/orchestrator/chunk-dispatcher';
+import { NullJournal } from '../../../src/orchestrator/run-journal';
 import { makeChunks, makeProfile } from '../../helpers/profiles';
 
 const unusedScanner: Scanner = { scan: () => Promise.reject(new Error('not used')) };
@@ -133,6 +134,28 @@ describe('chunk dispatcher seam', () => {
       expect([...orch.state.activeJobs.values()].map((a) => a.chunk.id)).to.deep.equal([chunks[0].id]);
       expect(orch.queue.size).to.equal(4);
       expect(orch.state.failedChunks).to.deep.equal([]);
+    });
+
+    it('a stop right after a drain does not book the attempts the drain took back as killed: they never ran', async () => {
+      const d = new QueueLikeDispatcher();
+      const withdrawn: string[] = [];
+      const booked: string[] = [];
+      const journal = Object.assign(new NullJournal(), {
+        chunkWithdrawn: (_p: string, c: { id: string }) => { withdrawn.push(c.id); },
+        attemptFinished: (_p: string, c: { id: string }) => { booked.push(c.id); },
+      });
+      orch = new Orchestrator({
+        bus: new EventBus('sess-1'), scanner: unusedScanner, chunker: unusedChunker, copierFor: () => new SimulatedCopier({ script: {} }),
+        logger: pino({ level: 'silent' }), guardChunkRoots: false, dispatcher: d, journal,
+      });
+      const chunks = makeChunks('p', 3);
+      orch.initQueue(makeProfile('p'), chunks);
+      orch.setMaxConcurrentJobs(2);
+      orch.requestDrain('test');
+      orch.requestStop('test');
+      await orch.stopAllJobs();
+      expect(withdrawn.sort()).to.deep.equal(chunks.slice(0, 2).map((c) => c.id).sort());
+      expect(booked).to.deep.equal([]);
     });
   });
 });
