@@ -33,6 +33,14 @@ export interface ChunkDispatcher {
    * (suspend). In process there is no such wait, so the default dispatcher has nothing to do.
    */
   setPaused?(paused: boolean): void;
+  /**
+   * Takes back attempts handed over but not yet begun (waiting in another host's queue): all of
+   * them, also those still being handed over, when the run drains; at most `most` when the job
+   * cap was lowered. `withdrawn` hears of each before its handle settles: the chunk goes back to
+   * the queue (Pending), it is not a failed attempt. In process every attempt has begun when
+   * start() returns, so the default dispatcher has nothing to take back.
+   */
+  withdrawWaiting?(withdrawn: (job: CopyJob) => void, most?: number): void;
   /** Releases what the dispatcher holds (connections); idempotent. */
   close?(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { emptyStats, type Chunk, type CopyResult, type FileAction } from '../api';
+import { emptyStats, type Chunk, type CopyJob, type CopyResult, type FileAction } from '../api';
 import { fileReport } from '../files-log/file-report';
 import type { QueuedChunk } from './chunk-queue';
 import { buildCopyOptions, chunkLogPath } from './copy-options';
@@ -26,6 +26,8 @@ function startFailure(err: unknown): CopyResult {
 export class JobLifecycle {
   private readonly finishedJobs: { active: ActiveJob; result: CopyResult }[] = [];
   private nextJobId = 1;
+  /** Attempts taken back before they began (ChunkDispatcher.withdrawWaiting). */
+  private readonly withdrawn = new WeakSet<CopyJob>();
 
   constructor(private readonly ctx: RunContext, private readonly progress: ProgressTracker) {}
 
@@ -41,9 +43,23 @@ export class JobLifecycle {
       s.activeJobs.delete(f.active.id);
       bandwidth.finished(f.active.id);
       this.progress.jobEnded(f.active.id);
+      if (this.withdrawn.has(f.active.job)) { this.putBack(f.active); continue; }
       const result = this.completeJob(f.active, f.result);
       settings.callbacks.onChunkComplete?.(f.active, result);
     }
+  }
+
+  /** A drain or a lower job cap took `job` back before it began: when it settles, its chunk goes back to the queue, not to the retry logic. */
+  withdraw(job: CopyJob): void {
+    this.withdrawn.add(job);
+  }
+
+  /** A withdrawn attempt never ran: its chunk is Pending again, with the attempts it had, for a later run. */
+  private putBack(active: ActiveJob): void {
+    const { state: s, deps, queue } = this.ctx;
+    this.ctx.journal.chunkWithdrawn?.(s.currentProfile!.name, active.chunk, active.attempt);
+    queue.enqueueFront({ chunk: active.chunk, retryCount: active.retryCount, notBefore: 0, ...(active.onlyFiles ? { onlyFiles: active.onlyFiles } : {}) });
+    deps.logger.info({ chunkId: active.chunk.id }, `chunk ${active.chunk.id}: attempt ${active.attempt} taken back before it began; the chunk is pending again`);
   }
 
   /** Forgets ended jobs not yet collected (a stop: stopAllJobs owns them). */
@@ -90,7 +106,7 @@ export class JobLifecycle {
     this.ctx.bandwidth.started(id, job, profile, share);
     this.ctx.redistributeBandwidth();
     const verifier = deps.verifier;
-    void job.done.then((r) => (verifier ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
+    void job.done.then((r) => (verifier && !this.withdrawn.has(job) ? verifier.afterCopy(profile, q.chunk, r, active.startedAt) : r)).then((result) => {
       if (s.stopRequested && result.killed) return; // stopAllJobs owns killed jobs
       this.finishedJobs.push({ active, result });
       this.ctx.scheduleTick();
@@ -145,7 +161,14 @@ export class JobLifecycle {
    */
   async bookKilledAttempts(jobs: ActiveJob[]): Promise<void> {
     const results = await Promise.all(jobs.map((a) => a.job.done.then((r) => r, () => undefined)));
-    jobs.forEach((a, i) => { const r = results[i]; if (r && this.ctx.state.currentProfile) this.bookAttempt(a, r); });
+    const profile = this.ctx.state.currentProfile;
+    jobs.forEach((a, i) => {
+      const r = results[i];
+      if (!r || !profile) return;
+      // A stop right after a drain: an attempt the drain took back never ran, so it was not killed.
+      if (this.withdrawn.has(a.job)) this.ctx.journal.chunkWithdrawn?.(profile.name, a.chunk, a.attempt);
+      else this.bookAttempt(a, r);
+    });
   }
 
   /** Retries a failed chunk (with backoff) while attempts remain and the failure is retryable; else fails it for good. */

@@ -62,6 +62,7 @@ export class RunControl {
     s.drainRequested = true;
     this.ctx.deps.bus.emit('StopRequested', { mode: 'drain', reason });
     this.ctx.scanAbort?.abort();
+    this.ctx.dispatcher.withdrawWaiting?.((job) => this.jobs.withdraw(job));
     this.ctx.tick();
   }
 
@@ -108,6 +109,9 @@ export class RunControl {
   setMaxConcurrentJobs(n: number, source?: string): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxConcurrentJobs must be an integer >= 1, got ${n}`);
     this.ctx.settings.maxConcurrentJobs = n;
+    // Attempts over the new cap that wait on another host must not begin either.
+    const over = this.ctx.state.activeJobs.size - n;
+    if (over > 0) this.ctx.dispatcher.withdrawWaiting?.((job) => this.jobs.withdraw(job), over);
     if (source) this.ctx.deps.bus.emit('CommandApplied', { command: 'set-concurrency', argument: n, source });
     this.ctx.tick();
   }

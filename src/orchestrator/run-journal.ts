@@ -32,6 +32,8 @@ export interface RunJournal {
   chunkFinished(profile: string, chunk: Chunk, status: 'Complete' | 'CompleteWithWarnings' | 'Failed', result: CopyResult, attempts: number, totals?: ChunkTotals, failedFiles?: readonly FailedFile[]): void;
   /** Every attempt's own counts, also of attempts that are retried or killed. */
   attemptFinished?(profile: string, chunk: Chunk, a: AttemptRecord): void;
+  /** Attempt `attempt` was taken back before it began (scale-out: a drain or a lower job cap): the chunk is Pending again. */
+  chunkWithdrawn?(profile: string, chunk: Chunk, attempt: number): void;
   endProfile(summary: ProfileSummary): void;
   recordEvent(event: RunEvent): void;
   endRun(info: { outcome: string; exitCode: number }): void;

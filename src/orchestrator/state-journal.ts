@@ -77,11 +77,18 @@ export class StateJournal implements RunJournal {
     this.queueChunkWrite(() => this.store.replaceFailedFiles(id, chunk.id, rows));
   }
 
+  chunkWithdrawn(profile: string, chunk: Chunk, attempt: number): void {
+    const id = this.runId(profile);
+    this.queueChunkWrite(() => this.store.markChunkPending(id, chunk.id, attempt - 1));
+  }
+
   attemptFinished(profile: string, chunk: Chunk, a: AttemptRecord): void {
     const id = this.runId(profile);
     const r = a.result;
+    // Now, not when the batch is written: the attempt ended before the next one starts.
+    const finishedAt = new Date().toISOString();
     this.queueChunkWrite(() => this.store.recordAttempt(id, chunk.id, {
-      attempt: a.attempt, startedAt: new Date(a.startedAt).toISOString(), finishedAt: new Date().toISOString(), durationMs: r.durationMs, exitCode: r.exitCode,
+      attempt: a.attempt, startedAt: new Date(a.startedAt).toISOString(), finishedAt, durationMs: r.durationMs, exitCode: r.exitCode,
       severity: r.exitMeaning.severity, killed: r.killed, message: r.exitMeaning.message, stats: r.stats, totals: a.totals,
       ...(a.onlyFiles !== undefined ? { onlyFiles: a.onlyFiles } : {}),
     }));

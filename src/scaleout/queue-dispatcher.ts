@@ -70,6 +70,8 @@ export class QueueDispatcher implements ChunkDispatcher {
   private unreachableSince?: number;
   /** Set once the outage outlasted outageLimitMs: every attempt ends, and no new one is added. */
   private outage?: string;
+  /** Set by a drain: attempts still waiting in Redis are taken back, each told to this callback first. */
+  private withdrawing?: (job: CopyJob) => void;
   /** Pause and resume of the queue, in the order they were asked for. */
   private pauseChain: Promise<void> = Promise.resolve();
 
@@ -199,9 +201,50 @@ export class QueueDispatcher implements ChunkDispatcher {
       .then(() => this.queue.add(data.engine, data, {
         jobId: id, attempts: 1, removeOnComplete: { age: 7 * DAY_S }, removeOnFail: { age: 30 * DAY_S },
       }))
-      .then(() => { if (!job.isSettled) this.added.add(id); })
+      .then(() => {
+        if (job.isSettled) return;
+        this.added.add(id);
+        // Added while a drain began: it must not begin either.
+        if (this.withdrawing) void this.withdraw(id, this.withdrawing);
+      })
       .catch((err: unknown) => job.settle(startFailure(new Error(`cannot add chunk ${a.chunk.id} to the queue at ${this.o.address.display}: ${(err as Error)?.message ?? String(err)}`))));
     return job;
+  }
+
+  withdrawWaiting(withdrawn: (job: CopyJob) => void, most?: number): void {
+    if (most === undefined) {
+      // A drain: also what is still being added.
+      this.withdrawing = withdrawn;
+      for (const id of this.added) void this.withdraw(id, withdrawn);
+      return;
+    }
+    // A lower job cap: the newest first, they are the likeliest to wait still.
+    const ids = [...this.added].reverse();
+    void (async () => {
+      let taken = 0;
+      for (const id of ids) if (taken < most && (await this.withdraw(id, withdrawn))) taken++;
+    })();
+  }
+
+  /**
+   * Takes one attempt back from the queue if no worker has taken it yet. BullMQ refuses to remove
+   * a job a worker has locked, so an attempt fetched in between runs to its end like the others.
+   */
+  private async withdraw(id: string, withdrawn: (job: CopyJob) => void): Promise<boolean> {
+    const job = this.tracked.get(id);
+    if (!job || job.isSettled) return false;
+    try {
+      const j = await this.queue.getJob(id);
+      const state = await j?.getState();
+      if (!j || (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized')) return false;
+      if (!(await j.remove().then(() => true, () => false))) return false;
+      withdrawn(job);
+      job.settle(noResult('taken back from the queue before any worker began it', job.startedAt, { killed: true }));
+      return true;
+    } catch (err) {
+      this.o.logger.warn({ err, attemptId: id }, `cannot take attempt ${id} back from the queue at ${this.o.address.display}: ${(err as Error).message}; it may still run`);
+      return false;
+    }
   }
 
   /** Reads one job back and settles its attempt when BullMQ has it finished (or has lost it). */

@@ -48,7 +48,10 @@ interface Slot {
   fenced?: string;
 }
 
-/** How long a stopping worker waits for Redis to take its chunks back. */
+/**
+ * How long a stopping worker waits for Redis to take its chunks back. Without Redis it then
+ * leaves anyway, about 2 s later (docs/scale-out.md: SIGTERM while Redis is unreachable).
+ */
 const SHUTDOWN_WAIT_MS = 10_000;
 
 /** True when `p` settled within `ms` (the timer never holds the process up). */
@@ -168,7 +171,7 @@ export class WorkerHost {
     }
     slot.copy = copy;
     signal?.addEventListener('abort', () => this.fence(id, 'BullMQ cancelled it'));
-    log.info({ attemptId: id, chunkId: chunk.id }, `chunk ${chunk.id} (${chunk.relPath || '.'}) started with ${engine}`);
+    log.info({ attemptId: id, chunkId: chunk.id, bytesPerSec: copyOptions.bandwidthBytesPerSec ?? 0 }, `chunk ${chunk.id} (${chunk.relPath || '.'}) started with ${engine}`);
     const epoch = job.attemptsStarted;
     let latest: CopyProgress | undefined;
     const stopProgress = copy.onProgress((p) => { latest = p; });
@@ -228,7 +231,11 @@ export class WorkerHost {
         if (!copy || s.fenced) return;
         if (c.cancel && !s.cancelled) { s.cancelled = true; this.o.logger.warn({ attemptId: id }, `stopping ${id}: cancelled by the coordinator`); void copy.kill(); return; }
         if (c.suspend !== s.suspended) { s.suspended = c.suspend; if (c.suspend) copy.suspend?.(); else copy.resume?.(); }
-        if (c.bandwidth !== undefined && c.bandwidth !== s.bandwidth) { s.bandwidth = c.bandwidth; copy.setBandwidth?.(c.bandwidth); }
+        if (c.bandwidth !== undefined && c.bandwidth !== s.bandwidth) {
+          s.bandwidth = c.bandwidth;
+          copy.setBandwidth?.(c.bandwidth);
+          this.o.logger.info({ attemptId: id, bytesPerSec: c.bandwidth, live: typeof copy.setBandwidth === 'function' }, `bandwidth of ${id}: ${c.bandwidth === 0 ? 'unlimited' : `${c.bandwidth} B/s`}`);
+        }
       }, (err: unknown) => this.o.logger.debug({ err }, 'control not read'));
     }
   }
@@ -250,7 +257,8 @@ export class WorkerHost {
       this.o.logger.warn(`Redis at ${this.o.address.display} does not answer: leaving without handing the chunks back (they run again elsewhere once their locks lapse)`);
       await within(this.worker?.disconnect().then(() => true), 2000);
     }
-    if (this.redis) await within(removeHeartbeat(this.redis, this.keys, this.id).then(() => true, () => true), 2000);
+    // Without Redis the entry cannot go; it expires on its own (a few heartbeats).
+    if (this.redis?.status === 'ready') await within(removeHeartbeat(this.redis, this.keys, this.id).then(() => true, () => true), 2000);
     this.redis?.disconnect();
     await this.o.registry.closeAll();
   }

@@ -54,6 +54,17 @@ export function markChunkRunning(ctx: StoreContext, profileRunId: number, chunkI
 }
 
 /**
+ * Takes back markChunkRunning for an attempt that never began (a drain or a lower job cap took it back from the
+ * queue of a scale-out run): the chunk waits again, as if that attempt had not been started.
+ */
+export function markChunkPending(ctx: StoreContext, profileRunId: number, chunkId: string, attempts: number): void {
+  const info = ctx.write(() => ctx.stmt(
+    `UPDATE chunks SET status = 'Pending', attempts = ?, started_at = NULL, finished_at = NULL, duration_ms = NULL
+     WHERE profile_run_id = ? AND chunk_id = ? AND status = 'Running'`).run(attempts, profileRunId, chunkId));
+  requireOne(info.changes, profileRunId, chunkId);
+}
+
+/**
  * Records a chunk as done. Only a result the engine rated Success or Warning is accepted: this
  * row is what a resumed run trusts to skip the chunk, so an Error/Fatal here would lose data on
  * the next resume. The learnt duration goes to chunk_history in the same transaction (except in

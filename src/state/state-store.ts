@@ -92,6 +92,9 @@ export class StateStore {
   /** Marks attempt `attempt` (1-based) of a chunk as started, with the engine log it writes. */
   markChunkRunning(profileRunId: number, chunkId: string, attempt: number, logPath?: string): void { chunks.markChunkRunning(this.ctx, profileRunId, chunkId, attempt, logPath); }
 
+  /** Takes back the start of an attempt that never began: the chunk is Pending with `attempts` attempts made. */
+  markChunkPending(profileRunId: number, chunkId: string, attempts: number): void { chunks.markChunkPending(this.ctx, profileRunId, chunkId, attempts); }
+
   /** Records a chunk done; throws STATE_NOT_A_SUCCESS unless severity is Success or Warning. */
   markChunkDone(profileRunId: number, chunkId: string, result: ChunkSuccess): void { chunks.markChunkDone(this.ctx, profileRunId, chunkId, result); }
 

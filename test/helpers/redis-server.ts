@@ -72,6 +72,12 @@ export class TestRedis {
     await exited;
   }
 
+  /** SIGSTOP: connections stay open but nothing answers (a hung server, or packets dropped on the way). */
+  freeze(): void { this.child?.kill('SIGSTOP'); }
+
+  /** SIGCONT after freeze(). */
+  thaw(): void { this.child?.kill('SIGCONT'); }
+
   async stop(): Promise<void> {
     await this.kill();
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -21,6 +21,12 @@ export interface WorkerProc {
   stderr(): string;
   /** Attempt ids this worker logged as started. */
   started(): string[];
+  /** Attempt ids this worker logged as ended (with the engine's exit code). */
+  ended(): string[];
+  /** Attempts started and not yet ended on this worker. */
+  running(): string[];
+  /** Rates (B/s, 0 = unlimited) this worker logged per attempt: at its start, then at each change the coordinator sent. */
+  rates(): Array<{ attemptId: string; bytesPerSec: number }>;
   exited: Promise<number | null>;
 }
 
@@ -60,9 +66,15 @@ export class ScaleOutPool {
     child.stderr!.on('data', (b: Buffer) => { err += b.toString('utf8'); });
     child.stdout!.resume();
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const ids = (test: (l: string) => boolean): string[] => err.split('\n').filter(test).map((l) => /"attemptId":"([^"]+)"/.exec(l)?.[1] ?? '?');
+    const started = (): string[] => ids((l) => l.includes(' started with '));
+    const ended = (): string[] => ids((l) => /"exitCode":-?\d+/.test(l) && l.includes('"attemptId"'));
     const w: WorkerProc = {
-      name, child, exited, stderr: () => err,
-      started: () => err.split('\n').filter((l) => l.includes(' started with ')).map((l) => /"attemptId":"([^"]+)"/.exec(l)?.[1] ?? '?'),
+      name, child, exited, stderr: () => err, started, ended,
+      running: () => { const e = new Set(ended()); return started().filter((id) => !e.has(id)); },
+      rates: () => err.split('\n').filter((l) => l.includes('"bytesPerSec":')).map((l) => ({
+        attemptId: /"attemptId":"([^"]+)"/.exec(l)?.[1] ?? '?', bytesPerSec: Number(/"bytesPerSec":(\d+)/.exec(l)?.[1] ?? NaN),
+      })),
     };
     this.workers.push(w);
     return w;
@@ -119,7 +131,8 @@ export class ScaleOutPool {
     expect(rows.length, ctx).to.equal(expected);
     expect(new Set(rows.map((r) => r.chunkId)).size, ctx).to.equal(expected);
     for (const r of rows) {
-      expect(r.status, ctx).to.match(/^Complete/);
+      // A resume records a chunk an earlier session completed as Skipped, carried from that session.
+      expect(r.status, ctx).to.match(r.carriedFrom === null ? /^Complete/ : /^(Complete|Skipped)/);
       const finished = r.attemptRows.filter((a) => a.killed === 0 && (a.severity === 'Success' || a.severity === 'Warning'));
       // A chunk a resumed run carried over as done was copied by the earlier session, not again.
       expect(finished.length, `chunk ${r.chunkId}: ${ctx}`).to.equal(r.carriedFrom === null ? 1 : 0);
