@@ -11,7 +11,7 @@ const PLAIN_OPTIONS = [
   'engineWaitSeconds', 'maxDeletes', 'preserve',
 ] as const;
 
-export type PlainCopyOptions = Pick<CopyOptions, (typeof PLAIN_OPTIONS)[number]>;
+export type PlainCopyOptions = Pick<CopyOptions, (typeof PLAIN_OPTIONS)[number] | 'onlyFiles'>;
 
 /**
  * One chunk attempt as it travels through Redis. Paths are the profile's roots (as the
@@ -42,6 +42,9 @@ export function toJobData(a: ChunkAttempt, id: string): ChunkJobData {
   for (const k of PLAIN_OPTIONS) if (a.options[k] !== undefined) options[k] = a.options[k];
   options.excludeFiles = a.options.excludeFiles.map(storeName);
   options.excludeDirs = a.options.excludeDirs.map(storeName);
+  // A retry of just the files the last attempt failed (the orchestrator chose it with the engine's
+  // fileList capability): without the list a worker would copy, and mirror, the whole chunk.
+  if (a.options.onlyFiles) options.onlyFiles = a.options.onlyFiles.map(storeName);
   const c = a.chunk;
   return {
     v: 1, attemptId: id, sessionId: a.sessionId, attempt: a.attempt, engine: a.profile.engine, profile: a.profile.name,
@@ -74,6 +77,13 @@ export function fromJobData(raw: unknown, mapRoot: (root: string) => string): Pa
     sourcePath: mapRelPath(roots.sourceRoot, relPath, roots.windowsPaths),
     destinationPath: mapRelPath(roots.destinationRoot, relPath, roots.windowsPaths),
   };
-  const options = { ...d.options, excludeFiles: (d.options?.excludeFiles ?? []).map(loadName), excludeDirs: (d.options?.excludeDirs ?? []).map(loadName) };
+  const onlyFiles = d.options?.onlyFiles;
+  if (onlyFiles !== undefined && (!Array.isArray(onlyFiles) || onlyFiles.some((f) => typeof f !== 'string' || f.split('/').some((p) => p === '..' || p === '')))) {
+    return refuse('job data has a bad list of files to copy (onlyFiles)');
+  }
+  const options = {
+    ...d.options, excludeFiles: (d.options?.excludeFiles ?? []).map(loadName), excludeDirs: (d.options?.excludeDirs ?? []).map(loadName),
+    ...(onlyFiles ? { onlyFiles: onlyFiles.map(loadName) } : {}),
+  };
   return { ok: true, data: d, chunk, roots, options };
 }

@@ -10,6 +10,7 @@ import { DEFAULT_LOCK_SETTINGS, type LockSettings } from './lock-settings';
 import { attemptId, DEFAULT_PREFIX, poolKeys, QUEUE_NAME, type PoolKeys } from './names';
 import { writeControl } from './protocol';
 import { redisOptions, type QueueAddress } from './redis-url';
+import { replayRemoteFiles, type RemoteResult } from './file-report';
 import { RemoteCopyJob } from './remote-copy-job';
 
 export interface QueueDispatcherOptions {
@@ -183,7 +184,8 @@ export class QueueDispatcher implements ChunkDispatcher {
 
   start(a: ChunkAttempt, startFailure: (err: unknown) => CopyResult): CopyJob {
     const id = attemptId(a.sessionId, a.chunk.id, a.attempt);
-    const job = new RemoteCopyJob(a.chunk, id, { cancel: (i) => this.cancel(i), control: (i, f) => this.control(i, f) });
+    const job = new RemoteCopyJob(a.chunk, id, { cancel: (i) => this.cancel(i), control: (i, f) => this.control(i, f) },
+      { onFileAction: a.options.onFileAction, onDeletion: a.options.onDeletion });
     this.tracked.set(id, job);
     void job.done.then(() => { this.tracked.delete(id); this.added.delete(id); });
     if (this.leaseLost) {
@@ -263,8 +265,15 @@ export class QueueDispatcher implements ChunkDispatcher {
       }
       const where = j.processedBy ? ` on worker ${j.processedBy}` : '';
       if (state === 'completed') {
-        const r = j.returnvalue as CopyResult | null;
-        job.settle(r && typeof r === 'object' && r.exitMeaning && r.stats ? r : noResult(`the worker${where} returned no copy result`, job.startedAt));
+        const r = j.returnvalue as RemoteResult | null;
+        if (!(r && typeof r === 'object' && r.exitMeaning && r.stats)) {
+          job.settle(noResult(`the worker${where} returned no copy result`, job.startedAt));
+          return;
+        }
+        const { files, ...result } = r;
+        const omitted = replayRemoteFiles(files, job.reports);
+        if (omitted > 0) this.o.logger.warn({ attemptId: id, omitted }, `attempt ${id}: ${omitted} per-file report(s) of copied or skipped files were not sent back; they are in the engine log on worker ${j.processedBy ?? '?'}`);
+        job.settle(result);
         return;
       }
       const reason = j.failedReason ?? 'unknown reason';

@@ -12,5 +12,7 @@ export function remoteCopierView(c: Copier): Copier {
     name: c.name,
     capabilities: { ...c.capabilities, sharedBandwidth: false, liveBandwidth: c.capabilities.liveBandwidth || capabilitiesOf(c).sharedBandwidth },
     start: (chunk, options) => c.start(chunk, options),
+    // Which failed files a retry can name (robocopy: only those of the chunk's own directory).
+    ...(c.fileListProblem ? { fileListProblem: (chunk, files) => c.fileListProblem!(chunk, files) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Chunk, CopyJob, CopyProgress, CopyResult } from '../api';
+import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult } from '../api';
 import { isWorkerProgress } from './protocol';
 
 /** What a RemoteCopyJob asks of its dispatcher. */
@@ -24,7 +24,12 @@ export class RemoteCopyJob implements CopyJob {
   /** The worker that last reported progress (for logs). */
   worker?: string;
 
-  constructor(readonly chunk: Chunk, readonly attemptId: string, private readonly remote: RemoteControl) {
+  /**
+   * @param reports the attempt's per-file callbacks on the coordinator, fed from the worker's
+   *   reports when the attempt completes (file-report.ts)
+   */
+  constructor(readonly chunk: Chunk, readonly attemptId: string, private readonly remote: RemoteControl,
+    readonly reports: Pick<CopyOptions, 'onFileAction' | 'onDeletion'> = {}) {
     this.done = new Promise((r) => { this.resolveDone = r; });
   }
 

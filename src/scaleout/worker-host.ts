@@ -9,6 +9,7 @@ import type { CopierRegistry } from '../engines/copier-registry';
 import { startChunk } from '../orchestrator/chunk-root-guard';
 import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
+import { RemoteFilesCollector, type RemoteResult } from './file-report';
 import { fromJobData } from './job-data';
 import { selfFenceAfterMs, type LockSettings } from './lock-settings';
 import { DEFAULT_PREFIX, poolKeys, QUEUE_NAME, type PoolKeys } from './names';
@@ -139,7 +140,7 @@ export class WorkerHost {
     }, this.o.heartbeatMs ?? 2000).catch((err: unknown) => this.o.logger.debug({ err }, 'heartbeat not written'));
   }
 
-  private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<CopyResult> {
+  private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<RemoteResult> {
     const id = job.id!;
     const log = this.o.logger;
     const parsed = fromJobData(job.data, (r) => mapRoot(this.o.pathMaps, r));
@@ -155,16 +156,23 @@ export class WorkerHost {
     const slot: Slot = { startedAt: Date.now(), lastRenewal: Date.now(), suspended: false, bandwidth: ctl.bandwidth, cancelled: false };
     this.slots.set(id, slot);
     const engine = this.o.engine ?? data.engine;
+    const files = new RemoteFilesCollector();
     const copyOptions: CopyOptions = {
       ...options,
       bandwidthBytesPerSec: ctl.bandwidth ?? options.bandwidthBytesPerSec,
       logPath: path.join(this.o.stateDir, 'logs', data.sessionId, `${id}.log`),
       logger: log, childLedger: this.ledger,
       onWarning: (code, message) => log.warn({ code, attemptId: id }, message),
+      onFileAction: files.onFileAction, onDeletion: files.onDeletion,
     };
     let copy: CopyJob;
     try {
-      copy = startChunk(this.o.registry.get(engine), chunk, copyOptions, data.guard ? roots : undefined, failedToStart);
+      const copier = this.o.registry.get(engine);
+      // A retry of named files only, chosen for the profile's engine: one that cannot take the
+      // list (another --engine here) must not copy, and mirror, the whole chunk instead.
+      const cannot = options.onlyFiles && (!copier.capabilities.fileList ? 'it cannot copy a list of files' : copier.fileListProblem?.(chunk, options.onlyFiles));
+      if (cannot) throw new Error(`engine ${engine} (--engine) cannot retry just the failed files of chunk ${chunk.id}: ${cannot}`);
+      copy = startChunk(copier, chunk, copyOptions, data.guard ? roots : undefined, failedToStart);
     } catch (err) {
       this.slots.delete(id);
       return failedToStart(err);
@@ -198,7 +206,7 @@ export class WorkerHost {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    return result;
+    return { ...result, files: files.report() };
   }
 
   /** Kills a chunk's copier because this worker may no longer hold its lock. */

@@ -51,4 +51,18 @@ describe('scaleout/job data', () => {
     expect(problem(null)).to.match(/version undefined/);
     expect(problem({ ...d, engine: '' })).to.equal('job data lacks engine');
   });
+  it('carries a file-only retry\'s list (non-UTF-8 names intact) and refuses a list that climbs out of the chunk', () => {
+    const a = attempt();
+    a.options = { ...a.options, onlyFiles: [`x/${odd}.db`, 'plain.txt'] };
+    const data = JSON.parse(JSON.stringify(toJobData(a, 'id1'))) as { options: { onlyFiles: string[] } };
+    const parsed = fromJobData(data, (r) => r);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.options.onlyFiles).to.deep.equal([`x/${odd}.db`, 'plain.txt']);
+    const whole = fromJobData(JSON.parse(JSON.stringify(toJobData(attempt(), 'id2'))), (r) => r);
+    expect(whole.ok && 'onlyFiles' in whole.options).to.equal(false);
+    for (const bad of [['../etc/passwd'], ['a//b'], [3]]) {
+      const refused = fromJobData({ ...data, options: { ...data.options, onlyFiles: bad } }, (r) => r);
+      expect(refused.ok, JSON.stringify(bad)).to.equal(false);
+    }
+  });
 });
