@@ -31,6 +31,11 @@ async function main(kind) {
   // Compiled from the source: a script compiled from a cache would hand all of that back.
   const { exports: cli, script } = loadBundle(bundle, '');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robocurse-train-'));
+  // A build must leave nothing of these runs behind: not the user's remembered state folder
+  // ($XDG_STATE_HOME/robocurse/last-state.json would name this temporary folder), not their output.
+  process.env.XDG_STATE_HOME = path.join(dir, 'xdg');
+  const quiet = (stream) => { const write = stream.write; stream.write = (_chunk, enc, cb) => { if (typeof enc === 'function') enc(); else if (typeof cb === 'function') cb(); return true; }; return () => { stream.write = write; }; };
+  const restore = [quiet(process.stdout), quiet(process.stderr)];
   try {
     fs.mkdirSync(path.join(dir, 'src'));
     const config = path.join(dir, 'robocurse.json');
@@ -44,6 +49,7 @@ async function main(kind) {
       if (code !== 0) throw new Error(`robocurse ${argv.join(' ')} exited ${code}`);
     }
   } finally {
+    for (const r of restore) r();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const cache = cacheFileFor(bundle, kind);

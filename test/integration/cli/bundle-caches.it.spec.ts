@@ -47,7 +47,7 @@ describe('CLI bundle: a run is the same with its code caches missing, stale or g
   };
   const cli = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'robocurse.js'), ...args], {
-      cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', FORCE_COLOR: '0' },
+      cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', FORCE_COLOR: '0', XDG_STATE_HOME: `${cwd}.xdg` },
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
