@@ -61,11 +61,16 @@ export interface RetryScope {
  */
 export function nextAttemptScope(copier: Pick<Copier, 'capabilities' | 'fileListProblem'>, chunk: Chunk, result: CopyResult, failed: readonly FailedFile[]): RetryScope {
   if (!onlyFilesFailed(result, failed)) return { reason: 'the attempt failed as a whole, not only some files' };
-  if (!copier.capabilities.fileList) return { reason: 'the engine cannot copy a list of files' };
   const files = failed.map((f) => f.relPath).sort();
-  const problem = copier.fileListProblem?.(chunk, files);
+  const problem = fileListRefusal(copier, chunk, files);
   if (problem) return { reason: problem };
   return { files, reason: `${files.length} failed file(s)` };
+}
+
+/** Why `copier` cannot be given `files` as a chunk's onlyFiles (capabilities.fileList, fileListProblem); undefined when it can. */
+export function fileListRefusal(copier: Pick<Copier, 'capabilities' | 'fileListProblem'>, chunk: Chunk, files: readonly string[]): string | undefined {
+  if (!copier.capabilities.fileList) return 'the engine cannot copy a list of files';
+  return copier.fileListProblem?.(chunk, files);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CopyJob, CopyOptions, CopyProgress, CopyResult, Logger } from '../
 import { emptyStats } from '../api';
 import type { CopierRegistry } from '../engines/copier-registry';
 import { startChunk } from '../orchestrator/chunk-root-guard';
+import { fileListRefusal } from '../orchestrator/file-retry';
 import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
 import { RemoteFilesCollector, type RemoteResult } from './file-report';
@@ -170,7 +171,7 @@ export class WorkerHost {
       const copier = this.o.registry.get(engine);
       // A retry of named files only, chosen for the profile's engine: one that cannot take the
       // list (another --engine here) must not copy, and mirror, the whole chunk instead.
-      const cannot = options.onlyFiles && (!copier.capabilities.fileList ? 'it cannot copy a list of files' : copier.fileListProblem?.(chunk, options.onlyFiles));
+      const cannot = options.onlyFiles && fileListRefusal(copier, chunk, options.onlyFiles);
       if (cannot) throw new Error(`engine ${engine} (--engine) cannot retry just the failed files of chunk ${chunk.id}: ${cannot}`);
       copy = startChunk(copier, chunk, copyOptions, data.guard ? roots : undefined, failedToStart);
     } catch (err) {

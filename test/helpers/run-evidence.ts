@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { StateStore, type RunRecord } from '../../src/state';
 
 /** What a finished (or abandoned) run left in its state directory. */
@@ -81,4 +82,14 @@ export function expectRunEnded(r: { code: number | null; stdout: string; stderr:
 /** The `{type:"summary"}` line of a --json run's stdout (for runs started with startCli). */
 export function jsonSummary(stdout: string): Record<string, unknown> | undefined {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'summary');
+}
+
+/** Each attempt of a session's chunks, from the state database: how many files it was limited to, what it copied and failed. */
+export function chunkAttempts(stateDir: string, sessionId: string): { relPath: string; attempt: number; onlyFiles: number | null; copied: number; failed: number }[] {
+  const db = new Database(path.join(stateDir, 'robocurse.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(`SELECT c.rel_path AS relPath, a.attempt, a.only_files AS onlyFiles, a.files_copied AS copied, a.files_failed AS failed
+      FROM chunk_attempts a JOIN chunks c USING (profile_run_id, chunk_id) JOIN profile_runs p ON p.id = a.profile_run_id
+      WHERE p.session_id = ? ORDER BY c.rel_path, a.attempt`).all(sessionId) as ReturnType<typeof chunkAttempts>;
+  } finally { db.close(); }
 }

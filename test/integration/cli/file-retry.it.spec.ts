@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
@@ -7,6 +6,7 @@ import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { needsRootReason, NOBODY } from '../../helpers/other-user';
 import { selfSignedCert } from '../../helpers/self-signed-cert';
 import { startSmtpServer } from '../../helpers/smtp';
+import { chunkAttempts } from '../../helpers/run-evidence';
 import { ENGINE_KEYS, expectNoStack, testEnv, writeConfig } from '../figures/figures-kit';
 import { sessionEvents } from '../snapshot/cli-run';
 
@@ -14,16 +14,6 @@ type Summary = {
   outcome: string; sessionId: string; exitCode: number;
   profiles: { result: string; filesCopied: number; chunksFailed: number; chunksWarning: number; failedFiles?: { path: string; error: string; severity: string }[]; failedFilesTotal?: number; warningChunks?: { message: string }[] }[];
 };
-
-/** Each attempt of the session's chunks, from the state database: how many files it was limited to, what it copied and failed. */
-function attempts(stateDir: string, sessionId: string): { relPath: string; attempt: number; onlyFiles: number | null; copied: number; failed: number }[] {
-  const db = new Database(path.join(stateDir, 'robocurse.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`SELECT c.rel_path AS relPath, a.attempt, a.only_files AS onlyFiles, a.files_copied AS copied, a.files_failed AS failed
-      FROM chunk_attempts a JOIN chunks c USING (profile_run_id, chunk_id) JOIN profile_runs p ON p.id = a.profile_run_id
-      WHERE p.session_id = ? ORDER BY c.rel_path, a.attempt`).all(sessionId) as ReturnType<typeof attempts>;
-  } finally { db.close(); }
-}
 
 /** The `Files :` and `Options :` lines of each robocopy attempt of a chunk (its /UNILOG, UTF-16LE), in attempt order. */
 function robocopyHeaders(logDir: string, sessionId: string, chunkId: string): { files: string; options: string }[] {
@@ -83,7 +73,7 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
     expect(rsyncDifferences(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal(['>f+++++++++ docs/locked.db']);
     expect(hashTree(path.join(dir, 'victim'))).to.equal(victim);
     // One full attempt of the chunk, then two of the locked file only; the other chunk once.
-    const a = attempts(path.join(dir, 'state'), summary.sessionId);
+    const a = chunkAttempts(path.join(dir, 'state'), summary.sessionId);
     expect(a.filter((x) => x.relPath === 'docs').map((x) => [x.attempt, x.onlyFiles, x.failed])).to.deep.equal([[1, null, 1], [2, 1, 1], [3, 1, 1]]);
     expect(a.filter((x) => x.relPath === 'docs').map((x) => x.copied)).to.deep.equal([3, 0, 0]);
     expect(a.filter((x) => x.relPath === 'media').map((x) => x.attempt)).to.deep.equal([1]);
@@ -153,7 +143,7 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
       expect(p).to.include({ result: 'Success', filesCopied: 5, chunksFailed: 0, chunksWarning: 0 });
       expect(p.failedFiles).to.equal(undefined);
       expect(rsyncDifferences(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
-      const a = attempts(path.join(dir, 'state'), summary.sessionId).filter((x) => x.relPath === 'docs');
+      const a = chunkAttempts(path.join(dir, 'state'), summary.sessionId).filter((x) => x.relPath === 'docs');
       expect(a.map((x) => [x.attempt, x.onlyFiles, x.copied, x.failed])).to.deep.equal([[1, null, 3, 1], [2, 1, 1, 0]]);
       expect(sessionEvents(path.join(dir, 'state'), summary.sessionId).filter((e) => e.type === 'FileFailed')).to.deep.equal([]);
       const hist = await runCliLikeCron(['history', '--failed-files', '--config', file, '--json'], { cwd: dir, env: testEnv(dir) });
@@ -167,7 +157,7 @@ describe('per-file retries and failedFilesSeverity (real CLI, like cron)', funct
       expect(r.code, r.stderr).to.equal(1);
       const summary = r.summary as unknown as Summary;
       expect(summary.profiles[0].failedFiles!.map((f) => f.path)).to.deep.equal(['docs/deep/locked.db']);
-      const a = attempts(path.join(dir, 'state'), summary.sessionId);
+      const a = chunkAttempts(path.join(dir, 'state'), summary.sessionId);
       expect(a.map((x) => x.onlyFiles)).to.deep.equal([null, null, null]);
       expect(r.stderr).to.contain("the whole chunk (robocopy can retry only files directly in the chunk's directory");
     });

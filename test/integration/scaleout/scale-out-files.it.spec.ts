@@ -1,23 +1,13 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { rsyncDifferences, runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
 import { makeTree } from '../../helpers/make-tree';
 import { ScaleOutPool } from '../../helpers/scale-out-pool';
+import { chunkAttempts } from '../../helpers/run-evidence';
 import { ENGINE_KEYS } from '../figures/figures-kit';
 import { sessionEvents } from '../snapshot/cli-run';
 import { useScaleOutHarness } from './scale-out-harness';
-
-/** Each attempt of the session's chunks: how many files it was limited to and what it failed. */
-function attempts(stateDir: string, sessionId: string): { relPath: string; attempt: number; onlyFiles: number | null; failed: number }[] {
-  const db = new Database(path.join(stateDir, 'robocurse.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`SELECT c.rel_path AS relPath, a.attempt, a.only_files AS onlyFiles, a.files_failed AS failed
-      FROM chunk_attempts a JOIN chunks c USING (profile_run_id, chunk_id) JOIN profile_runs p ON p.id = a.profile_run_id
-      WHERE p.session_id = ? ORDER BY c.rel_path, a.attempt`).all(sessionId) as ReturnType<typeof attempts>;
-  } finally { db.close(); }
-}
 
 /**
  * The per-file reports of chunks that run on workers come back to the coordinator with each
@@ -50,7 +40,7 @@ describe('scale-out: per-file reports flow back from the workers (real CLI, like
     expect(prof.failedFiles!.map((f) => f.path)).to.deep.equal(['docs/locked.db']);
     // Everything else arrived; the extra went with the full attempt (the file-only ones never mirror).
     expect(rsyncDifferences(p.src, p.dst)).to.deep.equal(['>f+++++++++ docs/locked.db']);
-    const a = attempts(p.stateDir, summary.sessionId);
+    const a = chunkAttempts(p.stateDir, summary.sessionId);
     expect(a.filter((x) => x.relPath === 'docs').map((x) => [x.attempt, x.onlyFiles, x.failed])).to.deep.equal([[1, null, 1], [2, 1, 1], [3, 1, 1]]);
     const events = sessionEvents(p.stateDir, summary.sessionId);
     expect(events.filter((e) => e.type === 'FileFailed').map((e) => [e.data.path, e.data.attempts])).to.deep.equal([['docs/locked.db', 3]]);
