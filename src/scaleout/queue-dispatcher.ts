@@ -259,6 +259,9 @@ export class QueueDispatcher implements ChunkDispatcher {
       const state = await this.queue.getJobState(id);
       if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
       const j = await this.queue.getJob(id);
+      // The completed event and the periodic read-back can both be here for one job: the first
+      // to arrive settles it (and replays its per-file reports); the other must do nothing.
+      if (job.isSettled) return;
       if (!j || state === 'unknown') {
         job.settle(noResult(`the job of this attempt disappeared from the queue at ${this.o.address.display} (Redis lost data?)`, job.startedAt));
         return;
