@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import { poolFor, type WorkerPool, type WorkerPools } from '../../workers';
 import { nativeCopyPoolKind, type BatchResult, type BatchTask } from './batch-protocol';
 import type { ListResult, ListTask } from './list-dir';
+import type { CleanWalkResult, CleanWalkTask } from './clean-walk';
 
 /**
  * The worker threads that copy batches of small files (copy-worker.ts), shared by every job of
@@ -28,6 +29,11 @@ export class BatchPool {
   /** Lists several directories of the tree walk in one task (list-dir.ts, listDirectories). */
   listMany(tasks: ListTask[]): Promise<ListResult[]> {
     return this.pool.run<ListResult[]>(tasks, { name: 'listDirectories' });
+  }
+
+  /** Walks subtrees on a thread as far as nothing needs doing (clean-walk.ts). */
+  walk(task: CleanWalkTask): Promise<CleanWalkResult> {
+    return this.pool.run<CleanWalkResult>(task, { name: 'walkClean' });
   }
 
   async close(): Promise<void> {

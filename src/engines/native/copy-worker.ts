@@ -34,6 +34,8 @@ type Fail = (i: number, err: unknown) => void;
 
 /** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`, or 'listDirectories'. */
 export { listDirectories, listDirectory } from './list-dir';
+/** And walk unchanged subtrees (clean-walk.ts): `run(task, { name: 'walkClean' })`. */
+export { walkClean } from './clean-walk';
 
 export default function copyBatch(task: BatchTask): BatchResult {
   const n = task.names.length;

@@ -1,4 +1,4 @@
-import type { Chunk, Logger, Preserve, SizeAgeFilter } from '../../api';
+import type { Chunk, ExcludeRules, Logger, Preserve, SizeAgeFilter } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
@@ -21,6 +21,8 @@ export interface JobContext {
   readonly dryRun: boolean;
   readonly opts: ResolvedNativeOptions;
   readonly matcher: ExcludeMatcher;
+  /** What `matcher` was made from: a copy thread makes its own (clean-walk.ts). */
+  readonly excludeRules: ExcludeRules;
   /** How names inside checked directories are reached (dir-ref.ts). */
   readonly dirMode: DirMode;
   /** The destination compares names ignoring case (CopyOptions.destinationCaseInsensitive). */

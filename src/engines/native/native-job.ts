@@ -38,16 +38,15 @@ export class NativeJob implements CopyJob {
     this.jobBucket = new TokenBucket({ bytesPerSec: options.bandwidthBytesPerSec ?? 0 });
     this.meter = new ProgressMeter(opts.progressIntervalMs);
     const logger = options.logger.child({ engine: 'native', chunk: chunk.id });
+    const excludeRules = { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive, includeFiles: options.includeFiles };
     const ctx: JobContext = {
       chunk, opts, logger,
       // A file-only attempt never deletes, whatever it is given (the chunk's full attempt did).
       mirror: options.mirror && options.onlyFiles === undefined,
       ...(options.onlyFiles ? { only: new OnlyFiles(options.onlyFiles) } : {}),
       dryRun: options.dryRun,
-      matcher: makeExcludeMatcher(
-        { excludeFiles: options.excludeFiles, excludeDirs: options.excludeDirs, caseInsensitive: options.caseInsensitive, includeFiles: options.includeFiles },
-        { sourceRoot: sourceRootOf(chunk) },
-      ),
+      matcher: makeExcludeMatcher(excludeRules, { sourceRoot: sourceRootOf(chunk) }),
+      excludeRules,
       dirMode,
       destinationCaseInsensitive: options.destinationCaseInsensitive === true,
       signal: this.abort.signal,

@@ -17,6 +17,8 @@ import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } fr
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
+import type { CleanWalkTask, WalkItem } from './clean-walk';
+import { sourceRootOf } from './chunk-roots';
 import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
 const fchmod = promisify(fs.fchmod);
@@ -118,6 +120,9 @@ function subdirGroups<T>(dirs: T[]): T[][] {
  * parent's extras and case renames. Resolves whether any of them changed the parent.
  */
 async function copySubdirs(ctx: JobContext, dst: DirRef | null, rel: string, group: Listing['dirs']): Promise<boolean> {
+  if (dst !== null && walksOnThreads(ctx)) {
+    return walkSubtrees(ctx, group.map((d) => ({ src: d.src, target: { parent: dst, name: d.dstName }, rel: joinRel(rel, d.name) })));
+  }
   let listed: Array<ListResult | undefined> = [];
   if (ctx.pool && group.length > 1) {
     listed = await ctx.limiter.run(async () => {
@@ -128,6 +133,59 @@ async function copySubdirs(ctx: JobContext, dst: DirRef | null, rel: string, gro
   }
   const changed = await Promise.all(group.map((d, i) => copyDirectory(ctx, d.src, { parent: dst, name: d.dstName }, joinRel(rel, d.name), listed[i])));
   return changed.includes(true);
+}
+
+/**
+ * Whole subtrees may be walked on a copy thread (clean-walk.ts): where files go to the batches
+ * (canBatch: not a dry run, no bandwidth limit) and the job decides per directory alone (not a
+ * file-only attempt, which picks its files).
+ */
+function walksOnThreads(ctx: JobContext): boolean {
+  return canBatch(ctx) && ctx.only === undefined && ctx.chunk.kind !== 'files-only';
+}
+
+/** Directories listed per walk task at most: a suspend, a kill and the progress wait for one task. */
+const WALK_BUDGET = 128;
+
+/**
+ * Copies subtrees whose unchanged parts a copy thread walks alone (clean-walk.ts): it books the
+ * up-to-date files of every directory that needs nothing, and hands back the listings of the
+ * others (copied here as if listed here) and the directories it did not reach (walked again).
+ * Resolves whether any item without a `parent` changed the caller's directory; an item whose
+ * parent the thread walked sets that parent's attributes again itself when it changed it.
+ */
+async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean> {
+  const done = await ctx.limiter.run(async () => {
+    if (ctx.gate.isClosed) await ctx.gate.wait();
+    if (ctx.signal.aborted) return undefined;
+    return ctx.pool!.walk(walkTask(ctx, items));
+  });
+  // Killed: like a batch of a killed job, nothing of it is booked.
+  if (!done || ctx.signal.aborted) return false;
+  ctx.tally.stats.filesSkipped += done.files;
+  ctx.tally.stats.bytesSkipped += done.bytes;
+  const afterwards = (item: WalkItem) => async (changed: boolean): Promise<boolean> => {
+    if (!changed || !item.parent) return changed;
+    const p = item.parent;
+    await setDirectoryAttributes(ctx, p.dst, { srcStat: p.srcStat, srcXattrs: p.srcXattrs }, p.rel, false, true);
+    return false;
+  };
+  const changed = await Promise.all([
+    ...done.dirty.map((d) => copyDirectory(ctx, d.src, d.target, d.rel, d.listed).then(afterwards(d))),
+    ...subdirGroups(done.left).map(async (group) => {
+      if (group.length === 1) return copyDirectory(ctx, group[0].src, group[0].target, group[0].rel).then(afterwards(group[0]));
+      return walkSubtrees(ctx, group);
+    }),
+  ]);
+  return changed.includes(true);
+}
+
+function walkTask(ctx: JobContext, items: WalkItem[]): CleanWalkTask {
+  return {
+    items, mode: ctx.dirMode, create: true, replace: ctx.mirror, removeTemps: true, keep: keepOf(ctx), sizeAge: ctx.sizeAge,
+    mtimeWindowMs: ctx.opts.mtimeWindowMs, directoryTimes: ctx.preserve.directoryTimes, destinationCaseInsensitive: ctx.destinationCaseInsensitive,
+    excludes: ctx.excludeRules, sourceRoot: sourceRootOf(ctx.chunk), chunkRel: ctx.chunk.relPath, flags: ctx.flags, budget: WALK_BUDGET,
+  };
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
@@ -153,7 +211,7 @@ async function lookAgain(dst: DirRef, keep: number): Promise<(DirMeta & { xattrs
  * the attributes read without following (it only decides whether to set anything). A directory
  * this job made is set without looking.
  */
-async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Listing, rel: string, made: boolean, touched: boolean): Promise<void> {
+async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Pick<Listing, 'srcStat' | 'srcXattrs' | 'dstSeen'>, rel: string, made: boolean, touched: boolean): Promise<void> {
   const keep = keepOf(ctx);
   const st = src.srcStat;
   const perm = Number(st.mode & 0o7777n);
