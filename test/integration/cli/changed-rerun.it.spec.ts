@@ -237,4 +237,72 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
     expect((fs.lstatSync(path.join(dst, 'd1', 's1')).mode & 0o7777).toString(8)).to.equal('750');
     expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp'])).to.deep.equal([]);
   });
+  /** Three branches four levels deep, files at every level: one chunk, whose subtrees the copy threads walk (clean-walk.ts). */
+  function deepTree(): TreeSpec {
+    const level = (path: string, depth: number): TreeSpec => {
+      const t: TreeSpec = { 'f0.dat': `${path} f0\n`, 'f1.dat': `${path} f1\n` };
+      if (depth < 4) for (const b of ['a', 'b', 'c']) t[`l${depth + 1}${b}`] = level(`${path}/l${depth + 1}${b}`, depth + 1);
+      return t;
+    };
+    return level('', 0);
+  }
+
+  /** Mode and mtime of every directory under `root`, by relative path (to the µs: without the helper Node sets times to the µs). */
+  function directories(root: string): Map<string, string> {
+    const out = new Map<string, string>();
+    const walk = (rel: string): void => {
+      const st = fs.lstatSync(path.join(root, rel), { bigint: true });
+      out.set(rel || '.', `${(st.mode & 0o7777n).toString(8)} ${st.mtimeNs / 1000n}`);
+      for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) if (e.isDirectory()) walk(rel ? `${rel}/${e.name}` : e.name);
+    };
+    walk('');
+    return out;
+  }
+
+  for (const engine of ['native', 'native, without the helper']) {
+    it(`${engine}: a deep tree in one chunk: changes four levels down copied and deleted exactly, meddled directories put back, the rest untouched`, async () => {
+      const src = path.join(dir, 'src');
+      const dst = path.join(dir, 'dst');
+      makeTree(src, deepTree());
+      makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
+      const beside = hashTree(path.join(dir, 'beside'));
+      const file = writeConfig(dir, { ...ENGINES[engine], chunking: { maxChunkFiles: 100_000 } });
+      const env = ENGINE_ENV[engine];
+      const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+      expect(first.code, first.stderr + first.stdout).to.equal(0);
+      expect((first.summary!.profiles as Array<Record<string, unknown>>)[0].chunksTotal ?? 1, 'one chunk').to.equal(1);
+
+      fs.writeFileSync(path.join(src, 'l1a/l2a/l3a/l4a/f1.dat'), 'rewritten four levels down\n');
+      fs.writeFileSync(path.join(src, 'l1a/l2b/l3a/new.dat'), 'new three levels down');
+      fs.rmSync(path.join(src, 'l1b/l2a/l3b/f0.dat'));
+      fs.rmSync(path.join(src, 'l1b/l2b'), { recursive: true });
+      makeTree(path.join(src, 'l1a/l2a/fresh'), { 'x.dat': 'x', deeper: { 'y.dat': 'y' } });
+      fs.writeFileSync(path.join(dst, 'l1b/l2a/l3a/extra.dat'), 'only in the destination');
+      fs.writeFileSync(path.join(dst, 'l1c/l2c/l3c/l4c/kept.tmp'), 'an excluded name in the destination: kept');
+      fs.chmodSync(path.join(dst, 'l1a/l2b/l3b'), 0o700);
+      fs.utimesSync(path.join(dst, 'l1c/l2a/l3b/l4a'), new Date('2001-02-03'), new Date('2001-02-03'));
+      const oracle = rsyncPlan(src, dst, ['*.tmp']);
+      expect(oracle.transfer).to.deep.equal(['l1a/l2a/fresh/deeper/y.dat', 'l1a/l2a/fresh/x.dat', 'l1a/l2a/l3a/l4a/f1.dat', 'l1a/l2b/l3a/new.dat']);
+      const before = inodes(dst);
+
+      const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
+      expect(again.code, again.stderr + again.stdout).to.equal(0);
+      const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
+      expect(profile.result).to.equal('Success');
+      expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
+      expect(profile.filesSkipped, 'every other source file booked unchanged').to.equal(inodes(src).size - oracle.transfer.length);
+      const after = inodes(dst);
+      const rewritten = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
+      expect(rewritten, 'the files written are exactly the ones rsync would transfer').to.deep.equal(oracle.transfer);
+      const gone = [...before.keys()].filter((rel) => !after.has(rel)).sort();
+      expect(gone, 'the files deleted are exactly the ones rsync would delete').to.deep.equal(oracle.deleted.filter((d) => !d.endsWith('/')).sort());
+      expect(fs.existsSync(path.join(dst, 'l1b/l2b')), 'a deleted directory is gone').to.equal(false);
+      expect(fs.readFileSync(path.join(dst, 'l1c/l2c/l3c/l4c/kept.tmp'), 'utf8')).to.equal('an excluded name in the destination: kept');
+      const want = directories(src);
+      const got = directories(dst);
+      for (const [rel, meta] of want) expect(got.get(rel), `${rel}: mode and mtime are the source's`).to.equal(meta);
+      expect(rsyncDifferences(src, dst, ['--exclude', '*.tmp'])).to.deep.equal([]);
+      expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
+    });
+  }
 });
