@@ -75,7 +75,8 @@ export async function orchestrationRun(n: number, jobs: number, journalKind: 'nu
     const configPath = path.join(dir, 'robocurse.json');
     fs.writeFileSync(configPath, '{}');
     store = StateStore.open(path.join(dir, 'state'));
-    journal = new StateJournal(store, { configPath } as RobocurseConfig, logger);
+    // Only what the journal reads of a config: where it came from and where its run logs go.
+    journal = new StateJournal(store, { configPath, global: { logDir: path.join(dir, 'logs') } } as RobocurseConfig, logger);
     const j = journal;
     bus.subscribe((ev) => j.recordEvent(ev));
   }

@@ -6,7 +6,8 @@
  *   --only a,b        parts to run (default all)
  *   --reps N          repetitions per contender (default 5; copy and rerun default 3)
  *   --dest tmpfs,disk destinations of the copy parts (default both)
- *   --trees small,large  trees of the copy parts (default both; rerun uses small unless given)
+ *   --trees small,large,huge  trees of the copy parts (default small,large; rerun uses small unless given;
+ *                     huge is the 1M-file tree, for rerun: `--only rerun --trees huge`)
  *   --skip fpsync     leave contenders out (prefix match)
  *   --cli PATH        the CLI script (default bin/robocurse.js, or this build's launcher)
  *   --before PATH     another build's CLI, run alternately by startup, rerun and changed ("before")
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const copyOpts = {
     dests: list<DestKind>('--dest', ['tmpfs', 'disk'], ['tmpfs', 'disk']),
-    trees: list<TreeKind>('--trees', ['small', 'large'], ['small', 'large']),
+    trees: list<TreeKind>('--trees', ['small', 'large', 'huge'], ['small', 'large']),
     skip: (flag('--skip') ?? '').split(',').filter(Boolean),
     cli, log, ...(before ? { before } : {}),
   };

@@ -9,6 +9,7 @@ import { createChunker } from '../src/chunk';
 import { planProfile } from '../src/plan';
 import { createScanner } from '../src/scan';
 import { ensureTree, type TreeGenSpec } from './lib/tree-gen';
+import { HUGE_TREE } from './copy-bench';
 import { fmtMs, median, timeAsync, timeCommand } from './lib/timing';
 import { benchProfile } from './scan-plan-cli';
 
@@ -19,7 +20,7 @@ const FPART = '/usr/bin/fpart';
 /** ~100k files in 2,000 dirs: 70k spread at random, plus 3 dirs of 10k each. */
 const SPEED_TREE: TreeGenSpec = { files: 70_000, dirs: 2000, hugeDirs: 3, hugeDirFiles: 10_000, maxFileSize: 16_384, emptyFraction: 0.05, seed: 42 };
 /** 1M files in 20,000 dirs, mostly empty so it stays a few hundred MB on disk. */
-const MEMORY_TREE: TreeGenSpec = { files: 950_000, dirs: 20_000, hugeDirs: 5, hugeDirFiles: 10_000, maxFileSize: 1024, emptyFraction: 0.95, seed: 7 };
+const MEMORY_TREE: TreeGenSpec = HUGE_TREE;
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
