@@ -33,6 +33,8 @@ export class WorkerScanner implements Scanner {
   private readonly pool: WorkerPool;
   private readonly threads: number;
   private readonly budget: number;
+  /** Scans under way; the threads are let go a moment after the last one ends (releaseLater). */
+  private scansRunning = 0;
 
   constructor(opts: WorkerScannerOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
@@ -65,6 +67,7 @@ export class WorkerScanner implements Scanner {
     let inFlight = 0;
     let rootSeen = false;
 
+    this.scansRunning++;
     return new Promise<DirTree>((resolve, reject) => {
       let settled = false;
       const onAbort = (): void => fail(new AbortError('scan aborted', { cause: signal?.reason }));
@@ -72,6 +75,8 @@ export class WorkerScanner implements Scanner {
       const finish = (): void => {
         settled = true;
         signal?.removeEventListener('abort', onAbort);
+        this.scansRunning--;
+        this.releaseLater();
       };
       function fail(e: unknown): void {
         if (settled) return;
@@ -140,6 +145,18 @@ export class WorkerScanner implements Scanner {
         fail(e);
       }
     });
+  }
+
+  /**
+   * A run scans, then copies: idle scan threads would hold their heaps (~10-15 MiB each) through
+   * the whole copy, beside the copy threads. Half a second after the last scan ends (another
+   * profile's scan may follow at once and keep them), they exit; a later scan boots new ones.
+   */
+  private releaseLater(): void {
+    if (this.scansRunning > 0 || !this.pool.started) return;
+    setTimeout(() => {
+      if (this.scansRunning === 0) void this.pool.close();
+    }, 500).unref();
   }
 
   /** Destroys the worker pool; the scanner may still be used (a new pool is made). Idempotent. */

@@ -210,6 +210,26 @@ describe('WorkerScanner on real trees', function () {
     }
   });
 
+  it('lets its threads go half a second after the last scan (a copy does not carry their memory), and boots new ones for the next', async () => {
+    const pools = new WorkerPools();
+    const own = createScanner({ budget: 50, pools });
+    try {
+      makeTree(root, skewedSpec());
+      const first = await own.scan(root, { excludes: none });
+      expect(pools.startedKinds(), 'the tree is large enough for the threads').to.deep.equal(['scan']);
+      // Back to back: the second scan keeps the threads of the first.
+      await own.scan(root, { excludes: none });
+      expect(pools.startedKinds()).to.deep.equal(['scan']);
+      await new Promise((r) => setTimeout(r, 900));
+      expect(pools.startedKinds(), 'no thread left idle after the scans').to.deep.equal([]);
+      const again = await own.scan(root, { excludes: none });
+      expect(again.rootNode.totalFiles).to.equal(first.rootNode.totalFiles);
+    } finally {
+      await own.close();
+      await pools.closeAll();
+    }
+  });
+
   it('runs concurrent scans of different roots independently', async () => {
     const other = tempDir();
     try {
