@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readlinkSync, rmdirSync, unlinkSync, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { displayName, fsPath } from './byte-names';
-import { at, closeDir, openChildDir, openChildDirSync, openRootDir, type DirMode, type DirRef, type OpenDir } from './dir-ref';
+import { at, childPath, closeDir, openChildDir, openChildDirSync, openRootDir, type DirMode, type DirRef, type OpenDir } from './dir-ref';
 
 /** What stood where a directory belongs. */
 export type InTheWay = 'symbolic link' | 'file' | 'special file';
@@ -151,7 +151,7 @@ export async function descend(from: OpenDir, parts: readonly string[], opts: Cha
  */
 export function descendOneSync(from: OpenDir, name: string, opts: ChainOptions & { lastMode?: number }): DescendResult {
   const replaced: Replaced[] = [];
-  const p = path.join(from.ref.path, name);
+  const p = childPath(from.ref.path, name);
   const created: string[] = [];
   for (let round = 0; ; round++) {
     try {

@@ -74,6 +74,15 @@ export function refOf(p: string, st: { dev: number; ino: number }, follow = fals
   return follow ? { path: p, dev: st.dev, ino: st.ino, follow } : { path: p, dev: st.dev, ino: st.ino };
 }
 
+/**
+ * The path of `name` (one entry of a listing: no separator, never `.` or `..`) inside the
+ * directory at `dir`. A plain concatenation: path.join normalises the whole path again, a cost
+ * that showed per directory in the profile of a million-file re-run.
+ */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /** An error with a Node-style code, so the tally and the logs treat it like an fs error. */
 export function fsError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
@@ -174,7 +183,7 @@ export function openDirSync(ref: DirRef, mode: DirMode): OpenDir {
  * lstat to tell a link from a file when they need to say which.
  */
 export async function openChildDir(parent: OpenDir, name: string, mode: DirMode): Promise<OpenDir> {
-  const p = path.join(parent.ref.path, name);
+  const p = childPath(parent.ref.path, name);
   if (mode === 'path') {
     const st = await fs.promises.lstat(at(parent, name));
     if (!st.isDirectory()) throw fsError(st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR', `${displayName(p)} is not a directory`);
@@ -192,7 +201,7 @@ export async function openChildDir(parent: OpenDir, name: string, mode: DirMode)
 
 /** openChildDir for worker threads (synchronous fs: one thread round trip per directory). */
 export function openChildDirSync(parent: OpenDir, name: string, mode: DirMode): OpenDir {
-  const p = path.join(parent.ref.path, name);
+  const p = childPath(parent.ref.path, name);
   if (mode === 'path') {
     const st = fs.lstatSync(at(parent, name));
     if (!st.isDirectory()) throw fsError(st.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR', `${displayName(p)} is not a directory`);

@@ -14,9 +14,8 @@
  * their budget, case renames, copies, links, hard links, filters, failures. Directories not
  * reached (the task's budget, a suspend or a kill) go back as `left`, unlisted.
  */
-import * as path from 'node:path';
 import type { ExcludeRules, SizeAgeFilter } from '../../api';
-import { refOf, type DirMode, type DirRef } from '../../fs/dir-ref';
+import { childPath, refOf, type DirMode, type DirRef } from '../../fs/dir-ref';
 import { sameSetTime } from '../../fs/file-times';
 import { sameXattrs } from '../../fs/xattrs';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../../scan/exclude-matcher';
@@ -106,7 +105,7 @@ export function walkClean(task: CleanWalkTask): CleanWalkResult {
     for (let k = clean.subdirs.length - 1; k >= 0; k--) {
       const name = clean.subdirs[k];
       const seen = r.subdirs[name] as { dev: number; ino: number };
-      stack.push({ src: refOf(path.join(item.src.path, name), seen), target: { parent: r.dstRef, name }, rel: joinRel(item.rel, name), parent });
+      stack.push({ src: refOf(childPath(item.src.path, name), seen), target: { parent: r.dstRef, name }, rel: joinRel(item.rel, name), parent });
     }
   }
   return result;
