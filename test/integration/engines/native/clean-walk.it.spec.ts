@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLAG_SUSPENDED } from '../../../../src/engines/native/batch-protocol';
 import { walkClean, type CleanWalkResult, type CleanWalkTask } from '../../../../src/engines/native/clean-walk';
-import { HOST_DIR_MODE, refOf } from '../../../../src/fs/dir-ref';
+import { HOST_DIR_MODE, refOf, type DirMode } from '../../../../src/fs/dir-ref';
 import { KEEP } from '../../../../src/engines/native/keep-flags';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
 
@@ -13,7 +13,8 @@ import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/m
  * what it hands back to the main thread (with the listing), and what it leaves unlisted. A
  * directory is booked only when the tree walk would do and report nothing for it.
  */
-describe('native engine: the copy thread walks unchanged subtrees alone (clean-walk.ts)', () => {
+// Through /proc (this host's way) and by path (macOS, Windows, Linux without /proc).
+for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`native engine: the copy thread walks unchanged subtrees alone (clean-walk.ts), ${dirMode} mode`, () => {
   let dir: string;
   let src: string;
   let dst: string;
@@ -33,7 +34,7 @@ describe('native engine: the copy thread walks unchanged subtrees alone (clean-w
     const ref = (p: string) => refOf(p, fs.lstatSync(p));
     return {
       items: [{ src: ref(path.join(src, 'a')), target: { ref: ref(path.join(dst, 'a')) }, rel: 'a' }],
-      mode: HOST_DIR_MODE, create: true, replace: true, removeTemps: true, keep: KEEP.modes | KEEP.owners, mtimeWindowMs: 0,
+      mode: dirMode, create: true, replace: true, removeTemps: true, keep: KEEP.modes | KEEP.owners, mtimeWindowMs: 0,
       directoryTimes: true, destinationCaseInsensitive: false, excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false },
       sourceRoot: src, chunkRel: '', flags: new Int32Array(new SharedArrayBuffer(8)), budget: 128, ...over,
     };
