@@ -128,7 +128,7 @@ function cleanListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string,
   const aligned = r.src.names.length === dst.names.length && r.src.names.every((n, i) => n === dst.names[i]);
   const dstIndex = aligned ? undefined : new Map(dst.names.map((n, i) => [n, i]));
   const folded = task.destinationCaseInsensitive ? new Set<string>() : undefined;
-  const rootRel = (n: string): string => (task.chunkRel ? joinRel(task.chunkRel, joinRel(rel, n)) : joinRel(rel, n));
+  const rootRel = (n: string): string => joinRel(task.chunkRel, joinRel(rel, n));
   let files = 0;
   let bytes = 0;
   const subdirs: string[] = [];
@@ -168,11 +168,18 @@ function cleanListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string,
   return { files, bytes, subdirs };
 }
 
-/** The destination directory's mode, times, owner and attributes need no change (setDirectoryAttributes in tree-walk.ts). */
-function sameDirectory(task: CleanWalkTask, st: DirMeta, srcX: Xattrs, now: DirMeta, nowX: Xattrs): boolean {
-  const keep = task.keep;
+/**
+ * The destination directory's mode, times and owner are already the source's, as far as the job
+ * keeps them (`directoryTimes`: preserve.directoryTimes). Its attributes are compared apart: the
+ * tree walk also needs to know whether they differ (setDirectoryAttributes in tree-walk.ts).
+ */
+export function sameDirectoryMeta(keep: number, directoryTimes: boolean, st: DirMeta, now: DirMeta): boolean {
   if ((keep & KEEP.modes) !== 0 && (now.mode & 0o7777n) !== (st.mode & 0o7777n)) return false;
-  if (task.directoryTimes && !sameSetTime(now.mtimeNs, st.mtimeNs)) return false;
-  if ((keep & KEEP.owners) !== 0 && (now.uid !== st.uid || now.gid !== st.gid)) return false;
-  return !keepsXattrs(keep) || sameXattrs(srcX, nowX);
+  if (directoryTimes && !sameSetTime(now.mtimeNs, st.mtimeNs)) return false;
+  return (keep & KEEP.owners) === 0 || (now.uid === st.uid && now.gid === st.gid);
+}
+
+/** The destination directory needs no change at all (its attributes included). */
+function sameDirectory(task: CleanWalkTask, st: DirMeta, srcX: Xattrs, now: DirMeta, nowX: Xattrs): boolean {
+  return sameDirectoryMeta(task.keep, task.directoryTimes, st, now) && (!keepsXattrs(task.keep) || sameXattrs(srcX, nowX));
 }

@@ -12,12 +12,12 @@ import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { sameSetTime, setTimesFd, setTimesPath } from '../../fs/file-times';
+import { setTimesFd, setTimesPath } from '../../fs/file-times';
 import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } from '../../fs/xattrs';
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
-import type { CleanWalkTask, WalkItem } from './clean-walk';
+import { sameDirectoryMeta, type CleanWalkTask, type WalkItem } from './clean-walk';
 import { sourceRootOf } from './chunk-roots';
 import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
@@ -223,10 +223,7 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Pick<Li
     const now = !touched && src.dstSeen ? { ...src.dstSeen.meta, xattrs: src.dstSeen.xattrs } : await lookAgain(dst, keep);
     if (!now) return;
     xattrsDiffer = keepsXattrs(keep) && !sameXattrs(src.srcXattrs, now.xattrs);
-    if ((!modes || (now.mode & 0o7777n) === (st.mode & 0o7777n))
-      && (!times || sameSetTime(now.mtimeNs, st.mtimeNs))
-      && (!owners || (now.uid === st.uid && now.gid === st.gid))
-      && !xattrsDiffer) return;
+    if (sameDirectoryMeta(keep, times, st, now) && !xattrsDiffer) return;
   }
   try {
     await withDir(dst, ctx.dirMode, async (dd) => {
