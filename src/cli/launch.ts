@@ -17,6 +17,12 @@ function describe(err: unknown): string {
  * - an uncaught exception or unhandled rejection outside a run (Node's default is exit 1, which
  *   means "chunks failed" in our table). During a run the run's own emergency handler (snapshot
  *   clean-up) owns these; this one steps in only when it is the only listener.
+ * - a SIGTERM or Ctrl-C after main() returned, while the process still winds down (threads
+ *   ending, handles closing). The command's own handlers are gone by then and Node's default
+ *   would end the process by the signal: no exit code at all, after a run that had finished and
+ *   recorded everything. It exits at once with the code main() returned. (Between the command
+ *   removing its handlers and main() settling there are only promise continuations, during which
+ *   no signal handler can run anyway.)
  */
 export function launch(main: Main, argv: string[], proc: Proc = process): void {
   let settled = false;
@@ -38,8 +44,15 @@ export function launch(main: Main, argv: string[], proc: Proc = process): void {
   proc.on('beforeExit', onBeforeExit);
   proc.on('uncaughtException', onException);
   proc.on('unhandledRejection', onRejection);
+  const afterEnd = (): void => { proc.exit(Number(proc.exitCode ?? EXIT.Fatal)); };
+  const settle = (code: number): void => {
+    settled = true;
+    proc.exitCode = code;
+    proc.on('SIGTERM', afterEnd);
+    proc.on('SIGINT', afterEnd);
+  };
   main(argv).then(
-    (code) => { settled = true; proc.exitCode = code; },
-    (err: unknown) => { settled = true; fatal(describe(err)); proc.exitCode = EXIT.Fatal; },
+    (code) => settle(code),
+    (err: unknown) => { fatal(describe(err)); settle(EXIT.Fatal); },
   );
 }

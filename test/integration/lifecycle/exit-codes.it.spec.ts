@@ -146,6 +146,19 @@ describe('exit codes, each reached by the real CLI', function () {
     expect(r.stderr).to.contain('robocurse: internal error: the command ended without finishing');
   });
 
+  it('a SIGTERM or Ctrl-C after the command returned, while the process winds down, exits with the command\'s code, not by the signal', () => {
+    const launch = path.join(compiledRoot(), 'src', 'cli', 'launch.js');
+    for (const [sig, code] of [['SIGTERM', 0], ['SIGINT', 1], ['SIGTERM', 3]] as const) {
+      // main() returns at once; a timer (like threads still ending) keeps the process up 30 s; the signal comes 50 ms later.
+      const main = `async () => { setTimeout(() => process.kill(process.pid, '${sig}'), 50); setTimeout(() => undefined, 30_000); return ${code}; }`;
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(launch)}).launch(${main}, [])`], { encoding: 'utf8', cwd: packageRoot(), timeout: 20_000 });
+      expect([r.status, r.signal], `${sig} after main() returned ${code}: ${r.stderr}`).to.deep.equal([code, null]);
+      expect(Date.now() - t0).to.be.below(10_000);
+      expect(r.stderr).to.equal('');
+    }
+  });
+
   it('4: the launcher turns an uncaught exception outside a run into exit 4, not Node\'s 1', () => {
     const launch = path.join(compiledRoot(), 'src', 'cli', 'launch.js');
     const main = 'async () => { setTimeout(() => { throw new Error("boom") }, 5); await new Promise((r) => setTimeout(r, 60_000)); return 0; }';
