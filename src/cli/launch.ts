@@ -17,12 +17,14 @@ function describe(err: unknown): string {
  * - an uncaught exception or unhandled rejection outside a run (Node's default is exit 1, which
  *   means "chunks failed" in our table). During a run the run's own emergency handler (snapshot
  *   clean-up) owns these; this one steps in only when it is the only listener.
- * - a SIGTERM or Ctrl-C after main() returned, while the process still winds down (threads
- *   ending, handles closing). The command's own handlers are gone by then and Node's default
- *   would end the process by the signal: no exit code at all, after a run that had finished and
- *   recorded everything. It exits at once with the code main() returned. (Between the command
- *   removing its handlers and main() settling there are only promise continuations, during which
- *   no signal handler can run anyway.)
+ * - a SIGTERM or Ctrl-C after main() returned, while the process winds down (threads ending,
+ *   handles closing, then Node freeing the heap, ~15 ms after a run). Node's default would end
+ *   the process by the signal: no exit code at all, after a run that had finished and recorded
+ *   everything. So once main() settled these signals exit at once with its code (a run's own
+ *   handlers are removed only after that, see signal-control.ts), and when the loop has run dry
+ *   the last `exit` listener ends the process through process.exit: Node's own ending would
+ *   first close the signal handles (the default action back) and only then free the heap, the
+ *   window a CI run hit.
  */
 export function launch(main: Main, argv: string[], proc: Proc = process): void {
   let settled = false;
@@ -50,6 +52,8 @@ export function launch(main: Main, argv: string[], proc: Proc = process): void {
     proc.exitCode = code;
     proc.on('SIGTERM', afterEnd);
     proc.on('SIGINT', afterEnd);
+    // Added after every other `exit` listener (pino's flush at exit among them), so it runs last.
+    proc.on('exit', afterEnd);
   };
   main(argv).then(
     (code) => settle(code),

@@ -7,7 +7,10 @@ export interface SignalControl {
   attach(orch: Target): void;
   /** The run has ended: signals are acknowledged, and the clean-up that follows goes on. */
   detach(): void;
-  /** Removes the handlers (Node's defaults return). Call after the locks are released. */
+  /**
+   * Removes the handlers (Node's defaults return) once the current promise continuations have
+   * run. Call after the locks are released.
+   */
   remove(): void;
 }
 
@@ -63,9 +66,15 @@ export function installSignalControl(say: (msg: string) => void): SignalControl 
     },
     detach(): void { ended = true; target = undefined; },
     remove(): void {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGHUP', onHup);
+      // Not at once: a process without a listener takes Node's default action the moment the
+      // signal arrives, even in the middle of synchronous code. What follows remove() up to the
+      // command's exit code reaching launch() is promise continuations only; launch() then puts
+      // its own listeners in place (exit with that code), before this runs.
+      setImmediate(() => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        process.off('SIGHUP', onHup);
+      });
     },
   };
 }

@@ -9,7 +9,8 @@ import { startCli } from '../../helpers/run-cli';
  * A SIGTERM while an unchanged re-run walks its subtrees on the copy threads (clean-walk.ts):
  * the run stops (exit 3) or had finished (exit 0), writes nothing in the destination (no file
  * rewritten or touched, no temp file left), and the next run like cron completes with every file
- * booked unchanged. Kills are spread over the copy phase by what the run printed, then a delay.
+ * booked unchanged. Kills are spread over the copy phase (timed on this machine by one re-run
+ * first), from the line the run prints before its chunks start, and one comes after its end.
  */
 describe('SIGTERM during an unchanged re-run (CLI like cron, native engine)', function () {
   this.timeout(300_000);
@@ -64,17 +65,29 @@ describe('SIGTERM during an unchanged re-run (CLI like cron, native engine)', fu
     expect(files).to.equal(4800);
     const before = identities(dst);
 
-    const codes: Array<number | null> = [];
-    for (const delayMs of [0, 60, 120, 200, 300, 450]) {
+    // The copy phase's length on this machine (from the probe line to exit), so that kills spread over it anywhere.
+    const startRerun = async () => {
       const p = startCli(['run', '--config', file, '--all', '--log-level', 'info'], { cwd: dir });
       const t0 = Date.now();
       // The destination probe is the last step before the chunks start.
       while (!p.stderrSoFar().includes('compares names') && p.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+      return p;
+    };
+    const timed = await startRerun();
+    const phaseStart = Date.now();
+    expect((await timed.result).code).to.equal(0);
+    const phaseMs = Math.max(50, Date.now() - phaseStart);
+
+    const codes: Array<number | null> = [];
+    // The last moment is past the end: the run has finished and is winding down (or gone), exit 0.
+    for (const share of [0, 0.1, 0.25, 0.4, 0.6, 0.8, 1.5]) {
+      const delayMs = Math.round(share * phaseMs);
+      const p = await startRerun();
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       p.child.kill('SIGTERM');
       const r = await p.result;
       codes.push(r.code);
-      expect([0, 3], `kill after ${delayMs} ms: ${r.stderr.slice(-2000)}`).to.include(r.code);
+      expect([0, 3], `kill after ${delayMs} ms (copy phase ~${phaseMs} ms): ${r.stderr.slice(-2000)}`).to.include(r.code);
       expect(identities(dst), `kill after ${delayMs} ms: nothing in the destination written, set or left behind`).to.deep.equal(before);
     }
     // Most kills must have landed while the run copied, or the test says nothing.
@@ -87,5 +100,32 @@ describe('SIGTERM during an unchanged re-run (CLI like cron, native engine)', fu
     expect(identities(dst)).to.deep.equal(before);
     expect(rsyncDifferences(src, dst)).to.deep.equal([]);
     expect(hashTree(path.join(dir, 'beside'))).to.equal(beside);
+  });
+
+  it('a SIGTERM in the last milliseconds of a finished run (while the process winds down) still exits 0, never by the signal', async () => {
+    const src = path.join(dir, 'small');
+    makeTree(src, { a: { 'f.txt': 'a' }, b: { 'g.txt': 'b' } });
+    const file = path.join(dir, 'small.json');
+    fs.writeFileSync(file, JSON.stringify({
+      version: 1, global: { logDir: 'small-logs', stateDir: 'small-state' },
+      profiles: { tail: { source: 'small', destination: 'small-dst', mirror: true } },
+    }));
+    expect((await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir })).code).to.equal(0);
+    // From the final progress line to the process's end takes ~20 ms here; before the fix a kill
+    // 13-19 ms after it ended the process by SIGTERM (Node frees its heap after restoring the
+    // default action), and one near 10 ms did so in the gap between the run's handlers and launch's.
+    const outcomes: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const p = startCli(['run', '--config', file, '--all', '--log-level', 'info'], { cwd: dir });
+      const t0 = Date.now();
+      while (!p.stderrSoFar().includes('[Complete]') && p.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 1));
+      const delay = i % 25;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      p.child.kill('SIGTERM');
+      const r = await p.result;
+      outcomes.push(`${delay} ms: ${r.code ?? r.signal}`);
+    }
+    expect(outcomes.filter((o) => !o.endsWith(': 0')), outcomes.join(', ')).to.deep.equal([]);
+    expect(rsyncDifferences(src, path.join(dir, 'small-dst'))).to.deep.equal([]);
   });
 });
