@@ -14,37 +14,46 @@ export function filesLogPath(logDir: string, sessionId: string): string {
 
 export const FILES_LOG_COLUMNS = ['time', 'action', 'size', 'path', 'chunk', 'note'] as const;
 
+/** Any character a field may not carry as it is: controls, and whatever is not plain ASCII (escaped names among them). */
+const NOT_PLAIN = /[^\x20-\x7e]/;
+
 /**
  * A field as one line can hold it: names that are not UTF-8 as `\xNN` (byte-names.ts), and tabs,
  * line breaks and other control characters as `\xNN` too, so every record is one line of
- * tab-separated fields whatever a file is called.
+ * tab-separated fields whatever a file is called. Printable ASCII (most names) is taken as it is.
  */
 function field(s: string): string {
+  if (!NOT_PLAIN.test(s)) return s;
   // eslint-disable-next-line no-control-regex
   return displayName(s).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** One record: time, action, size (bytes, '-' unknown), path (a directory ends in '/'), chunk, note. */
-export function formatRecord(r: FileReport): string {
+export function formatRecord(r: FileReport, isoTime: string = new Date(r.time).toISOString()): string {
   const note = r.error ?? (r.isDir && (r.entries ?? 1) > 1 ? `directory with ${r.entries! - 1} entr${r.entries === 2 ? 'y' : 'ies'} inside` : '');
-  return [
-    new Date(r.time).toISOString(), r.action, r.size === undefined || r.size < 0 ? '-' : String(r.size),
-    `${field(r.relPath)}${r.isDir ? '/' : ''}`, r.chunkId ?? '-', field(note),
-  ].join('\t');
+  const size = r.size === undefined || r.size < 0 ? '-' : String(r.size);
+  return `${isoTime}\t${r.action}\t${size}\t${field(r.relPath)}${r.isDir ? '/' : ''}\t${r.chunkId ?? '-'}\t${note ? field(note) : ''}`;
 }
 
 /**
  * `<logDir>/<session>/files.log`: one line per file a run copied (new or update), deleted,
  * skipped on purpose or failed, written as the engines report them (robocopy's at the end of each
  * chunk, from its log). The morning-after record admins grep, like robocopy's /LOG or rsync's
- * --log-file. Private (0600 in a 0700 folder, never through a link). Buffered: a line costs no
- * system call; a log that cannot be written never fails the run (one warning, then silence).
+ * --log-file. Private (0600 in a 0700 folder, never through a link). Buffered: lines gather into
+ * writes of up to 64 KiB, written at the latest a fifth of a second after the first of them (a
+ * full copy of 100k files wrote a line at a time: ~0.2 s of the main thread in the stream alone);
+ * a log that cannot be written never fails the run (one warning, then silence).
  */
 export class FilesLog {
   private readonly stream: fs.WriteStream;
   private profile?: string;
   private failed = false;
   private closing?: Promise<void>;
+  private pending = '';
+  private flushTimer?: NodeJS.Timeout;
+  /** The last record's time and its ISO text: a busy second has thousands of records in each millisecond. */
+  private lastTime = NaN;
+  private lastIso = '';
 
   constructor(readonly file: string, header: { sessionId: string; dryRun: boolean }, private readonly onError: (err: Error) => void) {
     mkdirPrivate(path.dirname(file));
@@ -58,9 +67,20 @@ export class FilesLog {
     if (this.failed || this.closing) return;
     if (r.profile !== this.profile) {
       this.profile = r.profile;
-      this.stream.write(`# profile ${field(r.profile)}\n`);
+      this.pending += `# profile ${field(r.profile)}\n`;
     }
-    this.stream.write(`${formatRecord(r)}\n`);
+    if (r.time !== this.lastTime) { this.lastTime = r.time; this.lastIso = new Date(r.time).toISOString(); }
+    this.pending += `${formatRecord(r, this.lastIso)}\n`;
+    if (this.pending.length >= 65_536) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 200).unref();
+  }
+
+  private flush(): void {
+    if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = undefined; }
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    if (!this.failed) this.stream.write(text);
   }
 
   private fail(err: Error): void {
@@ -72,6 +92,7 @@ export class FilesLog {
   /** Writes out what is buffered and closes the file; idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise((resolve) => {
+      this.flush();
       if (this.stream.closed || this.stream.destroyed) { resolve(); return; }
       this.stream.once('close', () => resolve());
       this.stream.end();

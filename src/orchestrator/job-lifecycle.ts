@@ -1,5 +1,5 @@
 import { emptyStats, type Chunk, type CopyJob, type CopyResult, type FileAction } from '../api';
-import { fileReport } from '../files-log/file-report';
+import { fileReporter } from '../files-log/file-report';
 import type { QueuedChunk } from './chunk-queue';
 import { buildCopyOptions, chunkLogPath } from './copy-options';
 import { reportFailedFiles } from './failed-file-report';
@@ -82,6 +82,7 @@ export class JobLifecycle {
     });
     this.ctx.journal.chunkStarted(profile.name, q.chunk, attempt, logPath);
     const failedFiles = new FailedFileCollector();
+    const report = fileReporter(profile.name, q.chunk, settings.dryRun);
     let job;
     try {
       const roots = deps.guardChunkRoots === false ? undefined : { sourceRoot: run.sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths };
@@ -89,7 +90,7 @@ export class JobLifecycle {
         ...buildCopyOptions(profile, q.chunk, { dryRun: settings.dryRun, bandwidthBytesPerSec: share, logPath, logger: deps.logger, destinationCase: run.destinationCase, childLedger: deps.childLedger, preserve: run.preserve }),
         ...this.ctx.rails.copyOptions(profile, q.chunk),
         onWarning: (code: string, message: string) => deps.bus.emit('Warning', { profile: profile.name, code, message }),
-        onFileAction: (a: FileAction) => { failedFiles.note(a); settings.callbacks.onFileAction?.(fileReport(profile.name, q.chunk, a, settings.dryRun, this.ctx.now())); },
+        onFileAction: (a: FileAction) => { failedFiles.note(a); settings.callbacks.onFileAction?.(report(a, this.ctx.now())); },
         // A file-only attempt never deletes: the chunk's extras were handled by its full attempt.
         ...(q.onlyFiles ? { onlyFiles: q.onlyFiles, mirror: false } : {}),
       };
