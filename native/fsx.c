@@ -11,6 +11,15 @@
  *                                             Only while srcFd's mtime still is mMs (Node's
  *                                             mtimeMs of the stat taken before the copy): false,
  *                                             and nothing set, when the file changed meanwhile
+ *   copyFileFd(srcFd, dstPath, mode, flags, mtimeMs)   (Linux) a new file dstPath (O_EXCL, never
+ *                                             through a link) with the first `size` bytes of the
+ *                                             open srcFd, its mode, and srcFd's times as utimensFrom
+ *                                             gives them, on the new file's descriptor: the small-file
+ *                                             copy's hot path in one call (no reopening of the source
+ *                                             by path, no times set by path). flags: COPY_TRY_CLONE,
+ *                                             COPY_TRY_RANGE, COPY_WITH_ATIME; returns the COPY_*
+ *                                             result bits (cloned, range unusable, source changed,
+ *                                             clone unusable)
  *   seekData(fd, off) / seekHole(fd, off)     lseek SEEK_DATA / SEEK_HOLE; -1 past the last data
  *   mknod(path, mode, dev)                    FIFOs, sockets and devices (Node has no mknod)
  *   lchmod(path, mode)                        fchmodat(AT_SYMLINK_NOFOLLOW): a mode, never through
@@ -44,6 +53,11 @@
 #include <unistd.h>
 #include <time.h>
 #include <node_api.h>
+#ifdef __linux__
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#endif
 
 #define CHECK(call) do { if ((call) != napi_ok) return NULL; } while (0)
 #define MAX_PATH_BYTES 8192
@@ -523,6 +537,131 @@ static napi_value js_list_stat(napi_env env, napi_callback_info info) {
   return out;
 }
 
+#ifdef __linux__
+/* copyFileFd flags (in) and result bits (out); the same numbers in src/fs/fsx.ts. */
+#define COPY_TRY_CLONE 1
+#define COPY_TRY_RANGE 2
+#define COPY_WITH_ATIME 4
+#define COPY_CLONED 1
+#define COPY_RANGE_UNUSABLE 2
+#define COPY_SOURCE_CHANGED 4
+#define COPY_CLONE_UNUSABLE 8
+
+/* Errors after which another way of moving the data may work (as libuv's copyfile falls back). */
+static int try_another_way(int e) {
+  return e == EXDEV || e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == ENOTSUP || e == EPERM || e == ETXTBSY || e == EBADF;
+}
+
+/*
+ * The first `size` bytes of src (from offset 0) into dst, by copy_file_range while it works, then
+ * sendfile, then read/write. A source that ends early (it shrank during the copy) ends the copy
+ * there: its changed mtime then keeps the next run from taking the copy as current. Returns 0 or
+ * an errno; sets COPY_RANGE_UNUSABLE in *result when copy_file_range cannot be used here.
+ */
+static int copy_bytes(int src, int dst, off_t size, int try_range, int *result) {
+  off_t off = 0;
+  if (try_range) {
+    while (off < size) {
+      loff_t in = off;
+      ssize_t n = copy_file_range(src, &in, dst, NULL, (size_t)(size - off), 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (!try_another_way(errno)) return errno;
+        *result |= COPY_RANGE_UNUSABLE;
+        break;
+      }
+      if (n == 0) break; /* end of file before size, or a file system that reports nothing: sendfile decides */
+      off += n;
+    }
+  }
+  int use_sendfile = 1;
+  while (off < size) {
+    if (use_sendfile) {
+      off_t in = off;
+      ssize_t n = sendfile(dst, src, &in, (size_t)(size - off) > 0x7ffff000 ? 0x7ffff000 : (size_t)(size - off));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EINVAL || errno == ENOSYS) { use_sendfile = 0; continue; }
+        return errno;
+      }
+      if (n == 0) return 0;
+      off += n;
+      continue;
+    }
+    char buf[65536];
+    size_t want = (size_t)(size - off) < sizeof buf ? (size_t)(size - off) : sizeof buf;
+    ssize_t n = pread(src, buf, want, off);
+    if (n < 0) { if (errno == EINTR) continue; return errno; }
+    if (n == 0) return 0;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = pwrite(dst, buf + done, (size_t)(n - done), off + done);
+      if (w < 0) { if (errno == EINTR) continue; return errno; }
+      done += w;
+    }
+    off += n;
+  }
+  return 0;
+}
+
+static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5], out;
+  int32_t src, mode, flags;
+  double want_ms;
+  char path[MAX_PATH_BYTES];
+  struct stat st;
+  struct timespec ts[2];
+  int result = 0, e = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || napi_get_value_int32(env, argv[0], &src) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
+    || napi_get_value_int32(env, argv[2], &mode) != napi_ok || napi_get_value_int32(env, argv[3], &flags) != napi_ok
+    || napi_get_value_double(env, argv[4], &want_ms) != napi_ok)
+    return throw_type(env, "copyFileFd(srcFd, dstPath, mode, flags, mtimeMs)");
+  if (fstat(src, &st) != 0) return throw_errno(env, errno, "fstat");
+  if (!S_ISREG(st.st_mode)) return throw_errno(env, EINVAL, "copyFileFd");
+  /* Owner-only until the copy is whole; the mode is given at the end, as copyFile does. */
+  int dst = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (dst < 0) return throw_errno(env, errno, "open");
+  const char *failed = NULL;
+  if ((flags & COPY_TRY_CLONE) && st.st_size > 0) result |= ioctl(dst, FICLONE, src) == 0 ? COPY_CLONED : COPY_CLONE_UNUSABLE;
+  if (!(result & COPY_CLONED)) {
+    e = copy_bytes(src, dst, st.st_size, (flags & COPY_TRY_RANGE) != 0, &result);
+    if (e != 0) failed = "copy";
+  }
+  if (!failed && fchmod(dst, (mode_t)mode) != 0) { e = errno; failed = "fchmod"; }
+  if (!failed) {
+    /* The times of the source as utimensFrom gives them: from before the copy when the source
+     * changed meanwhile (mtimeMs is Node's of the stat taken before), and the atime now unless kept. */
+    struct stat now;
+    if (fstat(src, &now) != 0) { e = errno; failed = "fstat"; }
+    else {
+      ts[0] = now.st_atim;
+      ts[1] = now.st_mtim;
+      double have_ms = (double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6;
+      if (have_ms != want_ms) {
+        result |= COPY_SOURCE_CHANGED;
+        /* Node's msToNs of the old mtimeMs: the microsecond the stat showed. */
+        double us = want_ms * 1e3;
+        long long whole_us = (long long)us;
+        if ((double)whole_us > us) whole_us -= 1;
+        ts[1].tv_sec = (time_t)(whole_us / 1000000);
+        ts[1].tv_nsec = (long)((whole_us % 1000000) * 1000);
+        if (ts[1].tv_nsec < 0) { ts[1].tv_nsec += 1000000000L; ts[1].tv_sec -= 1; }
+        clock_gettime(CLOCK_REALTIME, &ts[0]);
+      } else if (!(flags & COPY_WITH_ATIME)) {
+        clock_gettime(CLOCK_REALTIME, &ts[0]);
+      }
+      if (futimens(dst, ts) != 0) { e = errno; failed = "futimens"; }
+    }
+  }
+  /* A write error some file systems (NFS) report only here. */
+  if (close(dst) != 0 && !failed) { e = errno; failed = "close"; }
+  if (failed) return throw_errno(env, e, failed);
+  CHECK(napi_create_int32(env, result, &out));
+  return out;
+}
+#endif
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -541,6 +680,9 @@ NAPI_MODULE_INIT() {
     { "lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "fremovexattr", NULL, js_fremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "listStat", NULL, js_list_stat, NULL, NULL, NULL, napi_enumerable, NULL },
+#ifdef __linux__
+    { "copyFileFd", NULL, js_copy_file_fd, NULL, NULL, NULL, napi_enumerable, NULL },
+#endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

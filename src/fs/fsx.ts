@@ -35,6 +35,14 @@ export interface FsxBinding {
   lremovexattr(p: string | Buffer, name: string): void;
   fremovexattr(fd: number, name: string): void;
   /**
+   * (Linux) A new file `dstPath` (O_EXCL, never through a link) holding the open `srcFd`'s bytes
+   * (clone, copy_file_range, sendfile or read/write, as `flags` allow and the file systems can),
+   * with `mode` and the source's times as utimensFrom gives them (the old mtime when the source
+   * changed since the stat whose mtimeMs is given), all on the new file's descriptor. Returns
+   * COPY_RESULT bits. Optional: a helper built before it lacks it, and copyFileSync is used.
+   */
+  copyFileFd?(srcFd: number, dstPath: string | Buffer, mode: number, flags: number, mtimeMs: number): number;
+  /**
    * readdir + fstatat(AT_SYMLINK_NOFOLLOW) of every entry (list-stat.ts reads the result). Optional:
    * a helper built before it has every other call, and list-stat.ts falls back to Node's calls.
    */
@@ -66,6 +74,11 @@ const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
   'utimens', 'futimens', 'utimensFrom', 'seekData', 'seekHole', 'mknod', 'lchmod', 'llistxattr', 'flistxattr',
   'lgetxattr', 'fgetxattr', 'lsetxattr', 'fsetxattr', 'lremovexattr', 'fremovexattr',
 ];
+
+/** copyFileFd's flags (the numbers of native/fsx.c). */
+export const COPY_FLAG = { tryClone: 1, tryRange: 2, withAtime: 4 } as const;
+/** copyFileFd's result bits. */
+export const COPY_RESULT = { cloned: 1, rangeUnusable: 2, sourceChanged: 4, cloneUnusable: 8 } as const;
 
 const loaded = load();
 

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { fsPath } from '../../fs/byte-names';
 import { at, closeDirSync, FILE_CREATE_FLAGS, FILE_READ_FLAGS, openDirSync, type OpenDir } from '../../fs/dir-ref';
 import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
-import { fsx } from '../../fs/fsx';
+import { COPY_FLAG, COPY_RESULT, fsx } from '../../fs/fsx';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
 import { applyMeta, creatorOf, metaOfOpen } from './entry-meta';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
@@ -31,6 +31,9 @@ const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
 const WRITE_BLOCK = 256 * 1024;
 
 type Fail = (i: number, err: unknown) => void;
+
+/** Ways of moving data the helper may still try in this batch: one that failed once is not tried again. */
+interface CopyWays { clone: boolean; range: boolean }
 
 /** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`, or 'listDirectories'. */
 export { listDirectories, listDirectory } from './list-dir';
@@ -59,13 +62,14 @@ export default function copyBatch(task: BatchTask): BatchResult {
   try {
     const prune = inheritsAcl(dd, task.keep);
     const creator = creatorOf(dd.st);
+    const ways: CopyWays = { clone: true, range: true };
     for (let i = 0; i < n; i++) {
       // A kill or suspend stops the batch before the next file; the rest goes back untouched.
       if (Atomics.load(task.flags, FLAG_KILLED) !== 0 || Atomics.load(task.flags, FLAG_SUSPENDED) !== 0) {
         r.outcomes.fill(Outcome.NotStarted, i);
         break;
       }
-      if (!copyFile(task, i, sd, dd, r, fail, prune, creator)) break;
+      if (!copyFile(task, i, sd, dd, r, fail, prune, creator, ways)) break;
     }
   } finally {
     closeDirSync(sd);
@@ -93,7 +97,7 @@ function inheritsAcl(dd: OpenDir, keep: number): boolean {
  * is opened without following links and checked on its descriptor, and the copy reads from that
  * descriptor: a link swapped in after the listing is never followed.
  */
-function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, prune: boolean, creator: { uid: number; gid: number }): boolean {
+function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, prune: boolean, creator: { uid: number; gid: number }, ways: CopyWays): boolean {
   const name = task.names[i];
   const dstName = task.dstNames?.[i] ?? name;
   const dest = task.dests[i];
@@ -149,7 +153,17 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     // Before the data is read: a source written during the copy must not lend it its new time.
     const meta = metaOfOpen(fd, st, (keep & KEEP.atimes) !== 0);
     made = true;
+    let timesSet = false;
     if ((keep & KEEP.noClone) !== 0) writeCopy(fd, tmp, st.mode & 0o7777);
+    else if (fsx?.copyFileFd && 'fromFd' in meta.times) {
+      // Data, mode and times in one call on the open descriptors (no reopening by path).
+      const flags = (ways.clone ? COPY_FLAG.tryClone : 0) | (ways.range ? COPY_FLAG.tryRange : 0);
+      const done = fsx.copyFileFd(fd, tmp, st.mode & 0o7777, flags, meta.times.mtimeMs);
+      // What did not work for this file will not for the next ones of the batch (same two directories).
+      if ((done & COPY_RESULT.cloneUnusable) !== 0) ways.clone = false;
+      if ((done & COPY_RESULT.rangeUnusable) !== 0) ways.range = false;
+      timesSet = true;
+    }
     // The open descriptor is the source: what was checked is what is read.
     else fs.copyFileSync(task.mode === 'proc' ? `/proc/self/fd/${fd}` : at(sd, name), tmp, COPY_FLAGS);
     if (Atomics.load(task.flags, FLAG_KILLED) !== 0) {
@@ -158,7 +172,7 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
       return false;
     }
     const xattrs = keepsXattrs(keep) ? readXattrs({ fd }, xattrChoice(keep)) : [];
-    for (const f of applyMeta(tmp, meta, keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator })) {
+    for (const f of applyMeta(tmp, meta, keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator, timesSet })) {
       r.notKept.push({ index: i, name: f.name, code: f.code });
     }
     fs.renameSync(tmp, at(dd, dstName));

@@ -47,6 +47,8 @@ export interface MetaPlan {
   umask: number;
   /** Who owns the entry as made (creatorOf): chown is skipped when that already is the source's owner. */
   createdAs?: { uid: number; gid: number };
+  /** The times are set already (the helper's copyFileFd sets them on the new file's descriptor). */
+  timesSet?: boolean;
 }
 
 /**
@@ -82,7 +84,8 @@ export function applyMeta(p: string | Buffer, m: SourceMeta, bits: number, plan:
     const acl = plan.xattrs.some(([n]) => n === ACL_ACCESS);
     if (!plan.modeSet || (bits & KEEP.modes) === 0 || acl || (owners && (m.perm & 0o6000) !== 0)) setMode(p, want, plan.kind);
   }
-  setTimesPath(p, m.times, (bits & KEEP.atimes) !== 0);
+  // Owner, attributes and mode move the ctime only: times set before them stay.
+  if (!plan.timesSet) setTimesPath(p, m.times, (bits & KEEP.atimes) !== 0);
   return failed;
 }
 
