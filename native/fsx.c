@@ -20,6 +20,10 @@
  *                                             COPY_TRY_RANGE, COPY_WITH_ATIME; returns the COPY_*
  *                                             result bits (cloned, range unusable, source changed,
  *                                             clone unusable)
+ *                                             dstDirFd (optional 6th argument): dstPath is then
+ *                                             relative to that open directory (openat)
+ *   renameAt(fromDirFd, from, toDirFd, to)    renameat: the atomic rename of a copy between open
+ *                                             directories, without a path through /proc
  *   seekData(fd, off) / seekHole(fd, off)     lseek SEEK_DATA / SEEK_HOLE; -1 past the last data
  *   mknod(path, mode, dev)                    FIFOs, sockets and devices (Node has no mknod)
  *   lchmod(path, mode)                        fchmodat(AT_SYMLINK_NOFOLLOW): a mode, never through
@@ -604,9 +608,9 @@ static int copy_bytes(int src, int dst, off_t size, int try_range, int *result) 
 }
 
 static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], out;
-  int32_t src, mode, flags;
+  size_t argc = 6;
+  napi_value argv[6], out;
+  int32_t src, mode, flags, dir_fd = AT_FDCWD;
   double want_ms;
   char path[MAX_PATH_BYTES];
   struct stat st;
@@ -616,11 +620,12 @@ static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
   if (argc < 5 || napi_get_value_int32(env, argv[0], &src) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
     || napi_get_value_int32(env, argv[2], &mode) != napi_ok || napi_get_value_int32(env, argv[3], &flags) != napi_ok
     || napi_get_value_double(env, argv[4], &want_ms) != napi_ok)
-    return throw_type(env, "copyFileFd(srcFd, dstPath, mode, flags, mtimeMs)");
+    return throw_type(env, "copyFileFd(srcFd, dstPath, mode, flags, mtimeMs[, dstDirFd])");
+  if (argc >= 6 && napi_get_value_int32(env, argv[5], &dir_fd) != napi_ok) return throw_type(env, "copyFileFd: dstDirFd");
   if (fstat(src, &st) != 0) return throw_errno(env, errno, "fstat");
   if (!S_ISREG(st.st_mode)) return throw_errno(env, EINVAL, "copyFileFd");
   /* Owner-only until the copy is whole; the mode is given at the end, as copyFile does. */
-  int dst = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int dst = openat(dir_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (dst < 0) return throw_errno(env, errno, "open");
   const char *failed = NULL;
   if ((flags & COPY_TRY_CLONE) && st.st_size > 0) result |= ioctl(dst, FICLONE, src) == 0 ? COPY_CLONED : COPY_CLONE_UNUSABLE;
@@ -662,6 +667,19 @@ static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
 }
 #endif
 
+static napi_value js_rename_at(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  int32_t from_fd, to_fd;
+  char from[MAX_PATH_BYTES], to[MAX_PATH_BYTES];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &from_fd) != napi_ok || !get_bytes(env, argv[1], from, sizeof from)
+    || napi_get_value_int32(env, argv[2], &to_fd) != napi_ok || !get_bytes(env, argv[3], to, sizeof to))
+    return throw_type(env, "renameAt(fromDirFd, from, toDirFd, to)");
+  if (renameat(from_fd, from, to_fd, to) != 0) return throw_errno(env, errno, "renameat");
+  return undefined(env);
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -680,6 +698,7 @@ NAPI_MODULE_INIT() {
     { "lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "fremovexattr", NULL, js_fremovexattr, NULL, NULL, NULL, napi_enumerable, NULL },
     { "listStat", NULL, js_list_stat, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "renameAt", NULL, js_rename_at, NULL, NULL, NULL, napi_enumerable, NULL },
 #ifdef __linux__
     { "copyFileFd", NULL, js_copy_file_fd, NULL, NULL, NULL, napi_enumerable, NULL },
 #endif

@@ -38,10 +38,13 @@ export interface FsxBinding {
    * (Linux) A new file `dstPath` (O_EXCL, never through a link) holding the open `srcFd`'s bytes
    * (clone, copy_file_range, sendfile or read/write, as `flags` allow and the file systems can),
    * with `mode` and the source's times as utimensFrom gives them (the old mtime when the source
-   * changed since the stat whose mtimeMs is given), all on the new file's descriptor. Returns
-   * COPY_RESULT bits. Optional: a helper built before it lacks it, and copyFileSync is used.
+   * changed since the stat whose mtimeMs is given), all on the new file's descriptor; with
+   * `dstDirFd`, `dstPath` is a name in that open directory. Returns COPY_RESULT bits. Optional: a
+   * helper built before it lacks it, and copyFileSync is used.
    */
-  copyFileFd?(srcFd: number, dstPath: string | Buffer, mode: number, flags: number, mtimeMs: number): number;
+  copyFileFd?(srcFd: number, dstPath: string | Buffer, mode: number, flags: number, mtimeMs: number, dstDirFd?: number): number;
+  /** renameat. Optional, as copyFileFd. */
+  renameAt?(fromDirFd: number, from: string | Buffer, toDirFd: number, to: string | Buffer): void;
   /**
    * readdir + fstatat(AT_SYMLINK_NOFOLLOW) of every entry (list-stat.ts reads the result). Optional:
    * a helper built before it has every other call, and list-stat.ts falls back to Node's calls.

@@ -127,8 +127,11 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     }
     if (seen.size > task.streamThresholdBytes) { r.outcomes[i] = Outcome.HandBack; return true; }
   }
+  const byFd = onDescriptors(dd);
   let fd: number;
   try {
+    // By Node, not the helper: in a worker thread Node warns (a costly object per call) when it
+    // closes a descriptor it did not open.
     fd = fs.openSync(at(sd, name), FILE_READ_FLAGS);
   } catch (err) {
     // ELOOP: a link now stands where the listing saw a file; it is not followed.
@@ -136,7 +139,8 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     return true;
   }
   // Same atomic sequence as the async path (file-copy.ts): temp name, metadata, rename.
-  const tmp = at(dd, tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i)));
+  const tmpName = tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i));
+  const tmp = at(dd, tmpName);
   let made = false;
   try {
     // A plain fstat: the times go from this descriptor to the copy in one call (metaOfOpen).
@@ -158,7 +162,9 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     else if (fsx?.copyFileFd && 'fromFd' in meta.times) {
       // Data, mode and times in one call on the open descriptors (no reopening by path).
       const flags = (ways.clone ? COPY_FLAG.tryClone : 0) | (ways.range ? COPY_FLAG.tryRange : 0);
-      const done = fsx.copyFileFd(fd, tmp, st.mode & 0o7777, flags, meta.times.mtimeMs);
+      const done = byFd
+        ? fsx.copyFileFd(fd, fsPath(tmpName), st.mode & 0o7777, flags, meta.times.mtimeMs, dd.fd!)
+        : fsx.copyFileFd(fd, tmp, st.mode & 0o7777, flags, meta.times.mtimeMs);
       // What did not work for this file will not for the next ones of the batch (same two directories).
       if ((done & COPY_RESULT.cloneUnusable) !== 0) ways.clone = false;
       if ((done & COPY_RESULT.rangeUnusable) !== 0) ways.range = false;
@@ -175,7 +181,8 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     for (const f of applyMeta(tmp, meta, keep, { kind: 'file', modeSet: true, xattrs, prune, umask: task.umask, createdAs: creator, timesSet })) {
       r.notKept.push({ index: i, name: f.name, code: f.code });
     }
-    fs.renameSync(tmp, at(dd, dstName));
+    if (byFd) byFd.renameAt(dd.fd!, fsPath(tmpName), dd.fd!, fsPath(dstName));
+    else fs.renameSync(tmp, at(dd, dstName));
     r.outcomes[i] = Outcome.Copied;
   } catch (err) {
     if (made) unlinkQuietly(tmp);
@@ -184,6 +191,16 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     fs.closeSync(fd);
   }
   return true;
+}
+
+/**
+ * The helper's calls on the open destination directory (copyFileFd by name, renameAt), when it is
+ * open (`proc` mode) and the helper has them: the same entries as through /proc/self/fd/N, without
+ * the kernel resolving that path for every call (rename 3.6-4.4 µs against 5.3-9.7 µs).
+ */
+function onDescriptors(dd: OpenDir): Required<Pick<NonNullable<typeof fsx>, 'renameAt'>> | undefined {
+  if (dd.fd === undefined || !fsx?.renameAt) return undefined;
+  return fsx as Required<Pick<NonNullable<typeof fsx>, 'renameAt'>>;
 }
 
 /** reflink "never": the data written block by block (copyFile may share blocks on btrfs and XFS). */

@@ -11,7 +11,8 @@ import { removeTemp, tempDir } from '../../helpers/make-tree';
  * The helper's one-call copy of an open file (native/fsx.c copyFileFd), the native engine's
  * small-file hot path: exact bytes by every way of moving them (clone, copy_file_range, sendfile),
  * within and across file systems, the mode, the times to the nanosecond on the new descriptor,
- * never through or over an existing entry, and the old mtime when the source changed meanwhile.
+ * never through or over an existing entry, and the old mtime when the source changed meanwhile;
+ * and the rename on an open directory the copy thread makes with it (renameAt).
  */
 describe('file-system helper: copyFileFd (one call per copied file)', function () {
   this.timeout(60_000);
@@ -103,6 +104,34 @@ describe('file-system helper: copyFileFd (one call per copied file)', function (
     expect(fs.existsSync(path.join(dir, 'x'))).to.equal(false);
     fs.writeFileSync(path.join(dir, 'src'), 'data');
     expect(() => copyPath(path.join(dir, 'src'), path.join(dir, 'no', 'such', 'dir'), 0)).to.throw().with.property('code', 'ENOENT');
+  });
+
+  it('on open directories: copyFileFd by name in a directory descriptor, renameAt over the old file', () => {
+    const odd = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]); // "café.txt" in Latin-1: not UTF-8
+    const srcDir = path.join(dir, 'src');
+    const dstDir = path.join(shm, 'dst');
+    fs.mkdirSync(srcDir);
+    fs.mkdirSync(dstDir);
+    const src = Buffer.concat([Buffer.from(`${srcDir}/`), odd]);
+    fs.writeFileSync(src, 'bytes of an odd name');
+    fs.writeFileSync(path.join(dstDir, 'old'), 'the old copy');
+    fs.symlinkSync('/etc/passwd', path.join(dstDir, 'link'));
+    const dfd = fs.openSync(dstDir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    try {
+      const fd = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        const st = fs.fstatSync(fd);
+        copy(fd, Buffer.concat([Buffer.from('.'), odd]), 0o640, COPY_FLAG.tryClone | COPY_FLAG.tryRange, st.mtimeMs, dfd);
+        expect(() => copy(fd, 'link', 0o640, 0, st.mtimeMs, dfd), 'never through a link').to.throw().with.property('code', 'EEXIST');
+      } finally { fs.closeSync(fd); }
+      fsx!.renameAt!(dfd, Buffer.concat([Buffer.from('.'), odd]), dfd, 'old');
+      expect(fs.readdirSync(dstDir).sort()).to.deep.equal(['link', 'old']);
+      expect(fs.readFileSync(path.join(dstDir, 'old'), 'utf8')).to.equal('bytes of an odd name');
+      expect(fs.statSync(path.join(dstDir, 'old')).mode & 0o777).to.equal(0o640);
+      expect(() => fsx!.renameAt!(dfd, 'missing', dfd, 'x')).to.throw().with.property('code', 'ENOENT');
+    } finally {
+      fs.closeSync(dfd);
+    }
   });
 
   describe('on btrfs (loop-mounted: root)', () => {
