@@ -16,8 +16,8 @@
  *                                             open srcFd, its mode, and srcFd's times as utimensFrom
  *                                             gives them, on the new file's descriptor: the small-file
  *                                             copy's hot path in one call (no reopening of the source
- *                                             by path, no times set by path). flags: COPY_TRY_CLONE,
- *                                             COPY_TRY_RANGE, COPY_WITH_ATIME; returns the COPY_*
+ *                                             by path, no times set by path; the atime now). flags:
+ *                                             COPY_TRY_CLONE, COPY_TRY_RANGE; returns the COPY_*
  *                                             result bits (cloned, range unusable, source changed,
  *                                             clone unusable)
  *                                             dstDirFd (optional 6th argument): dstPath is then
@@ -185,20 +185,14 @@ static napi_value js_futimens(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], out;
-  int32_t fd;
-  bool with_atime = false;
-  double want_ms, have_ms;
-  char path[MAX_PATH_BYTES];
+/*
+ * The times to give a copy of the open file fd: its own (the atime only with with_atime, else
+ * now), while its mtime still is want_ms (Node's mtimeMs of the stat taken before the copy).
+ * 0 with ts set; 1 when the file changed meanwhile (ts not set); -1 with errno when fstat fails.
+ */
+static int source_times(int fd, int with_atime, double want_ms, struct timespec ts[2]) {
   struct stat st;
-  struct timespec ts[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
-    || napi_get_value_bool(env, argv[2], &with_atime) != napi_ok || napi_get_value_double(env, argv[3], &want_ms) != napi_ok)
-    return throw_type(env, "utimensFrom(srcFd, path, withAtime, mtimeMs)");
-  if (fstat(fd, &st) != 0) return throw_errno(env, errno, "fstat");
+  if (fstat(fd, &st) != 0) return -1;
 #ifdef __APPLE__
   ts[0] = st.st_atimespec;
   ts[1] = st.st_mtimespec;
@@ -209,16 +203,29 @@ static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
   /* The same arithmetic as Node's Stats.mtimeMs (sec * 1e3 + nsec / 1e6, in doubles): a source
    * written during the copy must not lend its new time to the old data, or no re-run would
    * ever copy it again. */
-  have_ms = (double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6;
-  if (have_ms != want_ms) {
-    CHECK(napi_get_boolean(env, false, &out));
-    return out;
-  }
+  if ((double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6 != want_ms) return 1;
   /* Not UTIME_OMIT: some FUSE file systems (exfat-fuse) take an mtime-only change as "now". A
    * new copy's atime is now anyway. */
   if (!with_atime) clock_gettime(CLOCK_REALTIME, &ts[0]);
-  if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
-  CHECK(napi_get_boolean(env, true, &out));
+  return 0;
+}
+
+static napi_value js_utimens_from(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], out;
+  int32_t fd;
+  bool with_atime = false;
+  double want_ms;
+  char path[MAX_PATH_BYTES];
+  struct timespec ts[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
+    || napi_get_value_bool(env, argv[2], &with_atime) != napi_ok || napi_get_value_double(env, argv[3], &want_ms) != napi_ok)
+    return throw_type(env, "utimensFrom(srcFd, path, withAtime, mtimeMs)");
+  int changed = source_times(fd, with_atime, want_ms, ts);
+  if (changed < 0) return throw_errno(env, errno, "fstat");
+  if (changed == 0 && utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat");
+  CHECK(napi_get_boolean(env, changed == 0, &out));
   return out;
 }
 
@@ -545,7 +552,6 @@ static napi_value js_list_stat(napi_env env, napi_callback_info info) {
 /* copyFileFd flags (in) and result bits (out); the same numbers in src/fs/fsx.ts. */
 #define COPY_TRY_CLONE 1
 #define COPY_TRY_RANGE 2
-#define COPY_WITH_ATIME 4
 #define COPY_CLONED 1
 #define COPY_RANGE_UNUSABLE 2
 #define COPY_SOURCE_CHANGED 4
@@ -635,25 +641,19 @@ static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
   }
   if (!failed && fchmod(dst, (mode_t)mode) != 0) { e = errno; failed = "fchmod"; }
   if (!failed) {
-    /* The times of the source as utimensFrom gives them: from before the copy when the source
-     * changed meanwhile (mtimeMs is Node's of the stat taken before), and the atime now unless kept. */
-    struct stat now;
-    if (fstat(src, &now) != 0) { e = errno; failed = "fstat"; }
+    /* The times utimensFrom gives; when the source changed meanwhile, the mtime its stat had
+     * before the copy, to the microsecond (Node's msToNs of mtimeMs), and the atime now. */
+    int changed = source_times(src, 0, want_ms, ts);
+    if (changed < 0) { e = errno; failed = "fstat"; }
     else {
-      ts[0] = now.st_atim;
-      ts[1] = now.st_mtim;
-      double have_ms = (double)ts[1].tv_sec * 1e3 + (double)ts[1].tv_nsec / 1e6;
-      if (have_ms != want_ms) {
+      if (changed) {
         result |= COPY_SOURCE_CHANGED;
-        /* Node's msToNs of the old mtimeMs: the microsecond the stat showed. */
         double us = want_ms * 1e3;
         long long whole_us = (long long)us;
         if ((double)whole_us > us) whole_us -= 1;
         ts[1].tv_sec = (time_t)(whole_us / 1000000);
         ts[1].tv_nsec = (long)((whole_us % 1000000) * 1000);
         if (ts[1].tv_nsec < 0) { ts[1].tv_nsec += 1000000000L; ts[1].tv_sec -= 1; }
-        clock_gettime(CLOCK_REALTIME, &ts[0]);
-      } else if (!(flags & COPY_WITH_ATIME)) {
         clock_gettime(CLOCK_REALTIME, &ts[0]);
       }
       if (futimens(dst, ts) != 0) { e = errno; failed = "futimens"; }

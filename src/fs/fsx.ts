@@ -37,7 +37,7 @@ export interface FsxBinding {
   /**
    * (Linux) A new file `dstPath` (O_EXCL, never through a link) holding the open `srcFd`'s bytes
    * (clone, copy_file_range, sendfile or read/write, as `flags` allow and the file systems can),
-   * with `mode` and the source's times as utimensFrom gives them (the old mtime when the source
+   * with `mode` and the source's times as utimensFrom gives them without withAtime (the old mtime when the source
    * changed since the stat whose mtimeMs is given), all on the new file's descriptor; with
    * `dstDirFd`, `dstPath` is a name in that open directory. Returns COPY_RESULT bits. Optional: a
    * helper built before it lacks it, and copyFileSync is used.
@@ -79,7 +79,7 @@ const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
 ];
 
 /** copyFileFd's flags (the numbers of native/fsx.c). */
-export const COPY_FLAG = { tryClone: 1, tryRange: 2, withAtime: 4 } as const;
+export const COPY_FLAG = { tryClone: 1, tryRange: 2 } as const;
 /** copyFileFd's result bits. */
 export const COPY_RESULT = { cloned: 1, rangeUnusable: 2, sourceChanged: 4, cloneUnusable: 8 } as const;
 
