@@ -54,6 +54,14 @@ export const DEST_CODES: Record<DestKind, string> = { none: 'n', file: 'f', dir:
  */
 export const enum Outcome { Copied = 0, UpToDate = 1, Failed = 2, NotFile = 3, DirInWay = 4, HandBack = 5, NotStarted = 6, Filtered = 7 }
 
+/** Outcomes after which the destination directory was not written: the file was only looked at. */
+const ONLY_LOOKED = new Set<Outcome>([Outcome.UpToDate, Outcome.Filtered, Outcome.NotFile, Outcome.DirInWay]);
+
+/** A batch may have written in its destination directory (made, replaced or left a file there). */
+export function batchWrote(r: BatchResult): boolean {
+  return !r.outcomes.every((o) => ONLY_LOOKED.has(o));
+}
+
 export interface BatchResult {
   /** One Outcome per file, in the task's order. */
   outcomes: Uint8Array;

@@ -8,18 +8,26 @@
  * as skipped) and the main thread never sees it: an unchanged re-run then costs the main thread
  * one task per group of subtrees instead of one step per directory.
  *
+ * With `fix` (tree-walk.ts sets it where it can), a directory that needs only what fix-dir.ts
+ * does (files to copy, extra files, its own mode, owner or times) is put right here as well, in
+ * the same task, and the walk goes on below it: the nightly re-run with 1 % changed touches nearly
+ * every directory, and each one was a main-thread step and two more thread round trips.
+ *
  * Anything else ends the walk below that directory: its listing goes back as it is (`dirty`),
  * and the main thread does with it exactly what it does with a listing of its own
- * (tree-walk.ts). So does every decision beyond "nothing to do": extras, mirror deletions and
- * their budget, case renames, copies, links, hard links, filters, failures. Directories not
- * reached (the task's budget, a suspend or a kill) go back as `left`, unlisted.
+ * (tree-walk.ts). So does every other decision: directories to remove, case renames, links,
+ * hard links, filters, failures. Directories not reached (the task's budget, a suspend or a kill)
+ * go back as `left`, unlisted.
  */
+import { randomBytes } from 'node:crypto';
 import type { ExcludeRules, SizeAgeFilter } from '../../api';
 import { childPath, refOf, type DirMode, type DirRef } from '../../fs/dir-ref';
 import { sameSetTime } from '../../fs/file-times';
+import { F, LIST_FIELDS } from '../../fs/list-stat';
 import { sameXattrs } from '../../fs/xattrs';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../../scan/exclude-matcher';
 import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
+import { fixDirectory, MAX_FIX_FILES, type BatchBase, type CopyBatch, type FixedDir, type FixOptions } from './fix-dir';
 import { foldCase } from './case-fold';
 import { KEEP, keepsXattrs } from './keep-flags';
 import { listDirectory, type DirMeta, type ListResult, type ListTarget, type ListTask } from './list-dir';
@@ -66,6 +74,8 @@ export interface CleanWalkTask {
   flags: Int32Array;
   /** Directories listed in one task at most: the rest goes back, so progress and a suspend stay prompt. */
   budget: number;
+  /** Put directories right on the thread too (fix-dir.ts); absent: only clean subtrees are walked. */
+  fix?: FixOptions;
 }
 
 export interface CleanWalkResult {
@@ -76,12 +86,21 @@ export interface CleanWalkResult {
   dirty: Array<WalkItem & { listed: ListResult }>;
   /** Directories not listed (budget, suspend, kill). */
   left: WalkItem[];
+  /** Directories the thread put right (fix-dir.ts), for the main thread to book. */
+  fixed: FixedDir[];
 }
 
-/** Walks the items' subtrees as far as nothing needs doing (see the top of this file). Never throws. */
-export function walkClean(task: CleanWalkTask): CleanWalkResult {
-  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [] };
+/**
+ * Walks the items' subtrees as far as nothing needs doing, or (with `task.fix` and the batch
+ * function) as far as the thread can put a directory right itself (fix-dir.ts). Never throws.
+ */
+export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResult {
+  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [] };
   const matcher = makeExcludeMatcher(task.excludes, task.sourceRoot === undefined ? {} : { sourceRoot: task.sourceRoot });
+  const fix = copy ? task.fix : undefined;
+  const batch = fix ? batchBase(task, fix) : undefined;
+  let tagNext = 0;
+  let bytesLeft = fix?.maxBytes ?? 0;
   // Depth first, in listing order: items are taken from the end.
   const stack = task.items.slice().reverse();
   let listed = 0;
@@ -94,16 +113,31 @@ export function walkClean(task: CleanWalkTask): CleanWalkResult {
     listed++;
     const lt: ListTask = { src: item.src, target: item.target, mode: task.mode, create: task.create, replace: task.replace, removeTemps: task.removeTemps, keep: task.keep };
     const r = listDirectory(lt);
-    const clean = r.ok ? cleanListing(task, matcher, item.rel, r) : undefined;
-    if (!clean || !r.ok || r.dstRef === null) {
+    const plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+    if (!plan || !r.ok || r.dstRef === null) {
       result.dirty.push({ ...item, listed: r });
       continue;
     }
-    result.files += clean.files;
-    result.bytes += clean.bytes;
+    if (!isClean(plan)) {
+      const fixed = fix && batch && copy && plan.copyBytes <= bytesLeft && r.dstSeen
+        ? fixDirectory({ rel: item.rel, src: item.src, dst: r.dstRef, srcMeta: r.srcMeta, srcXattrs: r.srcXattrs, seen: r.dstSeen.meta, copy: plan.copy, dests: plan.dests, extras: plan.extras },
+          fix, batch, tagNext, copy, task.directoryTimes)
+        : undefined;
+      if (!fixed) {
+        result.dirty.push({ ...item, listed: r });
+        continue;
+      }
+      result.fixed.push(fixed);
+      tagNext += plan.copy.length;
+      bytesLeft -= plan.copyBytes;
+      // A copied file costs about a quarter of a listing: the task stays about as long as a clean one.
+      listed += plan.copy.length / 4;
+    }
+    result.files += plan.files;
+    result.bytes += plan.bytes;
     const parent: WalkParent = { rel: item.rel, dst: r.dstRef, srcStat: r.srcMeta, srcXattrs: r.srcXattrs };
-    for (let k = clean.subdirs.length - 1; k >= 0; k--) {
-      const name = clean.subdirs[k];
+    for (let k = plan.subdirs.length - 1; k >= 0; k--) {
+      const name = plan.subdirs[k];
       const seen = r.subdirs[name] as { dev: number; ino: number };
       stack.push({ src: refOf(childPath(item.src.path, name), seen), target: { parent: r.dstRef, name }, rel: joinRel(item.rel, name), parent });
     }
@@ -111,27 +145,58 @@ export function walkClean(task: CleanWalkTask): CleanWalkResult {
   return result;
 }
 
+/** The batch fields of every directory a task puts right; temp names under a tag prefix of the task's own. */
+function batchBase(task: CleanWalkTask, fix: FixOptions): BatchBase {
+  return {
+    mode: task.mode, flags: task.flags, streamThresholdBytes: fix.streamThresholdBytes, mtimeWindowMs: task.mtimeWindowMs, keep: task.keep,
+    umask: fix.umask, tagPrefix: randomBytes(3).toString('hex'),
+  };
+}
+
 type OkListing = Extract<ListResult, { ok: true }>;
 
+/** What a listed directory needs, as far as a copy thread may do it (planListing). */
+interface DirPlan {
+  /** Files up to date as listed, and their bytes. */
+  files: number;
+  bytes: number;
+  /** Subdirectories to walk. */
+  subdirs: string[];
+  /** Files to copy, one DEST_CODES letter each, and their listed bytes (fix-dir.ts). */
+  copy: string[];
+  dests: string;
+  copyBytes: number;
+  /** Destination entries, not directories, without a source counterpart. */
+  extras: string[];
+  /** The directory's own mode, owner and times are the source's already. */
+  sameMeta: boolean;
+}
+
+function isClean(p: DirPlan): boolean {
+  return p.sameMeta && p.copy.length === 0 && p.extras.length === 0;
+}
+
 /**
- * What a listing holds when its directory needs nothing (files and bytes up to date, the
- * subdirectories to walk), or undefined when the main thread must look at it. Mirrors the
- * decisions of tree-walk.ts (sortEntries, setDirectoryAttributes) for that one case, and says
- * "not clean" wherever they would do or report anything.
+ * What a listing's directory needs, or undefined when the main thread must look at it. Without
+ * `fix`, only a directory that needs nothing at all has a plan (isClean); with it, also one whose
+ * only needs fix-dir.ts meets: files to copy into a name that is free or holds a file, extra
+ * files, its own mode, owner or times. Mirrors the decisions of tree-walk.ts (sortEntries,
+ * setDirectoryAttributes) for those cases, and says "main thread" wherever they would do or
+ * report anything else.
  */
-function cleanListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, r: OkListing): { files: number; bytes: number; subdirs: string[] } | undefined {
+function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, r: OkListing, fix: boolean): DirPlan | undefined {
   const dst = r.dst;
   if (!dst || r.made || r.created.length > 0 || r.replaced.length > 0 || !r.dstSeen) return undefined;
-  if (!sameDirectory(task, r.srcMeta, r.srcXattrs, r.dstSeen.meta, r.dstSeen.xattrs)) return undefined;
+  if (keepsXattrs(task.keep) && !sameXattrs(r.srcXattrs, r.dstSeen.xattrs)) return undefined;
+  const sameMeta = sameDirectoryMeta(task.keep, task.directoryTimes, r.srcMeta, r.dstSeen.meta);
+  if (!sameMeta && !fix) return undefined;
   // Both listings come sorted the same way (list-stat.ts): an unchanged directory lists the same
   // names at the same places, and needs no Map built entry by entry (a third of the walk's own time).
   const aligned = r.src.names.length === dst.names.length && r.src.names.every((n, i) => n === dst.names[i]);
   const dstIndex = aligned ? undefined : new Map(dst.names.map((n, i) => [n, i]));
   const folded = task.destinationCaseInsensitive ? new Set<string>() : undefined;
   const rootRel = (n: string): string => joinRel(task.chunkRel, joinRel(rel, n));
-  let files = 0;
-  let bytes = 0;
-  const subdirs: string[] = [];
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
   const src = r.src;
   for (let i = 0; i < src.names.length; i++) {
     const name = src.names[i];
@@ -146,26 +211,49 @@ function cleanListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string,
       if (folded.has(k)) return undefined; // a case collision: reported there
       folded.add(k);
     }
-    if (di === undefined || dst.types[di] !== type) return undefined;
+    if (di !== undefined && dst.types[di] !== type) return undefined;
     if (type === 'd') {
+      // A subdirectory the destination lacks is made by its own listing, which hands it back.
+      if (di === undefined && !fix) return undefined;
       const seen = r.subdirs[name];
       if (seen === undefined || !('ino' in seen)) return undefined;
-      subdirs.push(name);
+      plan.subdirs.push(name);
       continue;
     }
-    const size = upToDateAsListed(task.keep, task.sizeAge, task.mtimeWindowMs, src.stats, i, dst.stats, di);
-    if (size === undefined) return undefined;
-    files++;
-    bytes += size;
+    const size = di === undefined ? undefined : upToDateAsListed(task.keep, task.sizeAge, task.mtimeWindowMs, src.stats, i, dst.stats, di);
+    if (size !== undefined) {
+      plan.files++;
+      plan.bytes += size;
+      continue;
+    }
+    const copyBytes = fix ? toCopy(task, src.stats, i) : undefined;
+    if (copyBytes === undefined) return undefined;
+    plan.copy.push(name);
+    plan.dests += di === undefined ? 'n' : 'f';
+    plan.copyBytes += copyBytes;
   }
   // Left in the destination: extras (to delete, or to count without mirror) unless excluded or our temp files.
   for (const [name, di] of dstIndex ?? []) {
     const type = dst.types[di];
     if (type === 'f' && isTempName(name)) continue;
     if (type === 'd' ? matcher.excludesDir(name, rootRel(name)) : matcher.excludesFile(name)) continue;
-    return undefined;
+    if (type === 'd' || !fix) return undefined; // a directory to remove: counted and removed as a tree there
+    plan.extras.push(name);
   }
-  return { files, bytes, subdirs };
+  return plan.copy.length > MAX_FIX_FILES ? undefined : plan;
+}
+
+/**
+ * The listed size of a source file a copy thread may copy itself, or undefined when the main
+ * thread must (a failed lstat, a file above the stream threshold, a name of a hard-linked inode).
+ */
+function toCopy(task: CleanWalkTask, stats: Float64Array, i: number): number | undefined {
+  const o = i * LIST_FIELDS;
+  if (stats[o + F.errno] !== 0) return undefined;
+  const size = stats[o + F.size];
+  if (size > (task.fix?.streamThresholdBytes ?? 0)) return undefined;
+  if ((task.keep & KEEP.hardLinks) !== 0 && stats[o + F.nlink] > 1) return undefined;
+  return size;
 }
 
 /**
@@ -177,9 +265,4 @@ export function sameDirectoryMeta(keep: number, directoryTimes: boolean, st: Dir
   if ((keep & KEEP.modes) !== 0 && (now.mode & 0o7777n) !== (st.mode & 0o7777n)) return false;
   if (directoryTimes && !sameSetTime(now.mtimeNs, st.mtimeNs)) return false;
   return (keep & KEEP.owners) === 0 || (now.uid === st.uid && now.gid === st.gid);
-}
-
-/** The destination directory needs no change at all (its attributes included). */
-function sameDirectory(task: CleanWalkTask, st: DirMeta, srcX: Xattrs, now: DirMeta, nowX: Xattrs): boolean {
-  return sameDirectoryMeta(task.keep, task.directoryTimes, st, now) && (!keepsXattrs(task.keep) || sameXattrs(srcX, nowX));
 }

@@ -1,5 +1,5 @@
 import type { DirRef } from '../../fs/dir-ref';
-import { DEST_CODES, Outcome, type BatchResult } from './batch-protocol';
+import { batchWrote, DEST_CODES, Outcome, type BatchResult } from './batch-protocol';
 import { isUnsupported } from '../../fs/xattrs';
 import { copyOne, type FileEntry } from './copy-one';
 import { isLimited, keepOf, type JobContext } from './job-context';
@@ -47,9 +47,6 @@ function skippedAsListed(ctx: JobContext, f: FileEntry): boolean {
   return true;
 }
 
-/** Outcomes after which the destination directory was not written: the file was only looked at. */
-const ONLY_LOOKED = new Set<Outcome>([Outcome.UpToDate, Outcome.Filtered, Outcome.NotFile, Outcome.DirInWay]);
-
 /**
  * One batch in one limiter slot; what it hands back (large, or not started) goes on afterwards.
  * Resolves whether it may have written in the destination directory (copyFilesOf).
@@ -73,8 +70,8 @@ async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, 
       ...(renamed ? { dstNames: files.map((f) => f.dstName) } : {}),
     });
     if (ctx.signal.aborted) return []; // killed: what the batch did not finish is not a failure
-    wrote = !result.outcomes.every((o) => ONLY_LOOKED.has(o));
-    return record(ctx, rel, files, result);
+    wrote = batchWrote(result);
+    return recordBatch(ctx, rel, files, result);
   });
   if (rest.length === 0 || ctx.signal.aborted) return wrote;
   // Outside the slot: copyOne takes its own, and a nested take could starve the limiter.
@@ -83,7 +80,7 @@ async function runBatch(ctx: JobContext, src: DirRef, dst: DirRef, rel: string, 
 }
 
 /** Books a batch's outcomes in the tally and progress; returns the files still to copy. */
-function record(ctx: JobContext, rel: string, files: FileEntry[], r: BatchResult): FileEntry[] {
+export function recordBatch(ctx: JobContext, rel: string, files: FileEntry[], r: BatchResult): FileEntry[] {
   const rest: FileEntry[] = [];
   const { stats } = ctx.tally;
   let copied = 0;

@@ -26,6 +26,7 @@ import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { tagOf, tempNameFor } from './temp-name';
 import { attributesDiffer, sameFile, sameMtime } from './times';
 import { selectsFile } from '../../api/selection';
+import { walkClean as walkSubtrees, type CleanWalkResult, type CleanWalkTask } from './clean-walk';
 
 const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
 const WRITE_BLOCK = 256 * 1024;
@@ -37,8 +38,13 @@ interface CopyWays { clone: boolean; range: boolean }
 
 /** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`, or 'listDirectories'. */
 export { listDirectories, listDirectory } from './list-dir';
-/** And walk unchanged subtrees (clean-walk.ts): `run(task, { name: 'walkClean' })`. */
-export { walkClean } from './clean-walk';
+/**
+ * And walk subtrees (clean-walk.ts), putting directories right with this file's batch function
+ * (fix-dir.ts): `run(task, { name: 'walkClean' })`.
+ */
+export function walkClean(task: CleanWalkTask): CleanWalkResult {
+  return walkSubtrees(task, copyBatch);
+}
 
 export default function copyBatch(task: BatchTask): BatchResult {
   const n = task.names.length;

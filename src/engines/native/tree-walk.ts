@@ -19,6 +19,9 @@ import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { sameDirectoryMeta, type CleanWalkTask, type WalkItem } from './clean-walk';
 import { sourceRootOf } from './chunk-roots';
+import type { FixedDir } from './fix-dir';
+import { bookFixed } from './walk-fixed';
+import { hasSizeAgeFilter } from '../../api/selection';
 import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
 const fchmod = promisify(fs.fchmod);
@@ -170,7 +173,10 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
     await setDirectoryAttributes(ctx, p.dst, { srcStat: p.srcStat, srcXattrs: p.srcXattrs }, p.rel, false, true);
     return false;
   };
+  const setAttributes = (d: FixedDir): Promise<void> => setDirectoryAttributes(ctx, d.dst, { srcStat: d.srcMeta, srcXattrs: asBuffers(d.srcXattrs) }, d.rel, false, true);
   const changed = await Promise.all([
+    // A directory put right on the thread made or replaced nothing in its parent.
+    ...done.fixed.map((d) => bookFixed(ctx, d, setAttributes).then(() => false)),
     ...done.dirty.map((d) => copyDirectory(ctx, d.src, d.target, d.rel, d.listed).then(afterwards(d))),
     ...subdirGroups(done.left).map(async (group) => {
       if (group.length === 1) return copyDirectory(ctx, group[0].src, group[0].target, group[0].rel).then(afterwards(group[0]));
@@ -180,12 +186,30 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
   return changed.includes(true);
 }
 
+/** Bytes a walk task copies at most (fix-dir.ts): its progress is booked when it returns. */
+const WALK_COPY_BYTES = 16 * 1024 * 1024;
+
 function walkTask(ctx: JobContext, items: WalkItem[]): CleanWalkTask {
   return {
     items, mode: ctx.dirMode, create: true, replace: ctx.mirror, removeTemps: true, keep: keepOf(ctx), sizeAge: ctx.sizeAge,
     mtimeWindowMs: ctx.opts.mtimeWindowMs, directoryTimes: ctx.preserve.directoryTimes, destinationCaseInsensitive: ctx.destinationCaseInsensitive,
     excludes: ctx.excludeRules, sourceRoot: sourceRootOf(ctx.chunk), chunkRel: ctx.chunk.relPath, flags: ctx.flags, budget: WALK_BUDGET,
+    ...(fixesOnThreads(ctx) ? {
+      fix: {
+        mirror: ctx.mirror, streamThresholdBytes: ctx.opts.streamThresholdBytes, umask: ctx.umask, deletions: ctx.deletions.counts,
+        deleteLimit: ctx.deletions.threadLimit, maxBytes: WALK_COPY_BYTES,
+      },
+    } : {}),
   };
+}
+
+/**
+ * A walk task may put directories right itself (fix-dir.ts) unless the job matches names by case
+ * (renames and collisions are decided here) or filters by size or age (an extra file the filter
+ * leaves out must stay, which needs its status: extras.ts).
+ */
+function fixesOnThreads(ctx: JobContext): boolean {
+  return !ctx.destinationCaseInsensitive && !hasSizeAgeFilter(ctx.sizeAge);
 }
 
 /** Entries whose case rename failed go on under the destination's own spelling. */
