@@ -311,4 +311,36 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
     });
   }
+  it('native: maxDeletes holds while the copy threads delete (a deep tree in one chunk): exactly the limit goes, every change is copied, the deletions are logged; --allow-mass-delete takes the rest', async () => {
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(src, deepTree());
+    const file = writeConfig(dir, { ...ENGINES.native, chunking: { maxChunkFiles: 100_000 }, maxDeletes: 3 });
+    const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(first.code, first.stderr + first.stdout).to.equal(0);
+    // Tonight: 6 files gone from 6 directories (extra files the copy threads remove), 3 rewritten elsewhere.
+    const gone = ['l1a/l2a/f0.dat', 'l1a/l2c/l3b/f1.dat', 'l1b/l2b/l3c/l4a/f0.dat', 'l1c/f1.dat', 'l1c/l2a/l3a/f0.dat', 'l1c/l2c/l3c/l4c/f1.dat'];
+    for (const rel of gone) fs.rmSync(path.join(src, rel));
+    const rewritten = ['l1a/l2b/l3a/l4b/f1.dat', 'l1b/l2c/f0.dat', 'l1c/l2b/l3c/f1.dat'];
+    for (const rel of rewritten) fs.writeFileSync(path.join(src, rel), `rewritten ${rel}, longer than before\n`);
+    expect(rsyncPlan(src, dst, ['*.tmp']).deleted.sort()).to.deep.equal([...gone].sort());
+
+    const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
+    expect(r.code, r.stderr + r.stdout).to.equal(1);
+    const profile = (r.summary!.profiles as Array<Record<string, unknown>>)[0];
+    expect(profile.extrasRemoved, 'exactly the limit deleted').to.equal(3);
+    expect(profile.filesCopied, 'every change copied: only deletions stop').to.equal(3);
+    const left = gone.filter((rel) => fs.existsSync(path.join(dst, rel)));
+    expect(left, 'the rest left in place').to.have.length(3);
+    const failed = profile.failedChunks as Array<{ message: string }>;
+    expect(failed.map((f) => f.message).join(' ')).to.contain('maxDeletes').and.to.contain('more than 3');
+    const log = fs.readFileSync(path.join(dir, 'logs', `robocurse-${String(r.summary!.sessionId)}.log`), 'utf8');
+    const logged = gone.filter((rel) => log.includes(`"msg":"deleted ${rel}"`));
+    expect(logged.sort(), 'each deletion made on a copy thread is in the log').to.deep.equal(gone.filter((rel) => !left.includes(rel)).sort());
+
+    const through = await runCliLikeCron(['run', '--config', file, '--all', '--json', '--allow-mass-delete'], { cwd: dir });
+    expect(through.code, through.stderr + through.stdout).to.equal(0);
+    expect((through.summary!.profiles as Array<Record<string, unknown>>)[0].extrasRemoved).to.equal(3);
+    expect(spawnSync('rsync', ['-ain', '--delete', '--exclude', '*.tmp', `${src}/`, `${dst}/`], { encoding: 'utf8' }).stdout, 'rsync -ain --delete finds nothing, directory times included').to.equal('');
+  });
 });
