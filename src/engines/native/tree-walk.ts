@@ -178,10 +178,8 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
     // A directory put right on the thread made or replaced nothing in its parent.
     ...done.fixed.map((d) => bookFixed(ctx, d, setAttributes).then(() => false)),
     ...done.dirty.map((d) => copyDirectory(ctx, d.src, d.target, d.rel, d.listed).then(afterwards(d))),
-    ...subdirGroups(done.left).map(async (group) => {
-      if (group.length === 1) return copyDirectory(ctx, group[0].src, group[0].target, group[0].rel).then(afterwards(group[0]));
-      return walkSubtrees(ctx, group);
-    }),
+    // Walked on again, one alone too: a task lists at least one directory unless the job is suspended or killed.
+    ...subdirGroups(done.left).map((group) => walkSubtrees(ctx, group)),
   ]);
   return changed.includes(true);
 }
