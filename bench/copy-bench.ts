@@ -328,6 +328,9 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
     const rc = (engine: string, cli = o.cli) => (): number => run(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
     const list: Array<[string, () => number]> = [
       ['rsync -a --delete', () => run('rsync', ['-a', '--delete', `${changed.root}/`, `${dst}/`])],
+      // What the rsync engine asks of rsync with the default preserve (a true replica: hard links,
+      // ACLs, xattrs, holes, numeric ids): robocurse's own overhead is its ratio to this one.
+      [RSYNC_SAME_FLAGS, () => run('rsync', ['-aHAXS', '--numeric-ids', '--delete', `${changed.root}/`, `${dst}/`])],
       ['robocurse run, native engine', rc('native')],
       ['robocurse run, rsync engine', rc('rsync')],
       ...(o.before ? [
@@ -356,9 +359,14 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       withTarget(group.find((r) => r.label === `robocurse run, rsync engine${when}`), 1.1, '≤ 1.1× rsync -a --delete');
     }
     rows.push(...group);
+    // The rsync engine against rsync doing the same work (the flags it passes), apart.
+    const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || label.includes('rsync engine')));
+    rows.push(...groupRows(`${group[0].part}, against rsync with the rsync engine's flags`, same, RSYNC_SAME_FLAGS).filter((r) => r.ratio !== undefined));
   }
   return rows;
 }
+
+const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';
 
 /** Removes what the copy benches left on tmpfs and disk (the source trees stay, for reuse). */
 export function cleanUp(): void {
