@@ -159,6 +159,9 @@ const ownDirname = {
 
 const entry = `module.exports = { main: require('./main.js').main, launch: require('./launch.js').launch };`;
 
+/** The bundle's source map, as the last bundleText() made it (for developers reading a trace). */
+let mapText = '';
+
 /** The bundle's text as it is written, id line included: the same dist/ gives the same text. */
 async function bundleText() {
   const result = await esbuild.build({
@@ -178,9 +181,14 @@ async function bundleText() {
     logLevel: 'warning',
     // Class and function names appear in logs, errors and `new.target.name` (RobocurseError).
     keepNames: true,
-    minify: false,
+    // Without comments and indentation the bundle is 1.5 MB instead of 2.2 MB: each start reads
+    // and hashes less (--help 202 -> 180 ms, run on an empty tree 330 -> 317 ms, 15 rounds
+    // alternating). Names stay; a trace's bundle position maps back through cli-bundle.js.map.
+    minifyWhitespace: true,
+    sourcemap: 'external',
   });
-  const body = result.outputFiles[0].text;
+  const body = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  mapText = result.outputFiles.find((f) => f.path.endsWith('.map')).text;
   const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 32);
   return `// robocurse-cli-bundle ${id}\n${body}`;
 }
@@ -192,6 +200,7 @@ async function main() {
   for (const name of fs.readdirSync(cliDir)) if (/^cli-bundle\..*cache$/.test(name)) fs.rmSync(path.join(cliDir, name), { force: true });
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, out);
+  fs.writeFileSync(`${out}.map`, mapText);
   const { CACHE_KINDS } = require(path.join(cliDir, 'bundle-loader.js'));
   for (const kind of CACHE_KINDS) {
     // Its output is the commands' own (help text, a run's lines): shown only when it fails.
