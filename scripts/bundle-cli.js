@@ -56,6 +56,8 @@ const INLINED = new Set([
   'yargs', 'y18n', 'yargs-parser', 'cliui', 'string-width', 'strip-ansi', 'ansi-regex', 'is-fullwidth-code-point',
   'emoji-regex', 'wrap-ansi', 'ansi-styles', 'escalade', 'get-caller-file', 'require-directory', 'color-convert',
   'color-name', 'thread-stream', 'real-require',
+  'pino-pretty', 'colorette', 'dateformat', 'fast-copy', 'fast-safe-stringify', 'help-me', 'joycon', 'minimist',
+  'pino-abstract-transport', 'pump', 'secure-json-parse', 'strip-json-comments', 'split2', 'end-of-stream', 'once', 'wrappy',
 ]);
 const ESM_ENTRY = { 'jsonc-parser': path.join(root, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') };
 
