@@ -36,8 +36,8 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
     return out;
   }
 
-  it('stops cleanly at any moment, writes nothing, and the next run finds everything up to date', async () => {
-    // 2 chunks of 200 directories (three levels) with 12 files each: 4,800 files.
+  /** 2 chunks (a, b) of 200 leaf directories, three levels deep, with 12 files each: 4,800 files. */
+  function twoChunkTree(): TreeSpec {
     const spec: TreeSpec = {};
     for (const top of ['a', 'b']) {
       const t: TreeSpec = {};
@@ -52,16 +52,25 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
       }
       spec[top] = t;
     }
-    const src = path.join(dir, 'src');
-    const dst = path.join(dir, 'dst');
-    makeTree(src, spec);
-    makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
-    const beside = hashTree(path.join(dir, 'beside'));
-    const file = path.join(dir, 'robocurse.json');
+    return spec;
+  }
+
+  /** A mirror of src to dst beside `file`, one chunk per top directory. */
+  function writeNightlyConfig(file: string): void {
     fs.writeFileSync(file, JSON.stringify({
       version: 1, global: { logDir: 'logs', stateDir: 'state' },
       profiles: { nightly: { source: 'src', destination: 'dst', mirror: true, chunking: { maxChunkFiles: 3000 } } },
     }));
+  }
+
+  it('stops cleanly at any moment, writes nothing, and the next run finds everything up to date', async () => {
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(src, twoChunkTree());
+    makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
+    const beside = hashTree(path.join(dir, 'beside'));
+    const file = path.join(dir, 'robocurse.json');
+    writeNightlyConfig(file);
     const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
     expect(first.code, first.stderr + first.stdout).to.equal(0);
     const files = (first.summary!.profiles as Array<Record<string, unknown>>)[0].filesCopied as number;
@@ -108,33 +117,16 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
   });
 
   it('a SIGTERM while the copy threads put changed directories right: every file old or new, no temp file, nothing beside; the next run completes', async () => {
-    // 2 chunks of 200 leaf directories with 12 files each; tonight 1 file rewritten, 1 deleted and 1 added in each of 150 leaves.
-    const spec: TreeSpec = {};
-    for (const top of ['a', 'b']) {
-      const t: TreeSpec = {};
-      for (let i = 0; i < 10; i++) {
-        const mid: TreeSpec = {};
-        for (let j = 0; j < 20; j++) {
-          const leaf: TreeSpec = {};
-          for (let f = 0; f < 12; f++) leaf[`f${f}.dat`] = `${top}${i}${j}${f}`;
-          mid[`l${j}`] = leaf;
-        }
-        t[`m${i}`] = mid;
-      }
-      spec[top] = t;
-    }
+    // Tonight 1 file rewritten, 1 deleted and 1 added in each of 150 of the 400 leaves.
     const base = path.join(dir, 'changed');
     const src = path.join(base, 'src');
     const dst = path.join(base, 'dst');
     const night = path.join(base, 'night');
-    makeTree(src, spec);
+    makeTree(src, twoChunkTree());
     makeTree(path.join(base, 'beside'), { 'victim.txt': 'outside the destination' });
     const beside = hashTree(path.join(base, 'beside'));
     const file = path.join(base, 'robocurse.json');
-    fs.writeFileSync(file, JSON.stringify({
-      version: 1, global: { logDir: 'logs', stateDir: 'state' },
-      profiles: { nightly: { source: 'src', destination: 'dst', mirror: true, chunking: { maxChunkFiles: 3000 } } },
-    }));
+    writeNightlyConfig(file);
     expect((await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: base })).code).to.equal(0);
     execFileSync('cp', ['-a', dst, night]);
     const leaves: string[] = [];
