@@ -70,6 +70,16 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
     expect(hashTree(path.join(dir, 'beside')), 'the link was removed, its target untouched').to.equal(beside);
   });
 
+  it('names that are not UTF-8: copied and removed byte for byte', () => {
+    const bytes = (dirPath: string, name: Buffer): Buffer => Buffer.concat([Buffer.from(`${dirPath}/`), name]);
+    fs.writeFileSync(bytes(path.join(src, 'a', 'b'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x64])), 'latin-1 name, new');
+    fs.writeFileSync(bytes(path.join(dst, 'a', 'b'), Buffer.from([0xff, 0xfe, 0x2e, 0x78])), 'not UTF-8, only in the destination');
+    const r = walkClean(task(), copyBatch);
+    expect([rels(r, 'dirty'), rels(r, 'fixed')]).to.deep.equal([[], ['a/b']]);
+    expect(r.fixed[0].removed).to.have.length(1);
+    expect(rsyncLeft(), 'rsync -ain --delete finds nothing').to.deep.equal([]);
+  });
+
   it('without mirror, an extra file is counted and stays', () => {
     fs.writeFileSync(path.join(dst, 'a', 'b', 'extra.dat'), 'only in the destination');
     const r = walkClean(task({}, { mirror: false }), copyBatch);
