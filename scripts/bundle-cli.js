@@ -11,7 +11,8 @@
  * caches for it, cli-bundle.{help,validate,run}.cache, which bin/robocurse.js hands to the
  * compiler (src/cli/bundle-loader.ts).
  *
- * The pure-JavaScript packages every start loads (INLINED) are bundled too. What stays outside,
+ * The pure-JavaScript packages every start loads (INLINED) are bundled too, and pino-pretty with
+ * its packages (loaded by the first human log line on stderr, which most runs print). What stays outside,
  * loaded by path as before:
  * - the other npm packages: some start worker files of their own (piscina, thread-stream), load
  *   native addons (better-sqlite3) or are rarely used (fastify, bullmq, nodemailer...);
@@ -184,8 +185,8 @@ async function bundleText() {
     // Class and function names appear in logs, errors and `new.target.name` (RobocurseError).
     keepNames: true,
     // Without comments and indentation the bundle is 1.5 MB instead of 2.2 MB: each start reads
-    // and hashes less (--help 202 -> 180 ms, run on an empty tree 330 -> 317 ms, 15 rounds
-    // alternating). Names stay; a trace's bundle position maps back through cli-bundle.js.map.
+    // and hashes less (docs/benchmarks.md, "Start-up, step 3"). Names stay; a trace's bundle
+    // position maps back to the TypeScript through cli-bundle.js.map.
     minifyWhitespace: true,
     sourcemap: 'external',
   });
