@@ -47,10 +47,15 @@ export async function removeExtras(ctx: JobContext, dst: DirRef | null, rel: str
     const entries = await ctx.deletions.admit(path.join(dst.path, x.name), x.isDir);
     if (entries === 0) return;
     await removeTree(dd, x.name, ctx.dirMode);
-    ctx.tally.stats.extrasRemoved++;
-    ctx.deletions.removed(r, x.isDir, entries);
-    ctx.logger.debug({ path: displayName(r) }, 'native copy: extra removed');
+    bookRemoved(ctx, r, x.isDir, entries);
   }, (x) => joinRel(rel, x.name));
+}
+
+/** Books an extra removed, here or by a copy thread (walk-fixed.ts): the tally, the deletion listing and events, the log. */
+export function bookRemoved(ctx: JobContext, r: string, isDir: boolean, entries: number): void {
+  ctx.tally.stats.extrasRemoved++;
+  ctx.deletions.removed(r, isDir, entries);
+  ctx.logger.debug({ path: displayName(r) }, 'native copy: extra removed');
 }
 
 /**

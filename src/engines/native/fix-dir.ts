@@ -16,12 +16,12 @@
  * FixedDir, which the main thread books exactly as a batch and a deletion of its own (walk-fixed.ts).
  */
 import * as fs from 'node:fs';
-import { fsPath } from '../../fs/byte-names';
 import { at, closeDirSync, openDirSync, type DirRef, type OpenDir } from '../../fs/dir-ref';
-import { sameSetTime, setTimesFd, setTimesPath } from '../../fs/file-times';
+import { sameSetTime } from '../../fs/file-times';
 import type { Xattrs } from '../../fs/xattrs';
 import { batchWrote, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
 import { releaseDeletions, reserveDeletions } from './deletion-counts';
+import { applyDirMeta } from './dir-meta';
 import { KEEP } from './keep-flags';
 import type { DirMeta } from './list-dir';
 import { joinRel } from './rel-path';
@@ -150,19 +150,13 @@ function removeExtraFiles(dd: OpenDir, w: FixWork, fix: FixOptions, out: FixedDi
 function setDirMeta(dd: OpenDir, w: FixWork, keep: number, directoryTimes: boolean, wrote: boolean): void {
   const st = w.srcMeta;
   const seen = w.seen;
-  const byPath = fsPath(dd.ref.path);
   const chown = (keep & KEEP.owners) !== 0 && (seen.uid !== st.uid || seen.gid !== st.gid);
-  if (chown) {
-    if (dd.fd !== undefined) fs.fchownSync(dd.fd, Number(st.uid), Number(st.gid)); else fs.lchownSync(byPath, Number(st.uid), Number(st.gid));
-  }
-  if ((keep & KEEP.modes) !== 0 && (chown || (seen.mode & 0o7777n) !== (st.mode & 0o7777n))) {
-    const perm = Number(st.mode & 0o7777n);
-    if (dd.fd !== undefined) fs.fchmodSync(dd.fd, perm); else fs.chmodSync(byPath, perm);
-  }
-  if (directoryTimes && (wrote || !sameSetTime(seen.mtimeNs, st.mtimeNs))) {
-    const atimes = (keep & KEEP.atimes) !== 0;
-    if (dd.fd !== undefined) setTimesFd(dd.fd, st, atimes); else setTimesPath(byPath, st, atimes);
-  }
+  applyDirMeta(dd, st, {
+    chown,
+    mode: (keep & KEEP.modes) !== 0 && (chown || (seen.mode & 0o7777n) !== (st.mode & 0o7777n)) ? Number(st.mode & 0o7777n) : undefined,
+    times: directoryTimes && (wrote || !sameSetTime(seen.mtimeNs, st.mtimeNs)),
+    atimes: (keep & KEEP.atimes) !== 0,
+  });
 }
 
 function errorOf(err: unknown): { code: string; message: string } {

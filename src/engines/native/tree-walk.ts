@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { fsPath } from '../../fs/byte-names';
 import { fsError, refOf, withDir, type DirRef } from '../../fs/dir-ref';
 import type { JobContext } from './job-context';
@@ -12,7 +10,6 @@ import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
-import { setTimesFd, setTimesPath } from '../../fs/file-times';
 import { readXattrs, sameXattrs, writeXattrs, type XattrTarget, type Xattrs } from '../../fs/xattrs';
 import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
@@ -21,10 +18,10 @@ import { sameDirectoryMeta, type CleanWalkTask, type WalkItem } from './clean-wa
 import { sourceRootOf } from './chunk-roots';
 import type { FixedDir } from './fix-dir';
 import { bookFixed } from './walk-fixed';
+import { applyDirMeta } from './dir-meta';
 import { hasSizeAgeFilter } from '../../api/selection';
 import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
-const fchmod = promisify(fs.fchmod);
 
 /** One entry of a directory listing, its name decoded (byte-names.ts). */
 interface Entry {
@@ -250,22 +247,15 @@ async function setDirectoryAttributes(ctx: JobContext, dst: DirRef, src: Pick<Li
   try {
     await withDir(dst, ctx.dirMode, async (dd) => {
       const target: XattrTarget = dd.fd !== undefined ? { fd: dd.fd } : { path: fsPath(dd.ref.path) };
-      if (owners && (Number(st.uid) !== dd.st.uid || Number(st.gid) !== dd.st.gid)) {
-        if (dd.fd !== undefined) fs.fchownSync(dd.fd, Number(st.uid), Number(st.gid)); else fs.lchownSync(fsPath(dd.ref.path), Number(st.uid), Number(st.gid));
-      }
-      if (xattrsDiffer) {
-        for (const x of writeXattrs(target, src.srcXattrs, xattrChoice(keep), true)) attributeNotKept(ctx, rel || '.', x.name, x.code);
-      }
-      // Modes not kept: a made directory keeps the owner-only mode it was made with, widened like a new one.
-      const mode = modes ? perm : (made ? perm & 0o777 & ~ctx.umask : undefined);
-      if (dd.fd !== undefined) {
-        if (mode !== undefined) await fchmod(dd.fd, mode);
-        if (times) setTimesFd(dd.fd, st, ctx.preserve.atimes);
-        return;
-      }
-      // `path` mode: checked by lstat just before; the window left is documented (docs/safety.md).
-      if (mode !== undefined) await fsp.chmod(fsPath(dd.ref.path), mode);
-      if (times) setTimesPath(fsPath(dd.ref.path), st, ctx.preserve.atimes);
+      applyDirMeta(dd, st, {
+        chown: owners && (Number(st.uid) !== dd.st.uid || Number(st.gid) !== dd.st.gid),
+        xattrs: xattrsDiffer ? () => {
+          for (const x of writeXattrs(target, src.srcXattrs, xattrChoice(keep), true)) attributeNotKept(ctx, rel || '.', x.name, x.code);
+        } : undefined,
+        // Modes not kept: a made directory keeps the owner-only mode it was made with, widened like a new one.
+        mode: modes ? perm : (made ? perm & 0o777 & ~ctx.umask : undefined),
+        times, atimes: ctx.preserve.atimes,
+      });
     });
   } catch (err) {
     ctx.tally.fail(rel || '.', err, 0, false);

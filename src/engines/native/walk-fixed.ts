@@ -1,8 +1,7 @@
-import { displayName } from '../../fs/byte-names';
 import { fsError } from '../../fs/dir-ref';
 import { recordBatch } from './copy-batch';
 import { copyOne, type FileEntry } from './copy-one';
-import { removeExtras } from './extras';
+import { bookRemoved, removeExtras } from './extras';
 import type { FixedDir } from './fix-dir';
 import type { JobContext } from './job-context';
 import { joinRel } from './rel-path';
@@ -19,12 +18,7 @@ export type SetAttributes = (d: FixedDir) => Promise<void>;
  */
 export async function bookFixed(ctx: JobContext, d: FixedDir, setAttributes: SetAttributes): Promise<void> {
   ctx.tally.extras += d.extras;
-  for (const name of d.removed) {
-    const r = joinRel(d.rel, name);
-    ctx.tally.stats.extrasRemoved++;
-    ctx.deletions.removed(r, false, 1);
-    ctx.logger.debug({ path: displayName(r) }, 'native copy: extra removed');
-  }
+  for (const name of d.removed) bookRemoved(ctx, joinRel(d.rel, name), false, 1);
   for (const e of d.errors) ctx.tally.fail(e.rel, fsError(e.code, e.message), 0, false);
   const files: FileEntry[] = d.names.map((name, i) => ({ name, dstName: name, dest: d.dests[i] === 'n' ? 'none' : 'file', kind: 'file' }));
   const rest = d.result ? recordBatch(ctx, d.rel, files, d.result) : [];

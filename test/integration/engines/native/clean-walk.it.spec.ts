@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLAG_SUSPENDED } from '../../../../src/engines/native/batch-protocol';
 import { walkClean, type CleanWalkResult, type CleanWalkTask } from '../../../../src/engines/native/clean-walk';
-import { HOST_DIR_MODE, refOf, type DirMode } from '../../../../src/fs/dir-ref';
-import { KEEP } from '../../../../src/engines/native/keep-flags';
+import { HOST_DIR_MODE, type DirMode } from '../../../../src/fs/dir-ref';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
+import { walkTaskFor } from '../../../helpers/walk-task';
 
 /**
  * The thread half of an unchanged subtree (clean-walk.ts), on real trees: what it books itself,
@@ -30,15 +30,7 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
   });
   afterEach(() => removeTemp(dir));
 
-  function task(over: Partial<CleanWalkTask> = {}): CleanWalkTask {
-    const ref = (p: string) => refOf(p, fs.lstatSync(p));
-    return {
-      items: [{ src: ref(path.join(src, 'a')), target: { ref: ref(path.join(dst, 'a')) }, rel: 'a' }],
-      mode: dirMode, create: true, replace: true, removeTemps: true, keep: KEEP.modes | KEEP.owners, mtimeWindowMs: 0,
-      directoryTimes: true, destinationCaseInsensitive: false, excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false },
-      sourceRoot: src, chunkRel: '', flags: new Int32Array(new SharedArrayBuffer(8)), budget: 128, ...over,
-    };
-  }
+  const task = (over: Partial<CleanWalkTask> = {}): CleanWalkTask => walkTaskFor(src, dst, dirMode, over);
   const dirtyRels = (r: CleanWalkResult): string[] => r.dirty.map((d) => d.rel).sort();
   /** Gives the destination directory `rel` its source's times again (to the nanosecond), after a test wrote in it. */
   const sameTimes = (...rels: string[]): void => { for (const rel of rels) execFileSync('touch', ['-h', '-r', path.join(src, rel), path.join(dst, rel)]); };

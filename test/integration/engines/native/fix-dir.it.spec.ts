@@ -11,6 +11,7 @@ import { KEEP } from '../../../../src/engines/native/keep-flags';
 import { HOST_DIR_MODE, refOf, type DirMode } from '../../../../src/fs/dir-ref';
 import { hashTree } from '../../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
+import { walkTaskFor } from '../../../helpers/walk-task';
 
 /**
  * A walk task that puts directories right on the copy thread (fix-dir.ts through clean-walk.ts),
@@ -36,15 +37,7 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
   function fixOptions(over: Partial<FixOptions> = {}): FixOptions {
     return { mirror: true, streamThresholdBytes: 8 * 1024 * 1024, umask: 0o022, deletions: newDeletionCounts(), deleteLimit: NO_DELETE_LIMIT, maxBytes: 16 * 1024 * 1024, ...over };
   }
-  function task(over: Partial<CleanWalkTask> = {}, fix: Partial<FixOptions> = {}): CleanWalkTask {
-    const ref = (p: string) => refOf(p, fs.lstatSync(p));
-    return {
-      items: [{ src: ref(path.join(src, 'a')), target: { ref: ref(path.join(dst, 'a')) }, rel: 'a' }],
-      mode: dirMode, create: true, replace: true, removeTemps: true, keep: KEEP.modes | KEEP.owners, mtimeWindowMs: 0,
-      directoryTimes: true, destinationCaseInsensitive: false, excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false },
-      sourceRoot: src, chunkRel: '', flags: new Int32Array(new SharedArrayBuffer(8)), budget: 128, fix: fixOptions(fix), ...over,
-    };
-  }
+  const task = (over: Partial<CleanWalkTask> = {}, fix: Partial<FixOptions> = {}): CleanWalkTask => walkTaskFor(src, dst, dirMode, { fix: fixOptions(fix), ...over });
   const rels = (r: CleanWalkResult, key: 'dirty' | 'fixed'): string[] => r[key].map((d) => d.rel).sort();
   /** What `rsync -ain --delete` still finds between the two `a` directories (directory times and modes included). */
   const rsyncLeft = (): string[] => spawnSync('rsync', ['-ain', '--delete', `${src}/a/`, `${dst}/a/`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
