@@ -12,8 +12,8 @@
  *                                             mtimeMs of the stat taken before the copy): false,
  *                                             and nothing set, when the file changed meanwhile
  *   copyFileFd(srcFd, dstPath, mode, flags, mtimeMs)   (Linux) a new file dstPath (O_EXCL, never
- *                                             through a link) with the first `size` bytes of the
- *                                             open srcFd, its mode, and srcFd's times as utimensFrom
+ *                                             through a link) with the open srcFd's bytes (as many
+ *                                             as its size when the call starts), mode, and times as utimensFrom
  *                                             gives them, on the new file's descriptor: the small-file
  *                                             copy's hot path in one call (no reopening of the source
  *                                             by path, no times set by path; the atime now). flags:
