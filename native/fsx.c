@@ -39,6 +39,9 @@
  *                                             Float64Array of LIST_FIELDS numbers per entry (layout
  *                                             in src/fs/list-stat.ts): no JavaScript Stats object
  *                                             and no Date per entry, the unchanged re-run's hot path
+ *   listStat(dirPath, rel, fields)            the same, and a third element: the listing's digest
+ *                                             (src/fs/listing-digest.ts) over `rel` (bytes) and every
+ *                                             entry, with `fields` (1 modes, 2 owners)
  *
  * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
  * follow a link in the last component. Errors are thrown as Error objects with `code` set to the
@@ -56,6 +59,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <time.h>
+#include <stdint.h>
+#include <math.h>
 #include <node_api.h>
 #ifdef __linux__
 #include <linux/fs.h>
@@ -500,8 +505,84 @@ static void stat_entry(int dfd, const list_ent_t *e, double *r) {
   r[F_DEV] = (double)st.st_dev;
 }
 
+/*
+ * The listing digest (src/fs/listing-digest.ts says what it is for and how it is read): 128 bits
+ * in two lanes, each a chain of the MurmurHash3 finalizer (a bijection that mixes every bit),
+ * fed 64-bit words: the directory's path, the fields, then per entry its type, name and, for a
+ * regular file, size, whole-ms mtime and (per `fields`) mode bits and owner. Not a defence against
+ * a forger (whoever writes the source can change it anyway); two different listings colliding by
+ * accident is as likely as two random 128-bit numbers being equal.
+ */
+#define DIGEST_MODES 1
+#define DIGEST_OWNERS 2
+/* Flags of a digest's listing; a listing with any of them gets no digest (listing-digest.ts). */
+#define DIGEST_HAS_OTHER 1     /* an entry that is neither a regular file nor a directory */
+#define DIGEST_HAS_FAILED 2    /* an entry whose lstat failed */
+#define DIGEST_HAS_LINKED 4    /* a regular file with other names (nlink > 1) */
+#define DIGEST_INFO_BYTES 40   /* 16 digest bytes, newest and oldest file ctime (float64), flags (uint32), 4 spare */
+
+typedef struct { uint64_t a, b; } digest_t;
+
+static uint64_t fmix64(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  k ^= k >> 33;
+  return k;
+}
+
+static void digest_word(digest_t *d, uint64_t w) {
+  d->a = fmix64(d->a ^ w) + 0x9e3779b97f4a7c15ULL;
+  d->b = fmix64(d->b + w * 0x87c37b91114253d5ULL) ^ (d->a >> 7);
+}
+
+/* Bytes as words: the length first, then 8 bytes at a time (the last zero-padded). */
+static void digest_bytes(digest_t *d, const char *p, size_t len) {
+  digest_word(d, (uint64_t)len);
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t w = 0;
+    size_t k = len - i < 8 ? len - i : 8;
+    memcpy(&w, p + i, k);
+    digest_word(d, w);
+  }
+}
+
+typedef struct { digest_t d; double newest, oldest; uint32_t flags; int fields; } listing_digest_t;
+
+static void digest_entry(listing_digest_t *g, const list_ent_t *e, const double *r) {
+  int type = (int)r[F_TYPE];
+  digest_word(&g->d, (uint64_t)type);
+  digest_bytes(&g->d, e->name, strlen(e->name));
+  if (r[F_ERRNO] != 0) { g->flags |= DIGEST_HAS_FAILED; return; }
+  if (type == T_DIR) return;
+  if (type != T_FILE || !S_ISREG((mode_t)r[F_MODE])) { g->flags |= DIGEST_HAS_OTHER; return; }
+  if (r[F_NLINK] > 1) g->flags |= DIGEST_HAS_LINKED;
+  digest_word(&g->d, (uint64_t)r[F_SIZE]);
+  digest_word(&g->d, (uint64_t)(int64_t)floor(r[F_MTIME_MS]));
+  if (g->fields & DIGEST_MODES) digest_word(&g->d, (uint64_t)((mode_t)r[F_MODE] & 07777));
+  if (g->fields & DIGEST_OWNERS) digest_word(&g->d, ((uint64_t)(uint32_t)r[F_UID] << 32) | (uint32_t)r[F_GID]);
+  double c = r[F_CTIME_MS];
+  if (c > g->newest) g->newest = c;
+  if (c < g->oldest) g->oldest = c;
+}
+
+static napi_value digest_result(napi_env env, const listing_digest_t *g) {
+  napi_value buf;
+  void *data;
+  if (napi_create_buffer(env, DIGEST_INFO_BYTES, &data, &buf) != napi_ok) return NULL;
+  unsigned char *o = data;
+  memset(o, 0, DIGEST_INFO_BYTES);
+  memcpy(o, &g->d.a, 8);
+  memcpy(o + 8, &g->d.b, 8);
+  memcpy(o + 16, &g->newest, 8);
+  memcpy(o + 24, &g->oldest, 8);
+  memcpy(o + 32, &g->flags, 4);
+  return buf;
+}
+
 /* The sorted names as one Buffer and the numbers as one Float64Array: [names, stats]. NULL on a N-API failure. */
-static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size_t n, size_t used) {
+static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size_t n, size_t used, listing_digest_t *g) {
   napi_value names_buf, ab, stats, out;
   void *nb_data;
   void *f_data;
@@ -516,18 +597,38 @@ static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size
     memcpy(nb, ents[i].name, len);
     nb += len;
     stat_entry(dfd, &ents[i], f + i * LIST_FIELDS);
+    if (g) digest_entry(g, &ents[i], f + i * LIST_FIELDS);
   }
-  if (napi_create_array_with_length(env, 2, &out) != napi_ok) return NULL;
+  if (napi_create_array_with_length(env, g ? 3 : 2, &out) != napi_ok) return NULL;
   if (napi_set_element(env, out, 0, names_buf) != napi_ok || napi_set_element(env, out, 1, stats) != napi_ok) return NULL;
+  if (g) {
+    napi_value info = digest_result(env, g);
+    if (info == NULL || napi_set_element(env, out, 2, info) != napi_ok) return NULL;
+  }
   return out;
 }
 
 static napi_value js_list_stat(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 3;
+  napi_value argv[3];
   char path[MAX_PATH_BYTES];
+  char rel[MAX_PATH_BYTES];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1 || !get_bytes(env, argv[0], path, sizeof path)) return throw_type(env, "listStat(dirPath)");
+  if (argc < 1 || !get_bytes(env, argv[0], path, sizeof path)) return throw_type(env, "listStat(dirPath[, rel, fields])");
+  listing_digest_t digest, *g = NULL;
+  if (argc >= 3) {
+    int32_t fields = 0;
+    if (!get_bytes(env, argv[1], rel, sizeof rel) || napi_get_value_int32(env, argv[2], &fields) != napi_ok) return throw_type(env, "listStat(dirPath, rel, fields)");
+    memset(&digest, 0, sizeof digest);
+    digest.d.a = 0x243f6a8885a308d3ULL;
+    digest.d.b = 0x13198a2e03707344ULL;
+    digest.newest = -INFINITY;
+    digest.oldest = INFINITY;
+    digest.fields = fields & (DIGEST_MODES | DIGEST_OWNERS);
+    g = &digest;
+    digest_bytes(&g->d, rel, strlen(rel));
+    digest_word(&g->d, (uint64_t)digest.fields);
+  }
   DIR *d = opendir(path);
   if (d == NULL) return throw_errno(env, errno, "opendir");
   char *names = NULL;
@@ -539,7 +640,8 @@ static napi_value js_list_stat(napi_env env, napi_callback_info info) {
     /* Pointers only now: the names buffer no longer moves. */
     for (size_t i = 0; i < n; i++) ents[i].name = names + ents[i].off;
     qsort(ents, n, sizeof *ents, by_bytes);
-    out = list_result(env, d, ents, n, used);
+    if (g) digest_word(&g->d, (uint64_t)n);
+    out = list_result(env, d, ents, n, used, g);
   }
   closedir(d);
   free(names);

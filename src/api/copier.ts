@@ -1,3 +1,4 @@
+import type { DigestTable } from './digests';
 import type { Chunk } from './chunk';
 import type { ChildLedger } from './child-ledger';
 import type { Logger } from './logger';
@@ -87,6 +88,11 @@ export interface CopierCapabilities {
    * false: the orchestrator retries the whole chunk.
    */
   fileList?: boolean;
+  /**
+   * Takes `CopyOptions.sourceDigests`: the orchestrator then asks the scan to digest the source's
+   * directories (ScanOptions.digest). Absent: no digests are made.
+   */
+  sourceDigests?: boolean;
 }
 
 export interface CopyOptions {
@@ -159,6 +165,12 @@ export interface CopyOptions {
   onFileAction?: (action: FileAction) => void;
   /** Where the engine notes its child processes and scratch directories for the next run's clean-up. */
   childLedger?: ChildLedger;
+  /**
+   * The scan's digests of the source's directories (digests.ts; `capabilities.sourceDigests`): a
+   * destination directory whose digest is among them is up to date as far as its listing shows,
+   * without a listing of the source. Local jobs only (it is shared memory).
+   */
+  sourceDigests?: DigestTable;
   /**
    * What to keep besides the data, resolved for this profile run (defaults, privileges and what
    * the destination file system supports already applied). Undefined: the engine's own defaults.

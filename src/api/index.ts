@@ -5,6 +5,7 @@
 export * from './version';
 export * from './logger';
 export * from './scan';
+export * from './digests';
 export * from './chunk';
 export * from './copier';
 export * from './child-ledger';

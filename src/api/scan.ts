@@ -1,4 +1,5 @@
 import type { SizeAgeFilter } from './selection';
+import type { DigestFields, DigestTable } from './digests';
 
 /**
  * One directory of a scanned tree. Only directories are held in memory: file records are
@@ -60,6 +61,8 @@ export interface DirTree {
   skippedLinks: SkippedLink[];
   /** Hard-linked files with two or more names in the tree, sorted by first path; absent when there are none (or the scanner does not record them). */
   hardLinks?: HardLinkGroup[];
+  /** With ScanOptions.digest: the directories' listing digests. */
+  digests?: DigestTable;
   durationMs: number;
 }
 
@@ -87,6 +90,12 @@ export interface ScanOptions {
   excludes: ExcludeRules;
   /** Aborting rejects the scan with an AbortError; workers stop promptly. */
   signal?: AbortSignal;
+  /**
+   * Digest every directory's listing with these fields (src/fs/listing-digest.ts) into
+   * DirTree.digests, for a copy engine that compares a destination with them instead of listing
+   * the source again (CopyOptions.sourceDigests).
+   */
+  digest?: DigestFields;
 }
 
 /**

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import { decodeName, fsPath } from './byte-names';
+import { decodeName, encodeName, fsPath } from './byte-names';
+import type { DigestFields } from '../api/digests';
+import { digestFieldBits, type DigestInfo } from './listing-digest';
 import { fsx } from './fsx';
 
 /**
@@ -21,6 +23,8 @@ export interface StatListing {
   types: string;
   /** LIST_FIELDS numbers per entry, at `i * LIST_FIELDS + F.*`. */
   stats: Float64Array;
+  /** The listing's digest (listing-digest.ts), when one was asked for and the helper made it. */
+  digest?: DigestInfo;
 }
 
 /** The fields of one entry in `stats` (the order of native/fsx.c). Times are Node's mtimeMs/ctimeMs. */
@@ -30,14 +34,23 @@ export const LIST_FIELDS = 11;
 const LETTERS = ['o', 'f', 'd', 'l', 'o'];
 const TYPE_CODES: Record<string, number> = { f: 1, d: 2, l: 3, o: 4 };
 
-/** Reads `dir` (a path, through /proc for an open directory: dir-ref.ts `self`). Throws as readdir does. */
-export function listStat(dir: string): StatListing {
+/**
+ * Reads `dir` (a path, through /proc for an open directory: dir-ref.ts `self`). Throws as readdir
+ * does. With `digest`, the helper also digests the listing (listing-digest.ts) as the directory
+ * at `rel` below the tree's root; without the helper there is none.
+ */
+export function listStat(dir: string, digest?: { rel: string; fields: DigestFields }): StatListing {
   const native = fsx?.listStat;
-  return native ? fromNative(dir, native(fsPath(dir))) : listStatJs(dir);
+  if (!native) return listStatJs(dir);
+  if (!digest) return fromNative(dir, native(fsPath(dir)));
+  const [raw, stats, info] = native(fsPath(dir), encodeName(digest.rel), digestFieldBits(digest.fields));
+  const l = fromNative(dir, [raw, stats]);
+  if (info) l.digest = info;
+  return l;
 }
 
 /** What the helper returned, decoded (names through byte-names.ts; types as letters). */
-function fromNative(dir: string, [raw, stats]: [Buffer, Float64Array]): StatListing {
+function fromNative(dir: string, [raw, stats]: readonly [Buffer, Float64Array, ...unknown[]]): StatListing {
   const names = splitNames(raw);
   let types = '';
   for (let i = 0; i < names.length; i++) {

@@ -89,6 +89,8 @@ export class JobLifecycle {
       const options = {
         ...buildCopyOptions(profile, q.chunk, { dryRun: settings.dryRun, bandwidthBytesPerSec: share, logPath, logger: deps.logger, destinationCase: run.destinationCase, childLedger: deps.childLedger, preserve: run.preserve }),
         ...this.ctx.rails.copyOptions(profile, q.chunk),
+        // The scan's digests (walk-once, issue #17); a file-only retry lists what it copies.
+        ...(s.tree?.digests && !q.onlyFiles ? { sourceDigests: s.tree.digests } : {}),
         onWarning: (code: string, message: string) => deps.bus.emit('Warning', { profile: profile.name, code, message }),
         onFileAction: (a: FileAction) => { failedFiles.note(a); settings.callbacks.onFileAction?.(report(a, this.ctx.now())); },
         // A file-only attempt never deletes: the chunk's extras were handled by its full attempt.

@@ -6,7 +6,7 @@ import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadab
 import type { ChunkQueue } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { linkHardLinkGroups } from './link-pass';
-import { preserveForRun } from './preserve-for-run';
+import { preserveForRun, scanDigests } from './preserve-for-run';
 import { profileExcludes } from '../plan/profile-excludes';
 import { probeDestinationCase } from './copy-options';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
@@ -181,6 +181,7 @@ export class Orchestrator {
     const tree = await this.deps.scanner.scan(sourceRoot, {
       excludes: profileExcludes(profile),
       signal: ctx.scanAbort.signal,
+      ...scanDigests(profile, this.deps.copierFor(profile.engine)),
     });
     s.tree = tree;
     run.scanErrors = tree.errors.length;

@@ -1,8 +1,9 @@
-import type { Copier, Logger, Preserve } from '../api';
+import type { Copier, DigestFields, Logger, Preserve } from '../api';
 import { resolvePreserve } from '../config/preserve';
 import type { ProfileConfig } from '../config/types';
 import { fileSystemFeatures } from '../fs/fs-features';
 import { canChown } from '../fs/privilege';
+import { profileExcludes } from '../plan/profile-excludes';
 
 /**
  * The profile's `preserve` for this run: its settings over the defaults, less what the engine or
@@ -25,4 +26,15 @@ export function preserveForRun(profile: ProfileConfig, copier: Copier, logger: L
     } else logger.info({ profile: profile.name, key: `preserve.${n.key}` }, n.message);
   }
   return { preserve, problems };
+}
+
+/**
+ * Scan options for listing digests (api/digests.ts), when the profile's engine takes them: each
+ * field the copy may keep is in the digest (more fields than the copy keeps only make fewer
+ * directories match; the engine checks it has them all). None with a size or age filter: the
+ * scan then leaves files out that the listings show.
+ */
+export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: DigestFields } {
+  if (copier.capabilities.sourceDigests !== true || profileExcludes(profile).sizeAge) return {};
+  return { digest: { modes: profile.preserve?.modes !== false, owners: profile.preserve?.owners !== false && canChown() } };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { fsPath } from '../fs/byte-names';
 import { fsx } from '../fs/fsx';
 import { listStat, type StatListing } from '../fs/list-stat';
+import type { DigestFields } from '../api/digests';
 
 /** An open directory listing, read one entry at a time (fs.Dir's synchronous subset). */
 export interface DirListing {
@@ -33,7 +34,7 @@ export interface ScanIo {
    * file-system helper has it: no JavaScript Stats object per file. Absent: the walk streams the
    * directory and lstats each file (the seam tests use to make entries vanish).
    */
-  listStat?(path: string): StatListing;
+  listStat?(path: string, digest?: { rel: string; fields: DigestFields }): StatListing;
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { ExcludeRules, ScanError, SkippedLink } from '../api';
 import * as path from 'node:path';
 import type { PoolKind } from '../workers';
+import type { DigestFields } from '../api/digests';
 
 /** Work for one worker call: walk these directories (depth first) until the budget is spent. */
 export interface ScanTask {
@@ -21,6 +22,8 @@ export interface ScanTask {
    */
   budget: number;
   excludes: ExcludeRules;
+  /** Digest each directory listed whole (listing-digest.ts), with these fields. */
+  digest?: DigestFields;
 }
 
 /** What happened when a directory was read. */
@@ -48,6 +51,8 @@ export interface ScanTaskResult {
   hardLinked: Array<{ relPath: string; id: string }>;
   /** Directories found but not walked (budget spent): the main thread hands them out again. */
   pending: string[];
+  /** With ScanTask.digest: the digest records (digest-table.ts) of the directories that have one. */
+  digests?: Uint8Array;
 }
 
 /** The scanner's workers: min = max, so all threads boot at once and none is torn down between a scan's bursts. */

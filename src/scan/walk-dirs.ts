@@ -5,6 +5,8 @@ import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
 import { F, LIST_FIELDS, lstatError, type StatListing } from '../fs/list-stat';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
+import { digestRecordOf } from '../fs/listing-digest';
+import type { DigestFields } from '../api/digests';
 
 function errCode(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -51,6 +53,9 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
   const stack = [...task.dirs].reverse();
   const rootPrefix = task.root.endsWith('/') || task.root.endsWith('\\') ? task.root : `${task.root}/`;
   let spent = 0;
+  // Digests (listing-digest.ts) only where the scan counts every file it lists: no size or age filter.
+  const digest = task.digest && !task.excludes.sizeAge ? task.digest : undefined;
+  const records: Uint8Array[] = [];
   while (stack.length > 0) {
     if (spent >= task.budget) {
       out.pending = stack.reverse();
@@ -61,11 +66,15 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     const summary: DirSummary = { relPath: rel, ownFiles: 0, ownBytes: 0, state: 'ok' };
     out.dirs.push(summary);
     const subdirs: string[] = [];
-    const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io, sizeAge: task.excludes.sizeAge };
-    const listed = listWhole(io, abs);
+    const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io, sizeAge: task.excludes.sizeAge, leftOut: 0 };
+    const listed = listWhole(io, abs, digest && { rel, fields: digest });
     spent += listed ? 1 + walkStatListing(listed, ctx) : walkStreamed(abs, ctx);
+    // The digest covers every entry: a directory with one left out by the excludes has none.
+    const record = listed && ctx.leftOut === 0 ? digestRecordOf(listed) : undefined;
+    if (record) records.push(record);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
+  if (records.length > 0) out.digests = Buffer.concat(records);
   return out;
 }
 
@@ -74,10 +83,10 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
  * call failed (an unreadable or vanished directory, an entry without a type whose lstat failed),
  * and the streamed walk then meets the failure and records it exactly as it always did.
  */
-function listWhole(io: ScanIo, abs: string): StatListing | undefined {
+function listWhole(io: ScanIo, abs: string, digest: { rel: string; fields: DigestFields } | undefined): StatListing | undefined {
   if (!io.listStat) return undefined;
   try {
-    return io.listStat(abs);
+    return io.listStat(abs, digest);
   } catch {
     return undefined;
   }
@@ -92,7 +101,10 @@ function walkStatListing(l: StatListing, ctx: ListingContext): number {
     try {
       switch (types[i]) {
         case 'f': {
-          if (ctx.matcher.excludesFile(name)) break;
+          if (ctx.matcher.excludesFile(name)) {
+            ctx.leftOut++;
+            break;
+          }
           // Its lstat failed after the readdir (it vanished): the error the streamed walk records.
           if (stats[o + F.errno] !== 0) throw lstatError(ctx.absPrefix + name, stats[o + F.errno]);
           countFile(name, stats[o + F.size], stats[o + F.mtimeMs], stats[o + F.nlink], ctx);
@@ -141,6 +153,8 @@ function walkStreamed(abs: string, ctx: ListingContext): number {
 interface ListingContext {
   rel: string; relPrefix: string; absPrefix: string; summary: DirSummary; subdirs: string[];
   out: ScanTaskResult; matcher: ExcludeMatcher; io: ScanIo; sizeAge?: SizeAgeFilter;
+  /** Entries the excludes left out. */
+  leftOut: number;
 }
 
 /**
@@ -219,6 +233,7 @@ function countFile(name: string, size: number, mtimeMs: number, nlink: number, c
 function visitDir(name: string, ctx: ListingContext): void {
   const childRel = ctx.relPrefix + name;
   if (!ctx.matcher.excludesDir(name, childRel)) ctx.subdirs.push(childRel);
+  else ctx.leftOut++;
 }
 
 function visitLink(name: string, ctx: ListingContext): void {

@@ -6,6 +6,7 @@ import { AbortError } from './abort-error';
 import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protocol';
 import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
+import { buildDigestTable } from '../fs/digest-table';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 
@@ -66,6 +67,9 @@ export class WorkerScanner implements Scanner {
     const cancel = new AbortController();
     let inFlight = 0;
     let rootSeen = false;
+    const digests: Uint8Array[] = [];
+    // The digests say what the source held when its scan began (listing-digest.ts).
+    const takenAt = Date.now();
 
     this.scansRunning++;
     return new Promise<DirTree>((resolve, reject) => {
@@ -92,6 +96,7 @@ export class WorkerScanner implements Scanner {
         for (const l of r.links) links.push(l);
         for (const h of r.hardLinked) hardLinks.add(h.id, h.relPath);
         for (const p of r.pending) queue.push(p);
+        if (r.digests) digests.push(r.digests);
         if (!rootSeen) {
           rootSeen = true;
           if (r.dirs[0]?.relPath !== '' || r.dirs[0].state !== 'ok') {
@@ -109,6 +114,7 @@ export class WorkerScanner implements Scanner {
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
+            ...(options.digest ? { digests: buildDigestTable(digests, options.digest, takenAt) } : {}),
             durationMs: performance.now() - started,
           });
           return;
@@ -124,6 +130,7 @@ export class WorkerScanner implements Scanner {
             dirs: queue.splice(0, n),
             budget: this.budget,
             excludes: options.excludes,
+            ...(options.digest ? { digest: options.digest } : {}),
           };
           inFlight++;
           this.pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
@@ -140,7 +147,7 @@ export class WorkerScanner implements Scanner {
       // a larger one hands what this task left pending to the pool, as before.
       inFlight++;
       try {
-        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes }));
+        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes, ...(options.digest ? { digest: options.digest } : {}) }));
       } catch (e) {
         fail(e);
       }

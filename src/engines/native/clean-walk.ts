@@ -20,7 +20,7 @@
  * go back as `left`, unlisted.
  */
 import { randomBytes } from 'node:crypto';
-import type { ExcludeRules, SizeAgeFilter } from '../../api';
+import type { DigestTable, ExcludeRules, SizeAgeFilter } from '../../api';
 import { childPath, refOf, type DirMode, type DirRef } from '../../fs/dir-ref';
 import { sameSetTime } from '../../fs/file-times';
 import { F, LIST_FIELDS } from '../../fs/list-stat';
@@ -30,7 +30,7 @@ import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
 import { fixDirectory, MAX_FIX_FILES, type BatchBase, type CopyBatch, type FixedDir, type FixOptions } from './fix-dir';
 import { foldCase } from './case-fold';
 import { KEEP, keepsXattrs } from './keep-flags';
-import { listDirectory, type DirMeta, type ListResult, type ListTarget, type ListTask } from './list-dir';
+import { listDirectory, type DigestCheck, type DirMeta, type ListResult, type ListTarget, type ListTask } from './list-dir';
 import { upToDateAsListed } from './listed-compare';
 import { joinRel } from './rel-path';
 import { isTempName } from './temp-name';
@@ -76,6 +76,8 @@ export interface CleanWalkTask {
   budget: number;
   /** Put directories right on the thread too (fix-dir.ts); absent: only clean subtrees are walked. */
   fix?: FixOptions;
+  /** The scan's digests (walk-digests.ts): an unchanged directory's source is not listed again. */
+  digests?: DigestTable;
 }
 
 export interface CleanWalkResult {
@@ -88,6 +90,8 @@ export interface CleanWalkResult {
   left: WalkItem[];
   /** Directories the thread put right (fix-dir.ts), for the main thread to book. */
   fixed: FixedDir[];
+  /** Directories found up to date by the scan's digest, their source not listed again. */
+  fromDigest: number;
 }
 
 /**
@@ -95,7 +99,7 @@ export interface CleanWalkResult {
  * function) as far as the thread can put a directory right itself (fix-dir.ts). Never throws.
  */
 export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResult {
-  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [] };
+  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [], fromDigest: 0 };
   const matcher = makeExcludeMatcher(task.excludes, task.sourceRoot === undefined ? {} : { sourceRoot: task.sourceRoot });
   const fix = copy ? task.fix : undefined;
   const batch = fix ? batchBase(task, fix) : undefined;
@@ -112,8 +116,17 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     const item = stack.pop()!;
     listed++;
     const lt: ListTask = { src: item.src, target: item.target, mode: task.mode, create: task.create, replace: task.replace, removeTemps: task.removeTemps, keep: task.keep };
-    const r = listDirectory(lt);
-    const plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+    let r = listDirectory(lt, digestCheck(task, matcher, item.rel));
+    let plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+    if (r.ok && r.fromDigest) {
+      if (plan && isClean(plan)) result.fromDigest++;
+      else {
+        // Up to date as the scan saw it, yet the directory needs something (its own times, a
+        // hard-linked copy): decided on the source's real listing, as without the digest.
+        r = listDirectory(lt);
+        plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+      }
+    }
     if (!plan || !r.ok || r.dstRef === null) {
       result.dirty.push({ ...item, listed: r });
       continue;
@@ -143,6 +156,16 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     }
   }
   return result;
+}
+
+/** The digest lookup for the directory at `rel` of the task's chunk, when the task has the scan's digests. */
+function digestCheck(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string): DigestCheck | undefined {
+  if (!task.digests) return undefined;
+  const rootRel = rel === '' ? task.chunkRel : joinRel(task.chunkRel, rel);
+  return {
+    table: task.digests, rootRel,
+    excluded: (name, type) => (type === 'd' ? matcher.excludesDir(name, joinRel(rootRel, name)) : matcher.excludesFile(name)),
+  };
 }
 
 /** The batch fields of every directory a task puts right; temp names under a tag prefix of the task's own. */

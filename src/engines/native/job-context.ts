@@ -1,4 +1,4 @@
-import type { Chunk, ExcludeRules, Logger, Preserve, SizeAgeFilter } from '../../api';
+import type { Chunk, DigestTable, ExcludeRules, Logger, Preserve, SizeAgeFilter } from '../../api';
 import type { TokenBucket } from '../../bandwidth/token-bucket';
 import type { DirMode } from '../../fs/dir-ref';
 import type { ExcludeMatcher } from '../../scan/exclude-matcher';
@@ -47,6 +47,8 @@ export interface JobContext {
   readonly only?: OnlyFiles;
   /** Files the size or age filters leave out (not copied, and as extras not deleted). */
   readonly sizeAge?: SizeAgeFilter;
+  /** The scan's listing digests of the source (CopyOptions.sourceDigests; walk-digests.ts). */
+  readonly sourceDigests?: DigestTable;
   /** What is kept besides the data (CopyOptions.preserve, or the defaults). */
   readonly preserve: Preserve;
   /** What this job learnt about its two file systems as it went. */

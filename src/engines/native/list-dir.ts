@@ -19,6 +19,9 @@ import { at, closeDirSync, fsError, openDirSync, type DirMode, type DirRef, type
 import { readXattrs, type Xattrs } from '../../fs/xattrs';
 import { keepsXattrs, xattrChoice } from './keep-flags';
 import { isTempName } from './temp-name';
+import type { DigestTable } from '../../api';
+import { listingDigest } from '../../fs/listing-digest';
+import { lookupDigest } from '../../fs/digest-table';
 
 /** Where a directory's copy goes: a checked directory (a chunk root), or a name inside one. */
 export type ListTarget = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
@@ -62,6 +65,8 @@ export type ListResult =
     subdirs: Record<string, SubdirSeen>;
     srcMeta: DirMeta;
     srcXattrs: Xattrs;
+    /** `src` is the destination's own listing, which the scan's digest showed equal to the source's (DigestCheck). */
+    fromDigest?: true;
     /**
      * The destination directory as the listing left it (after its own temp removal), when it
      * was there already: an unchanged directory is then compared with the source without
@@ -143,15 +148,60 @@ function subdirSeen(src: EntryList, i: number, sd: OpenDir): SubdirSeen {
   return (src.stats[o + F.mode] & fs.constants.S_IFMT) === fs.constants.S_IFDIR ? { dev: src.stats[o + F.dev], ino: src.stats[o + F.ino] } : { notDir: true };
 }
 
-/** Lists one directory of a copy, both sides (see the top of this file). Never throws. */
-export function listDirectory(task: ListTask): ListResult {
+/** A source subdirectory's identity by its own lstat, inside the checked directory (a listing by digest has none). */
+function subdirLooked(sd: OpenDir, name: string): SubdirSeen {
+  try {
+    const st = fs.lstatSync(at(sd, name));
+    return st.isDirectory() ? { dev: st.dev, ino: st.ino } : { notDir: true };
+  } catch (err) {
+    return { code: codeOf(err), message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** What a listing by digest needs besides the listing task. */
+export interface DigestCheck {
+  table: DigestTable;
+  /** The directory's path below the source root ('/'-separated; '' for the root). */
+  rootRel: string;
+  /** An entry the job excludes (never compared, never an extra). */
+  excluded(name: string, type: string): boolean;
+}
+
+/**
+ * True when the destination's listing is up to date with the source as the scan listed it: its
+ * digest (made while listing it) is the scan's digest of the source directory at that path, it
+ * holds no temp file of ours and no entry the job excludes (the digest covers every entry), and
+ * (where extended attributes are kept) no source file's ctime is newer than the oldest copy's.
+ */
+function matchesScan(dst: EntryList, check: DigestCheck, keep: number): boolean {
+  const d = listingDigest(dst, 'dst');
+  if (!d) return false;
+  const srcCtimeMs = lookupDigest(check.table, d.digest);
+  if (srcCtimeMs === undefined || (keepsXattrs(keep) && srcCtimeMs > d.ctimeMs)) return false;
+  for (let i = 0; i < dst.names.length; i++) {
+    const name = dst.names[i];
+    const type = dst.types[i];
+    if ((type === 'f' && isTempName(name)) || check.excluded(name, type)) return false;
+  }
+  return true;
+}
+
+/**
+ * Lists one directory of a copy, both sides (see the top of this file). Never throws.
+ *
+ * With `digest` (a re-run's walk, walk-digests.ts), the destination is listed first, and when its
+ * digest is one the scan made of a source directory at this path, its listing stands for the
+ * source's (`fromDigest`): the source directory is still opened and checked, its own status and
+ * attributes read and each subdirectory's identity taken by an lstat, but not listed again.
+ */
+export function listDirectory(task: ListTask, digest?: DigestCheck): ListResult {
   let sd: OpenDir | undefined;
   let dd: OpenDir | undefined;
   try {
-    let src: EntryList;
+    let src: EntryList | undefined;
     try {
       sd = openDirSync(task.src, task.mode);
-      src = readEntriesSync(sd);
+      if (!digest) src = readEntriesSync(sd);
     } catch (err) {
       return failure('src', err);
     }
@@ -160,7 +210,7 @@ export function listDirectory(task: ListTask): ListResult {
     try {
       reached = destinationSync(task);
       dd = reached.dir;
-      if (dd) dst = readEntriesSync(dd);
+      if (dd) dst = digest ? listStat(dd.self, { rel: digest.rootRel, fields: digest.table.fields }) : readEntriesSync(dd);
     } catch (err) {
       return failure('dst', err);
     }
@@ -173,9 +223,24 @@ export function listDirectory(task: ListTask): ListResult {
       });
     }
     const subdirs: Record<string, SubdirSeen> = {};
-    src.names.forEach((name, i) => {
-      if (src.types[i] === 'd') subdirs[name] = subdirSeen(src, i, sd!);
-    });
+    // Only a destination that was there as it is: one made or replaced just now is compared in full.
+    const asListed = digest && dst && !reached.made && reached.replaced.length === 0 && matchesScan(dst, digest, task.keep) ? dst : undefined;
+    if (asListed) {
+      src = asListed;
+      asListed.names.forEach((name, i) => {
+        if (asListed.types[i] === 'd') subdirs[name] = subdirLooked(sd!, name);
+      });
+    } else {
+      try {
+        src ??= readEntriesSync(sd);
+      } catch (err) {
+        return failure('src', err);
+      }
+      const listed = src;
+      listed.names.forEach((name, i) => {
+        if (listed.types[i] === 'd') subdirs[name] = subdirSeen(listed, i, sd!);
+      });
+    }
     let srcMeta: DirMeta;
     let srcXattrs: Xattrs;
     try {
@@ -193,7 +258,7 @@ export function listDirectory(task: ListTask): ListResult {
       }
     }
     return {
-      ok: true, src, ...(dst ? { dst } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs,
+      ok: true, src, ...(dst ? { dst } : {}), ...(asListed ? { fromDigest: true as const } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs,
       ...(dstSeen ? { dstSeen } : {}),
     };
   } finally {
@@ -207,5 +272,5 @@ export function listDirectory(task: ListTask): ListResult {
  * thread round trip for all of them. Each result is what listDirectory gives for it alone.
  */
 export function listDirectories(tasks: ListTask[]): ListResult[] {
-  return tasks.map(listDirectory);
+  return tasks.map((t) => listDirectory(t));
 }

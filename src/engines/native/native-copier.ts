@@ -39,6 +39,8 @@ export class NativeCopier implements Copier {
     suspend: true, liveBandwidth: true, sharedBandwidth: true, mirror: true, dryRun: true, liveProgress: true, preserve: nativePreserveCapabilities(),
     // onlyFiles: the walk opens only the listed files' directories (only-files.ts).
     fileList: true,
+    // A re-run's walk takes an unchanged directory from the scan's digest (clean-walk.ts).
+    sourceDigests: true,
   };
   /** The engine-wide bandwidth budget every job takes from (rate 0 = unlimited). */
   readonly sharedBandwidth: TokenBucket;

@@ -60,6 +60,7 @@ export class NativeJob implements CopyJob {
       tempTags: new TempTags(),
       deletions: new DeletionBudget(chunk.profile, options),
       sizeAge: options.sizeAge,
+      ...(options.sourceDigests ? { sourceDigests: options.sourceDigests } : {}),
       preserve: options.preserve ?? defaultPreserve(canChown()),
       found: { xattrSource: false, xattrDest: true, cloneFails: false },
       links: new HardLinkTracker(),
@@ -119,6 +120,7 @@ export class NativeJob implements CopyJob {
       ctx.tally.fatalError(this.chunk.sourcePath, err);
     }
     this.ended = true;
+    if (ctx.tally.dirsFromDigest > 0) ctx.logger.debug({ dirsFromDigest: ctx.tally.dirsFromDigest }, `native copy: ${ctx.tally.dirsFromDigest} directories up to date as the scan listed them (source not listed again)`);
     this.meter.flush();
     this.meter.close();
     const { stats, errors } = ctx.tally;

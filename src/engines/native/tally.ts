@@ -17,6 +17,8 @@ export class Tally {
   replaced = 0;
   /** Attributes (xattrs, ACLs) that copied entries did not get. */
   notKept = 0;
+  /** Directories found up to date by the scan's digest, their source not listed again (clean-walk.ts). */
+  dirsFromDigest = 0;
   /** What was said once per job already (the destination lacks xattrs: said once, not per file). */
   private readonly said = new Set<string>();
 

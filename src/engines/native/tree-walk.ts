@@ -15,6 +15,7 @@ import { attributeNotKept } from './copy-batch';
 import { keepOf } from './job-context';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
 import { sameDirectoryMeta, type CleanWalkTask, type WalkItem } from './clean-walk';
+import { usableDigests } from './walk-digests';
 import { sourceRootOf } from './chunk-roots';
 import type { FixedDir } from './fix-dir';
 import { bookFixed } from './walk-fixed';
@@ -164,6 +165,7 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
   if (!done || ctx.signal.aborted) return false;
   ctx.tally.stats.filesSkipped += done.files;
   ctx.tally.stats.bytesSkipped += done.bytes;
+  ctx.tally.dirsFromDigest += done.fromDigest;
   const afterwards = (item: WalkItem) => async (changed: boolean): Promise<boolean> => {
     if (!changed || !item.parent) return changed;
     const p = item.parent;
@@ -189,6 +191,7 @@ function walkTask(ctx: JobContext, items: WalkItem[]): CleanWalkTask {
     items, mode: ctx.dirMode, create: true, replace: ctx.mirror, removeTemps: true, keep: keepOf(ctx), sizeAge: ctx.sizeAge,
     mtimeWindowMs: ctx.opts.mtimeWindowMs, directoryTimes: ctx.preserve.directoryTimes, destinationCaseInsensitive: ctx.destinationCaseInsensitive,
     excludes: ctx.excludeRules, sourceRoot: sourceRootOf(ctx.chunk), chunkRel: ctx.chunk.relPath, flags: ctx.flags, budget: WALK_BUDGET,
+    ...usableDigests(ctx),
     ...(fixesOnThreads(ctx) ? {
       fix: {
         mirror: ctx.mirror, streamThresholdBytes: ctx.opts.streamThresholdBytes, umask: ctx.umask, deletions: ctx.deletions.counts,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../../../src/paths';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { fileInodes } from '../../helpers/file-inodes';
 
 /**
  * The nightly case (#17): last night's replica is in place and a little of the source changed.
@@ -57,21 +58,6 @@ function writeConfig(dir: string, settings: Record<string, unknown>): string {
   return file;
 }
 
-/**
- * Inode and ctime of every regular file under `root`, by relative path: a file written by any
- * means (temp + rename, or in place as robocopy does) or whose attributes were set has another.
- */
-function inodes(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r); else if (e.isFile()) { const st = fs.lstatSync(path.join(root, r), { bigint: true }); out.set(r, `${st.ino}@${st.ctimeNs}`); }
-    }
-  };
-  walk('');
-  return out;
-}
 
 /** What `rsync -ain --delete` would do: files to transfer and entries to delete (dirs with a trailing /). */
 function rsyncPlan(src: string, dst: string, excludes: string[]): { transfer: string[]; deleted: string[] } {
@@ -100,7 +86,7 @@ async function rerunSucceeds(file: string, cwd: string, env: NodeJS.ProcessEnv |
  * would transfer, the files gone exactly the ones it would delete, and its deleted directories are gone.
  */
 function expectDoneAsRsyncSays(dst: string, before: Map<string, string>, oracle: { transfer: string[]; deleted: string[] }): void {
-  const after = inodes(dst);
+  const after = fileInodes(dst);
   const rewritten = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
   expect(rewritten, 'the files written are exactly the ones rsync would transfer').to.deep.equal(oracle.transfer);
   const gone = [...before.keys()].filter((rel) => !after.has(rel)).sort();
@@ -147,12 +133,12 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       const oracle = rsyncPlan(src, dst, ['*.tmp']);
       expect(oracle.transfer).to.deep.equal(['d0/s0/f1.dat', 'd1/s2/new.dat', 'd2/s1/f4.dat', 'd3/fresh/deeper/y.dat', 'd3/fresh/x.dat', 'root-b.txt']);
       expect(oracle.deleted).to.include.members(['d1/s0/f7.dat', 'd2/s2/', 'root-a.txt']);
-      const before = inodes(dst);
+      const before = fileInodes(dst);
 
       const profile = await rerunSucceeds(file, dir, env);
       expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
       // Every source file (keep.tmp is excluded) not copied is booked unchanged: exact totals.
-      if (engine.startsWith('native')) expect(profile.filesSkipped, 'files unchanged, as the summary says').to.equal(inodes(src).size - 1 - oracle.transfer.length);
+      if (engine.startsWith('native')) expect(profile.filesSkipped, 'files unchanged, as the summary says').to.equal(fileInodes(src).size - 1 - oracle.transfer.length);
       expect(profile.extrasRemoved as number, 'entries removed, as the summary says').to.be.greaterThan(0);
 
       expectDoneAsRsyncSays(dst, before, oracle);
@@ -178,17 +164,17 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       const owned = path.join(dst, 'd3', 's0', 'f5.dat');
       fs.chmodSync(moded, 0o600);
       fs.chownSync(owned, 65534, 65534);
-      const before = inodes(dst);
+      const before = fileInodes(dst);
 
       const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir, env });
       expect(again.code, again.stderr + again.stdout).to.equal(0);
       const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
       expect(profile.filesCopied, 'nothing copied').to.equal(0);
-      expect(profile.filesSkipped, 'every file booked unchanged').to.equal(inodes(src).size - 1);
+      expect(profile.filesSkipped, 'every file booked unchanged').to.equal(fileInodes(src).size - 1);
       const st = (p: string): fs.Stats => fs.lstatSync(p);
       expect((st(moded).mode & 0o7777).toString(8), 'the mode is the source\'s again').to.equal((st(path.join(src, 'd1', 's2', 'f3.dat')).mode & 0o7777).toString(8));
       expect([st(owned).uid, st(owned).gid], 'the owner is the source\'s again').to.deep.equal([st(path.join(src, 'd3', 's0', 'f5.dat')).uid, st(path.join(src, 'd3', 's0', 'f5.dat')).gid]);
-      const after = inodes(dst);
+      const after = fileInodes(dst);
       const changed = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
       expect(changed, 'only the two fixed files were touched (their ctime), none rewritten').to.deep.equal(['d1/s2/f3.dat', 'd3/s0/f5.dat']);
       for (const rel of changed) expect(after.get(rel)!.split('@')[0], `${rel} is the same inode`).to.equal(before.get(rel)!.split('@')[0]);
@@ -296,11 +282,11 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       fs.utimesSync(path.join(dst, 'l1c/l2a/l3b/l4a'), new Date('2001-02-03'), new Date('2001-02-03'));
       const oracle = rsyncPlan(src, dst, ['*.tmp']);
       expect(oracle.transfer).to.deep.equal(['l1a/l2a/fresh/deeper/y.dat', 'l1a/l2a/fresh/x.dat', 'l1a/l2a/l3a/l4a/f1.dat', 'l1a/l2b/l3a/new.dat']);
-      const before = inodes(dst);
+      const before = fileInodes(dst);
 
       const profile = await rerunSucceeds(file, dir, env);
       expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
-      expect(profile.filesSkipped, 'every other source file booked unchanged').to.equal(inodes(src).size - oracle.transfer.length);
+      expect(profile.filesSkipped, 'every other source file booked unchanged').to.equal(fileInodes(src).size - oracle.transfer.length);
       expectDoneAsRsyncSays(dst, before, oracle);
       expect(oracle.deleted, 'a deleted directory').to.include('l1b/l2b/');
       expect(fs.readFileSync(path.join(dst, 'l1c/l2c/l3c/l4c/kept.tmp'), 'utf8')).to.equal('an excluded name in the destination: kept');

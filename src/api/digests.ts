@@ -1,0 +1,26 @@
+/**
+ * Listing digests (issue #17, walk-once): the scan digests each source directory it lists
+ * (src/fs/listing-digest.ts), and a copy engine that walks the destination may take a
+ * destination directory whose digest the scan saw as up to date without listing the source
+ * again. What a digest covers, and why that is enough, is written in listing-digest.ts.
+ */
+
+/** The fields a digest covers besides names, types, sizes and mtimes. */
+export interface DigestFields {
+  /** Permission bits. */
+  modes: boolean;
+  /** Owner and group. */
+  owners: boolean;
+}
+
+/**
+ * The scan's digests of a tree (src/fs/digest-table.ts): sorted records in one
+ * SharedArrayBuffer, which crosses to worker threads without a copy.
+ */
+export interface DigestTable {
+  readonly buffer: SharedArrayBuffer;
+  readonly count: number;
+  readonly fields: DigestFields;
+  /** When the scan began (ms since the epoch): a digest says what the source held then. */
+  readonly takenAt: number;
+}

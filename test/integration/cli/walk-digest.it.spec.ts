@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
+import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { fileInodes } from '../../helpers/file-inodes';
+
+/**
+ * Walk-once (#17): the scan digests every source directory it lists, and a re-run's walk takes a
+ * destination directory whose own digest matches as up to date without listing the source
+ * again. These runs check, through the CLI as cron runs it, that this never hides a difference
+ * the destination has: whatever changed in the replica since the last run (a file rewritten,
+ * chmod-ed, deleted, added, a stale temp file, a type swapped) is put right, and an unchanged
+ * re-run does take its directories from the digests (the debug log counts them).
+ */
+
+/** 9 directories of 6 files, two levels, plus root files; the s2 directories stay untouched. */
+function sourceTree(): TreeSpec {
+  const tree: TreeSpec = { 'root.txt': 'root' };
+  for (let d = 0; d < 3; d++) {
+    const top: TreeSpec = { 'top.txt': `top ${d}` };
+    for (let s = 0; s < 3; s++) {
+      const sub: TreeSpec = {};
+      for (let f = 0; f < 6; f++) sub[`f${f}.dat`] = `d${d} s${s} f${f}\n`;
+      top[`s${s}`] = sub;
+    }
+    tree[`d${d}`] = top;
+  }
+  return tree;
+}
+
+function writeConfig(dir: string, settings: Record<string, unknown> = {}): string {
+  const file = path.join(dir, 'robocurse.json');
+  fs.writeFileSync(file, JSON.stringify({
+    version: 1, global: { logDir: 'logs', stateDir: 'state' },
+    profiles: {
+      nightly: {
+        source: 'src', destination: 'dst', mirror: true, excludeFiles: ['*.bak'],
+        chunking: { maxChunkFiles: 30 }, retry: { maxAttempts: 1 }, preserve: { modes: true }, ...settings,
+      },
+    },
+  }, null, 2));
+  return file;
+}
+
+/** Directories the run's native jobs took from the scan's digests (the debug log of the newest session). */
+function dirsFromDigest(dir: string): number {
+  // Two runs may start in the same second: the newest log by its time, not by its name.
+  const logs = fs.readdirSync(path.join(dir, 'logs')).filter((f) => f.startsWith('robocurse-') && f.endsWith('.log'))
+    .map((f) => path.join(dir, 'logs', f)).sort((x, y) => fs.statSync(x).mtimeMs - fs.statSync(y).mtimeMs);
+  const text = fs.readFileSync(logs[logs.length - 1], 'utf8');
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.includes('dirsFromDigest')) continue;
+    n += (JSON.parse(line) as { dirsFromDigest: number }).dirsFromDigest;
+  }
+  return n;
+}
+
+
+async function runNightly(dir: string, file: string): Promise<Record<string, unknown>> {
+  const r = await runCliLikeCron(['run', '--config', file, '--all', '--json', '--log-level', 'debug'], { cwd: dir });
+  expect(r.code, r.stderr + r.stdout).to.equal(0);
+  expect(r.stderr, 'no stack trace').to.not.match(/\n\s+at .*\.js:\d+/);
+  const profile = (r.summary!.profiles as Array<Record<string, unknown>>)[0];
+  expect(profile.result).to.equal('Success');
+  return profile;
+}
+
+describe('walk-once: a re-run takes unchanged directories from the scan\'s digests, and misses nothing the replica lacks (CLI like cron)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let src: string;
+  let dst: string;
+  beforeEach(() => {
+    dir = tempDir('robocurse-digest-');
+    src = path.join(dir, 'src');
+    dst = path.join(dir, 'dst');
+    makeTree(src, sourceTree());
+    makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
+  });
+  afterEach(() => removeTemp(dir));
+
+  it('an unchanged re-run lists no source directory below the chunk roots again and writes nothing', async () => {
+    const file = writeConfig(dir);
+    await runNightly(dir, file);
+    const before = fileInodes(dst);
+    const profile = await runNightly(dir, file);
+    expect(profile.filesCopied).to.equal(0);
+    expect(profile.filesSkipped).to.equal(fileInodes(src).size);
+    // Each chunk root is listed by the job itself; the directories below them come from the digests.
+    expect(dirsFromDigest(dir), 'directories taken from the digests: s0, s1, s2 of each chunk').to.equal(9);
+    expect(fileInodes(dst), 'no file written or touched').to.deep.equal(before);
+    expect(rsyncDifferences(src, dst)).to.deep.equal([]);
+  });
+
+  it('whatever changed in the replica since the last run is put right, with the source unchanged', async () => {
+    const file = writeConfig(dir);
+    await runNightly(dir, file);
+    const beside = hashTree(path.join(dir, 'beside'));
+    const p = (...s: string[]): string => path.join(dst, ...s);
+    // Same size, new content and mtime.
+    fs.writeFileSync(p('d0', 's0', 'f1.dat'), 'D0 S0 F1\n');
+    // Same content, mtime one second back.
+    const st = fs.statSync(p('d0', 's1', 'f2.dat'));
+    fs.utimesSync(p('d0', 's1', 'f2.dat'), st.atime, new Date(st.mtimeMs - 1000));
+    fs.chmodSync(p('d1', 's0', 'f3.dat'), 0o600);
+    fs.rmSync(p('d1', 's1', 'f4.dat'));
+    fs.writeFileSync(p('d2', 's0', 'extra.dat'), 'not in the source');
+    makeTree(p('d2', 's1', 'extra-dir'), { 'deep.dat': 'not in the source' });
+    fs.writeFileSync(p('d2', 's1', '.f5.dat.robocurse-0123456789ab.tmp'), 'a temp file a killed run left');
+    fs.rmSync(p('d1', 's0', 'f0.dat'));
+    fs.mkdirSync(p('d1', 's0', 'f0.dat'));
+    fs.writeFileSync(p('d0', 's0', 'kept.bak'), 'an excluded name: a mirror keeps it');
+    const profile = await runNightly(dir, file);
+    expect(profile.filesCopied, 'the rewritten, the older, the deleted and the displaced file').to.equal(4);
+    expect(rsyncDifferences(src, dst, ['--exclude', '*.bak']), 'rsync -rlcn --delete finds nothing left').to.deep.equal([]);
+    expect(fs.statSync(p('d1', 's0', 'f3.dat')).mode & 0o7777).to.equal(fs.statSync(path.join(src, 'd1', 's0', 'f3.dat')).mode & 0o7777);
+    expect(fs.statSync(p('d0', 's1', 'f2.dat')).mtimeMs).to.equal(fs.statSync(path.join(src, 'd0', 's1', 'f2.dat')).mtimeMs);
+    expect(fs.existsSync(p('d2', 's1', '.f5.dat.robocurse-0123456789ab.tmp')), 'the stale temp file is gone').to.equal(false);
+    expect(fs.readFileSync(p('d0', 's0', 'kept.bak'), 'utf8')).to.equal('an excluded name: a mirror keeps it');
+    expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination changed').to.equal(beside);
+    // The directories nobody touched (d0/s2, d1/s2, d2/s2) still came from the digests.
+    expect(dirsFromDigest(dir)).to.equal(3);
+  });
+
+  it('a source file whose extended attribute changed alone (its ctime, not its size or mtime) is compared again', async function () {
+    const probe = path.join(dir, 'probe');
+    fs.writeFileSync(probe, '');
+    try { execFileSync('setfattr', ['-n', 'user.probe', '-v', '1', probe], { stdio: 'ignore' }); } catch { this.skip(); }
+    const file = writeConfig(dir);
+    await runNightly(dir, file);
+    execFileSync('setfattr', ['-n', 'user.label', '-v', 'tonight', path.join(src, 'd1', 's1', 'f2.dat')]);
+    await runNightly(dir, file);
+    const got = execFileSync('getfattr', ['--only-values', '-n', 'user.label', path.join(dst, 'd1', 's1', 'f2.dat')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(got).to.equal('tonight');
+  });
+
+  it('without the digests (a size filter) the same re-run gives the same result', async () => {
+    const file = writeConfig(dir, { maxSize: 1_000_000 });
+    await runNightly(dir, file);
+    fs.writeFileSync(path.join(dst, 'd0', 's0', 'f1.dat'), 'D0 S0 F1\n');
+    const profile = await runNightly(dir, file);
+    expect(profile.filesCopied).to.equal(1);
+    expect(dirsFromDigest(dir), 'no digests with a size filter').to.equal(0);
+    expect(rsyncDifferences(src, dst)).to.deep.equal([]);
+  });
+});
