@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pruneLogs } from '../../../src/retention/log-retention';
+import { removeTemp, tempDir } from '../../helpers/make-tree';
+
+/**
+ * pruneLogs on a real log directory: which sessions expire and which files are gzipped. It reads
+ * a session's folder of chunk logs only when it must (issue #17: a start in a directory of 90
+ * nightly sessions spent ~0.13 s listing and lstat-ing every chunk log); the rules stay exact.
+ */
+const DAY = 86_400_000;
+const POLICY = { logsDays: 30, compressAfterDays: 5, eventsDays: 0, sessionsKeep: 0 };
+
+describe('log retention: pruneLogs', () => {
+  let logs: string;
+  const now = Date.now();
+  beforeEach(() => { logs = tempDir('robocurse-prune-'); });
+  afterEach(() => removeTemp(logs));
+
+  /** A session's own log and chunk logs, each `daysAgo` old (a number, or one per file). */
+  function session(id: string, own: number, chunks: number[]): { own: string; chunks: string[] } {
+    const ownFile = path.join(logs, `robocurse-${id}.log`);
+    fs.writeFileSync(ownFile, `log of ${id}`);
+    const at = (f: string, days: number): void => { const t = new Date(now - days * DAY); fs.utimesSync(f, t, t); };
+    at(ownFile, own);
+    fs.mkdirSync(path.join(logs, id, 'chunks'), { recursive: true });
+    const files = chunks.map((days, i) => {
+      const f = path.join(logs, id, 'chunks', `c${i}.log`);
+      fs.writeFileSync(f, `chunk ${i}`);
+      at(f, days);
+      return f;
+    });
+    return { own: ownFile, chunks: files };
+  }
+
+  it('a session expires only when none of its files is newer than logsDays, its own log or a chunk log', async () => {
+    session('20200101-000000-aaaaaa', 40, [40, 41]);
+    session('20200102-000000-bbbbbb', 40, [40, 2]); // a chunk log written since: kept
+    const r = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(r.deletedSessions).to.deep.equal(['20200101-000000-aaaaaa']);
+    expect(fs.existsSync(path.join(logs, '20200101-000000-aaaaaa'))).to.equal(false);
+    expect(fs.existsSync(path.join(logs, 'robocurse-20200101-000000-aaaaaa.log'))).to.equal(false);
+    expect(fs.existsSync(path.join(logs, '20200102-000000-bbbbbb', 'chunks', 'c1.log'))).to.equal(true);
+  });
+
+  it('gzips the old files of a session that spans the limit, and not its newer own log', async () => {
+    const s = session('20200103-000000-cccccc', 1, [8, 9, 1]);
+    const r = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(r.compressed.sort()).to.deep.equal([s.chunks[0], s.chunks[1]].sort());
+    expect(fs.existsSync(`${s.chunks[0]}.gz`)).to.equal(true);
+    expect(fs.existsSync(s.chunks[2])).to.equal(true);
+    expect(fs.existsSync(s.own)).to.equal(true);
+  });
+
+  it('gzips a session\'s own log after its chunk logs, and not while one of them failed; the next pass finishes', async () => {
+    const s = session('20200104-000000-dddddd', 10, [10, 10]);
+    // The second chunk log's .gz name is taken by a directory: its gzip fails.
+    fs.mkdirSync(`${s.chunks[1]}.gz`);
+    const first = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(first.errors).to.have.length(1);
+    expect(fs.existsSync(`${s.chunks[0]}.gz`)).to.equal(true);
+    expect(fs.existsSync(s.own), 'the own log waits for the folder').to.equal(true);
+    fs.rmdirSync(`${s.chunks[1]}.gz`);
+    const second = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(second.errors).to.deep.equal([]);
+    expect(second.compressed.sort()).to.deep.equal([s.chunks[1], s.own].sort());
+    expect(fs.existsSync(`${s.own}.gz`) && fs.existsSync(`${s.chunks[1]}.gz`)).to.equal(true);
+    const third = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(third.compressed).to.deep.equal([]);
+  });
+
+  it('keeps the newest sessionsKeep sessions and running ones whatever their age; a dry run only reports', async () => {
+    session('20200105-000000-eeeeee', 50, [50]);
+    session('20200106-000000-ffffff', 50, [50]);
+    session('20200107-000000-abcdef', 50, [50]);
+    const dry = await pruneLogs(logs, { ...POLICY, sessionsKeep: 1 }, new Set(['20200105-000000-eeeeee']), { now, dryRun: true });
+    expect(dry.deletedSessions).to.deep.equal(['20200106-000000-ffffff']);
+    expect(dry.protectedSessions).to.deep.equal(['20200105-000000-eeeeee']);
+    expect(fs.existsSync(path.join(logs, '20200106-000000-ffffff'))).to.equal(true);
+  });
+});
