@@ -46,7 +46,6 @@ export function digestFieldBits(fields: DigestFields): number {
   return (fields.modes ? 1 : 0) | (fields.owners ? 2 : 0);
 }
 
-
 /**
  * The digest of a listing made with one (list-stat.ts `listStat(dir, digest)`), or undefined: none
  * made, an entry that is neither a file nor a directory, a failed lstat, and on the source side a
@@ -55,11 +54,13 @@ export function digestFieldBits(fields: DigestFields): number {
 export function listingDigest(l: StatListing, side: 'src' | 'dst'): ListingDigest | undefined {
   const info = l.digest;
   if (!info) return undefined;
-  // The helper's own buffer starts at offset 0 of its memory: aligned views, no DataView per directory.
-  const flags = info[32] | (info[33] << 8) | (info[34] << 16) | (info[35] << 24);
+  // The helper's own buffer starts at offset 0 of its memory: aligned views in the machine's own
+  // byte order, as the helper wrote them; no DataView per directory.
+  const aligned = info.byteOffset % 8 === 0 ? info : new Uint8Array(info.subarray(0, 40));
+  const flags = new Uint32Array(aligned.buffer, aligned.byteOffset + 32, 1)[0];
   if ((flags & (HAS_OTHER | HAS_FAILED)) !== 0) return undefined;
   if (side === 'src' && (flags & HAS_LINKED) !== 0) return undefined;
-  const times = info.byteOffset % 8 === 0 ? new Float64Array(info.buffer, info.byteOffset, 4) : new Float64Array(info.slice(0, 32).buffer);
+  const times = new Float64Array(aligned.buffer, aligned.byteOffset, 4);
   return { digest: info.subarray(0, DIGEST_BYTES), ctimeMs: side === 'src' ? times[2] : times[3] };
 }
 
