@@ -116,7 +116,7 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     const item = stack.pop()!;
     listed++;
     const lt: ListTask = { src: item.src, target: item.target, mode: task.mode, create: task.create, replace: task.replace, removeTemps: task.removeTemps, keep: task.keep };
-    let r = listDirectory(lt, digestCheck(task, matcher, item.rel));
+    let r = listDirectory(lt, digestCheck(task, item.rel));
     let plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
     if (r.ok && r.fromDigest) {
       if (plan && isClean(plan)) result.fromDigest++;
@@ -159,13 +159,9 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
 }
 
 /** The digest lookup for the directory at `rel` of the task's chunk, when the task has the scan's digests. */
-function digestCheck(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string): DigestCheck | undefined {
+function digestCheck(task: CleanWalkTask, rel: string): DigestCheck | undefined {
   if (!task.digests) return undefined;
-  const rootRel = rel === '' ? task.chunkRel : joinRel(task.chunkRel, rel);
-  return {
-    table: task.digests, rootRel,
-    excluded: (name, type) => (type === 'd' ? matcher.excludesDir(name, joinRel(rootRel, name)) : matcher.excludesFile(name)),
-  };
+  return { table: task.digests, rootRel: rel === '' ? task.chunkRel : joinRel(task.chunkRel, rel) };
 }
 
 /** The batch fields of every directory a task puts right; temp names under a tag prefix of the task's own. */

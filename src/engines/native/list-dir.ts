@@ -163,27 +163,22 @@ export interface DigestCheck {
   table: DigestTable;
   /** The directory's path below the source root ('/'-separated; '' for the root). */
   rootRel: string;
-  /** An entry the job excludes (never compared, never an extra). */
-  excluded(name: string, type: string): boolean;
 }
 
 /**
  * True when the destination's listing is up to date with the source as the scan listed it: its
- * digest (made while listing it) is the scan's digest of the source directory at that path, it
- * holds no temp file of ours and no entry the job excludes (the digest covers every entry), and
- * (where extended attributes are kept) no source file's ctime is newer than the oldest copy's.
+ * digest (made while listing it, over every entry) is the scan's digest of the source directory
+ * at that path, and (where extended attributes are kept) no source file's ctime is newer than the
+ * oldest copy's. Equal digests mean equal entries, so a match also says the destination holds no
+ * entry the job excludes (the scan made no digest for a directory with one) and no temp file of
+ * ours the source lacks; a source file that merely has a temp file's name is removed from the
+ * destination above and compared again in full (walkClean), as without digests.
  */
 function matchesScan(dst: EntryList, check: DigestCheck, keep: number): boolean {
   const d = listingDigest(dst, 'dst');
   if (!d) return false;
   const srcCtimeMs = lookupDigest(check.table, d.digest);
-  if (srcCtimeMs === undefined || (keepsXattrs(keep) && srcCtimeMs > d.ctimeMs)) return false;
-  for (let i = 0; i < dst.names.length; i++) {
-    const name = dst.names[i];
-    const type = dst.types[i];
-    if ((type === 'f' && isTempName(name)) || check.excluded(name, type)) return false;
-  }
-  return true;
+  return srcCtimeMs !== undefined && !(keepsXattrs(keep) && srcCtimeMs > d.ctimeMs);
 }
 
 /**

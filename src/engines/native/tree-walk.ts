@@ -23,7 +23,6 @@ import { applyDirMeta } from './dir-meta';
 import { hasSizeAgeFilter } from '../../api/selection';
 import { listDirectory, type DirMeta, type EntryList, type ListResult, type ListTarget, type ListTask, type SubdirSeen } from './list-dir';
 
-
 /** One entry of a directory listing, its name decoded (byte-names.ts). */
 interface Entry {
   name: string;
