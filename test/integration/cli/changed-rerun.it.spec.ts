@@ -6,6 +6,7 @@ import { packageRoot } from '../../../src/paths';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
+import { writeNightlyConfig } from '../../helpers/nightly-config';
 
 /**
  * The nightly case (#17): last night's replica is in place and a little of the source changed.
@@ -44,18 +45,9 @@ function sourceTree(): TreeSpec {
 /** The environment of an engine's runs. */
 const ENGINE_ENV: Record<string, NodeJS.ProcessEnv> = { 'native, without the helper': { ROBOCURSE_FSX: 'off' } };
 
+/** The nightly mirror of these tests: `settings` add to or override the profile. */
 function writeConfig(dir: string, settings: Record<string, unknown>): string {
-  const file = path.join(dir, 'robocurse.json');
-  fs.writeFileSync(file, JSON.stringify({
-    version: 1, global: { logDir: 'logs', stateDir: 'state' },
-    profiles: {
-      nightly: {
-        source: 'src', destination: 'dst', mirror: true, excludeFiles: ['*.tmp'],
-        chunking: { maxChunkFiles: 10 }, retry: { maxAttempts: 1 }, ...settings,
-      },
-    },
-  }, null, 2));
-  return file;
+  return writeNightlyConfig(dir, { excludeFiles: ['*.tmp'], chunking: { maxChunkFiles: 10 }, retry: { maxAttempts: 1 }, ...settings });
 }
 
 

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { writeNightlyConfig } from '../../helpers/nightly-config';
 import { startCli } from '../../helpers/run-cli';
 
 /**
@@ -55,22 +56,14 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
     return spec;
   }
 
-  /** A mirror of src to dst beside `file`, one chunk per top directory. */
-  function writeNightlyConfig(file: string): void {
-    fs.writeFileSync(file, JSON.stringify({
-      version: 1, global: { logDir: 'logs', stateDir: 'state' },
-      profiles: { nightly: { source: 'src', destination: 'dst', mirror: true, chunking: { maxChunkFiles: 3000 } } },
-    }));
-  }
-
   it('stops cleanly at any moment, writes nothing, and the next run finds everything up to date', async () => {
     const src = path.join(dir, 'src');
     const dst = path.join(dir, 'dst');
     makeTree(src, twoChunkTree());
     makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
     const beside = hashTree(path.join(dir, 'beside'));
-    const file = path.join(dir, 'robocurse.json');
-    writeNightlyConfig(file);
+    // One chunk per top directory.
+    const file = writeNightlyConfig(dir, { chunking: { maxChunkFiles: 3000 } });
     const first = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
     expect(first.code, first.stderr + first.stdout).to.equal(0);
     const files = (first.summary!.profiles as Array<Record<string, unknown>>)[0].filesCopied as number;
@@ -125,8 +118,7 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
     makeTree(src, twoChunkTree());
     makeTree(path.join(base, 'beside'), { 'victim.txt': 'outside the destination' });
     const beside = hashTree(path.join(base, 'beside'));
-    const file = path.join(base, 'robocurse.json');
-    writeNightlyConfig(file);
+    const file = writeNightlyConfig(base, { chunking: { maxChunkFiles: 3000 } });
     expect((await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: base })).code).to.equal(0);
     execFileSync('cp', ['-a', dst, night]);
     const leaves: string[] = [];

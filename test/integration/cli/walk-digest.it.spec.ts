@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
+import { writeNightlyConfig } from '../../helpers/nightly-config';
 
 /**
  * Walk-once (#17): the scan digests every source directory it lists, and a re-run's walk takes a
@@ -30,18 +31,9 @@ function sourceTree(): TreeSpec {
   return tree;
 }
 
+/** The nightly mirror of these tests: `settings` add to or override the profile. */
 function writeConfig(dir: string, settings: Record<string, unknown> = {}): string {
-  const file = path.join(dir, 'robocurse.json');
-  fs.writeFileSync(file, JSON.stringify({
-    version: 1, global: { logDir: 'logs', stateDir: 'state' },
-    profiles: {
-      nightly: {
-        source: 'src', destination: 'dst', mirror: true, excludeFiles: ['*.bak'],
-        chunking: { maxChunkFiles: 30 }, retry: { maxAttempts: 1 }, preserve: { modes: true }, ...settings,
-      },
-    },
-  }, null, 2));
-  return file;
+  return writeNightlyConfig(dir, { excludeFiles: ['*.bak'], chunking: { maxChunkFiles: 30 }, retry: { maxAttempts: 1 }, preserve: { modes: true }, ...settings });
 }
 
 /** Directories the run's native jobs took from the scan's digests (the debug log of the newest session). */
