@@ -8,15 +8,18 @@ const dir = path.join(__dirname, '..', 'dist', 'src', 'cli');
 const argv = process.argv.slice(2);
 let cli;
 try {
-  const loader = require(path.join(dir, 'bundle-loader.js'));
-  const bundle = path.join(dir, 'cli-bundle.js');
-  cli = loader.loadBundle(bundle, loader.cacheFileFor(bundle, loader.cacheKindFor(argv))).exports;
+  // `--help`, `CMD --help`, `--version`: text the build wrote, without the bundle (static-help.ts).
+  if (!require(path.join(dir, 'static-help.js')).printStaticHelp(argv, dir, process.stdout)) {
+    const loader = require(path.join(dir, 'bundle-loader.js'));
+    const bundle = path.join(dir, 'cli-bundle.js');
+    cli = loader.loadBundle(bundle, loader.cacheFileFor(bundle, loader.cacheKindFor(argv))).exports;
+  }
 } catch (err) {
-  if (err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT') && /dist[\\/]src[\\/]cli[\\/](bundle-loader|cli-bundle)/.test(String(err.message))) {
+  if (err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT') && /dist[\\/]src[\\/]cli[\\/](static-help|bundle-loader|cli-bundle)/.test(String(err.message))) {
     process.stderr.write('robocurse: not built yet: run `npm install && npm run build` in ' + path.resolve(__dirname, '..') + '\n');
     process.exit(4);
   }
   throw err;
 }
 // launch() owns the exit code: main()'s, or 4 when main() never settles or something crashes.
-cli.launch(cli.main, argv);
+if (cli) cli.launch(cli.main, argv);

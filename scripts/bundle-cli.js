@@ -200,10 +200,13 @@ async function main() {
   const text = await bundleText();
   // Old caches go first: a cache never lies beside a bundle of another build (and the loader
   // offers none whose first line names another build).
-  for (const name of fs.readdirSync(cliDir)) if (/^cli-bundle\..*cache$/.test(name)) fs.rmSync(path.join(cliDir, name), { force: true });
+  for (const name of fs.readdirSync(cliDir)) if (/^cli-bundle\..*cache$/.test(name) || name === 'cli-help.json') fs.rmSync(path.join(cliDir, name), { force: true });
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, out);
   fs.writeFileSync(`${out}.map`, mapText);
+  // The static help texts bin/robocurse.js prints without loading the bundle (static-help.ts).
+  const helped = spawnSync(process.execPath, [path.join(__dirname, 'write-cli-help.js')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (helped.status !== 0) throw new Error(`write-cli-help.js exited ${helped.status ?? helped.signal}:\n${helped.stdout}${helped.stderr}`);
   const { CACHE_KINDS } = require(path.join(cliDir, 'bundle-loader.js'));
   for (const kind of CACHE_KINDS) {
     // Its output is the commands' own (help text, a run's lines): shown only when it fails.

@@ -1,16 +1,17 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CACHE_KINDS } from '../../../src/cli/bundle-loader';
+import { HELP_FILE } from '../../../src/cli/static-help';
 import { packageRoot } from '../../../src/paths';
 import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
+import { packageCopy, runPackageCli } from '../../helpers/package-copy';
 
 /**
  * The CLI's code caches (dist/src/cli/cli-bundle.<kind>.cache) only make a start faster: without
  * them, or with caches of another build or garbage, the same bundle runs and does the same
- * work. Checked on a copy of the package whose dist/src/cli/ holds the bundle and those caches
- * (everything else linked to this checkout), run the way cron runs it.
+ * work. Checked on a copy of the package (test/helpers/package-copy.ts) whose caches each case
+ * replaces, run the way cron runs it.
  */
 describe('CLI bundle: a run is the same with its code caches missing, stale or garbage (real CLI, like cron)', function () {
   this.timeout(180_000);
@@ -19,21 +20,8 @@ describe('CLI bundle: a run is the same with its code caches missing, stale or g
   let pkg: string;
   before(() => {
     dir = tempDir('robocurse-caches-');
-    pkg = path.join(dir, 'pkg');
-    fs.mkdirSync(path.join(pkg, 'dist', 'src', 'cli'), { recursive: true });
-    for (const name of fs.readdirSync(root)) {
-      if (name !== 'dist' && name !== 'bin') fs.symlinkSync(path.join(root, name), path.join(pkg, name));
-    }
-    fs.cpSync(path.join(root, 'bin'), path.join(pkg, 'bin'), { recursive: true });
-    for (const name of fs.readdirSync(path.join(root, 'dist'))) {
-      if (name !== 'src') fs.symlinkSync(path.join(root, 'dist', name), path.join(pkg, 'dist', name));
-    }
-    for (const name of fs.readdirSync(path.join(root, 'dist', 'src'))) {
-      if (name !== 'cli') fs.symlinkSync(path.join(root, 'dist', 'src', name), path.join(pkg, 'dist', 'src', name));
-    }
-    for (const name of fs.readdirSync(path.join(root, 'dist', 'src', 'cli'))) {
-      if (!name.endsWith('.cache')) fs.symlinkSync(path.join(root, 'dist', 'src', 'cli', name), path.join(pkg, 'dist', 'src', 'cli', name));
-    }
+    // Without the static help texts too: `--help` goes through the bundle and its cache.
+    pkg = packageCopy(dir, (name) => name.endsWith('.cache') || name === HELP_FILE);
   });
   after(() => { if (dir) removeTemp(dir); });
 
@@ -45,12 +33,7 @@ describe('CLI bundle: a run is the same with its code caches missing, stale or g
       if (data) fs.writeFileSync(cacheFile(kind), data);
     }
   };
-  const cli = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'robocurse.js'), ...args], {
-      cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', FORCE_COLOR: '0', XDG_STATE_HOME: `${cwd}.xdg` },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const cli = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => runPackageCli(pkg, args, cwd);
 
   const realCache = (kind: string): Buffer => fs.readFileSync(path.join(root, 'dist', 'src', 'cli', `cli-bundle.${kind}.cache`));
   const headerLength = (data: Buffer): number => data.indexOf(0x0a) + 1;

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bundleId } from './bundle-loader';
+
+/**
+ * `robocurse --help`, `robocurse CMD --help` and `robocurse --version` print text the build
+ * wrote (scripts/write-cli-help.js: the same main() run with each of those command lines), so
+ * they start no yargs and load no bundle: issue #17's `--help` ≤ 1.3× `node -e 0`.
+ *
+ * The text is the one yargs prints at 100 columns (main.ts wraps at min(100, columns)), so it is
+ * taken only when stdout is not a terminal or one at least 100 columns wide; and only when the
+ * file names the build of the bundle beside it (its first line), so a bundle rebuilt without it
+ * never prints another build's help. Any doubt and the launcher goes the normal way.
+ *
+ * Only node: built-ins (and bundle-loader.ts, likewise) here: bin/robocurse.js requires this file
+ * before anything else.
+ */
+
+/** The file beside the bundle: `{ "bundle": <build id>, "texts": { <key>: <text> } }`. */
+export const HELP_FILE = 'cli-help.json';
+
+/** The column main.ts wraps help at when stdout has no (or a wider) width. */
+export const HELP_COLUMNS = 100;
+
+const COMMAND_WORD = /^[a-z][a-z-]*$/;
+
+/**
+ * The key of a command line whose whole output is static, else undefined: '' for `--help`,
+ * the command's name for `CMD --help`, '--version' for `--version`. Only these exact shapes:
+ * anything more (a config, another flag) goes through the parser as before.
+ */
+export function staticHelpKey(argv: readonly string[]): string | undefined {
+  const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h';
+  if (argv.length === 1) {
+    if (isHelp(argv[0])) return '';
+    if (argv[0] === '--version') return '--version';
+    return undefined;
+  }
+  if (argv.length === 2 && isHelp(argv[1]) && COMMAND_WORD.test(argv[0])) return argv[0];
+  return undefined;
+}
+
+/** What a text may be written to: process.stdout, or a test's stand-in. */
+export interface HelpOut {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+  on?(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
+}
+
+/** The build id on the bundle's first line (bundle-loader.ts writes it), read without the rest. */
+function bundleIdOf(bundleFile: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(bundleFile, 'r');
+    const head = Buffer.alloc(128);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return bundleId(head.toString('latin1', 0, n));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes the stored output of `argv` to `out` and returns true; returns false (writing nothing)
+ * when there is none, when the file is missing, unreadable or of another build, or when `out`
+ * is a terminal narrower than HELP_COLUMNS.
+ */
+export function printStaticHelp(argv: readonly string[], cliDir: string, out: HelpOut): boolean {
+  const key = staticHelpKey(argv);
+  if (key === undefined) return false;
+  if (out.isTTY && (out.columns ?? 0) < HELP_COLUMNS) return false;
+  let stored: { bundle?: unknown; texts?: Record<string, unknown> };
+  try {
+    stored = JSON.parse(fs.readFileSync(path.join(cliDir, HELP_FILE), 'utf8')) as typeof stored;
+  } catch {
+    return false; // not written (an old build) or unreadable: the parser prints it
+  }
+  const text = stored.texts && Object.prototype.hasOwnProperty.call(stored.texts, key) ? stored.texts[key] : undefined;
+  if (typeof text !== 'string' || typeof stored.bundle !== 'string') return false;
+  if (stored.bundle !== bundleIdOf(path.join(cliDir, 'cli-bundle.js'))) return false;
+  // `robocurse --help | head -1`: a closed pipe is not an error of ours (as io.ts processIo).
+  out.on?.('error', (err) => {
+    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+  });
+  out.write(text);
+  return true;
+}
