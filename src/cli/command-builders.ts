@@ -140,7 +140,7 @@ export function commandBuilders(): Record<string, Builder> {
 }
 
 /** Each command's handler, loaded on use. */
-export function commandHandlers(run: (lazy: Lazy) => (args: Record<string, unknown>) => void): Record<string, (args: Record<string, unknown>) => void> {
+export function commandHandlers<R>(run: (lazy: Lazy) => (args: Record<string, unknown>) => R): Record<string, (args: Record<string, unknown>) => R> {
   const control = (name: 'pause' | 'suspend' | 'resume' | 'drain' | 'stop' | 'set-bandwidth' | 'set-concurrency' | 'retry-chunk' | 'skip-chunk') =>
     run(async () => (await import('./commands/control')).controlCommand(name));
   return {

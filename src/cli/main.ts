@@ -17,23 +17,31 @@ function commonOptions(y: Argv): Argv<CommonArgs> {
 }
 
 /**
+ * yargs renders the whole help text after a command matched, on every start, to keep it for a
+ * later showHelp() (yargs/build/lib/command.js, cacheHelpMessage: ~13 ms of a `run` on an empty
+ * tree). main() never shows help after that point, so the cache is switched off where yargs has
+ * it; a yargs without it is left alone (and only slower).
+ */
+function skipHelpCache(parser: Argv<CommonArgs>): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = (): void => undefined;
+}
+
+/**
  * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
  * one table in exit-codes.ts, so it can run in-process in tests.
  *
- * The command's handler starts only after the whole command line has parsed: yargs calls a
- * command's callback before its strict checks (unknown flag) fail, so starting work there ran
+ * The command starts only after the whole command line has parsed: yargs calls a command's
+ * handler before its strict checks (unknown flag) fail, so starting work there ran
  * `run --dryrun` for real and returned 2 afterwards.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
-  // The handler only runs once the whole command line parsed: yargs may call it and report a
-  // missing positional afterwards, and a bad command line must run nothing.
-  let chosen: (() => Promise<ExitCode>) | undefined;
   let usageError: string | undefined;
-  const run = (lazy: Lazy) => (args: Record<string, unknown>): void => {
-    chosen = () => lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
-  };
+  const run = (lazy: Lazy) => (args: Record<string, unknown>): Promise<ExitCode> =>
+    lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
   const builders = commandBuilders();
   const handlers = commandHandlers(run);
   let parser = commonOptions(yargs(argv))
@@ -41,7 +49,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .usage('$0 <command> [options]\n\nReplicates large directory trees with parallel copy jobs.');
   for (const spec of COMMANDS) {
     const name = commandName(spec);
-    parser = parser.command(spec.usage, spec.summary, (y) => (builders[name]?.(y) ?? y).epilogue(examplesText(spec)), handlers[name]);
+    // No handler here: the command runs once the whole line parsed (below).
+    parser = parser.command(spec.usage, spec.summary, (y) => (builders[name]?.(y) ?? y).epilogue(examplesText(spec)));
   }
   parser = parser
     .demandCommand(1, `name a command: ${commandList()} (see --help)`)
@@ -52,9 +61,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .wrap(Math.min(100, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => { usageError = msg ?? err?.message ?? 'invalid command line'; });
+  skipHelpCache(parser);
   let helpOrVersion = false;
+  let parsed: Record<string, unknown> & { _: Array<string | number> } | undefined;
   try {
-    await parser.parseAsync(argv, {}, (err, _parsed, output) => {
+    parsed = await parser.parseAsync(argv, {}, (err, _parsed, output) => {
       if (output && !err) { io.stdout.write(`${output}\n`); helpOrVersion = true; }
     });
   } catch (e) {
@@ -64,6 +75,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     io.stderr.write(`robocurse: ${usageError}\nRun 'robocurse --help' for usage.\n`);
     return EXIT.UsageOrConfig;
   }
-  if (helpOrVersion || !chosen) return EXIT.Success;
-  return chosen();
+  // strict() and demandCommand() let only a known command through: its name is the first word.
+  const name = parsed && !helpOrVersion ? String(parsed._[0]) : undefined;
+  return name !== undefined && Object.hasOwn(handlers, name) ? handlers[name](parsed!) : EXIT.Success;
 }
