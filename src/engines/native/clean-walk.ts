@@ -209,6 +209,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
   if (keepsXattrs(task.keep) && !sameXattrs(r.srcXattrs, r.dstSeen.xattrs)) return undefined;
   const sameMeta = sameDirectoryMeta(task.keep, task.directoryTimes, r.srcMeta, r.dstSeen.meta);
   if (!sameMeta && !fix) return undefined;
+  if (r.fromDigest) return digestPlan(r, sameMeta);
   // Both listings come sorted the same way (list-stat.ts): an unchanged directory lists the same
   // names at the same places, and needs no Map built entry by entry (a third of the walk's own time).
   const aligned = r.src.names.length === dst.names.length && r.src.names.every((n, i) => n === dst.names[i]);
@@ -260,6 +261,29 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
     plan.extras.push(name);
   }
   return plan.copy.length > MAX_FIX_FILES ? undefined : plan;
+}
+
+/**
+ * The plan of a directory whose listing matched the scan's digest (list-dir.ts): its source
+ * listing is the destination's, so each file is up to date as listed and nothing is extra; and
+ * the scan makes no digest for a listing with a link, special file or excluded entry, nor for a
+ * job with a size or age filter or a case-insensitive destination (walk-digests.ts). What is left
+ * of planListing's work: the counts, and each subdirectory's identity as looked at.
+ */
+function digestPlan(r: OkListing, sameMeta: boolean): DirPlan | undefined {
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
+  const { names, types, stats } = r.src;
+  for (let i = 0; i < names.length; i++) {
+    if (types[i] === 'f') {
+      plan.files++;
+      plan.bytes += stats[i * LIST_FIELDS + F.size];
+      continue;
+    }
+    const seen = r.subdirs[names[i]];
+    if (types[i] !== 'd' || seen === undefined || !('ino' in seen)) return undefined;
+    plan.subdirs.push(names[i]);
+  }
+  return plan;
 }
 
 /**
