@@ -1,5 +1,6 @@
 import type { Dirent, Stats } from 'node:fs';
-import { selectsFile, type ScanError, type SizeAgeFilter, type SkippedLink } from '../api';
+import type { ScanError, SizeAgeFilter, SkippedLink } from '../api';
+import { selectsFile } from '../api/selection';
 import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
