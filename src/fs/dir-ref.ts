@@ -243,6 +243,16 @@ export function closeDirSync(dir: OpenDir | undefined): void {
   try { fs.closeSync(dir.fd); } catch { /* already closed: nothing to release */ }
 }
 
+/** withDir with synchronous calls: for work that is synchronous itself (a few calls on the descriptor). */
+export function withDirSync<T>(ref: DirRef, mode: DirMode, work: (dir: OpenDir) => T): T {
+  const dir = openDirSync(ref, mode);
+  try {
+    return work(dir);
+  } finally {
+    closeDirSync(dir);
+  }
+}
+
 /** Runs `work` with `ref` opened and checked; closes it whatever happens. */
 export async function withDir<T>(ref: DirRef, mode: DirMode, work: (dir: OpenDir) => Promise<T>): Promise<T> {
   const dir = await openDir(ref, mode);

@@ -7,7 +7,7 @@ import type { JobContext } from './job-context';
 import { joinRel } from './rel-path';
 
 /** Sets a directory's attributes after what was written in it (tree-walk.ts setDirectoryAttributes, `touched`). */
-export type SetAttributes = (d: FixedDir) => Promise<void>;
+export type SetAttributes = (d: FixedDir) => void;
 
 /**
  * Books what a copy thread did to a directory it put right (fix-dir.ts) as the main thread books
@@ -25,5 +25,5 @@ export async function bookFixed(ctx: JobContext, d: FixedDir, setAttributes: Set
   if (d.attrsSet) return;
   await removeExtras(ctx, d.dst, d.rel, d.removeLater.map((name) => ({ name, isDir: true })));
   await Promise.all(rest.map((f) => copyOne(ctx, d.src, d.dst, d.rel, f)));
-  if (!ctx.signal.aborted) await setAttributes(d);
+  if (!ctx.signal.aborted) setAttributes(d);
 }
