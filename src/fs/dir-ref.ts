@@ -153,7 +153,7 @@ export async function openDir(ref: DirRef, mode: DirMode): Promise<OpenDir> {
   }
 }
 
-/** openDir for the copy worker threads (synchronous fs, one round trip per batch). */
+/** openDir with synchronous calls: the copy threads' (one round trip per batch), and withDirSync's. */
 export function openDirSync(ref: DirRef, mode: DirMode): OpenDir {
   if (mode === 'path') {
     const st = (ref.follow ? fs.statSync : fs.lstatSync)(fsPath(ref.path));
