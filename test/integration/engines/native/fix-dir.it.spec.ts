@@ -6,7 +6,7 @@ import { FLAG_SUSPENDED, Outcome } from '../../../../src/engines/native/batch-pr
 import { walkClean, type CleanWalkResult, type CleanWalkTask } from '../../../../src/engines/native/clean-walk';
 import copyBatch from '../../../../src/engines/native/copy-worker';
 import { DELETES_HELD, DELETES_USED, NO_DELETE_LIMIT, newDeletionCounts } from '../../../../src/engines/native/deletion-counts';
-import { fixDirectory, type FixOptions, type FixWork } from '../../../../src/engines/native/fix-dir';
+import { fixDirectory, MAX_FIX_FILES, type FixOptions, type FixWork } from '../../../../src/engines/native/fix-dir';
 import { KEEP } from '../../../../src/engines/native/keep-flags';
 import { HOST_DIR_MODE, refOf, type DirMode } from '../../../../src/fs/dir-ref';
 import { hashTree } from '../../../helpers/cli-child';
@@ -63,6 +63,25 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
     expect(hashTree(path.join(dir, 'beside')), 'the link was removed, its target untouched').to.equal(beside);
   });
 
+  it(`a wide directory with ${MAX_FIX_FILES} files to copy and 100 extras is put right on the thread; one file more and it goes to the main thread untouched`, () => {
+    const wide = (d: string): string => path.join(d, 'a', 'x');
+    for (let i = 0; i < MAX_FIX_FILES; i++) fs.writeFileSync(path.join(wide(src), `new-${i}.dat`), `new ${i}`);
+    for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(wide(dst), `extra-${i}.dat`), `extra ${i}`);
+    const r = walkClean(task(), copyBatch);
+    expect([rels(r, 'dirty'), rels(r, 'fixed')]).to.deep.equal([[], ['a/x']]);
+    expect(r.fixed[0].result!.outcomes.filter((o) => o === Outcome.Copied)).to.have.length(MAX_FIX_FILES);
+    expect(r.fixed[0].removed).to.have.length(100);
+    expect(rsyncLeft(), 'rsync -ain --delete finds nothing').to.deep.equal([]);
+
+    fs.writeFileSync(path.join(wide(src), 'one-more.dat'), 'one more');
+    for (let i = 0; i < MAX_FIX_FILES; i++) fs.writeFileSync(path.join(wide(src), `new-${i}.dat`), `changed ${i}, longer`);
+    fs.writeFileSync(path.join(wide(dst), 'extra-again.dat'), 'extra');
+    const before = hashTree(wide(dst));
+    const again = walkClean(task(), copyBatch);
+    expect([rels(again, 'dirty'), rels(again, 'fixed')]).to.deep.equal([['a/x'], []]);
+    expect(hashTree(wide(dst)), 'nothing in it touched').to.equal(before);
+  });
+
   it('names that are not UTF-8: copied and removed byte for byte', () => {
     const bytes = (dirPath: string, name: Buffer): Buffer => Buffer.concat([Buffer.from(`${dirPath}/`), name]);
     fs.writeFileSync(bytes(path.join(src, 'a', 'b'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x64])), 'latin-1 name, new');
@@ -98,7 +117,7 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
     ['a directory to remove', () => makeTree(path.join(dst, 'a', 'b', 'old'), { 'o.dat': 'o' }), {}, undefined],
     ['a file above the stream threshold', () => fs.writeFileSync(path.join(src, 'a', 'b', 'big.dat'), Buffer.alloc(4096, 1)), { streamThresholdBytes: 1024 }, undefined],
     ['a name of a hard-linked file', () => fs.linkSync(path.join(src, 'a', 'b', 'b1.dat'), path.join(src, 'a', 'b', 'b1-link.dat')), {}, KEEP.modes | KEEP.hardLinks],
-    ['more files to copy than a batch holds', () => { for (let i = 0; i < 65; i++) fs.writeFileSync(path.join(src, 'a', 'b', `n${i}.dat`), 'n'); }, {}, undefined],
+    ['more files to copy than one directory may have on the thread (MAX_FIX_FILES)', () => { for (let i = 0; i <= MAX_FIX_FILES; i++) fs.writeFileSync(path.join(src, 'a', 'b', `n${i}.dat`), 'n'); }, {}, undefined],
     ['more bytes than the task may copy', () => fs.writeFileSync(path.join(src, 'a', 'b', 'n.dat'), Buffer.alloc(2048, 1)), { maxBytes: 1024 }, undefined],
     ['a symbolic link in the source', () => fs.symlinkSync('b1.dat', path.join(src, 'a', 'b', 'link')), {}, undefined],
     ['a file where the destination has a directory', () => { fs.rmSync(path.join(dst, 'a', 'b', 'b1.dat')); fs.mkdirSync(path.join(dst, 'a', 'b', 'b1.dat')); }, {}, undefined],
