@@ -50,8 +50,6 @@ async function main() {
   fs.renameSync(tmp, out);
 }
 
-module.exports = { commandLines };
-
 if (require.main === module) {
   main().catch((err) => {
     process.stderr.write(`write-cli-help: ${err.message}\n`);

@@ -4,6 +4,7 @@ import { commandBuilders, commandHandlers, type Lazy } from './command-builders'
 import { commandList, commandName, COMMANDS, examplesText } from './command-table';
 import { EXIT, type ExitCode } from './exit-codes';
 import { processIo, type CliIo, type CommonArgs } from './io';
+import { HELP_COLUMNS } from './static-help';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -58,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     .version(require('../../../package.json').version as string)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, io.stdout.columns ?? 100))
+    .wrap(Math.min(HELP_COLUMNS, io.stdout.columns ?? HELP_COLUMNS))
     .exitProcess(false)
     .fail((msg, err) => { usageError = msg ?? err?.message ?? 'invalid command line'; });
   skipHelpCache(parser);

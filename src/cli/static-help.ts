@@ -19,7 +19,7 @@ import { bundleId } from './bundle-loader';
 /** The file beside the bundle: `{ "bundle": <build id>, "texts": { <key>: <text> } }`. */
 export const HELP_FILE = 'cli-help.json';
 
-/** The column main.ts wraps help at when stdout has no (or a wider) width. */
+/** The column help is wrapped at (main.ts) when stdout has no width or a wider one. */
 export const HELP_COLUMNS = 100;
 
 const COMMAND_WORD = /^[a-z][a-z-]*$/;
