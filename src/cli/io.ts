@@ -1,3 +1,5 @@
+import { guardOutput } from './output-guard';
+
 /** Where a command writes; injected so tests can run main() in-process and capture output. */
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -7,13 +9,9 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
-  // A closed terminal (ssh dropped, `| head`) turns writes into EPIPE/EIO errors; a long run must
-  // go on (its log file and state database still record everything), not die on an output error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
-    });
-  }
+  // A closed terminal (ssh dropped, `| head`) or a full disk under a redirect: a long run must go
+  // on (its log file and state database still record everything), not die on an output error.
+  guardOutput();
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleId } from './bundle-loader';
+import { EXIT } from './exit-codes';
 
 /**
  * `robocurse --help`, `robocurse CMD --help` and `robocurse --version` print text the build
@@ -12,8 +13,8 @@ import { bundleId } from './bundle-loader';
  * file names the build of the bundle beside it (its first line), so a bundle rebuilt without it
  * never prints another build's help. Any doubt and the launcher goes the normal way.
  *
- * Only node: built-ins (and bundle-loader.ts, likewise) here: bin/robocurse.js requires this file
- * before anything else.
+ * Only node: built-ins (and bundle-loader.ts and exit-codes.ts, likewise) here: bin/robocurse.js
+ * requires this file before anything else.
  */
 
 /** The file beside the bundle: `{ "bundle": <build id>, "texts": { <key>: <text> } }`. */
@@ -63,12 +64,24 @@ function bundleIdOf(bundleFile: string): string | undefined {
   }
 }
 
+/** Where a failed write is told: one line on stderr and the exit code, no stack trace. */
+export interface HelpFailure {
+  (message: string, exitCode: number): void;
+}
+
+/** The process's own: stderr and process.exitCode. */
+export const processFailure: HelpFailure = (message, exitCode) => {
+  process.stderr.write(message);
+  process.exitCode = exitCode;
+};
+
 /**
  * Writes the stored output of `argv` to `out` and returns true; returns false (writing nothing)
  * when there is none, when the file is missing, unreadable or of another build, or when `out`
- * is a terminal narrower than HELP_COLUMNS.
+ * is a terminal narrower than HELP_COLUMNS. A write that fails (a full disk) is told through
+ * `failed` with exit code 4; a reader that went away (EPIPE, EIO) is not an error of ours.
  */
-export function printStaticHelp(argv: readonly string[], cliDir: string, out: HelpOut): boolean {
+export function printStaticHelp(argv: readonly string[], cliDir: string, out: HelpOut, failed: HelpFailure = processFailure): boolean {
   const key = staticHelpKey(argv);
   if (key === undefined) return false;
   if (out.isTTY && (out.columns ?? 0) < HELP_COLUMNS) return false;
@@ -81,10 +94,17 @@ export function printStaticHelp(argv: readonly string[], cliDir: string, out: He
   const text = stored.texts && Object.prototype.hasOwnProperty.call(stored.texts, key) ? stored.texts[key] : undefined;
   if (typeof text !== 'string' || typeof stored.bundle !== 'string') return false;
   if (stored.bundle !== bundleIdOf(path.join(cliDir, 'cli-bundle.js'))) return false;
-  // `robocurse --help | head -1`: a closed pipe is not an error of ours (as io.ts processIo).
-  out.on?.('error', (err) => {
-    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
-  });
-  out.write(text);
+  const onError = (err: NodeJS.ErrnoException): void => {
+    // `robocurse --help | head -1`: a closed pipe is not an error of ours (as io.ts processIo).
+    if (err.code === 'EPIPE' || err.code === 'EIO') return;
+    failed(`robocurse: cannot write to stdout: ${err.message}\n`, EXIT.Fatal);
+  };
+  // A pipe reports a failed write as an event; a file (SyncWriteStream) throws it.
+  out.on?.('error', onError);
+  try {
+    out.write(text);
+  } catch (err) {
+    onError(err as NodeJS.ErrnoException);
+  }
   return true;
 }

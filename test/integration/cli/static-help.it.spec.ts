@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -85,6 +85,21 @@ describe('static help: --help and --version without the bundle (real CLI, like c
       }
     });
   }
+
+  it('on a full disk (stdout to /dev/full) exits 4 with one line naming stdout, no stack trace', function () {
+    // Not a Linux-like /dev: nothing to fill.
+    if (!fs.existsSync('/dev/full')) this.skip();
+    for (const argv of [['--help'], ['run', '--help']]) {
+      const full = fs.openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [path.join(root, 'bin', 'robocurse.js'), ...argv], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect(r.status, argv.join(' ')).to.equal(4);
+        expect(r.stderr).to.match(/^robocurse: cannot write to stdout: ENOSPC[^\n]*\n$/);
+      } finally {
+        fs.closeSync(full);
+      }
+    }
+  });
 
   it('exits 0 without a word on stderr when the reader closed the pipe first (`robocurse --help | head -0`)', async () => {
     for (const argv of [['--help'], ['--version']]) {

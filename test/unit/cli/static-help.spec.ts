@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HELP_FILE, printStaticHelp, staticHelpKey, type HelpOut } from '../../../src/cli/static-help';
+import { EXIT } from '../../../src/cli/exit-codes';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 describe('static help (src/cli/static-help.ts)', () => {
@@ -41,6 +42,19 @@ describe('static help (src/cli/static-help.ts)', () => {
       const wide = out({ columns: 120 });
       expect(printStaticHelp(['--help'], dir, wide)).to.equal(true);
       expect(wide.text).to.equal('top help\n');
+    });
+
+    it('tells a failed write in one line with exit code 4, and takes a reader that went away (EPIPE, EIO) as no error', () => {
+      write(JSON.stringify({ bundle: id, texts: { '': 'top help\n' } }));
+      const told: Array<[string, number]> = [];
+      const failing = (code: string): HelpOut => ({ write() { throw Object.assign(new Error(`${code}: it failed, write`), { code }); } });
+      expect(printStaticHelp(['--help'], dir, failing('ENOSPC'), (m, c) => told.push([m, c]))).to.equal(true);
+      expect(told).to.deep.equal([['robocurse: cannot write to stdout: ENOSPC: it failed, write\n', EXIT.Fatal]]);
+      for (const code of ['EPIPE', 'EIO']) {
+        told.length = 0;
+        expect(printStaticHelp(['--help'], dir, failing(code), (m, c) => told.push([m, c]))).to.equal(true);
+        expect(told, code).to.deep.equal([]);
+      }
     });
 
     it('leaves it to the parser (printing nothing) for a narrow terminal, an unknown command, another build, a missing or broken file', () => {
