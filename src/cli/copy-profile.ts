@@ -31,11 +31,11 @@ function numeric(v: string): string | number {
   return /^\d+$/.test(v.trim()) ? Number(v.trim()) : v;
 }
 
-/** The profile `robocurse copy` runs, with absolute paths (relative ones are taken from `cwd`). */
-export function copyProfile(a: CopyArgsLike, cwd: string): Record<string, unknown> {
+/** The profile `robocurse copy` runs, with absolute paths (`resolve`: io.ts resolveArg). */
+export function copyProfile(a: CopyArgsLike, resolve: (p: string) => string): Record<string, unknown> {
   const p: Record<string, unknown> = {
-    source: path.resolve(cwd, a.source),
-    destination: path.resolve(cwd, a.destination),
+    source: resolve(a.source),
+    destination: resolve(a.destination),
     mirror: a.mirror ?? false,
     // One chunk per subtree is what a quick copy wants too; the defaults decide.
   };

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { chooseConfigPath, implicitConfigProblem } from './config-path';
-import type { CliIo, CommonArgs } from './io';
+import { resolveArg, type CliIo, type CommonArgs } from './io';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/problems';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
@@ -13,7 +13,8 @@ export { UsageError };
 
 /** Loads the config named on the command line, with plugins checked. Throws ConfigError. */
 export async function loadCliConfig(args: CommonArgs, io: CliIo): Promise<RobocurseConfig> {
-  const file = chooseConfigPath(args.config, io.cwd, (m) => io.stderr.write(`${m}\n`));
+  // An absolute --config needs no working directory (it may be gone: io.ts).
+  const file = args.config !== undefined ? resolveArg(io, args.config) : chooseConfigPath(undefined, io.cwd, (m) => io.stderr.write(`${m}\n`));
   if (args.config === undefined && file === path.join(io.cwd, 'robocurse.json')) {
     const refused = implicitConfigProblem(file);
     if (refused) throw new UsageError(refused);

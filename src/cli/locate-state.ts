@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RobocurseConfig } from '../config/types';
-import type { CliIo, CommonArgs } from './io';
+import { inWorkingDirectory, resolveArg, type CliIo, type CommonArgs } from './io';
 import { STATE_DB_FILE } from '../state/open-database';
 import { loadCliConfig, UsageError } from './load-cli-config';
 import { readLastUsed } from './user-state';
@@ -27,11 +27,11 @@ export interface StateDirArgs extends CommonArgs {
  */
 export async function locateState(args: StateDirArgs, io: CliIo): Promise<StateLocation> {
   if (args.stateDir !== undefined) {
-    const stateDir = path.resolve(io.cwd, args.stateDir);
+    const stateDir = resolveArg(io, args.stateDir);
     if (!fs.existsSync(path.join(stateDir, STATE_DB_FILE))) throw new UsageError(`--state-dir ${stateDir}: there is no state database (${STATE_DB_FILE}) in that folder`);
     return { stateDir, how: '--state-dir' };
   }
-  if (args.config === undefined && !fs.existsSync(path.join(io.cwd, 'robocurse.json'))) {
+  if (args.config === undefined && !inWorkingDirectory(io, 'robocurse.json')) {
     const last = readLastUsed(io.env);
     if (last) {
       io.stderr.write(`robocurse: no --config given: using the state folder of your last run, ${last.stateDir}${last.configPath ? ` (config ${last.configPath})` : ''}\n`);

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { stringArg } from './arg-checks';
 import { commandBuilders, commandHandlers, type Lazy } from './command-builders';
@@ -30,6 +31,19 @@ function skipHelpCache(parser: Argv<CommonArgs>): void {
 }
 
 /**
+ * The directory yargs is given: it reads it only for .config() and .pkgConf(), which robocurse
+ * does not use, yet its default (process.cwd()) throws when the working directory was removed.
+ * What needs the real one says so itself (io.ts workingDirectory).
+ */
+function parserCwd(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return path.parse(process.execPath).root;
+  }
+}
+
+/**
  * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
  * one table in exit-codes.ts, so it can run in-process in tests.
  *
@@ -45,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     lazy().then((h) => h(args as CommonArgs & Record<string, unknown>, io));
   const builders = commandBuilders();
   const handlers = commandHandlers(run);
-  let parser = commonOptions(yargs(argv))
+  let parser = commonOptions(yargs(argv, parserCwd()))
     .scriptName('robocurse')
     .usage('$0 <command> [options]\n\nReplicates large directory trees with parallel copy jobs.');
   for (const spec of COMMANDS) {

@@ -7,10 +7,11 @@ import { UsageError } from './load-cli-config';
  * `--metrics-file PATH`: absolute (relative to the working directory), in an existing directory
  * that no one but the user and root can change (the file is replaced there every interval), and
  * not a directory itself. Returns the absolute path; throws UsageError naming the flag.
+ * `resolve` makes it absolute (io.ts resolveArg).
  */
-export function checkMetricsFile(file: string, cwd: string): string {
+export function checkMetricsFile(file: string, resolve: (p: string) => string): string {
   if (file.trim() === '' || /[\u0000-\u001f]/.test(file)) throw new UsageError(`--metrics-file: not a usable path: ${JSON.stringify(file)}`);
-  const abs = path.resolve(cwd, file);
+  const abs = resolve(file);
   const dir = path.dirname(abs);
   let st: fs.Stats;
   try { st = fs.statSync(dir); } catch (e) {

@@ -5,7 +5,7 @@ import type { RobocurseConfig } from '../../config/types';
 import { createPrivateFile, mkdirPrivate } from '../../fs/private-files';
 import { copyHome, copyProfile, FLAG_OF_KEY, profileNameFor, type CopyArgsLike } from '../copy-profile';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { CliIo } from '../io';
+import { resolveArg, type CliIo } from '../io';
 import { loadCliConfig, UsageError } from '../load-cli-config';
 import { saveProfile } from '../save-profile';
 import { executeRun, type RunArgs } from './run';
@@ -55,13 +55,13 @@ export async function copyCommand(args: CopyArgs, io: CliIo): Promise<ExitCode> 
   try {
     if (args.maxJobs !== undefined && (!Number.isInteger(args.maxJobs) || args.maxJobs < 1)) throw new UsageError(`--max-jobs: expected an integer >= 1, got ${args.maxJobs}`);
     if (args.bwlimit !== undefined && !(args.bwlimit >= 0)) throw new UsageError(`--bwlimit: expected Mbit/s >= 0 (0 = unlimited), got ${args.bwlimit}`);
-    const profile = copyProfile(args, io.cwd);
+    const profile = copyProfile(args, (p) => resolveArg(io, p));
     if (!fs.existsSync(String(profile.source))) throw new UsageError(`<source> ${String(profile.source)}: no such directory`);
     if (args.saveProfile !== undefined) {
       if (!args.config) throw new UsageError('--save-profile NAME needs --config FILE: the config to write the profile into');
       name = args.saveProfile;
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new UsageError(`--save-profile ${JSON.stringify(name)}: a profile name is letters, digits, '.', '_' or '-' (1-64, starting with a letter or digit)`);
-      const file = path.resolve(io.cwd, args.config);
+      const file = resolveArg(io, args.config);
       const before = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
       const { created } = saveProfile(file, name, profile);
       try {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { logExitStatus, renderLogSummaryJson, renderLogSummaryText, summarizeLogsInPool } from '../../logsum';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { CliIo, CommonArgs } from '../io';
+import { resolveArg, type CliIo, type CommonArgs } from '../io';
 
 interface LogArgs extends CommonArgs {
   action: 'summarize';
@@ -17,7 +17,7 @@ interface LogArgs extends CommonArgs {
  * is no robocopy or rsync log (the others are still summarized).
  */
 export async function logSummarizeCommand(args: LogArgs, io: CliIo): Promise<ExitCode> {
-  const results = await summarizeLogsInPool(args.files.map((file) => ({ file, path: path.resolve(io.cwd, file), codePage: args.codePage })));
+  const results = await summarizeLogsInPool(args.files.map((file) => ({ file, path: resolveArg(io, file), codePage: args.codePage })));
   let status = 0;
   for (const r of results) {
     const s = logExitStatus(r);

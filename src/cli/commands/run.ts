@@ -12,7 +12,7 @@ import { startControlPoller } from '../../orchestrator/control-poller';
 import { StatusPublisher } from '../../dashboard/live-status';
 import { dropSecretEnv } from '../secret-env';
 import { EXIT, exitCodeForOutcome, type ExitCode } from '../exit-codes';
-import type { CliIo, CommonArgs } from '../io';
+import { resolveArg, type CliIo, type CommonArgs } from '../io';
 import { ConfigError } from '../../config/problems';
 import { loadCliConfig, selectProfiles, UsageError } from '../load-cli-config';
 import { JsonLinesView, PlainLinesView } from '../progress/plain-lines-view';
@@ -58,7 +58,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
     if (args.dashboardPort !== undefined && (!Number.isInteger(args.dashboardPort) || args.dashboardPort < 0 || args.dashboardPort > 65535)) {
       throw new UsageError(`--dashboard-port: expected a port number 0-65535 (0 = any free port), got ${args.dashboardPort}`);
     }
-    if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, io.cwd);
+    if (args.metricsFile !== undefined) args.metricsFile = checkMetricsFile(args.metricsFile, (p) => resolveArg(io, p));
     if (args.queue !== undefined) cfg = { ...cfg, global: { ...cfg.global, queue: args.queue } };
     // The per-file listing of a dry run is written by the engine's callbacks, which stay on the worker.
     if (cfg.global.queue && args.dryRun) throw new UsageError('--dry-run runs on this host only: leave out --queue (or global.queue) for a dry run');

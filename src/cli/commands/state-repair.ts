@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError, StateStore, STATE_DB_FILE } from '../../state';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { CliIo } from '../io';
+import { resolveArg, type CliIo } from '../io';
 import { loadCliConfig, UsageError } from '../load-cli-config';
 import type { StateDirArgs } from '../locate-state';
 import { handleCommandError } from './validate';
@@ -38,7 +38,7 @@ function damage(stateDir: string, file: string): string | undefined {
 export async function stateCommand(args: StateArgs, io: CliIo): Promise<ExitCode> {
   try {
     if (args.action !== 'repair') throw new UsageError(`state ${String(args.action)}: unknown action (state repair)`);
-    const stateDir = args.stateDir !== undefined ? path.resolve(io.cwd, args.stateDir) : (await loadCliConfig(args, io)).global.stateDir;
+    const stateDir = args.stateDir !== undefined ? resolveArg(io, args.stateDir) : (await loadCliConfig(args, io)).global.stateDir;
     const file = path.join(stateDir, STATE_DB_FILE);
     if (!fs.existsSync(file)) {
       io.stdout.write(`state repair: there is no state database at ${file}; the next run starts one\n`);

@@ -7,7 +7,7 @@ import { parsePathMaps } from '../../scaleout/path-map';
 import { parseQueueUrl, probeRedis } from '../../scaleout/redis-url';
 import { UsageError } from '../../errors/usage-error';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { CliIo, CommonArgs } from '../io';
+import { resolveArg, type CliIo, type CommonArgs } from '../io';
 import { userStateHome } from '../user-state';
 import { handleCommandError } from './validate';
 
@@ -32,7 +32,7 @@ export async function workerCommand(args: WorkerArgs, io: CliIo): Promise<ExitCo
   try {
     const address = parseQueueUrl(args.queue, '--queue', io.env);
     const pathMaps = parsePathMaps(args.pathMap ?? []);
-    const stateDir = path.resolve(io.cwd, args.stateDir ?? path.join(userStateHome(io.env), 'worker'));
+    const stateDir = resolveArg(io, args.stateDir ?? path.join(userStateHome(io.env), 'worker'));
     const lockDurationMs = (args.lockDuration ?? DEFAULT_LOCK_SETTINGS.lockDurationMs / 1000) * 1000;
     const stalledIntervalMs = (args.stalledInterval ?? DEFAULT_LOCK_SETTINGS.stalledIntervalMs / 1000) * 1000;
     if (stalledIntervalMs > lockDurationMs) throw new UsageError(`--stalled-interval (${stalledIntervalMs / 1000} s) must not exceed --lock-duration (${lockDurationMs / 1000} s)`);
