@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { stringArg } from './arg-checks';
 import { commandBuilders, commandHandlers, type Lazy } from './command-builders';
 import { commandList, commandName, COMMANDS, examplesText } from './command-table';
+import { UsageError } from '../errors/usage-error';
 import { EXIT, type ExitCode } from './exit-codes';
 import { processIo, type CliIo, type CommonArgs } from './io';
 import { HELP_COLUMNS } from './static-help';
@@ -92,5 +93,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
   }
   // strict() and demandCommand() let only a known command through: its name is the first word.
   const name = parsed && !helpOrVersion ? String(parsed._[0]) : undefined;
-  return name !== undefined && Object.hasOwn(handlers, name) ? handlers[name](parsed!) : EXIT.Success;
+  if (name === undefined || !Object.hasOwn(handlers, name)) return EXIT.Success;
+  try {
+    return await handlers[name](parsed!);
+  } catch (e) {
+    // A usage problem a command did not report itself (a path that needs a working directory
+    // that is gone, io.ts): one line and exit 2, as its own reports are, not an internal error.
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`robocurse: ${e.message}\n`);
+    return EXIT.UsageOrConfig;
+  }
 }

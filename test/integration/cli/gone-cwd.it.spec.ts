@@ -45,7 +45,7 @@ describe('a working directory that is gone (real CLI, like cron)', function () {
 
   it('a relative --config, the default ./robocurse.json or relative copy paths: exit 2 saying why, nothing made at the root', () => {
     const unique = `robocurse-gone-${randomBytes(6).toString('hex')}`;
-    for (const args of [['validate', '--config', 'robocurse.json'], ['run', '--all'], ['copy', path.join(dir, 'src'), unique], ['copy', unique, path.join(dir, 'elsewhere')]]) {
+    for (const args of [['validate', '--config', 'robocurse.json'], ['run', '--all'], ['copy', path.join(dir, 'src'), unique], ['copy', unique, path.join(dir, 'elsewhere')], ['log', 'summarize', 'robocopy.log'], ['status', '--state-dir', 'state']]) {
       const r = fromGone(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(2);
       expect(r.stderr).to.match(saysGone);
