@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readlinkSync, rmdirSync, unlinkSync, promises as 
 import * as path from 'node:path';
 import { displayName, fsPath } from './byte-names';
 import { at, childPath, closeDir, openChildDir, openChildDirSync, openRootDir, type DirMode, type DirRef, type OpenDir } from './dir-ref';
+import { makeDirs } from './make-dirs';
 
 /** What stood where a directory belongs. */
 export type InTheWay = 'symbolic link' | 'file' | 'special file';
@@ -84,7 +85,7 @@ export async function walkDirChain(root: string, parts: readonly string[], opts:
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     if (!opts.create) return { status: 'missing', path: root, replaced: [] };
-    await fsp.mkdir(fsPath(root), { recursive: true });
+    await makeDirs(root);
     created.push(root);
     top = await openRootDir(root, opts.mode);
   }
@@ -238,7 +239,7 @@ export async function lstatChain(root: string, parts: readonly string[], opts: O
       if (st === undefined) {
         if (!opts.create) return { status: 'missing', path: p, replaced };
         // The root may be missing too (first run): made like walkDirChain makes it.
-        await fsp.mkdir(fsPath(path.dirname(p)), { recursive: true });
+        await makeDirs(path.dirname(p));
         await fsp.mkdir(fsPath(p)).then(() => created.push(p), (e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
         continue;
       }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertTrustedPath } from './path-trust';
+import { makeDirsSync } from './make-dirs';
 
 /** Mode of every file robocurse creates for itself (state, logs, events). */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -17,7 +18,7 @@ const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
  * checkPrivateDir refuses it if others can write it.
  */
 export function mkdirPrivate(dir: string): void {
-  const first = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const first = makeDirsSync(dir, PRIVATE_DIR_MODE);
   if (first === undefined) return;
   // mkdir's mode is filtered by the umask; every directory this call created gets exactly 0700.
   for (let p = path.resolve(dir); ; p = path.dirname(p)) {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ChildLedger, Logger } from '../api';
 import { currentOwner, processIdentity } from '../state/process-identity';
 import type { LedgerRecord, RecordOwner } from './ledger-records';
+import { makeDirsSync } from '../fs/make-dirs';
 
 /** The ledger's directory inside a state directory. */
 export function ledgerDir(stateDir: string): string {
@@ -26,7 +27,7 @@ export class FileChildLedger implements ChildLedger {
 
   constructor(private readonly dir: string, sessionId: string, private readonly logger: Logger) {
     this.owner = { ...currentOwner(), sessionId };
-    try { fs.mkdirSync(dir, { recursive: true, mode: 0o700 }); } catch (err) { this.fail(err); }
+    try { makeDirsSync(dir, 0o700); } catch (err) { this.fail(err); }
   }
 
   recordChild(pid: number, command: string): () => void {

@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import type { ScheduleOp } from './backend';
 import { firstLine, type CommandRunner } from './runner';
 import { ScheduleOpError } from '../errors/schedule-errors';
+import { makeDirsSync } from '../fs/make-dirs';
 
 export { ScheduleOpError };
 
 
 /** A file under its final name is always complete: temp name in the same directory, then rename. */
 function writeAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirsSync(path.dirname(file));
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, content, { mode: 0o644, flag: 'wx' });

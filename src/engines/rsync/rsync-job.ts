@@ -13,6 +13,7 @@ import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
 import { itemizeAction, parseItemizeLine, ProgressTracker } from './progress-parser';
 import { deleteLimitExitMeaning } from '../delete-limit';
+import { makeDirsSync } from '../../fs/make-dirs';
 
 /** Everything a job needs, decided by the copier before the process starts. */
 export interface RsyncJobSpec {
@@ -115,7 +116,7 @@ export class RsyncJob implements CopyJob {
     if (this.spec.options.dryRun) return;
     const { chunk } = this.spec;
     try {
-      fs.mkdirSync(chunk.relPath === '' ? chunk.destinationPath : path.dirname(chunk.destinationPath), { recursive: true });
+      makeDirsSync(chunk.relPath === '' ? chunk.destinationPath : path.dirname(chunk.destinationPath));
     } catch (e) {
       // rsync will report the same problem with its own exit code; the log says why.
       this.logger.warn({ err: (e as Error).message, path: this.spec.chunk.destinationPath }, 'cannot create destination directory');
