@@ -16,7 +16,7 @@ function isWriteError(err: unknown): err is NodeJS.ErrnoException {
 }
 
 /** A reader that went away: dropping the output is all there is to do, nothing to tell. */
-function readerGone(err: NodeJS.ErrnoException): boolean {
+export function readerGone(err: NodeJS.ErrnoException): boolean {
   return err.code === 'EPIPE' || err.code === 'EIO';
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleId } from './bundle-loader';
 import { EXIT } from './exit-codes';
+import { readerGone } from './output-guard';
 
 /**
  * `robocurse --help`, `robocurse CMD --help` and `robocurse --version` print text the build
@@ -13,8 +14,8 @@ import { EXIT } from './exit-codes';
  * file names the build of the bundle beside it (its first line), so a bundle rebuilt without it
  * never prints another build's help. Any doubt and the launcher goes the normal way.
  *
- * Only node: built-ins (and bundle-loader.ts and exit-codes.ts, likewise) here: bin/robocurse.js
- * requires this file before anything else.
+ * Only node: built-ins (and bundle-loader.ts, exit-codes.ts and output-guard.ts, likewise) here:
+ * bin/robocurse.js requires this file before anything else.
  */
 
 /** The file beside the bundle: `{ "bundle": <build id>, "texts": { <key>: <text> } }`. */
@@ -95,8 +96,8 @@ export function printStaticHelp(argv: readonly string[], cliDir: string, out: He
   if (typeof text !== 'string' || typeof stored.bundle !== 'string') return false;
   if (stored.bundle !== bundleIdOf(path.join(cliDir, 'cli-bundle.js'))) return false;
   const onError = (err: NodeJS.ErrnoException): void => {
-    // `robocurse --help | head -1`: a closed pipe is not an error of ours (as io.ts processIo).
-    if (err.code === 'EPIPE' || err.code === 'EIO') return;
+    // `robocurse --help | head -1`: a closed pipe is not an error of ours (as for every command).
+    if (readerGone(err)) return;
     failed(`robocurse: cannot write to stdout: ${err.message}\n`, EXIT.Fatal);
   };
   // A pipe reports a failed write as an event; a file (SyncWriteStream) throws it.

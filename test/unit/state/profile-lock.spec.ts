@@ -57,6 +57,7 @@ describe('profile locks (one process)', () => {
     successor.release();
   });
 
+  // Skipped off Linux: the process start time that tells a reused pid apart is read from /proc.
   (process.platform === 'linux' ? it : it.skip)('treats a reused pid (same pid, other start time) as dead', () => {
     const dir = kit.dir();
     const s = kit.open(dir);
