@@ -172,6 +172,12 @@ export interface CopyOptions {
    */
   sourceDigests?: DigestTable;
   /**
+   * With `sourceDigests`: the scan found this chunk's whole tree up to date in its destination
+   * (ScanOptions.compareWith, DirTree.unchanged), `sourceDigests.takenAt` ago. An engine that
+   * trusts the digests may book the chunk as unchanged without listing it again.
+   */
+  unchangedAtScan?: boolean;
+  /**
    * What to keep besides the data, resolved for this profile run (defaults, privileges and what
    * the destination file system supports already applied). Undefined: the engine's own defaults.
    */

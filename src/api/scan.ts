@@ -63,6 +63,13 @@ export interface DirTree {
   hardLinks?: HardLinkGroup[];
   /** With ScanOptions.digest: the directories' listing digests. */
   digests?: DigestTable;
+  /**
+   * With ScanOptions.compareWith: the directories (relPath) whose whole subtree the scan found
+   * up to date in the copy (src/scan/compare-copy.ts), for CopyOptions.unchangedAtScan.
+   */
+  unchanged?: ReadonlySet<string>;
+  /** With ScanOptions.compareWith: directories compared with their copy, and how many were up to date. */
+  compared?: { tried: number; same: number };
   durationMs: number;
 }
 
@@ -96,6 +103,11 @@ export interface ScanOptions {
    * the source again (CopyOptions.sourceDigests).
    */
   digest?: DigestFields;
+  /**
+   * With `digest`: the root of the source's copy (a re-run's destination). Each digested
+   * directory is compared with its copy there (src/scan/compare-copy.ts) into DirTree.unchanged.
+   */
+  compareWith?: string;
 }
 
 /**

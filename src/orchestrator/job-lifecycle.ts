@@ -1,4 +1,4 @@
-import { emptyStats, type Chunk, type CopyJob, type CopyResult, type FileAction } from '../api';
+import { emptyStats, type Chunk, type CopyJob, type CopyResult, type DirTree, type FileAction } from '../api';
 import { fileReporter } from '../files-log/file-report';
 import type { QueuedChunk } from './chunk-queue';
 import { buildCopyOptions, chunkLogPath } from './copy-options';
@@ -90,7 +90,7 @@ export class JobLifecycle {
         ...buildCopyOptions(profile, q.chunk, { dryRun: settings.dryRun, bandwidthBytesPerSec: share, logPath, logger: deps.logger, destinationCase: run.destinationCase, childLedger: deps.childLedger, preserve: run.preserve }),
         ...this.ctx.rails.copyOptions(profile, q.chunk),
         // The scan's digests (walk-once, issue #17); a file-only retry lists what it copies.
-        ...(s.tree?.digests && !q.onlyFiles ? { sourceDigests: s.tree.digests } : {}),
+        ...(s.tree?.digests && !q.onlyFiles ? { sourceDigests: s.tree.digests, ...unchangedAtScan(s.tree, q.chunk) } : {}),
         onWarning: (code: string, message: string) => deps.bus.emit('Warning', { profile: profile.name, code, message }),
         onFileAction: (a: FileAction) => { failedFiles.note(a); settings.callbacks.onFileAction?.(report(a, this.ctx.now())); },
         // A file-only attempt never deletes: the chunk's extras were handled by its full attempt.
@@ -277,4 +277,9 @@ export class JobLifecycle {
     if (this.ctx.profileRun?.breaker.tripped) throw new Error(`chunk ${chunkId} cannot ${what}: the circuit breaker stopped profile ${s.currentProfile.name}`);
     for (const a of s.activeJobs.values()) if (a.chunk.id === chunkId) throw new Error(`chunk ${chunkId} cannot ${what}: it is running`);
   }
+}
+
+/** A tree chunk whose whole subtree the scan found up to date in its copy (DirTree.unchanged). */
+function unchangedAtScan(tree: DirTree, chunk: Chunk): { unchangedAtScan?: true } {
+  return chunk.kind === 'tree' && tree.unchanged?.has(chunk.relPath) === true ? { unchangedAtScan: true } : {};
 }

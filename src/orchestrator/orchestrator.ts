@@ -190,6 +190,11 @@ export class Orchestrator {
       profile: profile.name, sourceRoot, destinationRoot: profile.destination, windowsPaths: profile.windowsPaths,
     });
     run.plannedChunks = planned;
+    if (tree.compared) {
+      const unchanged = planned.filter((c) => c.kind === 'tree' && tree.unchanged?.has(c.relPath)).length;
+      this.deps.logger.debug({ profile: profile.name, ...tree.compared, unchangedChunks: unchanged },
+        `scan: ${tree.compared.same} of ${tree.compared.tried} directories compared with the destination up to date; ${unchanged} of ${planned.length} chunk(s) unchanged`);
+    }
     run.sourceRoot = sourceRoot;
     const only = ctx.settings.onlyChunks?.get(profile.name);
     const chunks = only ? planned.filter((c) => only.has(c.id)) : planned;

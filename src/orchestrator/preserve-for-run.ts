@@ -32,9 +32,14 @@ export function preserveForRun(profile: ProfileConfig, copier: Copier, logger: L
  * Scan options for listing digests (api/digests.ts), when the profile's engine takes them: each
  * field the copy may keep is in the digest (more fields than the copy keeps only make fewer
  * directories match; the engine checks it has them all). None with a size or age filter: the
- * scan then leaves files out that the listings show.
+ * scan then leaves files out that the listings show. The scan also compares each directory with
+ * its copy in the destination (src/scan/compare-copy.ts; ScanOptions.compareWith), except for a
+ * destination of Windows paths, which this host does not reach by them.
  */
-export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: DigestFields } {
+export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: DigestFields; compareWith?: string } {
   if (copier.capabilities.sourceDigests !== true || profileExcludes(profile).sizeAge) return {};
-  return { digest: { modes: profile.preserve?.modes !== false, owners: profile.preserve?.owners !== false && canChown() } };
+  return {
+    digest: { modes: profile.preserve?.modes !== false, owners: profile.preserve?.owners !== false && canChown() },
+    ...(profile.windowsPaths ? {} : { compareWith: profile.destination }),
+  };
 }

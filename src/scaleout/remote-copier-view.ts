@@ -10,7 +10,8 @@ import { capabilitiesOf } from '../orchestrator/copier-capabilities';
 export function remoteCopierView(c: Copier): Copier {
   return {
     name: c.name,
-    capabilities: { ...c.capabilities, sharedBandwidth: false, liveBandwidth: c.capabilities.liveBandwidth || capabilitiesOf(c).sharedBandwidth },
+    // No scan digests: they are shared memory of this process, never sent to a worker (job-data.ts).
+    capabilities: { ...c.capabilities, sharedBandwidth: false, liveBandwidth: c.capabilities.liveBandwidth || capabilitiesOf(c).sharedBandwidth, sourceDigests: false },
     start: (chunk, options) => c.start(chunk, options),
     // Which failed files a retry can name (robocopy: only those of the chunk's own directory).
     ...(c.fileListProblem ? { fileListProblem: (chunk, files) => c.fileListProblem!(chunk, files) } : {}),

@@ -24,6 +24,8 @@ export interface ScanTask {
   excludes: ExcludeRules;
   /** Digest each directory listed whole (listing-digest.ts), with these fields. */
   digest?: DigestFields;
+  /** With `digest`: compare each digested directory with its copy below this root (compare-copy.ts). */
+  compareWith?: string;
 }
 
 /** What happened when a directory was read. */
@@ -41,6 +43,8 @@ export interface DirSummary {
   ownFiles: number;
   ownBytes: number;
   state: DirState;
+  /** Its copy (ScanTask.compareWith) is up to date with it, subdirectories aside (compare-copy.ts). */
+  sameCopy?: true;
 }
 
 export interface ScanTaskResult {
@@ -53,6 +57,8 @@ export interface ScanTaskResult {
   pending: string[];
   /** With ScanTask.digest: the digest records (digest-table.ts) of the directories that have one. */
   digests?: Uint8Array;
+  /** With ScanTask.compareWith: directories compared with their copy, and how many were the same. */
+  compared?: { tried: number; same: number };
 }
 
 /** The scanner's workers: min = max, so all threads boot at once and none is torn down between a scan's bursts. */

@@ -12,10 +12,22 @@ function parentOf(relPath: string): string {
  */
 export class TreeBuilder {
   private readonly nodes = new Map<string, DirNode>();
+  /** Directories whose copy the scan found up to date with them (DirSummary.sameCopy). */
+  private readonly sameCopy = new Set<string>();
+  /**
+   * After finish(): the directories whose whole subtree the scan found up to date in the copy
+   * (compare-copy.ts): the directory and every directory below it `sameCopy`.
+   */
+  readonly unchanged = new Set<string>();
 
   /** Adds one summary; 'gone' directories are left out of the tree. */
   add(s: DirSummary): void {
-    if (s.state === 'gone') return;
+    if (s.state === 'gone') {
+      // Its parent listed it and its copy has it: a copy pass would now find an extra there.
+      this.sameCopy.delete(parentOf(s.relPath));
+      return;
+    }
+    if (s.sameCopy) this.sameCopy.add(s.relPath);
     const name = s.relPath === '' ? '' : s.relPath.slice(s.relPath.lastIndexOf('/') + 1);
     const node: DirNode = {
       name, relPath: s.relPath, depth: 0, ownFiles: s.ownFiles, ownBytes: s.ownBytes,
@@ -50,11 +62,14 @@ export class TreeBuilder {
       n.totalFiles = n.ownFiles;
       n.totalBytes = n.ownBytes;
       n.totalDirs = 1;
+      let unchanged = this.sameCopy.has(n.relPath);
       for (const c of n.children) {
         n.totalFiles += c.totalFiles;
         n.totalBytes += c.totalBytes;
         n.totalDirs += c.totalDirs;
+        unchanged &&= this.unchanged.has(c.relPath);
       }
+      if (unchanged) this.unchanged.add(n.relPath);
     }
     return root;
   }

@@ -8,6 +8,7 @@ import { F, LIST_FIELDS, lstatError, type StatListing } from '../fs/list-stat';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 import { digestRecordOf } from '../fs/listing-digest';
 import type { DigestFields } from '../api/digests';
+import { CopyComparer } from './compare-copy';
 
 function errCode(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -57,6 +58,7 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
   // Digests (listing-digest.ts) only where the scan counts every file it lists: no size or age filter.
   const digest = task.digest && !task.excludes.sizeAge ? task.digest : undefined;
   const records: Uint8Array[] = [];
+  const comparer = digest && task.compareWith !== undefined ? new CopyComparer(task.compareWith, digest) : undefined;
   while (stack.length > 0) {
     if (spent >= task.budget) {
       out.pending = stack.reverse();
@@ -73,9 +75,11 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     // The digest covers every entry: a directory with one left out by the excludes has none.
     const record = listed && ctx.leftOut === 0 ? digestRecordOf(listed) : undefined;
     if (record) records.push(record);
+    if (record && comparer?.active && comparer.sameAs(rel, abs, listed!)) summary.sameCopy = true;
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   if (records.length > 0) out.digests = Buffer.concat(records);
+  if (comparer) out.compared = { tried: comparer.tried, same: comparer.same };
   return out;
 }
 

@@ -6,6 +6,7 @@ import { AbortError } from './abort-error';
 import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protocol';
 import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
+import { worthComparing } from './compare-copy';
 import { buildDigestTable } from '../fs/digest-table';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
@@ -68,6 +69,13 @@ export class WorkerScanner implements Scanner {
     let inFlight = 0;
     let rootSeen = false;
     const digests: Uint8Array[] = [];
+    // Directories compared with their copy so far, over all tasks (compare-copy.ts): once most
+    // are found changed, later tasks list only the source.
+    const compared = { tried: 0, same: 0 };
+    const taskOptions = (): Pick<ScanTask, 'digest' | 'compareWith'> => ({
+      ...(options.digest ? { digest: options.digest } : {}),
+      ...(options.digest && options.compareWith !== undefined && worthComparing(compared.tried, compared.same) ? { compareWith: options.compareWith } : {}),
+    });
     // The digests say what the source held when its scan began (listing-digest.ts).
     const takenAt = Date.now();
 
@@ -97,6 +105,10 @@ export class WorkerScanner implements Scanner {
         for (const h of r.hardLinked) hardLinks.add(h.id, h.relPath);
         for (const p of r.pending) queue.push(p);
         if (r.digests) digests.push(r.digests);
+        if (r.compared) {
+          compared.tried += r.compared.tried;
+          compared.same += r.compared.same;
+        }
         if (!rootSeen) {
           rootSeen = true;
           if (r.dirs[0]?.relPath !== '' || r.dirs[0].state !== 'ok') {
@@ -115,6 +127,7 @@ export class WorkerScanner implements Scanner {
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
             ...(options.digest ? { digests: buildDigestTable(digests, options.digest, takenAt) } : {}),
+            ...(options.digest && options.compareWith !== undefined ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: performance.now() - started,
           });
           return;
@@ -130,7 +143,7 @@ export class WorkerScanner implements Scanner {
             dirs: queue.splice(0, n),
             budget: this.budget,
             excludes: options.excludes,
-            ...(options.digest ? { digest: options.digest } : {}),
+            ...taskOptions(),
           };
           inFlight++;
           this.pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
@@ -147,7 +160,7 @@ export class WorkerScanner implements Scanner {
       // a larger one hands what this task left pending to the pool, as before.
       inFlight++;
       try {
-        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes, ...(options.digest ? { digest: options.digest } : {}) }));
+        onResult(walkDirs({ root: absRoot, dirs: queue.splice(0), budget: Math.min(this.budget, 256), excludes: options.excludes, ...taskOptions() }));
       } catch (e) {
         fail(e);
       }

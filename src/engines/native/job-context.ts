@@ -49,6 +49,8 @@ export interface JobContext {
   readonly sizeAge?: SizeAgeFilter;
   /** The scan's listing digests of the source (CopyOptions.sourceDigests; walk-digests.ts). */
   readonly sourceDigests?: DigestTable;
+  /** The scan found the chunk's whole tree up to date in the destination (CopyOptions.unchangedAtScan; unchanged-chunk.ts). */
+  readonly unchangedAtScan?: true;
   /** What is kept besides the data (CopyOptions.preserve, or the defaults). */
   readonly preserve: Preserve;
   /** What this job learnt about its two file systems as it went. */

@@ -15,6 +15,7 @@ import { Tally } from './tally';
 import { TempTags } from './temp-name';
 import { resolveChunkRoots, sourceRootOf } from './chunk-roots';
 import { copyDirectory } from './tree-walk';
+import { bookUnchangedChunk } from './unchanged-chunk';
 import { DeletionBudget } from './deletion-budget';
 import { HardLinkTracker } from './hard-links';
 import { sourceKeepsXattrs, processUmask } from './job-facts';
@@ -60,7 +61,7 @@ export class NativeJob implements CopyJob {
       tempTags: new TempTags(),
       deletions: new DeletionBudget(chunk.profile, options),
       sizeAge: options.sizeAge,
-      ...(options.sourceDigests ? { sourceDigests: options.sourceDigests } : {}),
+      ...(options.sourceDigests ? { sourceDigests: options.sourceDigests, ...(options.unchangedAtScan === true ? { unchangedAtScan: true as const } : {}) } : {}),
       preserve: options.preserve ?? defaultPreserve(canChown()),
       found: { xattrSource: false, xattrDest: true, cloneFails: false },
       links: new HardLinkTracker(),
@@ -113,7 +114,7 @@ export class NativeJob implements CopyJob {
       const roots = await resolveChunkRoots(ctx);
       if (roots) {
         ctx.found.xattrSource = sourceKeepsXattrs(ctx, roots.src);
-        await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
+        if (!bookUnchangedChunk(ctx, roots)) await copyDirectory(ctx, roots.src, { ref: roots.dst, made: roots.made }, '');
       }
     } catch (err) {
       // copyDirectory records what it expects; anything else is a bug, reported not thrown.

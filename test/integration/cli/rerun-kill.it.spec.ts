@@ -70,12 +70,13 @@ describe('SIGTERM during a re-run (CLI like cron, native engine)', function () {
     expect(files).to.equal(4800);
     const before = identities(dst);
 
-    // The copy phase's length on this machine (from the probe line to exit), so that kills spread over it anywhere.
+    // The working phase's length on this machine (from the session's start line to exit), so that
+    // kills spread over it anywhere: the scan, which compares each directory with its copy (and
+    // so does most of an unchanged re-run's work), and the copy.
     const startRerun = async () => {
       const p = startCli(['run', '--config', file, '--all', '--log-level', 'info'], { cwd: dir });
       const t0 = Date.now();
-      // The destination probe is the last step before the chunks start.
-      while (!p.stderrSoFar().includes('compares names') && p.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+      while (!/session \S+ starting/.test(p.stderrSoFar()) && p.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
       return p;
     };
     const timed = await startRerun();

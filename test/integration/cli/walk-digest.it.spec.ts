@@ -6,6 +6,7 @@ import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-ch
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
 import { writeNightlyConfig } from '../../helpers/nightly-config';
+import { newestLog } from '../../helpers/session-log';
 
 /**
  * Walk-once (#17): the scan digests every source directory it lists, and a re-run's walk takes a
@@ -38,10 +39,7 @@ function writeConfig(dir: string, settings: Record<string, unknown> = {}): strin
 
 /** Directories the run's native jobs took from the scan's digests (the debug log of the newest session). */
 function dirsFromDigest(dir: string): number {
-  // Two runs may start in the same second: the newest log by its time, not by its name.
-  const logs = fs.readdirSync(path.join(dir, 'logs')).filter((f) => f.startsWith('robocurse-') && f.endsWith('.log'))
-    .map((f) => path.join(dir, 'logs', f)).sort((x, y) => fs.statSync(x).mtimeMs - fs.statSync(y).mtimeMs);
-  const text = fs.readFileSync(logs[logs.length - 1], 'utf8');
+  const text = newestLog(dir);
   let n = 0;
   for (const line of text.split('\n')) {
     if (!line.includes('dirsFromDigest')) continue;
@@ -50,6 +48,10 @@ function dirsFromDigest(dir: string): number {
   return n;
 }
 
+/** Chunks the newest session's native jobs booked whole as the scan found them (unchanged-chunk.ts). */
+function unchangedChunks(dir: string): number {
+  return newestLog(dir).split('\n').filter((l) => l.includes('the scan found the whole chunk up to date')).length;
+}
 
 async function runNightly(dir: string, file: string): Promise<Record<string, unknown>> {
   const r = await runCliLikeCron(['run', '--config', file, '--all', '--json', '--log-level', 'debug'], { cwd: dir });
@@ -81,8 +83,11 @@ describe('walk-once: a re-run takes unchanged directories from the scan\'s diges
     const profile = await runNightly(dir, file);
     expect(profile.filesCopied).to.equal(0);
     expect(profile.filesSkipped).to.equal(fileInodes(src).size);
-    // Each chunk root is listed by the job itself; the directories below them come from the digests.
-    expect(dirsFromDigest(dir), 'directories taken from the digests: s0, s1, s2 of each chunk').to.equal(9);
+    // The scan compared every directory with its copy: the three tree chunks (d0, d1, d2) are
+    // booked whole, nothing below their roots listed again (scan-compare.it.spec.ts); the root's
+    // files-only chunk lists its own directory.
+    expect(unchangedChunks(dir), 'chunks booked as the scan found them').to.equal(3);
+    expect(dirsFromDigest(dir), 'no directory walked below a chunk root').to.equal(0);
     expect(fileInodes(dst), 'no file written or touched').to.deep.equal(before);
     expect(rsyncDifferences(src, dst)).to.deep.equal([]);
   });

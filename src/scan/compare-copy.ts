@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import type { DigestFields } from '../api/digests';
+import { encodeName, fsPath } from '../fs/byte-names';
+import { sameSetTime } from '../fs/file-times';
+import { F, LIST_FIELDS, listStat, type StatListing } from '../fs/list-stat';
+import { DIGEST_BYTES, listingDigest } from '../fs/listing-digest';
+import { readXattrs, sameXattrs } from '../fs/xattrs';
+
+/**
+ * A re-run's scan compares each source directory it digests with its copy (issue #17, walk-once):
+ * the copy listed with the same digest (listing-digest.ts), and the two directories' own mode,
+ * owner, modification time and extended attributes. A directory whose copy matches in all of
+ * that, and whose subdirectories all match too (tree-builder.ts), needs nothing a copy pass could
+ * do, and the native engine books a chunk that is such a subtree without listing it again
+ * (native-job.ts). Everything is compared whether or not the job keeps it (all attributes, the
+ * directory's time, every file's ctime): more than the copy compares only makes fewer directories
+ * match, never a wrong one.
+ *
+ * Reading the destination here is read-only: a match only ever leaves a chunk alone. So the copy
+ * is reached by path, and a path that goes through a link anywhere below the destination root is
+ * no match (its real path must be the root's real path with `rel` below it); a link swapped in
+ * after that check could only make a chunk be left alone that a copy pass would have found
+ * changed, as a change made after any scan is found by the next run.
+ *
+ * Comparing costs a second listing per directory, which a changed tree then lists a third time
+ * in the copy pass: `active` stops once most directories compared are found changed.
+ */
+export class CopyComparer {
+  tried = 0;
+  same = 0;
+  /** The destination root's real path; null when it cannot be resolved (not there yet): nothing is compared. */
+  private rootReal: Buffer | null | undefined;
+  /**
+   * Subdirectories of the copies reached so far, by relPath, as their parent's listing showed
+   * them: a copy whose own lstat shows that identity was reached through no link (its parent
+   * was, by induction), without the real path's lstat of every component.
+   */
+  private readonly reached = new Map<string, { dev: number; ino: number }>();
+
+  constructor(private readonly root: string, private readonly fields: DigestFields) {}
+
+  /** Comparing still pays: not yet MIN_TRIED directories tried, or at least half of them the same. */
+  get active(): boolean {
+    return this.realRoot() !== null && worthComparing(this.tried, this.same);
+  }
+
+  /**
+   * True when the copy of the source directory `rel` (at `srcAbs`, listed with its digest as
+   * `src`) is up to date as described above. Never throws: any failure is "not the same".
+   */
+  sameAs(rel: string, srcAbs: string, src: StatListing): boolean {
+    const s = listingDigest(src, 'src');
+    const rootReal = this.realRoot();
+    if (!s || !rootReal) return false;
+    this.tried++;
+    const dstAbs = rel === '' ? this.root : `${this.root.endsWith('/') ? this.root : `${this.root}/`}${rel}`;
+    try {
+      const dstStat = fs.lstatSync(fsPath(dstAbs), { bigint: true });
+      const known = this.reached.get(rel);
+      if (known ? known.dev !== Number(dstStat.dev) || known.ino !== Number(dstStat.ino) : !fs.realpathSync.native(fsPath(dstAbs), { encoding: 'buffer' }).equals(below(rootReal, rel))) return false;
+      const listed = listStat(dstAbs, { rel, fields: this.fields });
+      this.noteSubdirs(rel, listed);
+      const d = listingDigest(listed, 'dst');
+      // Every source file's status changed before every copy's was made: no attribute can differ unseen.
+      if (!d || s.ctimeMs > d.ctimeMs || Buffer.compare(s.digest.subarray(0, DIGEST_BYTES), d.digest.subarray(0, DIGEST_BYTES)) !== 0) return false;
+      if (!sameDirectory(fs.lstatSync(fsPath(srcAbs), { bigint: true }), dstStat, this.fields)) return false;
+      const all = { xattrs: true, acls: true };
+      if (!sameXattrs(readXattrs({ path: fsPath(srcAbs) }, all), readXattrs({ path: fsPath(dstAbs) }, all))) return false;
+    } catch {
+      return false;
+    }
+    this.same++;
+    return true;
+  }
+
+  /** The subdirectories of a copy reached through no link (sameAs), for their own turn. */
+  private noteSubdirs(rel: string, l: StatListing): void {
+    const prefix = rel === '' ? '' : `${rel}/`;
+    for (let i = 0; i < l.names.length; i++) {
+      const o = i * LIST_FIELDS;
+      if (l.types[i] === 'd' && l.stats[o + F.errno] === 0) this.reached.set(prefix + l.names[i], { dev: l.stats[o + F.dev], ino: l.stats[o + F.ino] });
+    }
+  }
+
+  private realRoot(): Buffer | null {
+    if (this.rootReal === undefined) {
+      try {
+        this.rootReal = fs.realpathSync.native(fsPath(this.root), { encoding: 'buffer' });
+      } catch {
+        this.rootReal = null;
+      }
+    }
+    return this.rootReal;
+  }
+}
+
+/** Directories a comparer tries before it may stop (CopyComparer.active; the scanner's own count too). */
+export const MIN_TRIED = 16;
+
+/** Comparing pays while fewer than MIN_TRIED directories were tried, or at least half were the same. */
+export function worthComparing(tried: number, same: number): boolean {
+  return tried < MIN_TRIED || same * 2 >= tried;
+}
+
+/** `root` (a real path) with `rel` below it, as bytes. */
+function below(root: Buffer, rel: string): Buffer {
+  if (rel === '') return root;
+  return Buffer.concat([root, root[root.length - 1] === 0x2f ? Buffer.alloc(0) : Buffer.from('/'), encodeName(rel)]);
+}
+
+/** Both are directories with the same time, and the same permission bits and owner where the digests cover them. */
+function sameDirectory(a: fs.BigIntStats, b: fs.BigIntStats, fields: DigestFields): boolean {
+  if (!a.isDirectory() || !b.isDirectory() || !sameSetTime(b.mtimeNs, a.mtimeNs)) return false;
+  if (fields.modes && (a.mode & 0o7777n) !== (b.mode & 0o7777n)) return false;
+  return !fields.owners || (a.uid === b.uid && a.gid === b.gid);
+}
