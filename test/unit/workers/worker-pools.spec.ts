@@ -86,7 +86,8 @@ describe('worker pools (src/workers)', () => {
       const r = await native.start(makeChunk(path.join(dir, 'many'), path.join(dir, 'copy')), makeOptions()).done;
       expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
       expect(r.stats.filesCopied).to.equal(20);
-      expect(pools.startedKinds().sort()).to.deep.equal(['native-copy', 'rsync-parse', 'scan']);
+      // The scan's threads may be gone by now: they exit half a second after its last scan (worker-scanner.ts releaseLater).
+      expect(pools.startedKinds().filter((k) => k !== 'scan').sort()).to.deep.equal(['native-copy', 'rsync-parse']);
       await pools.closeAll();
       expect(pools.startedKinds()).to.deep.equal([]);
     } finally {
