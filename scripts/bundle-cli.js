@@ -191,6 +191,12 @@ async function bundleText() {
     sourcemap: 'external',
   });
   const body = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  // V8 keeps a source with any character above U+007F as a two-byte string: the whole 1.7 MB
+  // bundle decoded the slow way and held twice as large, ~10 ms of every start on this kind of
+  // machine (docs/benchmarks.md, "Session 10"). esbuild escapes such characters in strings but
+  // not in every regular expression: write them as \u escapes in the source.
+  const wide = /[^\x00-\x7f]/.exec(body);
+  if (wide) throw new Error(`bundle-cli: a non-ASCII character in the bundle (${JSON.stringify(body.slice(Math.max(0, wide.index - 60), wide.index + 20))}): write it as a \\u escape in the source`);
   mapText = result.outputFiles.find((f) => f.path.endsWith('.map')).text;
   const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 32);
   return `// robocurse-cli-bundle ${id}\n${body}`;

@@ -44,6 +44,12 @@ describe('CLI bundle: a run is the same with its code caches missing, stale or g
     // This build's first line, then bytes V8 rejects.
     ['garbage after the right header', (kind) => Buffer.concat([realCache(kind).subarray(0, headerLength(realCache(kind))), Buffer.alloc(4096, 0x5a)])],
   ];
+  it('the bundle is ASCII only: the loader reads it as Latin-1, and V8 keeps it as a one-byte string', () => {
+    const bytes = fs.readFileSync(path.join(root, 'dist', 'src', 'cli', 'cli-bundle.js'));
+    const wide = bytes.findIndex((b) => b > 0x7f);
+    expect(wide, wide < 0 ? '' : bytes.subarray(Math.max(0, wide - 60), wide + 20).toString('utf8')).to.equal(-1);
+  });
+
   for (const [what, make] of variants) {
     it(`caches ${what}: --help, validate and a --json run give the same exit codes and results`, () => {
       setCaches(make);
