@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DigestFields } from '../../../src/api';
+import { decodeName } from '../../../src/fs/byte-names';
 import { fsx } from '../../../src/fs/fsx';
 import { listStat } from '../../../src/fs/list-stat';
 import { CopyComparer, MIN_TRIED, worthComparing } from '../../../src/scan/compare-copy';
@@ -40,6 +41,21 @@ describe('CopyComparer (a source directory against its copy)', () => {
     expect(same('a', ALL, c)).to.equal(true);
     expect(same('a/sub', ALL, c)).to.equal(true);
     expect([c.tried, c.same]).to.deep.equal([2, 2]);
+  });
+
+  it('a directory whose name is not UTF-8 (and its copy) is compared by its bytes', () => {
+    const name = Buffer.from([0x64, 0xff, 0x31]);
+    fs.mkdirSync(Buffer.concat([Buffer.from(`${src}/a/`), name]));
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${src}/a/`), name, Buffer.from('/f.txt')]), 'f');
+    fs.rmSync(dst, { recursive: true });
+    execFileSync('cp', ['-a', src, dst]);
+    const rel = `a/${decodeName(name)}`;
+    const c = new CopyComparer(dst, ALL);
+    expect(same('a', ALL, c)).to.equal(true);
+    expect(same(rel, ALL, c), 'reached from its parent').to.equal(true);
+    expect(same(rel), 'by its real path').to.equal(true);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dst}/a/`), name, Buffer.from('/f.txt')]), 'changed');
+    expect(same(rel)).to.equal(false);
   });
 
   it('any difference in the files is a mismatch: content size, mtime, mode, an extra, a missing file', () => {
