@@ -23,4 +23,9 @@ export interface DigestTable {
   readonly fields: DigestFields;
   /** When the scan began (ms since the epoch): a digest says what the source held then. */
   readonly takenAt: number;
+  /**
+   * With ScanOptions.compareWith: the subtrees the scan found up to date in the destination, with
+   * their files and bytes (src/fs/unchanged-table.ts), for a walk to pass over without listing.
+   */
+  readonly unchanged?: { readonly buffer: SharedArrayBuffer; readonly count: number };
 }

@@ -52,7 +52,8 @@ export function lookupDigest(t: DigestTable, digest: Uint8Array): number | undef
   return undefined;
 }
 
-function compareKey(a: Uint32Array, ai: number, b: Uint32Array, bi: number): number {
+/** Orders two 16-byte keys read as four 32-bit words (any fixed order serves a binary search); also unchanged-table.ts. */
+export function compareKey(a: Uint32Array, ai: number, b: Uint32Array, bi: number): number {
   for (let k = 0; k < KEY_WORDS; k++) {
     const d = a[ai + k] - b[bi + k];
     if (d !== 0) return d;

@@ -19,6 +19,8 @@ export class TreeBuilder {
    * (compare-copy.ts): the directory and every directory below it `sameCopy`.
    */
   readonly unchanged = new Set<string>();
+  /** The same directories with their subtree's files and bytes (src/fs/unchanged-table.ts). */
+  readonly unchangedTotals: Array<[relPath: string, files: number, bytes: number]> = [];
 
   /** Adds one summary; 'gone' directories are left out of the tree. */
   add(s: DirSummary): void {
@@ -69,7 +71,10 @@ export class TreeBuilder {
         n.totalDirs += c.totalDirs;
         unchanged &&= this.unchanged.has(c.relPath);
       }
-      if (unchanged) this.unchanged.add(n.relPath);
+      if (unchanged) {
+        this.unchanged.add(n.relPath);
+        this.unchangedTotals.push([n.relPath, n.totalFiles, n.totalBytes]);
+      }
     }
     return root;
   }

@@ -7,7 +7,8 @@ import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protoco
 import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
 import { worthComparing } from './compare-copy';
-import { buildDigestTable } from '../fs/digest-table';
+import { buildDigestTable, type DigestTable } from '../fs/digest-table';
+import { buildUnchangedTable } from '../fs/unchanged-table';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 
@@ -126,7 +127,7 @@ export class WorkerScanner implements Scanner {
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
-            ...(options.digest ? { digests: buildDigestTable(digests, options.digest, takenAt) } : {}),
+            ...(options.digest ? { digests: withUnchanged(buildDigestTable(digests, options.digest, takenAt), options.compareWith !== undefined ? builder : undefined) } : {}),
             ...(options.digest && options.compareWith !== undefined ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: performance.now() - started,
           });
@@ -188,4 +189,9 @@ export class WorkerScanner implements Scanner {
 /** A Scanner backed by worker threads; call close() when done to free the threads at once. */
 export function createScanner(opts: WorkerScannerOptions = {}): WorkerScanner {
   return new WorkerScanner(opts);
+}
+
+/** The digests with the subtrees the scan found up to date in the destination, when it compared. */
+function withUnchanged(t: DigestTable, builder: TreeBuilder | undefined): DigestTable {
+  return builder ? { ...t, unchanged: buildUnchangedTable(builder.unchangedTotals) } : t;
 }

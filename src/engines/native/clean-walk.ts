@@ -33,6 +33,7 @@ import { KEEP, keepsXattrs } from './keep-flags';
 import { listDirectory, type DigestCheck, type DirMeta, type ListResult, type ListTarget, type ListTask } from './list-dir';
 import { upToDateAsListed } from './listed-compare';
 import { joinRel } from './rel-path';
+import { lookupUnchanged } from '../../fs/unchanged-table';
 import { isTempName } from './temp-name';
 import type { Xattrs } from '../../fs/xattrs';
 
@@ -92,6 +93,8 @@ export interface CleanWalkResult {
   fixed: FixedDir[];
   /** Directories found up to date by the scan's digest, their source not listed again. */
   fromDigest: number;
+  /** Subtrees passed over unlisted: the scan found them up to date in the copy (DigestTable.unchanged). */
+  fromScan: number;
 }
 
 /**
@@ -99,7 +102,7 @@ export interface CleanWalkResult {
  * function) as far as the thread can put a directory right itself (fix-dir.ts). Never throws.
  */
 export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResult {
-  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [], fromDigest: 0 };
+  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [], fromDigest: 0, fromScan: 0 };
   const matcher = makeExcludeMatcher(task.excludes, task.sourceRoot === undefined ? {} : { sourceRoot: task.sourceRoot });
   const fix = copy ? task.fix : undefined;
   const batch = fix ? batchBase(task, fix) : undefined;
@@ -151,6 +154,15 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     const parent: WalkParent = { rel: item.rel, dst: r.dstRef, srcStat: r.srcMeta, srcXattrs: r.srcXattrs };
     for (let k = plan.subdirs.length - 1; k >= 0; k--) {
       const name = plan.subdirs[k];
+      // A subtree the scan found up to date in its copy, whose copy this listing shows as a
+      // directory (not one made now): booked as the scan counted it, not listed.
+      const unchanged = task.digests?.unchanged && plan.inCopy[k] ? lookupUnchanged(task.digests.unchanged, joinRel(task.chunkRel, joinRel(item.rel, name))) : undefined;
+      if (unchanged) {
+        result.files += unchanged.files;
+        result.bytes += unchanged.bytes;
+        result.fromScan++;
+        continue;
+      }
       const seen = r.subdirs[name] as { dev: number; ino: number };
       stack.push({ src: refOf(childPath(item.src.path, name), seen), target: { parent: r.dstRef, name }, rel: joinRel(item.rel, name), parent });
     }
@@ -181,6 +193,8 @@ interface DirPlan {
   bytes: number;
   /** Subdirectories to walk. */
   subdirs: string[];
+  /** For each of `subdirs`: the destination's listing holds it as a directory. */
+  inCopy: boolean[];
   /** Files to copy, one DEST_CODES letter each, and their listed bytes (fix-dir.ts). */
   copy: string[];
   dests: string;
@@ -216,7 +230,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
   const dstIndex = aligned ? undefined : new Map(dst.names.map((n, i) => [n, i]));
   const folded = task.destinationCaseInsensitive ? new Set<string>() : undefined;
   const rootRel = (n: string): string => joinRel(task.chunkRel, joinRel(rel, n));
-  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
   const src = r.src;
   for (let i = 0; i < src.names.length; i++) {
     const name = src.names[i];
@@ -238,6 +252,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
       const seen = r.subdirs[name];
       if (seen === undefined || !('ino' in seen)) return undefined;
       plan.subdirs.push(name);
+      plan.inCopy.push(di !== undefined);
       continue;
     }
     const size = di === undefined ? undefined : upToDateAsListed(task.keep, task.sizeAge, task.mtimeWindowMs, src.stats, i, dst.stats, di);
@@ -271,7 +286,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
  * of planListing's work: the counts, and each subdirectory's identity as looked at.
  */
 function digestPlan(r: OkListing, sameMeta: boolean): DirPlan | undefined {
-  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
   const { names, types, stats } = r.src;
   for (let i = 0; i < names.length; i++) {
     if (types[i] === 'f') {
@@ -282,6 +297,8 @@ function digestPlan(r: OkListing, sameMeta: boolean): DirPlan | undefined {
     const seen = r.subdirs[names[i]];
     if (types[i] !== 'd' || seen === undefined || !('ino' in seen)) return undefined;
     plan.subdirs.push(names[i]);
+    // The listing is the destination's own (matched by digest).
+    plan.inCopy.push(true);
   }
   return plan;
 }

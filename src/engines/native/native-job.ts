@@ -121,6 +121,7 @@ export class NativeJob implements CopyJob {
       ctx.tally.fatalError(this.chunk.sourcePath, err);
     }
     this.ended = true;
+    if (ctx.tally.subtreesFromScan > 0) ctx.logger.debug({ subtreesFromScan: ctx.tally.subtreesFromScan }, `native copy: ${ctx.tally.subtreesFromScan} subtrees up to date as the scan compared them (not listed)`);
     if (ctx.tally.dirsFromDigest > 0) ctx.logger.debug({ dirsFromDigest: ctx.tally.dirsFromDigest }, `native copy: ${ctx.tally.dirsFromDigest} directories up to date as the scan listed them (source not listed again)`);
     this.meter.flush();
     this.meter.close();

@@ -19,6 +19,8 @@ export class Tally {
   notKept = 0;
   /** Directories found up to date by the scan's digest, their source not listed again (clean-walk.ts). */
   dirsFromDigest = 0;
+  /** Subtrees passed over unlisted: the scan found them up to date in the copy (clean-walk.ts). */
+  subtreesFromScan = 0;
   /** What was said once per job already (the destination lacks xattrs: said once, not per file). */
   private readonly said = new Set<string>();
 

@@ -6,6 +6,7 @@ import type { JobContext } from './job-context';
 import { foldCase } from './case-fold';
 import { canBatch, copyFilesOf } from './copy-batch';
 import { upToDateAsListed } from './listed-compare';
+import { lookupUnchanged } from '../../fs/unchanged-table';
 import type { DestKind, FileEntry } from './copy-one';
 import { applyCaseRenames, removeExtras, type CaseRename, type Extra } from './extras';
 import { joinRel } from './rel-path';
@@ -38,6 +39,8 @@ interface SubDir {
   name: string;
   /** Its name in the destination (the destination's own case when it keeps it). */
   dstName: string;
+  /** The destination's listing holds a directory of this very name. */
+  inCopy: boolean;
 }
 
 /** Source entries of one directory, sorted into what the job does with them. */
@@ -121,7 +124,9 @@ function subdirGroups<T>(dirs: T[]): T[][] {
  */
 async function copySubdirs(ctx: JobContext, dst: DirRef | null, rel: string, group: Listing['dirs']): Promise<boolean> {
   if (dst !== null && walksOnThreads(ctx)) {
-    return walkSubtrees(ctx, group.map((d) => ({ src: d.src, target: { parent: dst, name: d.dstName }, rel: joinRel(rel, d.name) })));
+    const left = group.filter((d) => !passedOver(ctx, rel, d));
+    if (left.length === 0) return false;
+    return walkSubtrees(ctx, left.map((d) => ({ src: d.src, target: { parent: dst, name: d.dstName }, rel: joinRel(rel, d.name) })));
   }
   let listed: Array<ListResult | undefined> = [];
   if (ctx.pool && group.length > 1) {
@@ -133,6 +138,21 @@ async function copySubdirs(ctx: JobContext, dst: DirRef | null, rel: string, gro
   }
   const changed = await Promise.all(group.map((d, i) => copyDirectory(ctx, d.src, { parent: dst, name: d.dstName }, joinRel(rel, d.name), listed[i])));
   return changed.includes(true);
+}
+
+/**
+ * A subdirectory whose subtree the scan found up to date in its copy (DigestTable.unchanged), and
+ * whose copy this listing shows as a directory of that name: booked as the scan counted it, not
+ * listed (as clean-walk.ts does below the directories a copy thread lists).
+ */
+function passedOver(ctx: JobContext, rel: string, d: SubDir): boolean {
+  const table = d.inCopy ? usableDigests(ctx).digests?.unchanged : undefined;
+  const u = table && lookupUnchanged(table, joinRel(ctx.chunk.relPath, joinRel(rel, d.name)));
+  if (!u) return false;
+  ctx.tally.stats.filesSkipped += u.files;
+  ctx.tally.stats.bytesSkipped += u.bytes;
+  ctx.tally.subtreesFromScan++;
+  return true;
 }
 
 /**
@@ -165,6 +185,7 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
   ctx.tally.stats.filesSkipped += done.files;
   ctx.tally.stats.bytesSkipped += done.bytes;
   ctx.tally.dirsFromDigest += done.fromDigest;
+  ctx.tally.subtreesFromScan += done.fromScan;
   const afterwards = (item: WalkItem) => async (changed: boolean): Promise<boolean> => {
     if (!changed || !item.parent) return changed;
     const p = item.parent;
@@ -408,7 +429,7 @@ function sortEntries(ctx: JobContext, rel: string, srcEntries: Entry[], dstEntri
         }
         listing.extras.push({ name: d.name, isDir: false });
       }
-      listing.subdirs.push({ name: e.name, dstName });
+      listing.subdirs.push({ name: e.name, dstName, inCopy: sameType && d.name === e.name });
     }
   }
   // What is left in `dest` has no source counterpart: extras, unless excluded (robocopy keeps

@@ -121,6 +121,23 @@ describe('a re-run\'s scan compares each directory with its copy and books uncha
     expect(hashTree(elsewhere)).to.equal(outside);
   });
 
+  it('a change deep in one chunk: the walk lists only the path to it, the subtrees beside it are passed over as the scan found them', async () => {
+    // One tree chunk for everything.
+    file = writeNightlyConfig(dir, { chunking: { maxChunkFiles: 1000 }, retry: { maxAttempts: 1 }, preserve: { modes: true } });
+    await run();
+    fs.writeFileSync(path.join(src, 't1', 's2', 'f3.dat'), 'rewritten tonight, longer than before');
+    fs.rmSync(path.join(dst, 't2', 's0', 'f1.dat')); // the replica lost a file: t2/s0 is not passed over either
+    const before = fileInodes(dst);
+    const profile = await run();
+    expect([profile.filesCopied, profile.filesSkipped]).to.deep.equal([2, 47]);
+    const passed = logLines(dir, 'subtrees up to date as the scan compared them').map((l) => (JSON.parse(l) as { subtreesFromScan: number }).subtreesFromScan);
+    // t0 whole; t1/s0, t1/s1; t2/s1, t2/s2.
+    expect(passed.reduce((a, b) => a + b, 0)).to.equal(5);
+    const changed = [...fileInodes(dst)].filter(([rel, id]) => before.get(rel) !== id).map(([rel]) => rel).sort();
+    expect(changed, 'only the two files written').to.deep.equal(['t1/s2/f3.dat', 't2/s0/f1.dat']);
+    expect(rsyncDifferences(src, dst)).to.deep.equal([]);
+  });
+
   it('a tree where every directory changed stops being compared after a few directories', async () => {
     // 200 leaf directories, each with a file the replica lacks.
     const many: TreeSpec = {};

@@ -8,6 +8,7 @@ import { fsx } from '../../../src/fs/fsx';
 import { listStat } from '../../../src/fs/list-stat';
 import { CopyComparer, MIN_TRIED, worthComparing } from '../../../src/scan/compare-copy';
 import { TreeBuilder } from '../../../src/scan/tree-builder';
+import { buildUnchangedTable, lookupUnchanged } from '../../../src/fs/unchanged-table';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 
 /**
@@ -144,5 +145,18 @@ describe('TreeBuilder: subtrees whose every directory matched its copy', () => {
     b.add(summary('a/gone', false, 'gone'));
     b.finish();
     expect([...b.unchanged]).to.deep.equal([]);
+  });
+});
+
+describe('unchanged-table (subtrees a walk passes over, shared with the copy threads)', () => {
+  it('finds each subtree by its path with its files and bytes, and nothing else', () => {
+    const odd = decodeName(Buffer.from([0x61, 0xff]));
+    const t = buildUnchangedTable([['a', 3, 30], ['a/b', 1, 10], [odd, 7, 70], ['', 11, 110]]);
+    expect(lookupUnchanged(t, 'a')).to.deep.equal({ files: 3, bytes: 30 });
+    expect(lookupUnchanged(t, 'a/b')).to.deep.equal({ files: 1, bytes: 10 });
+    expect(lookupUnchanged(t, odd)).to.deep.equal({ files: 7, bytes: 70 });
+    expect(lookupUnchanged(t, '')).to.deep.equal({ files: 11, bytes: 110 });
+    for (const miss of ['b', 'a/c', 'A', 'a/', decodeName(Buffer.from([0x61, 0xfe]))]) expect(lookupUnchanged(t, miss), miss).to.equal(undefined);
+    expect(lookupUnchanged(buildUnchangedTable([]), 'a')).to.equal(undefined);
   });
 });

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { encodeName } from './byte-names';
+import { compareKey } from './digest-table';
+
+/*
+ * The directories whose whole subtree a re-run's scan found up to date in the destination
+ * (DirTree.unchanged, src/scan/compare-copy.ts), for the copy threads: one SharedArrayBuffer of
+ * records sorted by key (the first 16 bytes of the SHA-256 of the directory's relPath as bytes),
+ * each with the subtree's files and bytes (float64), so a walk task carries it without a copy and
+ * passes such a subtree over with a binary search instead of listing it (clean-walk.ts).
+ * 32 bytes a directory.
+ */
+
+/** See above; `count` records of UNCHANGED_RECORD bytes. */
+export interface UnchangedTable {
+  readonly buffer: SharedArrayBuffer;
+  readonly count: number;
+}
+
+const KEY_BYTES = 16;
+const UNCHANGED_RECORD = KEY_BYTES + 16;
+const WORDS = UNCHANGED_RECORD / 4;
+const KEY_WORDS = KEY_BYTES / 4;
+
+function keyOf(relPath: string): Uint32Array {
+  const key = new Uint32Array(KEY_WORDS);
+  new Uint8Array(key.buffer).set(createHash('sha256').update(encodeName(relPath)).digest().subarray(0, KEY_BYTES));
+  return key;
+}
+
+/** The table of `entries` (relPath, the subtree's files and bytes). */
+export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: string, files: number, bytes: number]>): UnchangedTable {
+  const keys = entries.map(([rel]) => keyOf(rel));
+  const order = entries.map((_, i) => i).sort((a, b) => compareKey(keys[a], 0, keys[b], 0));
+  const buffer = new SharedArrayBuffer(entries.length * UNCHANGED_RECORD);
+  const words = new Uint32Array(buffer);
+  const numbers = new Float64Array(buffer);
+  order.forEach((from, to) => {
+    words.set(keys[from], to * WORDS);
+    numbers[(to * UNCHANGED_RECORD + KEY_BYTES) / 8] = entries[from][1];
+    numbers[(to * UNCHANGED_RECORD + KEY_BYTES) / 8 + 1] = entries[from][2];
+  });
+  return { buffer, count: entries.length };
+}
+
+/** The subtree's files and bytes when `relPath` is in the table, else undefined. */
+export function lookupUnchanged(t: UnchangedTable, relPath: string): { files: number; bytes: number } | undefined {
+  if (t.count === 0) return undefined;
+  const words = new Uint32Array(t.buffer);
+  const key = keyOf(relPath);
+  let lo = 0;
+  let hi = t.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareKey(words, mid * WORDS, key, 0);
+    if (c === 0) {
+      const n = new Float64Array(t.buffer, mid * UNCHANGED_RECORD + KEY_BYTES, 2);
+      return { files: n[0], bytes: n[1] };
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
