@@ -130,7 +130,10 @@ describe('health file, status --check and --metrics-file (real CLI, like cron)',
     run.child.kill('SIGSTOP');
     const holder = spawn(process.execPath, [path.join(packageRoot(), 'dist', 'test', 'fixtures', 'state', 'write-holder.js'), path.join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`the write-lock holder exited (${code}) before holding the lock`)));
+      });
       await new Promise((r) => setTimeout(r, 2500));
       // Before the fix every open took the write lock: 15 s of busy timeout, then an error (exit 3).
       const stale = await check(cfg, '--profile', 'docs', '--stale-after', '2');
