@@ -34,11 +34,16 @@ function workingDirectory(): () => string {
     return () => cwd;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    try { process.chdir(path.parse(process.execPath).root); } catch { /* nowhere better to go: threads will fail as before */ }
+    try { process.chdir(fileSystemRoot()); } catch { /* nowhere better to go: threads will fail as before */ }
     return () => {
       throw new UsageError(`the current directory cannot be reached (${code}: removed or unmounted?), and a relative path or the default ./robocurse.json needs it: cd to a directory that exists, or give absolute paths`);
     };
   }
+}
+
+/** The root of the file system robocurse runs from (`/`, or the drive of node.exe): always there. */
+export function fileSystemRoot(): string {
+  return path.parse(process.execPath).root;
 }
 
 /** `p` made absolute: against the working directory only when it is relative (see workingDirectory). */

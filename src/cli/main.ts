@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { stringArg } from './arg-checks';
 import { commandBuilders, commandHandlers, type Lazy } from './command-builders';
 import { commandList, commandName, COMMANDS, examplesText } from './command-table';
 import { UsageError } from '../errors/usage-error';
 import { EXIT, type ExitCode } from './exit-codes';
-import { processIo, type CliIo, type CommonArgs } from './io';
+import { fileSystemRoot, processIo, type CliIo, type CommonArgs } from './io';
 import { HELP_COLUMNS } from './static-help';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -40,7 +39,7 @@ function parserCwd(): string {
   try {
     return process.cwd();
   } catch {
-    return path.parse(process.execPath).root;
+    return fileSystemRoot();
   }
 }
 

@@ -37,19 +37,28 @@ export function buildDigestTable(parts: readonly Uint8Array[], fields: DigestFie
 
 /** The ctime recorded with `digest`, or undefined when the scan saw no directory with that digest. */
 export function lookupDigest(t: DigestTable, digest: Uint8Array): number | undefined {
-  const words = new Uint32Array(t.buffer);
   const key = new Uint32Array(KEY_WORDS);
   new Uint8Array(key.buffer).set(digest.subarray(0, DIGEST_BYTES));
+  const at = findRecord(t.buffer, t.count, WORDS, key);
+  return at < 0 ? undefined : new Float64Array(t.buffer, at * DIGEST_RECORD + DIGEST_BYTES, 1)[0];
+}
+
+/**
+ * The index of the record whose 16-byte key (its first four words) is `key`, in `count` records of
+ * `recordWords` words sorted by compareKey; -1 when there is none. Also unchanged-table.ts.
+ */
+export function findRecord(buffer: SharedArrayBuffer, count: number, recordWords: number, key: Uint32Array): number {
+  const words = new Uint32Array(buffer);
   let lo = 0;
-  let hi = t.count - 1;
+  let hi = count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareKey(words, mid * WORDS, key, 0);
-    if (c === 0) return new Float64Array(t.buffer, mid * DIGEST_RECORD + DIGEST_BYTES, 1)[0];
+    const c = compareKey(words, mid * recordWords, key, 0);
+    if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return undefined;
+  return -1;
 }
 
 /** Orders two 16-byte keys read as four 32-bit words (any fixed order serves a binary search); also unchanged-table.ts. */

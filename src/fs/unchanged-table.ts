@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { encodeName } from './byte-names';
-import { compareKey } from './digest-table';
+import { compareKey, findRecord } from './digest-table';
 
 /*
  * The directories whose whole subtree a re-run's scan found up to date in the destination
@@ -46,19 +46,8 @@ export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: st
 /** The subtree's files and bytes when `relPath` is in the table, else undefined. */
 export function lookupUnchanged(t: UnchangedTable, relPath: string): { files: number; bytes: number } | undefined {
   if (t.count === 0) return undefined;
-  const words = new Uint32Array(t.buffer);
-  const key = keyOf(relPath);
-  let lo = 0;
-  let hi = t.count - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareKey(words, mid * WORDS, key, 0);
-    if (c === 0) {
-      const n = new Float64Array(t.buffer, mid * UNCHANGED_RECORD + KEY_BYTES, 2);
-      return { files: n[0], bytes: n[1] };
-    }
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
+  const at = findRecord(t.buffer, t.count, WORDS, keyOf(relPath));
+  if (at < 0) return undefined;
+  const n = new Float64Array(t.buffer, at * UNCHANGED_RECORD + KEY_BYTES, 2);
+  return { files: n[0], bytes: n[1] };
 }
