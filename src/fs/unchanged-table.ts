@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { encodeName } from './byte-names';
 import { compareKey, findRecord } from './digest-table';
 
@@ -22,9 +22,10 @@ const UNCHANGED_RECORD = KEY_BYTES + 16;
 const WORDS = UNCHANGED_RECORD / 4;
 const KEY_WORDS = KEY_BYTES / 4;
 
+// One-shot hash(): a Hash object per directory cost ~13 us each (27 ms for tree-100k's 2,000).
 function keyOf(relPath: string): Uint32Array {
   const key = new Uint32Array(KEY_WORDS);
-  new Uint8Array(key.buffer).set(createHash('sha256').update(encodeName(relPath)).digest().subarray(0, KEY_BYTES));
+  new Uint8Array(key.buffer).set(hash('sha256', encodeName(relPath), 'buffer').subarray(0, KEY_BYTES));
   return key;
 }
 

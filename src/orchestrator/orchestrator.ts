@@ -178,6 +178,7 @@ export class Orchestrator {
     if (s.stopRequested) return false;
     s.phase = 'Scanning';
     ctx.scanAbort = new AbortController();
+    ctx.rails.probeSource(profile);
     const tree = await this.deps.scanner.scan(sourceRoot, {
       excludes: profileExcludes(profile),
       signal: ctx.scanAbort.signal,
