@@ -28,4 +28,9 @@ export interface DigestTable {
    * their files and bytes (src/fs/unchanged-table.ts), for a walk to pass over without listing.
    */
   readonly unchanged?: { readonly buffer: SharedArrayBuffer; readonly count: number };
+  /**
+   * With ScanOptions.keepListings: the source listings the scan kept (src/fs/kept-listings.ts),
+   * which a walk takes instead of listing a directory again while it is as the scan left it.
+   */
+  readonly listings?: { readonly arena: SharedArrayBuffer; readonly index: { readonly buffer: SharedArrayBuffer; readonly count: number } };
 }

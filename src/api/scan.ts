@@ -108,6 +108,12 @@ export interface ScanOptions {
    * directory is compared with its copy there (src/scan/compare-copy.ts) into DirTree.unchanged.
    */
   compareWith?: string;
+  /**
+   * With `compareWith`: bytes of shared memory in which the scan keeps the listings of the
+   * directories it did not find up to date, for the copy pass (DigestTable.listings,
+   * src/fs/kept-listings.ts). 0 or absent: none kept.
+   */
+  keepListings?: number;
 }
 
 /**

@@ -25,6 +25,11 @@ export interface StatListing {
   stats: Float64Array;
   /** The listing's digest (listing-digest.ts), when one was asked for and the helper made it. */
   digest?: DigestInfo;
+  /**
+   * The helper's own bytes of the names (NUL-terminated), for a listing kept whole
+   * (kept-listings.ts). Not enumerable: a listing posted to another thread does not carry it.
+   */
+  readonly raw?: Buffer;
 }
 
 /** The fields of one entry in `stats` (the order of native/fsx.c). Times are Node's mtimeMs/ctimeMs. */
@@ -49,8 +54,11 @@ export function listStat(dir: string, digest?: { rel: string; fields: DigestFiel
   return l;
 }
 
-/** What the helper returned, decoded (names through byte-names.ts; types as letters). */
-function fromNative(dir: string, [raw, stats]: readonly [Buffer, Float64Array, ...unknown[]]): StatListing {
+/**
+ * What the helper returned, decoded (names through byte-names.ts; types as letters). Also for a
+ * listing kept in shared memory (kept-listings.ts), which holds the same two parts.
+ */
+export function fromNative(dir: string, [raw, stats]: readonly [Buffer, Float64Array, ...unknown[]]): StatListing {
   const names = splitNames(raw);
   let types = '';
   for (let i = 0; i < names.length; i++) {
@@ -59,7 +67,9 @@ function fromNative(dir: string, [raw, stats]: readonly [Buffer, Float64Array, .
     if (stats[o + F.type] === 0) throw lstatError(path.join(dir, names[i]), stats[o + F.errno]);
     types += LETTERS[stats[o + F.type]];
   }
-  return { names, types, stats };
+  const l: StatListing = { names, types, stats };
+  Object.defineProperty(l, 'raw', { value: raw, enumerable: false });
+  return l;
 }
 
 /** NUL-terminated byte names; one string decode for the whole directory unless a name is not UTF-8. */

@@ -29,8 +29,11 @@ function keyOf(relPath: string): Uint32Array {
   return key;
 }
 
-/** The table of `entries` (relPath, the subtree's files and bytes). */
-export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: string, files: number, bytes: number]>): UnchangedTable {
+/**
+ * A table of two numbers per relPath in the layout above (sorted by key, shared memory). The
+ * unchanged subtrees are one; the scan's kept listings' index (kept-listings.ts) another.
+ */
+export function buildPathTable(entries: ReadonlyArray<readonly [relPath: string, a: number, b: number]>): UnchangedTable {
   const keys = entries.map(([rel]) => keyOf(rel));
   const order = entries.map((_, i) => i).sort((a, b) => compareKey(keys[a], 0, keys[b], 0));
   const buffer = new SharedArrayBuffer(entries.length * UNCHANGED_RECORD);
@@ -44,11 +47,22 @@ export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: st
   return { buffer, count: entries.length };
 }
 
-/** The subtree's files and bytes when `relPath` is in the table, else undefined. */
-export function lookupUnchanged(t: UnchangedTable, relPath: string): { files: number; bytes: number } | undefined {
+/** The two numbers of `relPath` in a path table, else undefined. */
+export function lookupPath(t: UnchangedTable, relPath: string): [number, number] | undefined {
   if (t.count === 0) return undefined;
   const at = findRecord(t.buffer, t.count, WORDS, keyOf(relPath));
   if (at < 0) return undefined;
   const n = new Float64Array(t.buffer, at * UNCHANGED_RECORD + KEY_BYTES, 2);
-  return { files: n[0], bytes: n[1] };
+  return [n[0], n[1]];
+}
+
+/** The table of `entries` (relPath, the subtree's files and bytes). */
+export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: string, files: number, bytes: number]>): UnchangedTable {
+  return buildPathTable(entries);
+}
+
+/** The subtree's files and bytes when `relPath` is in the table, else undefined. */
+export function lookupUnchanged(t: UnchangedTable, relPath: string): { files: number; bytes: number } | undefined {
+  const n = lookupPath(t, relPath);
+  return n && { files: n[0], bytes: n[1] };
 }

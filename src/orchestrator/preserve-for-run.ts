@@ -29,17 +29,26 @@ export function preserveForRun(profile: ProfileConfig, copier: Copier, logger: L
 }
 
 /**
+ * Memory for the scan's kept listings (~100 bytes an entry: ~330,000 entries). Only directories
+ * found changed are kept, so an unchanged re-run of any size keeps none; a changed tree larger
+ * than this lists the rest again in the copy pass, as before.
+ */
+export const KEPT_LISTINGS_BYTES = 32 * 1024 * 1024;
+
+/**
  * Scan options for listing digests (api/digests.ts), when the profile's engine takes them: each
  * field the copy may keep is in the digest (more fields than the copy keeps only make fewer
  * directories match; the engine checks it has them all). None with a size or age filter: the
  * scan then leaves files out that the listings show. The scan also compares each directory with
  * its copy in the destination (src/scan/compare-copy.ts; ScanOptions.compareWith), except for a
- * destination of Windows paths, which this host does not reach by them.
+ * destination of Windows paths, which this host does not reach by them; and keeps the listings
+ * of directories it did not find up to date there, up to KEPT_LISTINGS_BYTES, so the copy pass
+ * does not list them a third time (src/fs/kept-listings.ts).
  */
-export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: DigestFields; compareWith?: string } {
+export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: DigestFields; compareWith?: string; keepListings?: number } {
   if (copier.capabilities.sourceDigests !== true || profileExcludes(profile).sizeAge) return {};
   return {
     digest: { modes: profile.preserve?.modes !== false, owners: profile.preserve?.owners !== false && canChown() },
-    ...(profile.windowsPaths ? {} : { compareWith: profile.destination }),
+    ...(profile.windowsPaths ? {} : { compareWith: profile.destination, keepListings: KEPT_LISTINGS_BYTES }),
   };
 }

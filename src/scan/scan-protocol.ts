@@ -26,6 +26,11 @@ export interface ScanTask {
   digest?: DigestFields;
   /** With `digest`: compare each digested directory with its copy below this root (compare-copy.ts). */
   compareWith?: string;
+  /**
+   * With `compareWith`: keep the listing of each directory not found up to date in its copy in
+   * this arena (kept-listings.ts), for the copy pass; DirSummary.kept says where.
+   */
+  keepListings?: SharedArrayBuffer;
 }
 
 /** What happened when a directory was read. */
@@ -45,6 +50,8 @@ export interface DirSummary {
   state: DirState;
   /** Its copy (ScanTask.compareWith) is up to date with it, subdirectories aside (compare-copy.ts). */
   sameCopy?: true;
+  /** Where its listing was kept in ScanTask.keepListings (kept-listings.ts). */
+  kept?: number;
 }
 
 export interface ScanTaskResult {

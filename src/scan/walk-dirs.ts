@@ -9,6 +9,7 @@ import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 import { digestRecordOf } from '../fs/listing-digest';
 import type { DigestFields } from '../api/digests';
 import { CopyComparer } from './compare-copy';
+import { keepListing, KEPT_MIN_AGE_MS } from '../fs/kept-listings';
 
 function errCode(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -70,17 +71,36 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     out.dirs.push(summary);
     const subdirs: string[] = [];
     const ctx: ListingContext = { rel, relPrefix: rel === '' ? '' : `${rel}/`, absPrefix: `${abs}/`, summary, subdirs, out, matcher, io, sizeAge: task.excludes.sizeAge, leftOut: 0 };
+    const startedAt = task.keepListings ? Date.now() : 0;
     const listed = listWhole(io, abs, digest && { rel, fields: digest });
     spent += listed ? 1 + walkStatListing(listed, ctx) : walkStreamed(abs, ctx);
     // The digest covers every entry: a directory with one left out by the excludes has none.
     const record = listed && ctx.leftOut === 0 ? digestRecordOf(listed) : undefined;
     if (record) records.push(record);
     if (record && comparer?.active && comparer.sameAs(rel, abs, listed!)) summary.sameCopy = true;
+    else if (listed && task.keepListings) keep(io, task.keepListings, abs, listed, startedAt, summary);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   if (records.length > 0) out.digests = Buffer.concat(records);
   if (comparer) out.compared = { tried: comparer.tried, same: comparer.same };
   return out;
+}
+
+/**
+ * Keeps the listing of `abs` for the copy pass (kept-listings.ts) when the directory's ctime,
+ * read now, is older than the listing's start by KEPT_MIN_AGE_MS: no entry was added, removed
+ * or renamed while it was listed. Best effort: a full arena or a failed lstat keeps nothing.
+ */
+function keep(io: ScanIo, arena: SharedArrayBuffer, abs: string, listed: StatListing, startedAt: number, summary: DirSummary): void {
+  if (!listed.raw) return;
+  try {
+    const st = io.lstat(abs);
+    if (!st.isDirectory() || st.ctimeMs >= startedAt - KEPT_MIN_AGE_MS) return;
+    const at = keepListing(arena, listed.raw, listed.stats, st);
+    if (at !== undefined) summary.kept = at;
+  } catch {
+    // Gone or unreadable now: the copy pass lists it and meets that itself.
+  }
 }
 
 /**

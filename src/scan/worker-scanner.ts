@@ -9,6 +9,7 @@ import { TreeBuilder } from './tree-builder';
 import { worthComparing } from './compare-copy';
 import { buildDigestTable, type DigestTable } from '../fs/digest-table';
 import { buildUnchangedTable } from '../fs/unchanged-table';
+import { indexKept, newArena } from '../fs/kept-listings';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 
@@ -73,9 +74,14 @@ export class WorkerScanner implements Scanner {
     // Directories compared with their copy so far, over all tasks (compare-copy.ts): once most
     // are found changed, later tasks list only the source.
     const compared = { tried: 0, same: 0 };
-    const taskOptions = (): Pick<ScanTask, 'digest' | 'compareWith'> => ({
+    const comparing = options.digest !== undefined && options.compareWith !== undefined;
+    // The listings of directories not up to date in the copy, kept for the copy pass (kept-listings.ts).
+    const arena = comparing && (options.keepListings ?? 0) > 0 ? newArena(options.keepListings!) : undefined;
+    const kept: Array<[string, number]> = [];
+    const taskOptions = (): Pick<ScanTask, 'digest' | 'compareWith' | 'keepListings'> => ({
       ...(options.digest ? { digest: options.digest } : {}),
-      ...(options.digest && options.compareWith !== undefined && worthComparing(compared.tried, compared.same) ? { compareWith: options.compareWith } : {}),
+      ...(comparing && worthComparing(compared.tried, compared.same) ? { compareWith: options.compareWith } : {}),
+      ...(arena ? { keepListings: arena } : {}),
     });
     // The digests say what the source held when its scan began (listing-digest.ts).
     const takenAt = Date.now();
@@ -100,7 +106,10 @@ export class WorkerScanner implements Scanner {
       const onResult = (r: ScanTaskResult): void => {
         if (settled) return;
         inFlight--;
-        for (const d of r.dirs) builder.add(d);
+        for (const d of r.dirs) {
+          builder.add(d);
+          if (d.kept !== undefined) kept.push([d.relPath, d.kept]);
+        }
         for (const e of r.errors) errors.push(e);
         for (const l of r.links) links.push(l);
         for (const h of r.hardLinked) hardLinks.add(h.id, h.relPath);
@@ -127,7 +136,7 @@ export class WorkerScanner implements Scanner {
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
-            ...(options.digest ? { digests: withUnchanged(buildDigestTable(digests, options.digest, takenAt), options.compareWith !== undefined ? builder : undefined) } : {}),
+            ...(options.digest ? { digests: withKept(withUnchanged(buildDigestTable(digests, options.digest, takenAt), options.compareWith !== undefined ? builder : undefined), arena, kept) } : {}),
             ...(options.digest && options.compareWith !== undefined ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: performance.now() - started,
           });
@@ -189,6 +198,11 @@ export class WorkerScanner implements Scanner {
 /** A Scanner backed by worker threads; call close() when done to free the threads at once. */
 export function createScanner(opts: WorkerScannerOptions = {}): WorkerScanner {
   return new WorkerScanner(opts);
+}
+
+/** The digests with the listings the scan kept, when it kept any. */
+function withKept(t: DigestTable, arena: SharedArrayBuffer | undefined, kept: ReadonlyArray<readonly [string, number]>): DigestTable {
+  return arena && kept.length > 0 ? { ...t, listings: indexKept(arena, kept) } : t;
 }
 
 /** The digests with the subtrees the scan found up to date in the destination, when it compared. */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TreeSpec } from '../../src/testing/trees';
 
 // The tree helpers live with the contract suites that plugin authors get (robocurse/plugin/testing).
 export { diffTrees, makeTree, pseudoRandomBytes, readTree, removeTemp, tempDir, type TreeEntry, type TreeSpec } from '../../src/testing/trees';
@@ -17,4 +18,22 @@ export function bytesOnDisk(root: string): number {
   };
   walk(root);
   return total;
+}
+
+/**
+ * The nightly tests' tree: `root.txt`, and `tops` directories `<prefix>0..` each holding
+ * `top.txt` and `subs` directories `s0..` of `files` small files `f0.dat..`.
+ */
+export function twoLevelTree(prefix: string, tops: number, subs: number, files: number): TreeSpec {
+  const tree: TreeSpec = { 'root.txt': 'root' };
+  for (let t = 0; t < tops; t++) {
+    const top: TreeSpec = { 'top.txt': `top ${t}` };
+    for (let s = 0; s < subs; s++) {
+      const sub: TreeSpec = {};
+      for (let f = 0; f < files; f++) sub[`f${f}.dat`] = `${prefix}${t} s${s} f${f}\n`;
+      top[`s${s}`] = sub;
+    }
+    tree[`${prefix}${t}`] = top;
+  }
+  return tree;
 }

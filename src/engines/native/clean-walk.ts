@@ -95,6 +95,8 @@ export interface CleanWalkResult {
   fromDigest: number;
   /** Subtrees passed over unlisted: the scan found them up to date in the copy (DigestTable.unchanged). */
   fromScan: number;
+  /** Directories whose source listing was the scan's (DigestTable.listings). */
+  fromScanListing: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export interface CleanWalkResult {
  * function) as far as the thread can put a directory right itself (fix-dir.ts). Never throws.
  */
 export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResult {
-  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [], fromDigest: 0, fromScan: 0 };
+  const result: CleanWalkResult = { files: 0, bytes: 0, dirty: [], left: [], fixed: [], fromDigest: 0, fromScan: 0, fromScanListing: 0 };
   const matcher = makeExcludeMatcher(task.excludes, task.sourceRoot === undefined ? {} : { sourceRoot: task.sourceRoot });
   const fix = copy ? task.fix : undefined;
   const batch = fix ? batchBase(task, fix) : undefined;
@@ -120,6 +122,7 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     listed++;
     const lt: ListTask = { src: item.src, target: item.target, mode: task.mode, create: task.create, replace: task.replace, removeTemps: task.removeTemps, keep: task.keep };
     let r = listDirectory(lt, digestCheck(task, item.rel));
+    if (r.ok && r.fromScanListing) result.fromScanListing++;
     let plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
     if (r.ok && r.fromDigest) {
       if (plan && isClean(plan)) result.fromDigest++;

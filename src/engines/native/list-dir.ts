@@ -22,6 +22,7 @@ import { isTempName } from './temp-name';
 import type { DigestTable } from '../../api';
 import { listingDigest } from '../../fs/listing-digest';
 import { lookupDigest } from '../../fs/digest-table';
+import { takeKept } from '../../fs/kept-listings';
 
 /** Where a directory's copy goes: a checked directory (a chunk root), or a name inside one. */
 export type ListTarget = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
@@ -67,6 +68,8 @@ export type ListResult =
     srcXattrs: Xattrs;
     /** `src` is the destination's own listing, which the scan's digest showed equal to the source's (DigestCheck). */
     fromDigest?: true;
+    /** `src` is the scan's own listing of the directory, kept for the copy (kept-listings.ts). */
+    fromScanListing?: true;
     /**
      * The destination directory as the listing left it (after its own temp removal), when it
      * was there already: an unchanged directory is then compared with the source without
@@ -218,6 +221,7 @@ export function listDirectory(task: ListTask, digest?: DigestCheck): ListResult 
       });
     }
     const subdirs: Record<string, SubdirSeen> = {};
+    let fromScanListing = false;
     // Only a destination that was there as it is: one made or replaced just now is compared in full.
     const asListed = digest && dst && !reached.made && reached.replaced.length === 0 && matchesScan(dst, digest, task.keep) ? dst : undefined;
     if (asListed) {
@@ -227,6 +231,10 @@ export function listDirectory(task: ListTask, digest?: DigestCheck): ListResult 
       });
     } else {
       try {
+        if (!src && digest?.table.listings) {
+          src = takeKept(digest.table.listings, digest.rootRel, sd.self, sd.st);
+          fromScanListing = src !== undefined;
+        }
         src ??= readEntriesSync(sd);
       } catch (err) {
         return failure('src', err);
@@ -253,7 +261,7 @@ export function listDirectory(task: ListTask, digest?: DigestCheck): ListResult 
       }
     }
     return {
-      ok: true, src, ...(dst ? { dst } : {}), ...(asListed ? { fromDigest: true as const } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs,
+      ok: true, src, ...(dst ? { dst } : {}), ...(asListed ? { fromDigest: true as const } : {}), ...(fromScanListing ? { fromScanListing: true as const } : {}), made: reached.made, created: reached.created, replaced: reached.replaced, dstRef: dd?.ref ?? null, subdirs, srcMeta, srcXattrs,
       ...(dstSeen ? { dstSeen } : {}),
     };
   } finally {

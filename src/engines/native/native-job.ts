@@ -122,6 +122,7 @@ export class NativeJob implements CopyJob {
     }
     this.ended = true;
     if (ctx.tally.subtreesFromScan > 0) ctx.logger.debug({ subtreesFromScan: ctx.tally.subtreesFromScan }, `native copy: ${ctx.tally.subtreesFromScan} subtrees up to date as the scan compared them (not listed)`);
+    if (ctx.tally.dirsFromScanListing > 0) ctx.logger.debug({ dirsFromScanListing: ctx.tally.dirsFromScanListing }, `native copy: ${ctx.tally.dirsFromScanListing} directories' source taken from the scan's listing (not listed again)`);
     if (ctx.tally.dirsFromDigest > 0) ctx.logger.debug({ dirsFromDigest: ctx.tally.dirsFromDigest }, `native copy: ${ctx.tally.dirsFromDigest} directories up to date as the scan listed them (source not listed again)`);
     this.meter.flush();
     this.meter.close();

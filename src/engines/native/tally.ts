@@ -21,6 +21,8 @@ export class Tally {
   dirsFromDigest = 0;
   /** Subtrees passed over unlisted: the scan found them up to date in the copy (clean-walk.ts). */
   subtreesFromScan = 0;
+  /** Directories whose source listing came from the scan (kept-listings.ts), not listed again. */
+  dirsFromScanListing = 0;
   /** What was said once per job already (the destination lacks xattrs: said once, not per file). */
   private readonly said = new Set<string>();
 

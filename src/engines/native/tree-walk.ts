@@ -186,6 +186,7 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
   ctx.tally.stats.bytesSkipped += done.bytes;
   ctx.tally.dirsFromDigest += done.fromDigest;
   ctx.tally.subtreesFromScan += done.fromScan;
+  ctx.tally.dirsFromScanListing += done.fromScanListing;
   const afterwards = (item: WalkItem) => async (changed: boolean): Promise<boolean> => {
     if (!changed || !item.parent) return changed;
     const p = item.parent;

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { fileInodes } from '../../helpers/file-inodes';
-import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { makeTree, removeTemp, tempDir, twoLevelTree, type TreeSpec } from '../../helpers/make-tree';
 import { writeNightlyConfig } from '../../helpers/nightly-config';
 import { newestLog } from '../../helpers/session-log';
 import { MIN_TRIED } from '../../../src/scan/compare-copy';
@@ -19,20 +19,6 @@ import { MIN_TRIED } from '../../../src/scan/compare-copy';
  * everything changed stops being compared early (its cost is a second listing).
  */
 
-/** Top directories t0..t2, each with subdirectories s0..s2 of 5 files: with maxChunkFiles 6 each s directory is a tree chunk. */
-function sourceTree(): TreeSpec {
-  const tree: TreeSpec = { 'root.txt': 'root' };
-  for (let t = 0; t < 3; t++) {
-    const top: TreeSpec = { 'top.txt': `top ${t}` };
-    for (let s = 0; s < 3; s++) {
-      const sub: TreeSpec = {};
-      for (let f = 0; f < 5; f++) sub[`f${f}.dat`] = `t${t} s${s} f${f}\n`;
-      top[`s${s}`] = sub;
-    }
-    tree[`t${t}`] = top;
-  }
-  return tree;
-}
 
 function logLines(dir: string, text: string): string[] {
   return newestLog(dir).split('\n').filter((l) => l.includes(text));
@@ -68,7 +54,7 @@ describe('a re-run\'s scan compares each directory with its copy and books uncha
     dir = tempDir('robocurse-scancmp-');
     src = path.join(dir, 'src');
     dst = path.join(dir, 'dst');
-    makeTree(src, sourceTree());
+    makeTree(src, twoLevelTree('t', 3, 3, 5));
     makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
     file = writeNightlyConfig(dir, { chunking: { maxChunkFiles: 6 }, retry: { maxAttempts: 1 }, preserve: { modes: true } });
     const first = await run();

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
-import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { makeTree, removeTemp, tempDir, twoLevelTree } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
 import { writeNightlyConfig } from '../../helpers/nightly-config';
 import { newestLog } from '../../helpers/session-log';
@@ -17,20 +17,6 @@ import { newestLog } from '../../helpers/session-log';
  * re-run does take its directories from the digests (the debug log counts them).
  */
 
-/** 9 directories of 6 files, two levels, plus root files; the s2 directories stay untouched. */
-function sourceTree(): TreeSpec {
-  const tree: TreeSpec = { 'root.txt': 'root' };
-  for (let d = 0; d < 3; d++) {
-    const top: TreeSpec = { 'top.txt': `top ${d}` };
-    for (let s = 0; s < 3; s++) {
-      const sub: TreeSpec = {};
-      for (let f = 0; f < 6; f++) sub[`f${f}.dat`] = `d${d} s${s} f${f}\n`;
-      top[`s${s}`] = sub;
-    }
-    tree[`d${d}`] = top;
-  }
-  return tree;
-}
 
 /** The nightly mirror of these tests: `settings` add to or override the profile. */
 function writeConfig(dir: string, settings: Record<string, unknown> = {}): string {
@@ -76,7 +62,7 @@ describe('walk-once: a re-run takes unchanged directories from the scan\'s diges
     dir = tempDir('robocurse-digest-');
     src = path.join(dir, 'src');
     dst = path.join(dir, 'dst');
-    makeTree(src, sourceTree());
+    makeTree(src, twoLevelTree('d', 3, 3, 6));
     makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
   });
   afterEach(() => removeTemp(dir));
