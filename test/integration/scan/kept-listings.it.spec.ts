@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { DirTree } from '../../../src/api';
 import { KEEP } from '../../../src/engines/native/keep-flags';
 import { listDirectory, type ListResult } from '../../../src/engines/native/list-dir';
-import { refOf } from '../../../src/fs/dir-ref';
+import { HOST_DIR_MODE, refOf, type DirMode } from '../../../src/fs/dir-ref';
 import { KEPT_MIN_AGE_MS } from '../../../src/fs/kept-listings';
 import { listStat } from '../../../src/fs/list-stat';
 import { lookupPath } from '../../../src/fs/unchanged-table';
@@ -48,17 +48,17 @@ describe('kept listings: the scan keeps changed directories\' listings, the copy
   });
 
   /** Lists `rel` as a copy thread does on a re-run with the scan's digests. */
-  function copyListing(tree: DirTree, rel: string): Extract<ListResult, { ok: true }> {
+  function copyListing(tree: DirTree, rel: string, mode: DirMode): Extract<ListResult, { ok: true }> {
     const abs = path.join(src, rel);
     const r = listDirectory({
       src: refOf(abs, fs.lstatSync(abs)), target: { parent: refOf(path.dirname(path.join(dst, rel)), fs.lstatSync(path.dirname(path.join(dst, rel)))), name: path.basename(rel) },
-      mode: 'proc', create: false, replace: false, removeTemps: false, keep: KEEP.modes | KEEP.owners,
+      mode, create: false, replace: false, removeTemps: false, keep: KEEP.modes | KEEP.owners,
     }, { table: tree.digests!, rootRel: rel });
     expect(r.ok, r.ok ? '' : `${r.side}: ${r.code} ${r.message}`).to.equal(true);
     return r as Extract<ListResult, { ok: true }>;
   }
 
-  it('keeps only directories not up to date (and old enough), and a copy thread takes them until one changes', async () => {
+  for (const mode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) it(`keeps only directories not up to date (and old enough), and a copy thread takes them until one changes (${mode} mode)`, async () => {
     makeTree(src, spec());
     execFileSync('cp', ['-a', src, dst]);
     // Changed since the copy: d1's content (its entries as they were), d2 gains a file.
@@ -77,24 +77,24 @@ describe('kept listings: the scan keeps changed directories\' listings, the copy
     expect(isKept('d0'), 'up to date').to.equal(false);
     expect(isKept('d1/inner'), 'up to date').to.equal(false);
 
-    const d1 = copyListing(tree, 'd1');
+    const d1 = copyListing(tree, 'd1', mode);
     expect(d1.fromScanListing, 'd1 from the scan').to.equal(true);
     expect(d1.src.names).to.deep.equal(listStat(path.join(src, 'd1')).names);
-    const d2 = copyListing(tree, 'd2');
+    const d2 = copyListing(tree, 'd2', mode);
     expect(d2.fromScanListing).to.equal(true);
     expect(d2.src.names).to.include('added.txt');
     // d2 changes after the scan: the copy thread lists it again and sees the change.
     await new Promise((r) => setTimeout(r, 20));
     fs.rmSync(path.join(src, 'd2', 'f3.txt'));
     fs.writeFileSync(path.join(src, 'd2', 'later.txt'), 'after the scan\n');
-    const again = copyListing(tree, 'd2');
+    const again = copyListing(tree, 'd2', mode);
     expect(again.fromScanListing, 'listed again').to.equal(undefined);
     expect(again.src.names).to.include('later.txt').and.not.include('f3.txt');
-    const d3 = copyListing(tree, 'd3');
+    const d3 = copyListing(tree, 'd3', mode);
     expect(d3.fromScanListing).to.equal(undefined);
     expect(d3.src.names).to.include('fresh.txt');
     // An up-to-date directory is taken from the destination's digest match, not a kept listing.
-    const d0 = copyListing(tree, 'd0');
+    const d0 = copyListing(tree, 'd0', mode);
     expect(d0.fromDigest).to.equal(true);
     expect(d0.fromScanListing).to.equal(undefined);
   });
