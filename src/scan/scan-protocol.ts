@@ -31,6 +31,11 @@ export interface ScanTask {
    * this arena (kept-listings.ts), for the copy pass; DirSummary.kept says where.
    */
   keepListings?: SharedArrayBuffer;
+  /**
+   * A listing is kept only when its directory's ctime is older than the listing's start by this
+   * much (default KEPT_MIN_AGE_MS, kept-listings.ts); a test of a tree at rest may give 0.
+   */
+  keptMinAgeMs?: number;
 }
 
 /** What happened when a directory was read. */

@@ -78,7 +78,7 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
     const record = listed && ctx.leftOut === 0 ? digestRecordOf(listed) : undefined;
     if (record) records.push(record);
     if (record && comparer?.active && comparer.sameAs(rel, abs, listed!)) summary.sameCopy = true;
-    else if (listed && task.keepListings) keep(io, task.keepListings, abs, listed, startedAt, summary);
+    else if (listed && task.keepListings) keep(io, task.keepListings, abs, listed, startedAt - (task.keptMinAgeMs ?? KEPT_MIN_AGE_MS), summary);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   if (records.length > 0) out.digests = Buffer.concat(records);
@@ -88,14 +88,14 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
 
 /**
  * Keeps the listing of `abs` for the copy pass (kept-listings.ts) when the directory's ctime,
- * read now, is older than the listing's start by KEPT_MIN_AGE_MS: no entry was added, removed
- * or renamed while it was listed. Best effort: a full arena or a failed lstat keeps nothing.
+ * read now, is before `before` (the listing's start less KEPT_MIN_AGE_MS): no entry was added,
+ * removed or renamed while it was listed. Best effort: a full arena or a failed lstat keeps nothing.
  */
-function keep(io: ScanIo, arena: SharedArrayBuffer, abs: string, listed: StatListing, startedAt: number, summary: DirSummary): void {
+function keep(io: ScanIo, arena: SharedArrayBuffer, abs: string, listed: StatListing, before: number, summary: DirSummary): void {
   if (!listed.raw) return;
   try {
     const st = io.lstat(abs);
-    if (!st.isDirectory() || st.ctimeMs >= startedAt - KEPT_MIN_AGE_MS) return;
+    if (!st.isDirectory() || st.ctimeMs >= before) return;
     const at = keepListing(arena, listed.raw, listed.stats, st);
     if (at !== undefined) summary.kept = at;
   } catch {

@@ -63,4 +63,37 @@ describe('a changed re-run takes the scan\'s listings of changed directories (CL
       removeTemp(dir);
     }
   });
+
+  it('a first copy of a tree at rest takes every directory below the chunk root from the scan, and copies it exactly (odd names, links, hard links, empty directories, excludes)', async () => {
+    dir = tempDir('robocurse-kept-first-');
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(src, { ...twoLevelTree('t', 3, 3, 4), empty: {}, skip: { 'x.tmp': 'excluded', 'kept.txt': 'kept' } });
+    // A name that is not UTF-8, a symbolic link, a hard link.
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${src}/t1/s1/`), Buffer.from([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74])]), 'latin-1 name');
+    fs.symlinkSync('f0.dat', path.join(src, 't2', 's0', 'link'));
+    fs.linkSync(path.join(src, 't0', 's2', 'f1.dat'), path.join(src, 't0', 's2', 'hard'));
+    makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
+    const file = writeNightlyConfig(dir, { chunking: { maxChunkFiles: 1000 }, retry: { maxAttempts: 1 }, preserve: { modes: true }, excludeFiles: ['*.tmp'] });
+    await new Promise((r) => setTimeout(r, KEPT_MIN_AGE_MS + 300));
+    const beside = hashTree(path.join(dir, 'beside'));
+    try {
+      const r = await runCliLikeCron(['run', '--config', file, '--all', '--json', '--log-level', 'debug'], { cwd: dir });
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      const profile = (r.summary!.profiles as Array<Record<string, unknown>>)[0];
+      // 36 small files, 3 top.txt, root.txt, skip/kept.txt, the odd name, the hard link, the link.
+      expect([profile.filesCopied, profile.chunksFailed]).to.deep.equal([36 + 3 + 1 + 1 + 1 + 1 + 1, 0]);
+      const fromScan = newestLog(dir).split('\n').filter((l) => l.includes('source taken from the scan\'s listing'))
+        .map((l) => (JSON.parse(l) as { dirsFromScanListing: number }).dirsFromScanListing).reduce((a, b) => a + b, 0);
+      // Every directory below the root (the chunk's root is listed on the main thread): t0..t2, their s0..s2, empty, skip.
+      expect(fromScan, 'directories taken from the scan').to.equal(3 + 9 + 2);
+      expect(fs.existsSync(path.join(dst, 'skip', 'x.tmp')), 'excluded').to.equal(false);
+      expect(fs.readlinkSync(path.join(dst, 't2', 's0', 'link'))).to.equal('f0.dat');
+      expect(fs.statSync(path.join(dst, 't0', 's2', 'hard')).ino).to.equal(fs.statSync(path.join(dst, 't0', 's2', 'f1.dat')).ino);
+      expect(rsyncDifferences(src, dst, ['-aH', '--exclude=*.tmp']), 'byte for byte, times, modes, links, hard links').to.deep.equal([]);
+      expect(hashTree(path.join(dir, 'beside')), 'nothing beside the destination').to.equal(beside);
+    } finally {
+      removeTemp(dir);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { DigestFields, DigestTable } from '../../../../src/api';
 import { walkClean, type CleanWalkResult, type CleanWalkTask } from '../../../../src/engines/native/clean-walk';
 import { buildDigestTable } from '../../../../src/fs/digest-table';
+import { indexKept, newArena } from '../../../../src/fs/kept-listings';
 import { HOST_DIR_MODE, type DirMode } from '../../../../src/fs/dir-ref';
 import { fsx } from '../../../../src/fs/fsx';
 import { walkDirs } from '../../../../src/scan/walk-dirs';
@@ -35,10 +36,16 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
   });
   afterEach(() => { if (dir) removeTemp(dir); });
 
-  /** The scan's digests of the source, as the orchestrator gets them. */
-  function scanDigests(): DigestTable {
-    const out = walkDirs({ root: src, dirs: [''], budget: 1_000_000, excludes: EXCLUDES, digest: FIELDS });
-    return buildDigestTable(out.digests ? [out.digests] : [], FIELDS, Date.now());
+  /**
+   * The scan's digests of the source, as the orchestrator gets them; with `keep`, also the
+   * listings the scan keeps (kept-listings.ts) of every directory (the tree is at rest here, so
+   * no minimum age: the coarse clock may stamp a directory made a moment ago with "now").
+   */
+  function scanDigests(keep = false): DigestTable {
+    const arena = keep ? newArena(1 << 20) : undefined;
+    const out = walkDirs({ root: src, dirs: [''], budget: 1_000_000, excludes: EXCLUDES, digest: FIELDS, ...(arena ? { keepListings: arena, keptMinAgeMs: -60_000 } : {}) });
+    const table = buildDigestTable(out.digests ? [out.digests] : [], FIELDS, Date.now());
+    return arena ? { ...table, listings: indexKept(arena, out.dirs.flatMap((d) => (d.kept === undefined ? [] : [[d.relPath, d.kept] as [string, number]]))) } : table;
   }
   const task = (root: string, over: Partial<CleanWalkTask> = {}): CleanWalkTask => walkTaskFor(src, root, dirMode, { excludes: EXCLUDES, ...over });
   const outcome = (r: CleanWalkResult): unknown => ({ dirty: r.dirty.map((d) => d.rel).sort(), files: r.files, bytes: r.bytes, left: r.left.length });
@@ -72,11 +79,18 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
       for (const rel of ['a', 'a/b', 'a/b/c', 'a/x']) if (fs.existsSync(path.join(dst, rel))) execFileSync('touch', ['-h', '-r', path.join(src, rel), path.join(dst, rel)]);
       const twin = path.join(dir, 'twin');
       execFileSync('cp', ['-a', dst, twin]);
+      const third = path.join(dir, 'third');
+      execFileSync('cp', ['-a', dst, third]);
       const withDigests = walkClean(task(dst, { digests }));
       const plain = walkClean(task(twin));
+      // The same with the source listings the scan kept: taken for each directory whose copy differs.
+      const withKept = walkClean(task(third, { digests: { ...digests, listings: scanDigests(true).listings! } }));
       expect(outcome(withDigests)).to.deep.equal(outcome(plain));
+      expect(outcome(withKept), 'with kept listings').to.deep.equal(outcome(plain));
       expect(withDigests.dirty.map((d) => d.rel).sort()).to.deep.equal(handedBack);
       expect(withDigests.fromDigest, 'the directories not changed still come from the digests').to.be.greaterThan(0);
+      expect(withKept.fromScanListing, 'the changed directories from the kept listings').to.be.at.least(handedBack.length);
+      expect(withDigests.fromScanListing).to.equal(0);
     });
   }
 
