@@ -96,6 +96,17 @@ export class ScaleOutPool {
     return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => `${p.pid} ${p.cmdline.join(' ')}`);
   }
 
+  /**
+   * The copiers still running once they are all gone or `timeoutMs` passed, whichever is first.
+   * (Waiting for no process of the pool at all would wait out the timeout whenever the workers
+   * stay up, as they do after a stop, a drain or a run.)
+   */
+  async copiersGone(timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.copiers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return this.copiers();
+  }
+
   /** The copier processes of this pool with their state letter from /proc/<pid>/stat (T = stopped). */
   copierStates(): Array<{ pid: number; state: string }> {
     return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { diffTrees } from '../../helpers/make-tree';
-import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { runCliLikeCron } from '../../helpers/cli-child';
 import { expectRunEnded } from '../../helpers/run-evidence';
 import { ScaleOutPool, scaleTree, until, TEST_LOCK_SECONDS, TEST_STALLED_SECONDS } from '../../helpers/scale-out-pool';
 import { useScaleOutHarness } from './scale-out-harness';
@@ -23,7 +23,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (stop
     const stop = await runCliLikeCron(['stop', '-c', p.config, '--profile', 'p']);
     expect(stop.code, stop.stderr).to.equal(0);
     expectRunEnded(await h.ended(run), p.stateDir, 3, true);
-    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(await p.copiersGone(15_000)).to.deep.equal([]);
     expect(ws.every((w) => w.child.exitCode === null), 'workers keep running after a stop').to.equal(true);
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json'], {});
     expectRunEnded(again, p.stateDir, 0, true);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { runCliLikeCron } from '../../helpers/cli-child';
 import { expectRunEnded } from '../../helpers/run-evidence';
 import { ScaleOutPool, scaleTree, until } from '../../helpers/scale-out-pool';
 import { useScaleOutHarness } from './scale-out-harness';
@@ -38,7 +38,7 @@ describe('scale-out: drain from another terminal while three workers copy', func
       expect(ws.flatMap((w) => w.started()).sort(), 'no attempt began after the drain').to.deep.equal(begun);
       expect(await waitingInRedis(), 'no job of the run left waiting in Redis').to.equal(0);
       expect(await redis.llen(key('active')), 'no job of the run left active in Redis').to.equal(0);
-      expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+      expect(await p.copiersGone(15_000)).to.deep.equal([]);
       expect(ws.every((w) => w.child.exitCode === null), 'workers keep running after a drain').to.equal(true);
 
       // Every attempt a worker began finished and is recorded once; the chunks no worker began are Pending.

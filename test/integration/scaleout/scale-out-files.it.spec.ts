@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rsyncDifferences, runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree } from '../../helpers/make-tree';
 import { ScaleOutPool } from '../../helpers/scale-out-pool';
 import { chunkAttempts } from '../../helpers/run-evidence';
@@ -51,6 +51,6 @@ describe('scale-out: per-file reports flow back from the workers (real CLI, like
       'delete docs/extra.txt', 'fail docs/locked.db', 'fail docs/locked.db', 'fail docs/locked.db',
       'new docs/a.txt', 'new docs/b.txt', 'new docs/deep/c.txt', 'new media/m.bin',
     ]);
-    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(await p.copiersGone(15_000)).to.deep.equal([]);
   });
 });

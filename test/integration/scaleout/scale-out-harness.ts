@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { diffTrees } from '../../helpers/make-tree';
-import { waitForNoProcesses } from '../../helpers/cli-child';
 import { startCli } from '../../helpers/run-cli';
 import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
 import { TestRedis } from '../../helpers/redis-server';
@@ -45,7 +44,7 @@ export function useScaleOutHarness(): ScaleOutHarness {
       expectRunEnded(r, p.stateDir, 0, true);
       expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
       p.expectEveryChunkOnce(11, r.summary!.sessionId as string);
-      expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+      expect(await p.copiersGone(15_000)).to.deep.equal([]);
     },
     startCoordinator(p) {
       return startCli(['run', '-c', p.config, '--all', '--queue', this.redis.url, '--json'], { env: { TERM: 'dumb' } });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { diffTrees } from '../../helpers/make-tree';
-import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { runCliLikeCron } from '../../helpers/cli-child';
 import { startCli } from '../../helpers/run-cli';
 import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
 import { NetnsHost } from '../../helpers/netns-host';
@@ -63,6 +63,6 @@ describe('scale-out across network namespaces (root)', function () {
     expectRunEnded({ ...res, summary }, p.stateDir, 0, true);
     expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
     p.expectEveryChunkOnce(9, summary!.sessionId as string);
-    expect(await waitForNoProcesses(p.root, 15_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(await p.copiersGone(15_000)).to.deep.equal([]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { diffTrees } from '../../helpers/make-tree';
-import { runCliLikeCron, waitForNoProcesses } from '../../helpers/cli-child';
+import { runCliLikeCron } from '../../helpers/cli-child';
 import { expectRunEnded } from '../../helpers/run-evidence';
 import { ScaleOutPool, scaleTree, until } from '../../helpers/scale-out-pool';
 import { useScaleOutHarness } from './scale-out-harness';
@@ -60,7 +60,7 @@ describe('scale-out: pause holds the queue; a long Redis outage ends the run, no
     expect(prof.chunksFailed, 'the chunks the outage cut off are not done').to.be.greaterThan(0);
     expect(prof.chunksOk + prof.chunksFailed).to.be.at.most(prof.chunksTotal);
     // The worker is cut off as well: its locks lapse and it kills its copiers; it stays up for Redis.
-    expect(await waitForNoProcesses(p.root, 60_000).then(() => p.copiers())).to.deep.equal([]);
+    expect(await p.copiersGone(60_000)).to.deep.equal([]);
     expect(w.child.exitCode, 'the worker outlives the outage').to.equal(null);
     await h.redis.start();
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json']);
