@@ -7,7 +7,7 @@ import { scanPoolKind, type ScanTask, type ScanTaskResult } from './scan-protoco
 import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
 import { worthComparing } from './compare-copy';
-import { buildDigestTable, type DigestTable } from '../fs/digest-table';
+import { buildDigestTable } from '../fs/digest-table';
 import { buildUnchangedTable } from '../fs/unchanged-table';
 import { indexKept, newArena } from '../fs/kept-listings';
 import { walkDirs } from './walk-dirs';
@@ -136,8 +136,13 @@ export class WorkerScanner implements Scanner {
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
-            ...(options.digest ? { digests: withKept(withUnchanged(buildDigestTable(digests, options.digest, takenAt), options.compareWith !== undefined ? builder : undefined), arena, kept) } : {}),
-            ...(options.digest && options.compareWith !== undefined ? { unchanged: builder.unchanged, compared } : {}),
+            ...(options.digest ? { digests: {
+              ...buildDigestTable(digests, options.digest, takenAt),
+              // What the comparison found: the subtrees up to date in the copy, the listings kept.
+              ...(comparing ? { unchanged: buildUnchangedTable(builder.unchangedTotals) } : {}),
+              ...(arena && kept.length > 0 ? { listings: indexKept(arena, kept) } : {}),
+            } } : {}),
+            ...(comparing ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: performance.now() - started,
           });
           return;
@@ -200,12 +205,3 @@ export function createScanner(opts: WorkerScannerOptions = {}): WorkerScanner {
   return new WorkerScanner(opts);
 }
 
-/** The digests with the listings the scan kept, when it kept any. */
-function withKept(t: DigestTable, arena: SharedArrayBuffer | undefined, kept: ReadonlyArray<readonly [string, number]>): DigestTable {
-  return arena && kept.length > 0 ? { ...t, listings: indexKept(arena, kept) } : t;
-}
-
-/** The digests with the subtrees the scan found up to date in the destination, when it compared. */
-function withUnchanged(t: DigestTable, builder: TreeBuilder | undefined): DigestTable {
-  return builder ? { ...t, unchanged: buildUnchangedTable(builder.unchangedTotals) } : t;
-}

@@ -17,6 +17,12 @@ import { KEPT_MIN_AGE_MS } from '../../../src/fs/kept-listings';
  */
 
 
+/** Directories the jobs of the newest session took from the scan's listings (their debug lines, summed). */
+function takenFromScan(dir: string): number {
+  return newestLog(dir).split('\n').filter((l) => l.includes('source taken from the scan\'s listing'))
+    .map((l) => (JSON.parse(l) as { dirsFromScanListing: number }).dirsFromScanListing).reduce((a, b) => a + b, 0);
+}
+
 describe('a changed re-run takes the scan\'s listings of changed directories (CLI like cron, native engine)', function () {
   this.timeout(120_000);
   let dir: string;
@@ -48,8 +54,7 @@ describe('a changed re-run takes the scan\'s listings of changed directories (CL
       const beside = hashTree(path.join(dir, 'beside'));
       const profile = await run();
       expect([profile.filesCopied, profile.extrasRemoved, profile.chunksFailed]).to.deep.equal([6, 1, 0]);
-      const fromScan = newestLog(dir).split('\n').filter((l) => l.includes('source taken from the scan\'s listing'))
-        .map((l) => (JSON.parse(l) as { dirsFromScanListing: number }).dirsFromScanListing).reduce((a, b) => a + b, 0);
+      const fromScan = takenFromScan(dir);
       // Every directory with a changed entry: t*/s1, t1/s2, t2/s3 and t3 (top.txt). The others
       // are up to date in the copy (a digest covers a directory's entries, not what is below them).
       expect(fromScan, 'changed directories taken from the scan').to.equal(7);
@@ -83,8 +88,7 @@ describe('a changed re-run takes the scan\'s listings of changed directories (CL
       const profile = (r.summary!.profiles as Array<Record<string, unknown>>)[0];
       // 36 small files, 3 top.txt, root.txt, skip/kept.txt, the odd name, the hard link, the link.
       expect([profile.filesCopied, profile.chunksFailed]).to.deep.equal([36 + 3 + 1 + 1 + 1 + 1 + 1, 0]);
-      const fromScan = newestLog(dir).split('\n').filter((l) => l.includes('source taken from the scan\'s listing'))
-        .map((l) => (JSON.parse(l) as { dirsFromScanListing: number }).dirsFromScanListing).reduce((a, b) => a + b, 0);
+      const fromScan = takenFromScan(dir);
       // Every directory below the root (the chunk's root is listed on the main thread): t0..t2, their s0..s2, empty, skip.
       expect(fromScan, 'directories taken from the scan').to.equal(3 + 9 + 2);
       expect(fs.existsSync(path.join(dst, 'skip', 'x.tmp')), 'excluded').to.equal(false);
