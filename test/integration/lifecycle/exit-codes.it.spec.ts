@@ -8,7 +8,7 @@ import { runCliLikeCron, runCliOnPty, type CronResult } from '../../helpers/cli-
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 import { startCli } from '../../helpers/run-cli';
 import { expectRunEnded, jsonSummary } from '../../helpers/run-evidence';
-import { sessionEvents, waitFor, writeRunConfig } from './lifecycle-kit';
+import { sessionEvents, waitFor, waitForRunEvent, writeRunConfig } from './lifecycle-kit';
 
 /** The README's table, written out (test/unit/cli/exit-codes.spec.ts keeps it in step with the code). */
 const README_CODES = [0, 1, 2, 3, 4];
@@ -79,7 +79,7 @@ describe('exit codes, each reached by the real CLI', function () {
     it(`3: SIGTERM stops the run, with summary and SessionEnd${mode}`, async () => {
       const cfg = longRun();
       first = startCli(['run', '-c', cfg, '--all', ...flags]);
-      expect(await waitFor(() => sessionEvents(stateDir()).some((e) => e.type === 'ChunkStart'))).to.equal(true);
+      await waitForRunEvent(first, stateDir(), 'ChunkStart');
       first.child.kill('SIGTERM');
       const r = await first.result;
       note(r);
@@ -89,7 +89,7 @@ describe('exit codes, each reached by the real CLI', function () {
     it(`3: \`robocurse stop\` from another process${mode}`, async () => {
       const cfg = longRun();
       first = startCli(['run', '-c', cfg, '--all', ...flags]);
-      expect(await waitFor(() => sessionEvents(stateDir()).some((e) => e.type === 'ChunkStart'))).to.equal(true);
+      await waitForRunEvent(first, stateDir(), 'ChunkStart');
       const stop = await runCliLikeCron(['stop', '-c', cfg, '-p', 'p', '--wait', '30']);
       expect(stop.code, stop.stderr).to.equal(0);
       const r = await first.result;
@@ -100,7 +100,7 @@ describe('exit codes, each reached by the real CLI', function () {
     it(`4: the profile is locked by a running session${mode}`, async () => {
       const cfg = longRun();
       first = startCli(['run', '-c', cfg, '--all']);
-      expect(await waitFor(() => sessionEvents(stateDir()).some((e) => e.type === 'ChunkStart'))).to.equal(true);
+      await waitForRunEvent(first, stateDir(), 'ChunkStart');
       const r = await runCliLikeCron(['run', '-c', cfg, '--all', ...flags]);
       note(r);
       expect(r.code, r.stderr).to.equal(4);
@@ -129,7 +129,7 @@ describe('exit codes, each reached by the real CLI', function () {
       engineOptions: { simulated: { script: { '*': { durationMs: 1500 } } } } } }, { maxConcurrentJobs: 1 });
     // The SIGINT a terminal sends on Ctrl-C, sent to robocurse once its first chunk runs.
     const pty = runCliOnPty(['run', '-c', cfg, '--all'], { timeoutMs: 120_000 });
-    expect(await waitFor(() => sessionEvents(stateDir()).some((e) => e.type === 'ChunkStart'))).to.equal(true);
+    expect(await waitFor(() => sessionEvents(stateDir()).some((e) => e.type === 'ChunkStart'), 60_000)).to.equal(true);
     const pid = sessionPid(stateDir());
     process.kill(pid, 'SIGINT');
     const r = await pty;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateStore } from '../../../src/state';
@@ -21,6 +21,28 @@ export async function waitFor(test: () => boolean, timeoutMs = 30_000): Promise<
   for (;;) {
     if (test()) return true;
     if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Waits until the newest session of `stateDir` has logged an event of `type` while `run` (the CLI
+ * as a child) is still alive. Fails at once when the child ended first, and after `timeoutMs`
+ * otherwise, either way with what is needed to tell why: the child's exit, its stderr so far and
+ * the events it logged (a bare "expected false to equal true" left a CI failure unexplained).
+ */
+export async function waitForRunEvent(
+  run: { child: ChildProcess; stderrSoFar(): string }, stateDir: string, type: string, timeoutMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const events = sessionEvents(stateDir);
+    if (events.some((e) => e.type === type)) return;
+    const ended = run.child.exitCode !== null || run.child.signalCode !== null;
+    if (ended || Date.now() > until) {
+      const how = ended ? `the CLI ended (exit ${run.child.exitCode}, signal ${run.child.signalCode})` : `not within ${timeoutMs} ms`;
+      throw new Error(`no ${type} event: ${how}; events: [${events.map((e) => e.type).join(', ')}]; stderr: ${run.stderrSoFar() || '(empty)'}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
