@@ -232,6 +232,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE chunk_attempts ADD COLUMN only_files INTEGER;
     `,
   },
+  {
+    version: 7,
+    description: 'events by time: retention deletes old events without reading every event of 90 days',
+    sql: `
+      -- Every run starts by deleting events older than retention.eventsDays. Without this index
+      -- that DELETE read the whole events table (its JSON included) each time: ~17 ms for 3,600
+      -- events here, growing with every night kept; with it, only the index range that expires.
+      CREATE INDEX events_time ON events(timestamp);
+    `,
+  },
 ];
 
 /** The schema version this build writes and reads. */

@@ -39,6 +39,21 @@ describe('StateStore events', () => {
     expect(s.getRun('old')).to.not.equal(undefined);
   });
 
+  it('prunes events older than a time, never a kept session\'s, through the time index (not a read of every event)', () => {
+    const dir = kit.dir();
+    const s = kit.open(dir);
+    const at = (sid: string, seq: number, iso: string): RunEvent => ({ ...event(sid, seq), timestamp: iso });
+    s.recordEvents([at('old', 1, '2030-01-01T00:00:00.000Z'), at('old', 2, '2030-01-03T00:00:00.000Z'),
+      at('running', 1, '2030-01-01T00:00:00.000Z'), at('new', 1, '2030-01-05T00:00:00.000Z')]);
+    expect(s.pruneEventsBefore('2030-01-02T00:00:00.000Z', ['running'])).to.equal(1);
+    expect(s.readEventsSince('old', 0).map((e) => e.seq)).to.deep.equal([2]);
+    expect(s.readEventsSince('running', 0)).to.have.length(1);
+    expect(s.readEventsSince('new', 0)).to.have.length(1);
+    const plan = kit.raw(dir).prepare("EXPLAIN QUERY PLAN DELETE FROM events WHERE timestamp < ? AND session_id NOT IN (SELECT value FROM json_each(?))")
+      .all('2030-01-02', '[]') as { detail: string }[];
+    expect(plan.map((r) => r.detail).join('; ')).to.match(/SEARCH events USING (COVERING )?INDEX events_time \(timestamp<\?\)/);
+  });
+
   it('lets another connection follow the events as they are committed', () => {
     const dir = kit.dir();
     const writer = kit.open(dir);
