@@ -6,6 +6,7 @@ import { builtInCopierFactories } from '../engines/built-in-engines';
 import { CopierRegistry } from '../engines/copier-registry';
 import { createScanner } from '../scan';
 import { WorkerPools } from '../workers';
+import { fsThreads } from './fs-threads';
 
 /**
  * The one composition root. Everything is registered by explicit token (never by reflected
@@ -15,7 +16,8 @@ import { WorkerPools } from '../workers';
 export function createContainer(overrides?: (c: DependencyContainer) => void): DependencyContainer {
   const c = rootContainer.createChildContainer();
   // Pools are objects only until a task needs threads: registering every kind boots nothing.
-  c.register(TOKENS.WorkerPools, { useFactory: instanceCachingFactory(() => new WorkerPools()) });
+  // The scan and the native engine's copy run on one set of threads (fs-threads.ts).
+  c.register(TOKENS.WorkerPools, { useFactory: instanceCachingFactory(() => new WorkerPools(fsThreads())) });
   c.register(TOKENS.Scanner, { useFactory: instanceCachingFactory((d) => createScanner({ pools: d.resolve<WorkerPools>(TOKENS.WorkerPools) })) });
   c.register(TOKENS.Chunker, { useFactory: instanceCachingFactory(() => createChunker()) });
   c.register(TOKENS.CopierRegistry, { useFactory: instanceCachingFactory((d) => new CopierRegistry(builtInCopierFactories(d.resolve<WorkerPools>(TOKENS.WorkerPools)))) });

@@ -5,6 +5,9 @@
 import type { ScanTask, ScanTaskResult } from './scan-protocol';
 import { walkDirs } from './walk-dirs';
 
-export default function scanTask(task: ScanTask): ScanTaskResult {
+/** Called by name (`run(task, { name: 'scanTask' })`), so a shared module (di/fs-worker.ts) can answer it too. */
+export function scanTask(task: ScanTask): ScanTaskResult {
   return walkDirs(task);
 }
+
+export default scanTask;

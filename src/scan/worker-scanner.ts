@@ -64,8 +64,9 @@ export class WorkerScanner implements Scanner {
     const links: SkippedLink[] = [];
     const hardLinks = new HardLinkCollector();
     const queue: string[] = [''];
-    // Two tasks per thread in flight: a thread finishing one finds the next already queued.
-    const maxInFlight = this.threads * 2;
+    // Two tasks per thread in flight: a thread finishing one finds the next already queued
+    // (the pool's own thread count: a shared pool is sized by its own spec, not by this scanner).
+    const maxInFlight = Math.max(1, this.pool.spec.maxThreads) * 2;
     // Cancels our in-flight tasks (piscina terminates their workers) on abort or failure.
     const cancel = new AbortController();
     let inFlight = 0;
@@ -161,7 +162,9 @@ export class WorkerScanner implements Scanner {
             ...taskOptions(),
           };
           inFlight++;
-          this.pool.run<ScanTaskResult>(task, { signal: cancel.signal }).then((r) => {
+          // On threads shared with the copy, a task is never cancelled (that would terminate a
+          // thread in the middle of a copy): an aborted scan's late results are dropped (settled).
+          this.pool.run<ScanTaskResult>(task, { name: 'scanTask', ...(this.pool.shared ? {} : { signal: cancel.signal }) }).then((r) => {
             try {
               onResult(r);
             } catch (e) {
@@ -188,7 +191,8 @@ export class WorkerScanner implements Scanner {
    * profile's scan may follow at once and keep them), they exit; a later scan boots new ones.
    */
   private releaseLater(): void {
-    if (this.scansRunning > 0 || !this.pool.started) return;
+    // Threads shared with the copy are what the copy runs on next: they stay.
+    if (this.scansRunning > 0 || !this.pool.started || this.pool.shared) return;
     setTimeout(() => {
       if (this.scansRunning === 0) void this.pool.close();
     }, 500).unref();

@@ -1,2 +1,2 @@
 export { WorkerPool, type PoolKind, type PoolRunOptions } from './worker-pool';
-export { WorkerPools, poolFor } from './worker-pools';
+export { WorkerPools, poolFor, type WorkerPoolsOptions } from './worker-pools';

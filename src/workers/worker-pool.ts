@@ -34,8 +34,15 @@ export interface PoolRunOptions {
  */
 export class WorkerPool {
   private pool: Piscina | undefined;
+  /** The last error piscina reported outside any task (see piscina()). */
+  lastError: unknown;
 
-  constructor(readonly spec: PoolKind) {}
+  /**
+   * `shared`: tasks of several kinds run on these threads (WorkerPools `shareThreads`). A user
+   * then never cancels a task through piscina (that terminates the thread, and with it whatever
+   * task of another kind it runs) and never closes the pool before the end of the run.
+   */
+  constructor(readonly spec: PoolKind, readonly shared = false) {}
 
   /** Whether threads are up (or booting) now. */
   get started(): boolean {
@@ -45,6 +52,11 @@ export class WorkerPool {
   /** Threads this pool has now (0 before the first run and after close). */
   get threadCount(): number {
     return this.pool?.threads.length ?? 0;
+  }
+
+  /** The ids of those threads (a thread terminated and replaced shows as a new id). */
+  get threadIds(): number[] {
+    return this.pool?.threads.map((t) => t.threadId) ?? [];
   }
 
   /** Boots the threads now, so they load while the caller does something else. Optional. */
@@ -64,13 +76,20 @@ export class WorkerPool {
   }
 
   private piscina(): Piscina {
+    if (this.pool) return this.pool;
     const { filename, minThreads, maxThreads, idleTimeoutMs, concurrentTasksPerWorker } = this.spec;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.pool ??= new (require('piscina') as typeof import('piscina')).Piscina({
+    const pool = new (require('piscina') as typeof import('piscina')).Piscina({
       filename, minThreads, maxThreads: Math.max(1, maxThreads, minThreads),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeout: idleTimeoutMs }),
       ...(concurrentTasksPerWorker === undefined ? {} : { concurrentTasksPerWorker }),
     });
-    return this.pool;
+    // piscina emits 'error' where no task is left to reject: the result of a task cancelled
+    // through its signal that the thread had already sent ("Unexpected message from Worker"),
+    // or a thread that died idle (it is replaced). Unheard, that event threw in the main thread
+    // and ended the process: an aborted scan could crash a run. Kept for diagnostics.
+    pool.on('error', (err: unknown) => { this.lastError = err; });
+    this.pool = pool;
+    return pool;
   }
 }

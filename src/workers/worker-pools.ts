@@ -1,5 +1,13 @@
 import { WorkerPool, type PoolKind } from './worker-pool';
 
+export interface WorkerPoolsOptions {
+  /**
+   * Kinds whose tasks run on one set of threads, those of `pool` (whose module answers the tasks
+   * of every kind listed): a request for any of them gets that one pool, marked shared.
+   */
+  shareThreads?: { kinds: readonly string[]; pool: PoolKind };
+}
+
 /**
  * Every worker pool of one run (or one command), one per kind, made by the composition root and
  * closed by it in one call. Asking for a kind makes its pool object only; threads start on the
@@ -8,15 +16,21 @@ import { WorkerPool, type PoolKind } from './worker-pool';
 export class WorkerPools {
   private readonly pools = new Map<string, WorkerPool>();
 
+  constructor(private readonly options: WorkerPoolsOptions = {}) {}
+
   /**
    * The pool of `spec.kind`, made on the first request. Later requests get the same pool even
    * when their thread counts differ: the first user of a kind (the root's, normally) sizes it.
+   * A kind in `shareThreads` gets the shared pool, sized by its own spec.
    */
   pool(spec: PoolKind): WorkerPool {
-    let pool = this.pools.get(spec.kind);
+    const share = this.options.shareThreads;
+    const shared = share !== undefined && share.kinds.includes(spec.kind);
+    const own = shared ? share.pool : spec;
+    let pool = this.pools.get(own.kind);
     if (!pool) {
-      pool = new WorkerPool(spec);
-      this.pools.set(spec.kind, pool);
+      pool = new WorkerPool(own, shared);
+      this.pools.set(own.kind, pool);
     }
     return pool;
   }

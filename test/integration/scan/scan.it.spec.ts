@@ -1,4 +1,7 @@
 import { WorkerPools } from '../../../src/workers';
+import { fsThreads } from '../../../src/di/fs-threads';
+import { scanPoolKind } from '../../../src/scan/scan-protocol';
+import { AbortError } from '../../../src/scan/abort-error';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -228,6 +231,39 @@ describe('WorkerScanner on real trees', function () {
       await own.close();
       await pools.closeAll();
     }
+  });
+
+  it('on the run\'s threads, shared with the copy (di/fs-threads.ts): they stay after a scan, and an abort terminates none (a copy may be running on it); on its own threads an abort does', async () => {
+    const spec: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < 400; i++) spec[`d${i}`] = Object.fromEntries(Array.from({ length: 20 }, (_, f) => [`f${f}`, 1]));
+    makeTree(root, spec);
+    const abortMidScan = async (pools: WorkerPools): Promise<{ before: number[]; after: number[]; started: boolean; shared: boolean }> => {
+      const s = createScanner({ threads: 2, budget: 20, pools });
+      const pool = pools.pool(scanPoolKind(2));
+      try {
+        expect((await s.scan(root, { excludes: none })).rootNode.totalFiles).to.equal(8000);
+        const before = pool.threadIds;
+        const ac = new AbortController();
+        // The first task runs on this thread inside scan(): when it returns, tasks are on the threads.
+        const scan = s.scan(root, { excludes: none, signal: ac.signal });
+        ac.abort();
+        expect(await scan.then(() => null, (e: unknown) => e)).to.be.instanceOf(AbortError);
+        await new Promise((r) => setTimeout(r, 300));
+        const after = pool.threadIds;
+        expect((await s.scan(root, { excludes: none })).rootNode.totalFiles, 'usable after the abort').to.equal(8000);
+        return { before, after, started: pool.started, shared: pool.shared };
+      } finally {
+        await pools.closeAll();
+      }
+    };
+    const shared = await abortMidScan(new WorkerPools(fsThreads(2)));
+    expect(shared.shared).to.equal(true);
+    expect(shared.before).to.have.length(2);
+    expect(shared.after, 'no shared thread terminated').to.deep.equal(shared.before);
+    expect(shared.started, 'the threads stay for the copy').to.equal(true);
+    const own = await abortMidScan(new WorkerPools());
+    expect(own.shared).to.equal(false);
+    expect(own.after, 'the abort terminated the tasks\' own threads').to.not.deep.equal(own.before);
   });
 
   it('runs concurrent scans of different roots independently', async () => {

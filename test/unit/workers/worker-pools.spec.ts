@@ -33,6 +33,19 @@ describe('worker pools (src/workers)', () => {
     }
   });
 
+  it('an error piscina reports outside any task (a cancelled task\'s late result, a thread dead while idle) is noted, not thrown at the process', async () => {
+    const pool = new WorkerPool(echoKind());
+    try {
+      await pool.run({ value: 1 });
+      // What piscina does in those cases: an 'error' event on the pool, which unheard ends the process.
+      (pool as unknown as { pool: NodeJS.EventEmitter }).pool.emit('error', new Error('Unexpected message from Worker: { taskId: 7 }'));
+      expect(String(pool.lastError)).to.contain('Unexpected message');
+      expect((await pool.run<{ value: number }>({ value: 3 })).value, 'the pool still runs tasks').to.equal(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('one pool per kind; the first request of a kind sizes it; closeAll closes every started pool', async () => {
     const pools = new WorkerPools();
     try {
@@ -49,6 +62,23 @@ describe('worker pools (src/workers)', () => {
       await pools.closeAll();
       expect(pools.startedKinds()).to.deep.equal([]);
       expect(a.threadCount + b.threadCount).to.equal(0);
+    } finally {
+      await pools.closeAll();
+    }
+  });
+
+  it('kinds told to share threads get one pool (sized by its own spec, marked shared); other kinds keep their own', async () => {
+    const pools = new WorkerPools({ shareThreads: { kinds: ['a', 'b'], pool: echoKind('ab', 2) } });
+    try {
+      const a = pools.pool(echoKind('a', 1));
+      expect(pools.pool(echoKind('b', 4))).to.equal(a);
+      expect(a.shared).to.equal(true);
+      expect(a.spec).to.include({ kind: 'ab', maxThreads: 2 });
+      const c = pools.pool(echoKind('c'));
+      expect(c).to.not.equal(a);
+      expect(c.shared).to.equal(false);
+      expect(await a.run<number>({ value: 4 }, { name: 'double' })).to.equal(8);
+      expect(pools.startedKinds()).to.deep.equal(['ab']);
     } finally {
       await pools.closeAll();
     }
@@ -76,18 +106,22 @@ describe('worker pools (src/workers)', () => {
       expect(pools.startedKinds()).to.deep.equal([]);
       const tree = await scanner.scan(dir, { excludes: { excludeFiles: [], excludeDirs: [], caseInsensitive: false } });
       expect(tree.rootNode.totalFiles).to.equal(360);
-      expect(pools.startedKinds()).to.deep.equal(['scan']);
+      // The scan runs on the run's file-system threads (di/fs-threads.ts), which the copy shares.
+      expect(pools.startedKinds()).to.deep.equal(['fs']);
+      const fsPool = pools.pool({ kind: 'scan', filename: 'unused', minThreads: 1, maxThreads: 1 });
+      const scanThreads = fsPool.threadCount;
+      expect(scanThreads).to.be.at.least(2);
       const parser = new PiscinaRsyncOutputParser({ pools });
       await parser.parse({ stdout: '', stderr: '' });
-      expect(pools.startedKinds().sort()).to.deep.equal(['rsync-parse', 'scan']);
-      // The native engine the registry made copies its small files on the same pools' threads.
+      expect(pools.startedKinds().sort()).to.deep.equal(['fs', 'rsync-parse']);
+      // The native engine the registry made copies its small files on the scan's threads: none booted for it.
       const native = c.resolve<CopierRegistry>(TOKENS.CopierRegistry).get('native');
       makeTree(path.join(dir, 'many'), Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.txt`, `file ${i}`])));
       const r = await native.start(makeChunk(path.join(dir, 'many'), path.join(dir, 'copy')), makeOptions()).done;
       expect(r.exitMeaning.severity, r.exitMeaning.message).to.equal('Success');
       expect(r.stats.filesCopied).to.equal(20);
-      // The scan's threads may be gone by now: they exit half a second after its last scan (worker-scanner.ts releaseLater).
-      expect(pools.startedKinds().filter((k) => k !== 'scan').sort()).to.deep.equal(['native-copy', 'rsync-parse']);
+      expect(pools.startedKinds().sort()).to.deep.equal(['fs', 'rsync-parse']);
+      expect(fsPool.threadCount).to.equal(scanThreads);
       await pools.closeAll();
       expect(pools.startedKinds()).to.deep.equal([]);
     } finally {
