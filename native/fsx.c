@@ -39,9 +39,10 @@
  *                                             Float64Array of LIST_FIELDS numbers per entry (layout
  *                                             in src/fs/list-stat.ts): no JavaScript Stats object
  *                                             and no Date per entry, the unchanged re-run's hot path
- *   listStat(dirPath, rel, fields)            the same, and a third element: the listing's digest
+ *   listStat(dirPath, rel, fields[, noFollow])  the same, and a third element: the listing's digest
  *                                             (src/fs/listing-digest.ts) over `rel` (bytes) and every
- *                                             entry, with `fields` (1 modes, 2 owners)
+ *                                             entry, with `fields` (1 modes, 2 owners); a fourth: the
+ *                                             directory's own numbers (self_result)
  *
  * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
  * follow a link in the last component. Errors are thrown as Error objects with `code` set to the
@@ -608,9 +609,45 @@ static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size
   return out;
 }
 
+/*
+ * With a digest, listStat also returns the listed directory's own numbers, from the descriptor it
+ * read (so they are those of what was listed: opendir follows a final link, and the caller checks
+ * the identity here, after the fact, not on a path before it), and the size of its extended
+ * attributes' name list (0: none, or none kept by this file system; negative: -errno). The
+ * comparer (src/scan/compare-copy.ts) needs nothing else of the directory itself.
+ */
+enum { S_ERRNO, S_MODE, S_UID, S_GID, S_MTIME_SEC, S_MTIME_NSEC, S_INO, S_DEV, S_XATTR_BYTES, SELF_FIELDS };
+
+static napi_value self_result(napi_env env, int fd) {
+  napi_value ab, arr;
+  void *data;
+  if (napi_create_arraybuffer(env, SELF_FIELDS * sizeof(double), &data, &ab) != napi_ok) return NULL;
+  if (napi_create_typedarray(env, napi_float64_array, SELF_FIELDS, ab, 0, &arr) != napi_ok) return NULL;
+  double *r = data;
+  memset(r, 0, SELF_FIELDS * sizeof(double));
+  struct stat st;
+  if (fstat(fd, &st) != 0) { r[S_ERRNO] = errno; return arr; }
+  r[S_MODE] = st.st_mode;
+  r[S_UID] = st.st_uid;
+  r[S_GID] = st.st_gid;
+#ifdef __APPLE__
+  r[S_MTIME_SEC] = (double)st.st_mtimespec.tv_sec;
+  r[S_MTIME_NSEC] = (double)st.st_mtimespec.tv_nsec;
+#else
+  r[S_MTIME_SEC] = (double)st.st_mtim.tv_sec;
+  r[S_MTIME_NSEC] = (double)st.st_mtim.tv_nsec;
+#endif
+  r[S_INO] = (double)st.st_ino;
+  r[S_DEV] = (double)st.st_dev;
+  ssize_t x = XA_FLIST(fd, NULL, 0);
+  if (x >= 0) r[S_XATTR_BYTES] = (double)x;
+  else r[S_XATTR_BYTES] = (errno == ENOTSUP || errno == EOPNOTSUPP || errno == ENOSYS) ? 0 : -(double)errno;
+  return arr;
+}
+
 static napi_value js_list_stat(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   char path[MAX_PATH_BYTES];
   char rel[MAX_PATH_BYTES];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
@@ -629,8 +666,19 @@ static napi_value js_list_stat(napi_env env, napi_callback_info info) {
     digest_bytes(&g->d, rel, strlen(rel));
     digest_word(&g->d, (uint64_t)digest.fields);
   }
-  DIR *d = opendir(path);
-  if (d == NULL) return throw_errno(env, errno, "opendir");
+  /* noFollow (a fourth argument, true): a link as the path's last component is refused (ELOOP), not followed. */
+  bool no_follow = false;
+  if (argc >= 4 && napi_get_value_bool(env, argv[3], &no_follow) != napi_ok) no_follow = false;
+  DIR *d;
+  if (no_follow) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return throw_errno(env, errno, "open");
+    d = fdopendir(fd);
+    if (d == NULL) { int e = errno; close(fd); return throw_errno(env, e, "fdopendir"); }
+  } else {
+    d = opendir(path);
+    if (d == NULL) return throw_errno(env, errno, "opendir");
+  }
   char *names = NULL;
   list_ent_t *ents = NULL;
   size_t used = 0, n = 0;
@@ -642,6 +690,10 @@ static napi_value js_list_stat(napi_env env, napi_callback_info info) {
     qsort(ents, n, sizeof *ents, by_bytes);
     if (g) digest_word(&g->d, (uint64_t)n);
     out = list_result(env, d, ents, n, used, g);
+    if (out != NULL && g) {
+      napi_value self = self_result(env, dirfd(d));
+      if (self == NULL || napi_set_element(env, out, 3, self) != napi_ok) out = NULL;
+    }
   }
   closedir(d);
   free(names);

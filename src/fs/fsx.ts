@@ -49,7 +49,7 @@ export interface FsxBinding {
    * readdir + fstatat(AT_SYMLINK_NOFOLLOW) of every entry (list-stat.ts reads the result). Optional:
    * a helper built before it has every other call, and list-stat.ts falls back to Node's calls.
    */
-  listStat?(dir: string | Buffer, rel?: Buffer, fields?: number): [Buffer, Float64Array, Buffer?];
+  listStat?(dir: string | Buffer, rel?: Buffer, fields?: number, noFollow?: boolean): [Buffer, Float64Array, Buffer?, Float64Array?];
 }
 
 function load(): { binding?: FsxBinding; problem?: string } {

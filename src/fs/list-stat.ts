@@ -26,6 +26,12 @@ export interface StatListing {
   /** The listing's digest (listing-digest.ts), when one was asked for and the helper made it. */
   digest?: DigestInfo;
   /**
+   * With the digest: the listed directory's own numbers (`S.*`), from the descriptor the helper
+   * read, so those of what was listed even where a link was followed to it; and the byte size of
+   * its extended attributes' names (0: none).
+   */
+  self?: Float64Array;
+  /**
    * The helper's own bytes of the names (NUL-terminated), for a listing kept whole
    * (kept-listings.ts). Not enumerable: a listing posted to another thread does not carry it.
    */
@@ -35,6 +41,8 @@ export interface StatListing {
 /** The fields of one entry in `stats` (the order of native/fsx.c). Times are Node's mtimeMs/ctimeMs. */
 export const F = { type: 0, errno: 1, mode: 2, nlink: 3, uid: 4, gid: 5, size: 6, mtimeMs: 7, ctimeMs: 8, ino: 9, dev: 10 } as const;
 export const LIST_FIELDS = 11;
+/** The fields of StatListing.self (native/fsx.c self_result). xattrBytes < 0: -errno of the list. */
+export const S = { errno: 0, mode: 1, uid: 2, gid: 3, mtimeSec: 4, mtimeNsec: 5, ino: 6, dev: 7, xattrBytes: 8 } as const;
 
 const LETTERS = ['o', 'f', 'd', 'l', 'o'];
 const TYPE_CODES: Record<string, number> = { f: 1, d: 2, l: 3, o: 4 };
@@ -42,15 +50,18 @@ const TYPE_CODES: Record<string, number> = { f: 1, d: 2, l: 3, o: 4 };
 /**
  * Reads `dir` (a path, through /proc for an open directory: dir-ref.ts `self`). Throws as readdir
  * does. With `digest`, the helper also digests the listing (listing-digest.ts) as the directory
- * at `rel` below the tree's root; without the helper there is none.
+ * at `rel` below the tree's root, and gives the directory's own numbers (`self`); without the
+ * helper there are neither. `noFollow` (with the helper): a link as `dir`'s last component is an
+ * error (ENOTDIR or ELOOP), not followed.
  */
-export function listStat(dir: string, digest?: { rel: string; fields: DigestFields }): StatListing {
+export function listStat(dir: string, digest?: { rel: string; fields: DigestFields; noFollow?: boolean }): StatListing {
   const native = fsx?.listStat;
   if (!native) return listStatJs(dir);
   if (!digest) return fromNative(dir, native(fsPath(dir)));
-  const [raw, stats, info] = native(fsPath(dir), encodeName(digest.rel), digestFieldBits(digest.fields));
+  const [raw, stats, info, self] = native(fsPath(dir), encodeName(digest.rel), digestFieldBits(digest.fields), digest.noFollow === true);
   const l = fromNative(dir, [raw, stats]);
   if (info) l.digest = info;
+  if (self) l.self = self;
   return l;
 }
 

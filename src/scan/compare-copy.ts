@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import type { DigestFields } from '../api/digests';
 import { encodeName, fsPath } from '../fs/byte-names';
 import { sameSetTime } from '../fs/file-times';
-import { F, LIST_FIELDS, listStat, type StatListing } from '../fs/list-stat';
-import { DIGEST_BYTES, listingDigest } from '../fs/listing-digest';
+import { F, LIST_FIELDS, listStat, S, type StatListing } from '../fs/list-stat';
+import { DIGEST_BYTES, listingDigest, type ListingDigest } from '../fs/listing-digest';
 import { readXattrs, sameXattrs } from '../fs/xattrs';
+
+/** A subdirectory's identity as its parent's listing showed it. */
+interface Reached { dev: number; ino: number }
 
 /**
  * A re-run's scan compares each source directory it digests with its copy (issue #17, walk-once):
@@ -32,10 +35,11 @@ export class CopyComparer {
   private rootReal: Buffer | null | undefined;
   /**
    * Subdirectories of the copies reached so far, by relPath, as their parent's listing showed
-   * them: a copy whose own lstat shows that identity was reached through no link (its parent
-   * was, by induction), without the real path's lstat of every component.
+   * them: a copy that shows that identity (its own lstat, or the descriptor the helper listed
+   * without following a last-component link) was reached through no link (its parent was, by
+   * induction), without the real path's lstat of every component.
    */
-  private readonly reached = new Map<string, { dev: number; ino: number }>();
+  private readonly reached = new Map<string, Reached>();
 
   constructor(private readonly root: string, private readonly fields: DigestFields) {}
 
@@ -55,22 +59,49 @@ export class CopyComparer {
     this.tried++;
     const dstAbs = rel === '' ? this.root : `${this.root.endsWith('/') ? this.root : `${this.root}/`}${rel}`;
     try {
-      const dstStat = fs.lstatSync(fsPath(dstAbs), { bigint: true });
       const known = this.reached.get(rel);
-      if (known ? known.dev !== Number(dstStat.dev) || known.ino !== Number(dstStat.ino) : !fs.realpathSync.native(fsPath(dstAbs), { encoding: 'buffer' }).equals(below(rootReal, rel))) return false;
-      const listed = listStat(dstAbs, { rel, fields: this.fields });
-      this.noteSubdirs(rel, listed);
-      const d = listingDigest(listed, 'dst');
-      // Every source file's status changed before every copy's was made: no attribute can differ unseen.
-      if (!d || s.ctimeMs > d.ctimeMs || Buffer.compare(s.digest.subarray(0, DIGEST_BYTES), d.digest.subarray(0, DIGEST_BYTES)) !== 0) return false;
-      if (!sameDirectory(fs.lstatSync(fsPath(srcAbs), { bigint: true }), dstStat, this.fields)) return false;
-      const all = { xattrs: true, acls: true };
-      if (!sameXattrs(readXattrs({ path: fsPath(srcAbs) }, all), readXattrs({ path: fsPath(dstAbs) }, all))) return false;
+      const same = src.self ? this.sameBySelf(rel, srcAbs, dstAbs, src.self, s, known, rootReal) : this.sameByPath(rel, srcAbs, dstAbs, s, known, rootReal);
+      if (!same) return false;
     } catch {
       return false;
     }
     this.same++;
     return true;
+  }
+
+  /**
+   * With the helper's own numbers of each listed directory (list-stat.ts `self`): the copy is
+   * listed without following a link as its last component, and its identity is checked on the
+   * descriptor that was listed, so no `lstat` of either directory is needed, nor a listing of
+   * their extended attributes where neither has any (the usual case).
+   */
+  private sameBySelf(rel: string, srcAbs: string, dstAbs: string, a: Float64Array, s: ListingDigest, known: Reached | undefined, rootReal: Buffer): boolean {
+    if (!known && !this.realPathIsBelowRoot(dstAbs, rel, rootReal)) return false;
+    const listed = listStat(dstAbs, { rel, fields: this.fields, noFollow: true });
+    const b = listed.self;
+    if (!b || a[S.errno] !== 0 || b[S.errno] !== 0) return false;
+    if (known && (known.dev !== b[S.dev] || known.ino !== b[S.ino])) return false;
+    this.noteSubdirs(rel, listed);
+    if (!sameDigest(s, listingDigest(listed, 'dst'))) return false;
+    if (!sameSelf(a, b, this.fields)) return false;
+    if (a[S.xattrBytes] === 0 && b[S.xattrBytes] === 0) return true;
+    return sameAttributes(srcAbs, dstAbs);
+  }
+
+  /** Without them (no helper, or one built before `self`): each directory's `lstat` and attributes by path. */
+  private sameByPath(rel: string, srcAbs: string, dstAbs: string, s: ListingDigest, known: Reached | undefined, rootReal: Buffer): boolean {
+    const dstStat = fs.lstatSync(fsPath(dstAbs), { bigint: true });
+    if (known ? known.dev !== Number(dstStat.dev) || known.ino !== Number(dstStat.ino) : !this.realPathIsBelowRoot(dstAbs, rel, rootReal)) return false;
+    const listed = listStat(dstAbs, { rel, fields: this.fields });
+    this.noteSubdirs(rel, listed);
+    if (!sameDigest(s, listingDigest(listed, 'dst'))) return false;
+    if (!sameDirectory(fs.lstatSync(fsPath(srcAbs), { bigint: true }), dstStat, this.fields)) return false;
+    return sameAttributes(srcAbs, dstAbs);
+  }
+
+  /** The copy's real path is the root's real path with `rel` below it: no link on the way. */
+  private realPathIsBelowRoot(dstAbs: string, rel: string, rootReal: Buffer): boolean {
+    return fs.realpathSync.native(fsPath(dstAbs), { encoding: 'buffer' }).equals(below(rootReal, rel));
   }
 
   /** The subdirectories of a copy reached through no link (sameAs), for their own turn. */
@@ -106,6 +137,26 @@ export function worthComparing(tried: number, same: number): boolean {
 function below(root: Buffer, rel: string): Buffer {
   if (rel === '') return root;
   return Buffer.concat([root, root[root.length - 1] === 0x2f ? Buffer.alloc(0) : Buffer.from('/'), encodeName(rel)]);
+}
+
+/** Every source file's status changed before every copy's was made: no attribute can differ unseen. */
+function sameDigest(s: ListingDigest, d: ListingDigest | undefined): boolean {
+  return d !== undefined && s.ctimeMs <= d.ctimeMs && Buffer.compare(s.digest.subarray(0, DIGEST_BYTES), d.digest.subarray(0, DIGEST_BYTES)) === 0;
+}
+
+/** The two directories' extended attributes and ACLs, read and compared. */
+function sameAttributes(srcAbs: string, dstAbs: string): boolean {
+  const all = { xattrs: true, acls: true };
+  return sameXattrs(readXattrs({ path: fsPath(srcAbs) }, all), readXattrs({ path: fsPath(dstAbs) }, all));
+}
+
+/** sameDirectory on the helper's numbers (list-stat.ts `S`): both from a listed directory's descriptor. */
+function sameSelf(a: Float64Array, b: Float64Array, fields: DigestFields): boolean {
+  const isDir = (m: number): boolean => (m & 0o170000) === 0o040000;
+  if (!isDir(a[S.mode]) || !isDir(b[S.mode])) return false;
+  if (!sameSetTime(BigInt(b[S.mtimeSec]) * 1_000_000_000n + BigInt(b[S.mtimeNsec]), BigInt(a[S.mtimeSec]) * 1_000_000_000n + BigInt(a[S.mtimeNsec]))) return false;
+  if (fields.modes && (a[S.mode] & 0o7777) !== (b[S.mode] & 0o7777)) return false;
+  return !fields.owners || (a[S.uid] === b[S.uid] && a[S.gid] === b[S.gid]);
 }
 
 /** Both are directories with the same time, and the same permission bits and owner where the digests cover them. */

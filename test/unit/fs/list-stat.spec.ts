@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeName } from '../../../src/fs/byte-names';
 import { fsx } from '../../../src/fs/fsx';
-import { F, LIST_FIELDS, listStat, listStatJs, type StatListing } from '../../../src/fs/list-stat';
+import { F, LIST_FIELDS, listStat, listStatJs, S, type StatListing } from '../../../src/fs/list-stat';
 import { packageRoot } from '../../../src/paths';
 import { needsRootReason, runAsNobody } from '../../helpers/other-user';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
@@ -95,6 +95,25 @@ describe('listStat (readdir + lstat of each entry in one call)', () => {
     } finally {
       fs.closeSync(fd);
     }
+  });
+
+  it('with a digest, the helper gives the listed directory\'s own numbers as its lstat has them; noFollow refuses a link to it', function () {
+    if (!fsx?.listStat) this.skip(); // without the helper there is no digest either; it is built at install and in CI
+    const d = path.join(root, 'd');
+    fs.mkdirSync(d, { mode: 0o750 });
+    fs.writeFileSync(path.join(d, 'f'), 'x');
+    const l = listStat(d, { rel: 'd', fields: { modes: true, owners: true } });
+    const st = fs.lstatSync(d, { bigint: true });
+    expect(l.self, 'the directory\'s own numbers').to.be.instanceOf(Float64Array);
+    const self = l.self!;
+    expect(self[S.errno]).to.equal(0);
+    expect([self[S.mode], self[S.uid], self[S.gid], self[S.ino], self[S.dev]]).to.deep.equal([Number(st.mode), Number(st.uid), Number(st.gid), Number(st.ino), Number(st.dev)]);
+    expect(BigInt(self[S.mtimeSec]) * 1_000_000_000n + BigInt(self[S.mtimeNsec])).to.equal(st.mtimeNs);
+    expect(self[S.xattrBytes], 'no extended attribute').to.equal(0);
+    expect(listStat(d).self, 'only with a digest').to.equal(undefined);
+    fs.symlinkSync('d', path.join(root, 'link'));
+    expect(listStat(path.join(root, 'link'), { rel: 'link', fields: { modes: true, owners: true } }).self![S.ino], 'followed by default').to.equal(Number(st.ino));
+    expect(() => listStat(path.join(root, 'link'), { rel: 'link', fields: { modes: true, owners: true }, noFollow: true })).to.throw(/ENOTDIR|ELOOP/);
   });
 
   it('a directory that cannot be read throws the same error either way', () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { DigestFields } from '../../../src/api';
 import { decodeName } from '../../../src/fs/byte-names';
 import { fsx } from '../../../src/fs/fsx';
-import { listStat } from '../../../src/fs/list-stat';
+import { listStat, type StatListing } from '../../../src/fs/list-stat';
 import { CopyComparer, MIN_TRIED, worthComparing } from '../../../src/scan/compare-copy';
 import { TreeBuilder } from '../../../src/scan/tree-builder';
 import { buildUnchangedTable, lookupUnchanged } from '../../../src/fs/unchanged-table';
@@ -19,12 +19,20 @@ import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 
 const ALL: DigestFields = { modes: true, owners: true };
 
-describe('CopyComparer (a source directory against its copy)', () => {
+// Each case twice: with the helper's own numbers of each listed directory (list-stat.ts `self`),
+// and as with a helper built before them (each directory's lstat and attributes by path).
+for (const viaSelf of [true, false]) describe(`CopyComparer (a source directory against its copy)${viaSelf ? '' : ', without the directories\' own numbers'}`, () => {
   let dir: string;
   let src: string;
   let dst: string;
+  const listing = (rel: string, fields: DigestFields): StatListing => {
+    const l = listStat(path.join(src, rel), { rel, fields });
+    if (!viaSelf) delete l.self;
+    else expect(l.self, 'the helper gives the directory\'s own numbers').to.be.instanceOf(Float64Array);
+    return l;
+  };
   const same = (rel = 'a', fields = ALL, comparer = new CopyComparer(dst, fields)): boolean =>
-    comparer.sameAs(rel, path.join(src, rel), listStat(path.join(src, rel), { rel, fields }));
+    comparer.sameAs(rel, path.join(src, rel), listing(rel, fields));
 
   beforeEach(function () {
     if (!fsx?.listStat) this.skip(); // no helper, no digests and nothing compared: it is built at install and in CI
@@ -111,6 +119,24 @@ describe('CopyComparer (a source directory against its copy)', () => {
     fs.rmSync(path.join(dst, 'a', 'sub'), { recursive: true });
     fs.renameSync(path.join(dir, 'sub2'), path.join(dst, 'a', 'sub'));
     expect(same('a/sub', ALL, c)).to.equal(false);
+  });
+
+  it('a subdirectory its parent\'s copy showed, swapped for a link to itself (moved beside it): not the same, though the link leads to that very directory', () => {
+    const c = new CopyComparer(dst, ALL);
+    expect(same('a', ALL, c)).to.equal(true);
+    fs.renameSync(path.join(dst, 'a', 'sub'), path.join(dst, 'a', 'moved'));
+    fs.symlinkSync('moved', path.join(dst, 'a', 'sub'));
+    expect(same('a/sub', ALL, c)).to.equal(false);
+  });
+
+  it('the same attribute on a directory and on its copy: the same (read and compared); another value: not', function () {
+    try {
+      execFileSync('setfattr', ['-n', 'user.tag', '-v', 'one', path.join(src, 'a')], { stdio: 'ignore' });
+      execFileSync('setfattr', ['-n', 'user.tag', '-v', 'one', path.join(dst, 'a')], { stdio: 'ignore' });
+    } catch { this.skip(); } // the temp file system takes no user.* attributes (tmpfs and ext4 here and in CI do)
+    expect(same()).to.equal(true);
+    execFileSync('setfattr', ['-n', 'user.tag', '-v', 'two', path.join(dst, 'a')], { stdio: 'ignore' });
+    expect(same()).to.equal(false);
   });
 
   it('no destination root: nothing is compared', () => {
