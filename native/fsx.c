@@ -611,12 +611,13 @@ static napi_value list_result(napi_env env, DIR *d, const list_ent_t *ents, size
 
 /*
  * With a digest, listStat also returns the listed directory's own numbers, from the descriptor it
- * read (so they are those of what was listed: opendir follows a final link, and the caller checks
- * the identity here, after the fact, not on a path before it), and the size of its extended
- * attributes' name list (0: none, or none kept by this file system; negative: -errno). The
- * comparer (src/scan/compare-copy.ts) needs nothing else of the directory itself.
+ * read, after reading it (so they are those of what was listed: opendir follows a final link, and
+ * the caller checks the identity here, after the fact, not on a path before it), and the size of
+ * its extended attributes' name list (0: none, or none kept by this file system; negative:
+ * -errno). The comparer (src/scan/compare-copy.ts) and the scan's kept listings (the ctime, read
+ * after the listing: src/scan/walk-dirs.ts keep) need nothing else of the directory itself.
  */
-enum { S_ERRNO, S_MODE, S_UID, S_GID, S_MTIME_SEC, S_MTIME_NSEC, S_INO, S_DEV, S_XATTR_BYTES, SELF_FIELDS };
+enum { S_ERRNO, S_MODE, S_UID, S_GID, S_MTIME_SEC, S_MTIME_NSEC, S_INO, S_DEV, S_XATTR_BYTES, S_CTIME_MS, SELF_FIELDS };
 
 static napi_value self_result(napi_env env, int fd) {
   napi_value ab, arr;
@@ -633,9 +634,11 @@ static napi_value self_result(napi_env env, int fd) {
 #ifdef __APPLE__
   r[S_MTIME_SEC] = (double)st.st_mtimespec.tv_sec;
   r[S_MTIME_NSEC] = (double)st.st_mtimespec.tv_nsec;
+  r[S_CTIME_MS] = ms_of(&st.st_ctimespec);
 #else
   r[S_MTIME_SEC] = (double)st.st_mtim.tv_sec;
   r[S_MTIME_NSEC] = (double)st.st_mtim.tv_nsec;
+  r[S_CTIME_MS] = ms_of(&st.st_ctim);
 #endif
   r[S_INO] = (double)st.st_ino;
   r[S_DEV] = (double)st.st_dev;

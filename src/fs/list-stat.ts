@@ -42,7 +42,7 @@ export interface StatListing {
 export const F = { type: 0, errno: 1, mode: 2, nlink: 3, uid: 4, gid: 5, size: 6, mtimeMs: 7, ctimeMs: 8, ino: 9, dev: 10 } as const;
 export const LIST_FIELDS = 11;
 /** The fields of StatListing.self (native/fsx.c self_result). xattrBytes < 0: -errno of the list. */
-export const S = { errno: 0, mode: 1, uid: 2, gid: 3, mtimeSec: 4, mtimeNsec: 5, ino: 6, dev: 7, xattrBytes: 8 } as const;
+export const S = { errno: 0, mode: 1, uid: 2, gid: 3, mtimeSec: 4, mtimeNsec: 5, ino: 6, dev: 7, xattrBytes: 8, ctimeMs: 9 } as const;
 
 const LETTERS = ['o', 'f', 'd', 'l', 'o'];
 const TYPE_CODES: Record<string, number> = { f: 1, d: 2, l: 3, o: 4 };

@@ -4,12 +4,12 @@ import { selectsFile } from '../api/selection';
 import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
-import { F, LIST_FIELDS, lstatError, type StatListing } from '../fs/list-stat';
+import { F, LIST_FIELDS, lstatError, S, type StatListing } from '../fs/list-stat';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 import { digestRecordOf } from '../fs/listing-digest';
 import type { DigestFields } from '../api/digests';
 import { CopyComparer } from './compare-copy';
-import { keepListing, KEPT_MIN_AGE_MS } from '../fs/kept-listings';
+import { keepListing, KEPT_MIN_AGE_MS, type DirStamp } from '../fs/kept-listings';
 
 function errCode(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -94,13 +94,26 @@ export function walkDirs(task: ScanTask, io: ScanIo = nodeScanIo): ScanTaskResul
 function keep(io: ScanIo, arena: SharedArrayBuffer, abs: string, listed: StatListing, before: number, summary: DirSummary): void {
   if (!listed.raw) return;
   try {
-    const st = io.lstat(abs);
-    if (!st.isDirectory() || st.ctimeMs >= before) return;
+    const st = stampAfterListing(io, abs, listed);
+    if (!st || st.ctimeMs >= before) return;
     const at = keepListing(arena, listed.raw, listed.stats, st);
     if (at !== undefined) summary.kept = at;
   } catch {
     // Gone or unreadable now: the copy pass lists it and meets that itself.
   }
+}
+
+/**
+ * The listed directory's identity and ctime, read after the listing: the helper's own numbers of
+ * the descriptor it read (list-stat.ts `self`), else an lstat of the path. Undefined: not a directory.
+ */
+function stampAfterListing(io: ScanIo, abs: string, listed: StatListing): DirStamp | undefined {
+  const self = listed.self;
+  if (self && self[S.errno] === 0) {
+    return (self[S.mode] & 0o170000) === 0o040000 ? { dev: self[S.dev], ino: self[S.ino], ctimeMs: self[S.ctimeMs] } : undefined;
+  }
+  const st = io.lstat(abs);
+  return st.isDirectory() ? st : undefined;
 }
 
 /**

@@ -6,7 +6,9 @@ import type { DirTree } from '../../../src/api';
 import { KEEP } from '../../../src/engines/native/keep-flags';
 import { listDirectory, type ListResult } from '../../../src/engines/native/list-dir';
 import { HOST_DIR_MODE, refOf, type DirMode } from '../../../src/fs/dir-ref';
-import { KEPT_MIN_AGE_MS } from '../../../src/fs/kept-listings';
+import { KEPT_MIN_AGE_MS, newArena } from '../../../src/fs/kept-listings';
+import { nodeScanIo, type ScanIo } from '../../../src/scan/scan-io';
+import { walkDirs } from '../../../src/scan/walk-dirs';
 import { listStat } from '../../../src/fs/list-stat';
 import { lookupPath } from '../../../src/fs/unchanged-table';
 import { createScanner, type WorkerScanner } from '../../../src/scan';
@@ -97,6 +99,24 @@ describe('kept listings: the scan keeps changed directories\' listings, the copy
     const d0 = copyListing(tree, 'd0', mode);
     expect(d0.fromDigest).to.equal(true);
     expect(d0.fromScanListing).to.equal(undefined);
+  });
+
+  it('keeps the same directories with the helper\'s own numbers of each listed directory and, as with a helper built before them, with an lstat after the listing', async () => {
+    makeTree(src, spec());
+    execFileSync('cp', ['-a', src, dst]);
+    fs.writeFileSync(path.join(src, 'd1', 'f0.txt'), 'rewritten, longer than before\n');
+    fs.writeFileSync(path.join(src, 'd2', 'added.txt'), 'new\n');
+    await new Promise((r) => setTimeout(r, 50));
+    const keptBy = (io: ScanIo): string[] => walkDirs({
+      root: src, dirs: [''], budget: 1000, excludes: { excludeDirs: [], excludeFiles: [], caseInsensitive: false },
+      digest: { modes: true, owners: true }, compareWith: dst, keepListings: newArena(1 << 20), keptMinAgeMs: 10,
+    }, io).dirs.filter((d) => d.kept !== undefined).map((d) => d.relPath).sort();
+    let sawSelf = false;
+    const withSelf = keptBy({ ...nodeScanIo, listStat: (p, d) => { const l = listStat(p, d); sawSelf ||= l.self !== undefined; return l; } });
+    const withoutSelf = keptBy({ ...nodeScanIo, listStat: (p, d) => { const l = listStat(p, d); delete l.self; return l; } });
+    expect(sawSelf, 'the helper gave its own numbers').to.equal(true);
+    expect(withSelf).to.include.members(['d1', 'd2']).and.not.include('d0');
+    expect(withoutSelf).to.deep.equal(withSelf);
   });
 
   it('keeps nothing without keepListings, or with the copy up to date', async () => {

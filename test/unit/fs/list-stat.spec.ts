@@ -110,6 +110,7 @@ describe('listStat (readdir + lstat of each entry in one call)', () => {
     expect([self[S.mode], self[S.uid], self[S.gid], self[S.ino], self[S.dev]]).to.deep.equal([Number(st.mode), Number(st.uid), Number(st.gid), Number(st.ino), Number(st.dev)]);
     expect(BigInt(self[S.mtimeSec]) * 1_000_000_000n + BigInt(self[S.mtimeNsec])).to.equal(st.mtimeNs);
     expect(self[S.xattrBytes], 'no extended attribute').to.equal(0);
+    expect(self[S.ctimeMs], 'the ctime as Node computes ctimeMs').to.equal(fs.lstatSync(d).ctimeMs);
     expect(listStat(d).self, 'only with a digest').to.equal(undefined);
     fs.symlinkSync('d', path.join(root, 'link'));
     expect(listStat(path.join(root, 'link'), { rel: 'link', fields: { modes: true, owners: true } }).self![S.ino], 'followed by default').to.equal(Number(st.ino));
