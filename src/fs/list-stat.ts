@@ -28,7 +28,7 @@ export interface StatListing {
   /**
    * With the digest: the listed directory's own numbers (`S.*`), from the descriptor the helper
    * read, so those of what was listed even where a link was followed to it; and the byte size of
-   * its extended attributes' names (0: none).
+   * its extended attributes' names (0: none). Not enumerable.
    */
   self?: Float64Array;
   /**
@@ -61,7 +61,8 @@ export function listStat(dir: string, digest?: { rel: string; fields: DigestFiel
   const [raw, stats, info, self] = native(fsPath(dir), encodeName(digest.rel), digestFieldBits(digest.fields), digest.noFollow === true);
   const l = fromNative(dir, [raw, stats]);
   if (info) l.digest = info;
-  if (self) l.self = self;
+  // Not enumerable, as `raw`: a listing a copy thread posts back does not carry it.
+  if (self) Object.defineProperty(l, 'self', { value: self, enumerable: false, configurable: true });
   return l;
 }
 
