@@ -5,6 +5,7 @@ import { TOKENS, type Chunker, type Logger } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { DEFAULT_QUEUE_OUTAGE_SECONDS } from '../config/defaults';
 import { createContainer } from '../di/container';
+import { sharesFsThreads } from '../di/fs-threads';
 import type { CopierFactory, CopierRegistry } from '../engines/copier-registry';
 import { UsageError } from '../errors/usage-error';
 import { RunEta } from '../eta';
@@ -110,7 +111,7 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
     ct.registerInstance(TOKENS.Logger, logger);
     if (opts.overrides?.now) ct.registerInstance(TOKENS.Clock, opts.overrides.now);
     opts.overrides?.container?.(ct);
-  });
+  }, { shareFsThreads: sharesFsThreads(profiles, cfg.global.queue) });
   const now = provide<() => number>(c, TOKENS.Clock, () => Date.now);
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   for (const [name, factory] of Object.entries(opts.overrides?.copiers ?? {})) registry.register(name, factory);

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ProfileConfig } from '../config/types';
 import type { WorkerPoolsOptions } from '../workers';
 
 /**
@@ -15,4 +16,14 @@ export function fsThreads(threads = Math.max(2, os.availableParallelism())): Wor
       pool: { kind: 'fs', filename: path.join(__dirname, 'fs-worker.js'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 4 },
     },
   };
+}
+
+/**
+ * Whether a run of `profiles` shares its scan's threads with a copy: only where this process
+ * copies with the native engine. Otherwise (rsync, robocopy, a coordinator whose workers copy)
+ * nothing runs on them after the scan, and the scan lets them go half a second after it ends
+ * (worker-scanner.ts), so their heaps are not held through the copy.
+ */
+export function sharesFsThreads(profiles: readonly Pick<ProfileConfig, 'engine'>[], queue: string | undefined): boolean {
+  return queue === undefined && profiles.some((p) => p.engine === 'native');
 }

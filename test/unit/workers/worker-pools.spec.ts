@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TOKENS } from '../../../src/api';
 import { createContainer } from '../../../src/di/container';
+import { sharesFsThreads } from '../../../src/di/fs-threads';
 import type { CopierRegistry } from '../../../src/engines/copier-registry';
 import { PiscinaRsyncOutputParser } from '../../../src/engines/rsync/output-parser';
 import { makeChunk, makeOptions } from '../../../src/testing';
@@ -82,6 +83,20 @@ describe('worker pools (src/workers)', () => {
     } finally {
       await pools.closeAll();
     }
+  });
+
+  it('a run shares its scan\'s threads only where this process copies with the native engine; otherwise the scan keeps a pool of its own', async () => {
+    expect(sharesFsThreads([{ engine: 'native' }], undefined)).to.equal(true);
+    expect(sharesFsThreads([{ engine: 'rsync' }, { engine: 'native' }], undefined)).to.equal(true);
+    expect(sharesFsThreads([{ engine: 'rsync' }, { engine: 'robocopy' }], undefined), 'no native copy').to.equal(false);
+    expect(sharesFsThreads([{ engine: 'native' }], 'redis://127.0.0.1:6379'), 'a coordinator: its workers copy').to.equal(false);
+    const c = createContainer(undefined, { shareFsThreads: false });
+    const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
+    const scanPool = pools.pool({ kind: 'scan', filename: 'unused', minThreads: 1, maxThreads: 1 });
+    expect(scanPool.shared).to.equal(false);
+    expect(scanPool.spec.kind).to.equal('scan');
+    expect(pools.pool({ kind: 'native-copy', filename: 'unused', minThreads: 1, maxThreads: 1 })).to.not.equal(scanPool);
+    await pools.closeAll();
   });
 
   it('poolFor takes the shared pool when there are pools, else makes one of the caller\'s own', () => {
