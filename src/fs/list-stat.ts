@@ -44,6 +44,11 @@ export const LIST_FIELDS = 11;
 /** The fields of StatListing.self (native/fsx.c self_result). xattrBytes < 0: -errno of the list. */
 export const S = { errno: 0, mode: 1, uid: 2, gid: 3, mtimeSec: 4, mtimeNsec: 5, ino: 6, dev: 7, xattrBytes: 8, ctimeMs: 9 } as const;
 
+/** Whether StatListing.self says a directory (its mode's type bits, S_IFDIR). */
+export function selfIsDirectory(self: Float64Array): boolean {
+  return (self[S.mode] & 0o170000) === 0o040000;
+}
+
 const LETTERS = ['o', 'f', 'd', 'l', 'o'];
 const TYPE_CODES: Record<string, number> = { f: 1, d: 2, l: 3, o: 4 };
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { DigestFields } from '../api/digests';
 import { encodeName, fsPath } from '../fs/byte-names';
 import { sameSetTime } from '../fs/file-times';
-import { F, LIST_FIELDS, listStat, S, type StatListing } from '../fs/list-stat';
+import { F, LIST_FIELDS, listStat, S, selfIsDirectory, type StatListing } from '../fs/list-stat';
 import { DIGEST_BYTES, listingDigest, type ListingDigest } from '../fs/listing-digest';
 import { readXattrs, sameXattrs } from '../fs/xattrs';
 
@@ -83,7 +83,7 @@ export class CopyComparer {
     if (known && (known.dev !== b[S.dev] || known.ino !== b[S.ino])) return false;
     this.noteSubdirs(rel, listed);
     if (!sameDigest(s, listingDigest(listed, 'dst'))) return false;
-    if (!sameSelf(a, b, this.fields)) return false;
+    if (!sameDirectory(factsOfSelf(a), factsOfSelf(b), this.fields)) return false;
     if (a[S.xattrBytes] === 0 && b[S.xattrBytes] === 0) return true;
     return sameAttributes(srcAbs, dstAbs);
   }
@@ -95,7 +95,7 @@ export class CopyComparer {
     const listed = listStat(dstAbs, { rel, fields: this.fields });
     this.noteSubdirs(rel, listed);
     if (!sameDigest(s, listingDigest(listed, 'dst'))) return false;
-    if (!sameDirectory(fs.lstatSync(fsPath(srcAbs), { bigint: true }), dstStat, this.fields)) return false;
+    if (!sameDirectory(factsOfStats(fs.lstatSync(fsPath(srcAbs), { bigint: true })), factsOfStats(dstStat), this.fields)) return false;
     return sameAttributes(srcAbs, dstAbs);
   }
 
@@ -150,18 +150,24 @@ function sameAttributes(srcAbs: string, dstAbs: string): boolean {
   return sameXattrs(readXattrs({ path: fsPath(srcAbs) }, all), readXattrs({ path: fsPath(dstAbs) }, all));
 }
 
-/** sameDirectory on the helper's numbers (list-stat.ts `S`): both from a listed directory's descriptor. */
-function sameSelf(a: Float64Array, b: Float64Array, fields: DigestFields): boolean {
-  const isDir = (m: number): boolean => (m & 0o170000) === 0o040000;
-  if (!isDir(a[S.mode]) || !isDir(b[S.mode])) return false;
-  if (!sameSetTime(BigInt(b[S.mtimeSec]) * 1_000_000_000n + BigInt(b[S.mtimeNsec]), BigInt(a[S.mtimeSec]) * 1_000_000_000n + BigInt(a[S.mtimeNsec]))) return false;
-  if (fields.modes && (a[S.mode] & 0o7777) !== (b[S.mode] & 0o7777)) return false;
-  return !fields.owners || (a[S.uid] === b[S.uid] && a[S.gid] === b[S.gid]);
+/** What sameDirectory compares of a directory, from its lstat or from the helper's numbers. */
+interface DirFacts { isDirectory: boolean; permissions: number; uid: number; gid: number; mtimeNs: bigint }
+
+function factsOfStats(st: fs.BigIntStats): DirFacts {
+  return { isDirectory: st.isDirectory(), permissions: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid), mtimeNs: st.mtimeNs };
+}
+
+/** The helper's numbers of a listed directory (list-stat.ts `S`). */
+function factsOfSelf(self: Float64Array): DirFacts {
+  return {
+    isDirectory: selfIsDirectory(self), permissions: self[S.mode] & 0o7777, uid: self[S.uid], gid: self[S.gid],
+    mtimeNs: BigInt(self[S.mtimeSec]) * 1_000_000_000n + BigInt(self[S.mtimeNsec]),
+  };
 }
 
 /** Both are directories with the same time, and the same permission bits and owner where the digests cover them. */
-function sameDirectory(a: fs.BigIntStats, b: fs.BigIntStats, fields: DigestFields): boolean {
-  if (!a.isDirectory() || !b.isDirectory() || !sameSetTime(b.mtimeNs, a.mtimeNs)) return false;
-  if (fields.modes && (a.mode & 0o7777n) !== (b.mode & 0o7777n)) return false;
+function sameDirectory(a: DirFacts, b: DirFacts, fields: DigestFields): boolean {
+  if (!a.isDirectory || !b.isDirectory || !sameSetTime(b.mtimeNs, a.mtimeNs)) return false;
+  if (fields.modes && a.permissions !== b.permissions) return false;
   return !fields.owners || (a.uid === b.uid && a.gid === b.gid);
 }

@@ -4,7 +4,7 @@ import { selectsFile } from '../api/selection';
 import { decodeName } from '../fs/byte-names';
 import { makeExcludeMatcher, type ExcludeMatcher } from './exclude-matcher';
 import type { DirSummary, ScanTask, ScanTaskResult } from './scan-protocol';
-import { F, LIST_FIELDS, lstatError, S, type StatListing } from '../fs/list-stat';
+import { F, LIST_FIELDS, lstatError, S, selfIsDirectory, type StatListing } from '../fs/list-stat';
 import { nodeScanIo, type DirListing, type ScanIo } from './scan-io';
 import { digestRecordOf } from '../fs/listing-digest';
 import type { DigestFields } from '../api/digests';
@@ -110,7 +110,7 @@ function keep(io: ScanIo, arena: SharedArrayBuffer, abs: string, listed: StatLis
 function stampAfterListing(io: ScanIo, abs: string, listed: StatListing): DirStamp | undefined {
   const self = listed.self;
   if (self && self[S.errno] === 0) {
-    return (self[S.mode] & 0o170000) === 0o040000 ? { dev: self[S.dev], ino: self[S.ino], ctimeMs: self[S.ctimeMs] } : undefined;
+    return selfIsDirectory(self) ? { dev: self[S.dev], ino: self[S.ino], ctimeMs: self[S.ctimeMs] } : undefined;
   }
   const st = io.lstat(abs);
   return st.isDirectory() ? st : undefined;

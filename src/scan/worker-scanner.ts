@@ -35,15 +35,14 @@ export interface WorkerScannerOptions {
  */
 export class WorkerScanner implements Scanner {
   private readonly pool: WorkerPool;
-  private readonly threads: number;
   private readonly budget: number;
   /** Scans under way; the threads are let go a moment after the last one ends (releaseLater). */
   private scansRunning = 0;
 
   constructor(opts: WorkerScannerOptions = {}) {
-    this.threads = Math.max(1, opts.threads ?? os.availableParallelism());
     this.budget = Math.max(1, opts.budget ?? 2000);
-    this.pool = poolFor(opts.pools, scanPoolKind(this.threads));
+    // The pool's spec, not this count, sizes the tasks in flight (a shared pool has its own).
+    this.pool = poolFor(opts.pools, scanPoolKind(Math.max(1, opts.threads ?? os.availableParallelism())));
   }
 
   /**
