@@ -51,12 +51,14 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     if (options.readonly) {
       checkVersion(db, file, true);
     } else {
-      // journal_mode is persistent in the file; setting it needs a moment of exclusive access,
-      // which busy_timeout waits for when another process opens the same file at the same time.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      migrate(db, file);
+      const conn = db;
+      retryWhileBusy(() => {
+        // journal_mode is persistent in the file; turning a new file to WAL writes its header.
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = FULL');
+        conn.pragma('foreign_keys = ON');
+        migrate(conn, file);
+      }, timeout);
     }
     return db;
   } catch (err) {
@@ -66,6 +68,33 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     if (corrupt) throw corrupt;
     // A file that opens but cannot be written (read-only mount, a db file owned by another user).
     throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Runs `fn` again while SQLite says the database is busy, for up to `timeoutMs`.
+ *
+ * busy_timeout does not cover every wait: turning a new file to WAL reads its header in a read
+ * transaction and then upgrades it to a write, and SQLite answers such an upgrade with SQLITE_BUSY
+ * at once when another connection holds the write lock (waiting could deadlock). Two runs started
+ * by cron in the same second on a new state directory met exactly that. Each step of `fn` is safe
+ * to repeat: the pragmas are idempotent and the migrations run in one IMMEDIATE transaction.
+ */
+function retryWhileBusy(fn: () => void, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fn();
+      return;
+    } catch (err) {
+      const code = (err as { code?: unknown })?.code;
+      const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw err;
+      // Opening is synchronous (a run cannot start without its state), so the pause blocks;
+      // it grows to 100 ms with jitter, so two waiting openers do not retry in step.
+      Atomics.wait(pause, 0, 0, Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
+    }
   }
 }
 
