@@ -1,3 +1,5 @@
+import { monotonicMs } from '../process/monotonic-ms';
+
 export interface TokenBucketOptions {
   /** Bytes per second; 0 (or negative) = unlimited. */
   bytesPerSec: number;
@@ -6,7 +8,7 @@ export interface TokenBucketOptions {
    * stream chunk always fits and a slow limit does not stutter.
    */
   burstBytes?: number;
-  /** Clock in milliseconds (injectable for tests); default performance.now. */
+  /** Clock in milliseconds (injectable for tests); default monotonicMs. */
   now?: () => number;
 }
 
@@ -50,7 +52,7 @@ export class TokenBucket {
   constructor(opts: TokenBucketOptions) {
     this.rateBps = Math.max(0, opts.bytesPerSec || 0);
     this.fixedBurst = opts.burstBytes;
-    this.now = opts.now ?? (() => performance.now());
+    this.now = opts.now ?? monotonicMs;
     this.last = this.now();
     this.tokens = this.burst;
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from './child-process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -26,7 +26,7 @@ function setprivPath(): string | undefined {
   if (!setprivProbe.done) {
     setprivProbe.done = true;
     const found = resolveExecutable('setpriv', process.env.PATH ?? '/usr/bin:/bin');
-    if (found && spawnSync(found, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0) setprivProbe.path = found;
+    if (found && childProcess().spawnSync(found, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0) setprivProbe.path = found;
   }
   return setprivProbe.path;
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { childProcess } from './child-process';
 import type { ChildLedger } from '../api/child-ledger';
 import { assertCleanArgv, spawnTracked } from './tracked-child';
 
@@ -69,7 +69,7 @@ export function spawnDetached(argv: readonly string[], cwd: string): Promise<num
   const [command, ...args] = argv;
   assertCleanArgv(command, args);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, detached: true, stdio: 'ignore', shell: false, windowsHide: true });
+    const child = childProcess().spawn(command, args, { cwd, detached: true, stdio: 'ignore', shell: false, windowsHide: true });
     child.once('error', reject);
     child.once('spawn', () => { child.unref(); resolve(child.pid!); });
   });
@@ -92,7 +92,7 @@ export interface SyncOutcome {
 export function runCommandSync(argv: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; maxBuffer?: number } = {}): SyncOutcome {
   const [command, ...args] = argv;
   assertCleanArgv(command, args);
-  const r = spawnSync(command, args, {
+  const r = childProcess().spawnSync(command, args, {
     env: options.env ?? process.env, timeout: options.timeoutMs ?? 10_000, maxBuffer: options.maxBuffer ?? 1 << 20,
     shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'],
   });

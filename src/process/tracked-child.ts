@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { childProcess } from './child-process';
 import { windowsSystemExecutable } from './system-executables';
 import type { ChildLedger } from '../api/child-ledger';
 import { withParentDeathSignal } from './parent-death';
@@ -53,7 +54,7 @@ export function spawnTracked(command: string, args: readonly string[], options: 
   const { ledger, ...spawnOptions } = options;
   const cwd = spawnOptions.cwd === undefined ? undefined : String(spawnOptions.cwd);
   const launch = withParentDeathSignal(command, args, (spawnOptions.env ?? process.env).PATH, cwd);
-  const child = spawn(launch.command, launch.args, {
+  const child = childProcess().spawn(launch.command, launch.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...spawnOptions,
     shell: false,
@@ -75,7 +76,7 @@ export function spawnTracked(command: string, args: readonly string[], options: 
     if (ended || child.pid === undefined) return;
     try {
       if (isWin) {
-        if (sig === 'SIGKILL' || sig === 'SIGTERM') spawn(windowsSystemExecutable('taskkill'), ['/PID', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+        if (sig === 'SIGKILL' || sig === 'SIGTERM') childProcess().spawn(windowsSystemExecutable('taskkill'), ['/PID', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
       } else {
         process.kill(-child.pid, sig);
       }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { RetentionPolicy } from '../config/types';
+import { sessionStartOf } from '../logging/session-id';
 
 /** A session id as newSessionId() makes it (src/logging/session-id.ts). */
 const SESSION_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
@@ -75,6 +74,11 @@ function hasFileSince(s: SessionFiles, cutoff: number): boolean {
  * the session (compress), so a compressed one says the folder's files were done in that pass.
  */
 function toCompress(s: SessionFiles, cutoff: number): string[] {
+  // A session writes its files after it starts (its id says when): one that started a day or
+  // more after the cutoff has none old enough, and its folder is not listed at all. (Hourly runs
+  // keep a week of sessions in that window; each start listed all of them: issue #17.)
+  const started = sessionStartOf(s.id)?.getTime();
+  if (started !== undefined && started - DAY_MS >= cutoff) return [];
   const plain = (f: string): boolean => !f.endsWith('.gz') && !/\.gz\.tmp-[0-9a-f]+$/.test(f);
   const own = s.files.filter(plain);
   if (s.files.length > 0 && own.length === 0) return [];
@@ -86,6 +90,12 @@ async function gzipFile(file: string): Promise<void> {
   const st = fs.lstatSync(file);
   const tmp = `${file}.gz.tmp-${randomBytes(4).toString('hex')}`;
   try {
+    // Loaded here, not at the top: most starts compress nothing, and zlib with the stream stack
+    // costs every start a few ms (issue #17).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { pipeline } = require('node:stream/promises') as typeof import('node:stream/promises');
+    const { createGzip } = require('node:zlib') as typeof import('node:zlib');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     await pipeline(fs.createReadStream(file), createGzip(), fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
     const fd = fs.openSync(tmp, 'r');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }

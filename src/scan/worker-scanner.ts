@@ -12,6 +12,7 @@ import { buildUnchangedTable } from '../fs/unchanged-table';
 import { indexKept, newArena } from '../fs/kept-listings';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
+import { monotonicMs } from '../process/monotonic-ms';
 
 export { ScanRootError };
 
@@ -56,7 +57,7 @@ export class WorkerScanner implements Scanner {
   scan(root: string, options: ScanOptions): Promise<DirTree> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError('scan aborted', { cause: signal.reason }));
-    const started = performance.now();
+    const started = monotonicMs();
     const absRoot = path.resolve(root);
     const builder = new TreeBuilder();
     const errors: ScanError[] = [];
@@ -143,7 +144,7 @@ export class WorkerScanner implements Scanner {
               ...(arena && kept.length > 0 ? { listings: indexKept(arena, kept) } : {}),
             } } : {}),
             ...(comparing ? { unchanged: builder.unchanged, compared } : {}),
-            durationMs: performance.now() - started,
+            durationMs: monotonicMs() - started,
           });
           return;
         }
