@@ -61,6 +61,27 @@ export function buildUnchangedTable(entries: ReadonlyArray<readonly [relPath: st
   return buildPathTable(entries);
 }
 
+/**
+ * `digests` with `unchanged`: the table of `totals`, made on first read. Only a chunk walked by
+ * the copy reads it (through the walk task that carries it), and an unchanged re-run walks none:
+ * each unchanged chunk is booked whole. Making it anyway cost that run ~20 ms of the main thread
+ * (a SHA-256 per directory, tree-100k's 2,000) plus its garbage (issue #17). The property is an
+ * own enumerable getter that replaces itself with the value, so a task posted to a thread
+ * carries the table (structured clone reads own getters).
+ */
+export function withUnchangedTable<T extends object>(digests: T, totals: ReadonlyArray<readonly [relPath: string, files: number, bytes: number]> | undefined): T & { readonly unchanged?: UnchangedTable } {
+  if (!totals) return digests;
+  return Object.defineProperty(digests, 'unchanged', {
+    enumerable: true,
+    configurable: true,
+    get(): UnchangedTable {
+      const unchanged = buildUnchangedTable(totals);
+      Object.defineProperty(digests, 'unchanged', { value: unchanged, enumerable: true, configurable: false, writable: false });
+      return unchanged;
+    },
+  }) as T & { readonly unchanged?: UnchangedTable };
+}
+
 /** The subtree's files and bytes when `relPath` is in the table, else undefined. */
 export function lookupUnchanged(t: UnchangedTable, relPath: string): { files: number; bytes: number } | undefined {
   const n = lookupPath(t, relPath);

@@ -8,7 +8,7 @@ import { poolFor, type WorkerPool, type WorkerPools } from '../workers';
 import { TreeBuilder } from './tree-builder';
 import { worthComparing } from './compare-copy';
 import { buildDigestTable } from '../fs/digest-table';
-import { buildUnchangedTable } from '../fs/unchanged-table';
+import { withUnchangedTable } from '../fs/unchanged-table';
 import { indexKept, newArena } from '../fs/kept-listings';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
@@ -137,12 +137,11 @@ export class WorkerScanner implements Scanner {
           resolve({
             root: absRoot, rootNode, errors: errors.sort(byPath), skippedLinks: links.sort(byPath),
             ...(groups.length > 0 ? { hardLinks: groups } : {}),
-            ...(options.digest ? { digests: {
+            ...(options.digest ? { digests: withUnchangedTable({
               ...buildDigestTable(digests, options.digest, takenAt),
-              // What the comparison found: the subtrees up to date in the copy, the listings kept.
-              ...(comparing ? { unchanged: buildUnchangedTable(builder.unchangedTotals) } : {}),
+              // What the comparison found: the listings kept (and the subtrees up to date in the copy).
               ...(arena && kept.length > 0 ? { listings: indexKept(arena, kept) } : {}),
-            } } : {}),
+            }, comparing ? builder.unchangedTotals : undefined) } : {}),
             ...(comparing ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: monotonicMs() - started,
           });

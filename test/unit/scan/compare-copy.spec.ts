@@ -8,7 +8,8 @@ import { fsx } from '../../../src/fs/fsx';
 import { listStat, type StatListing } from '../../../src/fs/list-stat';
 import { CopyComparer, MIN_TRIED, worthComparing } from '../../../src/scan/compare-copy';
 import { TreeBuilder } from '../../../src/scan/tree-builder';
-import { buildUnchangedTable, lookupUnchanged } from '../../../src/fs/unchanged-table';
+import { buildUnchangedTable, lookupUnchanged, withUnchangedTable } from '../../../src/fs/unchanged-table';
+import { MessageChannel } from 'node:worker_threads';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
 
 /**
@@ -184,5 +185,20 @@ describe('unchanged-table (subtrees a walk passes over, shared with the copy thr
     expect(lookupUnchanged(t, '')).to.deep.equal({ files: 11, bytes: 110 });
     for (const miss of ['b', 'a/c', 'A', 'a/', decodeName(Buffer.from([0x61, 0xfe]))]) expect(lookupUnchanged(t, miss), miss).to.equal(undefined);
     expect(lookupUnchanged(buildUnchangedTable([]), 'a')).to.equal(undefined);
+  });
+
+  it('is made on first read only, and a message to a thread carries it (an unchanged re-run never reads it)', async () => {
+    const digests = withUnchangedTable({ count: 0 }, [['a', 3, 30]]);
+    expect(typeof Object.getOwnPropertyDescriptor(digests, 'unchanged')!.get, 'not made yet').to.equal('function');
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<typeof digests>((resolve) => port2.once('message', resolve));
+    port1.postMessage(digests);
+    const copy = await received;
+    port1.close();
+    expect(lookupUnchanged(copy.unchanged!, 'a')).to.deep.equal({ files: 3, bytes: 30 });
+    const own = Object.getOwnPropertyDescriptor(digests, 'unchanged')!;
+    expect(own.get, 'made once, then a plain value').to.equal(undefined);
+    expect(digests.unchanged).to.equal(own.value);
+    expect(withUnchangedTable({ count: 0 }, undefined)).to.not.have.property('unchanged');
   });
 });
