@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RetentionPolicy } from '../config/types';
-import { sessionStartOf } from '../logging/session-id';
 
 /** A session id as newSessionId() makes it (src/logging/session-id.ts). */
 const SESSION_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
@@ -74,11 +73,6 @@ function hasFileSince(s: SessionFiles, cutoff: number): boolean {
  * the session (compress), so a compressed one says the folder's files were done in that pass.
  */
 function toCompress(s: SessionFiles, cutoff: number): string[] {
-  // A session writes its files after it starts (its id says when): one that started a day or
-  // more after the cutoff has none old enough, and its folder is not listed at all. (Hourly runs
-  // keep a week of sessions in that window; each start listed all of them: issue #17.)
-  const started = sessionStartOf(s.id)?.getTime();
-  if (started !== undefined && started - DAY_MS >= cutoff) return [];
   const plain = (f: string): boolean => !f.endsWith('.gz') && !/\.gz\.tmp-[0-9a-f]+$/.test(f);
   const own = s.files.filter(plain);
   if (s.files.length > 0 && own.length === 0) return [];
