@@ -184,10 +184,14 @@ async function bundleText() {
     logLevel: 'warning',
     // Class and function names appear in logs, errors and `new.target.name` (RobocurseError).
     keepNames: true,
-    // Without comments and indentation the bundle is 1.5 MB instead of 2.2 MB: each start reads
-    // and hashes less (docs/benchmarks.md, "Start-up, step 3"). Names stay; a trace's bundle
-    // position maps back to the TypeScript through cli-bundle.js.map.
+    // Without comments, indentation and long local names the bundle is 1.2 MB instead of 2.2 MB:
+    // each start reads it, copies it into a string and faults in its pages, ~5 ms a megabyte on
+    // this kind of VM (docs/benchmarks.md, "Start-up, step 3" and "Session 13"). Function and
+    // class names stay (keepNames); a trace's bundle position maps back to the TypeScript through
+    // cli-bundle.js.map.
     minifyWhitespace: true,
+    minifyIdentifiers: true,
+    minifySyntax: true,
     sourcemap: 'external',
   });
   const body = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
