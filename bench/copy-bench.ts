@@ -237,6 +237,8 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
         [RSYNC_REPLICA_FLAGS, () => run('rsync', ['-aHAXS', '--numeric-ids', `${tree.root}/`, `${dst}/`])],
         ['robocurse run', rc(o.cli, 'robocurse run')],
         ...(o.before ? [['robocurse run, before', rc(o.before, 'robocurse run, before')] as [string, () => number]] : []),
+        // The floor of any Node.js tool here: node, its threads, and the scan's system calls (floor/walk-floor.ts).
+        [WALK_FLOOR, () => run(process.execPath, [path.join(__dirname, 'floor', 'walk-floor.js'), tree.root, dst])],
       ];
       const samples = new Map(list.map(([l]) => [l, [] as number[]]));
       for (let i = 0; i < o.reps; i++) {
@@ -256,6 +258,8 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
       rows.push(...group);
       const same = new Map([...samples].filter(([label]) => label === RSYNC_REPLICA_FLAGS || label.startsWith('robocurse')));
       rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_REPLICA_FLAGS).filter((r) => r.ratio !== undefined));
+      const overFloor = new Map([...samples].filter(([label]) => label === WALK_FLOOR || label.startsWith('robocurse')));
+      rows.push(...groupRows(`${group[0].part}, against the Node floor`, overFloor, WALK_FLOOR).filter((r) => r.ratio !== undefined));
       for (const [label, mib] of rss) {
         const peak = Math.max(...mib);
         o.log(`  unchanged ${tree.name} on ${destKind}: ${label} peak RSS ${peak.toFixed(0)} MiB (runs: ${mib.map((x) => x.toFixed(0)).join(', ')})`);
@@ -373,6 +377,7 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
 
 const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';
 const RSYNC_REPLICA_FLAGS = 'rsync -aHAXS --numeric-ids';
+const WALK_FLOOR = 'node floor: threads + both listings';
 
 /** Removes what the copy benches left on tmpfs and disk (the source trees stay, for reuse). */
 export function cleanUp(): void {

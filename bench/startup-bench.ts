@@ -21,6 +21,8 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void,
   }));
   const cases: Array<[string, string[]]> = [
     ['node -e 0', ['-e', '0']],
+    // What a run on this project's fixed stack cannot avoid (floor/startup-floor.ts).
+    ['stack floor: yargs, pino, tsyringe, SQLite commit', [path.join(__dirname, 'floor', 'startup-floor.js'), path.join(dir, 'floor')]],
     ['robocurse --help', [cli, '--help']],
     ['robocurse validate', [cli, 'validate', '--config', cfg]],
     ['robocurse run (empty tree)', [cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']],
@@ -47,6 +49,9 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void,
     for (const when of ['', ', before']) withTarget(rows.find((r) => r.label === `${label}${when}`), max, `≤ ${max}× node -e 0`);
   }
   for (const r of rows) log(`  ${r.label.padEnd(36)} ${r.value.toFixed(0).padStart(6)} ms`);
+  const floor = cases[1][0];
+  const overFloor = new Map([...samples].filter(([label]) => label === floor || label.startsWith('robocurse run')));
+  rows.push(...groupRows('CLI start-up, against the stack floor', overFloor, floor).filter((r) => r.ratio !== undefined));
   fs.rmSync(dir, { recursive: true, force: true });
   return rows;
 }
