@@ -67,7 +67,9 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     const corrupt = corruptionError(err, file);
     if (corrupt) throw corrupt;
     // A file that opens but cannot be written (read-only mount, a db file owned by another user).
-    throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}`);
+    const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')
+      ? ` (another process kept it locked for ${timeout / 1000} s: a robocurse run, \`status\` or \`state repair\` on the same folder)` : '';
+    throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}${busy}`);
   }
 }
 

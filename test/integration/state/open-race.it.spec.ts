@@ -64,7 +64,7 @@ describe('opening a new state database while another process writes it', functio
     expect(Date.now() - started).to.be.within(250, 5000);
     expect(caught).to.be.instanceOf(StateError);
     expect((caught as StateError).code).to.equal('STATE_OPEN_FAILED');
-    expect((caught as Error).message).to.contain(path.join(stateDir, STATE_DB_FILE)).and.contain('(global.stateDir)').and.contain('locked');
+    expect((caught as Error).message).to.contain(path.join(stateDir, STATE_DB_FILE)).and.contain('(global.stateDir)').and.contain('database is locked (another process kept it locked for 0.3 s');
   });
 
   it('a run started like cron meanwhile waits, copies and exits 0 (--json)', async () => {
