@@ -18,7 +18,7 @@ export const ERROR_CATALOGUE = {
   STATE_SCHEMA_TOO_NEW: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database was written by a newer robocurse.' },
   STATE_SCHEMA_OUTDATED: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database must be migrated, and a read-only command may not do it.' },
   STATE_CORRUPT: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database file is damaged (not a database, malformed); `robocurse state repair` moves it aside and starts a new one.' },
-  STATE_OPEN_FAILED: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database cannot be opened (missing directory, permissions, corruption).' },
+  STATE_OPEN_FAILED: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state database cannot be opened (missing directory, permissions, corruption), or another process (a run, `status`, `state repair` on the same folder) kept it locked past the busy timeout (15 s; processes opening a new state folder at the same moment wait for each other).' },
   STATE_UNSAFE: { error: 'StateError', retryable: false, fatal: true, meaning: 'The state directory or database could be changed by another user.' },
   STATE_UNKNOWN_RUN: { error: 'StateError', retryable: false, fatal: false, meaning: 'No run with that session id is recorded.' },
   STATE_UNKNOWN_CHUNK: { error: 'StateError', retryable: false, fatal: false, meaning: 'No chunk with that id is recorded for the profile.' },
