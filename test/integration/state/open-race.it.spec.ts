@@ -6,7 +6,7 @@ import { openDatabase, STATE_DB_FILE } from '../../../src/state/open-database';
 import { StateError } from '../../../src/state/errors';
 import { runCliLikeCron } from '../../helpers/cli-child';
 import { diffTrees, makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
-import { expectRunEnded } from '../../helpers/run-evidence';
+import { expectRunEnded, lastRunEvidence } from '../../helpers/run-evidence';
 import { writeRunConfig } from '../lifecycle/lifecycle-kit';
 
 /**
@@ -78,5 +78,24 @@ describe('opening a new state database while another process writes it', functio
     expect(r.stderr).to.equal('');
     expect(diffTrees(path.join(dir, 'src'), path.join(dir, 'dst'))).to.deep.equal([]);
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['dst', 'out', 'robocurse.json', 'src']);
+  });
+
+  it('two runs of two profiles started together by cron on a new state folder both copy and exit 0 (6 rounds; the build before failed one in about ten)', async () => {
+    makeTree(path.join(dir, 'a'), { x: { 'f.txt': 'alpha' }, 'top.txt': 'a' });
+    makeTree(path.join(dir, 'b'), { y: { 'g.bin': Buffer.alloc(50_000, 3) }, 'top.txt': 'b' });
+    for (let round = 0; round < 6; round++) {
+      const out = `out${round}`;
+      const cfg = writeRunConfig(dir, { pa: { source: 'a', destination: `${out}/da` }, pb: { source: 'b', destination: `${out}/db` } },
+        { logDir: `${out}/logs`, stateDir: `${out}/state` });
+      const [ra, rb] = await Promise.all(['pa', 'pb'].map((p) => runCliLikeCron(['run', '-c', cfg, '--profile', p, '--json'])));
+      for (const [r, p] of [[ra, 'pa'], [rb, 'pb']] as const) {
+        expect(r.code, `round ${round} ${p}: ${r.stderr}`).to.equal(0);
+        expect(r.summary?.outcome, `round ${round} ${p}`).to.equal('Success');
+        expect(r.stderr).to.equal('');
+      }
+      expect(diffTrees(path.join(dir, 'a'), path.join(dir, out, 'da'))).to.deep.equal([]);
+      expect(diffTrees(path.join(dir, 'b'), path.join(dir, out, 'db'))).to.deep.equal([]);
+      expect(lastRunEvidence(path.join(dir, out, 'state')).locks).to.deep.equal([]);
+    }
   });
 });
