@@ -67,7 +67,7 @@ export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}
     const corrupt = corruptionError(err, file);
     if (corrupt) throw corrupt;
     // A file that opens but cannot be written (read-only mount, a db file owned by another user).
-    const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')
+    const busy = isBusy(err)
       ? ` (another process kept it locked for ${timeout / 1000} s: a robocurse run, \`status\` or \`state repair\` on the same folder)` : '';
     throw new StateError('STATE_OPEN_FAILED', `cannot use the state database ${file} (global.stateDir): ${(err as Error).message}${busy}`);
   }
@@ -90,9 +90,7 @@ function retryWhileBusy(fn: () => void, timeoutMs: number): void {
       fn();
       return;
     } catch (err) {
-      const code = (err as { code?: unknown })?.code;
-      const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-      if (!busy || Date.now() >= deadline) throw err;
+      if (!isBusy(err) || Date.now() >= deadline) throw err;
       // Opening is synchronous (a run cannot start without its state), so the pause blocks;
       // it grows to 100 ms with jitter, so two waiting openers do not retry in step.
       Atomics.wait(pause, 0, 0, Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
@@ -102,6 +100,12 @@ function retryWhileBusy(fn: () => void, timeoutMs: number): void {
 
 /** SQLite's codes for a file that is not a database, or a damaged one. */
 const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/** True when `err` is SQLite's "database is locked" (SQLITE_BUSY and its extended codes). */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
 
 /** True when `err` says the database file itself is unusable (not a lock, not a permission). */
 export function isCorruption(err: unknown): boolean {
