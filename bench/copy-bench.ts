@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureTree, type TreeGenSpec } from './lib/tree-gen';
-import { groupRows, withTarget, type ResultRow } from './lib/report';
+import type { ChildCost } from './lib/child-cost';
+import { costRows, groupRows, withTarget, type ResultRow } from './lib/report';
 import { timeCommand } from './lib/timing';
 
 export const WORK = path.resolve(__dirname, '..', '..', 'bench', '.work');
@@ -56,9 +57,34 @@ function destRoot(kind: DestKind): string {
 
 /** Runs a command; throws with its stderr when it fails. */
 function run(cmd: string, args: string[], okCodes = [0]): number {
+  return measure(cmd, args, okCodes).ms;
+}
+
+/** One timed run of a contender: its wall time, and its CPU time and page faults where known. */
+interface Measured { ms: number; cost?: ChildCost }
+
+/** As run(), with the command's cost. */
+function measure(cmd: string, args: string[], okCodes = [0]): Measured {
   const r = timeCommand(cmd, args);
   if (!okCodes.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}${r.stdout.slice(0, 2000)}`);
-  return r.ms;
+  return { ms: r.ms, ...(r.cost ? { cost: r.cost } : {}) };
+}
+
+/** Runs each contender of `list` once per repetition, rotating who goes first; wall times and costs by label. */
+function rounds(list: Array<[string, () => Measured]>, reps: number, before: () => void, after: (label: string, rep: number, m: Measured) => void): { samples: Map<string, number[]>; costs: Map<string, ChildCost[]> } {
+  const samples = new Map(list.map(([l]) => [l, [] as number[]]));
+  const costs = new Map(list.map(([l]) => [l, [] as ChildCost[]]));
+  for (let i = 0; i < reps; i++) {
+    for (let k = 0; k < list.length; k++) {
+      const [label, go] = list[(i + k) % list.length];
+      before();
+      const m = go();
+      samples.get(label)!.push(m.ms);
+      if (m.cost) costs.get(label)!.push(m.cost);
+      after(label, i, m);
+    }
+  }
+  return { samples, costs };
 }
 
 function rmrf(p: string): void {
@@ -218,37 +244,32 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
       const cfg = writeConfig(tree.root, dst, stateRoot);
       rmrf(dst);
       // Peak RSS of each robocurse run (KiB, from /usr/bin/time: the whole process, its threads included).
+      // Its cost then includes time's own (~150 page faults, ~1 ms of CPU).
       const rss = new Map<string, number[]>();
-      const rc = (cli: string, label = '') => (): number => {
+      const rc = (cli: string, label = '') => (): Measured => {
         const r = timeCommand('/usr/bin/time', ['-f', 'ROBOCURSE-RSS %M', process.execPath, cli, 'run', '--config', cfg, '--all', '--log-level', 'warn']);
         const m = /ROBOCURSE-RSS (\d+)/.exec(r.stderr);
         if (r.status !== 0 || !m) throw new Error(`robocurse run exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
         if (label) rss.set(label, [...(rss.get(label) ?? []), Number(m[1]) / 1024]);
-        return r.ms;
+        return { ms: r.ms, ...(r.cost ? { cost: r.cost } : {}) };
       };
       rc(o.cli)(); // the first, real copy
       // rsync must see it as in sync too, or the comparison is void.
       const check = timeCommand('rsync', ['-ai', '--dry-run', `${tree.root}/`, `${dst}/`]);
       const pending = check.stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
       if (pending > 0) o.log(`  warning: rsync would still transfer ${pending} entries after robocurse's copy`);
-      const list: Array<[string, () => number]> = [
-        ['rsync -a', () => run('rsync', ['-a', `${tree.root}/`, `${dst}/`])],
+      const list: Array<[string, () => Measured]> = [
+        ['rsync -a', () => measure('rsync', ['-a', `${tree.root}/`, `${dst}/`])],
         // rsync keeping what robocurse keeps (owners, ACLs, xattrs, hard links, holes): its ratio apart.
-        [RSYNC_REPLICA_FLAGS, () => run('rsync', ['-aHAXS', '--numeric-ids', `${tree.root}/`, `${dst}/`])],
+        [RSYNC_REPLICA_FLAGS, () => measure('rsync', ['-aHAXS', '--numeric-ids', `${tree.root}/`, `${dst}/`])],
         ['robocurse run', rc(o.cli, 'robocurse run')],
-        ...(o.before ? [['robocurse run, before', rc(o.before, 'robocurse run, before')] as [string, () => number]] : []),
+        ...(o.before ? [['robocurse run, before', rc(o.before, 'robocurse run, before')] as [string, () => Measured]] : []),
         // The floor of any Node.js tool here: node, its threads, and the scan's system calls (floor/walk-floor.ts).
-        [WALK_FLOOR, () => run(process.execPath, [path.join(__dirname, 'floor', 'walk-floor.js'), tree.root, dst])],
+        [WALK_FLOOR, () => measure(process.execPath, [path.join(__dirname, 'floor', 'walk-floor.js'), tree.root, dst])],
       ];
-      const samples = new Map(list.map(([l]) => [l, [] as number[]]));
-      for (let i = 0; i < o.reps; i++) {
-        for (let k = 0; k < list.length; k++) {
-          const [label, go] = list[(i + k) % list.length];
-          const ms = go();
-          samples.get(label)!.push(ms);
-          o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(22)} ${ms.toFixed(0).padStart(7)} ms`);
-        }
-      }
+      const { samples, costs } = rounds(list, o.reps, () => undefined, (label, i, m) => {
+        o.log(`  unchanged ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(22)} ${m.ms.toFixed(0).padStart(7)} ms${costNote(m.cost)}`);
+      });
       rmrf(dst);
       const group = groupRows(`unchanged re-run, ${tree.name} on ${destKind}`, samples, 'rsync -a');
       // Issue #17: at 1M files the re-run should beat rsync (it is parallel, rsync is not).
@@ -260,6 +281,7 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
       rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_REPLICA_FLAGS).filter((r) => r.ratio !== undefined));
       const overFloor = new Map([...samples].filter(([label]) => label === WALK_FLOOR || label.startsWith('robocurse')));
       rows.push(...groupRows(`${group[0].part}, against the Node floor`, overFloor, WALK_FLOOR).filter((r) => r.ratio !== undefined));
+      rows.push(...costRows(group[0].part, costs, 'rsync -a'));
       for (const [label, mib] of rss) {
         const peak = Math.max(...mib);
         o.log(`  unchanged ${tree.name} on ${destKind}: ${label} peak RSS ${peak.toFixed(0)} MiB (runs: ${mib.map((x) => x.toFixed(0)).join(', ')})`);
@@ -333,33 +355,27 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       rmrf(stateRoot);
       cfgs.set(engine, writeConfig(changed.root, dst, stateRoot, { mirror: true, engine }));
     }
-    const rc = (engine: string, cli = o.cli) => (): number => run(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
-    const list: Array<[string, () => number]> = [
-      ['rsync -a --delete', () => run('rsync', ['-a', '--delete', `${changed.root}/`, `${dst}/`])],
+    const rc = (engine: string, cli = o.cli) => (): Measured => measure(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
+    const list: Array<[string, () => Measured]> = [
+      ['rsync -a --delete', () => measure('rsync', ['-a', '--delete', `${changed.root}/`, `${dst}/`])],
       // What the rsync engine asks of rsync with the default preserve (a true replica: hard links,
       // ACLs, xattrs, holes, numeric ids): robocurse's own overhead is its ratio to this one.
-      [RSYNC_SAME_FLAGS, () => run('rsync', ['-aHAXS', '--numeric-ids', '--delete', `${changed.root}/`, `${dst}/`])],
+      [RSYNC_SAME_FLAGS, () => measure('rsync', ['-aHAXS', '--numeric-ids', '--delete', `${changed.root}/`, `${dst}/`])],
       ['robocurse run, native engine', rc('native')],
       ['robocurse run, rsync engine', rc('rsync')],
       ...(o.before ? [
         ['robocurse run, native engine, before', rc('native', o.before)],
         ['robocurse run, rsync engine, before', rc('rsync', o.before)],
-      ] as Array<[string, () => number]> : []),
+      ] as Array<[string, () => Measured]> : []),
     ];
-    const samples = new Map(list.map(([l]) => [l, [] as number[]]));
-    for (let i = 0; i < o.reps; i++) {
-      for (let k = 0; k < list.length; k++) {
-        const [label, go] = list[(i + k) % list.length];
-        run('rsync', ['-a', '--delete', `${tree.root}/`, `${dst}/`]); // last night's copy again
-        const ms = go();
-        samples.get(label)!.push(ms);
-        if (i === 0) {
-          const left = timeCommand('rsync', ['-ain', '--delete', `${changed.root}/`, `${dst}/`]).stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
-          if (left > 0) throw new Error(`${label} left ${left} differences behind (rsync -ain --delete)`);
-        }
-        o.log(`  1% changed ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(38)} ${ms.toFixed(0).padStart(7)} ms`);
+    const reset = (): void => { run('rsync', ['-a', '--delete', `${tree.root}/`, `${dst}/`]); }; // last night's copy again
+    const { samples, costs } = rounds(list, o.reps, reset, (label, i, m) => {
+      if (i === 0) {
+        const left = timeCommand('rsync', ['-ain', '--delete', `${changed.root}/`, `${dst}/`]).stdout.split('\n').filter((l) => l && !l.startsWith('.d')).length;
+        if (left > 0) throw new Error(`${label} left ${left} differences behind (rsync -ain --delete)`);
       }
-    }
+      o.log(`  1% changed ${tree.name} on ${destKind} rep ${i + 1}: ${label.padEnd(38)} ${m.ms.toFixed(0).padStart(7)} ms${costNote(m.cost)}`);
+    });
     rmrf(dst);
     const group = groupRows(`1 % changed re-run (1,000 modified, 1,000 new, 1,000 deleted; mirror), ${tree.name} on ${destKind}`, samples, 'rsync -a --delete');
     for (const when of ['', ', before']) {
@@ -371,8 +387,14 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
     // the native engine keeps too), apart.
     const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || label.startsWith('robocurse')));
     rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_SAME_FLAGS).filter((r) => r.ratio !== undefined));
+    rows.push(...costRows(group[0].part, costs, 'rsync -a --delete'));
   }
   return rows;
+}
+
+/** A log line's tail with a run's CPU time and page faults, when measured. */
+function costNote(c: ChildCost | undefined): string {
+  return c ? `  (user ${c.userMs} ms, sys ${c.sysMs} ms, ${c.minorFaults} minor faults)` : '';
 }
 
 const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { costBetween, waitedChildrenCost, type ChildCost } from './child-cost';
 
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
@@ -15,15 +16,24 @@ export async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Result of running a command to completion. */
-export interface CommandRun { ms: number; status: number | null; stdout: string; stderr: string }
+export interface CommandRun {
+  ms: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Its CPU time and page faults, threads and its own children included (Linux only). */
+  cost?: ChildCost;
+}
 
 /** Runs `cmd` with an argv array (no shell) and times the whole process. */
 export function timeCommand(cmd: string, args: readonly string[]): CommandRun {
+  const before = waitedChildrenCost();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cost = costBetween(before, waitedChildrenCost());
   if (r.error) throw r.error;
-  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr, ...(cost ? { cost } : {}) };
 }
 
 /** Formats ms with one decimal. */
