@@ -13,7 +13,8 @@
  *   --before PATH     another build's CLI, run alternately by startup, rerun and changed ("before")
  *   --out FILE        also write the rows as JSON (default bench/.work/results/<date>.json)
  * Trees are generated once under bench/.work/ and reused. Read ratios, not absolutes: the
- * contenders alternate within one run, so load from other processes hits them alike.
+ * contenders alternate within one run, so load from other processes hits them alike. The re-run
+ * parts also give each contender's CPU time and page faults, and the machine's cost of a fault.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
