@@ -44,6 +44,18 @@ function parserCwd(): string {
 }
 
 /**
+ * The first word of `robocurse WORD ... --help` when WORD names no command, else undefined.
+ * yargs answers --help before strict() looks at the command, so `robocurse stauts --help`
+ * printed the top help and ended 0: a typo a script would take for success. Only a command
+ * line that starts with a word is judged here (before options, no word can be an option's value).
+ */
+export function unknownCommandAskingHelp(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || !argv.some((a) => a === '--help' || a === '-h')) return undefined;
+  return COMMANDS.some((c) => commandName(c) === first) ? undefined : first;
+}
+
+/**
  * Parses argv and runs one command. Never calls process.exit: returns the exit code from the
  * one table in exit-codes.ts, so it can run in-process in tests.
  *
@@ -52,6 +64,12 @@ function parserCwd(): string {
  * `run --dryrun` for real and returned 2 afterwards.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const unknown = unknownCommandAskingHelp(argv);
+  if (unknown !== undefined) {
+    // Quoted as JSON: a control character in the word is shown escaped, never sent to the terminal.
+    io.stderr.write(`robocurse: unknown command ${JSON.stringify(unknown)}: the commands are ${commandList()}\nRun 'robocurse --help' for usage.\n`);
+    return EXIT.UsageOrConfig;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
   let usageError: string | undefined;

@@ -39,6 +39,20 @@ describe('figures: help matches the command table (CLI)', function () {
     }
   });
 
+  it('a mistyped command with --help is a usage error naming the word (exit 2), not the top help with exit 0', async () => {
+    for (const args of [['stauts', '--help'], ['runn', '-h'], ['valdate', '--config', 'x.json', '--help'], ['bad\u001b[2Jword', '--help']]) {
+      const r = await runCliLikeCron(args);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stdout, args.join(' ')).to.equal('');
+      expect(r.stderr, args.join(' ')).to.contain(`robocurse: unknown command ${JSON.stringify(args[0])}: the commands are ${COMMANDS.map(commandName).join(', ')}\n`);
+      expect(r.stderr, 'no raw control character reaches the terminal').not.to.contain('\u001b');
+    }
+    // Options first: yargs judges the line as before (a known command's help still works).
+    const known = await runCliLikeCron(['--config', 'x.json', 'status', '--help']);
+    expect(known.code, known.stderr).to.equal(0);
+    expect(known.stdout).to.contain('robocurse status');
+  });
+
   it("each command's --help: its usage and positionals, its examples, and only flags it has", async () => {
     const results = await inBatches(COMMANDS, 4, async (c) => ({ c, r: await runCliLikeCron([commandName(c), '--help']) }));
     for (const { c, r } of results) {
