@@ -52,7 +52,8 @@ function parserCwd(): string {
 export function unknownCommandAskingHelp(argv: readonly string[]): string | undefined {
   const first = argv[0];
   if (first === undefined || first.startsWith('-') || !argv.some((a) => a === '--help' || a === '-h')) return undefined;
-  return COMMANDS.some((c) => commandName(c) === first) ? undefined : first;
+  // `help` is yargs' own word for the top help (`robocurse help` prints it, exit 0).
+  return first === 'help' || COMMANDS.some((c) => commandName(c) === first) ? undefined : first;
 }
 
 /**

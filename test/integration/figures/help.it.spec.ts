@@ -51,6 +51,10 @@ describe('figures: help matches the command table (CLI)', function () {
     const known = await runCliLikeCron(['--config', 'x.json', 'status', '--help']);
     expect(known.code, known.stderr).to.equal(0);
     expect(known.stdout).to.contain('robocurse status');
+    // yargs' own `help` word is no typo: `robocurse help --help` prints the top help as `robocurse help` does.
+    const help = await runCliLikeCron(['help', '--help']);
+    expect(help.code, help.stderr).to.equal(0);
+    expect(help.stdout).to.contain('robocurse <command> [options]');
   });
 
   it("each command's --help: its usage and positionals, its examples, and only flags it has", async () => {
