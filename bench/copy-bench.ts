@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ensureTree, type TreeGenSpec } from './lib/tree-gen';
 import type { ChildCost } from './lib/child-cost';
 import { costRows, groupRows, withTarget, type ResultRow } from './lib/report';
-import { timeCommand } from './lib/timing';
+import { timeCommand, type CommandRun } from './lib/timing';
 
 export const WORK = path.resolve(__dirname, '..', '..', 'bench', '.work');
 const TMPFS_ROOT = '/dev/shm/robocurse-bench';
@@ -61,13 +61,13 @@ function run(cmd: string, args: string[], okCodes = [0]): number {
 }
 
 /** One timed run of a contender: its wall time, and its CPU time and page faults where known. */
-interface Measured { ms: number; cost?: ChildCost }
+type Measured = Pick<CommandRun, 'ms' | 'cost'>;
 
 /** As run(), with the command's cost. */
 function measure(cmd: string, args: string[], okCodes = [0]): Measured {
   const r = timeCommand(cmd, args);
   if (!okCodes.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}${r.stdout.slice(0, 2000)}`);
-  return { ms: r.ms, ...(r.cost ? { cost: r.cost } : {}) };
+  return r;
 }
 
 /** Runs each contender of `list` once per repetition, rotating who goes first; wall times and costs by label. */
@@ -251,7 +251,7 @@ export function unchangedReruns(o: CopyBenchOptions): ResultRow[] {
         const m = /ROBOCURSE-RSS (\d+)/.exec(r.stderr);
         if (r.status !== 0 || !m) throw new Error(`robocurse run exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
         if (label) rss.set(label, [...(rss.get(label) ?? []), Number(m[1]) / 1024]);
-        return { ms: r.ms, ...(r.cost ? { cost: r.cost } : {}) };
+        return r;
       };
       rc(o.cli)(); // the first, real copy
       // rsync must see it as in sync too, or the comparison is void.

@@ -5,7 +5,7 @@ import { commandList, commandName, COMMANDS, examplesText } from './command-tabl
 import { UsageError } from '../errors/usage-error';
 import { EXIT, type ExitCode } from './exit-codes';
 import { fileSystemRoot, processIo, type CliIo, type CommonArgs } from './io';
-import { HELP_COLUMNS } from './static-help';
+import { HELP_COLUMNS, isHelpFlag } from './static-help';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -51,7 +51,7 @@ function parserCwd(): string {
  */
 export function unknownCommandAskingHelp(argv: readonly string[]): string | undefined {
   const first = argv[0];
-  if (first === undefined || first.startsWith('-') || !argv.some((a) => a === '--help' || a === '-h')) return undefined;
+  if (first === undefined || first.startsWith('-') || !argv.some(isHelpFlag)) return undefined;
   // `help` is yargs' own word for the top help (`robocurse help` prints it, exit 0).
   return first === 'help' || COMMANDS.some((c) => commandName(c) === first) ? undefined : first;
 }

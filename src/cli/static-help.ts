@@ -26,19 +26,23 @@ export const HELP_COLUMNS = 100;
 
 const COMMAND_WORD = /^[a-z][a-z-]*$/;
 
+/** Whether `arg` asks for help (`--help`, `-h`): here and in main.ts's typo check. */
+export function isHelpFlag(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
 /**
  * The key of a command line whose whole output is static, else undefined: '' for `--help`,
  * the command's name for `CMD --help`, '--version' for `--version`. Only these exact shapes:
  * anything more (a config, another flag) goes through the parser as before.
  */
 export function staticHelpKey(argv: readonly string[]): string | undefined {
-  const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h';
   if (argv.length === 1) {
-    if (isHelp(argv[0])) return '';
+    if (isHelpFlag(argv[0])) return '';
     if (argv[0] === '--version') return '--version';
     return undefined;
   }
-  if (argv.length === 2 && isHelp(argv[1]) && COMMAND_WORD.test(argv[0])) return argv[0];
+  if (argv.length === 2 && isHelpFlag(argv[1]) && COMMAND_WORD.test(argv[0])) return argv[0];
   return undefined;
 }
 
