@@ -86,9 +86,16 @@ describe('runCommand (the shared process runner)', () => {
     const runner = path.resolve(__dirname, '../../../src/process/run-command.js');
     // The sleep's path travels in the environment: only the sleep itself mentions the marker.
     const script = `require(${JSON.stringify(runner)}).runCommand([process.env.RC_SLEEP, '300']); setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ['-e', script], { stdio: 'ignore', env: { ...process.env, RC_SLEEP: sleep } });
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RC_SLEEP: sleep } });
+    // If the sleep never shows, the failure says whether the parent ended, how, and what it printed.
+    let stderr = '';
+    let ended = 'still running';
+    parent.stderr!.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
+    parent.on('exit', (code, signal) => { ended = `ended with code ${code} signal ${signal}`; });
+    const started = Date.now();
     try {
-      expect(await waitForProcesses(dir, 1)).to.equal(1);
+      const seen = await waitForProcesses(dir, 1);
+      expect(seen, `after ${Date.now() - started} ms the parent (pid ${parent.pid}) is ${ended}; its stderr: ${JSON.stringify(stderr)}; the marked sleep ${fs.existsSync(sleep) ? 'exists' : 'is gone'}`).to.equal(1);
       expect(processesMentioning(dir)[0].ppid).to.equal(parent.pid);
     } finally {
       parent.kill('SIGKILL');
