@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { encodeName } from './byte-names';
 import { compareKey, findRecord } from './digest-table';
 
@@ -22,10 +21,18 @@ const UNCHANGED_RECORD = KEY_BYTES + 16;
 const WORDS = UNCHANGED_RECORD / 4;
 const KEY_WORDS = KEY_BYTES / 4;
 
+/*
+ * node:crypto is loaded on the first key made, not with this module: the scan's threads load this
+ * module (kept-listings.ts) and most scans make no key there, and loading crypto costs each thread
+ * ~10 ms of CPU (~7 ms on the main thread), in every run that scans (issue #17).
+ */
+/* eslint-disable-next-line @typescript-eslint/no-require-imports */
+const sha256 = (bytes: Buffer): Buffer => (require('node:crypto') as typeof import('node:crypto')).hash('sha256', bytes, 'buffer');
+
 // One-shot hash(): a Hash object per directory cost ~13 us each (27 ms for tree-100k's 2,000).
 function keyOf(relPath: string): Uint32Array {
   const key = new Uint32Array(KEY_WORDS);
-  new Uint8Array(key.buffer).set(hash('sha256', encodeName(relPath), 'buffer').subarray(0, KEY_BYTES));
+  new Uint8Array(key.buffer).set(sha256(encodeName(relPath)).subarray(0, KEY_BYTES));
   return key;
 }
 
