@@ -1,5 +1,5 @@
 import { fromNative, LIST_FIELDS, type StatListing } from './list-stat';
-import { buildPathTable, lookupPath, type UnchangedTable } from './unchanged-table';
+import { lookupPath, PathTableBuilder, type UnchangedTable } from './unchanged-table';
 
 /*
  * Source listings the scan keeps for the copy pass (issue #17, the changed re-run): a directory
@@ -73,9 +73,31 @@ export function keepListing(arena: SharedArrayBuffer, raw: Buffer, stats: Float6
   return at;
 }
 
+/**
+ * The index of the kept listings, made as the scan's threads report them (each relPath hashed
+ * then, while the threads still list: PathTableBuilder), built when the scan ends.
+ */
+export class KeptIndexBuilder {
+  private readonly table = new PathTableBuilder();
+
+  add(relPath: string, offset: number): void {
+    this.table.add(relPath, offset, 0);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  build(arena: SharedArrayBuffer): KeptListings {
+    return { arena, index: this.table.build() };
+  }
+}
+
 /** The index of the kept listings: (relPath, offset) pairs as the scan reported them. */
 export function indexKept(arena: SharedArrayBuffer, kept: ReadonlyArray<readonly [relPath: string, offset: number]>): KeptListings {
-  return { arena, index: buildPathTable(kept.map(([rel, at]) => [rel, at, 0])) };
+  const b = new KeptIndexBuilder();
+  for (const [rel, at] of kept) b.add(rel, at);
+  return b.build(arena);
 }
 
 /**

@@ -26,8 +26,12 @@ const KEY_WORDS = KEY_BYTES / 4;
  * module (kept-listings.ts) and most scans make no key there, and loading crypto costs each thread
  * ~10 ms of CPU (~7 ms on the main thread), in every run that scans (issue #17).
  */
-/* eslint-disable-next-line @typescript-eslint/no-require-imports */
-const sha256 = (bytes: Buffer): Buffer => (require('node:crypto') as typeof import('node:crypto')).hash('sha256', bytes, 'buffer');
+const sha256 = ((): ((bytes: Buffer) => Buffer) => {
+  // The module, once loaded, kept here: a require() per key cost 1.5 us beside the hash's 3.6.
+  let crypto: typeof import('node:crypto') | undefined;
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  return (bytes) => (crypto ??= require('node:crypto') as typeof import('node:crypto')).hash('sha256', bytes, 'buffer');
+})();
 
 // One-shot hash(): a Hash object per directory cost ~13 us each (27 ms for tree-100k's 2,000).
 function keyOf(relPath: string): Uint32Array {
@@ -37,21 +41,60 @@ function keyOf(relPath: string): Uint32Array {
 }
 
 /**
- * A table of two numbers per relPath in the layout above (sorted by key, shared memory). The
- * unchanged subtrees are one; the scan's kept listings' index (kept-listings.ts) another.
+ * A table of two numbers per relPath in the layout above (sorted by key, shared memory), made as
+ * its entries come: each add() makes the entry's key then, so a scan that adds its kept listings
+ * as its threads report them (worker-scanner.ts) hashes while the threads still list, and only
+ * sorts when they are done (~25 ms of the main thread at that point for tree-100k's ~1,900 kept
+ * listings when it hashed them all at the end, with both threads waiting; issue #17). Keys and
+ * numbers go into growing arrays, not an array per key.
+ */
+export class PathTableBuilder {
+  private keys = new Uint32Array(64 * KEY_WORDS);
+  private numbers = new Float64Array(64 * 2);
+  private count = 0;
+
+  add(relPath: string, a: number, b: number): void {
+    if (this.count * KEY_WORDS === this.keys.length) {
+      const keys = new Uint32Array(this.keys.length * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const numbers = new Float64Array(this.numbers.length * 2);
+      numbers.set(this.numbers);
+      this.numbers = numbers;
+    }
+    new Uint8Array(this.keys.buffer, this.count * KEY_BYTES, KEY_BYTES).set(sha256(encodeName(relPath)).subarray(0, KEY_BYTES));
+    this.numbers[this.count * 2] = a;
+    this.numbers[this.count * 2 + 1] = b;
+    this.count++;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  build(): UnchangedTable {
+    const { keys, numbers, count } = this;
+    const order = Array.from({ length: count }, (_, i) => i).sort((x, y) => compareKey(keys, x * KEY_WORDS, keys, y * KEY_WORDS));
+    const buffer = new SharedArrayBuffer(count * UNCHANGED_RECORD);
+    const words = new Uint32Array(buffer);
+    const out = new Float64Array(buffer);
+    order.forEach((from, to) => {
+      words.set(keys.subarray(from * KEY_WORDS, (from + 1) * KEY_WORDS), to * WORDS);
+      out[(to * UNCHANGED_RECORD + KEY_BYTES) / 8] = numbers[from * 2];
+      out[(to * UNCHANGED_RECORD + KEY_BYTES) / 8 + 1] = numbers[from * 2 + 1];
+    });
+    return { buffer, count };
+  }
+}
+
+/**
+ * A table of two numbers per relPath (PathTableBuilder, all entries at once). The unchanged
+ * subtrees are one; the scan's kept listings' index (kept-listings.ts) another.
  */
 export function buildPathTable(entries: ReadonlyArray<readonly [relPath: string, a: number, b: number]>): UnchangedTable {
-  const keys = entries.map(([rel]) => keyOf(rel));
-  const order = entries.map((_, i) => i).sort((a, b) => compareKey(keys[a], 0, keys[b], 0));
-  const buffer = new SharedArrayBuffer(entries.length * UNCHANGED_RECORD);
-  const words = new Uint32Array(buffer);
-  const numbers = new Float64Array(buffer);
-  order.forEach((from, to) => {
-    words.set(keys[from], to * WORDS);
-    numbers[(to * UNCHANGED_RECORD + KEY_BYTES) / 8] = entries[from][1];
-    numbers[(to * UNCHANGED_RECORD + KEY_BYTES) / 8 + 1] = entries[from][2];
-  });
-  return { buffer, count: entries.length };
+  const b = new PathTableBuilder();
+  for (const [rel, x, y] of entries) b.add(rel, x, y);
+  return b.build();
 }
 
 /** The two numbers of `relPath` in a path table, else undefined. */

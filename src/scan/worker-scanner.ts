@@ -9,7 +9,7 @@ import { TreeBuilder } from './tree-builder';
 import { worthComparing } from './compare-copy';
 import { buildDigestTable } from '../fs/digest-table';
 import { withUnchangedTable } from '../fs/unchanged-table';
-import { indexKept, newArena } from '../fs/kept-listings';
+import { KeptIndexBuilder, newArena } from '../fs/kept-listings';
 import { walkDirs } from './walk-dirs';
 import { ScanRootError } from '../errors/run-errors';
 import { monotonicMs } from '../process/monotonic-ms';
@@ -78,7 +78,7 @@ export class WorkerScanner implements Scanner {
     const comparing = options.digest !== undefined && options.compareWith !== undefined;
     // The listings of directories not up to date in the copy, kept for the copy pass (kept-listings.ts).
     const arena = comparing && (options.keepListings ?? 0) > 0 ? newArena(options.keepListings!) : undefined;
-    const kept: Array<[string, number]> = [];
+    const kept = new KeptIndexBuilder();
     const taskOptions = (): Pick<ScanTask, 'digest' | 'compareWith' | 'keepListings'> => ({
       ...(options.digest ? { digest: options.digest } : {}),
       ...(comparing && worthComparing(compared.tried, compared.same) ? { compareWith: options.compareWith } : {}),
@@ -109,7 +109,7 @@ export class WorkerScanner implements Scanner {
         inFlight--;
         for (const d of r.dirs) {
           builder.add(d);
-          if (d.kept !== undefined) kept.push([d.relPath, d.kept]);
+          if (d.kept !== undefined) kept.add(d.relPath, d.kept);
         }
         for (const e of r.errors) errors.push(e);
         for (const l of r.links) links.push(l);
@@ -140,7 +140,7 @@ export class WorkerScanner implements Scanner {
             ...(options.digest ? { digests: withUnchangedTable({
               ...buildDigestTable(digests, options.digest, takenAt),
               // What the comparison found: the listings kept (and the subtrees up to date in the copy).
-              ...(arena && kept.length > 0 ? { listings: indexKept(arena, kept) } : {}),
+              ...(arena && kept.size > 0 ? { listings: kept.build(arena) } : {}),
             }, comparing ? builder.unchangedTotals : undefined) } : {}),
             ...(comparing ? { unchanged: builder.unchanged, compared } : {}),
             durationMs: monotonicMs() - started,
