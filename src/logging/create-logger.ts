@@ -37,7 +37,12 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
     // the directory: an unusable log directory stops the run before it starts.
     const opened = openLogFile(opts.logDir, `robocurse-${opts.sessionId}.log`);
     logFile = opened.file;
-    fileDest = pino.destination({ fd: opened.fd, sync: false });
+    // Written as logged (sync): nothing waits in memory, so a disk that fills up fails the
+    // write at hand (guardedFileStream), never a flush. sonic-boom's flushSync (LoggerSetup.flush,
+    // and pino's own at exit for an async file) retries any error but EAGAIN forever, 100 ms at a
+    // time: with lines pending on a full disk, a run hung at its end, summary printed, never
+    // exiting. A line costs a write(2) here (~20 us, as the async writes cost in a burst).
+    fileDest = pino.destination({ fd: opened.fd, sync: true });
     streams.push({ level: 'debug', stream: guardedFileStream(fileDest, logFile, opts.stderr) });
   }
   if (opts.level !== 'silent') streams.push({ level: opts.level, stream: lazyPrettyStream(opts.stderr) });
@@ -96,6 +101,8 @@ function guardedFileStream(dest: ReturnType<typeof pino.destination>, file: stri
     if (broken) return;
     broken = true;
     stderr.write(`robocurse: cannot write the log file ${file} any more (${(err as NodeJS.ErrnoException)?.code ?? String(err)}); the run goes on, the rest of this log is lost\n`);
+    // Closed now, the failed line dropped, so no flush ever retries it (see createLogger).
+    try { dest.destroy(); } catch { /* already closed */ }
   };
   dest.on('error', fail);
   return {
