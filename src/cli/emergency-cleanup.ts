@@ -37,7 +37,8 @@ export function installEmergencyCleanup(lifecycle: EndAll, logger: Logger, optio
       return;
     }
     handling = true;
-    logger.error({ err }, `${origin}: ${(err as Error)?.stack ?? String(err)}; deleting this session's snapshots before exiting`);
+    // The stack goes to the JSON log with `err`; the human line on stderr shows none.
+    logger.error({ err }, `${origin}: ${(err as Error)?.message ?? String(err)}; deleting this session's snapshots before exiting`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
     void Promise.race([lifecycle.endAll().then(() => 'done' as const, () => 'failed' as const), timeout]).then((how) => {

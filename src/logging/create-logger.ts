@@ -83,11 +83,22 @@ function lazyPrettyStream(stderr: NodeJS.WriteStream): pino.DestinationStream {
           ignore: 'pid,hostname,sessionId',
           translateTime: 'SYS:HH:MM:ss',
           singleLine: true,
+          // An error as one line, its message and code: its stack (and those of its causes) stays
+          // in the JSON log file; users get no traces (a full state disk printed a 10-line one).
+          customPrettifiers: { err: briefError },
         });
       }
       human.write(chunk);
     },
   };
+}
+
+/** `err` of a log line as the human line shows it: "message (CODE)". */
+export function briefError(err: unknown): string {
+  if (err === null || typeof err !== 'object') return String(err);
+  const { message, code } = err as { message?: unknown; code?: unknown };
+  const text = typeof message === 'string' && message !== '' ? message : JSON.stringify(err);
+  return typeof code === 'string' || typeof code === 'number' ? `${text} (${code})` : text;
 }
 
 /**

@@ -57,6 +57,13 @@ export class Orchestrator {
     ctx.settings = { maxConcurrentJobs: opts.maxConcurrentJobs ?? 4, dryRun: opts.dryRun ?? false, resume: opts.resume ?? true, onlyChunks: opts.onlyChunks, callbacks: opts };
     const { dryRun } = ctx.settings;
     ctx.rails.beginRun({ allowMassDelete: opts.allowMassDelete, dryRun, onDeletion: opts.onDeletion });
+    // A journal that can record nothing more (its disk full) stops the run, the profile under
+    // way ending with that error (exit 4): what it copied from then on could not be resumed. On
+    // the next turn: the failure may surface inside a tick (a flush of chunk results).
+    ctx.journal.onWriteFailure = (message) => {
+      if (ctx.profileRun && !ctx.profileRun.error) ctx.profileRun.error = message;
+      setImmediate(() => this.requestStop('the state database cannot be written'));
+    };
     s.profiles = profiles;
     s.startTime = ctx.now();
     ctx.journal.beginRun({ sessionId: s.sessionId, profiles: profiles.map((p) => p.name), dryRun });

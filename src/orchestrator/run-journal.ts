@@ -49,6 +49,12 @@ export interface RunJournal {
   sourceDevice?(profile: string, source: string): SourceDevice | undefined;
   /** Records where the profile's source lives, after a successful real run. */
   recordSourceDevice?(profile: string, source: string, device: SourceDevice): void;
+  /**
+   * Called once when the journal can write nothing more (its disk full, an I/O error): the
+   * orchestrator stops the run, since what it did from then on could not be resumed. The
+   * journal records nothing after that.
+   */
+  onWriteFailure?: (message: string) => void;
 }
 
 /** A journal that remembers nothing: runs without a state directory, and unit tests. */

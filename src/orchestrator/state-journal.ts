@@ -34,17 +34,20 @@ export class StateJournal implements RunJournal {
   private sessionId = '';
   private chunkWrites: (() => void)[] = [];
   private chunkTimer?: NodeJS.Timeout;
+  /** Why the database could not be written, once a write failed (RunJournal.onWriteFailure). */
+  private broken?: string;
+  onWriteFailure?: (message: string) => void;
 
   constructor(private readonly store: StateStore, private readonly cfg: RobocurseConfig, private readonly logger: Logger) {}
 
   beginRun(info: { sessionId: string; profiles: string[]; dryRun: boolean }): void {
     this.sessionId = info.sessionId;
     const configHash = createHash('sha256').update(this.cfg.sourceText ?? fs.readFileSync(this.cfg.configPath)).digest('hex').slice(0, 16);
-    this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun, logDir: this.cfg.global.logDir });
+    this.named(() => this.store.beginRun({ sessionId: info.sessionId, configHash, configPath: this.cfg.configPath, dryRun: info.dryRun, logDir: this.cfg.global.logDir }));
   }
 
   beginProfile(profile: ProfileConfig, chunks: Chunk[], opts: { resume: boolean; dryRun: boolean }): { completedChunkIds: Set<string>; resumedFrom?: string } {
-    const r = this.store.beginProfileRun(this.sessionId, profile.name, profileFingerprint(profile), chunks, { resume: opts.resume && !opts.dryRun });
+    const r = this.named(() => this.store.beginProfileRun(this.sessionId, profile.name, profileFingerprint(profile), chunks, { resume: opts.resume && !opts.dryRun }));
     this.profileRunIds.set(profile.name, r.profileRunId);
     if (r.resumedFrom !== undefined) this.logger.info({ profile: profile.name, resumedFrom: r.resumedFrom }, `resuming profile ${profile.name}: ${r.completedChunkIds.size} of ${chunks.length} chunks already done`);
     else if (opts.resume && r.notResumedBecause) this.logger.debug({ profile: profile.name }, `not resuming: ${r.notResumedBecause}`);
@@ -95,6 +98,7 @@ export class StateJournal implements RunJournal {
   }
 
   private queueChunkWrite(write: () => void): void {
+    if (this.broken) return;
     this.chunkWrites.push(write);
     if (!this.chunkTimer) {
       this.chunkTimer = setTimeout(() => this.flushChunks(), CHUNK_FLUSH_MS);
@@ -108,18 +112,50 @@ export class StateJournal implements RunJournal {
     if (this.chunkWrites.length === 0) return;
     const writes = this.chunkWrites;
     this.chunkWrites = [];
-    this.store.batch(() => {
+    // The commit failing (a full disk, an I/O error) loses the whole group: nothing more can be
+    // recorded, and the run stops (onWriteFailure) instead of ending in an uncaught exception.
+    this.guard(() => this.store.batch(() => {
       for (const w of writes) {
         // Each write is a savepoint: one that fails is logged and leaves the others in place.
         try { w(); } catch (err) { this.logger.error({ err }, 'could not record a chunk result in the state database'); }
       }
-    });
+    }));
+  }
+
+  /** What a failed write says: the database, where it is configured, SQLite's reason and code. */
+  private describe(err: unknown): string {
+    const e = err as { message?: string; code?: string } | undefined;
+    return `the state database ${this.store.file} (global.stateDir) cannot be written: ${e?.message ?? String(err)}${e?.code ? ` (${e.code})` : ''}`;
+  }
+
+  /** A write whose failure fails the caller (a run or profile that cannot be recorded does not start), named. */
+  private named<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      if ((err as { code?: unknown })?.code === undefined || !String((err as { code: unknown }).code).startsWith('SQLITE_')) throw err;
+      throw new Error(this.describe(err), { cause: err });
+    }
+  }
+
+  /** Runs a write; when it fails, says once why nothing more is recorded, and stops the run. */
+  private guard(write: () => void): void {
+    if (this.broken) return;
+    try {
+      write();
+    } catch (err) {
+      this.broken = this.describe(err);
+      this.logger.error({ err }, `${this.broken}; the run stops, since what it copies from now on could not be resumed`);
+      this.chunkWrites = [];
+      this.events = [];
+      this.onWriteFailure?.(this.broken);
+    }
   }
 
   endProfile(summary: ProfileSummary): void {
     this.flushChunks();
     const id = this.profileRunIds.get(summary.profile);
-    if (id !== undefined) this.store.endProfileRun(id, summary.result, { error: summary.refused ?? summary.circuitBreaker ?? summary.error, extrasRemoved: summary.extrasRemoved });
+    if (id !== undefined) this.guard(() => this.store.endProfileRun(id, summary.result, { error: summary.refused ?? summary.circuitBreaker ?? summary.error, extrasRemoved: summary.extrasRemoved }));
   }
 
   destinationProbes(profile: string): Map<string, string | null> {
@@ -149,6 +185,7 @@ export class StateJournal implements RunJournal {
 
 
   recordEvent(event: RunEvent): void {
+    if (this.broken) return;
     this.events.push(event);
     if (this.events.length >= EVENT_BATCH) this.flushEvents();
     else if (!this.timer) {
@@ -163,9 +200,7 @@ export class StateJournal implements RunJournal {
     if (this.events.length === 0) return;
     const batch = this.events;
     this.events = [];
-    try { this.store.recordEvents(batch); } catch (err) {
-      this.logger.error({ err }, `could not store ${batch.length} events in the state database`);
-    }
+    this.guard(() => this.store.recordEvents(batch));
   }
 
   /** The kept chunk history of a profile and engine (the learnt ETA, src/eta). */
@@ -183,6 +218,6 @@ export class StateJournal implements RunJournal {
   endRun(info: { outcome: string; exitCode: number }): void {
     this.flushChunks();
     this.flushEvents();
-    this.store.endRun(this.sessionId, info.outcome as Parameters<StateStore['endRun']>[1], info.exitCode);
+    this.guard(() => this.store.endRun(this.sessionId, info.outcome as Parameters<StateStore['endRun']>[1], info.exitCode));
   }
 }

@@ -47,6 +47,11 @@ export class StateStore {
     return new StateStore(openDatabase(stateDir, options), options.clock);
   }
 
+  /** The database file (for messages). */
+  get file(): string {
+    return this.db.name;
+  }
+
   /** Closes the connection (checkpointing the WAL when this is the last connection). Idempotent. */
   close(): void {
     if (this.closed) return;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createLogger } from '../../../src/logging/create-logger';
+import { briefError, createLogger } from '../../../src/logging/create-logger';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 /**
@@ -46,5 +46,17 @@ describe('the session log file', () => {
     expect(warnings, r.stderr).to.have.length(1);
     expect(warnings[0]).to.match(/robocurse: cannot write the log file .*robocurse-s2\.log any more \(EFBIG\); the run goes on/);
     expect(fs.statSync(path.join(dir, 'robocurse-s2.log')).size).to.be.at.most(16384);
+  });
+  it('shows an error on stderr as one line, its message and code, never its stack', () => {
+    expect(briefError({ type: 'SqliteError', message: 'database or disk is full', stack: 'SqliteError: x\n    at f (a.js:1:1)', code: 'SQLITE_FULL' })).to.equal('database or disk is full (SQLITE_FULL)');
+    expect(briefError({ message: 'plain', stack: 'Error: plain\n    at g' })).to.equal('plain');
+    expect(briefError({ errno: -28 })).to.equal('{"errno":-28}');
+    expect(briefError('a string')).to.equal('a string');
+    const stderr = new PassThrough();
+    let human = '';
+    stderr.on('data', (b: Buffer) => { human += b.toString('utf8'); });
+    const log = createLogger({ level: 'info', stderr: stderr as unknown as NodeJS.WriteStream });
+    log.logger.error({ err: Object.assign(new Error('disk full'), { code: 'ENOSPC' }) }, 'cannot write');
+    expect(human).to.contain('cannot write').and.contain('err: disk full (ENOSPC)').and.not.match(/^\s+at /m);
   });
 });

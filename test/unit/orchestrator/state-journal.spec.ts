@@ -89,4 +89,31 @@ describe('StateJournal', () => {
     const run = store.getRun('S1');
     expect([run?.outcome, run?.exitCode]).to.deep.equal(['Success', 0]);
   });
+  it('a write that fails (a full disk) is said once, stops the run through onWriteFailure, and nothing more is tried', () => {
+    const journal = new StateJournal(store, cfg, logger);
+    const id = begin(journal, [chunk('c1'), chunk('c2')]);
+    const failures: string[] = [];
+    journal.onWriteFailure = (m) => failures.push(m);
+    journal.chunkStarted('docs', chunk('c1'), 1);
+    const batch = store.batch.bind(store);
+    let calls = 0;
+    store.batch = (): never => {
+      calls++;
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    journal.flushChunks();
+    expect(failures).to.deep.equal([`the state database ${path.join(dir, 'state', 'robocurse.db')} (global.stateDir) cannot be written: database or disk is full (SQLITE_FULL)`]);
+    // Nothing more is queued or tried: no second failure, no second call, no throw.
+    journal.chunkFinished('docs', chunk('c1'), 'Complete', result('Success', 'ok'));
+    journal.recordEvent(event(1));
+    journal.flushChunks();
+    journal.flushEvents();
+    journal.endProfile({ profile: 'docs', result: 'Failed' } as Parameters<StateJournal['endProfile']>[0]);
+    journal.endRun({ outcome: 'Error', exitCode: 4 });
+    expect(calls).to.equal(1);
+    expect(failures).to.have.length(1);
+    store.batch = batch;
+    expect(store.chunkCounts(id).Running ?? 0).to.equal(0);
+    expect(store.getRun('S1')?.outcome).to.equal(null);
+  });
 });
