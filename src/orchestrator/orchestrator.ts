@@ -60,7 +60,9 @@ export class Orchestrator {
     // A journal that can record nothing more (its disk full) stops the run, the profile under
     // way ending with that error (exit 4): what it copied from then on could not be resumed. On
     // the next turn: the failure may surface inside a tick (a flush of chunk results).
+    let ended = false;
     ctx.journal.onWriteFailure = (message) => {
+      if (ended) return; // the run's end not recorded: its outcome and exit code stand (the error is logged)
       if (ctx.profileRun && !ctx.profileRun.error) ctx.profileRun.error = message;
       setImmediate(() => this.requestStop('the state database cannot be written'));
     };
@@ -104,6 +106,7 @@ export class Orchestrator {
       chunksFailed: summaries.reduce((a, p) => a + p.chunksFailed, 0),
       profiles: summaries,
     });
+    ended = true;
     ctx.journal.endRun({ outcome, exitCode });
     return { sessionId: s.sessionId, outcome, profiles: summaries, durationMs, dryRun };
   }

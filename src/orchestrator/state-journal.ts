@@ -21,6 +21,11 @@ const EVENT_BATCH = 200;
  */
 const CHUNK_FLUSH_MS = 100;
 
+/** SQLite's codes for a database that cannot be written (its disk, a quota, I/O, a read-only or damaged file). */
+function storageFailed(err: unknown): boolean {
+  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/.test(String((err as { code?: unknown })?.code ?? ''));
+}
+
 /**
  * The RunJournal on the SQLite StateStore. Chunk outcomes are written synchronously, each in its
  * own transaction, before the orchestrator moves on: a chunk is on record as complete only once
@@ -138,12 +143,16 @@ export class StateJournal implements RunJournal {
     }
   }
 
-  /** Runs a write; when it fails, says once why nothing more is recorded, and stops the run. */
-  private guard(write: () => void): void {
+  /**
+   * Runs a write; when it fails, says once why nothing more is recorded, and stops the run.
+   * With `otherwise`, an error that is not the database's storage failing goes there instead.
+   */
+  private guard(write: () => void, otherwise?: (err: unknown) => void): void {
     if (this.broken) return;
     try {
       write();
     } catch (err) {
+      if (otherwise && !storageFailed(err)) { otherwise(err); return; }
       this.broken = this.describe(err);
       this.logger.error({ err }, `${this.broken}; the run stops, since what it copies from now on could not be resumed`);
       this.chunkWrites = [];
@@ -200,7 +209,8 @@ export class StateJournal implements RunJournal {
     if (this.events.length === 0) return;
     const batch = this.events;
     this.events = [];
-    this.guard(() => this.store.recordEvents(batch));
+    // Events are the run's telemetry: only a database that cannot be written stops the run.
+    this.guard(() => this.store.recordEvents(batch), (err) => this.logger.error({ err }, `could not store ${batch.length} events in the state database`));
   }
 
   /** The kept chunk history of a profile and engine (the learnt ETA, src/eta). */

@@ -116,4 +116,19 @@ describe('StateJournal', () => {
     expect(store.chunkCounts(id).Running ?? 0).to.equal(0);
     expect(store.getRun('S1')?.outcome).to.equal(null);
   });
+  it('events that cannot be stored for another reason than the database failing are logged and dropped; the run goes on', () => {
+    const journal = new StateJournal(store, cfg, logger);
+    begin(journal, [chunk('c1')]);
+    const failures: string[] = [];
+    journal.onWriteFailure = (m) => failures.push(m);
+    const recordEvents = store.recordEvents.bind(store);
+    store.recordEvents = (): never => { throw new TypeError('not an event'); };
+    journal.recordEvent(event(1));
+    journal.flushEvents();
+    store.recordEvents = recordEvents;
+    journal.recordEvent(event(2));
+    journal.endRun({ outcome: 'Success', exitCode: 0 });
+    expect(failures).to.deep.equal([]);
+    expect(store.getRun('S1')?.outcome).to.equal('Success');
+  });
 });
