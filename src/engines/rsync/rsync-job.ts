@@ -169,7 +169,7 @@ export class RsyncJob implements CopyJob {
       mkdirPrivate(path.dirname(logPath));
       this.log = fs.createWriteStream(logPath, { fd: openPrivateAppend(logPath) });
       // A log that cannot be written never fails a copy.
-      this.log.on('error', (e) => { this.logger.warn({ err: e.message, logPath }, 'rsync log write failed'); this.log = undefined; });
+      this.log.on('error', (e: NodeJS.ErrnoException) => { this.logger.warn({ code: e.code, logPath }, `cannot write the rsync log ${logPath}: ${e.message}; the chunk goes on without it`); this.log = undefined; });
       this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message, logPath }, 'cannot open rsync log');
