@@ -11,6 +11,11 @@ export interface EmergencyCleanupOptions {
   timeoutMs?: number;
   /** Exit code after an uncaught error: EXIT.Fatal (4). */
   exitCode?: number;
+  /**
+   * Told, just before the exit, what ended the run (`uncaught exception: <message>`): a `run
+   * --json` prints it as its last line, so a script sees why no summary came.
+   */
+  onFatal?: (message: string) => void;
   /** Injected in tests; default the real process and process.exit. */
   target?: Pick<NodeJS.Process, 'on' | 'off'>;
   exit?: (code: number) => void;
@@ -37,13 +42,15 @@ export function installEmergencyCleanup(lifecycle: EndAll, logger: Logger, optio
       return;
     }
     handling = true;
+    const what = `${origin}: ${(err as Error)?.message ?? String(err)}`;
     // The stack goes to the JSON log with `err`; the human line on stderr shows none.
-    logger.error({ err }, `${origin}: ${(err as Error)?.message ?? String(err)}; deleting this session's snapshots before exiting`);
+    logger.error({ err }, `${what}; deleting this session's snapshots before exiting`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
     void Promise.race([lifecycle.endAll().then(() => 'done' as const, () => 'failed' as const), timeout]).then((how) => {
       if (timer) clearTimeout(timer);
       if (how !== 'done') logger.error({}, `snapshot clean-up after the crash ${how === 'timeout' ? `took longer than ${timeoutMs} ms` : 'failed'}; the next start deletes what is left`);
+      try { options.onFatal?.(what); } catch { /* its output gone: the exit code still says it */ }
       exit(options.exitCode ?? EXIT.Fatal);
     });
   };

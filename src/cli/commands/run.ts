@@ -140,7 +140,12 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
         .catch((err: unknown) => log.logger.warn({ err }, `retention could not be applied: ${(err as Error)?.message ?? String(err)}`));
     }
     // An uncaught error deletes this session's working snapshots (bounded), then exits 4.
-    removeEmergency = installEmergencyCleanup(snapshots, log.logger);
+    removeEmergency = installEmergencyCleanup(snapshots, log.logger, {
+      // A bug, not a refusal: one line for scripts too, where the summary would have been.
+      onFatal: (what) => {
+        if (args.json) io.stdout.write(`${JSON.stringify({ type: 'error', exitCode: EXIT.Fatal, message: `internal error: ${what}${log.logFile ? ` (details in ${log.logFile})` : ''}` })}\n`);
+      },
+    });
     health = new HealthReporter({
       healthFile: healthFilePath(cfg.global.stateDir, sessionId), metricsFile: args.metricsFile,
       metrics: args.metricsFile ? new RunMetrics(version) : undefined,
