@@ -61,10 +61,12 @@ export class Orchestrator {
     // way ending with that error (exit 4): what it copied from then on could not be resumed. On
     // the next turn: the failure may surface inside a tick (a flush of chunk results).
     let ended = false;
+    let stateFailure: string | undefined;
     ctx.journal.onWriteFailure = (message) => {
       if (ended) return; // the run's end not recorded: its outcome and exit code stand (the error is logged)
+      stateFailure ??= message;
       if (ctx.profileRun && !ctx.profileRun.error) ctx.profileRun.error = message;
-      setImmediate(() => this.requestStop('the state database cannot be written'));
+      setImmediate(() => { if (!ended) this.requestStop('the state database cannot be written'); });
     };
     s.profiles = profiles;
     s.startTime = ctx.now();
@@ -95,7 +97,8 @@ export class Orchestrator {
     }
     // A drain that let every chunk of every profile finish ends the run as if undisturbed.
     const stopped = s.stopRequested || (s.drainRequested && summaries.length < profiles.length);
-    const outcome = sessionOutcome(summaries, stopped);
+    // Also when the failure came as a profile ended (its summary made without it): Error, not Stopped.
+    const outcome = stateFailure !== undefined ? 'Error' : sessionOutcome(summaries, stopped);
     s.phase = stopped ? 'Stopped' : outcome === 'Error' || outcome === 'Failed' ? 'Failed' : 'Complete';
     const durationMs = ctx.now() - s.startTime;
     const exitCode = outcomeCode(outcome);
