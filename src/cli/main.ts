@@ -44,14 +44,15 @@ function parserCwd(): string {
 }
 
 /**
- * The first word of `robocurse WORD ... --help` when WORD names no command, else undefined.
- * yargs answers --help before strict() looks at the command, so `robocurse stauts --help`
- * printed the top help and ended 0: a typo a script would take for success. Only a command
- * line that starts with a word is judged here (before options, no word can be an option's value).
+ * The first word of `robocurse WORD ... --help` (or `--version`) when WORD names no command,
+ * else undefined. yargs answers --help and --version before strict() looks at the command, so
+ * `robocurse stauts --help` printed the top help and ended 0: a typo a script would take for
+ * success. Only a command line that starts with a word is judged here (before options, no word
+ * can be an option's value).
  */
 export function unknownCommandAskingHelp(argv: readonly string[]): string | undefined {
   const first = argv[0];
-  if (first === undefined || first.startsWith('-') || !argv.some(isHelpFlag)) return undefined;
+  if (first === undefined || first.startsWith('-') || !argv.some((a) => isHelpFlag(a) || a === '--version')) return undefined;
   // `help` is yargs' own word for the top help (`robocurse help` prints it, exit 0).
   return first === 'help' || COMMANDS.some((c) => commandName(c) === first) ? undefined : first;
 }

@@ -39,8 +39,8 @@ describe('figures: help matches the command table (CLI)', function () {
     }
   });
 
-  it('a mistyped command with --help is a usage error naming the word (exit 2), not the top help with exit 0', async () => {
-    for (const args of [['stauts', '--help'], ['runn', '-h'], ['valdate', '--config', 'x.json', '--help'], ['bad\u001b[2Jword', '--help']]) {
+  it('a mistyped command with --help or --version is a usage error naming the word (exit 2), not the top help or the version with exit 0', async () => {
+    for (const args of [['stauts', '--help'], ['runn', '-h'], ['valdate', '--config', 'x.json', '--help'], ['bad\u001b[2Jword', '--help'], ['nosuch', '--version']]) {
       const r = await runCliLikeCron(args);
       expect(r.code, args.join(' ')).to.equal(2);
       expect(r.stdout, args.join(' ')).to.equal('');
@@ -55,6 +55,10 @@ describe('figures: help matches the command table (CLI)', function () {
     const help = await runCliLikeCron(['help', '--help']);
     expect(help.code, help.stderr).to.equal(0);
     expect(help.stdout).to.contain('robocurse <command> [options]');
+    // A known command's --version is still the version.
+    const version = await runCliLikeCron(['status', '--version']);
+    expect(version.code, version.stderr).to.equal(0);
+    expect(version.stdout).to.match(/^\d+\.\d+\.\d+\n$/);
   });
 
   it("each command's --help: its usage and positionals, its examples, and only flags it has", async () => {
