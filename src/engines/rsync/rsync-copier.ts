@@ -49,6 +49,8 @@ export class RsyncCopier implements Copier {
   private readonly parser: RsyncOutputParser;
   /** Executables whose version was looked at (once each: the warning is for the log, not per chunk). */
   private readonly versionChecked = new Set<string>();
+  /** Shared by its jobs: a failing log is reported at warn once (RsyncJobSpec.logProblems). */
+  private readonly logProblems = { warned: false };
 
   constructor(opts: RsyncCopierOptions = {}) {
     this.executable = opts.executable ?? 'rsync';
@@ -67,6 +69,7 @@ export class RsyncCopier implements Copier {
     this.checkVersion(engine.executable, options);
     const launch = (): CopyJob => new RsyncJob({
       chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
+      logProblems: this.logProblems,
     });
     if (rules === undefined) return launch();
     // The size and age filters need a walk of the chunk first (selection-rules.ts): rsync starts after it.

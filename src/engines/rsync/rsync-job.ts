@@ -24,6 +24,11 @@ export interface RsyncJobSpec {
   parser: RsyncOutputParser;
   /** The job's --temp-dir, made before rsync starts and removed when it has ended. */
   scratchDir?: string;
+  /**
+   * Shared by the copier's jobs: whether a log that could not be written was already reported
+   * at warn (a full log folder fails every chunk's log; one warning says it, the rest go to debug).
+   */
+  logProblems?: { warned: boolean };
 }
 
 /** stderr lines kept for the parser; beyond this a chunk is failing wholesale anyway. */
@@ -169,7 +174,13 @@ export class RsyncJob implements CopyJob {
       mkdirPrivate(path.dirname(logPath));
       this.log = fs.createWriteStream(logPath, { fd: openPrivateAppend(logPath) });
       // A log that cannot be written never fails a copy.
-      this.log.on('error', (e: NodeJS.ErrnoException) => { this.logger.warn({ code: e.code, logPath }, `cannot write the rsync log ${logPath}: ${e.message}; the chunk goes on without it`); this.log = undefined; });
+      this.log.on('error', (e: NodeJS.ErrnoException) => {
+        const shared = this.spec.logProblems;
+        const level = shared?.warned ? 'debug' : 'warn';
+        if (shared) shared.warned = true;
+        this.logger[level]({ code: e.code, logPath }, `cannot write the rsync log ${logPath}: ${e.message}; the chunk goes on without it${level === 'warn' && shared ? ' (other chunks\' logs that fail too are in the session log only)' : ''}`);
+        this.log = undefined;
+      });
       this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message, logPath }, 'cannot open rsync log');
