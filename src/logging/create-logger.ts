@@ -59,7 +59,7 @@ export function createLogger(opts: CreateLoggerOptions): LoggerSetup {
     logger,
     logFile,
     flush(): void {
-      try { fileDest?.flushSync?.(); } catch { /* not yet open: nothing to flush */ }
+      try { fileDest?.flushSync?.(); } catch { /* not open, or closed after a failed write: nothing to flush */ }
     },
   };
 }
