@@ -50,7 +50,7 @@ function parserCwd(): string {
  * success. Only a command line that starts with a word is judged here (before options, no word
  * can be an option's value).
  */
-export function unknownCommandAskingHelp(argv: readonly string[]): string | undefined {
+export function unknownCommandAskingHelpOrVersion(argv: readonly string[]): string | undefined {
   const first = argv[0];
   if (first === undefined || first.startsWith('-') || !argv.some((a) => isHelpFlag(a) || a === '--version')) return undefined;
   // `help` is yargs' own word for the top help (`robocurse help` prints it, exit 0).
@@ -66,7 +66,7 @@ export function unknownCommandAskingHelp(argv: readonly string[]): string | unde
  * `run --dryrun` for real and returned 2 afterwards.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
-  const unknown = unknownCommandAskingHelp(argv);
+  const unknown = unknownCommandAskingHelpOrVersion(argv);
   if (unknown !== undefined) {
     // Quoted as JSON: a control character in the word is shown escaped, never sent to the terminal.
     io.stderr.write(`robocurse: unknown command ${JSON.stringify(unknown)}: the commands are ${commandList()}\nRun 'robocurse --help' for usage.\n`);

@@ -131,4 +131,21 @@ describe('StateJournal', () => {
     expect(failures).to.deep.equal([]);
     expect(store.getRun('S1')?.outcome).to.equal('Success');
   });
+  it('a run or profile that cannot be recorded at its start fails naming the database (the SQLite error kept as its cause)', () => {
+    const journal = new StateJournal(store, cfg, logger);
+    journal.beginRun({ sessionId: 'S1', profiles: ['docs'], dryRun: false });
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const beginProfileRun = store.beginProfileRun.bind(store);
+    store.beginProfileRun = (): never => { throw full; };
+    let thrown: unknown;
+    try { journal.beginProfile(cfg.profiles[0], [chunk('c1')], { resume: false, dryRun: false }); } catch (err) { thrown = err; }
+    store.beginProfileRun = beginProfileRun;
+    expect((thrown as Error).message).to.equal(`the state database ${path.join(dir, 'state', 'robocurse.db')} (global.stateDir) cannot be written: database or disk is full (SQLITE_FULL)`);
+    expect((thrown as Error).cause).to.equal(full);
+    // Not a storage error of SQLite: thrown as it is.
+    const other = new RangeError('not a database problem');
+    store.beginProfileRun = (): never => { throw other; };
+    expect(() => journal.beginProfile(cfg.profiles[0], [chunk('c1')], { resume: false, dryRun: false })).to.throw(other);
+    store.beginProfileRun = beginProfileRun;
+  });
 });
