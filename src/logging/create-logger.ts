@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { briefError } from '../errors/brief-error';
 import { displayNamesInJsonLine } from '../fs/display-names';
 import { openLogFile } from './log-file';
 
@@ -91,14 +92,6 @@ function lazyPrettyStream(stderr: NodeJS.WriteStream): pino.DestinationStream {
       human.write(chunk);
     },
   };
-}
-
-/** `err` of a log line as the human line shows it: "message (CODE)". */
-export function briefError(err: unknown): string {
-  if (err === null || typeof err !== 'object') return String(err);
-  const { message, code } = err as { message?: unknown; code?: unknown };
-  const text = typeof message === 'string' && message !== '' ? message : JSON.stringify(err);
-  return typeof code === 'string' || typeof code === 'number' ? `${text} (${code})` : text;
 }
 
 /**

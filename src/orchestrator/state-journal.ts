@@ -9,6 +9,7 @@ import type { AttemptRecord, RunJournal } from './run-journal';
 import type { SourceDevice } from './source-device';
 import type { FailedFile } from './file-retry';
 import { rootRelative } from './failed-file-report';
+import { briefError } from '../errors/brief-error';
 
 /** Events are written in batches: one transaction per event would cost an fsync each. */
 const EVENT_FLUSH_MS = 250;
@@ -21,9 +22,14 @@ const EVENT_BATCH = 200;
  */
 const CHUNK_FLUSH_MS = 100;
 
+/** An error's code as text ('' without one). */
+function codeOf(err: unknown): string {
+  return String((err as { code?: unknown } | null | undefined)?.code ?? '');
+}
+
 /** SQLite's codes for a database that cannot be written (its disk, a quota, I/O, a read-only or damaged file). */
 function storageFailed(err: unknown): boolean {
-  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/.test(String((err as { code?: unknown })?.code ?? ''));
+  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/.test(codeOf(err));
 }
 
 /**
@@ -129,8 +135,7 @@ export class StateJournal implements RunJournal {
 
   /** What a failed write says: the database, where it is configured, SQLite's reason and code. */
   private describe(err: unknown): string {
-    const e = err as { message?: string; code?: string } | undefined;
-    return `the state database ${this.store.file} (global.stateDir) cannot be written: ${e?.message ?? String(err)}${e?.code ? ` (${e.code})` : ''}`;
+    return `the state database ${this.store.file} (global.stateDir) cannot be written: ${briefError(err)}`;
   }
 
   /** A write whose failure fails the caller (a run or profile that cannot be recorded does not start), named. */
@@ -138,7 +143,7 @@ export class StateJournal implements RunJournal {
     try {
       return write();
     } catch (err) {
-      if ((err as { code?: unknown })?.code === undefined || !String((err as { code: unknown }).code).startsWith('SQLITE_')) throw err;
+      if (!codeOf(err).startsWith('SQLITE_')) throw err;
       throw new Error(this.describe(err), { cause: err });
     }
   }

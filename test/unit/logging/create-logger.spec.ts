@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { briefError, createLogger } from '../../../src/logging/create-logger';
+import { briefError } from '../../../src/errors/brief-error';
+import { createLogger } from '../../../src/logging/create-logger';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 /**
