@@ -13,7 +13,10 @@ export function fsThreads(threads = Math.max(2, os.availableParallelism())): Wor
   return {
     shareThreads: {
       kinds: ['scan', 'native-copy'],
-      pool: { kind: 'fs', filename: path.join(__dirname, 'fs-worker.js'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 4 },
+      pool: { kind: 'fs', filename: path.join(__dirname, 'fs-worker.js'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 4,
+        // The scan walks on the main thread too: one thread fewer until a copy needs them all
+        // (WorkerPool.widen; an unchanged re-run never boots the last one).
+        startThreads: threads - 1 },
     },
   };
 }

@@ -73,7 +73,8 @@ export interface ScanTaskResult {
   compared?: { tried: number; same: number };
 }
 
-/** The scanner's workers: min = max, so all threads boot at once and none is torn down between a scan's bursts. */
+/** The scanner's workers: min = max, so none is torn down between a scan's bursts; all but one boot at once (startThreads). */
 export function scanPoolKind(threads: number): PoolKind {
-  return { kind: 'scan', filename: path.join(__dirname, 'scan-worker.js'), minThreads: threads, maxThreads: threads };
+  // The main thread walks too (worker-scanner.ts mainStep): the last thread boots only when it stops.
+  return { kind: 'scan', filename: path.join(__dirname, 'scan-worker.js'), minThreads: threads, maxThreads: threads, startThreads: threads - 1 };
 }

@@ -18,22 +18,28 @@ export class BatchPool {
   }
 
   run(task: BatchTask): Promise<BatchResult> {
-    return this.pool.run<BatchResult>(task);
+    return this.threads().run<BatchResult>(task);
   }
 
   /** Lists one directory of the tree walk on a thread (list-dir.ts). */
   list(task: ListTask): Promise<ListResult> {
-    return this.pool.run<ListResult>(task, { name: 'listDirectory' });
+    return this.threads().run<ListResult>(task, { name: 'listDirectory' });
   }
 
   /** Lists several directories of the tree walk in one task (list-dir.ts, listDirectories). */
   listMany(tasks: ListTask[]): Promise<ListResult[]> {
-    return this.pool.run<ListResult[]>(tasks, { name: 'listDirectories' });
+    return this.threads().run<ListResult[]>(tasks, { name: 'listDirectories' });
   }
 
   /** Walks subtrees on a thread as far as nothing needs doing (clean-walk.ts). */
   walk(task: CleanWalkTask): Promise<CleanWalkResult> {
-    return this.pool.run<CleanWalkResult>(task, { name: 'walkClean' });
+    return this.threads().run<CleanWalkResult>(task, { name: 'walkClean' });
+  }
+
+  /** The pool at its full width: threads a shared pool held back for the copy boot now (WorkerPool.widen). */
+  private threads(): WorkerPool {
+    this.pool.widen();
+    return this.pool;
   }
 
   async close(): Promise<void> {

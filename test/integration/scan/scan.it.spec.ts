@@ -266,6 +266,32 @@ describe('WorkerScanner on real trees', function () {
     expect(own.after, 'the abort terminated the tasks\' own threads').to.not.deep.equal(own.before);
   });
 
+  it('on the run\'s threads, one fewer than they may be while the main thread walks too: a re-run whose copy is up to date never boots the last; a copy that differs, nothing to compare with, or a main thread too slow to walk, does', async () => {
+    const spec: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < 200; i++) spec[`d${i}`] = Object.fromEntries(Array.from({ length: 10 }, (_, f) => [`f${f}`, f + 1]));
+    makeTree(path.join(root, 'src'), spec);
+    execFileSync('cp', ['-a', path.join(root, 'src'), path.join(root, 'copy')]);
+    const rescan = async (compare: boolean, mainStepLimitMs?: number): Promise<{ files: number; threads: number; width: number }> => {
+      const pools = new WorkerPools(fsThreads(2));
+      const s = createScanner({ budget: 50, pools, ...(mainStepLimitMs === undefined ? {} : { mainStepLimitMs }) });
+      try {
+        const tree = await s.scan(path.join(root, 'src'), {
+          excludes: none, ...(compare ? { digest: { modes: true, owners: true }, compareWith: path.join(root, 'copy') } : {}),
+        });
+        const pool = pools.pool(scanPoolKind(2));
+        return { files: tree.rootNode.totalFiles, threads: pool.threadCount, width: pool.width };
+      } finally {
+        await pools.closeAll();
+      }
+    };
+    expect(await rescan(true), 'copy up to date').to.deep.equal({ files: 2000, threads: 1, width: 1 });
+    // A main-thread step slower than the limit (a network share): the main thread stops walking, the last thread boots.
+    expect(await rescan(true, 0), 'main thread too slow').to.deep.equal({ files: 2000, threads: 2, width: 2 });
+    expect(await rescan(false), 'nothing compared: all of it is copied next').to.deep.equal({ files: 2000, threads: 2, width: 2 });
+    fs.writeFileSync(path.join(root, 'src', 'd150', 'f3'), 'changed since the copy');
+    expect(await rescan(true), 'one directory differs').to.deep.equal({ files: 2000, threads: 2, width: 2 });
+  });
+
   it('runs concurrent scans of different roots independently', async () => {
     const other = tempDir();
     try {

@@ -39,9 +39,44 @@ describe('worker pools (src/workers)', () => {
     try {
       await pool.run({ value: 1 });
       // What piscina does in those cases: an 'error' event on the pool, which unheard ends the process.
-      (pool as unknown as { pool: NodeJS.EventEmitter }).pool.emit('error', new Error('Unexpected message from Worker: { taskId: 7 }'));
+      (pool as unknown as { parts: { piscina: NodeJS.EventEmitter }[] }).parts[0].piscina.emit('error', new Error('Unexpected message from Worker: { taskId: 7 }'));
       expect(String(pool.lastError)).to.contain('Unexpected message');
       expect((await pool.run<{ value: number }>({ value: 3 })).value, 'the pool still runs tasks').to.equal(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a kind with startThreads boots those first and the rest on widen() (idempotent), then spreads tasks over all; close starts over', async () => {
+    const held: PoolKind = { ...echoKind('held', 3), minThreads: 3, startThreads: 1 };
+    const pool = new WorkerPool(held);
+    const threadsOf = async (n: number): Promise<Set<number>> =>
+      new Set((await Promise.all(Array.from({ length: n }, (_, i) => pool.run<{ threadId: number }>({ value: i })))).map((r) => r.threadId));
+    try {
+      expect(pool.width, 'before the first task').to.equal(1);
+      // Many tasks at once: piscina would boot more threads for those queued while the first boots.
+      expect((await threadsOf(12)).size).to.equal(1);
+      expect(pool.threadCount).to.equal(1);
+      pool.widen();
+      pool.widen();
+      expect(pool.width).to.equal(3);
+      expect(pool.threadCount).to.equal(3);
+      const ids = new Set<number>();
+      for (let round = 0; round < 20 && ids.size < 3; round++) for (const id of await threadsOf(12)) ids.add(id);
+      expect(ids.size, 'tasks reach the widened threads').to.equal(3);
+      expect(new Set(pool.threadIds)).to.deep.equal(ids);
+      await pool.close();
+      expect(pool.started).to.equal(false);
+      expect(pool.width, 'a new first use starts narrow again').to.equal(1);
+      expect((await threadsOf(4)).size).to.equal(1);
+      // A kind without startThreads: widen() neither boots nor adds anything.
+      const plain = new WorkerPool({ ...echoKind('plain', 2), minThreads: 2 });
+      plain.widen();
+      expect(plain.started).to.equal(false);
+      expect(plain.width).to.equal(2);
+      await plain.run({ value: 1 });
+      expect(plain.threadCount).to.equal(2);
+      await plain.close();
     } finally {
       await pool.close();
     }
