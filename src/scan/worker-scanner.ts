@@ -16,9 +16,13 @@ import { monotonicMs } from '../process/monotonic-ms';
 
 export { ScanRootError };
 
-/** Entries the main thread examines per step of a scan (mainStep): a few ms on a local disk, so it answers the threads' results between steps. */
-const MAIN_STEP_ENTRIES = 500;
-/** A step slower than this (a network share, a slow disk) ends the main thread's walking for that scan: it must stay responsive. */
+/** Entries the main thread examines per step of a scan (mainStep): ~5 ms on a local disk, so it answers the threads' results between steps. */
+const MAIN_STEP_ENTRIES = 250;
+/**
+ * Two steps in a row slower than this (a network share, a slow disk) end the main thread's
+ * walking for that scan: it must stay responsive. One alone may be a pause of the process (GC,
+ * a busy CPU), which ended the walking late in a scan for nothing.
+ */
 const MAIN_STEP_LIMIT_MS = 50;
 
 /** Tuning knobs; the defaults suit local disks and file servers alike. */
@@ -29,7 +33,7 @@ export interface WorkerScannerOptions {
   budget?: number;
   /** The run's pools (the composition root's); default a pool of this scanner's own. */
   pools?: WorkerPools;
-  /** A step of the main thread's walk slower than this ends its walking for that scan (default MAIN_STEP_LIMIT_MS). */
+  /** Two steps of the main thread's walk in a row slower than this end its walking for that scan (default MAIN_STEP_LIMIT_MS). */
   mainStepLimitMs?: number;
 }
 
@@ -80,6 +84,7 @@ export class WorkerScanner implements Scanner {
     const maxInFlight = (): number => Math.max(1, this.pool.width) * 2;
     let mainQueued = false;
     let mainWalks = true;
+    let slowSteps = 0;
     // The main thread walks in place of a thread the pool holds back, never beside all of them:
     // one more walker than CPUs measured slower (a 1 % changed re-run +4 % on 2 CPUs).
     const mainMayWalk = (): boolean => mainWalks && this.pool.width < this.pool.spec.minThreads;
@@ -204,8 +209,8 @@ export class WorkerScanner implements Scanner {
       // The main thread only waits during a scan, and a thread's boot costs ~100-150 ms of CPU:
       // so it walks too, one directory at a time (up to MAIN_STEP_ENTRIES entries, a few ms),
       // between the threads' results, and the pool boots one thread fewer (issue #17: an unchanged
-      // re-run of 100k files on 2 CPUs went from 1.06× to 1.02-1.03× `rsync -a`, −100 ms of CPU,
-      // −4,400 page faults). Only while each step is quick: the main thread must stay responsive.
+      // re-run of 100k files on 2 CPUs went from 1.09× to 1.04× `rsync -a`, −140 ms of CPU, −4,400
+      // page faults). Only while the steps are quick: the main thread must stay responsive.
       const mainStep = (): void => {
         mainQueued = false;
         if (settled || queue.length === 0 || !mainMayWalk()) return;
@@ -213,7 +218,8 @@ export class WorkerScanner implements Scanner {
         const stepStarted = monotonicMs();
         try {
           const r = walkDirs({ root: absRoot, dirs: queue.splice(queue.length - 1), budget: Math.min(this.budget, MAIN_STEP_ENTRIES), excludes: options.excludes, ...taskOptions() });
-          if (monotonicMs() - stepStarted > this.mainStepLimitMs) {
+          slowSteps = monotonicMs() - stepStarted > this.mainStepLimitMs ? slowSteps + 1 : 0;
+          if (slowSteps >= 2) {
             // The threads go on alone, all of them: the ones held back boot now.
             mainWalks = false;
             this.pool.widen();
