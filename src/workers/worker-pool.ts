@@ -52,6 +52,8 @@ interface Part {
  */
 export class WorkerPool {
   private parts: Part[] = [];
+  /** widen() was called: the threads held back are wanted (booted with the first ones if not up yet). */
+  private wide = false;
   /** The last error piscina reported outside any task (see start()). */
   lastError: unknown;
 
@@ -87,11 +89,16 @@ export class WorkerPool {
     this.first();
   }
 
-  /** Boots the threads a `startThreads` kind held back, after its first ones; idempotent. */
+  /**
+   * Boots the threads a `startThreads` kind held back, beside its first ones; idempotent. A pool
+   * not started yet boots nothing now (a small tree's scan may need no thread at all): its first
+   * use then boots all of them at once.
+   */
   widen(): void {
+    if (this.wide) return;
     const rest = this.spec.minThreads - this.firstBounds().max;
     if (rest <= 0) return;
-    this.first();
+    this.wide = true;
     if (this.parts.length === 1) this.parts.push(this.start({ min: rest, max: rest }));
   }
 
@@ -109,6 +116,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     const parts = this.parts;
     this.parts = [];
+    this.wide = false;
     await Promise.all(parts.map((p) => p.piscina.destroy()));
   }
 
@@ -118,7 +126,7 @@ export class WorkerPool {
    */
   private firstBounds(): { min: number; max: number } {
     const { startThreads, minThreads, maxThreads } = this.spec;
-    if (startThreads !== undefined && startThreads >= 1 && startThreads < minThreads) return { min: startThreads, max: startThreads };
+    if (!this.wide && startThreads !== undefined && startThreads >= 1 && startThreads < minThreads) return { min: startThreads, max: startThreads };
     return { min: minThreads, max: Math.max(1, maxThreads, minThreads) };
   }
 

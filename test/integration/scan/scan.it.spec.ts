@@ -284,6 +284,11 @@ describe('WorkerScanner on real trees', function () {
         await pools.closeAll();
       }
     };
+    // A tree the main thread's first task covers boots no thread, even when a copy follows.
+    const pools = new WorkerPools(fsThreads(2));
+    const small = await createScanner({ pools }).scan(path.join(root, 'src', 'd7'), { excludes: none });
+    expect(small.rootNode.totalFiles).to.equal(10);
+    expect(pools.startedKinds(), 'no thread for ten files').to.deep.equal([]);
     expect(await rescan(true), 'copy up to date').to.deep.equal({ files: 2000, threads: 1, width: 1 });
     // A main-thread step slower than the limit (a network share): the main thread stops walking, the last thread boots.
     expect(await rescan(true, 0), 'main thread too slow').to.deep.equal({ files: 2000, threads: 2, width: 2 });

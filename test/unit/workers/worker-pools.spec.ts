@@ -47,7 +47,7 @@ describe('worker pools (src/workers)', () => {
     }
   });
 
-  it('a kind with startThreads boots those first and the rest on widen() (idempotent), then spreads tasks over all; close starts over', async () => {
+  it('a kind with startThreads boots those first and the rest on widen() (idempotent; before the first use it boots nothing), then spreads tasks over all; close starts over', async () => {
     const held: PoolKind = { ...echoKind('held', 3), minThreads: 3, startThreads: 1 };
     const pool = new WorkerPool(held);
     const threadsOf = async (n: number): Promise<Set<number>> =>
@@ -69,6 +69,13 @@ describe('worker pools (src/workers)', () => {
       expect(pool.started).to.equal(false);
       expect(pool.width, 'a new first use starts narrow again').to.equal(1);
       expect((await threadsOf(4)).size).to.equal(1);
+      await pool.close();
+      // Widened before its first use: nothing boots then; the first use boots all of them.
+      pool.widen();
+      expect(pool.started).to.equal(false);
+      expect(pool.width).to.equal(3);
+      await pool.run({ value: 1 });
+      expect(pool.threadCount).to.equal(3);
       // A kind without startThreads: widen() neither boots nor adds anything.
       const plain = new WorkerPool({ ...echoKind('plain', 2), minThreads: 2 });
       plain.widen();
