@@ -156,6 +156,9 @@ export class WorkerScanner implements Scanner {
             fail(new ScanRootError(absRoot, e?.code ?? 'UNKNOWN', e?.message ?? 'root not listed'));
             return;
           }
+          // The root compared with nothing (no copy to compare with, or none there yet: a first
+          // run): all of it is copied next.
+          if (compared.tried === 0) copyFollows();
         }
         if (queue.length === 0 && inFlight === 0) {
           const rootNode = builder.finish();
@@ -229,8 +232,6 @@ export class WorkerScanner implements Scanner {
           fail(e);
         }
       };
-      // Nothing to compare with (a first run): all of it is copied next.
-      if (!comparing) copyFollows();
       // The root task runs here, synchronously: a small tree (an empty or nearly empty source,
       // a files-only profile) is done without booting any worker thread (~150 ms of CPU each);
       // a larger one hands what this task left pending to the pool, as before.

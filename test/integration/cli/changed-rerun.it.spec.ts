@@ -6,6 +6,7 @@ import { packageRoot } from '../../../src/paths';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
+import { expectDoneAsRsyncSays, rsyncPlan } from '../../helpers/rsync-oracle';
 import { writeNightlyConfig } from '../../helpers/nightly-config';
 
 /**
@@ -51,19 +52,6 @@ function writeConfig(dir: string, settings: Record<string, unknown>): string {
 }
 
 
-/** What `rsync -ain --delete` would do: files to transfer and entries to delete (dirs with a trailing /). */
-function rsyncPlan(src: string, dst: string, excludes: string[]): { transfer: string[]; deleted: string[] } {
-  const r = spawnSync('rsync', ['-ain', '--delete', ...excludes.flatMap((x) => ['--exclude', x]), `${src}/`, `${dst}/`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`rsync -ain failed (${r.status}): ${r.stderr}`);
-  const transfer: string[] = [];
-  const deleted: string[] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('*deleting ')) deleted.push(line.slice('*deleting '.length).trim());
-    else if (line.startsWith('>f')) transfer.push(line.slice(12));
-  }
-  return { transfer: transfer.sort(), deleted: deleted.sort() };
-}
-
 /** Runs the CLI like cron once more; it must exit 0 with the profile's result Success. The profile's summary. */
 async function rerunSucceeds(file: string, cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<Record<string, unknown>> {
   const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd, env });
@@ -71,19 +59,6 @@ async function rerunSucceeds(file: string, cwd: string, env: NodeJS.ProcessEnv |
   const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
   expect(profile.result).to.equal('Success');
   return profile;
-}
-
-/**
- * The files the re-run wrote (another inode or ctime than `before`) are exactly the ones rsync
- * would transfer, the files gone exactly the ones it would delete, and its deleted directories are gone.
- */
-function expectDoneAsRsyncSays(dst: string, before: Map<string, string>, oracle: { transfer: string[]; deleted: string[] }): void {
-  const after = fileInodes(dst);
-  const rewritten = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel).sort();
-  expect(rewritten, 'the files written are exactly the ones rsync would transfer').to.deep.equal(oracle.transfer);
-  const gone = [...before.keys()].filter((rel) => !after.has(rel)).sort();
-  expect(gone, 'the files deleted are exactly the ones rsync would delete').to.deep.equal(oracle.deleted.filter((d) => !d.endsWith('/')).sort());
-  for (const d of oracle.deleted.filter((x) => x.endsWith('/'))) expect(fs.existsSync(path.join(dst, d)), `${d} is gone`).to.equal(false);
 }
 
 /** Tonight's changes: rewritten (other size; same size with a newer mtime), new (also in a new directory), deleted (a file, a whole directory). */

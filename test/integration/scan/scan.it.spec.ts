@@ -271,12 +271,12 @@ describe('WorkerScanner on real trees', function () {
     for (let i = 0; i < 200; i++) spec[`d${i}`] = Object.fromEntries(Array.from({ length: 10 }, (_, f) => [`f${f}`, f + 1]));
     makeTree(path.join(root, 'src'), spec);
     execFileSync('cp', ['-a', path.join(root, 'src'), path.join(root, 'copy')]);
-    const rescan = async (compare: boolean, mainStepLimitMs?: number): Promise<{ files: number; threads: number; width: number }> => {
+    const rescan = async (compare: boolean, mainStepLimitMs?: number, copy = path.join(root, 'copy')): Promise<{ files: number; threads: number; width: number }> => {
       const pools = new WorkerPools(fsThreads(2));
       const s = createScanner({ budget: 50, pools, ...(mainStepLimitMs === undefined ? {} : { mainStepLimitMs }) });
       try {
         const tree = await s.scan(path.join(root, 'src'), {
-          excludes: none, ...(compare ? { digest: { modes: true, owners: true }, compareWith: path.join(root, 'copy') } : {}),
+          excludes: none, ...(compare ? { digest: { modes: true, owners: true }, compareWith: copy } : {}),
         });
         const pool = pools.pool(scanPoolKind(2));
         return { files: tree.rootNode.totalFiles, threads: pool.threadCount, width: pool.width };
@@ -293,6 +293,7 @@ describe('WorkerScanner on real trees', function () {
     // A main-thread step slower than the limit (a network share): the main thread stops walking, the last thread boots.
     expect(await rescan(true, 0), 'main thread too slow').to.deep.equal({ files: 2000, threads: 2, width: 2 });
     expect(await rescan(false), 'nothing compared: all of it is copied next').to.deep.equal({ files: 2000, threads: 2, width: 2 });
+    expect(await rescan(true, undefined, path.join(root, 'no-copy-yet')), 'a first run: no copy to compare with').to.deep.equal({ files: 2000, threads: 2, width: 2 });
     fs.writeFileSync(path.join(root, 'src', 'd150', 'f3'), 'changed since the copy');
     expect(await rescan(true), 'one directory differs').to.deep.equal({ files: 2000, threads: 2, width: 2 });
   });
