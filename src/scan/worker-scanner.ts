@@ -83,11 +83,11 @@ export class WorkerScanner implements Scanner {
     // the main thread's, which walks too while it waits: see mainStep).
     const maxInFlight = (): number => Math.max(1, this.pool.width) * 2;
     let mainQueued = false;
-    let mainWalks = true;
     let slowSteps = 0;
     // The main thread walks in place of a thread the pool holds back, never beside all of them:
-    // one more walker than CPUs measured slower (a 1 % changed re-run +4 % on 2 CPUs).
-    const mainMayWalk = (): boolean => mainWalks && this.pool.width < this.pool.spec.minThreads;
+    // one more walker than CPUs measured slower (a 1 % changed re-run +4 % on 2 CPUs). A widened
+    // pool holds none back, so widening is what ends the main thread's walking.
+    const mainMayWalk = (): boolean => this.pool.width < this.pool.spec.minThreads;
     // On threads shared with the copy (di/fs-threads.ts), those held back for it boot as soon as
     // the scan knows a copy pass follows, so they are up when it starts.
     const copyFollows = (): void => {
@@ -224,7 +224,6 @@ export class WorkerScanner implements Scanner {
           slowSteps = monotonicMs() - stepStarted > this.mainStepLimitMs ? slowSteps + 1 : 0;
           if (slowSteps >= 2) {
             // The threads go on alone, all of them: the ones held back boot now.
-            mainWalks = false;
             this.pool.widen();
           }
           onResult(r);
