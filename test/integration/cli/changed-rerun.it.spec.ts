@@ -7,7 +7,7 @@ import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-ch
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { fileInodes } from '../../helpers/file-inodes';
 import { expectDoneAsRsyncSays, rsyncPlan } from '../../helpers/rsync-oracle';
-import { writeNightlyConfig } from '../../helpers/nightly-config';
+import { runNightlySucceeds, writeNightlyConfig } from '../../helpers/nightly-config';
 
 /**
  * The nightly case (#17): last night's replica is in place and a little of the source changed.
@@ -52,14 +52,6 @@ function writeConfig(dir: string, settings: Record<string, unknown>): string {
 }
 
 
-/** Runs the CLI like cron once more; it must exit 0 with the profile's result Success. The profile's summary. */
-async function rerunSucceeds(file: string, cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<Record<string, unknown>> {
-  const again = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd, env });
-  expect(again.code, again.stderr + again.stdout).to.equal(0);
-  const profile = (again.summary!.profiles as Array<Record<string, unknown>>)[0];
-  expect(profile.result).to.equal('Success');
-  return profile;
-}
 
 /** Tonight's changes: rewritten (other size; same size with a newer mtime), new (also in a new directory), deleted (a file, a whole directory). */
 function changeSource(src: string): void {
@@ -102,7 +94,7 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(oracle.deleted).to.include.members(['d1/s0/f7.dat', 'd2/s2/', 'root-a.txt']);
       const before = fileInodes(dst);
 
-      const profile = await rerunSucceeds(file, dir, env);
+      const profile = await runNightlySucceeds(file, dir, env);
       expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
       // Every source file (keep.tmp is excluded) not copied is booked unchanged: exact totals.
       if (engine.startsWith('native')) expect(profile.filesSkipped, 'files unchanged, as the summary says').to.equal(fileInodes(src).size - 1 - oracle.transfer.length);
@@ -251,7 +243,7 @@ describe('a slightly changed re-run copies exactly what changed and deletes exac
       expect(oracle.transfer).to.deep.equal(['l1a/l2a/fresh/deeper/y.dat', 'l1a/l2a/fresh/x.dat', 'l1a/l2a/l3a/l4a/f1.dat', 'l1a/l2b/l3a/new.dat']);
       const before = fileInodes(dst);
 
-      const profile = await rerunSucceeds(file, dir, env);
+      const profile = await runNightlySucceeds(file, dir, env);
       expect(profile.filesCopied, 'files copied, as the summary says').to.equal(oracle.transfer.length);
       expect(profile.filesSkipped, 'every other source file booked unchanged').to.equal(fileInodes(src).size - oracle.transfer.length);
       expectDoneAsRsyncSays(dst, before, oracle);

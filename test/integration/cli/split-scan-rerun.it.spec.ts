@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
+import { hashTree, rsyncDifferences } from '../../helpers/cli-child';
 import { fileInodes } from '../../helpers/file-inodes';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
-import { writeNightlyConfig } from '../../helpers/nightly-config';
+import { runNightlySucceeds, writeNightlyConfig } from '../../helpers/nightly-config';
 import { expectDoneAsRsyncSays, rsyncPlan } from '../../helpers/rsync-oracle';
 
 /**
@@ -56,13 +56,7 @@ describe('a re-run whose scan the main thread and a worker thread share is exact
       makeTree(path.join(dir, 'beside'), { 'victim.txt': 'outside the destination' });
       const beside = hashTree(path.join(dir, 'beside'));
       const file = writeNightlyConfig(dir, { engine, retry: { maxAttempts: 1 } });
-      const run = async (): Promise<Record<string, unknown>> => {
-        const r = await runCliLikeCron(['run', '--config', file, '--all', '--json'], { cwd: dir });
-        expect(r.code, r.stderr + r.stdout).to.equal(0);
-        const profile = (r.summary!.profiles as Array<Record<string, unknown>>)[0];
-        expect(profile.result).to.equal('Success');
-        return profile;
-      };
+      const run = (): Promise<Record<string, unknown>> => runNightlySucceeds(file, dir);
 
       await run();
       expect(rsyncDifferences(src, dst), 'the first run left differences').to.deep.equal([]);
