@@ -363,6 +363,9 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       [RSYNC_SAME_FLAGS, () => measure('rsync', ['-aHAXS', '--numeric-ids', '--delete', `${changed.root}/`, `${dst}/`])],
       ['robocurse run, native engine', rc('native')],
       ['robocurse run, rsync engine', rc('rsync')],
+      // The floor of any Node.js tool here: node, its threads, both listings, the copies and
+      // removals, and nothing robocurse guarantees besides (floor/mirror-floor.ts).
+      [MIRROR_FLOOR, () => measure(process.execPath, [path.join(__dirname, 'floor', 'mirror-floor.js'), changed.root, dst])],
       ...(o.before ? [
         ['robocurse run, native engine, before', rc('native', o.before)],
         ['robocurse run, rsync engine, before', rc('rsync', o.before)],
@@ -387,6 +390,8 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
     // the native engine keeps too), apart.
     const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || label.startsWith('robocurse')));
     rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_SAME_FLAGS).filter((r) => r.ratio !== undefined));
+    const overFloor = new Map([...samples].filter(([label]) => label === MIRROR_FLOOR || label.startsWith('robocurse run, native')));
+    rows.push(...groupRows(`${group[0].part}, against the Node floor`, overFloor, MIRROR_FLOOR).filter((r) => r.ratio !== undefined));
     rows.push(...costRows(group[0].part, costs, 'rsync -a --delete'));
   }
   return rows;
@@ -400,6 +405,7 @@ function costNote(c: ChildCost | undefined): string {
 const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';
 const RSYNC_REPLICA_FLAGS = 'rsync -aHAXS --numeric-ids';
 const WALK_FLOOR = 'node floor: threads + both listings';
+const MIRROR_FLOOR = 'node floor: threads, both listings, copies, removals';
 
 /** Removes what the copy benches left on tmpfs and disk (the source trees stay, for reuse). */
 export function cleanUp(): void {

@@ -9,14 +9,11 @@
  *
  *   node dist/bench/floor/walk-floor.js SOURCE COPY    (prints one JSON line: dirs, files, differing)
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { floorProgram, type Roots } from './floor-program';
 import { F, LIST_FIELDS, listStat, type StatListing } from '../../src/fs/list-stat';
 
-interface Task { dirs: string[] }
 interface Result { subdirs: string[]; files: number; differing: number }
-interface Roots { source: string; copy: string }
 
 /** Lists `rel` in both trees; the subdirectories of the source, files counted and compared. */
 function walkOne(roots: Roots, rel: string, out: Result): void {
@@ -37,59 +34,4 @@ function walkOne(roots: Roots, rel: string, out: Result): void {
   }
 }
 
-function workerMain(): void {
-  const roots = workerData as Roots;
-  parentPort!.on('message', (task: Task) => {
-    const out: Result = { subdirs: [], files: 0, differing: 0 };
-    for (const rel of task.dirs) walkOne(roots, rel, out);
-    parentPort!.postMessage(out);
-  });
-}
-
-async function main(): Promise<void> {
-  const [source, copy] = process.argv.slice(2);
-  if (!source || !copy) throw new Error('usage: walk-floor.js SOURCE COPY');
-  const roots: Roots = { source: path.resolve(source), copy: path.resolve(copy) };
-  const threads = Math.max(2, os.availableParallelism());
-  const workers = Array.from({ length: threads }, () => new Worker(__filename, { workerData: roots }));
-  const queue: string[] = [''];
-  const totals = { dirs: 0, files: 0, differing: 0 };
-  let inFlight = 0;
-  await new Promise<void>((resolve, reject) => {
-    // Two tasks per thread in flight, the queue shared among the free slots: the scan's scheme.
-    const slots = threads * 2;
-    const load = new Map(workers.map((w) => [w, 0]));
-    const pump = (): void => {
-      while (queue.length > 0 && inFlight < slots) {
-        const n = Math.max(1, Math.ceil(queue.length / (slots - inFlight)));
-        const dirs = queue.splice(0, n);
-        totals.dirs += dirs.length;
-        const w = workers.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
-        load.set(w, load.get(w)! + 1);
-        inFlight++;
-        w.postMessage({ dirs } satisfies Task);
-      }
-      if (queue.length === 0 && inFlight === 0) resolve();
-    };
-    for (const w of workers) {
-      w.on('error', reject);
-      w.on('message', (r: Result) => {
-        inFlight--;
-        load.set(w, load.get(w)! - 1);
-        totals.files += r.files;
-        totals.differing += r.differing;
-        for (const d of r.subdirs) queue.push(d);
-        pump();
-      });
-    }
-    pump();
-  });
-  await Promise.all(workers.map((w) => w.terminate()));
-  process.stdout.write(`${JSON.stringify(totals)}\n`);
-}
-
-if (isMainThread) {
-  main().catch((e: unknown) => { process.stderr.write(`walk-floor: ${(e as Error).message}\n`); process.exit(1); });
-} else {
-  workerMain();
-}
+floorProgram('walk-floor', __filename, walkOne, () => ({ files: 0, differing: 0 }));
