@@ -30,7 +30,7 @@ import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
 import { fixDirectory, MAX_FIX_FILES, type BatchBase, type CopyBatch, type FixedDir, type FixOptions } from './fix-dir';
 import { foldCase } from './case-fold';
 import { KEEP, keepsXattrs } from './keep-flags';
-import { listDirectory, type DigestCheck, type DirMeta, type ListResult, type ListTarget, type ListTask } from './list-dir';
+import { closeHeld, listDirectory, type DigestCheck, type DirMeta, type HeldDirs, type ListResult, type ListTarget, type ListTask } from './list-dir';
 import { upToDateAsListed } from './listed-compare';
 import { joinRel } from './rel-path';
 import { lookupUnchanged } from '../../fs/unchanged-table';
@@ -121,36 +121,48 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     const item = stack.pop()!;
     listed++;
     const lt: ListTask = { src: item.src, target: item.target, mode: task.mode, create: task.create, replace: task.replace, removeTemps: task.removeTemps, keep: task.keep };
-    let r = listDirectory(lt, digestCheck(task, item.rel));
-    if (r.ok && r.fromScanListing) result.fromScanListing++;
-    let plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
-    if (r.ok && r.fromDigest) {
-      if (plan && isClean(plan)) result.fromDigest++;
-      else {
-        // Up to date as the scan saw it, yet the directory needs something (its own times, a
-        // hard-linked copy): decided on the source's real listing, as without the digest.
-        r = listDirectory(lt);
-        plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+    // Where this thread may put the directory right, the listing leaves both directories open
+    // for it (HeldDirs); they are closed before the next directory.
+    const held: HeldDirs = {};
+    const hold = fix ? held : undefined;
+    let r: ListResult;
+    let plan: DirPlan | undefined;
+    try {
+      r = listDirectory(lt, digestCheck(task, item.rel), hold);
+      if (r.ok && r.fromScanListing) result.fromScanListing++;
+      plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+      if (r.ok && r.fromDigest) {
+        if (plan && isClean(plan)) result.fromDigest++;
+        else {
+          // Up to date as the scan saw it, yet the directory needs something (its own times, a
+          // hard-linked copy): decided on the source's real listing, as without the digest.
+          closeHeld(held);
+          r = listDirectory(lt, undefined, hold);
+          plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
+        }
       }
-    }
-    if (!plan || !r.ok || r.dstRef === null) {
-      result.dirty.push({ ...item, listed: r });
-      continue;
-    }
-    if (!isClean(plan)) {
-      const fixed = fix && batch && copy && plan.copyBytes <= bytesLeft && r.dstSeen
-        ? fixDirectory({ rel: item.rel, src: item.src, dst: r.dstRef, srcMeta: r.srcMeta, srcXattrs: r.srcXattrs, seen: r.dstSeen.meta, copy: plan.copy, dests: plan.dests, extras: plan.extras },
-          fix, batch, tagNext, copy, task.directoryTimes)
-        : undefined;
-      if (!fixed) {
+      if (!plan || !r.ok || r.dstRef === null) {
         result.dirty.push({ ...item, listed: r });
         continue;
       }
-      result.fixed.push(fixed);
-      tagNext += plan.copy.length;
-      bytesLeft -= plan.copyBytes;
-      // A copied file costs about a quarter of a listing: the task stays about as long as a clean one.
-      listed += plan.copy.length / 4;
+      if (!isClean(plan)) {
+        const open = held.src && held.dst ? { open: { src: held.src, dst: held.dst } } : {};
+        const fixed = fix && batch && copy && plan.copyBytes <= bytesLeft && r.dstSeen
+          ? fixDirectory({ rel: item.rel, src: item.src, dst: r.dstRef, srcMeta: r.srcMeta, srcXattrs: r.srcXattrs, seen: r.dstSeen.meta, copy: plan.copy, dests: plan.dests, extras: plan.extras, ...open },
+            fix, batch, tagNext, copy, task.directoryTimes)
+          : undefined;
+        if (!fixed) {
+          result.dirty.push({ ...item, listed: r });
+          continue;
+        }
+        result.fixed.push(fixed);
+        tagNext += plan.copy.length;
+        bytesLeft -= plan.copyBytes;
+        // A copied file costs about a quarter of a listing: the task stays about as long as a clean one.
+        listed += plan.copy.length / 4;
+      }
+    } finally {
+      closeHeld(held);
     }
     result.files += plan.files;
     result.bytes += plan.bytes;

@@ -27,6 +27,7 @@ import { tagOf, tempNameFor } from './temp-name';
 import { attributesDiffer, sameFile, sameMtime } from './times';
 import { selectsFile } from '../../api/selection';
 import { walkClean as walkSubtrees, type CleanWalkResult, type CleanWalkTask } from './clean-walk';
+import type { OpenDirs } from './fix-dir';
 
 const COPY_FLAGS = fs.constants.COPYFILE_FICLONE | fs.constants.COPYFILE_EXCL;
 const WRITE_BLOCK = 256 * 1024;
@@ -46,7 +47,8 @@ export function walkClean(task: CleanWalkTask): CleanWalkResult {
   return walkSubtrees(task, copyBatch);
 }
 
-export default function copyBatch(task: BatchTask): BatchResult {
+/** `open`: the two directories already open and checked (fix-dir.ts), left open; without it they are opened and closed here. */
+export default function copyBatch(task: BatchTask, open?: OpenDirs): BatchResult {
   const n = task.names.length;
   const r: BatchResult = { outcomes: new Uint8Array(n), sizes: new Float64Array(n), errors: [], notKept: [] };
   const fail: Fail = (i, err) => {
@@ -57,8 +59,8 @@ export default function copyBatch(task: BatchTask): BatchResult {
   let sd: OpenDir | undefined;
   let dd: OpenDir | undefined;
   try {
-    sd = openDirSync(task.src, task.mode);
-    dd = openDirSync(task.dst, task.mode);
+    sd = open?.src ?? openDirSync(task.src, task.mode);
+    dd = open?.dst ?? openDirSync(task.dst, task.mode);
   } catch (err) {
     // A directory that changed since the listing: none of its files is touched.
     closeDirSync(sd);
@@ -78,8 +80,10 @@ export default function copyBatch(task: BatchTask): BatchResult {
       if (!copyFile(task, i, sd, dd, r, fail, prune, creator, ways)) break;
     }
   } finally {
-    closeDirSync(sd);
-    closeDirSync(dd);
+    if (!open) {
+      closeDirSync(sd);
+      closeDirSync(dd);
+    }
   }
   return r;
 }

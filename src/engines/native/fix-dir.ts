@@ -61,7 +61,12 @@ export interface FixWork {
   dests: string;
   /** Destination entries (not directories) without a source counterpart. */
   extras: string[];
+  /** Both directories as the listing opened and checked them (HeldDirs), used instead of opening them again; the caller closes them. */
+  open?: OpenDirs;
 }
+
+/** A batch's two directories, open and checked. */
+export interface OpenDirs { src: OpenDir; dst: OpenDir }
 
 /** What a copy thread did to one directory, for the main thread to book (walk-fixed.ts). */
 export interface FixedDir {
@@ -87,7 +92,7 @@ export interface FixedDir {
 }
 
 /** The batch function of the copy worker (copy-worker.ts), handed in: that module imports this one's caller. */
-export type CopyBatch = (task: BatchTask) => BatchResult;
+export type CopyBatch = (task: BatchTask, open?: OpenDirs) => BatchResult;
 
 /** The batch fields a walk task decides; the rest comes from the directory (see fixDirectory). */
 export type BatchBase = Omit<BatchTask, 'src' | 'dst' | 'names' | 'dests' | 'tagFirst'>;
@@ -99,7 +104,7 @@ export type BatchBase = Omit<BatchTask, 'src' | 'dst' | 'names' | 'dests' | 'tag
 export function fixDirectory(w: FixWork, fix: FixOptions, base: BatchBase, tagFirst: number, copy: CopyBatch, directoryTimes: boolean): FixedDir | undefined {
   let dd: OpenDir;
   try {
-    dd = openDirSync(w.dst, base.mode);
+    dd = w.open?.dst ?? openDirSync(w.dst, base.mode);
   } catch {
     return undefined;
   }
@@ -109,7 +114,7 @@ export function fixDirectory(w: FixWork, fix: FixOptions, base: BatchBase, tagFi
   };
   try {
     if (fix.mirror) removeExtraFiles(dd, w, fix, out); else out.extras = w.extras.length;
-    if (w.copy.length > 0) out.result = copy({ ...base, src: w.src, dst: w.dst, names: w.copy, dests: w.dests, tagFirst });
+    if (w.copy.length > 0) out.result = copy({ ...base, src: w.src, dst: w.dst, names: w.copy, dests: w.dests, tagFirst }, w.open);
     // Files handed back (or not started) are the main thread's: it sets the attributes after them.
     const settled = out.removeLater.length === 0 && (out.result === undefined || !out.result.outcomes.some((o) => o === Outcome.HandBack || o === Outcome.NotStarted));
     if (settled) {
@@ -123,7 +128,7 @@ export function fixDirectory(w: FixWork, fix: FixOptions, base: BatchBase, tagFi
       }
     }
   } finally {
-    closeDirSync(dd);
+    if (!w.open) closeDirSync(dd);
   }
   return out;
 }
