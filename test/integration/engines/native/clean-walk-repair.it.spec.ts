@@ -40,7 +40,7 @@ for (const dirMode of ['proc', 'path'] as const) describe(`native engine: a pare
   let dir: string;
   beforeEach(() => {
     dir = tempDir('robocurse-walk-repair-');
-    // p holds 200 subdirectories: more than one walk task's budget (128 directories).
+    // p holds 200 subdirectories: more than one walk task's budget (64 directories).
     const p: TreeSpec = {};
     for (let i = 0; i < 200; i++) p[`c${String(i).padStart(3, '0')}`] = { 'f.dat': `file ${i}` };
     makeTree(path.join(dir, 'src'), { p, 'top.dat': 'top' });
