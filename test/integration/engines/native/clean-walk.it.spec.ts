@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLAG_SUSPENDED } from '../../../../src/engines/native/batch-protocol';
-import { walkClean, type CleanWalkResult, type CleanWalkTask } from '../../../../src/engines/native/clean-walk';
-import { HOST_DIR_MODE, type DirMode } from '../../../../src/fs/dir-ref';
+import { walkClean, type CleanWalkResult, type CleanWalkTask, type WalkItem } from '../../../../src/engines/native/clean-walk';
+import { HOST_DIR_MODE, refOf, type DirMode } from '../../../../src/fs/dir-ref';
 import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
 import { walkTaskFor } from '../../../helpers/walk-task';
 
@@ -40,6 +40,19 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
     expect([r.files, r.bytes]).to.deep.equal([7, 140]);
     expect(r.dirty).to.deep.equal([]);
     expect(r.left).to.deep.equal([]);
+  });
+
+  it('a directory whose identity from its parent\'s listing no longer holds is reached through its parent, as without it', () => {
+    const a = refOf(path.join(dst, 'a'), fs.lstatSync(path.join(dst, 'a')));
+    const other = fs.lstatSync(path.join(dst, 'a', 'x')); // not b's identity: b was replaced since
+    const item = (over: Partial<WalkItem>): WalkItem => ({ src: refOf(path.join(src, 'a', 'b'), fs.lstatSync(path.join(src, 'a', 'b'))), target: { parent: a, name: 'b' }, rel: 'a/b', ...over });
+    const r = walkClean(task({ items: [item({ copyId: { dev: other.dev, ino: other.ino } })] }));
+    expect([r.files, r.dirty, r.left]).to.deep.equal([4, [], []]);
+    // Gone since: its parent makes it again, and hands it back (made), as the main thread would.
+    fs.rmSync(path.join(dst, 'a', 'b'), { recursive: true });
+    const again = walkClean(task({ items: [item({ copyId: { dev: other.dev, ino: other.ino } })] }));
+    expect(dirtyRels(again)).to.deep.equal(['a/b']);
+    expect(again.dirty[0].listed.ok && again.dirty[0].listed.made).to.equal(true);
   });
 
   it('hands back exactly the directories with something to do, with their listings, and books the rest', () => {
