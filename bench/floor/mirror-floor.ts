@@ -8,8 +8,9 @@
  * missing directory made. Directories are shared among the threads through the main thread, as
  * in walk-floor.ts. Nothing else: no temp file and rename (a reader may see a half-written file),
  * no check that a directory is still the one listed, no owners, xattrs or directory times, no
- * config, state, plan, log or per-file record. A run of robocurse, which does all of those,
- * cannot be faster than this; `rsync -a --delete` beside it says what C processes pay.
+ * config, state, plan, log or per-file record; regular files and directories only (the bench's
+ * trees hold nothing else). A run of robocurse, which does all of those, cannot be faster than
+ * this; `rsync -a --delete` beside it says what C processes pay.
  *
  *   node dist/bench/floor/mirror-floor.js SOURCE COPY   (prints one JSON line: dirs, files, copied, removed)
  */
@@ -37,9 +38,14 @@ function mirrorOne(roots: Roots, rel: string, out: Result): void {
     fs.mkdirSync(dstDir);
     dst = { names: [], types: '', stats: new Float64Array(0) } as unknown as StatListing;
   }
+  // An entry of the copy the source lacks, or holds as another type, is removed first.
+  const inSource = new Map(src.names.map((n, i) => [n, src.types[i]]));
   const inCopy = new Map<string, number>();
-  dst.names.forEach((n, i) => inCopy.set(n, i));
-  const inSource = new Set(src.names);
+  for (let j = 0; j < dst.names.length; j++) {
+    if (inSource.get(dst.names[j]) === dst.types[j]) { inCopy.set(dst.names[j], j); continue; }
+    fs.rmSync(path.join(dstDir, dst.names[j]), { recursive: true, force: true });
+    out.removed++;
+  }
   for (let i = 0; i < src.names.length; i++) {
     const name = src.names[i];
     const t = src.types[i];
@@ -55,11 +61,6 @@ function mirrorOne(roots: Roots, rel: string, out: Result): void {
     const mtime = src.stats[o + F.mtimeMs] / 1000;
     fs.utimesSync(to, mtime, mtime);
     out.copied++;
-  }
-  for (let j = 0; j < dst.names.length; j++) {
-    if (inSource.has(dst.names[j])) continue;
-    fs.rmSync(path.join(dstDir, dst.names[j]), { recursive: true, force: true });
-    out.removed++;
   }
 }
 

@@ -19,7 +19,7 @@ function floor(script: string, src: string, dst: string): Record<string, number>
   return JSON.parse(r.stdout) as Record<string, number>;
 }
 
-/** Changes the copy so that it lags the source: other content, an older mtime, files and a directory the source lacks, a file and a directory it lacks. */
+/** Changes the copy so that it lags the source: other content, an older mtime, files and a directory the source lacks, a file and a directory it lacks */
 function ageCopy(dst: string): void {
   fs.writeFileSync(path.join(dst, 't0/s0/f0.dat'), 'another size');
   const old = new Date('2020-01-01T00:00:00Z');
@@ -49,7 +49,7 @@ describe('bench floors: they do the work they stand for', function () {
     ageCopy(dst);
     const before = fileInodes(dst);
     const out = floor('walk-floor.js', src, dst);
-    // 1 + 4 × (1 + 3 × 5) files; differing: other size, older mtime, the file removed and the directory of 5 removed.
+    // 1 + 4 × (1 + 3 × 5) files; differing: other size, older mtime, a file removed, a directory of 5 removed.
     expect(out).to.deep.include({ files: 65, differing: 8 });
     expect(fileInodes(dst)).to.deep.equal(before);
   });
@@ -64,5 +64,16 @@ describe('bench floors: they do the work they stand for', function () {
     expect(diffTrees(src, dst)).to.deep.equal([]);
     expect(rsyncPlan(src, dst, []), 'rsync finds nothing left to do').to.deep.equal({ transfer: [], deleted: [] });
     expect(fs.readdirSync(root).sort()).to.deep.equal(['dst', 'src']);
+  });
+
+  it('mirror-floor replaces an entry of another type (a file where the source has a directory, and the reverse)', () => {
+    fs.rmSync(path.join(dst, 't3/s2'), { recursive: true });
+    fs.writeFileSync(path.join(dst, 't3/s2'), 'a file where the source has a directory');
+    fs.rmSync(path.join(dst, 't1/top.txt'));
+    fs.mkdirSync(path.join(dst, 't1/top.txt'));
+    const out = floor('mirror-floor.js', src, dst);
+    expect(out).to.deep.include({ copied: 6, removed: 2 });
+    expect(diffTrees(src, dst)).to.deep.equal([]);
+    expect(rsyncPlan(src, dst, []), 'rsync finds nothing left to do').to.deep.equal({ transfer: [], deleted: [] });
   });
 });
