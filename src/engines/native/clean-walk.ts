@@ -52,8 +52,6 @@ export interface WalkItem {
   rel: string;
   /** Absent for the directories the main thread handed over (their parent is its own). */
   parent?: WalkParent;
-  /** The destination directory's identity as its parent's listing saw it (DirPlan.copyIds). */
-  copyId?: { dev: number; ino: number };
 }
 
 export interface CleanWalkTask {
@@ -130,10 +128,7 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
     let r: ListResult;
     let plan: DirPlan | undefined;
     try {
-      r = listDirectory(viaCopyId(lt, item), digestCheck(task, item.rel), hold);
-      // Gone or replaced since its parent's listing: reached through the parent, which makes or
-      // replaces it (and then hands it back), as without the identity.
-      if (!r.ok && r.side === 'dst' && item.copyId) r = listDirectory(lt, digestCheck(task, item.rel), hold);
+      r = listDirectory(lt, digestCheck(task, item.rel), hold);
       if (r.ok && r.fromScanListing) result.fromScanListing++;
       plan = r.ok && r.dstRef !== null ? planListing(task, matcher, item.rel, r, fix !== undefined) : undefined;
       if (r.ok && r.fromDigest) {
@@ -185,17 +180,10 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
       }
       const seen = r.subdirs[name] as { dev: number; ino: number };
       const copyId = plan.copyIds[k];
-      stack.push({ src: refOf(childPath(item.src.path, name), seen), target: { parent: r.dstRef, name }, rel: joinRel(item.rel, name), parent, ...(copyId ? { copyId } : {}) });
+      stack.push({ src: refOf(childPath(item.src.path, name), seen), target: { parent: r.dstRef, name, ...(copyId ? { seen: copyId } : {}) }, rel: joinRel(item.rel, name), parent });
     }
   }
   return result;
-}
-
-/** The listing task reaching the destination directory by path and its identity, where the parent's listing gave it one. */
-function viaCopyId(lt: ListTask, item: WalkItem): ListTask {
-  const t = item.target;
-  if (!item.copyId || !('parent' in t) || t.parent === null) return lt;
-  return { ...lt, target: { ref: refOf(childPath(t.parent.path, t.name), item.copyId) } };
 }
 
 /** The digest lookup for the directory at `rel` of the task's chunk, when the task has the scan's digests. */
@@ -225,8 +213,7 @@ interface DirPlan {
   inCopy: boolean[];
   /**
    * For each of `subdirs` in the copy: that directory's identity as the destination's listing
-   * saw it (an lstat inside the checked parent), so the walk opens it by path and checks it is
-   * that one, instead of opening its parent again to reach it (one open, fstat and close fewer).
+   * saw it (an lstat inside the checked parent), for its listing's target (ListTarget.seen).
    */
   copyIds: Array<{ dev: number; ino: number } | undefined>;
   /** Files to copy, one DEST_CODES letter each, and their listed bytes (fix-dir.ts). */

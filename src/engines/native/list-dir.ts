@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { fsPath } from '../../fs/byte-names';
 import { F, LIST_FIELDS, listStat, lstatError, type StatListing } from '../../fs/list-stat';
 import { descendOneSync, inTheWayMessage, type Replaced } from '../../fs/dir-chain';
-import { at, closeDirSync, fsError, openDirSync, type DirMode, type DirRef, type OpenDir } from '../../fs/dir-ref';
+import { at, childPath, closeDirSync, fsError, openDirSync, refOf, type DirMode, type DirRef, type OpenDir } from '../../fs/dir-ref';
 import { readXattrs, type Xattrs } from '../../fs/xattrs';
 import { keepsXattrs, xattrChoice } from './keep-flags';
 import { isTempName } from './temp-name';
@@ -25,7 +25,13 @@ import { lookupDigest } from '../../fs/digest-table';
 import { takeKept } from '../../fs/kept-listings';
 
 /** Where a directory's copy goes: a checked directory (a chunk root), or a name inside one. */
-export type ListTarget = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string };
+/**
+ * The destination directory: a checked one (`ref`), or `name` inside a checked parent. `seen`: the
+ * child's identity as the parent's listing saw it; the directory is then opened by path and
+ * checked to be that one (one open fewer than through the parent), and reached through the parent
+ * as without it when it is gone or another one now.
+ */
+export type ListTarget = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string; seen?: { dev: number; ino: number } };
 
 export interface ListTask {
   src: DirRef;
@@ -106,6 +112,8 @@ function destinationSync(task: ListTask): { dir: OpenDir | undefined; made: bool
     return writable(task, openDirSync(t.ref, task.mode), t.made === true, [], []);
   }
   if (t.parent === null) return { dir: undefined, made: false, created: [], replaced: [] };
+  const known = t.seen && seenChild(t.parent, t.name, t.seen, task.mode);
+  if (known) return writable(task, known, false, [], []);
   const parent = openDirSync(t.parent, task.mode);
   try {
     const r = descendOneSync(parent, t.name, { mode: task.mode, create: task.create, replace: task.replace, lastMode: 0o700 });
@@ -117,6 +125,15 @@ function destinationSync(task: ListTask): { dir: OpenDir | undefined; made: bool
     return writable(task, r.dir, r.created.length > 0, r.created, r.replaced);
   } finally {
     closeDirSync(parent);
+  }
+}
+
+/** `name` in `parent` opened by path and checked to be the directory `seen`; undefined when it is not (gone, replaced, unreadable). */
+function seenChild(parent: DirRef, name: string, seen: { dev: number; ino: number }, mode: DirMode): OpenDir | undefined {
+  try {
+    return openDirSync(refOf(childPath(parent.path, name), seen), mode);
+  } catch {
+    return undefined;
   }
 }
 

@@ -45,12 +45,12 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
   it('a directory whose identity from its parent\'s listing no longer holds is reached through its parent, as without it', () => {
     const a = refOf(path.join(dst, 'a'), fs.lstatSync(path.join(dst, 'a')));
     const other = fs.lstatSync(path.join(dst, 'a', 'x')); // not b's identity: b was replaced since
-    const item = (over: Partial<WalkItem>): WalkItem => ({ src: refOf(path.join(src, 'a', 'b'), fs.lstatSync(path.join(src, 'a', 'b'))), target: { parent: a, name: 'b' }, rel: 'a/b', ...over });
-    const r = walkClean(task({ items: [item({ copyId: { dev: other.dev, ino: other.ino } })] }));
+    const item = (): WalkItem => ({ src: refOf(path.join(src, 'a', 'b'), fs.lstatSync(path.join(src, 'a', 'b'))), target: { parent: a, name: 'b', seen: { dev: other.dev, ino: other.ino } }, rel: 'a/b' });
+    const r = walkClean(task({ items: [item()] }));
     expect([r.files, r.dirty, r.left]).to.deep.equal([4, [], []]);
     // Gone since: its parent makes it again, and hands it back (made), as the main thread would.
     fs.rmSync(path.join(dst, 'a', 'b'), { recursive: true });
-    const again = walkClean(task({ items: [item({ copyId: { dev: other.dev, ino: other.ino } })] }));
+    const again = walkClean(task({ items: [item()] }));
     expect(dirtyRels(again)).to.deep.equal(['a/b']);
     expect(again.dirty[0].listed.ok && again.dirty[0].listed.made).to.equal(true);
   });
