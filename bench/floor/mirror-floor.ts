@@ -36,7 +36,7 @@ function mirrorOne(roots: Roots, rel: string, out: Result): void {
   let dst = listOrNone(dstDir);
   if (!dst) {
     fs.mkdirSync(dstDir);
-    dst = { names: [], types: '', stats: new Float64Array(0) } as unknown as StatListing;
+    dst = { names: [], types: '', stats: new Float64Array(0) };
   }
   // An entry of the copy the source lacks, or holds as another type, is removed first.
   const inSource = new Map(src.names.map((n, i) => [n, src.types[i]]));

@@ -23,7 +23,7 @@ import { batchWrote, Outcome, type BatchResult, type BatchTask } from './batch-p
 import { releaseDeletions, reserveDeletions } from './deletion-counts';
 import { applyDirMeta } from './dir-meta';
 import { KEEP } from './keep-flags';
-import type { DirMeta } from './list-dir';
+import type { DirMeta, HeldDirs } from './list-dir';
 import { joinRel } from './rel-path';
 
 /** What a walk task may put right itself (absent: it only walks clean subtrees). */
@@ -65,8 +65,8 @@ export interface FixWork {
   open?: OpenDirs;
 }
 
-/** A batch's two directories, open and checked. */
-export interface OpenDirs { src: OpenDir; dst: OpenDir }
+/** A batch's two directories, open and checked: a listing's held ones. */
+export type OpenDirs = Required<HeldDirs>;
 
 /** What a copy thread did to one directory, for the main thread to book (walk-fixed.ts). */
 export interface FixedDir {
