@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import { TOKENS, type Chunker, type Logger } from '../api';
+import { TOKENS, type Chunker, type Copier, type Logger } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { DEFAULT_QUEUE_OUTAGE_SECONDS } from '../config/defaults';
 import { createContainer } from '../di/container';
@@ -18,6 +18,8 @@ import { FileChildLedger, ledgerDir } from '../process/file-child-ledger';
 import { reapLeftovers } from '../process/reap-leftovers';
 import { remoteCopierView } from '../scaleout/remote-copier-view';
 import type { WorkerScanner } from '../scan';
+import { PrefetchScanner } from '../scan/prefetch-scanner';
+import { profileScanOptions } from '../orchestrator/preserve-for-run';
 import { SnapshotLifecycle } from '../snapshot';
 import { VerifyHook, VerifyPool } from '../verify';
 import type { WorkerPools } from '../workers';
@@ -40,6 +42,11 @@ export interface ComposeRunOptions {
   overrides?: RunOverrides;
   /** Called once the plugins are loaded, before anything is reaped or copied (the CLI drops secret env vars here). */
   afterPlugins?: () => void;
+  /**
+   * Start the first profile's scan now, while the rest is composed (PrefetchScanner): the CLI's
+   * `run` asks for it; a caller that drives its own scanner or counts its scans does not.
+   */
+  earlyScan?: boolean;
 }
 
 /** A run ready to start, and everything it holds open. */
@@ -96,6 +103,18 @@ function checkEngines(profiles: ProfileConfig[], registry: CopierRegistry, dryRu
 }
 
 /**
+ * Starts scanning `profile`'s source with the options its run will ask for (the orchestrator's
+ * own, profileScanOptions), where they are known before the plugins load: not from a snapshot
+ * (made later), not for an engine a plugin adds (its copier says which digests it takes).
+ */
+function startEarlyScan(scanner: PrefetchScanner, profile: ProfileConfig | undefined, registry: CopierRegistry): void {
+  if (!profile || profile.snapshot) return;
+  let copier: Copier;
+  try { copier = registry.get(profile.engine); } catch { return; }
+  scanner.prefetch(profile.source, profileScanOptions(profile, copier));
+}
+
+/**
  * The one composition root: builds a whole run of `profiles` from a validated config. Opens the
  * state database, takes the profile locks, loads the plugins, reaps what a killed run left, and
  * wires event bus → journal and notifiers, snapshots, engines, scanner, chunker, verification and
@@ -115,7 +134,9 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
   const now = provide<() => number>(c, TOKENS.Clock, () => Date.now);
   const registry = c.resolve<CopierRegistry>(TOKENS.CopierRegistry);
   for (const [name, factory] of Object.entries(opts.overrides?.copiers ?? {})) registry.register(name, factory);
-  const scanner = c.resolve<WorkerScanner>(TOKENS.Scanner);
+  const scanner = new PrefetchScanner(c.resolve<WorkerScanner>(TOKENS.Scanner),
+    (root, aheadMs) => logger.debug({ root, aheadMs }, `scan: started ${aheadMs} ms before it was asked for (while the run was composed)`));
+  if (opts.earlyScan) startEarlyScan(scanner, profiles[0], registry);
   const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;

@@ -6,8 +6,7 @@ import { destinationUnwritable, freeSpaceVerdict, PreflightError, sourceUnreadab
 import type { ChunkQueue } from './chunk-queue';
 import { finalizeSplitDirectories } from './finalize-split-dirs';
 import { linkHardLinkGroups } from './link-pass';
-import { preserveForRun, scanDigests } from './preserve-for-run';
-import { profileExcludes } from '../plan/profile-excludes';
+import { preserveForRun, profileScanOptions } from './preserve-for-run';
 import { probeDestinationCase } from './copy-options';
 import { sessionOutcome, summarizeProfile } from './profile-summary';
 import { MirrorRefusedError } from './mirror-guard';
@@ -192,11 +191,7 @@ export class Orchestrator {
     s.phase = 'Scanning';
     ctx.scanAbort = new AbortController();
     ctx.rails.probeSource(profile);
-    const tree = await this.deps.scanner.scan(sourceRoot, {
-      excludes: profileExcludes(profile),
-      signal: ctx.scanAbort.signal,
-      ...scanDigests(profile, this.deps.copierFor(profile.engine)),
-    });
+    const tree = await this.deps.scanner.scan(sourceRoot, { ...profileScanOptions(profile, this.deps.copierFor(profile.engine)), signal: ctx.scanAbort.signal });
     s.tree = tree;
     run.scanErrors = tree.errors.length;
     for (const e of tree.errors.slice(0, 20)) this.deps.logger.warn({ profile: profile.name, ...e }, `scan: cannot read ${e.relPath || '.'}: ${e.code}`);

@@ -1,4 +1,4 @@
-import type { Copier, DigestFields, Logger, Preserve } from '../api';
+import type { Copier, DigestFields, Logger, Preserve, ScanOptions } from '../api';
 import { resolvePreserve } from '../config/preserve';
 import type { ProfileConfig } from '../config/types';
 import { fileSystemFeatures } from '../fs/fs-features';
@@ -51,4 +51,9 @@ export function scanDigests(profile: ProfileConfig, copier: Copier): { digest?: 
     digest: { modes: profile.preserve?.modes !== false, owners: profile.preserve?.owners !== false && canChown() },
     ...(profile.windowsPaths ? {} : { compareWith: profile.destination, keepListings: KEPT_LISTINGS_BYTES }),
   };
+}
+
+/** What a profile's source is scanned with (its excludes, and the digests its engine takes): the run's scan and its early start ask the same. */
+export function profileScanOptions(profile: ProfileConfig, copier: Copier): Omit<ScanOptions, 'signal'> {
+  return { excludes: profileExcludes(profile), ...scanDigests(profile, copier) };
 }

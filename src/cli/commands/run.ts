@@ -131,7 +131,7 @@ async function executeHeldRun(cfg: RobocurseConfig, profiles: ProfileConfig[], a
   let records: RunRecords | undefined;
   let health: HealthReporter | undefined;
   try {
-    run = await composeRun(cfg, profiles, { sessionId, logger: log.logger, dryRun: args.dryRun, afterPlugins: () => dropSecretEnv(cfg, io.env) });
+    run = await composeRun(cfg, profiles, { sessionId, logger: log.logger, dryRun: args.dryRun, afterPlugins: () => dropSecretEnv(cfg, io.env), earlyScan: true });
     const { orchestrator: orch, bus, snapshots, version } = run;
     const { store } = run.services;
     // Old logs and events go before this run adds its own; never a running session's (src/retention).
