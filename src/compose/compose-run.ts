@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import { TOKENS, type Chunker, type Copier, type Logger } from '../api';
+import { TOKENS, type Chunker, type Logger } from '../api';
 import type { ProfileConfig, RobocurseConfig } from '../config/types';
 import { DEFAULT_QUEUE_OUTAGE_SECONDS } from '../config/defaults';
 import { createContainer } from '../di/container';
@@ -19,7 +19,7 @@ import { reapLeftovers } from '../process/reap-leftovers';
 import { remoteCopierView } from '../scaleout/remote-copier-view';
 import type { WorkerScanner } from '../scan';
 import { PrefetchScanner } from '../scan/prefetch-scanner';
-import { profileScanOptions } from '../orchestrator/preserve-for-run';
+import { earlyScanMayBeStale, startEarlyScan } from './early-scan';
 import { SnapshotLifecycle } from '../snapshot';
 import { VerifyHook, VerifyPool } from '../verify';
 import type { WorkerPools } from '../workers';
@@ -103,18 +103,6 @@ function checkEngines(profiles: ProfileConfig[], registry: CopierRegistry, dryRu
 }
 
 /**
- * Starts scanning `profile`'s source with the options its run will ask for (the orchestrator's
- * own, profileScanOptions), where they are known before the plugins load: not from a snapshot
- * (made later), not for an engine a plugin adds (its copier says which digests it takes).
- */
-function startEarlyScan(scanner: PrefetchScanner, profile: ProfileConfig | undefined, registry: CopierRegistry): void {
-  if (!profile || profile.snapshot) return;
-  let copier: Copier;
-  try { copier = registry.get(profile.engine); } catch { return; }
-  scanner.prefetch(profile.source, profileScanOptions(profile, copier));
-}
-
-/**
  * The one composition root: builds a whole run of `profiles` from a validated config. Opens the
  * state database, takes the profile locks, loads the plugins, reaps what a killed run left, and
  * wires event bus → journal and notifiers, snapshots, engines, scanner, chunker, verification and
@@ -136,7 +124,7 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
   for (const [name, factory] of Object.entries(opts.overrides?.copiers ?? {})) registry.register(name, factory);
   const scanner = new PrefetchScanner(c.resolve<WorkerScanner>(TOKENS.Scanner),
     (root, aheadMs) => logger.debug({ root, aheadMs }, `scan: started ${aheadMs} ms before it was asked for (while the run was composed)`));
-  if (opts.earlyScan) startEarlyScan(scanner, profiles[0], registry);
+  const earlyAt = opts.earlyScan ? startEarlyScan(scanner, profiles[0], registry) : undefined;
   const pools = c.resolve<WorkerPools>(TOKENS.WorkerPools);
   let services: RunServices | undefined;
   let verifyPool: VerifyPool | undefined;
@@ -150,6 +138,11 @@ export async function composeRun(cfg: RobocurseConfig, profiles: ProfileConfig[]
   };
   try {
     services = await openRunServices(cfg, profiles, sessionId, registry, logger);
+    // The locks are held now: a scan that may have read what another run was writing is made again.
+    if (earlyAt !== undefined && earlyScanMayBeStale(services.store, profiles[0].name, earlyAt)) {
+      scanner.cancel();
+      logger.debug({ profile: profiles[0].name }, 'scan: the one started early is made again (a run of this profile ended or was killed while it read)');
+    }
     // After the plugins are loaded: a copier plugin's engine is known only then.
     checkEngines(profiles, registry, dryRun);
     opts.afterPlugins?.();

@@ -5,13 +5,16 @@ import * as path from 'node:path';
 import { packageRoot } from '../../../src/paths';
 import { hashTree, rsyncDifferences, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir, twoLevelTree } from '../../helpers/make-tree';
+import { startCli } from '../../helpers/run-cli';
 import { newestLog } from '../../helpers/session-log';
 
 /**
  * `run` starts the first profile's scan while it opens the state database, takes the locks and
  * loads the plugins (src/scan/prefetch-scanner.ts, issue #17), and the run then uses that scan.
- * Run as cron runs it: the copy is exact, a second profile is scanned as before, and a run refused
- * because its profile is locked abandons the early scan without writing anything or hanging.
+ * Run as cron runs it: the copy is exact, a second profile is scanned as before, a run refused
+ * because its profile is locked abandons the early scan without writing anything or hanging, and
+ * after a run killed while it copied (its writes may have gone on until reaped) the scan is made
+ * again once the lock is held.
  */
 describe('run: the first scan starts while the run is composed (CLI like cron)', function () {
   this.timeout(120_000);
@@ -94,5 +97,28 @@ describe('run: the first scan starts while the run is composed (CLI like cron)',
     expect(r.stderr, 'no stack trace').to.not.match(/\n\s+at .*\.js:\d+/).and.not.contain('internal error');
     expect(hashTree(dst), 'nothing written to the replica').to.equal(replica);
     expect(fs.existsSync(path.join(dst, 't3')), 'nothing deleted').to.equal(true);
+  });
+
+  it('after a run killed while it copied, the early scan is made again once the lock is held; the next run is exact', async () => {
+    const src = path.join(dir, 'src');
+    const dst = path.join(dir, 'dst');
+    makeTree(path.join(src, 'big'), twoLevelTree('b', 6, 10, 50));
+    const cfg = writeConfig({ nightly: { source: src, destination: dst, mirror: true, chunking: { maxChunkFiles: 300 } } });
+    const killed = startCli(['run', '--config', cfg, '--all', '--json', '--log-level', 'debug'], { cwd: dir, env: { TERM: 'dumb' } });
+    const t0 = Date.now();
+    while (!killed.stderrSoFar().includes('event ChunkStart') && killed.child.exitCode === null && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 2));
+    expect(killed.child.exitCode, 'the first run was still copying when killed').to.equal(null);
+    killed.child.kill('SIGKILL');
+    expect((await killed.result).signal).to.equal('SIGKILL');
+    const r = await runCliLikeCron(['run', '--config', cfg, '--all', '--json', '--log-level', 'debug'], { cwd: dir });
+    expect(r.code, r.stderr + r.stdout).to.equal(0);
+    expect(r.stderr, 'no stack trace').to.not.match(/\n\s+at .*\.js:\d+/);
+    const log = newestLog(dir);
+    expect(log).to.contain('the one started early is made again');
+    expect(earlyLines(), 'the early scan was not taken').to.deep.equal([]);
+    expect(rsyncDifferences(src, dst)).to.deep.equal([]);
+    // The next run, after one that ended: the early scan stands again.
+    expect((await runCliLikeCron(['run', '--config', cfg, '--all', '--json', '--log-level', 'debug'], { cwd: dir })).code).to.equal(0);
+    expect(earlyLines().map((l) => l.root)).to.deep.equal([src]);
   });
 });
