@@ -44,7 +44,8 @@ export interface ComposeRunOptions {
   afterPlugins?: () => void;
   /**
    * Start the first profile's scan now, while the rest is composed (PrefetchScanner): the CLI's
-   * `run` asks for it; a caller that drives its own scanner or counts its scans does not.
+   * `run` and the library's `Robocurse.run` ask for it; a test that drives the orchestrator's scans
+   * itself does not.
    */
   earlyScan?: boolean;
 }

@@ -143,7 +143,7 @@ export class Robocurse {
     const copiers = Object.fromEntries(Object.entries(this.options.engines ?? {}).map(([n, e]) => [n, factoryOf(e)]));
     let run;
     try {
-      run = await composeRun(this.config, profiles, { sessionId, logger, dryRun, overrides: { ...this.options.overrides, copiers } });
+      run = await composeRun(this.config, profiles, { sessionId, logger, dryRun, overrides: { ...this.options.overrides, copiers }, earlyScan: true });
     } catch (e) {
       clearInterval(hold);
       logSetup?.flush();
