@@ -20,6 +20,29 @@ async function poll(what: string, cond: () => boolean): Promise<void> {
   }
 }
 
+/**
+ * After job.suspend(): resolves once the job is parked at its gate, i.e. the temp files it streams
+ * in `dir` have stopped growing (four looks 40 ms apart; a file ending meanwhile takes its temp
+ * file away, which counts as a change). suspend() only raises a flag the job reads before its next
+ * block; a swap made in the same tick could land between one of its checks and the operation
+ * after it, the window path mode leaves by design (docs/safety.md), which is not what these tests
+ * are about.
+ */
+async function parked(dir: string): Promise<void> {
+  const sizeOf = (n: string): number => { try { return fs.statSync(path.join(dir, n)).size; } catch { return -1; } }; // renamed meanwhile
+  const size = (): number => fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')).reduce((t, n) => t + sizeOf(n), 0);
+  let last = -1;
+  let same = 0;
+  const end = Date.now() + 60_000;
+  while (same < 4) {
+    if (Date.now() > end) throw new Error('timed out waiting for the job to park');
+    await new Promise((r) => setTimeout(r, 40));
+    const now = size();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+
 /** A chunk by hand: the contract fixture's estimate cannot list names that are not UTF-8. */
 function rootChunk(src: string, dst: string): Chunk {
   return { id: 'bytes', profile: 'p', kind: 'tree', relPath: '', sourcePath: src, destinationPath: dst, depth: 0, estimatedFiles: 0, estimatedBytes: 0 };
@@ -128,6 +151,7 @@ for (const dirMode of MODES) {
       const sub = path.join(dst, 'sub');
       await poll('the big file being written', () => fs.existsSync(sub) && fs.readdirSync(sub).some((n) => n.startsWith('.big.bin.')));
       job.suspend!();
+      await parked(sub);
       fs.renameSync(sub, `${sub}.moved`);
       fs.symlinkSync(victim, sub);
       job.resume!();
@@ -146,6 +170,7 @@ for (const dirMode of MODES) {
       const job = c.start(makeChunk(src, dst), makeOptions({ bandwidthBytesPerSec: 200_000 }));
       await poll('the big file being written', () => fs.existsSync(dst) && fs.readdirSync(dst).some((n) => n.startsWith('.big.bin.')));
       job.suspend!();
+      await parked(dst);
       fs.rmSync(path.join(src, 'z.txt'));
       fs.symlinkSync(path.join(root, 'secret', 's.txt'), path.join(src, 'z.txt'));
       job.resume!();
