@@ -44,6 +44,12 @@ export const LIST_FIELDS = 11;
 /** The fields of StatListing.self (native/fsx.c self_result). xattrBytes < 0: -errno of the list. */
 export const S = { errno: 0, mode: 1, uid: 2, gid: 3, mtimeSec: 4, mtimeNsec: 5, ino: 6, dev: 7, xattrBytes: 8, ctimeMs: 9 } as const;
 
+/** Entry `i`'s device and inode as listed; undefined when its lstat failed. */
+export function listedIdentity(stats: Float64Array, i: number): { dev: number; ino: number } | undefined {
+  const o = i * LIST_FIELDS;
+  return stats[o + F.errno] === 0 ? { dev: stats[o + F.dev], ino: stats[o + F.ino] } : undefined;
+}
+
 /** Whether StatListing.self says a directory (its mode's type bits, S_IFDIR). */
 export function selfIsDirectory(self: Float64Array): boolean {
   return (self[S.mode] & 0o170000) === 0o040000;

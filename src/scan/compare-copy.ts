@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { DigestFields } from '../api/digests';
 import { encodeName, fsPath } from '../fs/byte-names';
 import { sameSetTime } from '../fs/file-times';
-import { F, LIST_FIELDS, listStat, S, selfIsDirectory, type StatListing } from '../fs/list-stat';
+import { listedIdentity, listStat, S, selfIsDirectory, type StatListing } from '../fs/list-stat';
 import { DIGEST_BYTES, listingDigest, type ListingDigest } from '../fs/listing-digest';
 import { readXattrs, sameXattrs } from '../fs/xattrs';
 
@@ -108,8 +108,8 @@ export class CopyComparer {
   private noteSubdirs(rel: string, l: StatListing): void {
     const prefix = rel === '' ? '' : `${rel}/`;
     for (let i = 0; i < l.names.length; i++) {
-      const o = i * LIST_FIELDS;
-      if (l.types[i] === 'd' && l.stats[o + F.errno] === 0) this.reached.set(prefix + l.names[i], { dev: l.stats[o + F.dev], ino: l.stats[o + F.ino] });
+      const id = l.types[i] === 'd' ? listedIdentity(l.stats, i) : undefined;
+      if (id) this.reached.set(prefix + l.names[i], id);
     }
   }
 

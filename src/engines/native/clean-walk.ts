@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import type { DigestTable, ExcludeRules, SizeAgeFilter } from '../../api';
 import { childPath, refOf, type DirMode, type DirRef } from '../../fs/dir-ref';
 import { sameSetTime } from '../../fs/file-times';
-import { F, LIST_FIELDS } from '../../fs/list-stat';
+import { F, LIST_FIELDS, listedIdentity } from '../../fs/list-stat';
 import { sameXattrs } from '../../fs/xattrs';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../../scan/exclude-matcher';
 import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
@@ -274,7 +274,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
       if (seen === undefined || !('ino' in seen)) return undefined;
       plan.subdirs.push(name);
       plan.inCopy.push(di !== undefined);
-      plan.copyIds.push(di === undefined ? undefined : identity(dst.stats, di));
+      plan.copyIds.push(di === undefined ? undefined : listedIdentity(dst.stats, di));
       continue;
     }
     const size = di === undefined ? undefined : upToDateAsListed(task.keep, task.sizeAge, task.mtimeWindowMs, src.stats, i, dst.stats, di);
@@ -321,15 +321,9 @@ function digestPlan(r: OkListing, sameMeta: boolean): DirPlan | undefined {
     plan.subdirs.push(names[i]);
     // The listing is the destination's own (matched by digest).
     plan.inCopy.push(true);
-    plan.copyIds.push(identity(stats, i));
+    plan.copyIds.push(listedIdentity(stats, i));
   }
   return plan;
-}
-
-/** The listed entry's device and inode; undefined when its lstat failed. */
-function identity(stats: Float64Array, i: number): { dev: number; ino: number } | undefined {
-  const o = i * LIST_FIELDS;
-  return stats[o + F.errno] === 0 ? { dev: stats[o + F.dev], ino: stats[o + F.ino] } : undefined;
 }
 
 /**

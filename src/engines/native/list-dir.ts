@@ -24,9 +24,9 @@ import { listingDigest } from '../../fs/listing-digest';
 import { lookupDigest } from '../../fs/digest-table';
 import { takeKept } from '../../fs/kept-listings';
 
-/** Where a directory's copy goes: a checked directory (a chunk root), or a name inside one. */
 /**
- * The destination directory: a checked one (`ref`), or `name` inside a checked parent. `seen`: the
+ * Where a directory's copy goes: a checked directory (`ref`, a chunk root), or `name` inside a
+ * checked parent. `seen`: the
  * child's identity as the parent's listing saw it; the directory is then opened by path and
  * checked to be that one (one open fewer than through the parent), and reached through the parent
  * as without it when it is gone or another one now.
