@@ -133,6 +133,7 @@ describe('listStat (readdir + lstat of each entry in one call)', () => {
 
   describe('entries whose lstat fails after the readdir', function () {
     const reason = needsRootReason();
+    // Why skipped: the listing runs as another user (runuser), which needs root; this machine and CI run as root.
     before(function () { if (reason) this.skip(); });
 
     // Deterministic stand-in for an entry removed between readdir and lstat: a directory its
