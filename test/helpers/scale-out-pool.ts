@@ -92,6 +92,17 @@ export class ScaleOutPool {
   }
 
   /** Copier processes (rsync) of this pool: anything mentioning the temp dir that is not robocurse itself. */
+  /**
+   * Lifts the config's bandwidth limit for the runs that follow. For the run after the one under
+   * test: the limit keeps that one copying long enough for a kill or an outage to land mid-chunk;
+   * the next run only has to complete, and at the test's pace it spent most of a minute doing so.
+   */
+  unthrottle(): void {
+    const config = JSON.parse(fs.readFileSync(this.config, 'utf8')) as { global: Record<string, unknown> };
+    config.global.bandwidthLimitMbps = 0;
+    fs.writeFileSync(this.config, JSON.stringify(config));
+  }
+
   copiers(): string[] {
     return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => `${p.pid} ${p.cmdline.join(' ')}`);
   }

@@ -25,6 +25,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (stop
     expectRunEnded(await h.ended(run), p.stateDir, 3, true);
     expect(await p.copiersGone(15_000)).to.deep.equal([]);
     expect(ws.every((w) => w.child.exitCode === null), 'workers keep running after a stop').to.equal(true);
+    p.unthrottle();
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json'], {});
     expectRunEnded(again, p.stateDir, 0, true);
     expect(diffTrees(p.src, p.dst)).to.deep.equal([]);

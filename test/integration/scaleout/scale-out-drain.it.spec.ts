@@ -58,6 +58,7 @@ describe('scale-out: drain from another terminal while three workers copy', func
       redis.disconnect();
     }
     // A later run copies what the drain left: the destination ends identical to the source.
+    p.unthrottle();
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json']);
     await h.expectCompleteRun(p, again);
   });

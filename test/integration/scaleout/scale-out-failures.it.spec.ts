@@ -52,6 +52,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (work
     await until('chunks are copied', () => ws.flatMap((w) => w.started()).length >= 3);
     first.child.kill('SIGKILL');
     await first.result;
+    p.unthrottle();
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json']);
     await h.expectCompleteRun(p, again);
     expect(ws.every((w) => w.child.exitCode === null), 'workers outlive the coordinator').to.equal(true);

@@ -63,6 +63,7 @@ describe('scale-out: pause holds the queue; a long Redis outage ends the run, no
     expect(await p.copiersGone(60_000)).to.deep.equal([]);
     expect(w.child.exitCode, 'the worker outlives the outage').to.equal(null);
     await h.redis.start();
+    p.unthrottle();
     const again = await runCliLikeCron(['run', '-c', p.config, '--all', '--queue', h.redis.url, '--json']);
     await h.expectCompleteRun(p, again);
     expect(diffTrees(p.src, p.dst)).to.deep.equal([]);
