@@ -44,6 +44,8 @@
  *                                             entry, with `fields` (1 modes, 2 owners); a fourth: the
  *                                             directory's own numbers (self_result)
  *
+ * And, from spawn-pipes.c (Linux): spawnPipes, a child process started with posix_spawn.
+ *
  * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
  * follow a link in the last component. Errors are thrown as Error objects with `code` set to the
  * errno name (ENOTSUP, EPERM, ...) and `errno`, like Node's own fs errors. Every call is
@@ -837,6 +839,10 @@ static napi_value js_rename_at(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+#ifdef __linux__
+void register_spawn(napi_env env, napi_value exports);
+#endif
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "utimens", NULL, js_utimens, NULL, NULL, NULL, napi_enumerable, NULL },
@@ -861,5 +867,8 @@ NAPI_MODULE_INIT() {
 #endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+#ifdef __linux__
+  register_spawn(env, exports);
+#endif
   return exports;
 }

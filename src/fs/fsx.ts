@@ -50,6 +50,13 @@ export interface FsxBinding {
    * a helper built before it has every other call, and list-stat.ts falls back to Node's calls.
    */
   listStat?(dir: string | Buffer, rel?: Buffer, fields?: number, noFollow?: boolean): [Buffer, Float64Array, Buffer?, Float64Array?];
+  /**
+   * (Linux, native/spawn-pipes.c) `file` started with posix_spawn: stdin /dev/null, stdout and
+   * stderr pipes (their read ends returned), a process group of its own, every signal at its
+   * default. `onExit` gets the exit status or the number of the signal that ended it, once.
+   * Optional: src/process/pipes-child.ts falls back to node:child_process without it.
+   */
+  spawnPipes?(file: string, argv: string[], env: string[], onExit: (code: number | null, signal: number | null) => void): [pid: number, stdoutFd: number, stderrFd: number];
 }
 
 function load(): { binding?: FsxBinding; problem?: string } {

@@ -1,8 +1,11 @@
-import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
+import * as path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { childProcess } from './child-process';
+import { PipesChild, pipesSpawner } from './pipes-child';
 import { windowsSystemExecutable } from './system-executables';
 import type { ChildLedger } from '../api/child-ledger';
-import { withParentDeathSignal } from './parent-death';
+import { resolveExecutable, withParentDeathSignal } from './parent-death';
 
 /** How a tracked child ended. */
 export interface ChildExit {
@@ -13,8 +16,21 @@ export interface ChildExit {
   spawnError?: Error;
 }
 
+/** What a tracked child's users need of the process: Node's ChildProcess, or a PipesChild. */
+export interface ChildHandle {
+  readonly pid?: number | undefined;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  once(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
+  /** The signal to the process alone (not its group); false once it has exited. */
+  kill(signal?: NodeJS.Signals): boolean;
+}
+
 export interface TrackedChild {
-  readonly child: ChildProcess;
+  readonly child: ChildHandle;
   readonly pid: number | undefined;
   /** Resolves once, when the process has exited (or failed to start). Never rejects. */
   readonly exited: Promise<ChildExit>;
@@ -41,6 +57,24 @@ export interface TrackedSpawnOptions extends SpawnOptions {
 }
 
 /**
+ * The child started through the helper's posix_spawn (pipes-child.ts) when it can be: same argv,
+ * environment, pipes and process group as the spawn below, without Node's fork of the whole
+ * process. undefined when it cannot (then node:child_process starts it, and reports a program that
+ * cannot be run in its own way: ENOENT, EACCES).
+ */
+function startWithoutFork(launch: { command: string; args: string[] }, options: SpawnOptions, env: NodeJS.ProcessEnv): ChildHandle | undefined {
+  const spawnPipes = pipesSpawner(options);
+  if (!spawnPipes) return undefined;
+  const file = path.isAbsolute(launch.command) ? launch.command : resolveExecutable(launch.command, env.PATH);
+  if (file === undefined) return undefined;
+  try {
+    return new PipesChild(spawnPipes, file, launch.args, env);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Spawns `command` with an argv array (never a shell) in its own process group, so the whole tree
  * can be stopped, suspended or killed together. On Windows, kill uses `taskkill /T /F`.
  *
@@ -53,8 +87,9 @@ export function spawnTracked(command: string, args: readonly string[], options: 
   const isWin = process.platform === 'win32';
   const { ledger, ...spawnOptions } = options;
   const cwd = spawnOptions.cwd === undefined ? undefined : String(spawnOptions.cwd);
-  const launch = withParentDeathSignal(command, args, (spawnOptions.env ?? process.env).PATH, cwd);
-  const child = childProcess().spawn(launch.command, launch.args, {
+  const env = spawnOptions.env ?? process.env;
+  const launch = withParentDeathSignal(command, args, env.PATH, cwd);
+  const child: ChildHandle = startWithoutFork(launch, spawnOptions, env) ?? childProcess().spawn(launch.command, launch.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...spawnOptions,
     shell: false,

@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
+import { fsx, type FsxBinding } from '../fs/fsx';
+
+type SpawnPipes = NonNullable<FsxBinding['spawnPipes']>;
+
+/** Signal numbers back to their names, as Node's ChildProcess reports them. */
+const SIGNAL_NAMES: ReadonlyMap<number, NodeJS.Signals> = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+/**
+ * A child process started by the helper's posix_spawn (native/spawn-pipes.c) instead of
+ * node:child_process, which forks: each fork copies the page tables of the whole process (~13 ms
+ * of the main thread per copier at a run's ~150 MiB; docs/benchmarks.md "Session 19"). It has
+ * the parts of Node's ChildProcess a tracked child uses, with the same order of events: 'exit'
+ * (code, signal) once the process has ended, then 'close' (code, signal) once its output pipes
+ * are read to the end as well.
+ */
+export class PipesChild extends EventEmitter {
+  readonly pid: number;
+  readonly stdin = null;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  /** The exit and the two pipes: 'close' once all three are done. */
+  private pending = 3;
+
+  constructor(spawnPipes: SpawnPipes, file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+    super();
+    const envList = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
+    const [pid, out, err] = spawnPipes(file, [file, ...args], envList, (code, signal) => this.onExit(code, signal));
+    this.pid = pid;
+    // node:net only now: a run with the native engine spawns nothing (start-up is timed whole).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const net = require('node:net') as typeof import('node:net');
+    this.stdout = new net.Socket({ fd: out, readable: true, writable: false });
+    this.stderr = new net.Socket({ fd: err, readable: true, writable: false });
+    for (const s of [this.stdout, this.stderr]) s.once('close', () => this.settle());
+  }
+
+  /** As ChildProcess.kill: the process alone; false, and no signal, once it has exited. */
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    process.kill(this.pid, signal);
+    return true;
+  }
+
+  private onExit(code: number | null, signal: number | null): void {
+    this.exitCode = code;
+    this.signalCode = signal === null ? null : SIGNAL_NAMES.get(signal) ?? null;
+    this.emit('exit', this.exitCode, this.signalCode);
+    this.settle();
+  }
+
+  private settle(): void {
+    if (--this.pending === 0) this.emit('close', this.exitCode, this.signalCode);
+  }
+}
+
+/**
+ * The helper's spawnPipes when a child can be started through it: Linux, the main thread (the
+ * parent-death signal follows the thread that spawns: parent-death.ts), a helper that has it, and
+ * nothing asked of the spawn besides its environment (stdio, cwd, ids and the like are
+ * node:child_process's). undefined otherwise.
+ */
+export function pipesSpawner(options: object): SpawnPipes | undefined {
+  if (process.platform !== 'linux' || !isMainThread || !fsx?.spawnPipes) return undefined;
+  if (Object.keys(options).some((k) => k !== 'env')) return undefined;
+  return fsx.spawnPipes.bind(fsx);
+}
