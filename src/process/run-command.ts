@@ -40,8 +40,10 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   const [command, ...args] = argv;
   if (command === undefined) throw new Error('runCommand: empty argv');
   const { stdin, timeoutMs, killGraceMs, ledger, env, cwd } = options;
+  // Only what differs from spawnTracked's defaults (stdin ignored, output piped, no cwd): a spawn
+  // that asks for nothing else starts without a fork of robocurse (pipes-child.ts).
   const child = spawnTracked(command, args, {
-    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: env ?? process.env, cwd, ledger,
+    ...(stdin === undefined ? {} : { stdio: ['pipe', 'pipe', 'pipe'] }), ...(cwd === undefined ? {} : { cwd }), env: env ?? process.env, ledger,
   });
   const out: Buffer[] = []; const err: Buffer[] = [];
   child.child.stdout?.on('data', (b: Buffer) => out.push(b));

@@ -1,4 +1,4 @@
-import { runCommandSync } from '../../process/run-command';
+import { runCommand } from '../../process/run-command';
 import { RsyncArgumentError } from './errors';
 
 /**
@@ -33,10 +33,10 @@ export function refuseLinkFollowing(attributes: readonly string[]): void {
 const SAFE_FROM = [3, 4, 0] as const;
 
 /** The version `rsync --version` prints first, or undefined when it cannot be run or read. */
-export function rsyncVersion(executable: string): [number, number, number] | undefined {
+export async function rsyncVersion(executable: string): Promise<[number, number, number] | undefined> {
   let out: string;
   try {
-    out = runCommandSync([executable, '--version'], { timeoutMs: 10_000, env: { ...process.env, LC_ALL: 'C' } }).stdout.toString('utf8');
+    out = (await runCommand([executable, '--version'], { timeoutMs: 10_000, env: { ...process.env, LC_ALL: 'C' } })).stdout.toString('utf8');
   } catch {
     return undefined; // a path with a control character: not a program that could be run
   }

@@ -48,7 +48,8 @@ export class RsyncCopier implements Copier {
   private readonly executable: string;
   private readonly parser: RsyncOutputParser;
   /** Executables whose version was looked at (once each: the warning is for the log, not per chunk). */
-  private readonly versionChecked = new Set<string>();
+  /** The version probe of each executable, run beside the copies (closing waits for it). */
+  private readonly versionChecks = new Map<string, Promise<void>>();
   /** Shared by its jobs: a failing log is reported at warn once (RsyncJobSpec.logProblems). */
   private readonly logProblems = { warned: false };
 
@@ -81,16 +82,19 @@ export class RsyncCopier implements Copier {
   }
 
   private checkVersion(executable: string, options: CopyOptions): void {
-    if (this.versionChecked.has(executable)) return;
-    this.versionChecked.add(executable);
-    const v = rsyncVersion(executable);
-    if (v && !isMidRunLinkSafe(v)) {
-      options.logger.warn({ executable, version: v.join('.') },
-        `rsync ${v.join('.')} may follow a directory that is swapped for a symbolic link while it copies (fixed in rsync 3.4.0, or by your distribution's security updates); robocurse checks each chunk's directories before rsync starts, but cannot close that window for older rsync (docs/safety.md)`);
-    }
+    if (this.versionChecks.has(executable)) return;
+    // Not awaited: the answer is a warning only, and a blocking probe would fork the whole
+    // process on the main thread (~15-20 ms at a run's size) before the first copy starts.
+    this.versionChecks.set(executable, rsyncVersion(executable).then((v) => {
+      if (v && !isMidRunLinkSafe(v)) {
+        options.logger.warn({ executable, version: v.join('.') },
+          `rsync ${v.join('.')} may follow a directory that is swapped for a symbolic link while it copies (fixed in rsync 3.4.0, or by your distribution's security updates); robocurse checks each chunk's directories before rsync starts, but cannot close that window for older rsync (docs/safety.md)`);
+      }
+    }));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await Promise.all(this.versionChecks.values());
     return this.parser.close();
   }
 }

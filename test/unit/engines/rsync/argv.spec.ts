@@ -204,10 +204,10 @@ describe('rsync versions and mid-run link safety', () => {
     expect(isMidRunLinkSafe([2, 6, 9])).to.equal(false);
   });
 
-  it('reads the version of the installed rsync', () => {
-    const v = rsyncVersion('rsync');
+  it('reads the version of the installed rsync', async () => {
+    const v = await rsyncVersion('rsync');
     expect(v).to.have.length(3);
-    expect(rsyncVersion('/nonexistent/rsync')).to.equal(undefined);
+    expect(await rsyncVersion('/nonexistent/rsync')).to.equal(undefined);
   });
 });
 
