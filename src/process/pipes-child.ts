@@ -18,33 +18,52 @@ const SIGNAL_NAMES: ReadonlyMap<number, NodeJS.Signals> = new Map(Object.entries
  * are read to the end as well.
  */
 export class PipesChild extends EventEmitter {
-  readonly pid: number;
   readonly stdin = null;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
   /** The exit and the two pipes: 'close' once all three are done. */
   private pending = 3;
 
-  constructor(spawnPipes: SpawnPipes, file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+  private constructor(readonly pid: number, readonly stdout: Readable, readonly stderr: Readable) {
     super();
+    for (const s of [stdout, stderr]) s.once('close', () => this.settle());
+  }
+
+  /**
+   * Starts `file` with `argv` (argv[0] included) and `env`. undefined when posix_spawn refuses
+   * (no process was made: the caller may start it another way); once the process exists, any
+   * error is thrown, never a second start.
+   */
+  static start(spawnPipes: SpawnPipes, file: string, argv: readonly string[], env: NodeJS.ProcessEnv): PipesChild | undefined {
     const envList = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
-    const [pid, out, err] = spawnPipes(file, [file, ...args], envList, (code, signal) => this.onExit(code, signal));
-    this.pid = pid;
+    // Set once the child object exists: the exit can only arrive on a later turn of the loop.
+    let onExit: (code: number | null, signal: number | null) => void = () => undefined;
+    let started: [number, number, number];
+    try {
+      started = spawnPipes(file, [...argv], envList, (code, signal) => onExit(code, signal));
+    } catch {
+      return undefined;
+    }
+    const [pid, out, err] = started;
     // node:net only now: a run with the native engine spawns nothing (start-up is timed whole).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof import('node:net');
-    this.stdout = new net.Socket({ fd: out, readable: true, writable: false });
-    this.stderr = new net.Socket({ fd: err, readable: true, writable: false });
-    for (const s of [this.stdout, this.stderr]) s.once('close', () => this.settle());
+    const child = new PipesChild(pid, new net.Socket({ fd: out, readable: true, writable: false }), new net.Socket({ fd: err, readable: true, writable: false }));
+    onExit = (code, signal) => child.onExit(code, signal);
+    return child;
   }
 
   /** As ChildProcess.kill: the process alone; false, and no signal, once it has exited. */
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     if (this.exitCode !== null || this.signalCode !== null) return false;
-    process.kill(this.pid, signal);
-    return true;
+    try {
+      process.kill(this.pid, signal);
+      return true;
+    } catch (err) {
+      // Reaped already, its exit not delivered yet.
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw err;
+    }
   }
 
   private onExit(code: number | null, signal: number | null): void {

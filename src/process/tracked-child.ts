@@ -67,11 +67,8 @@ function startWithoutFork(launch: { command: string; args: string[] }, options: 
   if (!spawnPipes) return undefined;
   const file = path.isAbsolute(launch.command) ? launch.command : resolveExecutable(launch.command, env.PATH);
   if (file === undefined) return undefined;
-  try {
-    return new PipesChild(spawnPipes, file, launch.args, env);
-  } catch {
-    return undefined;
-  }
+  // argv[0] as Node would give it: the command as named.
+  return PipesChild.start(spawnPipes, file, [launch.command, ...launch.args], env);
 }
 
 /**
