@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { packageRoot } from '../../src/paths';
-import { processesMentioning } from './cli-child';
+import { processesMentioning, runCliLikeCron } from './cli-child';
 import { makeTree, tempDir, type TreeSpec } from './make-tree';
 import { cliPath } from './run-cli';
 import type { NetnsHost } from './netns-host';
@@ -101,6 +101,15 @@ export class ScaleOutPool {
     const config = JSON.parse(fs.readFileSync(this.config, 'utf8')) as { global: Record<string, unknown> };
     config.global.bandwidthLimitMbps = 0;
     fs.writeFileSync(this.config, JSON.stringify(config));
+  }
+
+  /**
+   * Lifts the budget of the run going on (`robocurse set-bandwidth 0`, as an admin would): for
+   * when what the test looks at has happened and the run only has to complete.
+   */
+  async unthrottleRun(): Promise<void> {
+    const r = await runCliLikeCron(['set-bandwidth', '0', '-c', this.config, '--profile', 'p']);
+    expect(r.code, r.stderr).to.equal(0);
   }
 
   copiers(): string[] {

@@ -41,6 +41,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (copi
     await until('the first worker copies', () => first.started().length > 0);
     const late = p.startWorker('late', 2);
     await until('the late worker takes a chunk', () => late.started().length > 0, 120_000);
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
   });
 
@@ -56,6 +57,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (copi
     expect(p.copiers(), 'worker a left no copier').to.deep.equal([]);
     const b = p.startWorker('b', 2);
     await until('worker b takes a handed-back chunk', () => handed.some((id) => b.started().includes(id)), 120_000);
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
   });
 });
