@@ -44,7 +44,8 @@
  *                                             entry, with `fields` (1 modes, 2 owners); a fourth: the
  *                                             directory's own numbers (self_result)
  *
- * And, from spawn-pipes.c (Linux): spawnPipes, a child process started with posix_spawn.
+ * And, from spawn-pipes.c (Linux): spawnPipes and spawnWait, child processes started with
+ * posix_spawn (no fork of the whole process).
  *
  * Paths are strings or Buffers (names are bytes: src/fs/byte-names.ts). The l* calls never
  * follow a link in the last component. Errors are thrown as Error objects with `code` set to the

@@ -1,5 +1,5 @@
 /*
- * spawnPipes: a child process started with posix_spawn(3) instead of Node's fork + exec.
+ * spawnPipes and spawnWait: child processes started with posix_spawn(3) instead of Node's fork + exec.
  *
  * Why: libuv forks. A fork copies the page tables of the whole process and the child's exec then
  * tears its copy down again: ~13 ms of the main thread per copier at a run's ~150 MiB, more on
@@ -21,6 +21,10 @@
  *   program that cannot be run (ENOENT, EACCES, ...) throws like the fs calls, syscall
  *   "posix_spawn", and leaves nothing behind.
  *
+ *   spawnWait(file, argv, timeoutMs)      -> exit status, or -(signal number)
+ *     A short probe run to its end on the calling thread (stdio /dev/null, this process's
+ *     environment): what spawnSync does, without its fork. Killed (SIGKILL) past timeoutMs.
+ *
  * The exit is read by a small thread per child blocked in waitpid(pid): libuv reaps only the
  * children it started itself (waitpid per pid of its own handles), so it never takes this status.
  */
@@ -34,7 +38,10 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 #include <node_api.h>
 
 #define SPAWN_MAX_ARGS 4096
@@ -123,25 +130,33 @@ static napi_value throw_spawn_errno(napi_env env, int e) {
   return NULL;
 }
 
+/** Flags plus every signal at its default and none blocked in the child; 0 or an errno. */
+static int init_attr(posix_spawnattr_t *attr, short flags) {
+  sigset_t all, none;
+  int rc = posix_spawnattr_init(attr);
+  if (rc != 0) return rc;
+  sigfillset(&all);
+  sigemptyset(&none);
+  if ((rc = posix_spawnattr_setflags(attr, flags | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) != 0
+    || (rc = posix_spawnattr_setsigdefault(attr, &all)) != 0 || (rc = posix_spawnattr_setsigmask(attr, &none)) != 0) {
+    posix_spawnattr_destroy(attr);
+  }
+  return rc;
+}
+
 /** Starts the child; 0 or an errno. The parent's write ends are closed either way. */
 static int start_child(const char *file, char **argv, char **envp, pid_t *pid, int out[2], int err[2]) {
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
-  sigset_t all, none;
   int rc;
   if (pipe2(out, O_CLOEXEC) != 0) return errno;
   if (pipe2(err, O_CLOEXEC) != 0) { rc = errno; close(out[0]); close(out[1]); return rc; }
   if ((rc = posix_spawn_file_actions_init(&fa)) != 0) goto pipes;
-  if ((rc = posix_spawnattr_init(&attr)) != 0) { posix_spawn_file_actions_destroy(&fa); goto pipes; }
-  sigfillset(&all);
-  sigemptyset(&none);
+  if ((rc = init_attr(&attr, POSIX_SPAWN_SETSID)) != 0) { posix_spawn_file_actions_destroy(&fa); goto pipes; }
   // dup2 onto 1 and 2 clears close-on-exec on the copies; the originals close at exec.
   if ((rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) == 0
     && (rc = posix_spawn_file_actions_adddup2(&fa, out[1], 1)) == 0
-    && (rc = posix_spawn_file_actions_adddup2(&fa, err[1], 2)) == 0
-    && (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) == 0
-    && (rc = posix_spawnattr_setsigdefault(&attr, &all)) == 0
-    && (rc = posix_spawnattr_setsigmask(&attr, &none)) == 0) {
+    && (rc = posix_spawn_file_actions_adddup2(&fa, err[1], 2)) == 0) {
     rc = posix_spawn(pid, file, &fa, &attr, argv, envp);
   }
   posix_spawnattr_destroy(&attr);
@@ -219,10 +234,66 @@ static napi_value js_spawn_pipes(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/** Waits for `pid` at most timeout_ms (polling: a probe lasts a few ms); SIGKILLed past it. */
+static int wait_bounded(pid_t pid, int64_t timeout_ms, int *status) {
+  struct timespec start, now, nap = { 0, 200 * 1000 };
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return 0;
+    if (r < 0 && errno != EINTR) return errno;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > timeout_ms) {
+      kill(pid, SIGKILL);
+      while ((r = waitpid(pid, status, 0)) < 0 && errno == EINTR) {}
+      return r < 0 ? errno : 0;
+    }
+    nanosleep(&nap, NULL);
+  }
+}
+
+static napi_value js_spawn_wait(napi_env env, napi_callback_info info) {
+  size_t argc = 3, nargs = 0, flen = 0;
+  napi_value argv[3], result;
+  char file[4096];
+  int64_t timeout_ms = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3 || napi_get_value_int64(env, argv[2], &timeout_ms) != napi_ok || timeout_ms <= 0
+    || napi_get_value_string_utf8(env, argv[0], file, sizeof file, &flen) != napi_ok || flen == 0 || flen + 1 >= sizeof file || strlen(file) != flen) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "spawnWait(file, argv, timeoutMs)");
+    return NULL;
+  }
+  char **args = get_strings(env, argv[1], &nargs);
+  if (!args || nargs == 0) {
+    free_strings(args, nargs);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "spawnWait: argv must be a non-empty array of strings without NUL");
+    return NULL;
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  pid_t pid = 0;
+  int rc = posix_spawn_file_actions_init(&fa), status = 0;
+  if (rc == 0 && (rc = init_attr(&attr, 0)) != 0) posix_spawn_file_actions_destroy(&fa);
+  if (rc == 0) {
+    for (int fd = 0; fd < 3 && rc == 0; fd++) rc = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+    if (rc == 0) rc = posix_spawn(&pid, file, &fa, &attr, args, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  free_strings(args, nargs);
+  if (rc == 0) rc = wait_bounded(pid, timeout_ms, &status);
+  if (rc != 0) return throw_spawn_errno(env, rc);
+  if (napi_create_int32(env, WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1, &result) != napi_ok) return NULL;
+  return result;
+}
+
 void register_spawn(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "spawnPipes", NAPI_AUTO_LENGTH, js_spawn_pipes, NULL, &fn) == napi_ok) {
     napi_set_named_property(env, exports, "spawnPipes", fn);
+  }
+  if (napi_create_function(env, "spawnWait", NAPI_AUTO_LENGTH, js_spawn_wait, NULL, &fn) == napi_ok) {
+    napi_set_named_property(env, exports, "spawnWait", fn);
   }
 }
 #endif

@@ -57,6 +57,12 @@ export interface FsxBinding {
    * Optional: src/process/pipes-child.ts falls back to node:child_process without it.
    */
   spawnPipes?(file: string, argv: string[], env: string[], onExit: (code: number | null, signal: number | null) => void): [pid: number, stdoutFd: number, stderrFd: number];
+  /**
+   * (Linux) A short probe run to its end with posix_spawn (stdio /dev/null, this process's
+   * environment), SIGKILLed past `timeoutMs`: its exit status, or minus the signal that ended it.
+   * Throws (ENOENT, EACCES) when it cannot be run. Optional, as spawnPipes.
+   */
+  spawnWait?(file: string, argv: string[], timeoutMs: number): number;
 }
 
 function load(): { binding?: FsxBinding; problem?: string } {

@@ -1,4 +1,5 @@
 import { childProcess } from './child-process';
+import { fsx } from '../fs/fsx';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -26,9 +27,25 @@ function setprivPath(): string | undefined {
   if (!setprivProbe.done) {
     setprivProbe.done = true;
     const found = resolveExecutable('setpriv', process.env.PATH ?? '/usr/bin:/bin');
-    if (found && childProcess().spawnSync(found, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 10_000 }).status === 0) setprivProbe.path = found;
+    if (found && probeSucceeds(found, ['--pdeathsig', 'KILL', '--', 'true'])) setprivProbe.path = found;
   }
   return setprivProbe.path;
+}
+
+/**
+ * Whether `file args` exits 0 (stdio ignored, 10 s at most). Through the helper's posix_spawn when
+ * it is there: spawnSync forks the whole process first, ~15-20 ms of the main thread at a run's
+ * size, where this probe itself takes a few.
+ */
+function probeSucceeds(file: string, args: string[]): boolean {
+  if (fsx?.spawnWait) {
+    try {
+      return fsx.spawnWait(file, [file, ...args], 10_000) === 0;
+    } catch {
+      return false;
+    }
+  }
+  return childProcess().spawnSync(file, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
 /**

@@ -26,7 +26,7 @@ describe('spawnTracked through posix_spawn (Linux, the helper built)', function 
   before(function () {
     // Skipped where the helper is not built or not Linux (CI builds it at install): the fallback
     // there is node:child_process, which the rest of the suite runs.
-    if (process.platform !== 'linux' || !fsx?.spawnPipes) this.skip();
+    if (process.platform !== 'linux' || !fsx?.spawnPipes || !fsx.spawnWait) this.skip();
   });
 
   const spawnSh = (script: string, env: NodeJS.ProcessEnv = process.env): TrackedChild => spawnTracked('/bin/sh', ['-c', script], { env });
@@ -118,6 +118,18 @@ describe('spawnTracked through posix_spawn (Linux, the helper built)', function 
     const nodeOut = collect(viaNode.stdout);
     // The standard three and ls's own directory, and what this test process inherited itself.
     expect(fds((await out).toString())).to.include.members([0, 1, 2, 3]).and.to.deep.equal(fds((await nodeOut).toString()));
+  });
+
+  it('spawnWait (the setpriv probe): the exit status, minus the signal, SIGKILL past the time limit, ENOENT thrown', () => {
+    const wait = fsx!.spawnWait!;
+    expect(wait('/bin/sh', ['sh', '-c', 'exit 7'], 5000)).to.equal(7);
+    expect(wait('/bin/sh', ['sh', '-c', 'kill -TERM $$'], 5000)).to.equal(-15);
+    const t0 = Date.now();
+    expect(wait('/bin/sleep', ['sleep', '30'], 300)).to.equal(-9);
+    expect(Date.now() - t0).to.be.below(5000);
+    expect(() => wait('/nonexistent/probe', ['probe'], 1000)).to.throw().with.property('code', 'ENOENT');
+    // What the parent-death wrapper is probed with.
+    expect(wait('/usr/bin/setpriv', ['setpriv', '--pdeathsig', 'KILL', '--', 'true'], 10_000)).to.equal(0);
   });
 
   it('a child of a process killed with SIGKILL dies with it (setpriv\'s parent-death signal, through posix_spawn)', async () => {
