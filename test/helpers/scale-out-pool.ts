@@ -91,7 +91,6 @@ export class ScaleOutPool {
     for (const w of this.workers) { try { process.kill(-w.child.pid!, 'SIGKILL'); } catch { /* gone */ } }
   }
 
-  /** Copier processes (rsync) of this pool: anything mentioning the temp dir that is not robocurse itself. */
   /**
    * Lifts the config's bandwidth limit for the runs that follow. For the run after the one under
    * test: the limit keeps that one copying long enough for a kill or an outage to land mid-chunk;
@@ -112,6 +111,7 @@ export class ScaleOutPool {
     expect(r.code, r.stderr).to.equal(0);
   }
 
+  /** Copier processes (rsync) of this pool: anything mentioning the temp dir that is not robocurse itself. */
   copiers(): string[] {
     return processesMentioning(this.root).filter((p) => !p.cmdline.some((a) => a.endsWith('robocurse.js'))).map((p) => `${p.pid} ${p.cmdline.join(' ')}`);
   }

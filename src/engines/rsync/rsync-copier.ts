@@ -47,8 +47,10 @@ export class RsyncCopier implements Copier {
 
   private readonly executable: string;
   private readonly parser: RsyncOutputParser;
-  /** Executables whose version was looked at (once each: the warning is for the log, not per chunk). */
-  /** The version probe of each executable, run beside the copies (closing waits for it). */
+  /**
+   * The version probe of each executable (once each: the warning is for the log, not per chunk),
+   * run beside the copies; closing waits for it.
+   */
   private readonly versionChecks = new Map<string, Promise<void>>();
   /** Shared by its jobs: a failing log is reported at warn once (RsyncJobSpec.logProblems). */
   private readonly logProblems = { warned: false };
