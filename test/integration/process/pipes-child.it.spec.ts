@@ -68,12 +68,13 @@ describe('spawnTracked through posix_spawn (Linux, the helper built)', function 
 
   it('gives the child stdin from /dev/null, no signal blocked, none of 1-31 ignored (Node ignores SIGPIPE), and a session and process group of its own', async () => {
     const c = spawnSh('cat; grep -E "^(SigIgn|SigBlk):" /proc/self/status; ps -o sid=,pgid= -p $$; exec sleep 30');
-    const out = collect(c.child.stdout);
-    await sleep(300);
+    let text = '';
+    c.child.stdout!.on('data', (b: Buffer) => { text += b.toString(); });
+    // Until ps has answered (a loaded machine may take a while), then the child sleeps.
+    for (const until = Date.now() + 20_000; text.split('\n').length < 4 && Date.now() < until;) await sleep(50);
     const pid = c.pid!;
     expect(Number(field(procStatus(pid), 'NSpgid').split(/\s+/)[0]), 'the process group is its own').to.equal(pid);
     await c.killTree();
-    const text = (await out).toString();
     const [blocked, ignored] = [/^SigBlk:\s*([0-9a-f]+)$/m, /^SigIgn:\s*([0-9a-f]+)$/m].map((re) => BigInt(`0x${re.exec(text)?.[1] ?? 'ff'}`));
     expect(blocked).to.equal(0n);
     // Signals 1-31 (SIGPIPE among them) at their default; glibc's posix_spawn leaves its own two
