@@ -47,6 +47,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (stop
     expect(p.copierStates().every((x) => x.state === 'T')).to.equal(true);
     const res1 = await runCliLikeCron(['resume', '-c', p.config, '--profile', 'p']);
     expect(res1.code, res1.stderr).to.equal(0);
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
     const all = ws.flatMap((w) => w.started());
     expect(new Set(all).size, 'no attempt started twice').to.equal(all.length);
@@ -60,6 +61,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (stop
     await h.redis.kill();
     await new Promise((r) => setTimeout(r, 1500));
     await h.redis.start();
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
     expect(ws.every((w) => w.child.exitCode === null), 'workers survive the Redis restart').to.equal(true);
   });

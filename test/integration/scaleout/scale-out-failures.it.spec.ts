@@ -26,6 +26,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (work
     // Restarted on its host (systemd would), worker a first reaps what its killed incarnation left: scratch directories, copiers.
     const again = p.startWorker('a', 2);
     await until('worker a is back', () => /takes chunks from/.test(again.stderr()));
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
   });
 
@@ -41,6 +42,7 @@ describe('scale-out: robocurse run --queue with robocurse worker processes (work
     await until('the frozen chunk runs on worker b', () => b.started().includes(frozen), 120_000);
     process.kill(a.child.pid!, 'SIGCONT');
     await until('worker a kills its copier', () => /killing the copier of/.test(a.stderr()), 60_000);
+    await p.unthrottleRun();
     await h.expectCompleteRun(p, await h.ended(run));
     expect(TEST_LOCK_SECONDS).to.be.greaterThan(TEST_STALLED_SECONDS);
   });
