@@ -66,6 +66,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <node_api.h>
+#include "fsx-shared.h"
 #ifdef __linux__
 #include <linux/fs.h>
 #include <sys/ioctl.h>
@@ -82,6 +83,9 @@ static const char *errno_name(int e) {
     case EIO: return "EIO";
     case ENXIO: return "ENXIO";
     case E2BIG: return "E2BIG";
+    case ENOEXEC: return "ENOEXEC";
+    case EAGAIN: return "EAGAIN";
+    case EMFILE: return "EMFILE";
     case EBADF: return "EBADF";
     case ENOMEM: return "ENOMEM";
     case EACCES: return "EACCES";
@@ -113,8 +117,7 @@ static const char *errno_name(int e) {
   }
 }
 
-/** Throws an Error like Node's fs errors: "<CODE>: <strerror>, <syscall>", with code and errno. */
-static napi_value throw_errno(napi_env env, int e, const char *syscall) {
+napi_value throw_errno(napi_env env, int e, const char *syscall) {
   char msg[256];
   napi_value err, code, message, num;
   snprintf(msg, sizeof msg, "%s: %s, %s", errno_name(e), strerror(e), syscall);
@@ -132,8 +135,7 @@ static napi_value throw_type(napi_env env, const char *what) {
   return NULL;
 }
 
-/** A string or Buffer argument as a NUL-terminated byte string in `out` (MAX_PATH_BYTES). */
-static int get_bytes(napi_env env, napi_value v, char *out, size_t cap) {
+int get_bytes(napi_env env, napi_value v, char *out, size_t cap) {
   bool is_buf = false;
   napi_is_buffer(env, v, &is_buf);
   if (is_buf) {
@@ -839,10 +841,6 @@ static napi_value js_rename_at(napi_env env, napi_callback_info info) {
   if (renameat(from_fd, from, to_fd, to) != 0) return throw_errno(env, errno, "renameat");
   return undefined(env);
 }
-
-#ifdef __linux__
-void register_spawn(napi_env env, napi_value exports);
-#endif
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {

@@ -43,6 +43,7 @@
 
 extern char **environ;
 #include <node_api.h>
+#include "fsx-shared.h"
 
 #define SPAWN_MAX_ARGS 4096
 #define WAITER_STACK (64 * 1024)
@@ -117,19 +118,6 @@ static void *wait_child(void *p) {
   return NULL;
 }
 
-static napi_value throw_spawn_errno(napi_env env, int e) {
-  napi_value err, code, message, num, syscall;
-  const char *name = e == ENOENT ? "ENOENT" : e == EACCES ? "EACCES" : e == ENOEXEC ? "ENOEXEC" : e == E2BIG ? "E2BIG"
-    : e == ENOMEM ? "ENOMEM" : e == EAGAIN ? "EAGAIN" : e == EMFILE ? "EMFILE" : e == ENOTDIR ? "ENOTDIR" : "EUNKNOWN";
-  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code) != napi_ok) return NULL;
-  if (napi_create_string_utf8(env, strerror(e), NAPI_AUTO_LENGTH, &message) != napi_ok) return NULL;
-  if (napi_create_error(env, code, message, &err) != napi_ok) return NULL;
-  if (napi_create_int32(env, -e, &num) == napi_ok) napi_set_named_property(env, err, "errno", num);
-  if (napi_create_string_utf8(env, "posix_spawn", NAPI_AUTO_LENGTH, &syscall) == napi_ok) napi_set_named_property(env, err, "syscall", syscall);
-  napi_throw(env, err);
-  return NULL;
-}
-
 /** Flags plus every signal at its default and none blocked in the child; 0 or an errno. */
 static int init_attr(posix_spawnattr_t *attr, short flags) {
   sigset_t all, none;
@@ -169,13 +157,12 @@ pipes:
 }
 
 static napi_value js_spawn_pipes(napi_env env, napi_callback_info info) {
-  size_t argc = 4, nargs = 0, nenv = 0, flen = 0;
+  size_t argc = 4, nargs = 0, nenv = 0;
   napi_value argv[4], result, v;
   napi_valuetype t;
   char file[4096];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 4 || napi_typeof(env, argv[3], &t) != napi_ok || t != napi_function
-    || napi_get_value_string_utf8(env, argv[0], file, sizeof file, &flen) != napi_ok || flen == 0 || flen + 1 >= sizeof file || strlen(file) != flen) {
+  if (argc < 4 || napi_typeof(env, argv[3], &t) != napi_ok || t != napi_function || !get_bytes(env, argv[0], file, sizeof file) || file[0] == 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "spawnPipes(file, argv, env, onExit)");
     return NULL;
   }
@@ -194,7 +181,7 @@ static napi_value js_spawn_pipes(napi_env env, napi_callback_info info) {
     free(w);
     free_strings(args, nargs);
     free_strings(envp, nenv);
-    return throw_spawn_errno(env, ENOMEM);
+    return throw_errno(env, ENOMEM, "posix_spawn");
   }
   pid_t pid = 0;
   int out[2], err[2];
@@ -204,7 +191,7 @@ static napi_value js_spawn_pipes(napi_env env, napi_callback_info info) {
   if (rc != 0) {
     napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
     free(w);
-    return throw_spawn_errno(env, rc);
+    return throw_errno(env, rc, "posix_spawn");
   }
   w->pid = pid;
   pthread_attr_t ta;
@@ -225,7 +212,7 @@ static napi_value js_spawn_pipes(napi_env env, napi_callback_info info) {
     close(err[0]);
     napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
     free(w);
-    return throw_spawn_errno(env, trc);
+    return throw_errno(env, trc, "pthread_create");
   }
   if (napi_create_array_with_length(env, 3, &result) != napi_ok) return NULL;
   napi_create_int32(env, pid, &v); napi_set_element(env, result, 0, v);
@@ -253,13 +240,13 @@ static int wait_bounded(pid_t pid, int64_t timeout_ms, int *status) {
 }
 
 static napi_value js_spawn_wait(napi_env env, napi_callback_info info) {
-  size_t argc = 3, nargs = 0, flen = 0;
+  size_t argc = 3, nargs = 0;
   napi_value argv[3], result;
   char file[4096];
   int64_t timeout_ms = 0;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   if (argc < 3 || napi_get_value_int64(env, argv[2], &timeout_ms) != napi_ok || timeout_ms <= 0
-    || napi_get_value_string_utf8(env, argv[0], file, sizeof file, &flen) != napi_ok || flen == 0 || flen + 1 >= sizeof file || strlen(file) != flen) {
+    || !get_bytes(env, argv[0], file, sizeof file) || file[0] == 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "spawnWait(file, argv, timeoutMs)");
     return NULL;
   }
@@ -282,7 +269,7 @@ static napi_value js_spawn_wait(napi_env env, napi_callback_info info) {
   }
   free_strings(args, nargs);
   if (rc == 0) rc = wait_bounded(pid, timeout_ms, &status);
-  if (rc != 0) return throw_spawn_errno(env, rc);
+  if (rc != 0) return throw_errno(env, rc, "posix_spawn");
   if (napi_create_int32(env, WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1, &result) != napi_ok) return NULL;
   return result;
 }

@@ -24,7 +24,7 @@ function say(msg) { process.stderr.write(`robocurse: ${msg}\n`); }
 if (process.platform === 'win32') process.exit(0); // robocopy keeps Windows metadata; nothing to build
 // --if-missing (after `npm run build`): also rebuilds a helper older than its source.
 if (process.argv.includes('--if-missing') && fs.existsSync(built)
-  && fs.readdirSync(dir).filter((f) => f.endsWith('.c') || f === 'binding.gyp')
+  && fs.readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h') || f === 'binding.gyp')
     .every((f) => fs.statSync(built).mtimeMs >= fs.statSync(path.join(dir, f)).mtimeMs)) process.exit(0);
 
 function nodeGyp() {

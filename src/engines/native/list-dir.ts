@@ -26,10 +26,9 @@ import { takeKept } from '../../fs/kept-listings';
 
 /**
  * Where a directory's copy goes: a checked directory (`ref`, a chunk root), or `name` inside a
- * checked parent. `seen`: the
- * child's identity as the parent's listing saw it; the directory is then opened by path and
- * checked to be that one (one open fewer than through the parent), and reached through the parent
- * as without it when it is gone or another one now.
+ * checked parent. `seen`: the child's identity as the parent's listing saw it; the directory is
+ * then opened by path and checked to be that one (one open fewer than through the parent), and
+ * reached through the parent as without it when it is gone or another one now.
  */
 export type ListTarget = { ref: DirRef | null; made?: boolean } | { parent: DirRef | null; name: string; seen?: { dev: number; ino: number } };
 
