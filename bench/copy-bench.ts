@@ -366,6 +366,9 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       // The floor of any Node.js tool here: node, its threads, both listings, the copies and
       // removals, and nothing robocurse guarantees besides (floor/mirror-floor.ts).
       [MIRROR_FLOOR, () => measure(process.execPath, [path.join(__dirname, 'floor', 'mirror-floor.js'), changed.root, dst])],
+      // The same keeping robocurse's per-file guarantees (temp name and rename, source and
+      // directory checked on their descriptors, directory times): what safety itself costs.
+      [GUARDED_FLOOR, () => measure('env', ['MIRROR_FLOOR_GUARDED=1', process.execPath, path.join(__dirname, 'floor', 'mirror-floor.js'), changed.root, dst])],
       ...(o.before ? [
         ['robocurse run, native engine, before', rc('native', o.before)],
         ['robocurse run, rsync engine, before', rc('rsync', o.before)],
@@ -390,8 +393,10 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
     // the native engine keeps too), apart.
     const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || label.startsWith('robocurse')));
     rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_SAME_FLAGS).filter((r) => r.ratio !== undefined));
-    const overFloor = new Map([...samples].filter(([label]) => label === MIRROR_FLOOR || label.startsWith('robocurse run, native')));
-    rows.push(...groupRows(`${group[0].part}, against the Node floor`, overFloor, MIRROR_FLOOR).filter((r) => r.ratio !== undefined));
+    for (const [floor, name] of [[MIRROR_FLOOR, 'the Node floor'], [GUARDED_FLOOR, 'the guarded Node floor']]) {
+      const overFloor = new Map([...samples].filter(([label]) => label === floor || label.startsWith('robocurse run, native')));
+      rows.push(...groupRows(`${group[0].part}, against ${name}`, overFloor, floor).filter((r) => r.ratio !== undefined));
+    }
     rows.push(...costRows(group[0].part, costs, 'rsync -a --delete'));
   }
   return rows;
@@ -406,6 +411,7 @@ const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';
 const RSYNC_REPLICA_FLAGS = 'rsync -aHAXS --numeric-ids';
 const WALK_FLOOR = 'node floor: threads + both listings';
 const MIRROR_FLOOR = 'node floor: threads, both listings, copies, removals';
+const GUARDED_FLOOR = 'node floor, guarded: the same, copies checked, temp + rename, dir times';
 
 /** Removes what the copy benches left on tmpfs and disk (the source trees stay, for reuse). */
 export function cleanUp(): void {
