@@ -354,6 +354,11 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       const stateRoot = path.join(WORK, `changed-${engine}-${destKind}`);
       rmrf(stateRoot);
       cfgs.set(engine, writeConfig(changed.root, dst, stateRoot, { mirror: true, engine }));
+      // The same work as `rsync -a --delete`: robocurse's default keeps hard links, ACLs, xattrs
+      // and holes besides (a true replica), which rsync -a does not (its -HAXS).
+      const asRsyncRoot = `${stateRoot}-as-rsync-a`;
+      rmrf(asRsyncRoot);
+      cfgs.set(`${engine}${AS_RSYNC_A}`, writeConfig(changed.root, dst, asRsyncRoot, { mirror: true, engine, preserve: RSYNC_A_PRESERVE }));
     }
     const rc = (engine: string, cli = o.cli) => (): Measured => measure(process.execPath, [cli, 'run', '--config', cfgs.get(engine)!, '--all', '--log-level', 'warn']);
     const list: Array<[string, () => Measured]> = [
@@ -363,6 +368,8 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
       [RSYNC_SAME_FLAGS, () => measure('rsync', ['-aHAXS', '--numeric-ids', '--delete', `${changed.root}/`, `${dst}/`])],
       ['robocurse run, native engine', rc('native')],
       ['robocurse run, rsync engine', rc('rsync')],
+      [`robocurse run, native engine${AS_RSYNC_A}`, rc(`native${AS_RSYNC_A}`)],
+      [`robocurse run, rsync engine${AS_RSYNC_A}`, rc(`rsync${AS_RSYNC_A}`)],
       // The floor of any Node.js tool here: node, its threads, both listings, the copies and
       // removals, and nothing robocurse guarantees besides (floor/mirror-floor.ts).
       [MIRROR_FLOOR, () => measure(process.execPath, [path.join(__dirname, 'floor', 'mirror-floor.js'), changed.root, dst])],
@@ -384,14 +391,14 @@ export function changedReruns(o: CopyBenchOptions): ResultRow[] {
     });
     rmrf(dst);
     const group = groupRows(`1 % changed re-run (1,000 modified, 1,000 new, 1,000 deleted; mirror), ${tree.name} on ${destKind}`, samples, 'rsync -a --delete');
-    for (const when of ['', ', before']) {
+    for (const when of ['', ', before', AS_RSYNC_A]) {
       withTarget(group.find((r) => r.label === `robocurse run, native engine${when}`), 1.0, '≤ 1.0× rsync -a --delete');
       withTarget(group.find((r) => r.label === `robocurse run, rsync engine${when}`), 1.1, '≤ 1.1× rsync -a --delete');
     }
     rows.push(...group);
     // Both engines against rsync doing the same work (the flags the rsync engine passes: what
     // the native engine keeps too), apart.
-    const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || label.startsWith('robocurse')));
+    const same = new Map([...samples].filter(([label]) => label === RSYNC_SAME_FLAGS || (label.startsWith('robocurse') && !label.endsWith(AS_RSYNC_A))));
     rows.push(...groupRows(`${group[0].part}, against rsync keeping what robocurse keeps`, same, RSYNC_SAME_FLAGS).filter((r) => r.ratio !== undefined));
     for (const [floor, name] of [[MIRROR_FLOOR, 'the Node floor'], [GUARDED_FLOOR, 'the guarded Node floor']]) {
       const overFloor = new Map([...samples].filter(([label]) => label === floor || label.startsWith('robocurse run, native')));
@@ -408,6 +415,9 @@ function costNote(c: ChildCost | undefined): string {
 }
 
 const RSYNC_SAME_FLAGS = 'rsync -aHAXS --numeric-ids --delete';
+/** A contender's label tail, and the `preserve` of its config: what `rsync -a` keeps (owners, modes, times, links, devices). */
+const AS_RSYNC_A = ', preserve as rsync -a';
+const RSYNC_A_PRESERVE = { hardLinks: false, xattrs: false, acls: false, sparse: false };
 const RSYNC_REPLICA_FLAGS = 'rsync -aHAXS --numeric-ids';
 const WALK_FLOOR = 'node floor: threads + both listings';
 const MIRROR_FLOOR = 'node floor: threads, both listings, copies, removals';
