@@ -14,7 +14,7 @@
  *
  * With MIRROR_FLOOR_GUARDED=1 it keeps, besides, the per-file guarantees of robocurse's copy
  * threads that a reader of the replica or an attacker in the tree can tell apart (copy-worker.ts):
- * the destination directory opened without following a link and checked to be the one listed,
+ * the destination directory opened without following a link (and fstat'ed, as robocurse checks it),
  * each source opened without following a link and checked on its descriptor to be the file listed,
  * the data with mode and times given on the new file's descriptor under a temp name (the helper's
  * copyFileFd) and renamed into place, a missing subdirectory made in its parent's pass, and a
@@ -49,7 +49,8 @@ function mirrorOne(roots: Roots, rel: string, out: Result): void {
   const src = listStat(srcDir);
   let dst = listOrNone(dstDir);
   if (!dst) {
-    if (!GUARDED) fs.mkdirSync(dstDir);
+    // Guarded, a subdirectory was made in its parent's pass (the parent's times are set after it).
+    if (!GUARDED || rel === '') fs.mkdirSync(dstDir);
     dst = { names: [], types: '', stats: new Float64Array(0) };
   }
   const guard = GUARDED ? new GuardedDir(dstDir) : undefined;

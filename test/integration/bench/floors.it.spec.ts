@@ -94,4 +94,3 @@ describe('bench floors: they do the work they stand for', function () {
     expect(fs.readdirSync(root).sort()).to.deep.equal(['dst', 'src']);
   });
 });
-
