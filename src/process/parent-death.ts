@@ -37,7 +37,7 @@ function setprivPath(): string | undefined {
  * it is there: spawnSync forks the whole process first, ~15-20 ms of the main thread at a run's
  * size, where this probe itself takes a few.
  */
-function probeSucceeds(file: string, args: string[]): boolean {
+export function probeSucceeds(file: string, args: string[]): boolean {
   if (fsx?.spawnWait) {
     try {
       return fsx.spawnWait(file, [file, ...args], 10_000) === 0;

@@ -22,6 +22,8 @@ export interface RsyncEngineOptions {
   resumePartial: boolean;
   /** `--timeout`: seconds without I/O before rsync gives up (0 = never). */
   timeoutSeconds: number;
+  /** Run rsync through robocurse-confine where the kernel allows (confine.ts; default true). */
+  confine: boolean;
 }
 
 /**
@@ -132,5 +134,6 @@ export function readRsyncEngineOptions(engineOptions: Record<string, unknown>, d
   return {
     executable, attributes, timeoutSeconds,
     deleteExcluded: bool(raw, 'deleteExcluded'), resumePartial: bool(raw, 'resumePartial'),
+    confine: raw.confine === undefined ? true : bool(raw, 'confine'),
   };
 }

@@ -17,5 +17,6 @@ export const RSYNC_OPTIONS_SCHEMA = {
     deleteExcluded: { type: 'boolean', description: 'With mirror, also delete destination entries the excludes hide (--delete-excluded).' },
     resumePartial: { type: 'boolean', description: 'Keep interrupted files in .robocurse-partial and resume them (--partial-dir with --no-whole-file).' },
     timeoutSeconds: { type: 'integer', minimum: 0, description: '--timeout: give up after this many seconds without I/O (0 = never).' },
+    confine: { type: 'boolean', description: 'On Linux with Landlock, run rsync confined to reading the source root and writing the destination root, so that a directory swapped for a link mid-run leads nowhere (default true; docs/safety.md).' },
   },
 } as const;

@@ -3,6 +3,7 @@ import { hasSizeAgeFilter } from '../../api';
 import { newScratchName } from '../../process/scratch-dir';
 import { PreviewGatedJob } from '../preview/preview-gated-job';
 import { buildRsyncArgv, chunkOperands, scratchDirPath } from './argv';
+import { confined } from './confine';
 import { RSYNC_PRESERVE } from './preserve-capabilities';
 import { selectionRulesPath, writeSelectionRules } from './selection-rules';
 import { readRsyncEngineOptions } from './engine-options';
@@ -69,9 +70,12 @@ export class RsyncCopier implements Copier {
     const filesFrom = options.onlyFiles ? filesFromPath(chunk, options.logPath) : undefined;
     const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules, filesFrom);
     if (filesFrom) writeFilesFrom(filesFrom, options.onlyFiles!, chunkOperands(chunk).top);
-    this.checkVersion(engine.executable, options);
+    // Landlock where the kernel has it (confine.ts): the files rsync is given to read are the
+    // only ones outside the trees it may open.
+    const run = engine.confine ? confined(chunk, engine.executable, argv, [rules, filesFrom]) : { executable: engine.executable, argv, confined: false };
+    this.checkVersion(engine.executable, options, run.confined);
     const launch = (): CopyJob => new RsyncJob({
-      chunk, options, executable: engine.executable, argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
+      chunk, options, executable: run.executable, argv: run.argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
       logProblems: this.logProblems,
     });
     if (rules === undefined) return launch();
@@ -83,14 +87,16 @@ export class RsyncCopier implements Copier {
     });
   }
 
-  private checkVersion(executable: string, options: CopyOptions): void {
+  private checkVersion(executable: string, options: CopyOptions, confinedRun: boolean): void {
     if (this.versionChecks.has(executable)) return;
     // Not awaited: the answer is a warning only, and a blocking probe would fork the whole
     // process on the main thread (~15-20 ms at a run's size) before the first copy starts.
     this.versionChecks.set(executable, rsyncVersion(executable).then((v) => {
       if (v && !isMidRunLinkSafe(v)) {
         options.logger.warn({ executable, version: v.join('.') },
-          `rsync ${v.join('.')} may follow a directory that is swapped for a symbolic link while it copies (fixed in rsync 3.4.0, or by your distribution's security updates); robocurse checks each chunk's directories before rsync starts, but cannot close that window for older rsync (docs/safety.md)`);
+          `rsync ${v.join('.')} may follow a directory that is swapped for a symbolic link while it copies (fixed in rsync 3.4.0, or by your distribution's security updates); ${confinedRun
+            ? 'robocurse runs it confined (Landlock) to reading the source and writing the destination, so such a swap cannot lead outside them, but within them it can still misplace files'
+            : 'robocurse checks each chunk\'s directories before rsync starts, but cannot close that window for older rsync'} (docs/safety.md)`);
       }
     }));
   }

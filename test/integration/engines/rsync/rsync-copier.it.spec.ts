@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, ChunkKind, CopyJob, CopyOptions, Logger } from '../../../../src/api';
 import { RsyncCopier } from '../../../../src/engines/rsync';
+import { confineProgram } from '../../../../src/engines/rsync/confine';
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
 import { makeExcludeMatcher } from '../../../../src/scan/exclude-matcher';
 import { diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
@@ -236,10 +237,26 @@ describe('RsyncCopier with the real rsync (integration)', function () {
     const r = await start(chunk(src, dst), options({ logPath })).done;
     expect(r.logPath).to.equal(logPath);
     const log = fs.readFileSync(logPath, 'utf8');
-    expect(log).to.match(/^# \S+ \["rsync","-rt",/);
+    // The command as run: through robocurse-confine where this kernel has Landlock (confine.ts).
+    const command = JSON.parse(/^# \S+ (\[.*\])$/m.exec(log)![1]) as string[];
+    const program = confineProgram();
+    const rsyncAt = program ? command.indexOf('--') + 1 : 0;
+    if (program) expect(command[0]).to.equal(program);
+    expect(path.basename(command[rsyncAt])).to.equal('rsync');
+    expect(command[rsyncAt + 1]).to.equal('-rt');
     expect(log).to.contain('>f+++++++++ 1 sub/b.txt'); // --out-format '%i %l %n': code, size, name
     expect(log).to.contain('Number of regular files transferred: 2');
     expect(log, 'progress redraws are not logged').to.not.match(/\d+%/);
+  });
+
+  it('engineOptions.rsync.confine false runs rsync itself, not through robocurse-confine', async () => {
+    makeTree(src, { 'a.txt': 'a' });
+    const logPath = path.join(root, 'logs', 'job.log');
+    const r = await start(chunk(src, dst), options({ logPath, engineOptions: { rsync: { confine: false } } })).done;
+    expect(r.exitMeaning.severity).to.equal('Success');
+    const command = JSON.parse(/^# \S+ (\[.*\])$/m.exec(fs.readFileSync(logPath, 'utf8'))![1]) as string[];
+    expect(command.slice(0, 2)).to.deep.equal(['rsync', '-rt']);
+    expect(fs.readFileSync(path.join(dst, 'a.txt'), 'utf8')).to.equal('a');
   });
 
   it('dry run with mirror reports what it would do and changes nothing', async () => {

@@ -3,11 +3,12 @@ import { readRsyncEngineOptions } from '../../../../src/engines/rsync/engine-opt
 import { RsyncArgumentError } from '../../../../src/engines/rsync/errors';
 
 describe('readRsyncEngineOptions', () => {
-  it('defaults to rsync on PATH, no extra attributes (preserve decides) and everything optional off', () => {
+  it('defaults to rsync on PATH, no extra attributes (preserve decides), confined, and everything optional off', () => {
     expect(readRsyncEngineOptions({})).to.deep.equal({
       executable: 'rsync', attributes: [],
-      deleteExcluded: false, resumePartial: false, timeoutSeconds: 0,
+      deleteExcluded: false, resumePartial: false, timeoutSeconds: 0, confine: true,
     });
+    expect(readRsyncEngineOptions({ rsync: { confine: false } }).confine).to.equal(false);
     expect(readRsyncEngineOptions({}, '/opt/bin/rsync').executable).to.equal('/opt/bin/rsync');
   });
 
@@ -24,6 +25,7 @@ describe('readRsyncEngineOptions', () => {
     ['a short flag outside the whitelist', { attributes: '-avz' }, 'attributes'],
     ['an empty attribute set', { attributes: '  ' }, 'attributes'],
     ['a non-boolean flag', { deleteExcluded: 'yes' }, 'deleteExcluded'],
+    ['a non-boolean confine', { confine: 'no' }, 'confine'],
     ['a key moved to preserve', { hardLinks: true }, 'hardLinks'],
     ['a negative timeout', { timeoutSeconds: -1 }, 'timeoutSeconds'],
     ['an unknown option (typo)', { xattr: true }, 'xattr'],

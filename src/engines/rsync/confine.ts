@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Chunk } from '../../api';
+import { packageRoot } from '../../paths';
+import { probeSucceeds, resolveExecutable } from '../../process/parent-death';
+
+/**
+ * What an rsync of a chunk may read besides the trees (native/confine.c's rules): the loader,
+ * libraries and the few system files rsync opens. Nothing else of /etc (a source directory
+ * swapped for a link to /etc must not copy /etc/shadow into the replica).
+ */
+const SYSTEM_READ = ['/usr', '/lib', '/lib64', '/lib32', '/libx32', '/bin', '/sbin'];
+const SYSTEM_READ_FILES = ['/etc/ld.so.cache', '/etc/ld.so.preload', '/etc/nsswitch.conf', '/etc/passwd', '/etc/group', '/etc/localtime', '/dev/urandom'];
+const SYSTEM_WRITE = ['/dev/null'];
+
+/**
+ * robocurse-confine (native/confine.c, built with the helper) when this kernel lets it confine a
+ * process (Landlock, Linux 5.13+). Probed once per process and kept: a fact about the host and
+ * the build, not state that changes while we run.
+ */
+const probe: { done: boolean; path?: string } = { done: false };
+export function confineProgram(): string | undefined {
+  if (!probe.done) {
+    probe.done = true;
+    const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse-confine');
+    if (process.platform === 'linux' && process.env.ROBOCURSE_CONFINE !== 'off' && fs.existsSync(file) && probeSucceeds(file, ['--abi'])) probe.path = file;
+  }
+  return probe.path;
+}
+
+/** The root a chunk's path was made from: `chunkPath` less the chunk's relPath ('/'-separated). */
+export function rootOf(chunkPath: string, relPath: string): string {
+  const abs = path.resolve(chunkPath);
+  if (relPath === '') return abs;
+  return path.resolve(abs, ...relPath.split('/').filter(Boolean).map(() => '..'));
+}
+
+/** What one rsync of `chunk` may touch, as confine's options. */
+export function confineRules(chunk: Chunk, rsync: string, readFiles: ReadonlyArray<string | undefined>): string[] {
+  const rules: string[] = [];
+  for (const p of SYSTEM_READ) rules.push('--read', p);
+  for (const f of [...SYSTEM_READ_FILES, rsync, ...readFiles]) if (f !== undefined) rules.push('--read-file', f);
+  for (const p of SYSTEM_WRITE) rules.push('--write', p);
+  rules.push('--read', rootOf(chunk.sourcePath, chunk.relPath), '--write', rootOf(chunk.destinationPath, chunk.relPath));
+  return rules;
+}
+
+/**
+ * `executable argv` run through robocurse-confine: rsync may read only beneath the profile's
+ * source root (and the system files above), and read and write only beneath its destination
+ * root. A directory swapped for a link while rsync works in it then leads nowhere: rsync older
+ * than 3.4.0 follows such a swap (docs/safety.md). As given when confine cannot run here, or the
+ * executable cannot be found (its spawn then fails as before, with rsync's name).
+ */
+export function confined(chunk: Chunk, executable: string, argv: string[], readFiles: ReadonlyArray<string | undefined>): { executable: string; argv: string[]; confined: boolean } {
+  const program = confineProgram();
+  const rsync = program && resolveExecutable(executable, process.env.PATH);
+  if (!program || !rsync) return { executable, argv, confined: false };
+  return { executable: program, argv: [...confineRules(chunk, rsync, readFiles), '--', rsync, ...argv], confined: true };
+}
