@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Chunk } from '../../api';
+import type { Chunk, ExitMeaning } from '../../api';
 import { packageRoot } from '../../paths';
 import { probeSucceeds, resolveExecutable } from '../../process/parent-death';
 
@@ -57,4 +57,22 @@ export function confined(chunk: Chunk, executable: string, argv: string[], readF
   const rsync = program && resolveExecutable(executable, process.env.PATH);
   if (!program || !rsync) return { executable, argv, confined: false };
   return { executable: program, argv: [...confineRules(chunk, rsync, readFiles), '--', rsync, ...argv], confined: true };
+}
+
+/** robocurse-confine's own exit status when it could not set its rules (rsync did not run). */
+export const CONFINE_FAILED = 125;
+
+/**
+ * What an exit of a confined rsync means when it is confine's own failure (its reason is its last
+ * stderr line): Fatal, not retried (the next attempt would meet the same host), naming the way out.
+ * Undefined for every other exit: rsync's own, read as before.
+ */
+export function confineExitMeaning(code: number | null, stderrLines: readonly string[]): ExitMeaning | undefined {
+  if (code !== CONFINE_FAILED) return undefined;
+  const reason = [...stderrLines].reverse().find((l) => l.startsWith('robocurse-confine: '));
+  if (reason === undefined) return undefined;
+  return {
+    severity: 'Fatal', shouldRetry: false,
+    message: `${reason}; rsync did not run. robocurse confines rsync with Landlock (docs/safety.md); set engineOptions.rsync.confine to false to run it unconfined`,
+  };
 }

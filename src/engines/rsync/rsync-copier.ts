@@ -75,7 +75,7 @@ export class RsyncCopier implements Copier {
     const run = engine.confine ? confined(chunk, engine.executable, argv, [rules, filesFrom]) : { executable: engine.executable, argv, confined: false };
     this.checkVersion(engine.executable, options, run.confined);
     const launch = (): CopyJob => new RsyncJob({
-      chunk, options, executable: run.executable, argv: run.argv, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
+      chunk, options, executable: run.executable, argv: run.argv, confined: run.confined, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
       logProblems: this.logProblems,
     });
     if (rules === undefined) return launch();

@@ -6,6 +6,7 @@ import { encodeName } from '../../fs/byte-names';
 import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
 import { setTimesPath } from '../../fs/file-times';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
+import { confineExitMeaning } from './confine';
 import { rsyncExitMeaning } from './exit-meaning';
 import { MAX_LINE_CHARS } from '../bounded-lines';
 import { LineSplitter } from './line-splitter';
@@ -24,6 +25,8 @@ export interface RsyncJobSpec {
   parser: RsyncOutputParser;
   /** The job's --temp-dir, made before rsync starts and removed when it has ended. */
   scratchDir?: string;
+  /** rsync runs through robocurse-confine (confine.ts): its exit 125 is confine's own failure. */
+  confined?: boolean;
   /**
    * Shared by the copier's jobs: whether a log that could not be written was already reported
    * at warn (a full log folder fails every chunk's log; one warning says it, the rest go to debug).
@@ -282,7 +285,7 @@ export class RsyncJob implements CopyJob {
     const truncated = this.splitters.reduce((n, s) => n + s.truncatedLines, 0);
     if (truncated > 0) report.notes.push(`${truncated} output line(s) longer than ${MAX_LINE_CHARS} characters were cut short`);
     await this.closeLog();
-    let meaning = this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
+    let meaning = (this.spec.confined ? confineExitMeaning(exit.code, this.stderrLines) : undefined) ?? this.describe(rsyncExitMeaning(exit.code, exit.signal), report, killed);
     const limit = this.spec.options.maxDeletes;
     if (exit.code === 25 && limit !== undefined) {
       const skipped = /Deletions stopped due to --max-delete limit \((\d+) skipped\)/.exec(this.stderrLines.join('\n'));

@@ -259,6 +259,18 @@ describe('RsyncCopier with the real rsync (integration)', function () {
     expect(fs.readFileSync(path.join(dst, 'a.txt'), 'utf8')).to.equal('a');
   });
 
+  it('a failure to confine rsync (robocurse-confine exits 125) is Fatal, names the reason and how to run rsync unconfined', async function () {
+    if (!confineProgram()) this.skip(); // needs Landlock and the helper's build, as CI has
+    const loop = path.join(root, 'loop'); // a source root confine cannot open (ELOOP)
+    fs.symlinkSync(loop, loop);
+    const r = await start(chunk(loop, dst), options()).done;
+    expect(r.exitCode).to.equal(125);
+    expect(r.exitMeaning.severity).to.equal('Fatal');
+    expect(r.exitMeaning.shouldRetry).to.equal(false);
+    expect(r.exitMeaning.message).to.contain(`robocurse-confine: cannot open ${loop}`).and.to.contain('engineOptions.rsync.confine');
+    expect(fs.existsSync(dst) ? fs.readdirSync(dst) : [], 'nothing copied').to.deep.equal([]);
+  });
+
   it('dry run with mirror reports what it would do and changes nothing', async () => {
     makeTree(src, { 'a.txt': 'aaaa', sub: { 'b.txt': 'b' } });
     makeTree(dst, { 'extra.txt': 'x' });

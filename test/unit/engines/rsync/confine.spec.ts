@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import type { Chunk } from '../../../../src/api';
-import { confineRules, rootOf } from '../../../../src/engines/rsync/confine';
+import { CONFINE_FAILED, confineExitMeaning, confineRules, rootOf } from '../../../../src/engines/rsync/confine';
 
 const chunk = (relPath: string, src: string, dst: string): Chunk => ({
   id: 'c', profile: 'p', kind: 'tree', relPath, sourcePath: src, destinationPath: dst, depth: 0, estimatedFiles: 0, estimatedBytes: 0,
@@ -26,5 +26,15 @@ describe('rsync confinement rules (confine.ts)', () => {
     expect(of('--read-file')).to.include.members(['/etc/ld.so.cache', '/etc/passwd', '/usr/bin/rsync', '/var/log/rc/files-from']);
     expect(of('--read-file')).to.not.include('/etc/shadow');
     expect(pairs.every(([o]) => ['--read', '--write', '--read-file'].includes(o))).to.equal(true);
+  });
+
+  it("reads confine's own failure (exit 125 with its line on stderr) as Fatal, naming the reason and the way out; anything else is rsync's", () => {
+    const m = confineExitMeaning(CONFINE_FAILED, ['robocurse-confine: cannot open /srv/src: Permission denied']);
+    expect(m?.severity).to.equal('Fatal');
+    expect(m?.shouldRetry).to.equal(false);
+    expect(m?.message).to.contain('cannot open /srv/src: Permission denied').and.to.contain('engineOptions.rsync.confine');
+    expect(confineExitMeaning(23, ['robocurse-confine: x'])).to.equal(undefined);
+    expect(confineExitMeaning(CONFINE_FAILED, ['rsync: some error of its own'])).to.equal(undefined);
+    expect(confineExitMeaning(null, [])).to.equal(undefined);
   });
 });
