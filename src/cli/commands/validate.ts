@@ -7,13 +7,14 @@ import { loadCliConfig, reportConfigError, selectProfiles, UsageError } from '..
 import { scheduleWarnings } from '../../schedule/config-warnings';
 import { recordTrace } from '../error-trace';
 import { preserveWarnings } from '../../config/preserve-warnings';
+import { confineWarnings } from '../../engines/rsync/confine';
 
 /** `robocurse validate`: exit 0 and a summary when the config is usable, else 2 and every problem. */
 export async function validateCommand(args: CommonArgs, io: CliIo): Promise<ExitCode> {
   try {
     const cfg = await loadCliConfig(args, io);
     const profiles = selectProfiles(cfg, args, true);
-    const warnings = [...scheduleWarnings(cfg), ...preserveWarnings(cfg)];
+    const warnings = [...scheduleWarnings(cfg), ...preserveWarnings(cfg), ...confineWarnings(cfg.profiles)];
     for (const w of warnings) io.stderr.write(`robocurse: warning: ${w}\n`);
     if (args.json) {
       io.stdout.write(`${JSON.stringify({ valid: true, config: cfg.configPath, profiles: profiles.map((p) => p.name), ...(warnings.length ? { warnings } : {}) })}\n`);

@@ -18,14 +18,29 @@ const SYSTEM_WRITE = ['/dev/null'];
  * process (Landlock, Linux 5.13+). Probed once per process and kept: a fact about the host and
  * the build, not state that changes while we run.
  */
-const probe: { done: boolean; path?: string } = { done: false };
+const probe: { done: boolean; path?: string; problem?: string } = { done: false };
 export function confineProgram(): string | undefined {
   if (!probe.done) {
     probe.done = true;
     const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse-confine');
-    if (process.platform === 'linux' && process.env.ROBOCURSE_CONFINE !== 'off' && fs.existsSync(file) && probeSucceeds(file, ['--abi'])) probe.path = file;
+    if (process.platform !== 'linux') probe.problem = 'not Linux';
+    else if (process.env.ROBOCURSE_CONFINE === 'off') probe.problem = 'ROBOCURSE_CONFINE=off';
+    else if (!fs.existsSync(file)) probe.problem = `robocurse-confine is not built: ${file} is missing; run "node scripts/build-native.js"`;
+    else if (!probeSucceeds(file, ['--abi'])) probe.problem = 'the kernel offers no Landlock (Linux 5.13+ with Landlock enabled)';
+    else probe.path = file;
   }
   return probe.path;
+}
+
+/**
+ * `validate`'s warning, once, for the first enabled rsync profile on Linux that asks to be
+ * confined when robocurse-confine cannot run here: the run would start rsync unconfined.
+ */
+export function confineWarnings(profiles: ReadonlyArray<{ name: string; enabled: boolean; engine: string; windowsPaths?: boolean; engineOptions?: Record<string, unknown> }>): string[] {
+  if (process.platform !== 'linux') return [];
+  const asks = profiles.find((p) => p.enabled && p.engine === 'rsync' && !p.windowsPaths && (p.engineOptions?.rsync as { confine?: unknown } | undefined)?.confine !== false);
+  if (!asks || confineProgram()) return [];
+  return [`profiles.${asks.name}.engine: rsync cannot run confined here (${probe.problem}): an rsync older than 3.4.0 may then follow a directory swapped for a link mid-run outside the source and destination (docs/safety.md)`];
 }
 
 /** The root a chunk's path was made from: `chunkPath` less the chunk's relPath ('/'-separated). */
