@@ -18,14 +18,16 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const dir = path.join(root, 'native');
 const built = path.join(dir, 'build', 'Release', 'robocurse_fsx.node');
+/** Everything the build makes: the addon, and robocurse-confine (native/confine.c) beside it. */
+const outputs = [built, path.join(dir, 'build', 'Release', 'robocurse-confine')];
 
 function say(msg) { process.stderr.write(`robocurse: ${msg}\n`); }
 
 if (process.platform === 'win32') process.exit(0); // robocopy keeps Windows metadata; nothing to build
-// --if-missing (after `npm run build`): also rebuilds a helper older than its source.
-if (process.argv.includes('--if-missing') && fs.existsSync(built)
+// --if-missing (after `npm run build`): also rebuilds when an output is missing or older than a source.
+if (process.argv.includes('--if-missing') && outputs.every((o) => fs.existsSync(o))
   && fs.readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h') || f === 'binding.gyp')
-    .every((f) => fs.statSync(built).mtimeMs >= fs.statSync(path.join(dir, f)).mtimeMs)) process.exit(0);
+    .every((f) => outputs.every((o) => fs.statSync(o).mtimeMs >= fs.statSync(path.join(dir, f)).mtimeMs))) process.exit(0);
 
 function nodeGyp() {
   const candidates = [

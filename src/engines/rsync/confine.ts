@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Chunk, ExitMeaning } from '../../api';
 import { packageRoot } from '../../paths';
 import { probeSucceeds, resolveExecutable } from '../../process/parent-death';
+import { readRsyncEngineOptions, type RsyncEngineOptions } from './engine-options';
 
 /**
  * What an rsync of a chunk may read besides the trees (native/confine.c's rules): the loader,
@@ -38,7 +39,8 @@ export function confineProgram(): string | undefined {
  */
 export function confineWarnings(profiles: ReadonlyArray<{ name: string; enabled: boolean; engine: string; windowsPaths?: boolean; engineOptions?: Record<string, unknown> }>): string[] {
   if (process.platform !== 'linux') return [];
-  const asks = profiles.find((p) => p.enabled && p.engine === 'rsync' && !p.windowsPaths && (p.engineOptions?.rsync as { confine?: unknown } | undefined)?.confine !== false);
+  // The config is valid here (validate loaded it), so the engine's own reader cannot throw.
+  const asks = profiles.find((p) => p.enabled && p.engine === 'rsync' && !p.windowsPaths && readRsyncEngineOptions(p.engineOptions ?? {}).confine);
   if (!asks || confineProgram()) return [];
   return [`profiles.${asks.name}.engine: rsync cannot run confined here (${probe.problem}): an rsync older than 3.4.0 may then follow a directory swapped for a link mid-run outside the source and destination (docs/safety.md)`];
 }
@@ -65,10 +67,12 @@ export function confineRules(chunk: Chunk, rsync: string, readFiles: ReadonlyArr
  * source root (and the system files above), and read and write only beneath its destination
  * root. A directory swapped for a link while rsync works in it then leads nowhere: rsync older
  * than 3.4.0 follows such a swap (docs/safety.md). As given when confine cannot run here, or the
- * executable cannot be found (its spawn then fails as before, with rsync's name).
+ * executable cannot be found (its spawn then fails as before, with rsync's name), or the profile
+ * says `confine: false`.
  */
-export function confined(chunk: Chunk, executable: string, argv: string[], readFiles: ReadonlyArray<string | undefined>): { executable: string; argv: string[]; confined: boolean } {
-  const program = confineProgram();
+export function confined(chunk: Chunk, engine: Pick<RsyncEngineOptions, 'executable' | 'confine'>, argv: string[], readFiles: ReadonlyArray<string | undefined>): { executable: string; argv: string[]; confined: boolean } {
+  const { executable } = engine;
+  const program = engine.confine ? confineProgram() : undefined;
   const rsync = program && resolveExecutable(executable, process.env.PATH);
   if (!program || !rsync) return { executable, argv, confined: false };
   return { executable: program, argv: [...confineRules(chunk, rsync, readFiles), '--', rsync, ...argv], confined: true };

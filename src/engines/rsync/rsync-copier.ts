@@ -72,7 +72,7 @@ export class RsyncCopier implements Copier {
     if (filesFrom) writeFilesFrom(filesFrom, options.onlyFiles!, chunkOperands(chunk).top);
     // Landlock where the kernel has it (confine.ts): the files rsync is given to read are the
     // only ones outside the trees it may open.
-    const run = engine.confine ? confined(chunk, engine.executable, argv, [rules, filesFrom]) : { executable: engine.executable, argv, confined: false };
+    const run = confined(chunk, engine, argv, [rules, filesFrom]);
     this.checkVersion(engine.executable, options, run.confined);
     const launch = (): CopyJob => new RsyncJob({
       chunk, options, executable: run.executable, argv: run.argv, confined: run.confined, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
