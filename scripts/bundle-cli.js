@@ -266,7 +266,11 @@ async function bundleText() {
   // not in every regular expression: write them as \u escapes in the source.
   const wide = /[^\x00-\x7f]/.exec(body);
   if (wide) throw new Error(`bundle-cli: a non-ASCII character in the bundle (${JSON.stringify(body.slice(Math.max(0, wide.index - 60), wide.index + 20))}): write it as a \\u escape in the source`);
-  mapText = result.outputFiles.find((f) => f.path.endsWith('.map')).text;
+  // The id line goes above esbuild's first line: the map's lines start one lower (an empty first
+  // line in its mappings), or every position in a trace or profile names the line above it.
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
+  map.mappings = `;${map.mappings}`;
+  mapText = JSON.stringify(map);
   const id = crypto.createHash('sha256').update(body).digest('hex').slice(0, 32);
   return `// robocurse-cli-bundle ${id}\n${body}`;
 }

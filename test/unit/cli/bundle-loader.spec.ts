@@ -99,4 +99,23 @@ describe('CLI bundle loader: one file, its code cache offered only to its own bu
       expect(JSON.parse(probe.stdout), kind).to.deep.equal({ cacheUsed: true, main: 'function', launch: 'function' });
     }
   });
+  it("the bundle's source map names the TypeScript a bundle position comes from (the id line counted)", () => {
+    const root = packageRoot();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bundleFile } = require(path.join(root, 'scripts', 'bundle-cli.js')) as { bundleFile: string };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SourceMap } = require('node:module') as { SourceMap: new (payload: object) => { findEntry(line: number, column: number): { originalSource?: string; originalLine?: number } } };
+    const map = new SourceMap(JSON.parse(fs.readFileSync(`${bundleFile}.map`, 'utf8')) as object);
+    const lines = fs.readFileSync(bundleFile, 'utf8').split('\n');
+    // Strings that only one module has, as a profile or a trace would point at them (0-based
+    // lines and columns): the map must name that module and the very line that has the string.
+    for (const text of ['files.log of session', 'name the profiles to run']) {
+      const line = lines.findIndex((l) => l.includes(text));
+      expect(line, text).to.be.greaterThan(0);
+      const entry = map.findEntry(line, lines[line].indexOf(text));
+      expect(entry.originalSource, text).to.be.a('string');
+      const source = fs.readFileSync(path.resolve(path.dirname(bundleFile), entry.originalSource!), 'utf8').split('\n');
+      expect(source[entry.originalLine!], `${entry.originalSource}:${entry.originalLine! + 1}`).to.include(text);
+    }
+  });
 });
