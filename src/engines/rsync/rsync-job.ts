@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, CopyJob, CopyOptions, CopyProgress, CopyResult, ExitMeaning, Logger } from '../../api';
 import { emptyStats } from '../../api';
-import { encodeName } from '../../fs/byte-names';
-import { mkdirPrivate, openPrivateAppend } from '../../fs/private-files';
 import { setTimesPath } from '../../fs/file-times';
 import { spawnTracked, type ChildExit, type TrackedChild } from '../../process/tracked-child';
 import { confineExitMeaning } from './confine';
 import { rsyncExitMeaning } from './exit-meaning';
 import { MAX_LINE_CHARS } from '../bounded-lines';
+import { JobLog } from './job-log';
 import { LineSplitter } from './line-splitter';
 import type { RsyncOutputParser } from './output-parser';
 import type { RsyncReport } from './parse-protocol';
@@ -60,7 +59,7 @@ export class RsyncJob implements CopyJob {
   private splitters: LineSplitter[] = [];
   private readonly child: TrackedChild;
   private readonly logger: Logger;
-  private log: fs.WriteStream | undefined;
+  private log: JobLog | undefined;
   private processExited = false;
   private killRequested = false;
   private forgetScratch?: () => void;
@@ -173,18 +172,13 @@ export class RsyncJob implements CopyJob {
     const logPath = this.spec.options.logPath;
     if (!logPath) return;
     try {
-      // Private (0600 in a 0700 folder) whatever the umask, and never through a planted link.
-      mkdirPrivate(path.dirname(logPath));
-      this.log = fs.createWriteStream(logPath, { fd: openPrivateAppend(logPath) });
-      // A log that cannot be written never fails a copy.
-      this.log.on('error', (e: NodeJS.ErrnoException) => {
+      this.log = new JobLog(logPath, `# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}`, (e) => {
         const shared = this.spec.logProblems;
         const level = shared?.warned ? 'debug' : 'warn';
         if (shared) shared.warned = true;
         this.logger[level]({ code: e.code, logPath }, `cannot write the rsync log ${logPath}: ${e.message}; the chunk goes on without it${level === 'warn' && shared ? ' (other chunks\' logs that fail too are in the session log only)' : ''}`);
         this.log = undefined;
       });
-      this.log.write(`# ${new Date().toISOString()} ${JSON.stringify([this.spec.executable, ...this.spec.argv])}\n`);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message, logPath }, 'cannot open rsync log');
     }
@@ -200,7 +194,7 @@ export class RsyncJob implements CopyJob {
       }
       return;
     }
-    this.log?.write(logLine(line));
+    this.log?.line(line);
     if (kind === 'item') this.onItem(line);
     if (kind === undefined && this.stdoutLines.length < MAX_STDOUT_LINES) this.stdoutLines.push(line);
   }
@@ -251,7 +245,7 @@ export class RsyncJob implements CopyJob {
   }
 
   private onStderr(line: string): void {
-    this.log?.write(logLine(line));
+    this.log?.line(line);
     if (this.stderrLines.length < MAX_STDERR_LINES) this.stderrLines.push(line);
     else this.droppedStderr++;
   }
@@ -259,9 +253,7 @@ export class RsyncJob implements CopyJob {
   private closeLog(): Promise<void> {
     const log = this.log;
     this.log = undefined;
-    if (!log) return Promise.resolve();
-    // 'close' follows both a normal end and a write error (autoDestroy), so this always settles.
-    return new Promise((resolve) => { log.once('close', () => resolve()); log.end(); });
+    return log ? log.close() : Promise.resolve();
   }
 
   private async finish(exit: ChildExit): Promise<CopyResult> {
@@ -324,11 +316,6 @@ export class RsyncJob implements CopyJob {
       exitMeaning: { severity: 'Error', shouldRetry: true, message: `rsync job failed internally: ${(e as Error)?.message ?? String(e)}` },
     });
   }
-}
-
-/** A line for the chunk log as rsync printed it: its bytes, also those of a name that is not UTF-8. */
-function logLine(line: string): Buffer {
-  return Buffer.concat([encodeName(line), Buffer.from('\n')]);
 }
 
 function lstatDirOrUndefined(p: string): fs.BigIntStats | undefined {
