@@ -311,6 +311,7 @@ export class RsyncJob implements CopyJob {
   /** A bug of ours while finishing must still end the job with a result, never a rejection. */
   private internalFailure(e: unknown): CopyResult {
     this.logger.error({ err: (e as Error)?.message }, 'rsync job failed internally');
+    void this.closeLog(); // what rsync printed stays in its log (the lines wait in a buffer)
     return this.result({
       exitCode: -1, stats: emptyStats(), errors: [], killed: this.killRequested, durationMs: 0,
       exitMeaning: { severity: 'Error', shouldRetry: true, message: `rsync job failed internally: ${(e as Error)?.message ?? String(e)}` },
