@@ -51,12 +51,6 @@ function sessionsIn(logDir: string): SessionFiles[] {
   return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** When session `id` started, by its id (local time: newSessionId); NaN when it does not parse. */
-function startedAt(id: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);
-  return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]).getTime() : NaN;
-}
-
 /** The files in the session's folder of chunk logs (none without one). */
 function dirFiles(s: SessionFiles): string[] {
   return s.dir ? filesUnder(s.dir) : [];
@@ -82,10 +76,6 @@ function toCompress(s: SessionFiles, cutoff: number): string[] {
   const plain = (f: string): boolean => !f.endsWith('.gz') && !/\.gz\.tmp-[0-9a-f]+$/.test(f);
   const own = s.files.filter(plain);
   if (s.files.length > 0 && own.length === 0) return [];
-  // Every file of a session was written after it started: one that started after the cutoff has
-  // nothing old enough, and its folder is not listed (a nightly run's start listed and lstat-ed
-  // the chunk logs of every session of the last week). A day of slack: the id is local time.
-  if (startedAt(s.id) - DAY_MS >= cutoff) return [];
   return [...dirFiles(s), ...own].filter((f) => plain(f) && fs.lstatSync(f).mtimeMs < cutoff);
 }
 
