@@ -22,6 +22,15 @@
  *                                             clone unusable)
  *                                             dstDirFd (optional 6th argument): dstPath is then
  *                                             relative to that open directory (openat)
+ *   copyNew(srcDirFd, name, dstDirFd, tmpName, dstName, flags, maxBytes, keep, uid, gid)   (Linux)
+ *                                             a new file's whole copy in one call: name opened in
+ *                                             srcDirFd without following a link, checked on its
+ *                                             descriptor, copied into tmpName in dstDirFd as
+ *                                             copyFileFd does, renamed to dstName. Only the plain
+ *                                             case: a file that needs more (hand-back, another
+ *                                             owner, attributes) is left untouched and answered
+ *                                             with a code (COPY_NEW_*, src/fs/fsx.ts); else
+ *                                             size * 16 + the COPY_* bits
  *   renameAt(fromDirFd, from, toDirFd, to)    renameat: the atomic rename of a copy between open
  *                                             directories, without a path through /proc
  *   seekData(fd, off) / seekHole(fd, off)     lseek SEEK_DATA / SEEK_HOLE; -1 past the last data
@@ -775,41 +784,34 @@ static int copy_bytes(int src, int dst, off_t size, int try_range, int *result) 
   return 0;
 }
 
-static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6], out;
-  int32_t src, mode, flags, dir_fd = AT_FDCWD;
-  double want_ms;
-  char path[MAX_PATH_BYTES];
-  struct stat st;
+/*
+ * A new file `path` in `dir_fd` (O_EXCL, never through a link) with the bytes of the open regular
+ * file `src` (as many as st->st_size), `mode`, and its times (the mtime `want_ms` when the source
+ * changed since it was taken), all on the new file's descriptor. Returns 0, or an errno with the
+ * failed step in *failed; the new file then exists (*made) unless its creation failed.
+ */
+static int copy_into(int src, const struct stat *st, int dir_fd, const char *path, int mode, int flags, double want_ms, int *result, const char **failed, int *made) {
+  int e = 0;
   struct timespec ts[2];
-  int result = 0, e = 0;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 5 || napi_get_value_int32(env, argv[0], &src) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
-    || napi_get_value_int32(env, argv[2], &mode) != napi_ok || napi_get_value_int32(env, argv[3], &flags) != napi_ok
-    || napi_get_value_double(env, argv[4], &want_ms) != napi_ok)
-    return throw_type(env, "copyFileFd(srcFd, dstPath, mode, flags, mtimeMs[, dstDirFd])");
-  if (argc >= 6 && napi_get_value_int32(env, argv[5], &dir_fd) != napi_ok) return throw_type(env, "copyFileFd: dstDirFd");
-  if (fstat(src, &st) != 0) return throw_errno(env, errno, "fstat");
-  if (!S_ISREG(st.st_mode)) return throw_errno(env, EINVAL, "copyFileFd");
+  *made = 0;
   /* Owner-only until the copy is whole; the mode is given at the end, as copyFile does. */
   int dst = openat(dir_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (dst < 0) return throw_errno(env, errno, "open");
-  const char *failed = NULL;
-  if ((flags & COPY_TRY_CLONE) && st.st_size > 0) result |= ioctl(dst, FICLONE, src) == 0 ? COPY_CLONED : COPY_CLONE_UNUSABLE;
-  if (!(result & COPY_CLONED)) {
-    e = copy_bytes(src, dst, st.st_size, (flags & COPY_TRY_RANGE) != 0, &result);
-    if (e != 0) failed = "copy";
+  if (dst < 0) { *failed = "open"; return errno; }
+  *made = 1;
+  if ((flags & COPY_TRY_CLONE) && st->st_size > 0) *result |= ioctl(dst, FICLONE, src) == 0 ? COPY_CLONED : COPY_CLONE_UNUSABLE;
+  if (!(*result & COPY_CLONED)) {
+    e = copy_bytes(src, dst, st->st_size, (flags & COPY_TRY_RANGE) != 0, result);
+    if (e != 0) *failed = "copy";
   }
-  if (!failed && fchmod(dst, (mode_t)mode) != 0) { e = errno; failed = "fchmod"; }
-  if (!failed) {
+  if (!*failed && fchmod(dst, (mode_t)mode) != 0) { e = errno; *failed = "fchmod"; }
+  if (!*failed) {
     /* The times utimensFrom gives; when the source changed meanwhile, the mtime its stat had
      * before the copy, to the microsecond (Node's msToNs of mtimeMs), and the atime now. */
     int changed = source_times(src, 0, want_ms, ts);
-    if (changed < 0) { e = errno; failed = "fstat"; }
+    if (changed < 0) { e = errno; *failed = "fstat"; }
     else {
       if (changed) {
-        result |= COPY_SOURCE_CHANGED;
+        *result |= COPY_SOURCE_CHANGED;
         double us = want_ms * 1e3;
         long long whole_us = (long long)us;
         if ((double)whole_us > us) whole_us -= 1;
@@ -818,13 +820,105 @@ static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
         if (ts[1].tv_nsec < 0) { ts[1].tv_nsec += 1000000000L; ts[1].tv_sec -= 1; }
         clock_gettime(CLOCK_REALTIME, &ts[0]);
       }
-      if (futimens(dst, ts) != 0) { e = errno; failed = "futimens"; }
+      if (futimens(dst, ts) != 0) { e = errno; *failed = "futimens"; }
     }
   }
   /* A write error some file systems (NFS) report only here. */
-  if (close(dst) != 0 && !failed) { e = errno; failed = "close"; }
+  if (close(dst) != 0 && !*failed) { e = errno; *failed = "close"; }
+  return e;
+}
+
+static napi_value js_copy_file_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6], out;
+  int32_t src, mode, flags, dir_fd = AT_FDCWD;
+  double want_ms;
+  char path[MAX_PATH_BYTES];
+  struct stat st;
+  int result = 0, made = 0;
+  const char *failed = NULL;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || napi_get_value_int32(env, argv[0], &src) != napi_ok || !get_bytes(env, argv[1], path, sizeof path)
+    || napi_get_value_int32(env, argv[2], &mode) != napi_ok || napi_get_value_int32(env, argv[3], &flags) != napi_ok
+    || napi_get_value_double(env, argv[4], &want_ms) != napi_ok)
+    return throw_type(env, "copyFileFd(srcFd, dstPath, mode, flags, mtimeMs[, dstDirFd])");
+  if (argc >= 6 && napi_get_value_int32(env, argv[5], &dir_fd) != napi_ok) return throw_type(env, "copyFileFd: dstDirFd");
+  if (fstat(src, &st) != 0) return throw_errno(env, errno, "fstat");
+  if (!S_ISREG(st.st_mode)) return throw_errno(env, EINVAL, "copyFileFd");
+  int e = copy_into(src, &st, dir_fd, path, mode, flags, want_ms, &result, &failed, &made);
   if (failed) return throw_errno(env, e, failed);
   CHECK(napi_create_int32(env, result, &out));
+  return out;
+}
+
+/* copyNew's keep bits (src/engines/native/keep-flags.ts) and answers (src/fs/fsx.ts). */
+#define KEEP_OWNERS 1
+#define KEEP_MODES 2
+#define KEEP_XATTRS 4
+#define KEEP_ACLS 8
+#define KEEP_ATIMES 16
+#define KEEP_HARD_LINKS 32
+#define KEEP_SPARSE 64
+#define KEEP_NO_CLONE 128
+#define COPY_NEW_NOT_FILE (-1)
+#define COPY_NEW_HAND_BACK (-2)
+#define COPY_NEW_GENERAL (-3)
+
+/*
+ * The answer for the open source `src` before anything is written: 0 to copy it here, or why not.
+ * The general path (copy-worker.ts) then opens it again and does what this call does not: another
+ * owner, extended attributes or ACLs, modes under the umask, atimes, written data (no clone).
+ */
+static int copy_new_check(int src, const struct stat *st, double max_bytes, int keep, int uid, int gid) {
+  if (!S_ISREG(st->st_mode)) return COPY_NEW_NOT_FILE;
+  if ((double)st->st_size > max_bytes || ((keep & KEEP_HARD_LINKS) && st->st_nlink > 1)
+    || ((keep & KEEP_SPARSE) && st->st_size > 0 && (off_t)st->st_blocks * 512 < st->st_size)) return COPY_NEW_HAND_BACK;
+  if (!(keep & KEEP_MODES) || (keep & (KEEP_ATIMES | KEEP_NO_CLONE))) return COPY_NEW_GENERAL;
+  if ((keep & KEEP_OWNERS) && ((int)st->st_uid != uid || (int)st->st_gid != gid)) return COPY_NEW_GENERAL;
+  if (keep & (KEEP_XATTRS | KEEP_ACLS)) {
+    ssize_t n = flistxattr(src, NULL, 0);
+    /* Any attribute at all, or a listing that failed other than "none kept here". */
+    if (n > 0 || (n < 0 && errno != ENOTSUP && errno != EOPNOTSUPP)) return COPY_NEW_GENERAL;
+  }
+  return 0;
+}
+
+static napi_value js_copy_new(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10], out;
+  int32_t src_dir, dst_dir, flags, keep, uid, gid;
+  double max_bytes;
+  char name[MAX_PATH_BYTES], tmp[MAX_PATH_BYTES], dst[MAX_PATH_BYTES];
+  struct stat st;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10 || napi_get_value_int32(env, argv[0], &src_dir) != napi_ok || !get_bytes(env, argv[1], name, sizeof name)
+    || napi_get_value_int32(env, argv[2], &dst_dir) != napi_ok || !get_bytes(env, argv[3], tmp, sizeof tmp)
+    || !get_bytes(env, argv[4], dst, sizeof dst) || napi_get_value_int32(env, argv[5], &flags) != napi_ok
+    || napi_get_value_double(env, argv[6], &max_bytes) != napi_ok || napi_get_value_int32(env, argv[7], &keep) != napi_ok
+    || napi_get_value_int32(env, argv[8], &uid) != napi_ok || napi_get_value_int32(env, argv[9], &gid) != napi_ok)
+    return throw_type(env, "copyNew(srcDirFd, name, dstDirFd, tmpName, dstName, flags, maxBytes, keep, uid, gid)");
+  /* Never through a link (a link swapped in after the listing is not followed: ELOOP), and never
+   * blocking on a FIFO swapped in. */
+  int src = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (src < 0) {
+    if (errno == ELOOP) { CHECK(napi_create_int32(env, COPY_NEW_NOT_FILE, &out)); return out; }
+    return throw_errno(env, errno, "open");
+  }
+  if (fstat(src, &st) != 0) { int e = errno; close(src); return throw_errno(env, e, "fstat"); }
+  int answer = copy_new_check(src, &st, max_bytes, keep, uid, gid);
+  if (answer != 0) { close(src); CHECK(napi_create_int32(env, answer, &out)); return out; }
+  /* The same arithmetic as Node's Stats.mtimeMs: source_times compares the mtime after the copy with it. */
+  double want_ms = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;
+  int result = 0, made = 0;
+  const char *failed = NULL;
+  int e = copy_into(src, &st, dst_dir, tmp, (int)(st.st_mode & 07777), flags, want_ms, &result, &failed, &made);
+  if (!failed && renameat(dst_dir, tmp, dst_dir, dst) != 0) { e = errno; failed = "renameat"; }
+  close(src);
+  if (failed) {
+    if (made) unlinkat(dst_dir, tmp, 0); /* a partial or unplaced copy never stays */
+    return throw_errno(env, e, failed);
+  }
+  CHECK(napi_create_double(env, (double)st.st_size * 16 + result, &out));
   return out;
 }
 #endif
@@ -863,6 +957,7 @@ NAPI_MODULE_INIT() {
     { "renameAt", NULL, js_rename_at, NULL, NULL, NULL, napi_enumerable, NULL },
 #ifdef __linux__
     { "copyFileFd", NULL, js_copy_file_fd, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "copyNew", NULL, js_copy_new, NULL, NULL, NULL, napi_enumerable, NULL },
 #endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

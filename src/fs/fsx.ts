@@ -43,6 +43,18 @@ export interface FsxBinding {
    * helper built before it lacks it, and copyFileSync is used.
    */
   copyFileFd?(srcFd: number, dstPath: string | Buffer, mode: number, flags: number, mtimeMs: number, dstDirFd?: number): number;
+  /**
+   * (Linux) A new file's whole copy in one call, the full copy's hot path: `name` opened in
+   * `srcDirFd` without following a link (ELOOP answers COPY_NEW.notFile) and checked on its
+   * descriptor, copied into `tmpName` in `dstDirFd` as copyFileFd does (its mode, its times), then
+   * renamed to `dstName`; a partial or unplaced copy is removed. Only the plain case: a file larger
+   * than `maxBytes`, a name of a hard-linked inode or a sparse file (as `keep` asks) answers
+   * COPY_NEW.handBack; one that needs more than this call gives (another owner than `uid`:`gid`
+   * when owners are kept, any extended attribute or ACL when they are kept, modes not kept, atimes,
+   * reflink "never") answers COPY_NEW.general, untouched. Else `size * 16 + COPY_RESULT bits`.
+   * Optional, as copyFileFd.
+   */
+  copyNew?(srcDirFd: number, name: string | Buffer, dstDirFd: number, tmpName: string | Buffer, dstName: string | Buffer, flags: number, maxBytes: number, keep: number, uid: number, gid: number): number;
   /** renameat. Optional, as copyFileFd. */
   renameAt?(fromDirFd: number, from: string | Buffer, toDirFd: number, to: string | Buffer): void;
   /**
@@ -95,6 +107,8 @@ const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
 export const COPY_FLAG = { tryClone: 1, tryRange: 2 } as const;
 /** copyFileFd's result bits. */
 export const COPY_RESULT = { cloned: 1, rangeUnusable: 2, sourceChanged: 4, cloneUnusable: 8 } as const;
+/** copyNew's answers other than a copy (native/fsx.c COPY_NEW_*). */
+export const COPY_NEW = { notFile: -1, handBack: -2, general: -3 } as const;
 
 const loaded = load();
 

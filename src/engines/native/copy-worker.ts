@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { fsPath } from '../../fs/byte-names';
 import { at, closeDirSync, FILE_CREATE_FLAGS, FILE_READ_FLAGS, openDirSync, type OpenDir } from '../../fs/dir-ref';
 import { ACL_DEFAULT, readXattrs } from '../../fs/xattrs';
-import { COPY_FLAG, COPY_RESULT, fsx } from '../../fs/fsx';
+import { COPY_FLAG, COPY_NEW, COPY_RESULT, fsx } from '../../fs/fsx';
 import { FLAG_KILLED, FLAG_SUSPENDED, Outcome, type BatchResult, type BatchTask } from './batch-protocol';
 import { applyMeta, creatorOf, metaOfOpen } from './entry-meta';
 import { KEEP, keepsXattrs, xattrChoice } from './keep-flags';
@@ -71,12 +71,16 @@ export default function copyBatch(task: BatchTask, open?: OpenDirs): BatchResult
     const prune = inheritsAcl(dd, task.keep);
     const creator = creatorOf(dd.st);
     const ways: CopyWays = { clone: true, range: true };
+    // A new file in the plain case goes in one helper call (copyNew) when both directories are
+    // open: no size or age filter to apply, no ACL to prune from what the directory would give it.
+    const whole = fsx?.copyNew !== undefined && sd.fd !== undefined && dd.fd !== undefined && task.sizeAge === undefined && !prune;
     for (let i = 0; i < n; i++) {
       // A kill or suspend stops the batch before the next file; the rest goes back untouched.
       if (Atomics.load(task.flags, FLAG_KILLED) !== 0 || Atomics.load(task.flags, FLAG_SUSPENDED) !== 0) {
         r.outcomes.fill(Outcome.NotStarted, i);
         break;
       }
+      if (whole && task.dests[i] === 'n' && copyNew(task, i, sd, dd, r, fail, creator, ways)) continue;
       if (!copyFile(task, i, sd, dd, r, fail, prune, creator, ways)) break;
     }
   } finally {
@@ -99,6 +103,45 @@ function inheritsAcl(dd: OpenDir, keep: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A new file (the destination has none) in one helper call: opened without following a link,
+ * checked on its descriptor, copied under its temp name with its mode and times, renamed into
+ * place (fsx.copyNew), the full copy's hot path (docs/benchmarks.md, "Session 21"). True when that
+ * decided the file; false when it needs the general path (copyFile), which then does it all.
+ * Unlike copyFile's, a kill that comes during the call lets this one file finish.
+ */
+function copyNew(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, creator: { uid: number; gid: number }, ways: CopyWays): boolean {
+  const dstName = task.dstNames?.[i] ?? task.names[i];
+  const tmpName = tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i));
+  let got: number;
+  try {
+    got = fsx!.copyNew!(sd.fd!, fsPath(task.names[i]), dd.fd!, fsPath(tmpName), fsPath(dstName), copyFlags(ways), task.streamThresholdBytes, task.keep, creator.uid, creator.gid);
+  } catch (err) {
+    fail(i, err); // typically ENOENT: the file vanished since the listing
+    return true;
+  }
+  if (got === COPY_NEW.general) return false;
+  if (got === COPY_NEW.notFile) r.outcomes[i] = Outcome.NotFile;
+  else if (got === COPY_NEW.handBack) r.outcomes[i] = Outcome.HandBack;
+  else {
+    const bits = got % 16;
+    noteWays(ways, bits);
+    r.sizes[i] = (got - bits) / 16;
+    r.outcomes[i] = Outcome.Copied;
+  }
+  return true;
+}
+
+function copyFlags(ways: CopyWays): number {
+  return (ways.clone ? COPY_FLAG.tryClone : 0) | (ways.range ? COPY_FLAG.tryRange : 0);
+}
+
+/** What did not work for this file will not for the next ones of the batch (same two directories). */
+function noteWays(ways: CopyWays, done: number): void {
+  if ((done & COPY_RESULT.cloneUnusable) !== 0) ways.clone = false;
+  if ((done & COPY_RESULT.rangeUnusable) !== 0) ways.range = false;
 }
 
 /**
@@ -170,14 +213,12 @@ function copyFile(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: Batch
     if ((keep & KEEP.noClone) !== 0) writeCopy(fd, tmp, st.mode & 0o7777);
     else if (fsx?.copyFileFd && 'fromFd' in meta.times) {
       // Data, mode and times in one call on the open descriptors (no reopening by path).
-      const flags = (ways.clone ? COPY_FLAG.tryClone : 0) | (ways.range ? COPY_FLAG.tryRange : 0);
+      const flags = copyFlags(ways);
       // In `proc` mode by name in the open destination directory: no /proc path for the kernel to resolve.
       const done = dd.fd !== undefined
         ? fsx.copyFileFd(fd, fsPath(tmpName), st.mode & 0o7777, flags, meta.times.mtimeMs, dd.fd)
         : fsx.copyFileFd(fd, tmp, st.mode & 0o7777, flags, meta.times.mtimeMs);
-      // What did not work for this file will not for the next ones of the batch (same two directories).
-      if ((done & COPY_RESULT.cloneUnusable) !== 0) ways.clone = false;
-      if ((done & COPY_RESULT.rangeUnusable) !== 0) ways.range = false;
+      noteWays(ways, done);
       timesSet = true;
     }
     // The open descriptor is the source: what was checked is what is read.
