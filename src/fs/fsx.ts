@@ -51,8 +51,10 @@ export interface FsxBinding {
    * than `maxBytes`, a name of a hard-linked inode or a sparse file (as `keep` asks) answers
    * COPY_NEW.handBack; one that needs more than this call gives (another owner than `uid`:`gid`
    * when owners are kept, any extended attribute or ACL when they are kept, modes not kept, atimes,
-   * reflink "never") answers COPY_NEW.general, untouched. Else `size * 16 + COPY_RESULT bits`.
-   * Optional, as copyFileFd.
+   * reflink "never") answers COPY_NEW.general, untouched. Else `size * 32 + COPY_RESULT bits`.
+   * With COPY_FLAG.tryTmpfile the copy is an unnamed file (O_TMPFILE) linked into place once whole
+   * (no temp name to rename; tmpfileUnusable when the file system or kernel cannot, and the temp
+   * name is used). Optional, as copyFileFd.
    */
   copyNew?(srcDirFd: number, name: string | Buffer, dstDirFd: number, tmpName: string | Buffer, dstName: string | Buffer, flags: number, maxBytes: number, keep: number, uid: number, gid: number): number;
   /** renameat. Optional, as copyFileFd. */
@@ -104,9 +106,9 @@ const FSX_CALLS: ReadonlyArray<keyof FsxBinding> = [
 ];
 
 /** copyFileFd's flags (the numbers of native/fsx.c). */
-export const COPY_FLAG = { tryClone: 1, tryRange: 2 } as const;
+export const COPY_FLAG = { tryClone: 1, tryRange: 2, tryTmpfile: 4 } as const;
 /** copyFileFd's result bits. */
-export const COPY_RESULT = { cloned: 1, rangeUnusable: 2, sourceChanged: 4, cloneUnusable: 8 } as const;
+export const COPY_RESULT = { cloned: 1, rangeUnusable: 2, sourceChanged: 4, cloneUnusable: 8, tmpfileUnusable: 16 } as const;
 /** copyNew's answers other than a copy (native/fsx.c COPY_NEW_*). */
 export const COPY_NEW = { notFile: -1, handBack: -2, general: -3 } as const;
 

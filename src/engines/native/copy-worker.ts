@@ -35,7 +35,7 @@ const WRITE_BLOCK = 256 * 1024;
 type Fail = (i: number, err: unknown) => void;
 
 /** Ways of moving data the helper may still try in this batch: one that failed once is not tried again. */
-interface CopyWays { clone: boolean; range: boolean }
+interface CopyWays { clone: boolean; range: boolean; tmpfile: boolean }
 
 /** The same threads list directories for the tree walk (list-dir.ts): `run(task, { name: 'listDirectory' })`, or 'listDirectories'. */
 export { listDirectories, listDirectory } from './list-dir';
@@ -70,7 +70,7 @@ export default function copyBatch(task: BatchTask, open?: OpenDirs): BatchResult
   try {
     const prune = inheritsAcl(dd, task.keep);
     const creator = creatorOf(dd.st);
-    const ways: CopyWays = { clone: true, range: true };
+    const ways: CopyWays = { clone: true, range: true, tmpfile: true };
     // A new file in the plain case goes in one helper call (copyNew) when both directories are
     // open: no size or age filter to apply, no ACL to prune from what the directory would give it.
     const whole = fsx?.copyNew !== undefined && sd.fd !== undefined && dd.fd !== undefined && task.sizeAge === undefined && !prune;
@@ -107,8 +107,9 @@ function inheritsAcl(dd: OpenDir, keep: number): boolean {
 
 /**
  * A new file (the destination has none) in one helper call: opened without following a link,
- * checked on its descriptor, copied under its temp name with its mode and times, renamed into
- * place (fsx.copyNew), the full copy's hot path (docs/benchmarks.md, "Session 21"). True when that
+ * checked on its descriptor, copied with its mode and times as an unnamed file linked into place
+ * once whole (or under its temp name and renamed, where the file system cannot), in fsx.copyNew:
+ * the full copy's hot path (docs/benchmarks.md, "Session 21"). True when that
  * decided the file; false when it needs the general path (copyFile), which then does it all.
  * Unlike copyFile's, a kill that comes during the call lets this one file finish.
  */
@@ -117,7 +118,8 @@ function copyNew(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchR
   const tmpName = tempNameFor(dstName, tagOf(task.tagPrefix, task.tagFirst + i));
   let got: number;
   try {
-    got = fsx!.copyNew!(sd.fd!, fsPath(task.names[i]), dd.fd!, fsPath(tmpName), fsPath(dstName), copyFlags(ways), task.streamThresholdBytes, task.keep, creator.uid, creator.gid);
+    const flags = copyFlags(ways) | (ways.tmpfile ? COPY_FLAG.tryTmpfile : 0);
+    got = fsx!.copyNew!(sd.fd!, fsPath(task.names[i]), dd.fd!, fsPath(tmpName), fsPath(dstName), flags, task.streamThresholdBytes, task.keep, creator.uid, creator.gid);
   } catch (err) {
     fail(i, err); // typically ENOENT: the file vanished since the listing
     return true;
@@ -126,9 +128,9 @@ function copyNew(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchR
   if (got === COPY_NEW.notFile) r.outcomes[i] = Outcome.NotFile;
   else if (got === COPY_NEW.handBack) r.outcomes[i] = Outcome.HandBack;
   else {
-    const bits = got % 16;
+    const bits = got % 32;
     noteWays(ways, bits);
-    r.sizes[i] = (got - bits) / 16;
+    r.sizes[i] = (got - bits) / 32;
     r.outcomes[i] = Outcome.Copied;
   }
   return true;
@@ -142,6 +144,7 @@ function copyFlags(ways: CopyWays): number {
 function noteWays(ways: CopyWays, done: number): void {
   if ((done & COPY_RESULT.cloneUnusable) !== 0) ways.clone = false;
   if ((done & COPY_RESULT.rangeUnusable) !== 0) ways.range = false;
+  if ((done & COPY_RESULT.tmpfileUnusable) !== 0) ways.tmpfile = false;
 }
 
 /**

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KEEP } from '../../../src/engines/native/keep-flags';
 import { COPY_FLAG, COPY_NEW, COPY_RESULT, fsx } from '../../../src/fs/fsx';
+import { mountCaseInsensitive } from '../../helpers/case-insensitive-fs';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
 /**
@@ -38,11 +39,11 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
   const me = { uid: process.geteuid!(), gid: process.getegid!() };
 
   /** copyNew of `name` from `from` into `to` (temp name `.name.tmp`), with both directories open. */
-  function copyNew(name: string, o: { from?: string; to?: string; keep?: number; maxBytes?: number; dstName?: string; uid?: number } = {}): number {
+  function copyNew(name: string, o: { from?: string; to?: string; keep?: number; maxBytes?: number; dstName?: string; uid?: number; flags?: number } = {}): number {
     const sd = fs.openSync(o.from ?? src, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     const dd = fs.openSync(o.to ?? dst, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     try {
-      return fsx!.copyNew!(sd, name, dd, `.${name}.tmp`, o.dstName ?? name, FLAGS, o.maxBytes ?? 1 << 30, o.keep ?? PLAIN, o.uid ?? me.uid, me.gid);
+      return fsx!.copyNew!(sd, name, dd, `.${name}.tmp`, o.dstName ?? name, o.flags ?? FLAGS, o.maxBytes ?? 1 << 30, o.keep ?? PLAIN, o.uid ?? me.uid, me.gid);
     } finally {
       fs.closeSync(sd);
       fs.closeSync(dd);
@@ -58,7 +59,8 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
 
   const entries = (d: string): string[] => fs.readdirSync(d).sort();
 
-  it('copies exactly (0 B to 3 MiB, odd modes, set-id bits), within and across file systems; answers size * 16 + the result bits; no temp name left', () => {
+  for (const [how, flags] of [['by temp name', FLAGS], ['as an unnamed file linked into place', FLAGS | COPY_FLAG.tryTmpfile]] as const) {
+  it(`copies exactly (0 B to 3 MiB, odd modes, set-id bits), within and across file systems, ${how}; answers size * 32 + the result bits; no temp name left`, () => {
     const sizes = [0, 1, 4095, 65_537, 3 * 1024 * 1024 + 7];
     const modes = [0o644, 0o600, 0o4755, 0o2640, 0o1777];
     sizes.forEach((size, i) => {
@@ -67,15 +69,17 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
       fs.chmodSync(path.join(src, name), modes[i]);
       execFileSync('touch', ['-m', '-d', `2019-0${i + 1}-02 03:04:05.${String(123456789 + i).padStart(9, '0')}`, path.join(src, name)]);
       for (const to of [dst, shm]) {
-        const got = copyNew(name, { to });
-        expect(Math.floor(got / 16), `${to} ${name}`).to.equal(size);
-        expect(got % 16 & COPY_RESULT.sourceChanged).to.equal(0);
+        const got = copyNew(name, { to, flags });
+        expect(Math.floor(got / 32), `${to} ${name}`).to.equal(size);
+        expect(got % 32 & (COPY_RESULT.sourceChanged | COPY_RESULT.tmpfileUnusable), `${to} ${name}`).to.equal(0); // tmpfs and ext4 make unnamed files
         expectSame(path.join(src, name), path.join(to, name));
+        expect(fs.statSync(path.join(to, name)).nlink).to.equal(1);
       }
     });
     expect(entries(dst)).to.deep.equal(['f0', 'f1', 'f2', 'f3', 'f4']);
     expect(entries(shm)).to.deep.equal(['f0', 'f1', 'f2', 'f3', 'f4']);
   });
+  }
 
   it('a link, a FIFO or a directory where the listing saw a file: not a file, nothing followed, opened or created', () => {
     const secret = path.join(dir, 'secret');
@@ -99,8 +103,8 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
     expect(copyNew('sparse')).to.equal(COPY_NEW.handBack);
     expect(entries(dst)).to.deep.equal([]);
     // Not asked to keep them: copied here.
-    expect(Math.floor(copyNew('linked', { keep: PLAIN & ~KEEP.hardLinks }) / 16)).to.equal(1);
-    expect(Math.floor(copyNew('sparse', { keep: PLAIN & ~KEEP.sparse }) / 16)).to.equal(8 * 1024 * 1024 + 3);
+    expect(Math.floor(copyNew('linked', { keep: PLAIN & ~KEEP.hardLinks }) / 32)).to.equal(1);
+    expect(Math.floor(copyNew('sparse', { keep: PLAIN & ~KEEP.sparse }) / 32)).to.equal(8 * 1024 * 1024 + 3);
     expectSame(path.join(src, 'sparse'), path.join(dst, 'sparse'));
   });
 
@@ -112,7 +116,7 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
     expect(copyNew('f', { keep: PLAIN | KEEP.noClone })).to.equal(COPY_NEW.general);
     expect(entries(dst)).to.deep.equal([]);
     // Owners not kept: whoever owns it, copied here.
-    expect(Math.floor(copyNew('f', { uid: me.uid + 1, keep: PLAIN & ~KEEP.owners }) / 16)).to.equal(4);
+    expect(Math.floor(copyNew('f', { uid: me.uid + 1, keep: PLAIN & ~KEEP.owners }) / 32)).to.equal(4);
   });
 
   it('leaves a file with extended attributes to the general path when they are kept, and copies it when they are not', function () {
@@ -122,7 +126,7 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
     expect(copyNew('x')).to.equal(COPY_NEW.general);
     expect(copyNew('x', { keep: PLAIN & ~KEEP.xattrs })).to.equal(COPY_NEW.general); // ACLs kept: any attribute may be one
     expect(entries(dst)).to.deep.equal([]);
-    expect(Math.floor(copyNew('x', { keep: PLAIN & ~(KEEP.xattrs | KEEP.acls) }) / 16)).to.equal(4);
+    expect(Math.floor(copyNew('x', { keep: PLAIN & ~(KEEP.xattrs | KEEP.acls) }) / 32)).to.equal(4);
   });
 
   it('a vanished source, a taken temp name, a directory in the way: the error by its code, no temp name left, nothing else changed', () => {
@@ -134,19 +138,43 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
     fs.rmSync(path.join(dst, '.f.tmp'));
     fs.mkdirSync(path.join(dst, 'f'));
     fs.writeFileSync(path.join(dst, 'f', 'inside'), 'kept');
-    expect(() => copyNew('f')).to.throw().with.property('code').that.is.oneOf(['EISDIR', 'ENOTEMPTY', 'EEXIST']);
-    expect(entries(dst)).to.deep.equal(['f']);
-    expect(fs.readFileSync(path.join(dst, 'f', 'inside'), 'utf8')).to.equal('kept');
+    for (const flags of [FLAGS, FLAGS | COPY_FLAG.tryTmpfile]) {
+      expect(() => copyNew('f', { flags })).to.throw().with.property('code').that.is.oneOf(['EISDIR', 'ENOTEMPTY', 'EEXIST']);
+      expect(entries(dst), String(flags)).to.deep.equal(['f']);
+      expect(fs.readFileSync(path.join(dst, 'f', 'inside'), 'utf8')).to.equal('kept');
+    }
   });
 
-  it('a link standing at the destination name is replaced itself, never written through', () => {
-    const victim = path.join(dir, 'victim');
-    fs.writeFileSync(victim, 'victim data');
-    fs.symlinkSync(victim, path.join(dst, 'f'));
-    fs.writeFileSync(path.join(src, 'f'), 'new');
-    copyNew('f');
-    expect(fs.lstatSync(path.join(dst, 'f')).isFile()).to.equal(true);
-    expect(fs.readFileSync(path.join(dst, 'f'), 'utf8')).to.equal('new');
-    expect(fs.readFileSync(victim, 'utf8')).to.equal('victim data');
+  for (const [how, flags] of [['by temp name', FLAGS], ['as an unnamed file', FLAGS | COPY_FLAG.tryTmpfile]] as const) {
+    it(`${how}: a file or a link standing at the destination name since the listing is replaced itself, never written through`, () => {
+      const victim = path.join(dir, 'victim');
+      fs.writeFileSync(victim, 'victim data');
+      fs.symlinkSync(victim, path.join(dst, 'l'));
+      fs.writeFileSync(path.join(dst, 'f'), 'old');
+      fs.writeFileSync(path.join(src, 'l'), 'new l');
+      fs.writeFileSync(path.join(src, 'f'), 'new f');
+      copyNew('l', { flags });
+      copyNew('f', { flags });
+      expect(fs.lstatSync(path.join(dst, 'l')).isFile()).to.equal(true);
+      expect(fs.readFileSync(path.join(dst, 'l'), 'utf8')).to.equal('new l');
+      expect(fs.readFileSync(path.join(dst, 'f'), 'utf8')).to.equal('new f');
+      expect(fs.readFileSync(victim, 'utf8')).to.equal('victim data');
+      expect(entries(dst)).to.deep.equal(['f', 'l']);
+    });
+  }
+
+  it('a file system that makes no unnamed files (FAT): tmpfileUnusable, and the copy placed by temp name, none left', function () {
+    if (process.getuid?.() !== 0) this.skip(); // a loop mount needs root (CI runs as root)
+    const fat = mountCaseInsensitive();
+    try {
+      fs.writeFileSync(path.join(src, 'f'), 'fat data');
+      const got = copyNew('f', { to: fat.mountPoint, flags: FLAGS | COPY_FLAG.tryTmpfile, keep: PLAIN & ~KEEP.owners });
+      expect(got % 32 & COPY_RESULT.tmpfileUnusable).to.equal(COPY_RESULT.tmpfileUnusable);
+      expect(Math.floor(got / 32)).to.equal(8);
+      expect(fs.readFileSync(path.join(fat.mountPoint, 'f'), 'utf8')).to.equal('fat data');
+      expect(entries(fat.mountPoint)).to.deep.equal(['f']);
+    } finally {
+      fat.dispose();
+    }
   });
 });
