@@ -106,12 +106,12 @@ function inheritsAcl(dd: OpenDir, keep: number): boolean {
 }
 
 /**
- * A new file (the destination has none) in one helper call: opened without following a link,
- * checked on its descriptor, copied with its mode and times as an unnamed file linked into place
- * once whole (or under its temp name and renamed, where the file system cannot), in fsx.copyNew:
- * the full copy's hot path (docs/benchmarks.md, "Session 21"). True when that
- * decided the file; false when it needs the general path (copyFile), which then does it all.
- * Unlike copyFile's, a kill that comes during the call lets this one file finish.
+ * A new file (the destination has none) in one helper call, fsx.copyNew: opened without following
+ * a link, checked on its descriptor, copied with its mode and times as an unnamed file linked into
+ * place once whole (or under its temp name and renamed, where the file system cannot). The full
+ * copy's hot path (docs/benchmarks.md, "Session 21"). True when that decided the file; false when
+ * it needs the general path (copyFile), which then does it all. Unlike copyFile's, a kill that
+ * comes during the call lets this one file finish.
  */
 function copyNew(task: BatchTask, i: number, sd: OpenDir, dd: OpenDir, r: BatchResult, fail: Fail, creator: { uid: number; gid: number }, ways: CopyWays): boolean {
   const dstName = task.dstNames?.[i] ?? task.names[i];
