@@ -3,6 +3,7 @@ import { fsx } from '../fs/fsx';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { hostFact } from './host-fact';
 
 /**
  * The absolute path of an executable as execvp(3) would find it (`PATH` of the child's
@@ -18,19 +19,11 @@ export function resolveExecutable(command: string, envPath: string | undefined, 
   return undefined;
 }
 
-/**
- * setpriv(1) of util-linux (>= 2.33) when it can set a parent-death signal on this host. Probed
- * once per process and kept: it is a fact about the host, not state that changes while we run.
- */
-const setprivProbe: { done: boolean; path?: string } = { done: false };
-function setprivPath(): string | undefined {
-  if (!setprivProbe.done) {
-    setprivProbe.done = true;
-    const found = resolveExecutable('setpriv', process.env.PATH ?? '/usr/bin:/bin');
-    if (found && probeSucceeds(found, ['--pdeathsig', 'KILL', '--', 'true'])) setprivProbe.path = found;
-  }
-  return setprivProbe.path;
-}
+/** setpriv(1) of util-linux (>= 2.33) when it can set a parent-death signal on this host (hostFact). */
+const setprivPath = hostFact((): string | undefined => {
+  const found = resolveExecutable('setpriv', process.env.PATH ?? '/usr/bin:/bin');
+  return found && probeSucceeds(found, ['--pdeathsig', 'KILL', '--', 'true']) ? found : undefined;
+});
 
 /**
  * Whether `file args` exits 0 (stdio ignored, 10 s at most). Through the helper's posix_spawn when

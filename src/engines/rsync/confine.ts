@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, ExitMeaning } from '../../api';
 import { packageRoot } from '../../paths';
+import { hostFact } from '../../process/host-fact';
 import { probeSucceeds, resolveExecutable } from '../../process/parent-death';
 import { readRsyncEngineOptions, type RsyncEngineOptions } from './engine-options';
 
@@ -16,21 +17,19 @@ const SYSTEM_WRITE = ['/dev/null'];
 
 /**
  * robocurse-confine (native/confine.c, built with the helper) when this kernel lets it confine a
- * process (Landlock, Linux 5.13+). Probed once per process and kept: a fact about the host and
- * the build, not state that changes while we run.
+ * process (Landlock, Linux 5.13+), or why not (hostFact: probed once per process).
  */
-const probe: { done: boolean; path?: string; problem?: string } = { done: false };
+const confineProbe = hostFact((): { path?: string; problem?: string } => {
+  const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse-confine');
+  if (process.platform !== 'linux') return { problem: 'not Linux' };
+  if (process.env.ROBOCURSE_CONFINE === 'off') return { problem: 'ROBOCURSE_CONFINE=off' };
+  if (!fs.existsSync(file)) return { problem: `robocurse-confine is not built: ${file} is missing; run "node scripts/build-native.js"` };
+  if (!probeSucceeds(file, ['--abi'])) return { problem: 'the kernel offers no Landlock (Linux 5.13+ with Landlock enabled)' };
+  return { path: file };
+});
+
 export function confineProgram(): string | undefined {
-  if (!probe.done) {
-    probe.done = true;
-    const file = path.join(packageRoot(), 'native', 'build', 'Release', 'robocurse-confine');
-    if (process.platform !== 'linux') probe.problem = 'not Linux';
-    else if (process.env.ROBOCURSE_CONFINE === 'off') probe.problem = 'ROBOCURSE_CONFINE=off';
-    else if (!fs.existsSync(file)) probe.problem = `robocurse-confine is not built: ${file} is missing; run "node scripts/build-native.js"`;
-    else if (!probeSucceeds(file, ['--abi'])) probe.problem = 'the kernel offers no Landlock (Linux 5.13+ with Landlock enabled)';
-    else probe.path = file;
-  }
-  return probe.path;
+  return confineProbe().path;
 }
 
 /**
@@ -42,7 +41,7 @@ export function confineWarnings(profiles: ReadonlyArray<{ name: string; enabled:
   // The config is valid here (validate loaded it), so the engine's own reader cannot throw.
   const asks = profiles.find((p) => p.enabled && p.engine === 'rsync' && !p.windowsPaths && readRsyncEngineOptions(p.engineOptions ?? {}).confine);
   if (!asks || confineProgram()) return [];
-  return [`profiles.${asks.name}.engine: rsync cannot run confined here (${probe.problem}): an rsync older than 3.4.0 may then follow a directory swapped for a link mid-run outside the source and destination (docs/safety.md)`];
+  return [`profiles.${asks.name}.engine: rsync cannot run confined here (${confineProbe().problem}): an rsync older than 3.4.0 may then follow a directory swapped for a link mid-run outside the source and destination (docs/safety.md)`];
 }
 
 /** The root a chunk's path was made from: `chunkPath` less the chunk's relPath ('/'-separated). */
