@@ -53,7 +53,7 @@ describe('rsync job log: buffered, every line in order as rsync printed it', () 
     const log = new JobLog(file, '# h', (e) => errors.push(e.code ?? e.message));
     // Swap the stream's descriptor for /dev/full's: every write fails with ENOSPC.
     const full = fs.openSync('/dev/full', 'w');
-    const stream = (log as unknown as { stream: fs.WriteStream & { fd: number } }).stream;
+    const stream = (log as unknown as { out: { stream: fs.WriteStream & { fd: number } } }).out.stream;
     const own = stream.fd;
     stream.fd = full;
     fs.closeSync(own);
