@@ -56,17 +56,22 @@ export class HealthReporter {
     const dir = path.dirname(this.o.healthFile);
     try {
       mkdirPrivate(dir);
-      for (const f of fs.readdirSync(dir)) {
-        const p = path.join(dir, f);
-        const st = fs.lstatSync(p);
-        if (st.isFile() && this.now() - st.mtimeMs > PRUNE_AFTER_MS) fs.rmSync(p, { force: true });
-      }
+      for (const f of fs.readdirSync(dir)) this.pruneIfStale(path.join(dir, f));
     } catch (err) {
       this.o.logger.warn({ err, dir }, `health: cannot prepare ${dir}`);
     }
     void this.write();
     this.timer = setInterval(() => void this.write(), this.o.intervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * Another session sharing the state folder renames its temp files and prunes too: a name that
+   * vanished between the listing and the lstat is already gone, not a failure of this folder.
+   */
+  private pruneIfStale(p: string): void {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isFile() && this.now() - st.mtimeMs > PRUNE_AFTER_MS) fs.rmSync(p, { force: true });
   }
 
   /** The last write, with how the session ended; stops the timer. */
