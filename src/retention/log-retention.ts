@@ -23,10 +23,24 @@ export interface LogRetentionReport {
 /** A session's own logs in the log directory, and its folder of chunk logs (listed only when needed: dirFiles). */
 interface SessionFiles { id: string; files: string[]; dir?: string }
 
-/** Regular files under `dir` (no links followed), recursively. */
+/*
+ * Two runs started together (cron, one profile each) prune the same log directory at once: a file
+ * or folder the other pass compressed or deleted between this pass's listing and its lstat is
+ * gone, not an error. A vanished file counts as recent (hasFileSince), so a pass deletes nothing on
+ * what it could not see.
+ */
+const lstatIfAny = (f: string): fs.Stats | undefined => fs.lstatSync(f, { throwIfNoEntry: false });
+const isNoEntry = (e: unknown): boolean => (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+
+/** Regular files under `dir` (no links followed), recursively; none when it is gone. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) {
+    if (isNoEntry(e)) return out;
+    throw e;
+  }
+  for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...filesUnder(p));
     else if (e.isFile()) out.push(p);
@@ -63,7 +77,7 @@ function dirFiles(s: SessionFiles): string[] {
  * log directory of 90 nightly sessions of 200 chunk logs each spent ~0.13 s here: issue #17).
  */
 function hasFileSince(s: SessionFiles, cutoff: number): boolean {
-  const since = (f: string): boolean => fs.lstatSync(f).mtimeMs >= cutoff;
+  const since = (f: string): boolean => (lstatIfAny(f)?.mtimeMs ?? Infinity) >= cutoff;
   return s.files.some(since) || dirFiles(s).some(since);
 }
 
@@ -76,12 +90,16 @@ function toCompress(s: SessionFiles, cutoff: number): string[] {
   const plain = (f: string): boolean => !f.endsWith('.gz') && !/\.gz\.tmp-[0-9a-f]+$/.test(f);
   const own = s.files.filter(plain);
   if (s.files.length > 0 && own.length === 0) return [];
-  return [...dirFiles(s), ...own].filter((f) => plain(f) && fs.lstatSync(f).mtimeMs < cutoff);
+  return [...dirFiles(s), ...own].filter((f) => plain(f) && (lstatIfAny(f)?.mtimeMs ?? Infinity) < cutoff);
 }
 
-/** gzip `file` to `file.gz` (temp name, fsync, rename, the original's mtime), then remove it. */
+/**
+ * gzip `file` to `file.gz` (temp name, fsync, rename, the original's mtime), then remove it. A file
+ * that another pass compressed meanwhile (gone, its .gz there) is done, not an error.
+ */
 async function gzipFile(file: string): Promise<void> {
-  const st = fs.lstatSync(file);
+  const st = lstatIfAny(file);
+  if (!st) return;
   const tmp = `${file}.gz.tmp-${randomBytes(4).toString('hex')}`;
   try {
     // Loaded here, not at the top: most starts compress nothing, and zlib with the stream stack
@@ -97,9 +115,10 @@ async function gzipFile(file: string): Promise<void> {
     fs.renameSync(tmp, `${file}.gz`);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
+    if (isNoEntry(e) && !lstatIfAny(file) && lstatIfAny(`${file}.gz`)) return;
     throw e;
   }
-  fs.unlinkSync(file);
+  fs.rmSync(file, { force: true });
 }
 
 /**

@@ -79,4 +79,20 @@ describe('log retention: pruneLogs', () => {
     expect(dry.protectedSessions).to.deep.equal(['20200105-000000-eeeeee']);
     expect(fs.existsSync(path.join(logs, '20200106-000000-ffffff'))).to.equal(true);
   });
+
+  it('two passes at once (two runs started together by cron) share the work: no errors, every old file gzipped once, nothing else removed', async () => {
+    const made = Array.from({ length: 12 }, (_, i) => session(`2020020${Math.floor(i / 10)}-00000${i % 10}-aaaaaa`, 10, [10, 10, 10]));
+    const expired = session('20200101-000000-bbbbbb', 40, [40]);
+    const recent = session('20200301-000000-cccccc', 1, [1]);
+    const [a, b] = await Promise.all([0, 1].map(() => pruneLogs(logs, POLICY, new Set(), { now, dryRun: false })));
+    expect([...a.errors, ...b.errors]).to.deep.equal([]);
+    for (const f of made.flatMap((m) => [m.own, ...m.chunks])) {
+      expect(fs.existsSync(f), f).to.equal(false);
+      expect(fs.readFileSync(`${f}.gz`).length, f).to.be.greaterThan(0);
+    }
+    expect(fs.existsSync(expired.own)).to.equal(false);
+    expect(fs.existsSync(recent.own)).to.equal(true);
+    expect(fs.existsSync(recent.chunks[0])).to.equal(true);
+    expect(fs.readdirSync(logs).filter((n) => n.includes('.tmp-'))).to.deep.equal([]);
+  });
 });
