@@ -27,7 +27,7 @@ import { F, LIST_FIELDS, listedIdentity } from '../../fs/list-stat';
 import { sameXattrs } from '../../fs/xattrs';
 import { makeExcludeMatcher, type ExcludeMatcher } from '../../scan/exclude-matcher';
 import { FLAG_KILLED, FLAG_SUSPENDED } from './batch-protocol';
-import { fixDirectory, MAX_FIX_FILES, type BatchBase, type CopyBatch, type FixedDir, type FixOptions } from './fix-dir';
+import { fixDirectory, fixParentTimes, MAX_FIX_FILES, type BatchBase, type CopyBatch, type FixedDir, type FixOptions } from './fix-dir';
 import { foldCase } from './case-fold';
 import { KEEP, keepsXattrs } from './keep-flags';
 import { closeHeld, listDirectory, type DigestCheck, type DirMeta, type HeldDirs, type ListResult, type ListTarget, type ListTask } from './list-dir';
@@ -148,12 +148,19 @@ export function walkClean(task: CleanWalkTask, copy?: CopyBatch): CleanWalkResul
       if (!isClean(plan)) {
         const open = held.src && held.dst ? { open: { src: held.src, dst: held.dst } } : {};
         const fixed = fix && batch && copy && plan.copyBytes <= bytesLeft && r.dstSeen
-          ? fixDirectory({ rel: item.rel, src: item.src, dst: r.dstRef, srcMeta: r.srcMeta, srcXattrs: r.srcXattrs, seen: r.dstSeen.meta, copy: plan.copy, dests: plan.dests, extras: plan.extras, ...open },
+          ? fixDirectory({ rel: item.rel, src: item.src, dst: r.dstRef, srcMeta: r.srcMeta, srcXattrs: r.srcXattrs, seen: r.dstSeen.meta, copy: plan.copy, dests: plan.dests, extras: plan.extras, made: r.created.length || (r.made ? 1 : 0), ...open },
             fix, batch, tagNext, copy, task.directoryTimes)
           : undefined;
         if (!fixed) {
           result.dirty.push({ ...item, listed: r });
           continue;
+        }
+        // Making the directory moved its parent's mtime: a parent this walk reached gets its
+        // times again here (after the mkdir, so whichever thread makes its last child sets them
+        // last); the main thread's own directory is told, as for a listing it took (changedParent).
+        if (fixed.made > 0) {
+          if (item.parent) fixParentTimes(item.parent, task, fixed);
+          else fixed.changedParent = true;
         }
         result.fixed.push(fixed);
         tagNext += plan.copy.length;
@@ -224,10 +231,12 @@ interface DirPlan {
   extras: string[];
   /** The directory's own mode, owner and times are the source's already. */
   sameMeta: boolean;
+  /** The listing made the directory (its parent changed: fix-dir.ts). */
+  made: boolean;
 }
 
 function isClean(p: DirPlan): boolean {
-  return p.sameMeta && p.copy.length === 0 && p.extras.length === 0;
+  return p.sameMeta && !p.made && p.copy.length === 0 && p.extras.length === 0;
 }
 
 /**
@@ -240,7 +249,11 @@ function isClean(p: DirPlan): boolean {
  */
 function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, r: OkListing, fix: boolean): DirPlan | undefined {
   const dst = r.dst;
-  if (!dst || r.made || r.created.length > 0 || r.replaced.length > 0 || !r.dstSeen) return undefined;
+  if (!dst || r.replaced.length > 0 || !r.dstSeen) return undefined;
+  // A directory the listing made (a new subtree: the full copy's every directory) is put right
+  // here too, with its files; without fix it needs its attributes set, which is the main thread's.
+  const made = r.made || r.created.length > 0;
+  if (made && !fix) return undefined;
   if (keepsXattrs(task.keep) && !sameXattrs(r.srcXattrs, r.dstSeen.xattrs)) return undefined;
   const sameMeta = sameDirectoryMeta(task.keep, task.directoryTimes, r.srcMeta, r.dstSeen.meta);
   if (!sameMeta && !fix) return undefined;
@@ -251,7 +264,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
   const dstIndex = aligned ? undefined : new Map(dst.names.map((n, i) => [n, i]));
   const folded = task.destinationCaseInsensitive ? new Set<string>() : undefined;
   const rootRel = (n: string): string => joinRel(task.chunkRel, joinRel(rel, n));
-  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copyIds: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copyIds: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta, made };
   const src = r.src;
   for (let i = 0; i < src.names.length; i++) {
     const name = src.names[i];
@@ -297,7 +310,18 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
     if (type === 'd' || !fix) return undefined; // a directory to remove: counted and removed as a tree there
     plan.extras.push(name);
   }
-  return plan.copy.length > MAX_FIX_FILES ? undefined : plan;
+  if (plan.copy.length > MAX_FIX_FILES) return undefined;
+  // The thread sets a directory's mode before it walks the subdirectories (their listings make
+  // them in it): a mode without the owner's write and search would shut an unprivileged run out
+  // of it. Such a directory is the main thread's, which sets the mode after everything inside.
+  if (plan.subdirs.length > 0 && (finalPerm(task, r, made) & 0o300) !== 0o300) return undefined;
+  return plan;
+}
+
+/** The permissions fix-dir.ts leaves on the destination directory (setDirMeta): the source's, widened from 0700 for a made one where modes are not kept, else as it is. */
+function finalPerm(task: CleanWalkTask, r: OkListing, made: boolean): number {
+  if ((task.keep & KEEP.modes) !== 0) return Number(r.srcMeta.mode & 0o777n);
+  return made ? Number(r.srcMeta.mode & 0o777n) & ~(task.fix?.umask ?? 0o077) : Number(r.dstSeen!.meta.mode & 0o777n);
 }
 
 /**
@@ -308,7 +332,7 @@ function planListing(task: CleanWalkTask, matcher: ExcludeMatcher, rel: string, 
  * of planListing's work: the counts, and each subdirectory's identity as looked at.
  */
 function digestPlan(r: OkListing, sameMeta: boolean): DirPlan | undefined {
-  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copyIds: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta };
+  const plan: DirPlan = { files: 0, bytes: 0, subdirs: [], inCopy: [], copyIds: [], copy: [], dests: '', copyBytes: 0, extras: [], sameMeta, made: false };
   const { names, types, stats } = r.src;
   for (let i = 0; i < names.length; i++) {
     if (types[i] === 'f') {

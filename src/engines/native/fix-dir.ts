@@ -9,8 +9,9 @@
  * times are set on its checked descriptor, as the main thread would (tree-walk.ts).
  *
  * Everything else stays with the main thread, as before: directories to remove, links, special
- * files, anything in the way of another type, a directory made by the listing, attributes that
- * differ, large or hard-linked files. So do files a batch hands back (a sparse file, an owner to
+ * files, anything in the way of another type, attributes that differ, large or hard-linked files.
+ * A directory the listing made (a new subtree) is put right here like any other: it is empty, so
+ * all its files are new; its parent's times are set again after the mkdir (fixParentTimes). So do files a batch hands back (a sparse file, an owner to
  * fix, a kill or suspend midway): the directory then goes back with them, and the main thread
  * copies them and sets the directory's attributes afterwards. What the thread did comes back as a
  * FixedDir, which the main thread books exactly as a batch and a deletion of its own (walk-fixed.ts).
@@ -63,6 +64,8 @@ export interface FixWork {
   extras: string[];
   /** Both directories as the listing opened and checked them (HeldDirs), used instead of opening them again; the caller closes them. */
   open?: OpenDirs;
+  /** Directories the listing made (this one: 1), 0 when it was there: a made one gets its mode without looking, as tree-walk.ts does. */
+  made: number;
 }
 
 /** A batch's two directories, open and checked: a listing's held ones. */
@@ -87,6 +90,10 @@ export interface FixedDir {
   errors: Array<{ rel: string; code: string; message: string }>;
   /** The directory's owner, mode and times are set; false: the main thread sets them after the files handed back. */
   attrsSet: boolean;
+  /** Directories the listing made: counted as created (dirsCreated). */
+  made: number;
+  /** Making it changed a directory of the main thread's (the walk task's own item): its attributes are set again there. */
+  changedParent?: boolean;
   srcMeta: DirMeta;
   srcXattrs: Xattrs;
 }
@@ -110,7 +117,7 @@ export function fixDirectory(w: FixWork, fix: FixOptions, base: BatchBase, tagFi
   }
   const out: FixedDir = {
     rel: w.rel, src: w.src, dst: w.dst, names: w.copy, dests: w.dests, removed: [], removeLater: [], extras: 0, errors: [],
-    attrsSet: false, srcMeta: w.srcMeta, srcXattrs: w.srcXattrs,
+    attrsSet: false, srcMeta: w.srcMeta, srcXattrs: w.srcXattrs, made: w.made,
   };
   try {
     if (fix.mirror) removeExtraFiles(dd, w, fix, out); else out.extras = w.extras.length;
@@ -120,7 +127,7 @@ export function fixDirectory(w: FixWork, fix: FixOptions, base: BatchBase, tagFi
     if (settled) {
       const wrote = out.removed.length > 0 || (out.result !== undefined && batchWrote(out.result));
       try {
-        setDirMeta(dd, w, base.keep, directoryTimes, wrote);
+        setDirMeta(dd, w, base, directoryTimes, wrote || w.made > 0);
         out.attrsSet = true;
       } catch (err) {
         out.errors.push({ rel: w.rel || '.', ...errorOf(err) });
@@ -155,18 +162,41 @@ function removeExtraFiles(dd: OpenDir, w: FixWork, fix: FixOptions, out: FixedDi
 /**
  * The source's owner, mode and times on the checked destination directory, in that order (chown
  * clears setgid), each only where the listing showed it differs; the times also once anything
- * was written in it (that moved its mtime).
+ * was written in it (that moved its mtime). A directory made by the listing, where modes are not
+ * kept, is widened from the owner-only mode it was made with as a new one would be (the
+ * source's permissions less the umask), as tree-walk.ts does.
  */
-function setDirMeta(dd: OpenDir, w: FixWork, keep: number, directoryTimes: boolean, wrote: boolean): void {
+function setDirMeta(dd: OpenDir, w: FixWork, base: BatchBase, directoryTimes: boolean, wrote: boolean): void {
+  const { keep } = base;
   const st = w.srcMeta;
   const seen = w.seen;
+  const perm = Number(st.mode & 0o7777n);
   const chown = (keep & KEEP.owners) !== 0 && (seen.uid !== st.uid || seen.gid !== st.gid);
+  const modes = (keep & KEEP.modes) !== 0;
   applyDirMeta(dd, st, {
     chown,
-    mode: (keep & KEEP.modes) !== 0 && (chown || (seen.mode & 0o7777n) !== (st.mode & 0o7777n)) ? Number(st.mode & 0o7777n) : undefined,
+    mode: modes ? (chown || (seen.mode & 0o7777n) !== (st.mode & 0o7777n) ? perm : undefined) : (w.made > 0 ? perm & 0o777 & ~base.umask : undefined),
     times: directoryTimes && (wrote || !sameSetTime(seen.mtimeNs, st.mtimeNs)),
     atimes: (keep & KEEP.atimes) !== 0,
   });
+}
+
+/**
+ * The source's times again on a directory whose walk made a subdirectory in it (the mkdir moved
+ * its mtime; nothing else of it changes); a failure is reported with the directory it concerns.
+ */
+export function fixParentTimes(parent: { rel: string; dst: DirRef; srcStat: DirMeta }, o: { mode: BatchBase['mode']; keep: number; directoryTimes: boolean }, out: FixedDir): void {
+  if (!o.directoryTimes) return;
+  try {
+    const pd = openDirSync(parent.dst, o.mode);
+    try {
+      applyDirMeta(pd, parent.srcStat, { chown: false, times: true, atimes: (o.keep & KEEP.atimes) !== 0 });
+    } finally {
+      closeDirSync(pd);
+    }
+  } catch (err) {
+    out.errors.push({ rel: parent.rel || '.', ...errorOf(err) });
+  }
 }
 
 function errorOf(err: unknown): { code: string; message: string } {

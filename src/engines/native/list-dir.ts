@@ -269,7 +269,10 @@ export function listDirectory(task: ListTask, digest?: DigestCheck, held?: HeldD
       return failure('src', err);
     }
     let dstSeen: { meta: DirMeta; xattrs: Xattrs } | undefined;
-    if (dd && !reached.made) {
+    // A directory made just now is read too when a copy thread may put it right next (held:
+    // clean-walk.ts): its mode is the owner-only one it was made with, its attributes may be a
+    // default ACL inherited from its parent, and the thread compares them with the source's.
+    if (dd && (!reached.made || held)) {
       try {
         dstSeen = { meta: metaOf(dd), xattrs: keepsXattrs(task.keep) ? readXattrs(dd.fd !== undefined ? { fd: dd.fd } : { path: fsPath(dd.ref.path) }, xattrChoice(task.keep)) : [] };
       } catch {

@@ -198,10 +198,11 @@ async function walkSubtrees(ctx: JobContext, items: WalkItem[]): Promise<boolean
     setDirectoryAttributes(ctx, p.dst, { srcStat: p.srcStat, srcXattrs: p.srcXattrs }, p.rel, false, true);
     return false;
   };
-  const setAttributes = (d: FixedDir): void => setDirectoryAttributes(ctx, d.dst, { srcStat: d.srcMeta, srcXattrs: asBuffers(d.srcXattrs) }, d.rel, false, true);
+  const setAttributes = (d: FixedDir): void => setDirectoryAttributes(ctx, d.dst, { srcStat: d.srcMeta, srcXattrs: asBuffers(d.srcXattrs) }, d.rel, d.made > 0, true);
   const changed = await Promise.all([
-    // A directory put right on the thread made or replaced nothing in its parent.
-    ...done.fixed.map((d) => bookFixed(ctx, d, setAttributes).then(() => false)),
+    // A directory put right on the thread replaced nothing in its parent; one it made changed
+    // the parent, which the thread set again itself unless it is this thread's (changedParent).
+    ...done.fixed.map((d) => bookFixed(ctx, d, setAttributes).then(() => d.changedParent === true)),
     ...done.dirty.map((d) => copyDirectory(ctx, d.src, d.target, d.rel, d.listed).then(afterwards(d))),
     // Walked on again, one alone too: a task lists at least one directory unless the job is suspended or killed.
     ...subdirGroups(done.left).map((group) => walkSubtrees(ctx, group)),

@@ -18,6 +18,7 @@ export type SetAttributes = (d: FixedDir) => void;
  */
 export async function bookFixed(ctx: JobContext, d: FixedDir, setAttributes: SetAttributes): Promise<void> {
   ctx.tally.extras += d.extras;
+  ctx.tally.stats.dirsCreated += d.made;
   for (const name of d.removed) bookRemoved(ctx, joinRel(d.rel, name), false, 1);
   for (const e of d.errors) ctx.tally.fail(e.rel, fsError(e.code, e.message), 0, false);
   const files: FileEntry[] = d.names.map((name, i) => ({ name, dstName: name, dest: d.dests[i] === 'n' ? 'none' : 'file', kind: 'file' }));

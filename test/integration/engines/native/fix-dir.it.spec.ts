@@ -149,7 +149,7 @@ for (const dirMode of [...new Set<DirMode>([HOST_DIR_MODE, 'path'])]) describe(`
     const meta = (p: string) => { const st = fs.lstatSync(p, { bigint: true }); return { mode: st.mode, uid: st.uid, gid: st.gid, atimeNs: st.atimeNs, mtimeNs: st.mtimeNs }; };
     const s = path.join(src, rel);
     const d = path.join(dst, rel);
-    return { rel, src: refOf(s, fs.lstatSync(s)), dst: refOf(d, fs.lstatSync(d)), srcMeta: meta(s), srcXattrs: [], seen: meta(d), copy: [], dests: '', extras: [], ...over };
+    return { rel, src: refOf(s, fs.lstatSync(s)), dst: refOf(d, fs.lstatSync(d)), srcMeta: meta(s), srcXattrs: [], seen: meta(d), copy: [], dests: '', extras: [], made: 0, ...over };
   }
   const base = (flags = new Int32Array(new SharedArrayBuffer(8)), keep: number = KEEP.modes) => ({ mode: dirMode, flags, streamThresholdBytes: 8 << 20, mtimeWindowMs: 0, keep, umask: 0o022, tagPrefix: 'abcdef' });
 

@@ -118,6 +118,22 @@ describe('native engine end to end', function () {
     expect(dirDiffs(src, dst)).to.deep.equal([]);
   });
 
+  it('counts every directory it made (dirsCreated), the copy threads\' as the main thread\'s, and none on a re-run', async () => {
+    const spec: TreeSpec = {};
+    for (let d = 0; d < 3; d++) {
+      const top: TreeSpec = {};
+      for (let s = 0; s < 4; s++) top[`s${s}`] = { 'f.txt': 'x', deeper: { 'g.txt': 'y', empty: {} } };
+      spec[`d${d}`] = top;
+    }
+    makeTree(src, spec);
+    const chunk = makeChunk(src, dst);
+    const first = await run(chunk);
+    expect(first.errors).to.deep.equal([]);
+    // The root, 3 tops, and 12 of each of s*, deeper and empty.
+    expect(first.stats).to.include({ dirsCreated: 1 + 3 + 3 * 12, filesCopied: 24 });
+    expect((await run(chunk)).stats).to.include({ dirsCreated: 0, filesCopied: 0, filesSkipped: 24 });
+  });
+
   it('copies a changed file again on a re-run', async () => {
     makeTree(src, { 'a.txt': 'one', 'b.txt': 'two' });
     await run(makeChunk(src, dst));
