@@ -8,13 +8,16 @@
  * (deletion-counts.ts), or only counted without mirror; then the directory's owner, mode and
  * times are set on its checked descriptor, as the main thread would (tree-walk.ts).
  *
- * Everything else stays with the main thread, as before: directories to remove, links, special
- * files, anything in the way of another type, attributes that differ, large or hard-linked files.
  * A directory the listing made (a new subtree) is put right here like any other: it is empty, so
- * all its files are new; its parent's times are set again after the mkdir (fixParentTimes). So do files a batch hands back (a sparse file, an owner to
- * fix, a kill or suspend midway): the directory then goes back with them, and the main thread
- * copies them and sets the directory's attributes afterwards. What the thread did comes back as a
- * FixedDir, which the main thread books exactly as a batch and a deletion of its own (walk-fixed.ts).
+ * all its files are new, and its parent's times are set again after the mkdir (fixParentTimes).
+ *
+ * Everything else stays with the main thread, as before: directories to remove, links, special
+ * files, anything in the way of another type, attributes that differ, large or hard-linked files,
+ * a directory whose final mode would shut the walk below it out (clean-walk.ts). So do files a
+ * batch hands back (a sparse file, an owner to fix, a kill or suspend midway): the directory then
+ * goes back with them, and the main thread copies them and sets the directory's attributes
+ * afterwards. What the thread did comes back as a FixedDir, which the main thread books exactly
+ * as a batch and a deletion of its own (walk-fixed.ts).
  */
 import * as fs from 'node:fs';
 import { at, closeDirSync, openDirSync, type DirRef, type OpenDir } from '../../fs/dir-ref';
