@@ -21,6 +21,24 @@ export function bytesOnDisk(root: string): number {
 }
 
 /**
+ * Gives every entry below `root` its own old time (atime and mtime, `stepSeconds` apart from
+ * 2017-07-14 on, with a sub-second `fraction`), each directory after its contents: a copy that
+ * keeps times keeps these exactly, one that does not is seen at once.
+ */
+export function stampOldTimes(root: string, stepSeconds = 86_400, fraction = 0.123456): void {
+  let n = 0;
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (fs.lstatSync(p).isDirectory()) walk(p);
+      const t = 1_500_000_000 + (n++) * stepSeconds + fraction;
+      fs.utimesSync(p, t, t);
+    }
+  };
+  walk(root);
+}
+
+/**
  * The nightly tests' tree: `root.txt`, and `tops` directories `<prefix>0..` each holding
  * `top.txt` and `subs` directories `s0..` of `files` small files `f0.dat..`.
  */

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashTree, runCliLikeCron } from '../../helpers/cli-child';
-import { makeTree, removeTemp, tempDir, type TreeSpec } from '../../helpers/make-tree';
+import { makeTree, removeTemp, stampOldTimes, tempDir, type TreeSpec } from '../../helpers/make-tree';
 import { needsRootReason, NOBODY, withUmask } from '../../helpers/other-user';
 import { writeNightlyConfig } from '../../helpers/nightly-config';
 
@@ -37,16 +37,7 @@ function sourceTree(): TreeSpec {
 function stamp(src: string): void {
   fs.chmodSync(path.join(src, 'd0', 's1'), 0o750);
   fs.chmodSync(path.join(src, 'd2', 's3', 'deeper'), 0o700);
-  let n = 0;
-  const walk = (dir: string): void => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.lstatSync(p).isDirectory()) walk(p);
-      const t = 1_500_000_000 + (n++) * 3_600 + 0.25;
-      fs.utimesSync(p, t, t);
-    }
-  };
-  walk(src);
+  stampOldTimes(src, 3_600, 0.25);
   for (const p of ['read only/inner/innermost', 'read only/inner', 'read only']) {
     const abs = path.join(src, 'd1', p);
     const st = fs.statSync(abs);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chunk, CopyOptions, CopyResult } from '../../../../src/api';
 import { NativeCopier } from '../../../../src/engines/native';
-import { diffTrees, makeTree, removeTemp, tempDir, type TreeSpec } from '../../../helpers/make-tree';
+import { diffTrees, makeTree, removeTemp, stampOldTimes, tempDir, type TreeSpec } from '../../../helpers/make-tree';
 import { firstBytesOrTimeout, listFiles, makeChunk, makeOptions } from '../../../contract/contract-fixtures';
 
 const MiB = 1024 * 1024;
@@ -28,16 +28,7 @@ function stamp(root: string): void {
   fs.chmodSync(path.join(root, 'bin', 'tool.sh'), 0o755);
   fs.chmodSync(path.join(root, 'private', 'secret.txt'), 0o600);
   fs.chmodSync(path.join(root, 'private'), 0o700);
-  let n = 0;
-  const walk = (dir: string): void => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.lstatSync(p).isDirectory()) walk(p);
-      const t = 1_500_000_000 + (n++) * 86_400 + 0.123456;
-      fs.utimesSync(p, t, t);
-    }
-  };
-  walk(root);
+  stampOldTimes(root);
   fs.chmodSync(path.join(root, 'read only'), 0o555);
   fs.utimesSync(path.join(root, 'read only'), 1_400_000_000.5, 1_400_000_000.5);
 }
