@@ -21,6 +21,19 @@ export function bytesOnDisk(root: string): number {
 }
 
 /**
+ * A temp folder on /dev/shm (tmpfs) for copies across file systems: it must be another file
+ * system than `other`'s (thrown otherwise, so such a test cannot pass by copying within one).
+ */
+export function tempDirAcross(other: string, prefix: string): string {
+  const shm = fs.mkdtempSync(path.join('/dev/shm', prefix));
+  if (fs.statSync(shm).dev === fs.statSync(other).dev) {
+    fs.rmSync(shm, { recursive: true, force: true });
+    throw new Error(`${shm} is on the same file system as ${other}: no copy across file systems to test`);
+  }
+  return shm;
+}
+
+/**
  * Gives every entry below `root` its own old time (atime and mtime, `stepSeconds` apart from
  * 2017-07-14 on, with a sub-second `fraction`), each directory after its contents: a copy that
  * keeps times keeps these exactly, one that does not is seen at once.

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COPY_FLAG, COPY_RESULT, fsx } from '../../../src/fs/fsx';
 import { mountBtrfsLoop, type BtrfsLoop } from '../../helpers/btrfs-loop';
-import { removeTemp, tempDir } from '../../helpers/make-tree';
+import { removeTemp, tempDir, tempDirAcross } from '../../helpers/make-tree';
 
 /**
  * The helper's one-call copy of an open file (native/fsx.c copyFileFd), the native engine's
@@ -23,11 +23,9 @@ describe('file-system helper: copyFileFd (one call per copied file)', function (
   });
   beforeEach(() => {
     dir = tempDir('robocurse-copyfd-');
-    // Another file system than the temp folder's (tmpfs), for the copies across file systems.
-    shm = fs.mkdtempSync('/dev/shm/robocurse-copyfd-');
-    expect(fs.statSync(shm).dev).to.not.equal(fs.statSync(dir).dev);
+    shm = tempDirAcross(dir, 'robocurse-copyfd-');
   });
-  afterEach(() => { removeTemp(dir); fs.rmSync(shm, { recursive: true, force: true }); });
+  afterEach(() => { removeTemp(dir); removeTemp(shm); });
 
   const copy = fsx!.copyFileFd!.bind(fsx) as NonNullable<NonNullable<typeof fsx>['copyFileFd']>;
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { KEEP } from '../../../src/engines/native/keep-flags';
 import { COPY_FLAG, COPY_NEW, COPY_RESULT, fsx } from '../../../src/fs/fsx';
 import { mountCaseInsensitive } from '../../helpers/case-insensitive-fs';
-import { removeTemp, tempDir } from '../../helpers/make-tree';
+import { removeTemp, tempDir, tempDirAcross } from '../../helpers/make-tree';
 
 /**
  * The helper's whole copy of a new file in one call (native/fsx.c copyNew), the full copy's hot
@@ -30,9 +30,9 @@ describe('file-system helper: copyNew (a new file in one call)', function () {
     dst = path.join(dir, 'dst');
     fs.mkdirSync(src);
     fs.mkdirSync(dst);
-    shm = fs.mkdtempSync('/dev/shm/robocurse-copynew-'); // another file system than the temp folder's
+    shm = tempDirAcross(dir, 'robocurse-copynew-');
   });
-  afterEach(() => { removeTemp(dir); fs.rmSync(shm, { recursive: true, force: true }); });
+  afterEach(() => { removeTemp(dir); removeTemp(shm); });
 
   const PLAIN = KEEP.owners | KEEP.modes | KEEP.xattrs | KEEP.acls | KEEP.hardLinks | KEEP.sparse;
   const FLAGS = COPY_FLAG.tryClone | COPY_FLAG.tryRange;
