@@ -3,11 +3,17 @@ import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { fsx, type FsxBinding } from '../fs/fsx';
+import { paceReads, type PacedReads } from './paced-reads';
 
 type SpawnPipes = NonNullable<FsxBinding['spawnPipes']>;
 
 /** Signal numbers back to their names, as Node's ChildProcess reports them. */
 const SIGNAL_NAMES: ReadonlyMap<number, NodeJS.Signals> = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+export interface PipesChildOptions {
+  /** Read stdout at most about this often while the process runs (paced-reads.ts); default at every write. */
+  paceStdoutMs?: number;
+}
 
 /**
  * A child process started by the helper's posix_spawn (native/spawn-pipes.c) instead of
@@ -24,6 +30,9 @@ export class PipesChild extends EventEmitter {
   /** The exit and the two pipes: 'close' once all three are done. */
   private pending = 3;
 
+  /** Pacing of stdout's reads while the process runs (paced-reads.ts), if asked for. */
+  private pacing?: PacedReads;
+
   private constructor(readonly pid: number, readonly stdout: Readable, readonly stderr: Readable) {
     super();
     for (const s of [stdout, stderr]) s.once('close', () => this.settle());
@@ -34,7 +43,7 @@ export class PipesChild extends EventEmitter {
    * (no process was made: the caller may start it another way); once the process exists, any
    * error is thrown, never a second start.
    */
-  static start(spawnPipes: SpawnPipes, file: string, argv: readonly string[], env: NodeJS.ProcessEnv): PipesChild | undefined {
+  static start(spawnPipes: SpawnPipes, file: string, argv: readonly string[], env: NodeJS.ProcessEnv, opts: PipesChildOptions = {}): PipesChild | undefined {
     const envList = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => `${k}=${v}`);
     // Set once the child object exists: the exit can only arrive on a later turn of the loop.
     let onExit: (code: number | null, signal: number | null) => void = () => undefined;
@@ -48,7 +57,11 @@ export class PipesChild extends EventEmitter {
     // node:net only now: a run with the native engine spawns nothing (start-up is timed whole).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof import('node:net');
-    const child = new PipesChild(pid, new net.Socket({ fd: out, readable: true, writable: false }), new net.Socket({ fd: err, readable: true, writable: false }));
+    const paced = opts.paceStdoutMs !== undefined && opts.paceStdoutMs > 0;
+    // A high-water mark of one byte: a paused stdout stops reading at once (paced-reads.ts).
+    const stdout = new net.Socket({ fd: out, readable: true, writable: false, ...(paced ? { readableHighWaterMark: 1 } : {}) });
+    const child = new PipesChild(pid, stdout, new net.Socket({ fd: err, readable: true, writable: false }));
+    if (paced) child.pacing = paceReads(stdout, opts.paceStdoutMs!);
     onExit = (code, signal) => child.onExit(code, signal);
     return child;
   }
@@ -67,6 +80,8 @@ export class PipesChild extends EventEmitter {
   }
 
   private onExit(code: number | null, signal: number | null): void {
+    // What the process wrote last, and the end of its output, are read without delay.
+    this.pacing?.stop();
     this.exitCode = code;
     this.signalCode = signal === null ? null : SIGNAL_NAMES.get(signal) ?? null;
     this.emit('exit', this.exitCode, this.signalCode);

@@ -54,6 +54,12 @@ export function assertCleanArgv(command: string, args: readonly string[]): void 
 export interface TrackedSpawnOptions extends SpawnOptions {
   /** Notes the child while it runs, so a later run can reap it if robocurse dies first. */
   ledger?: ChildLedger;
+  /**
+   * Read the child's stdout at most about this often while it runs, not at every write
+   * (paced-reads.ts): for a chatty child whose lines can wait that long. Where the child is
+   * started by node:child_process (not Linux, a worker thread, no helper) it is read as it writes.
+   */
+  paceStdoutMs?: number;
 }
 
 /**
@@ -62,13 +68,13 @@ export interface TrackedSpawnOptions extends SpawnOptions {
  * process. undefined when it cannot (then node:child_process starts it, and reports a program that
  * cannot be run in its own way: ENOENT, EACCES).
  */
-function startWithoutFork(launch: { command: string; args: string[] }, options: SpawnOptions, env: NodeJS.ProcessEnv): ChildHandle | undefined {
+function startWithoutFork(launch: { command: string; args: string[] }, options: SpawnOptions, env: NodeJS.ProcessEnv, paceStdoutMs: number | undefined): ChildHandle | undefined {
   const spawnPipes = pipesSpawner(options);
   if (!spawnPipes) return undefined;
   const file = path.isAbsolute(launch.command) ? launch.command : resolveExecutable(launch.command, env.PATH);
   if (file === undefined) return undefined;
   // argv[0] as Node would give it: the command as named.
-  return PipesChild.start(spawnPipes, file, [launch.command, ...launch.args], env);
+  return PipesChild.start(spawnPipes, file, [launch.command, ...launch.args], env, { paceStdoutMs });
 }
 
 /**
@@ -82,11 +88,11 @@ function startWithoutFork(launch: { command: string; args: string[] }, options: 
 export function spawnTracked(command: string, args: readonly string[], options: TrackedSpawnOptions = {}): TrackedChild {
   assertCleanArgv(command, args);
   const isWin = process.platform === 'win32';
-  const { ledger, ...spawnOptions } = options;
+  const { ledger, paceStdoutMs, ...spawnOptions } = options;
   const cwd = spawnOptions.cwd === undefined ? undefined : String(spawnOptions.cwd);
   const env = spawnOptions.env ?? process.env;
   const launch = withParentDeathSignal(command, args, env.PATH, cwd);
-  const child: ChildHandle = startWithoutFork(launch, spawnOptions, env) ?? childProcess().spawn(launch.command, launch.args, {
+  const child: ChildHandle = startWithoutFork(launch, spawnOptions, env, paceStdoutMs) ?? childProcess().spawn(launch.command, launch.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...spawnOptions,
     shell: false,

@@ -35,6 +35,11 @@ export interface RsyncJobSpec {
 
 /** stderr lines kept for the parser; beyond this a chunk is failing wholesale anyway. */
 const MAX_STDERR_LINES = 50_000;
+/**
+ * rsync's stdout is read this often while it runs, not at each of its writes (paced-reads.ts):
+ * progress is shown and recorded every second at most, and a line this late changes nothing.
+ */
+const OUTPUT_PACE_MS = 50;
 /** Other stdout lines kept (stats block, notes); per-file and progress lines are not kept. */
 const MAX_STDOUT_LINES = 2_000;
 
@@ -63,15 +68,22 @@ export class RsyncJob implements CopyJob {
   private processExited = false;
   private killRequested = false;
   private forgetScratch?: () => void;
+  /**
+   * What rsync's names start with for a chunk below the root: the chunk directory's own name and
+   * a slash (its transfer root is the parent); undefined for the root chunk. Once per job, not
+   * per line (a chunk can report thousands).
+   */
+  private readonly transferTop: string | undefined;
 
   constructor(private readonly spec: RsyncJobSpec) {
     this.chunk = spec.chunk;
+    this.transferTop = spec.chunk.relPath === '' ? undefined : `${spec.chunk.sourcePath.replace(/\/+$/, '').split('/').pop()}/`;
     this.logger = spec.options.logger.child({ engine: 'rsync', chunk: spec.chunk.id });
     this.prepareDestination();
     this.makeScratchDir();
     this.openLog();
     // LC_ALL=C: messages in English and numbers without locale grouping, whatever the host.
-    this.child = spawnTracked(spec.executable, spec.argv, { env: { ...process.env, LC_ALL: 'C' }, ledger: spec.options.childLedger });
+    this.child = spawnTracked(spec.executable, spec.argv, { env: { ...process.env, LC_ALL: 'C' }, ledger: spec.options.childLedger, paceStdoutMs: OUTPUT_PACE_MS });
     this.pid = this.child.pid;
     // 'exit' precedes 'close' (which waits for the pipes): a kill() after it is not a kill.
     this.child.child.once('exit', () => { this.processExited = true; });
@@ -238,8 +250,8 @@ export class RsyncJob implements CopyJob {
 
   /** A name from rsync made relative to the chunk directory; undefined for the directory itself. */
   private chunkRelative(name: string): string | undefined {
-    if (this.chunk.relPath === '') return name;
-    const top = `${this.chunk.sourcePath.replace(/\/+$/, '').split('/').pop()}/`;
+    const top = this.transferTop;
+    if (top === undefined) return name;
     if (!name.startsWith(top)) return undefined;
     return name.slice(top.length) || undefined;
   }
