@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InlineRsyncOutputParser, PiscinaRsyncOutputParser } from '../../../../src/engines/rsync/output-parser';
 import { parseRsyncOutput } from '../../../../src/engines/rsync/report';
+import { WorkerPools } from '../../../../src/workers';
 import { removeTemp, tempDir } from '../../../helpers/make-tree';
 import { capturedRun } from './fixtures';
 
@@ -32,6 +33,22 @@ describe('rsync output parsers', () => {
     const parser = new PiscinaRsyncOutputParser();
     try {
       expect((await parser.parse(req)).stats).to.include({ filesCopied: 1, bytesCopied: 1000, filesFailed: 1, bytesFailed: 1234 });
+    } finally {
+      await parser.close();
+    }
+  });
+
+  it('a clean job (nothing on stderr) is parsed without a thread; one with errors on the worker', async () => {
+    const pools = new WorkerPools();
+    const parser = new PiscinaRsyncOutputParser({ pools });
+    try {
+      for (const base of ['tree-mirror', 'up-to-date']) {
+        expect(capturedRun(base).stderr.trim(), base).to.equal('');
+        expect(await parser.parse(capturedRun(base)), base).to.deep.equal(parseRsyncOutput(capturedRun(base)));
+      }
+      expect(pools.startedKinds(), 'no thread booted for clean jobs').to.deep.equal([]);
+      expect(await parser.parse(capturedRun('missing-source'))).to.deep.equal(parseRsyncOutput(capturedRun('missing-source')));
+      expect(pools.startedKinds()).to.deep.equal(['rsync-parse']);
     } finally {
       await parser.close();
     }
