@@ -32,8 +32,11 @@ export class LineSplitter {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
       if (c === 10 || c === 13) {
-        this.keep(chunk, start, i);
-        this.deliver();
+        if (this.kept === 0 && !this.overflowed) this.deliverWhole(chunk, start, i);
+        else {
+          this.keep(chunk, start, i);
+          this.deliver();
+        }
         start = i + 1;
       }
     }
@@ -55,6 +58,16 @@ export class LineSplitter {
       this.parts.push(Buffer.from(chunk.subarray(from, end)));
       this.kept += end - from;
     }
+  }
+
+  /**
+   * A line that lies whole in one read (most do): decoded from the read itself, no copy made
+   * first (the string is all that is kept), cut to the bound like any other.
+   */
+  private deliverWhole(chunk: Buffer, from: number, to: number): void {
+    const end = Math.min(to, from + Math.max(0, this.maxLineBytes));
+    if (end < to) this.truncated++;
+    if (end > from) this.onLine(decodeName(chunk.subarray(from, end)));
   }
 
   private deliver(): void {

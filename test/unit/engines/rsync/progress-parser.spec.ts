@@ -69,6 +69,19 @@ describe('LineSplitter', () => {
     }
   });
 
+  it('cuts a line over the bound to the bound and counts it, whether it came in one read or several', () => {
+    for (const reads of [1, 2, 7]) {
+      const out: string[] = [];
+      const s = new LineSplitter((l) => out.push(l), 10);
+      const bytes = Buffer.from('0123456789abcdef\nshort\n\n0123456789\nlast');
+      const step = Math.ceil(bytes.length / reads);
+      for (let at = 0; at < bytes.length; at += step) s.push(bytes.subarray(at, at + step));
+      s.end();
+      expect(out, `${reads} read(s)`).to.deep.equal(['0123456789', 'short', '0123456789', 'last']);
+      expect(s.truncatedLines, `${reads} read(s)`).to.equal(1);
+    }
+  });
+
   it('gives the same lines however the stream is cut (property)', () => {
     const text = fixture('tree-mirror.stdout.txt');
     const whole = lines(text);
