@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
 
 /**
- * A read this large (half a Linux pipe) means the child writes faster than a paced reader drains
- * it: that child is read as it writes from then on, so it waits on a full pipe once at most.
+ * A read this large (three quarters of a Linux pipe, 64 KiB) means the pipe filled up during a
+ * pause: that child writes faster than a paced reader drains it, so it is read as it writes from
+ * then on and waits on a full pipe once at most. A shorter burst (rsync's list of deletions at the
+ * start of a chunk: ~40 KiB for 1,000) keeps the pace.
  */
-const FAST_READ_BYTES = 32 * 1024;
+const FAST_READ_BYTES = 48 * 1024;
 
 /** What pacing a pipe leaves to its owner. */
 export interface PacedReads {
@@ -18,8 +20,8 @@ export interface PacedReads {
  * few files, each a wake-up of the main thread, a read and a callback: ~2,500 in a 100k-file
  * re-run, ~0.1 s of a 2-CPU machine that rsync itself needed (docs/benchmarks.md, session 23).
  * Paced, the lines pile up in the pipe and come in a few reads; nothing is lost or reordered, and
- * a progress line is late by `everyMs` at most. A child that fills half its pipe between two
- * reads is read as it writes from then on (FAST_READ_BYTES).
+ * a progress line is late by `everyMs` at most. A child that fills its pipe between two reads is
+ * read as it writes from then on (FAST_READ_BYTES).
  *
  * How: after a read, the stream is paused for `everyMs`; with a high-water mark of one byte a
  * paused socket stops reading at the handle after one more chunk (Node's readStop), so the pipe
