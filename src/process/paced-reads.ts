@@ -36,6 +36,16 @@ export function paceReads(socket: Socket, everyMs: number): PacedReads {
     paused = undefined;
     socket.resume();
   };
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    if (pausing) clearImmediate(pausing);
+    pausing = undefined;
+    if (paused) {
+      clearTimeout(paused);
+      resume();
+    }
+  };
   socket.on('data', (b: Buffer) => {
     if (b.length >= FAST_READ_BYTES) stop();
     if (stopped || pausing || paused) return;
@@ -47,16 +57,6 @@ export function paceReads(socket: Socket, everyMs: number): PacedReads {
       paused = setTimeout(resume, everyMs);
     });
   });
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    if (pausing) clearImmediate(pausing);
-    pausing = undefined;
-    if (paused) {
-      clearTimeout(paused);
-      resume();
-    }
-  };
   socket.once('close', stop);
   return { stop };
 }

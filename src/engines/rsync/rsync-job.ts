@@ -37,7 +37,7 @@ export interface RsyncJobSpec {
 const MAX_STDERR_LINES = 50_000;
 /**
  * rsync's stdout is read this often while it runs, not at each of its writes (paced-reads.ts):
- * progress is shown and recorded every second at most, and a line this late changes nothing.
+ * the orchestrator looks at progress every 500 ms (its tick), so a line this late changes nothing.
  */
 const OUTPUT_PACE_MS = 50;
 /** Other stdout lines kept (stats block, notes); per-file and progress lines are not kept. */
