@@ -169,7 +169,10 @@ describe('worker pools (src/workers)', () => {
       const scanThreads = fsPool.threadCount;
       expect(scanThreads).to.be.at.least(2);
       const parser = new PiscinaRsyncOutputParser({ pools });
+      // A clean job's output is parsed on the calling thread; one with errors on the parser's thread.
       await parser.parse({ stdout: '', stderr: '' });
+      expect(pools.startedKinds()).to.deep.equal(['fs']);
+      await parser.parse({ stdout: '', stderr: `rsync: [sender] send_files failed to open "${path.join(dir, 'gone')}": No such file or directory (2)\n` });
       expect(pools.startedKinds().sort()).to.deep.equal(['fs', 'rsync-parse']);
       // The native engine the registry made copies its small files on the scan's threads: none booted for it.
       const native = c.resolve<CopierRegistry>(TOKENS.CopierRegistry).get('native');
