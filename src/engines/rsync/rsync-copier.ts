@@ -69,19 +69,20 @@ export class RsyncCopier implements Copier {
     const scratchName = options.dryRun ? undefined : newScratchName();
     const filesFrom = options.onlyFiles ? filesFromPath(chunk, options.logPath) : undefined;
     const argv = buildRsyncArgv(chunk, options, engine, scratchName, rules, filesFrom);
-    if (filesFrom) writeFilesFrom(filesFrom, options.onlyFiles!, chunkOperands(chunk).top);
+    const { top } = chunkOperands(chunk);
+    if (filesFrom) writeFilesFrom(filesFrom, options.onlyFiles!, top);
     // Landlock where the kernel has it (confine.ts): the files rsync is given to read are the
     // only ones outside the trees it may open.
     const run = confined(chunk, engine, argv, [rules, filesFrom]);
     this.checkVersion(engine.executable, options, run.confined);
     const launch = (): CopyJob => new RsyncJob({
       chunk, options, executable: run.executable, argv: run.argv, confined: run.confined, parser: this.parser, scratchDir: scratchName && scratchDirPath(chunk, scratchName),
-      logProblems: this.logProblems,
+      top, logProblems: this.logProblems,
     });
     if (rules === undefined) return launch();
     // The size and age filters need a walk of the chunk first (selection-rules.ts): rsync starts after it.
     return new PreviewGatedJob(chunk, options, launch, async () => {
-      const n = await writeSelectionRules(chunk, options, rules, chunkOperands(chunk).top);
+      const n = await writeSelectionRules(chunk, options, rules, top);
       options.logger.debug({ chunkId: chunk.id, rules: n, file: rules }, `rsync: ${n} file(s) left out by the size and age filters`);
       return undefined;
     });

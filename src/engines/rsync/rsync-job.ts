@@ -27,6 +27,11 @@ export interface RsyncJobSpec {
   /** rsync runs through robocurse-confine (confine.ts): its exit 125 is confine's own failure. */
   confined?: boolean;
   /**
+   * The chunk directory's name, which rsync's names start with for a chunk below the root (its
+   * transfer root is the parent: argv.ts chunkOperands); undefined for the root chunk.
+   */
+  top?: string | undefined;
+  /**
    * Shared by the copier's jobs: whether a log that could not be written was already reported
    * at warn (a full log folder fails every chunk's log; one warning says it, the rest go to debug).
    */
@@ -68,16 +73,12 @@ export class RsyncJob implements CopyJob {
   private processExited = false;
   private killRequested = false;
   private forgetScratch?: () => void;
-  /**
-   * What rsync's names start with for a chunk below the root: the chunk directory's own name and
-   * a slash (its transfer root is the parent); undefined for the root chunk. Once per job, not
-   * per line (a chunk can report thousands).
-   */
+  /** What rsync's names start with for a chunk below the root (RsyncJobSpec.top and a slash). */
   private readonly transferTop: string | undefined;
 
   constructor(private readonly spec: RsyncJobSpec) {
     this.chunk = spec.chunk;
-    this.transferTop = spec.chunk.relPath === '' ? undefined : `${spec.chunk.sourcePath.replace(/\/+$/, '').split('/').pop()}/`;
+    this.transferTop = spec.top === undefined ? undefined : `${spec.top}/`;
     this.logger = spec.options.logger.child({ engine: 'rsync', chunk: spec.chunk.id });
     this.prepareDestination();
     this.makeScratchDir();
