@@ -57,11 +57,11 @@ export class PipesChild extends EventEmitter {
     // node:net only now: a run with the native engine spawns nothing (start-up is timed whole).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const net = require('node:net') as typeof import('node:net');
-    const paced = opts.paceStdoutMs !== undefined && opts.paceStdoutMs > 0;
+    const pace = opts.paceStdoutMs ?? 0;
     // A high-water mark of one byte: a paused stdout stops reading at once (paced-reads.ts).
-    const stdout = new net.Socket({ fd: out, readable: true, writable: false, ...(paced ? { readableHighWaterMark: 1 } : {}) });
+    const stdout = new net.Socket({ fd: out, readable: true, writable: false, ...(pace > 0 ? { readableHighWaterMark: 1 } : {}) });
     const child = new PipesChild(pid, stdout, new net.Socket({ fd: err, readable: true, writable: false }));
-    if (paced) child.pacing = paceReads(stdout, opts.paceStdoutMs!);
+    if (pace > 0) child.pacing = paceReads(stdout, pace);
     onExit = (code, signal) => child.onExit(code, signal);
     return child;
   }
