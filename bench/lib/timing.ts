@@ -26,10 +26,10 @@ export interface CommandRun {
 }
 
 /** Runs `cmd` with an argv array (no shell) and times the whole process. */
-export function timeCommand(cmd: string, args: readonly string[]): CommandRun {
+export function timeCommand(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): CommandRun {
   const before = waitedChildrenCost();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...(env ? { env } : {}) });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cost = costBetween(before, waitedChildrenCost());
   if (r.error) throw r.error;
