@@ -63,17 +63,18 @@ export function startupRows(cli: string, reps: number, log: (s: string) => void,
       samples.get(label)!.push(r.ms);
     }
   }
-  const withCerts = new Map([...samples].filter(([l]) => !l.endsWith(NO_CERTS)));
-  const rows = groupRows('CLI start-up', withCerts, 'node -e 0');
-  if (bare) rows.push(...groupRows(`CLI start-up${NO_CERTS}`, new Map([...samples].filter(([l]) => l.endsWith(NO_CERTS))), `node -e 0${NO_CERTS}`));
+  // The samples of the starts with the environment as it is (''), or of those without the certificates.
+  const group = (suffix: string): Map<string, number[]> => new Map([...samples].filter(([l]) => l.endsWith(NO_CERTS) === (suffix === NO_CERTS)));
+  const suffixes = bare ? ['', NO_CERTS] : [''];
+  const rows = suffixes.flatMap((suffix) => groupRows(`CLI start-up${suffix}`, group(suffix), `node -e 0${suffix}`));
   // Issue #17's targets, as ratios to a bare node measured alternately in the same run.
   for (const [label, max] of [['robocurse --help', 1.3], ['robocurse validate', 1.8], ['robocurse run (empty tree)', 2.5]] as const) {
     for (const when of ['', ', before']) withTarget(rows.find((r) => r.label === `${label}${when}`), max, `≤ ${max}× node -e 0`);
     withTarget(rows.find((r) => r.label === `${label}${NO_CERTS}`), max, `≤ ${max}× node -e 0`);
   }
   for (const r of rows) log(`  ${r.label.padEnd(36)} ${r.value.toFixed(0).padStart(6)} ms`);
-  for (const suffix of bare ? ['', NO_CERTS] : ['']) {
-    const overFloor = new Map([...samples].filter(([l]) => l === `${STACK_FLOOR}${suffix}` || (l.startsWith('robocurse run') && l.endsWith(NO_CERTS) === (suffix !== ''))));
+  for (const suffix of suffixes) {
+    const overFloor = new Map([...group(suffix)].filter(([l]) => l.startsWith(STACK_FLOOR) || l.startsWith('robocurse run')));
     rows.push(...groupRows(`CLI start-up, against the stack floor${suffix}`, overFloor, `${STACK_FLOOR}${suffix}`).filter((r) => r.ratio !== undefined));
   }
   fs.rmSync(dir, { recursive: true, force: true });
