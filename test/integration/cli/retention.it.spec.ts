@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { newSessionId } from '../../../src/logging/session-id';
 import { packageRoot } from '../../../src/paths';
 import { hashTree, runCliLikeCron } from '../../helpers/cli-child';
 import { makeTree, removeTemp, tempDir } from '../../helpers/make-tree';
@@ -30,6 +31,20 @@ function listFiles(dir: string): string[] {
 function age(logDir: string, session: string, daysAgo: number): void {
   const t = new Date(Date.now() - daysAgo * DAY);
   for (const f of listFiles(logDir).filter((f) => f.includes(session))) fs.utimesSync(path.join(logDir, f), t, t);
+}
+
+/**
+ * Makes `session`'s logs look like those of a session that ran `daysAgo` days back: renamed to the
+ * id such a session had (its start time; the random part kept) and their mtimes set back. An id
+ * tells retention when a session started, and no file of a session is older than that
+ * (docs/operations.md): files aged alone under today's id are not looked at. Returns the new id.
+ */
+function backdate(logDir: string, session: string, daysAgo: number): string {
+  const older = `${newSessionId(new Date(Date.now() - daysAgo * DAY)).slice(0, 16)}${session.slice(16)}`;
+  fs.renameSync(path.join(logDir, `robocurse-${session}.log`), path.join(logDir, `robocurse-${older}.log`));
+  fs.renameSync(path.join(logDir, session), path.join(logDir, older));
+  age(logDir, older, daysAgo);
+  return older;
 }
 
 describe('retention: global.retention and robocurse prune (real CLI, like cron)', function () {
@@ -72,11 +87,13 @@ describe('retention: global.retention and robocurse prune (real CLI, like cron)'
     const cfg = config({ logsDays: 30, compressAfterDays: 5, eventsDays: 30, sessionsKeep: 1 });
     const [s1, s2, s3] = [await runOnce(cfg), await runOnce(cfg), await runOnce(cfg)];
     expect(listFiles(logs).filter((f) => f.startsWith(`${s1}/chunks/`))).to.have.length(2); // chunk logs of the fake robocopy
-    age(logs, s1, 100); age(logs, s2, 10);
+    // s2's logs made those of a session run 10 days ago (its events stay under s2 in the state database).
+    age(logs, s1, 100);
+    const s2logs = backdate(logs, s2, 10);
     ageEvents(s1, 100);
     fs.copyFileSync(path.join(dir, 'victim', 'keep.log'), path.join(logs, 'notes.log'));
     fs.utimesSync(path.join(logs, 'notes.log'), new Date(Date.now() - 400 * DAY), new Date(Date.now() - 400 * DAY));
-    const s2log = fs.readFileSync(path.join(logs, `robocurse-${s2}.log`));
+    const s2log = fs.readFileSync(path.join(logs, `robocurse-${s2logs}.log`));
     const s3Before = listFiles(logs).filter((f) => f.includes(s3));
     const events2 = eventsOf(s2);
 
@@ -86,7 +103,7 @@ describe('retention: global.retention and robocurse prune (real CLI, like cron)'
     expect(dry.code, dry.stderr).to.equal(0);
     const planned = dry.lines[0] as unknown as Prune;
     expect(planned.deletedSessions).to.deep.equal([s1]);
-    expect(planned.compressed.map((f) => path.relative(logs, f)).sort()).to.deep.equal(listFiles(logs).filter((f) => f.includes(s2)));
+    expect(planned.compressed.map((f) => path.relative(logs, f)).sort()).to.deep.equal(listFiles(logs).filter((f) => f.includes(s2logs)));
     expect(hashTree(logs)).to.equal(before);
     expect(eventsOf(s1)).to.be.above(0);
 
@@ -98,11 +115,11 @@ describe('retention: global.retention and robocurse prune (real CLI, like cron)'
     const after = listFiles(logs);
     expect(after.filter((f) => f.includes(s1))).to.deep.equal([]);
     // s2: every file gzipped, same content, same age; s3 (newest) untouched; not robocurse's: untouched.
-    const s2files = after.filter((f) => f.includes(s2));
+    const s2files = after.filter((f) => f.includes(s2logs));
     expect(s2files.length).to.be.above(1);
     expect(s2files.every((f) => f.endsWith('.gz'))).to.equal(true);
-    expect(gunzipSync(fs.readFileSync(path.join(logs, `robocurse-${s2}.log.gz`))).equals(s2log)).to.equal(true);
-    expect(Date.now() - fs.statSync(path.join(logs, `robocurse-${s2}.log.gz`)).mtimeMs).to.be.above(9 * DAY);
+    expect(gunzipSync(fs.readFileSync(path.join(logs, `robocurse-${s2logs}.log.gz`))).equals(s2log)).to.equal(true);
+    expect(Date.now() - fs.statSync(path.join(logs, `robocurse-${s2logs}.log.gz`)).mtimeMs).to.be.above(9 * DAY);
     expect(after.filter((f) => f.includes(s3))).to.deep.equal(s3Before);
     expect(fs.readFileSync(path.join(logs, 'notes.log'), 'utf8')).to.equal('not robocurse\'s');
     expect(eventsOf(s1)).to.equal(0);
@@ -110,10 +127,10 @@ describe('retention: global.retention and robocurse prune (real CLI, like cron)'
     expect(done.eventsDeleted).to.be.above(0);
 
     // The next run applies the same rules at its start: s2, aged past logsDays now, goes.
-    age(logs, s2, 100);
+    age(logs, s2logs, 100);
     const s4 = await runOnce(cfg);
     const left = listFiles(logs);
-    expect(left.filter((f) => f.includes(s2))).to.deep.equal([]);
+    expect(left.filter((f) => f.includes(s2logs))).to.deep.equal([]);
     expect(left.some((f) => f.includes(s4))).to.equal(true);
     expect(left.some((f) => f.includes(s3))).to.equal(true); // within logsDays
   });

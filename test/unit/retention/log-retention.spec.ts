@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { newSessionId } from '../../../src/logging/session-id';
 import { pruneLogs } from '../../../src/retention/log-retention';
 import { removeTemp, tempDir } from '../../helpers/make-tree';
 
@@ -78,6 +79,20 @@ describe('log retention: pruneLogs', () => {
     expect(dry.deletedSessions).to.deep.equal(['20200106-000000-ffffff']);
     expect(dry.protectedSessions).to.deep.equal(['20200105-000000-eeeeee']);
     expect(fs.existsSync(path.join(logs, '20200106-000000-ffffff'))).to.equal(true);
+  });
+
+  it('does not list the folder of a session that started after the compression cutoff (a day of margin), and compresses it once its start is older', async () => {
+    // Ids from the session's start time, as runs make them; the chunk logs' mtimes say 10 days old,
+    // which no file of a session started 2 days ago can be: only a listing would find them.
+    const young = session(newSessionId(new Date(now - 2 * DAY)), 1, [10, 10]);
+    const edge = session(newSessionId(new Date(now - 4.5 * DAY)), 1, [10]);
+    const first = await pruneLogs(logs, POLICY, new Set(), { now, dryRun: false });
+    expect(first.compressed, 'started after cutoff + 1 day: folder not listed').to.deep.equal(edge.chunks);
+    expect(fs.existsSync(young.chunks[0]) && fs.existsSync(young.chunks[1])).to.equal(true);
+    // Four days later the young session started before the cutoff and its margin: its old files go.
+    const later = await pruneLogs(logs, POLICY, new Set(), { now: now + 4 * DAY, dryRun: false });
+    expect(later.compressed).to.include.members(young.chunks);
+    expect(fs.existsSync(`${young.chunks[0]}.gz`)).to.equal(true);
   });
 
   it('two passes at once (two runs started together by cron) share the work: no errors, every old file gzipped, nothing else removed', async () => {
