@@ -6,3 +6,9 @@ export function newSessionId(now: Date = new Date()): string {
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
+
+/** When the session of `id` started (newSessionId's stamp, local time, to the second); NaN for a name that holds no such stamp. */
+export function sessionStartedAt(id: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);
+  return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]).getTime() : NaN;
+}

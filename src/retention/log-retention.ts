@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RetentionPolicy } from '../config/types';
+import { sessionStartedAt } from '../logging/session-id';
 
 /** A session id as newSessionId() makes it (src/logging/session-id.ts). */
 const SESSION_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
@@ -65,12 +66,6 @@ function sessionsIn(logDir: string): SessionFiles[] {
   return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** When session `id` started, from its id (local time); NaN for an id that names no time. */
-function startedAt(id: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);
-  return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]).getTime() : NaN;
-}
-
 /** The files in the session's folder of chunk logs (none without one). */
 function dirFiles(s: SessionFiles): string[] {
   return s.dir ? filesUnder(s.dir) : [];
@@ -98,7 +93,7 @@ function toCompress(s: SessionFiles, cutoff: number): string[] {
   // zone, has nothing to compress, and its folder is not listed (docs/operations.md). Every start
   // listed them: a schedule every hour keeps a week of sessions uncompressed, and with 200 chunk
   // logs each a run spent ~0.25 s lstat-ing ~34,000 files here.
-  if (startedAt(s.id) - DAY_MS >= cutoff) return [];
+  if (sessionStartedAt(s.id) - DAY_MS >= cutoff) return [];
   const plain = (f: string): boolean => !f.endsWith('.gz') && !/\.gz\.tmp-[0-9a-f]+$/.test(f);
   const own = s.files.filter(plain);
   if (s.files.length > 0 && own.length === 0) return [];
